@@ -1,0 +1,3 @@
+from pledgetui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Headless subcommands: each module offers ``parser(cls)`` and ``run(namespace) -> int``."""

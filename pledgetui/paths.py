@@ -1,0 +1,81 @@
+"""Where things live: the bundled ledger (read-only) and the user's working copy."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import platformdirs
+
+APP = "pledgetui"
+LEDGER_NAME = "pledges.toml"
+SEEDS_DIR = "seeds"
+
+
+def bundled_root() -> Path:
+    """The folder holding ``data/pledges.toml`` and ``seeds/``.
+
+    An installed wheel carries them inside the package (``_bundled``); a source
+    checkout (including an editable install) has them at the repository top.
+    """
+    here = Path(__file__).resolve().parent
+    inside = here / "_bundled"
+    if (inside / "data" / LEDGER_NAME).is_file():
+        return inside
+    return here.parent
+
+
+def bundled_ledger() -> Path:
+    return bundled_root() / "data" / LEDGER_NAME
+
+
+def data_dir() -> Path:
+    override = os.environ.get("PLEDGETUI_DATA_DIR")
+    return Path(override) if override else platformdirs.user_data_path(APP)
+
+
+def state_dir() -> Path:
+    override = os.environ.get("PLEDGETUI_STATE_DIR")
+    return Path(override) if override else platformdirs.user_state_path(APP)
+
+
+def cache_dir() -> Path:
+    override = os.environ.get("PLEDGETUI_CACHE_DIR")
+    return Path(override) if override else platformdirs.user_cache_path(APP)
+
+
+def working_ledger() -> Path:
+    return data_dir() / LEDGER_NAME
+
+
+def ensure_working_copy() -> Path:
+    """Return the user's working ledger, creating it from the bundled one on first use.
+
+    Existing files are never overwritten; missing articles are copied in.
+    """
+    target = working_ledger()
+    seeds = target.parent / SEEDS_DIR
+    seeds.mkdir(parents=True, exist_ok=True)
+    for article in sorted((bundled_root() / SEEDS_DIR).glob("*.txt")):
+        dest = seeds / article.name
+        if not dest.exists():
+            shutil.copyfile(article, dest)
+    if not target.exists():
+        tmp = target.with_name(target.name + ".new")
+        shutil.copyfile(bundled_ledger(), tmp)
+        os.replace(tmp, target)
+    return target
+
+
+def article_candidates(ledger_path: Path, file_name: str) -> list[Path]:
+    """Where an article named in a ledger may sit, in order of preference."""
+    folder = ledger_path.resolve().parent
+    return [folder / SEEDS_DIR / file_name, folder.parent / SEEDS_DIR / file_name, folder / file_name]
+
+
+def find_article(ledger_path: Path, file_name: str) -> Path | None:
+    for candidate in article_candidates(ledger_path, file_name):
+        if candidate.is_file():
+            return candidate
+    return None

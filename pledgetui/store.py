@@ -1,0 +1,346 @@
+"""Read and write ledger files: parse, validate, atomic save, change detection.
+
+Errors a user can make (bad TOML, a typo in a key, a wrong vocabulary word) are
+raised as :class:`LedgerError` carrying every problem found, each saying where
+and what, so callers can print them without a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import tempfile
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import tomli
+import tomli_w
+from pydantic import ValidationError
+
+from pledgetui.model import MAX_STRING, Ledger, integrity_problems
+
+MAX_LEDGER_BYTES = 256 * 1024 * 1024
+MAX_ARTICLE_BYTES = 8 * 1024 * 1024
+BACKUP_SUFFIX = ".bak"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    where: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.what}" if self.where else self.what
+
+
+class LedgerError(Exception):
+    """A ledger file that cannot be used, with every problem found."""
+
+    def __init__(self, path: Path | str, problems: list[Problem]):
+        self.path = Path(path)
+        self.problems = problems
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        head = f"{self.path}: {len(self.problems)} problem{'s' if len(self.problems) != 1 else ''}"
+        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+
+
+class SaveError(Exception):
+    """A save that did not happen; the file on disk is unchanged."""
+
+
+class ConflictError(SaveError):
+    """The file changed on disk since it was read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    path: Path
+    ledger: Ledger
+    fingerprint: Fingerprint
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _fingerprint(data: bytes, st: os.stat_result) -> Fingerprint:
+    return Fingerprint(size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=hashlib.sha256(data).hexdigest())
+
+
+def read_bytes(path: Path, limit: int = MAX_LEDGER_BYTES) -> tuple[bytes, os.stat_result]:
+    try:
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise LedgerError(path, [Problem("", "is not a regular file")])
+            if st.st_size > limit:
+                raise LedgerError(path, [Problem("", f"is {st.st_size:,} bytes; the limit is {limit:,}")])
+            data = fh.read(limit + 1)
+    except FileNotFoundError:
+        raise LedgerError(path, [Problem("", "no such file")]) from None
+    except IsADirectoryError:
+        raise LedgerError(path, [Problem("", "is a directory, not a ledger file")]) from None
+    except PermissionError:
+        raise LedgerError(path, [Problem("", "permission denied")]) from None
+    if len(data) > limit:
+        raise LedgerError(path, [Problem("", f"is larger than the limit of {limit:,} bytes")])
+    return data, st
+
+
+def _decode(path: Path, data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LedgerError(path, [Problem(f"line {line}, column {col}", "is not valid UTF-8")]) from None
+
+
+def parse_document(path: Path, data: bytes) -> dict[str, Any]:
+    text = _decode(path, data)
+    try:
+        return tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
+        line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+        msg = getattr(exc, "msg", str(exc))
+        where = f"line {line}, column {col}" if line else ""
+        raise LedgerError(path, [Problem(where, f"TOML syntax error: {msg}")]) from None
+
+
+def _describe_loc(doc: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    i = 0
+    if len(loc) >= 2 and loc[0] in ("pledges", "sources") and isinstance(loc[1], int):
+        items = doc.get(loc[0])
+        ident = None
+        if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
+            ident = items[loc[1]].get("id")
+        noun = "pledge" if loc[0] == "pledges" else "source"
+        parts.append(f"{noun} {ident!r}" if isinstance(ident, str) and ident else f"{noun} #{loc[1] + 1}")
+        i = 2
+    rest = loc[i:]
+    field: list[str] = []
+    for key in rest:
+        if isinstance(key, int):
+            field.append(f"[{key + 1}]")
+        else:
+            field.append(("." if field else "") + str(key))
+    if field:
+        parts.append("field " + "".join(field))
+    return " ".join(parts) or "ledger"
+
+
+def _describe_error(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    value = err.get("input")
+    shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    if kind == "extra_forbidden":
+        return f"unknown key {err['loc'][-1]!r} (not part of the ledger format; check the spelling)"
+    if kind == "missing":
+        return "is required but missing"
+    if kind == "enum":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"{shown} is not allowed; choose one of {expected}"
+    if kind == "string_too_long":
+        return f"is longer than the limit of {MAX_STRING:,} characters"
+    msg = str(err.get("msg", "is invalid"))
+    msg = msg.removeprefix("Value error, ")
+    return f"{msg} (got {shown})"
+
+
+def validate_document(path: Path, doc: dict[str, Any]) -> Ledger:
+    try:
+        ledger = Ledger.model_validate(doc)
+    except ValidationError as exc:
+        problems = [Problem(_describe_loc(doc, tuple(e["loc"])), _describe_error(e)) for e in exc.errors()]
+        raise LedgerError(path, problems) from None
+    problems = [Problem(where, what) for where, what in integrity_problems(ledger)]
+    if problems:
+        raise LedgerError(path, problems)
+    return ledger
+
+
+def load(path: Path | str) -> Loaded:
+    """Read, parse and validate a ledger file. Raises :class:`LedgerError`."""
+    path = Path(path)
+    data, st = read_bytes(path)
+    ledger = validate_document(path, parse_document(path, data))
+    return Loaded(path=path, ledger=ledger, fingerprint=_fingerprint(data, st))
+
+
+def loads(data: bytes, path: Path | str = "<ledger>") -> Ledger:
+    path = Path(path)
+    return validate_document(path, parse_document(path, data))
+
+
+def read_article(path: Path) -> str:
+    """An article's text, exactly as stored (no newline translation). Raises OSError/ValueError."""
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_ARTICLE_BYTES + 1)
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ValueError(f"{path}: larger than the article limit of {MAX_ARTICLE_BYTES:,} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not valid UTF-8 at byte {exc.start}") from None
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v is not None and v != "" and v != ()}
+    return value
+
+
+def to_document(ledger: Ledger) -> dict[str, Any]:
+    """The ledger as plain TOML-ready data: absent values are missing keys (TOML has no null)."""
+    doc = _plain(ledger.model_dump(mode="python"))
+    for key in ("sources", "pledges"):
+        doc.setdefault(key, [])
+    return doc
+
+
+def dumps(ledger: Ledger) -> bytes:
+    """Canonical TOML bytes: the same ledger always gives the same bytes."""
+    return tomli_w.dumps(to_document(ledger), multiline_strings=False).encode("utf-8")
+
+
+def fingerprint(path: Path) -> Fingerprint:
+    data, st = read_bytes(path)
+    return _fingerprint(data, st)
+
+
+def changed_on_disk(path: Path, known: Fingerprint) -> bool:
+    """True when ``path`` no longer holds the bytes described by ``known`` (or is gone).
+
+    Size and mtime are checked first, but the content hash decides: an edit within
+    the mtime granularity, or one that restores the mtime, is still caught.
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return True
+    if st.st_size != known.size:
+        return True
+    with open(path, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest() != known.sha256
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes, *, backup: bool = True) -> None:
+    """Replace ``path`` with ``data`` so that a reader or a crash sees the old or the new file, never half.
+
+    Steps: temp file in the same folder, write, fsync, copy the old mode, close,
+    keep the old file as ``<name>.bak``, ``os.replace``, fsync the folder. A failure
+    at any step removes the temp file and raises :class:`SaveError`; the original is untouched.
+    """
+    path = Path(path)
+    folder = path.parent
+    try:
+        old_mode = stat.S_IMODE(os.stat(path).st_mode)
+        exists = True
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        old_mode, exists = 0o666 & ~umask, False
+    step = "create a temporary file"
+    tmp_name: str | None = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            step = "write"
+            fh.write(data)
+            step = "flush"
+            fh.flush()
+            step = "fsync"
+            os.fsync(fh.fileno())
+            step = "set the file mode"
+            os.fchmod(fh.fileno(), old_mode)
+        if backup and exists:
+            step = "keep a backup of the previous version"
+            _backup(path)
+        step = "replace"
+        os.replace(tmp_name, path)
+        tmp_name = None
+        step = "fsync the folder"
+        _fsync_dir(folder)
+    except OSError as exc:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+        raise SaveError(f"could not save {path}: {step} failed: {exc.strerror or exc}; the file on disk is unchanged") from exc
+
+
+def _backup(path: Path) -> None:
+    """Copy the current file to ``<name>.bak`` atomically (the copy is itself written via a temp file)."""
+    target = path.with_name(path.name + BACKUP_SUFFIX)
+    data = path.read_bytes()
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def save(ledger: Ledger, path: Path | str, *, expected: Fingerprint | None = None, backup: bool = True) -> Fingerprint:
+    """Write ``ledger`` to ``path`` atomically and return the new file's fingerprint.
+
+    ``expected`` is the fingerprint from when the file was read: if the file has
+    changed since, :class:`ConflictError` is raised and nothing is written.
+    The bytes are parsed back before anything touches the disk.
+    """
+    path = Path(path)
+    data = dumps(ledger)
+    try:
+        again = loads(data, path)
+    except LedgerError as exc:
+        raise SaveError(f"refusing to save {path}: the serialised ledger does not read back:\n{exc}") from None
+    if again != ledger:
+        raise SaveError(f"refusing to save {path}: the serialised ledger reads back different")
+    if expected is not None and changed_on_disk(path, expected):
+        raise ConflictError(f"{path} changed on disk since it was read; not overwritten")
+    atomic_write(path, data, backup=backup)
+    st = os.stat(path)
+    return Fingerprint(size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=hashlib.sha256(data).hexdigest())
+

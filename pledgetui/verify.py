@@ -1,0 +1,86 @@
+"""Verify every evidence quote of a ledger against its article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pledgetui.anchors import Anchor, AnchorStatus, locate
+from pledgetui.model import Evidence, Ledger
+from pledgetui.paths import find_article
+from pledgetui.store import read_article
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteCheck:
+    pledge_id: str
+    index: int  # 0-based position in the pledge's evidence
+    evidence: Evidence
+    anchor: Anchor
+
+    @property
+    def moved(self) -> bool:
+        return self.anchor.found and (self.anchor.start, self.anchor.end) != (self.evidence.start, self.evidence.end)
+
+
+@dataclass
+class Articles:
+    """Article texts for a ledger, read once and kept; a missing or unreadable one is remembered as a problem."""
+
+    ledger_path: Path
+    texts: dict[str, str] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)
+
+    def text(self, ledger: Ledger, source_id: str) -> str | None:
+        if source_id in self.texts:
+            return self.texts[source_id]
+        if source_id in self.problems:
+            return None
+        source = ledger.source(source_id)
+        if source is None:
+            self.problems[source_id] = "not listed in the ledger"
+            return None
+        path = find_article(self.ledger_path, source.file)
+        if path is None:
+            self.problems[source_id] = f"article file {source.file!r} not found next to the ledger (looked in seeds/)"
+            return None
+        try:
+            self.texts[source_id] = read_article(path)
+        except (OSError, ValueError) as exc:
+            self.problems[source_id] = str(exc)
+            return None
+        return self.texts[source_id]
+
+
+@dataclass
+class Report:
+    checks: list[QuoteCheck]
+    source_problems: dict[str, str]
+
+    @property
+    def orphans(self) -> list[QuoteCheck]:
+        return [c for c in self.checks if not c.anchor.found]
+
+    @property
+    def moved(self) -> list[QuoteCheck]:
+        return [c for c in self.checks if c.moved]
+
+    def count(self, status: AnchorStatus) -> int:
+        return sum(1 for c in self.checks if c.anchor.status is status)
+
+
+def anchor_evidence(text: str | None, ev: Evidence) -> Anchor:
+    if text is None:
+        return Anchor(AnchorStatus.ORPHAN)
+    return locate(text, ev.quote, ev.prefix, ev.suffix, ev.start, ev.end)
+
+
+def verify(ledger: Ledger, articles: Articles) -> Report:
+    for source in ledger.sources:
+        articles.text(ledger, source.id)
+    checks = [
+        QuoteCheck(p.id, i, ev, anchor_evidence(articles.text(ledger, ev.source), ev))
+        for p in ledger.pledges
+        for i, ev in enumerate(p.evidence)
+    ]
+    return Report(checks=checks, source_problems=dict(articles.problems))
