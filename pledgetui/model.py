@@ -46,6 +46,8 @@ class Vocabulary(StrEnum):
         ]
         if len(hits) == 1:
             return hits[0]
+        if hits:
+            raise ValueError(f"{text!r} is ambiguous: {', '.join(m.value for m in hits)}")
         choices = ", ".join(m.value for m in cls)
         raise ValueError(f"{text!r} is not a {cls.__name__} (choose one of: {choices})")
 

@@ -1,0 +1,294 @@
+"""Filter and sort pledges: one small query syntax for the dashboard and the command line.
+
+Syntax (terms are ANDed; case-insensitive):
+
+    france                      free text, matched in every text field and quote
+    "peace deal"                a quoted phrase
+    country:france              field filter (``actor:`` is the same)
+    status:signed,announced     a comma means OR
+    -status:declined            a leading ``-`` negates a term
+    type:air backstop:required condition:ceasefire source:a002 kind:counter
+
+Vocabulary fields accept the value, the label or an unambiguous prefix
+(``status:sign`` is ``signed``). Sorting takes ``FIELD[,-FIELD]``; ``-`` is descending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shlex
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from pledgetui.model import (
+    Backstop,
+    CommitmentType,
+    Condition,
+    EntryKind,
+    Ledger,
+    Pledge,
+    Status,
+    Vocabulary,
+)
+
+
+class QueryError(ValueError):
+    """A query that cannot be understood; the message says which term and why."""
+
+
+FIELD_ALIASES: dict[str, str] = {
+    "country": "actor",
+    "actor": "actor",
+    "type": "commitment",
+    "commitment": "commitment",
+    "status": "status",
+    "backstop": "backstop",
+    "us_backstop": "backstop",
+    "condition": "condition",
+    "conditions": "condition",
+    "source": "source",
+    "claimant": "claimant",
+    "kind": "kind",
+    "is": "kind",
+    "id": "id",
+}
+
+_VOCAB: dict[str, type[Vocabulary]] = {
+    "commitment": CommitmentType,
+    "status": Status,
+    "backstop": Backstop,
+    "condition": Condition,
+}
+
+_KIND_WORDS = {
+    "pledge": EntryKind.PLEDGE,
+    "pledges": EntryKind.PLEDGE,
+    "counter": EntryKind.COUNTER_POSITION,
+    "counter_position": EntryKind.COUNTER_POSITION,
+    "counter-position": EntryKind.COUNTER_POSITION,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    field: str | None  # None: free text
+    values: tuple[object, ...]
+    negate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    text: str
+    terms: tuple[Term, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms
+
+
+def _vocab_value(field: str, raw: str) -> object:
+    if field == "kind":
+        key = raw.lower()
+        if key in _KIND_WORDS:
+            return _KIND_WORDS[key]
+        raise QueryError(f"kind:{raw}: use kind:pledge or kind:counter")
+    try:
+        return _VOCAB[field].parse(raw)
+    except ValueError as exc:
+        raise QueryError(f"{field}:{raw}: {exc}") from None
+
+
+def parse_query(text: str) -> Query:
+    """Parse a query string. Raises :class:`QueryError` naming the bad term."""
+    try:
+        words = shlex.split(text, posix=True)
+    except ValueError as exc:
+        raise QueryError(f"cannot read the query: {exc} (close the quote)") from None
+    terms: list[Term] = []
+    for word in words:
+        negate = word.startswith("-") and len(word) > 1
+        body = word[1:] if negate else word
+        name, sep, rest = body.partition(":")
+        if sep and name.lower() in FIELD_ALIASES:
+            field = FIELD_ALIASES[name.lower()]
+            raw_values = [v for v in rest.split(",") if v.strip()]
+            if not raw_values:
+                raise QueryError(f"{body}: give a value after '{name}:'")
+            if field in _VOCAB or field == "kind":
+                values = tuple(_vocab_value(field, v.strip()) for v in raw_values)
+            else:
+                values = tuple(v.strip().casefold() for v in raw_values)
+            terms.append(Term(field, values, negate))
+        elif sep and name and name.isidentifier() and " " not in body:
+            known = ", ".join(sorted(set(FIELD_ALIASES)))
+            raise QueryError(f"unknown field '{name}' in '{word}' (fields: {known})")
+        else:
+            terms.append(Term(None, (body.casefold(),), negate))
+    return Query(text=text, terms=tuple(terms))
+
+
+# --------------------------------------------------------------------------- the index
+
+
+def _haystack(p: Pledge, ledger_titles: dict[str, str]) -> str:
+    parts = [
+        p.id,
+        p.actor,
+        p.claimant,
+        p.summary,
+        p.notes,
+        p.condition_detail,
+        p.commitment.value,
+        p.commitment.label,
+        p.status.value,
+        p.status.label,
+        p.us_backstop.label,
+        p.kind.label,
+    ]
+    parts.extend(c.label for c in p.conditions)
+    parts.extend(str(q) for q in p.numbers)
+    for ev in p.evidence:
+        parts.append(ev.quote)
+        parts.append(ev.source)
+        parts.append(ledger_titles.get(ev.source, ""))
+    return "\n".join(parts).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    field: str
+    descending: bool = False
+
+
+_MIN_DATE = dt.date.min
+
+
+def _conditions_key(p: Pledge) -> tuple:
+    return (len(p.conditions) == 0, tuple(c.label for c in p.conditions))
+
+
+SORT_FIELDS: dict[str, Callable[[Pledge], object]] = {
+    "id": lambda p: p.id,
+    "actor": lambda p: p.actor.casefold(),
+    "commitment": lambda p: p.commitment.label,
+    "status": lambda p: p.status.strength,
+    "conditions": _conditions_key,
+    "backstop": lambda p: p.us_backstop.label,
+    "claimant": lambda p: p.claimant.casefold(),
+    "date": lambda p: p.date_stated or _MIN_DATE,
+    "sources": lambda p: len(p.source_ids),
+    "kind": lambda p: p.kind.value,
+    "summary": lambda p: p.summary.casefold(),
+}
+SORT_ALIASES = {"country": "actor", "type": "commitment", "us_backstop": "backstop", "date_stated": "date"}
+
+
+def parse_sort(text: str) -> tuple[SortKey, ...]:
+    """``"status,-date"`` -> keys; raises :class:`QueryError` for an unknown field."""
+    keys: list[SortKey] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        desc = part.startswith("-")
+        name = part.lstrip("-+").lower()
+        name = SORT_ALIASES.get(name, name)
+        if name not in SORT_FIELDS:
+            raise QueryError(f"cannot sort by '{part}' (fields: {', '.join(SORT_FIELDS)})")
+        keys.append(SortKey(name, desc))
+    return tuple(keys)
+
+
+class Index:
+    """Pledges of one ledger with what filtering and sorting need, computed once.
+
+    Rows are addressed by their position in ``ledger.pledges``. Filtering is a
+    pass over precomputed lower-cased text; sort keys are computed per field on
+    first use and cached, so a re-sort of 100k rows is one ``sorted`` call.
+    """
+
+    def __init__(self, ledger: Ledger):
+        self.ledger = ledger
+        self.pledges: list[Pledge] = list(ledger.pledges)
+        self._titles = {s.id: s.title for s in ledger.sources}
+        self._files = {s.id: s.file.casefold() for s in ledger.sources}
+        self._hay: list[str] | None = None
+        self._keys: dict[str, list[object]] = {}
+
+    def __len__(self) -> int:
+        return len(self.pledges)
+
+    @property
+    def haystacks(self) -> list[str]:
+        if self._hay is None:
+            self._hay = [_haystack(p, self._titles) for p in self.pledges]
+        return self._hay
+
+    def sort_keys(self, field: str) -> list[object]:
+        keys = self._keys.get(field)
+        if keys is None:
+            fn = SORT_FIELDS[field]
+            keys = self._keys[field] = [fn(p) for p in self.pledges]
+        return keys
+
+    # ---- matching
+
+    def _term_matches(self, term: Term, i: int) -> bool:
+        p = self.pledges[i]
+        f = term.field
+        if f is None:
+            return term.values[0] in self.haystacks[i]  # type: ignore[operator]
+        if f == "actor":
+            actor = p.actor.casefold()
+            return any(v in actor for v in term.values)  # type: ignore[operator]
+        if f == "claimant":
+            claimant = p.claimant.casefold()
+            return any(v in claimant for v in term.values)  # type: ignore[operator]
+        if f == "id":
+            return any(v == p.id for v in term.values)
+        if f == "commitment":
+            return p.commitment in term.values
+        if f == "status":
+            return p.status in term.values
+        if f == "backstop":
+            return p.us_backstop in term.values
+        if f == "condition":
+            return any(c in term.values for c in p.conditions)
+        if f == "kind":
+            return p.kind in term.values
+        if f == "source":
+            for sid in p.source_ids:
+                names = (sid.casefold(), self._files.get(sid, ""), self._titles.get(sid, "").casefold())
+                if any(v in n for v in term.values for n in names):  # type: ignore[operator]
+                    return True
+            return False
+        raise QueryError(f"unknown field {f!r}")
+
+    def filter(self, query: Query, candidates: Iterable[int] | None = None) -> list[int]:
+        rows = range(len(self.pledges)) if candidates is None else candidates
+        if query.empty:
+            return list(rows)
+        terms = query.terms
+        if all(t.field is None and not t.negate for t in terms):
+            hay = self.haystacks
+            needles = [t.values[0] for t in terms]
+            return [i for i in rows if all(n in hay[i] for n in needles)]  # type: ignore[operator]
+        return [i for i in rows if all(self._term_matches(t, i) != t.negate for t in terms)]
+
+    def sort(self, rows: Sequence[int], keys: Sequence[SortKey]) -> list[int]:
+        """Stable sort: apply keys last to first, so ties keep their previous order."""
+        out = list(rows)
+        for key in reversed(keys):
+            values = self.sort_keys(key.field)
+            out.sort(key=values.__getitem__, reverse=key.descending)
+        return out
+
+    def view(self, query: Query | str = "", sort: Sequence[SortKey] | str = ()) -> list[Pledge]:
+        """Convenience for scripts and the CLI: the pledges a query and sort select."""
+        q = parse_query(query) if isinstance(query, str) else query
+        s = parse_sort(sort) if isinstance(sort, str) else sort
+        return [self.pledges[i] for i in self.sort(self.filter(q), s)]
+
+
+def select_pledges(ledger: Ledger, query: str = "", sort: str = "") -> list[Pledge]:
+    """The pledges of ``ledger`` matching ``query`` in ``sort`` order (ledger order for ties)."""
+    return Index(ledger).view(query, sort)
