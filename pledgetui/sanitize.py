@@ -39,3 +39,23 @@ def display_line(text: str) -> str:
     if text.isprintable():
         return text
     return _UNSAFE_LINE.sub(_visible, text)
+
+
+def _aligned(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return "\u2421"
+    return "\ufffd"
+
+
+def display_aligned(text: str) -> str:
+    """Like :func:`display` but character for character, so offsets into ``text`` stay valid.
+
+    Used where a span of the original text must be highlighted (the article viewer):
+    newlines are kept, every other unsafe character becomes exactly one visible one.
+    """
+    if text.isprintable():
+        return text
+    return _UNSAFE.sub(_aligned, text.replace("\t", " "))
