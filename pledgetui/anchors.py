@@ -121,6 +121,23 @@ def _context_score(text: str, start: int, end: int, prefix: str, suffix: str) ->
     return score
 
 
+def _folded_context_score(folded: str, start: int, end: int, nprefix: str, nsuffix: str) -> int:
+    """:func:`_context_score` in the folded text, where the quote and its context are
+    stripped: the one space that separates them in the text must not end the comparison."""
+    score = 0
+    before = folded[max(0, start - len(nprefix) - 1) : start].rstrip()
+    for a, b in zip(reversed(before), reversed(nprefix)):
+        if a != b:
+            break
+        score += 1
+    after = folded[end : end + len(nsuffix) + 1].lstrip()
+    for a, b in zip(after, nsuffix):
+        if a != b:
+            break
+        score += 1
+    return score
+
+
 def _occurrences(haystack: str, needle: str) -> list[int]:
     hits = []
     i = haystack.find(needle)
@@ -156,7 +173,7 @@ def locate(text: str, quote: str, prefix: str = "", suffix: str = "", start: int
             m = len(nquote)
 
             def key(h: int) -> tuple[int, int]:
-                return (_context_score(folded, h, h + m, nprefix, nsuffix), -abs(index[h] - start))
+                return (_folded_context_score(folded, h, h + m, nprefix, nsuffix), -abs(index[h] - start))
 
             h = _best(hits, key)
             return Anchor(AnchorStatus.REANCHORED, index[h], index[h + m - 1] + 1)
