@@ -78,7 +78,9 @@ def _fingerprint(data: bytes, st: os.stat_result) -> Fingerprint:
     return Fingerprint(size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=hashlib.sha256(data).hexdigest())
 
 
-def read_bytes(path: Path, limit: int = MAX_LEDGER_BYTES) -> tuple[bytes, os.stat_result]:
+def read_bytes(path: Path, limit: int | None = None) -> tuple[bytes, os.stat_result]:
+    # The limit is looked up at call time, so a caller (or a test) can change MAX_LEDGER_BYTES.
+    limit = MAX_LEDGER_BYTES if limit is None else limit
     try:
         with open(path, "rb") as fh:
             st = os.fstat(fh.fileno())
@@ -103,7 +105,10 @@ def _decode(path: Path, data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        # Count characters, not bytes, as the TOML parser does: the bytes before
+        # exc.start are valid UTF-8 (decoding stopped at the first bad byte).
+        col = len(data[line_start : exc.start].decode("utf-8")) + 1
         raise LedgerError(path, [Problem(f"line {line}, column {col}", "is not valid UTF-8")]) from None
 
 
@@ -155,17 +160,33 @@ def _describe_error(err: dict[str, Any]) -> str:
         expected = err.get("ctx", {}).get("expected", "")
         return f"{shown} is not allowed; choose one of {expected}"
     if kind == "string_too_long":
-        return f"is longer than the limit of {MAX_STRING:,} characters"
+        limit = err.get("ctx", {}).get("max_length", MAX_STRING)
+        return f"is longer than the limit of {limit:,} characters"
     msg = str(err.get("msg", "is invalid"))
     msg = msg.removeprefix("Value error, ")
     return f"{msg} (got {shown})"
+
+
+def _without_echoes(errors: list[Any]) -> list[Any]:
+    """Drop a list's length error when its items failed too.
+
+    A list whose only item is invalid also fails ``min_length`` ("at least 1 item
+    after validation, not 0"), which wrongly suggests the list is empty.
+    """
+    locs = [tuple(e["loc"]) for e in errors]
+
+    def echoed(loc: tuple[Any, ...]) -> bool:
+        return any(len(other) > len(loc) and other[: len(loc)] == loc for other in locs)
+
+    return [e for e, loc in zip(errors, locs) if not (e["type"] == "too_short" and echoed(loc))]
 
 
 def validate_document(path: Path, doc: dict[str, Any]) -> Ledger:
     try:
         ledger = Ledger.model_validate(doc)
     except ValidationError as exc:
-        problems = [Problem(_describe_loc(doc, tuple(e["loc"])), _describe_error(e)) for e in exc.errors()]
+        errors = _without_echoes(exc.errors())
+        problems = [Problem(_describe_loc(doc, tuple(e["loc"])), _describe_error(e)) for e in errors]
         raise LedgerError(path, problems) from None
     problems = [Problem(where, what) for where, what in integrity_problems(ledger)]
     if problems:
@@ -237,12 +258,13 @@ def changed_on_disk(path: Path, known: Fingerprint) -> bool:
     """
     try:
         st = os.stat(path)
-    except FileNotFoundError:
+        if not stat.S_ISREG(st.st_mode) or st.st_size != known.size:
+            return True
+        with open(path, "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest() != known.sha256
+    except OSError:
+        # Gone, unreadable, or no longer a file: it does not hold the known bytes.
         return True
-    if st.st_size != known.size:
-        return True
-    with open(path, "rb") as fh:
-        return hashlib.sha256(fh.read()).hexdigest() != known.sha256
 
 
 def _fsync_dir(folder: Path) -> None:
