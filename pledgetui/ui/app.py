@@ -1,0 +1,291 @@
+"""The dashboard: ledger table, filter bar, detail pane; screens for quotes, the matrix and help."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from pledgetui.model import Ledger, Pledge
+from pledgetui.query import Index, Query, QueryError, SortKey, parse_query
+from pledgetui.store import LedgerError, Loaded, load
+from pledgetui.ui.text import join, safe_line
+from pledgetui.ui.widgets.detail import DetailPane
+from pledgetui.ui.widgets.pledge_table import COLUMNS, PledgeTable
+from pledgetui.verify import Articles
+
+
+class LedgerLoaded(Message):
+    def __init__(self, loaded: Loaded, index: Index, articles: Articles) -> None:
+        super().__init__()
+        self.loaded = loaded
+        self.index = index
+        self.articles = articles
+
+
+class LedgerLoadFailed(Message):
+    def __init__(self, error: LedgerError) -> None:
+        super().__init__()
+        self.error = error
+
+
+class PledgeApp(App[int]):
+    """``PledgeApp(path)``: the dashboard over one ledger file."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "pledgetui"
+
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter", tooltip="Type text or field:value terms"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("enter", "open_quote", "Quote", show=False),
+        Binding("v", "open_quote", "Quote viewer", tooltip="Open the article with the quote highlighted"),
+        Binding("m", "matrix", "Matrix", tooltip="Actors x commitment types"),
+        Binding("c", "toggle_counter", "Counter-positions", tooltip="Show or hide counter-positions"),
+        Binding("s", "cycle_sort", "Sort", tooltip="Sort by the next column"),
+        Binding("r", "reverse_sort", "Reverse", tooltip="Reverse the sort"),
+        *(
+            Binding(str(n), f"sort_column({n - 1})", f"Sort by {col.title}", show=False)
+            for n, col in enumerate(COLUMNS, 1)
+        ),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, path: Path | str, *, watch_css: bool = False) -> None:
+        super().__init__(watch_css=watch_css)
+        self.path = Path(path)
+        self.loaded: Loaded | None = None
+        self.index: Index | None = None
+        self.articles: Articles | None = None
+        self.query_text = ""
+        self.query_obj: Query = parse_query("")
+        self.sort_keys: tuple[SortKey, ...] = ()
+        self.show_counter = True
+        self.load_error: LedgerError | None = None
+        self.sub_title = self.path.name
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="⚖")
+        with Horizontal(id="filter-bar"):
+            yield Input(
+                placeholder="filter: text, or country:france status:signed backstop:required …",
+                id="filter",
+                select_on_focus=False,
+            )
+            yield Static("loading…", id="count", markup=False)
+        with Horizontal(id="main"):
+            yield PledgeTable(id="table")
+            yield DetailPane(id="detail")
+        yield Static("", id="message", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(PledgeTable).focus()
+        self.load_ledger()
+
+    def on_resize(self) -> None:
+        self.query_one("#main").set_class(self.size.width < 120, "narrow")
+
+    # ------------------------------------------------------------------ loading
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_ledger(self) -> None:
+        try:
+            loaded = load(self.path)
+        except LedgerError as exc:
+            self.post_message(LedgerLoadFailed(exc))
+            return
+        index = Index(loaded.ledger)
+        index.haystacks  # build the search text off the UI thread
+        self.post_message(LedgerLoaded(loaded, index, Articles(self.path)))
+
+    @on(LedgerLoaded)
+    def _loaded(self, event: LedgerLoaded) -> None:
+        self.loaded = event.loaded
+        self.index = event.index
+        self.articles = event.articles
+        self.refresh_view()
+
+    @on(LedgerLoadFailed)
+    def _load_failed(self, event: LedgerLoadFailed) -> None:
+        self.load_error = event.error
+        from pledgetui.ui.screens.problems import ProblemsScreen
+
+        self.push_screen(ProblemsScreen(event.error))
+
+    @property
+    def ledger(self) -> Ledger | None:
+        return self.loaded.ledger if self.loaded else None
+
+    # ------------------------------------------------------------------ the view
+
+    @property
+    def table(self) -> PledgeTable:
+        return self.query_one(PledgeTable)
+
+    def visible_positions(self) -> list[int]:
+        """Ledger positions shown, filter and sort applied (what export of the view writes)."""
+        return list(self.table.view)
+
+    def visible_pledges(self) -> list[Pledge]:
+        return [self.table.pledges[i] for i in self.table.view]
+
+    def refresh_view(self, keep: int | None = None) -> None:
+        if self.index is None:
+            return
+        table = self.table
+        if keep is None:
+            keep = table.current
+        rows = self.index.filter(self.query_obj)
+        if not self.show_counter:
+            rows = [i for i in rows if not self.index.pledges[i].is_counter]
+        rows = self.index.sort(rows, self.sort_keys)
+        table.set_rows(self.index.pledges, rows, self.sort_keys, keep=keep)
+        self._update_count()
+
+    def _update_count(self, error: str | None = None) -> None:
+        if self.index is None:
+            return
+        all_p = self.index.pledges
+        total = sum(1 for p in all_p if not p.is_counter)
+        shown = [all_p[i] for i in self.table.view]
+        n = sum(1 for p in shown if not p.is_counter)
+        counters = len(shown) - n
+        text = Content(f"{n} of {total} pledges")
+        if counters or len(all_p) > total:
+            text = join(text, (f" · {counters} counter-position{'s' if counters != 1 else ''}", "italic"))
+        if error:
+            text = join(text, "  ", safe_line(error, "bold $error"))
+        self.query_one("#count", Static).update(text)
+
+    # ------------------------------------------------------------------ filter
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.apply_filter(event.value)
+
+    def apply_filter(self, text: str) -> bool:
+        """Filter the table; on a bad query keep the last good view and say what is wrong."""
+        try:
+            query = parse_query(text)
+        except QueryError as exc:
+            self.query_one("#filter", Input).set_class(True, "-invalid")
+            self._update_count(str(exc))
+            return False
+        self.query_one("#filter", Input).set_class(False, "-invalid")
+        self.query_text, self.query_obj = text, query
+        self.refresh_view()
+        return True
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.table.focus()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        filt = self.query_one("#filter", Input)
+        if filt.value:
+            filt.value = ""
+            self.apply_filter("")
+        self.table.focus()
+
+    def set_filter(self, text: str) -> None:
+        self.query_one("#filter", Input).value = text
+        self.apply_filter(text)
+
+    # ------------------------------------------------------------------ sorting
+
+    def sort_by(self, column: str, descending: bool | None = None) -> None:
+        """Sort by ``column``; clicking the sorted column again flips the direction."""
+        primary = self.sort_keys[0] if self.sort_keys else None
+        if descending is None:
+            descending = (not primary.descending) if primary and primary.field == column else False
+        rest = tuple(k for k in self.sort_keys if k.field != column)
+        self.sort_keys = (SortKey(column, descending), *rest)[:3]
+        self.refresh_view()
+
+    def action_sort_column(self, n: int) -> None:
+        self.sort_by(COLUMNS[n].key)
+
+    def action_cycle_sort(self) -> None:
+        keys = [c.key for c in COLUMNS]
+        current = self.sort_keys[0].field if self.sort_keys else None
+        nxt = keys[(keys.index(current) + 1) % len(keys)] if current in keys else keys[0]
+        self.sort_by(nxt, descending=False)
+
+    def action_reverse_sort(self) -> None:
+        if self.sort_keys:
+            self.sort_by(self.sort_keys[0].field, descending=not self.sort_keys[0].descending)
+
+    @on(PledgeTable.HeaderClicked)
+    def _header_clicked(self, event: PledgeTable.HeaderClicked) -> None:
+        self.sort_by(event.column)
+
+    def action_toggle_counter(self) -> None:
+        self.show_counter = not self.show_counter
+        self.refresh_view()
+        self.notify("Counter-positions shown" if self.show_counter else "Counter-positions hidden")
+
+    # ------------------------------------------------------------------ detail / screens
+
+    @on(PledgeTable.Highlighted)
+    def _highlighted(self, event: PledgeTable.Highlighted) -> None:
+        pledge = self.table.current_pledge
+        self.query_one(DetailPane).show(pledge, self.ledger, self.articles)
+
+    @on(PledgeTable.Selected)
+    def _selected(self, event: PledgeTable.Selected) -> None:
+        self.action_open_quote()
+
+    def action_open_quote(self, evidence_index: int = 0) -> None:
+        pledge = self.table.current_pledge
+        if pledge is None or self.ledger is None or self.articles is None:
+            return
+        from pledgetui.ui.screens.quote_viewer import QuoteViewer
+
+        self.push_screen(QuoteViewer(self.ledger, self.articles, pledge.id, evidence_index))
+
+    def action_matrix(self) -> None:
+        if self.ledger is None:
+            return
+        from pledgetui.ui.screens.matrix import MatrixScreen
+
+        def chosen(cell: tuple[str, str] | None) -> None:
+            if cell is not None:
+                actor, commitment = cell
+                self.set_filter(f'actor:"{actor}" type:{commitment}' if " " in actor else f"actor:{actor} type:{commitment}")
+                self.table.focus()
+
+        self.push_screen(MatrixScreen(self.ledger, self.visible_pledges()), chosen)
+
+    def action_help(self) -> None:
+        from pledgetui.ui.screens.help import HelpScreen, bindings_for_help
+
+        self.push_screen(HelpScreen(bindings_for_help(self)))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if screen is not self.screen_stack[0]:
+            return
+        yield SystemCommand("Filter the table", "Focus the filter bar (/)", self.action_focus_filter)
+        yield SystemCommand("Clear the filter", "Show every entry", self.action_clear_filter)
+        yield SystemCommand("Open the quote viewer", "The article with the quote highlighted (v)", self.action_open_quote)
+        yield SystemCommand("Matrix: actors x commitments", "Who's in, who's holding back (m)", self.action_matrix)
+        yield SystemCommand("Toggle counter-positions", "Show or hide Russia's red lines etc. (c)", self.action_toggle_counter)
+        yield SystemCommand("Reverse the sort", "Flip the direction (r)", self.action_reverse_sort)
+        for n, col in enumerate(COLUMNS):
+            yield SystemCommand(f"Sort by {col.title}", f"Key {n + 1}; again to reverse", lambda n=n: self.action_sort_column(n))
+        yield SystemCommand("Help: all keys", "List every key (?)", self.action_help)

@@ -1,0 +1,85 @@
+"""The detail pane: every field of the highlighted pledge, its conditions spelled out, each quote with its article."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from pledgetui.anchors import AnchorStatus
+from pledgetui.model import Backstop, Ledger, Pledge
+from pledgetui.ui.text import join, safe, safe_line
+from pledgetui.verify import Articles, anchor_evidence
+
+_ANCHOR_WORDS = {
+    AnchorStatus.EXACT: ("verified", "$success"),
+    AnchorStatus.MOVED: ("verified (moved)", "$success"),
+    AnchorStatus.REANCHORED: ("re-anchored", "$warning"),
+    AnchorStatus.ORPHAN: ("ORPHAN: not found in the article", "bold $error"),
+}
+
+
+def _field(label: str, value: Content) -> Content:
+    return join((f"{label}: ", "bold"), value, "\n")
+
+
+def describe(pledge: Pledge, ledger: Ledger, articles: Articles | None) -> Content:
+    """The whole pledge as Content; every ledger string goes through the sanitiser."""
+    parts: list[Content | str | tuple[str, str]] = []
+    if pledge.is_counter:
+        parts.append(("COUNTER-POSITION: recorded, never counted as a pledge\n", "bold $error"))
+    parts.append(join(safe_line(pledge.summary, "bold"), "\n\n"))
+    parts.append(_field("Actor", join(safe_line(pledge.actor), f" ({pledge.actor_type.label.lower()})")))
+    parts.append(_field("Commitment", Content(pledge.commitment.label)))
+    parts.append(_field("Status", Content(pledge.status.label)))
+    conditions = ", ".join(c.label for c in pledge.conditions) or "none stated"
+    parts.append(_field("Conditions", Content(conditions)))
+    if pledge.condition_detail:
+        parts.append(_field("Condition detail", safe(pledge.condition_detail)))
+    backstop = Content(pledge.us_backstop.label)
+    if pledge.us_backstop in (Backstop.REQUIRED, Backstop.SOUGHT):
+        backstop = backstop.stylize("bold")
+    parts.append(_field("US backstop", backstop))
+    parts.append(_field("Claimant", safe_line(pledge.claimant)))
+    if pledge.numbers:
+        parts.append(_field("Numbers", safe_line("; ".join(str(q) for q in pledge.numbers))))
+    parts.append(_field("Date stated", Content(pledge.date_stated.isoformat() if pledge.date_stated else "not stated")))
+    parts.append(_field("Id", safe_line(pledge.id)))
+    if pledge.notes:
+        parts.append(join(("Notes: ", "bold"), safe(pledge.notes), "\n"))
+    parts.append(("\nEvidence\n", "bold underline"))
+    for n, ev in enumerate(pledge.evidence, 1):
+        source = ledger.source(ev.source)
+        title = source.title if source else f"unknown source {ev.source}"
+        date = source.date.isoformat() if source and source.date else "undated"
+        text = articles.text(ledger, ev.source) if articles is not None else None
+        status = anchor_evidence(text, ev).status if articles is not None else None
+        parts.append(join((f"[{n}] ", "bold"), safe_line(title, "italic"), f" ({date})"))
+        if status is not None:
+            word, style = _ANCHOR_WORDS[status]
+            parts.append(join(" · ", (word, style)))
+        parts.append(join("\n", ("“", "dim"), safe(ev.quote), ("”", "dim"), "\n\n"))
+    return join(*parts)
+
+
+class DetailPane(VerticalScroll):
+    DEFAULT_CSS = """
+    DetailPane { padding: 0 1; }
+    DetailPane > Static { width: 1fr; }
+    """
+
+    def compose(self):
+        yield Static("", id="detail-body", markup=False)
+
+    def show(self, pledge: Pledge | None, ledger: Ledger | None, articles: Articles | None) -> None:
+        body = self.query_one("#detail-body", Static)
+        if pledge is None or ledger is None:
+            body.update(Content("No pledge selected."))
+        else:
+            body.update(describe(pledge, ledger, articles))
+        self.scroll_home(animate=False)
+
+    @property
+    def text(self) -> str:
+        """The pane's plain text (for tests and screen readers)."""
+        return str(self.query_one("#detail-body", Static).content)

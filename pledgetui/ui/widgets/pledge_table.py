@@ -1,0 +1,298 @@
+"""The ledger table: a Line API widget that renders only the rows on screen.
+
+Cost per frame is O(visible rows) whatever the ledger size, unlike the built-in
+DataTable (which also parses str cells as markup). Cells are sanitised plain
+text turned into segments; nothing is ever interpreted as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from pledgetui.model import Backstop, Pledge, short_label
+from pledgetui.query import SortKey
+from pledgetui.sanitize import display_line
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str  # a query.SORT_FIELDS name
+    title: str
+    min_width: int
+    weight: int  # share of the spare width
+    value: Callable[[Pledge], str]
+
+
+def _conditions(p: Pledge) -> str:
+    return ", ".join(short_label(c) for c in p.conditions) or "none stated"
+
+
+def _backstop(p: Pledge) -> str:
+    return "" if p.us_backstop is Backstop.UNKNOWN else p.us_backstop.label
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("actor", "Actor", 12, 3, lambda p: ("\u27c2 " if p.is_counter else "") + p.actor),
+    Column("commitment", "Commitment", 13, 2, lambda p: short_label(p.commitment)),
+    Column("status", "Status", 10, 1, lambda p: short_label(p.status)),
+    Column("conditions", "Conditions", 10, 3, _conditions),
+    Column("backstop", "US backstop", 8, 1, _backstop),
+    Column("claimant", "Claimant", 10, 3, lambda p: p.claimant),
+    Column("date", "Date", 10, 0, lambda p: p.date_stated.isoformat() if p.date_stated else ""),
+    Column("sources", "Src", 3, 0, lambda p: str(len(p.source_ids))),
+)
+
+
+def layout_widths(total: int, columns: Sequence[Column] = COLUMNS, gap: int = 1) -> list[int]:
+    """Column widths filling ``total`` cells: minimums first, the rest shared by weight."""
+    widths = [c.min_width for c in columns]
+    spare = total - sum(widths) - gap * (len(columns) - 1)
+    weights = sum(c.weight for c in columns)
+    if spare > 0 and weights:
+        shares = [spare * c.weight // weights for c in columns]
+        for i, share in enumerate(shares):
+            widths[i] += share
+        leftover = spare - sum(shares)
+        i = 0
+        while leftover > 0:
+            if columns[i % len(columns)].weight:
+                widths[i % len(columns)] += 1
+                leftover -= 1
+            i += 1
+    return widths
+
+
+class PledgeTable(ScrollView, can_focus=True):
+    """Rows are positions in ``pledges``; ``view`` holds the positions shown, in order."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "jump(0)", "First row", show=False),
+        Binding("end,G", "jump(-1)", "Last row", show=False),
+        Binding("enter", "select", "Open quote", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "pledge-table--header",
+        "pledge-table--sorted",
+        "pledge-table--cursor",
+        "pledge-table--counter",
+        "pledge-table--declined",
+        "pledge-table--claimed",
+        "pledge-table--signed",
+    }
+
+    DEFAULT_CSS = """
+    PledgeTable { background: $surface; }
+    PledgeTable > .pledge-table--header { text-style: bold; background: $panel; color: $text; }
+    PledgeTable > .pledge-table--sorted { text-style: bold underline; background: $panel; color: $accent; }
+    PledgeTable > .pledge-table--cursor { background: $primary 40%; }
+    PledgeTable:focus > .pledge-table--cursor { background: $primary; color: $text; }
+    PledgeTable > .pledge-table--counter { color: $error; text-style: italic; }
+    PledgeTable > .pledge-table--declined { color: $warning; }
+    PledgeTable > .pledge-table--claimed { color: $text-muted; }
+    PledgeTable > .pledge-table--signed { color: $success; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        """The cursor moved to another pledge (``position`` in the ledger, or None when empty)."""
+
+        def __init__(self, table: "PledgeTable", position: int | None) -> None:
+            super().__init__()
+            self.table = table
+            self.position = position
+
+    class Selected(Message):
+        def __init__(self, table: "PledgeTable", position: int) -> None:
+            super().__init__()
+            self.table = table
+            self.position = position
+
+    class HeaderClicked(Message):
+        def __init__(self, table: "PledgeTable", column: str) -> None:
+            super().__init__()
+            self.table = table
+            self.column = column
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.pledges: list[Pledge] = []
+        self.view: list[int] = []
+        self.sort_keys: tuple[SortKey, ...] = ()
+        self._widths: list[int] = layout_widths(80)
+        self._last_posted: int | None = -1
+
+    # ------------------------------------------------------------------ data
+
+    @property
+    def current(self) -> int | None:
+        """Ledger position of the pledge under the cursor."""
+        if not self.view:
+            return None
+        return self.view[min(self.cursor, len(self.view) - 1)]
+
+    @property
+    def current_pledge(self) -> Pledge | None:
+        pos = self.current
+        return None if pos is None else self.pledges[pos]
+
+    def set_rows(self, pledges: list[Pledge], view: list[int], sort_keys: tuple[SortKey, ...] = (), keep: int | None = None) -> None:
+        """Show ``view`` (positions into ``pledges``); keep the cursor on ledger position ``keep`` if shown."""
+        self.pledges = pledges
+        self.view = view
+        self.sort_keys = sort_keys
+        row = 0
+        if keep is not None:
+            try:
+                row = view.index(keep)
+            except ValueError:
+                row = 0
+        self.virtual_size = Size(sum(self._widths) + len(self._widths), len(view) + 1)
+        self._last_posted = -1
+        self.cursor = row
+        self.refresh()
+
+    def row_of(self, position: int) -> int | None:
+        try:
+            return self.view.index(position)
+        except ValueError:
+            return None
+
+    # ------------------------------------------------------------------ cursor
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.view) - 1)) if self.view else 0
+
+    def watch_cursor(self, value: int) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+        pos = self.current
+        if pos != self._last_posted:
+            self._last_posted = pos
+            self.post_message(self.Highlighted(self, pos))
+
+    def _body_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _scroll_to_cursor(self) -> None:
+        top = round(self.scroll_y)
+        height = self._body_height()
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def action_cursor(self, delta: int) -> None:
+        self.cursor += delta
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * self._body_height()
+
+    def action_jump(self, row: int) -> None:
+        self.cursor = row if row >= 0 else len(self.view) - 1
+
+    def action_select(self) -> None:
+        pos = self.current
+        if pos is not None:
+            self.post_message(self.Selected(self, pos))
+
+    # ------------------------------------------------------------------ mouse
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        x, y = offset.x + round(self.scroll_x), offset.y
+        if y == 0:
+            column = self._column_at(x)
+            if column is not None:
+                self.post_message(self.HeaderClicked(self, COLUMNS[column].key))
+            return
+        row = round(self.scroll_y) + y - 1
+        if 0 <= row < len(self.view):
+            if row == self.cursor and event.chain >= 2:
+                self.action_select()
+            self.cursor = row
+
+    def _column_at(self, x: int) -> int | None:
+        left = 0
+        for i, w in enumerate(self._widths):
+            if left <= x < left + w + 1:
+                return i
+            left += w + 1
+        return None
+
+    # ------------------------------------------------------------------ rendering
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._widths = layout_widths(self.scrollable_content_region.width)
+        self.virtual_size = Size(sum(self._widths) + len(self._widths) - 1, len(self.view) + 1)
+        self._scroll_to_cursor()
+
+    def _header_strip(self) -> Strip:
+        base = self.get_component_rich_style("pledge-table--header")
+        sorted_style = self.get_component_rich_style("pledge-table--sorted")
+        primary = self.sort_keys[0] if self.sort_keys else None
+        segments: list[Segment] = []
+        for i, (col, width) in enumerate(zip(COLUMNS, self._widths)):
+            title = col.title
+            style = base
+            if primary is not None and primary.field == col.key:
+                title = f"{title} {'▼' if primary.descending else '▲'}"
+                style = sorted_style
+            segments.append(Segment(set_cell_size(title, width), style))
+            if i < len(COLUMNS) - 1:
+                segments.append(Segment(" ", base))
+        return Strip(segments)
+
+    def _row_strip(self, row: int) -> Strip:
+        pledge = self.pledges[self.view[row]]
+        style = self.rich_style
+        if pledge.is_counter:
+            style += self.get_component_rich_style("pledge-table--counter")
+        if row == self.cursor:
+            style += self.get_component_rich_style("pledge-table--cursor")
+        status_style = style
+        if not pledge.is_counter and row != self.cursor:
+            name = {"declined": "declined", "claimed": "claimed", "signed": "signed"}.get(pledge.status.value)
+            if name:
+                status_style = style + self.get_component_rich_style(f"pledge-table--{name}")
+        segments: list[Segment] = []
+        for i, (col, width) in enumerate(zip(COLUMNS, self._widths)):
+            text = display_line(col.value(pledge))
+            if cell_len(text) > width:
+                text = set_cell_size(text, width - 1) + "…"
+            else:
+                text = set_cell_size(text, width)
+            segments.append(Segment(text, status_style if col.key == "status" else style))
+            if i < len(COLUMNS) - 1:
+                segments.append(Segment(" ", style))
+        return Strip(segments)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        scroll_x = round(self.scroll_x)
+        if y == 0:
+            strip = self._header_strip()
+        else:
+            row = round(self.scroll_y) + y - 1
+            if row >= len(self.view):
+                return Strip.blank(width, self.rich_style)
+            strip = self._row_strip(row)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
