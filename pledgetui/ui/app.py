@@ -82,6 +82,7 @@ class PledgeApp(App[int]):
                 placeholder="filter: text, or country:france status:signed backstop:required …",
                 id="filter",
                 select_on_focus=False,
+                compact=True,
             )
             yield Static("loading…", id="count", markup=False)
         with Horizontal(id="main"):

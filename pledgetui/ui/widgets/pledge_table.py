@@ -32,6 +32,7 @@ class Column:
     min_width: int
     weight: int  # share of the spare width
     value: Callable[[Pledge], str]
+    drop: int = 0  # narrow screens drop columns with the highest ``drop`` first (0: always shown)
 
 
 def _conditions(p: Pledge) -> str:
@@ -39,19 +40,30 @@ def _conditions(p: Pledge) -> str:
 
 
 def _backstop(p: Pledge) -> str:
-    return "" if p.us_backstop is Backstop.UNKNOWN else p.us_backstop.label
+    return "" if p.us_backstop is Backstop.UNKNOWN else short_label(p.us_backstop)
 
 
 COLUMNS: tuple[Column, ...] = (
     Column("actor", "Actor", 12, 3, lambda p: ("\u27c2 " if p.is_counter else "") + p.actor),
     Column("commitment", "Commitment", 13, 2, lambda p: short_label(p.commitment)),
-    Column("status", "Status", 10, 1, lambda p: short_label(p.status)),
+    Column("status", "Status", 11, 1, lambda p: short_label(p.status)),
     Column("conditions", "Conditions", 10, 3, _conditions),
-    Column("backstop", "US backstop", 8, 1, _backstop),
-    Column("claimant", "Claimant", 10, 3, lambda p: p.claimant),
-    Column("date", "Date", 10, 0, lambda p: p.date_stated.isoformat() if p.date_stated else ""),
-    Column("sources", "Src", 3, 0, lambda p: str(len(p.source_ids))),
+    Column("backstop", "Backstop", 8, 1, _backstop),
+    Column("claimant", "Claimant", 10, 3, lambda p: p.claimant, drop=2),
+    Column("date", "Date", 10, 0, lambda p: p.date_stated.isoformat() if p.date_stated else "", drop=3),
+    Column("sources", "Src", 3, 0, lambda p: str(len(p.source_ids)), drop=1),
 )
+
+
+def fit_columns(total: int, columns: Sequence[Column] = COLUMNS, gap: int = 1) -> list[int]:
+    """Indices of the columns that fit in ``total`` cells, dropping the droppable ones first."""
+    shown = list(range(len(columns)))
+    while sum(columns[i].min_width for i in shown) + gap * (len(shown) - 1) > total:
+        droppable = [i for i in shown if columns[i].drop]
+        if not droppable:
+            break
+        shown.remove(max(droppable, key=lambda i: columns[i].drop))
+    return shown
 
 
 def layout_widths(total: int, columns: Sequence[Column] = COLUMNS, gap: int = 1) -> list[int]:
@@ -135,7 +147,9 @@ class PledgeTable(ScrollView, can_focus=True):
         self.pledges: list[Pledge] = []
         self.view: list[int] = []
         self.sort_keys: tuple[SortKey, ...] = ()
+        self._shown: list[Column] = list(COLUMNS)
         self._widths: list[int] = layout_widths(80)
+        self._fitted_width = -1
         self._last_posted: int | None = -1
 
     # ------------------------------------------------------------------ data
@@ -163,7 +177,7 @@ class PledgeTable(ScrollView, can_focus=True):
                 row = view.index(keep)
             except ValueError:
                 row = 0
-        self.virtual_size = Size(sum(self._widths) + len(self._widths), len(view) + 1)
+        self._fit()
         self._last_posted = -1
         self.cursor = row
         self.refresh()
@@ -222,7 +236,7 @@ class PledgeTable(ScrollView, can_focus=True):
         if y == 0:
             column = self._column_at(x)
             if column is not None:
-                self.post_message(self.HeaderClicked(self, COLUMNS[column].key))
+                self.post_message(self.HeaderClicked(self, self._shown[column].key))
             return
         row = round(self.scroll_y) + y - 1
         if 0 <= row < len(self.view):
@@ -241,23 +255,36 @@ class PledgeTable(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ rendering
 
     def on_resize(self, event: events.Resize) -> None:
-        self._widths = layout_widths(self.scrollable_content_region.width)
-        self.virtual_size = Size(sum(self._widths) + len(self._widths) - 1, len(self.view) + 1)
+        self._fit()
         self._scroll_to_cursor()
+
+    def _fit(self) -> int:
+        """Fit the columns to the current width (the scrollbar may come and go); return the width."""
+        width = self.scrollable_content_region.width
+        if width != self._fitted_width:
+            self._fitted_width = width
+            self._shown = [COLUMNS[i] for i in fit_columns(width)]
+            self._widths = layout_widths(width, self._shown)
+        total = sum(self._widths) + len(self._widths) - 1
+        size = Size(max(total, width) if total > width else width, len(self.view) + 1)
+        if self.virtual_size != size:
+            self.virtual_size = size
+        return width
 
     def _header_strip(self) -> Strip:
         base = self.get_component_rich_style("pledge-table--header")
         sorted_style = self.get_component_rich_style("pledge-table--sorted")
         primary = self.sort_keys[0] if self.sort_keys else None
         segments: list[Segment] = []
-        for i, (col, width) in enumerate(zip(COLUMNS, self._widths)):
+        last = len(self._shown) - 1
+        for i, (col, width) in enumerate(zip(self._shown, self._widths)):
             title = col.title
             style = base
             if primary is not None and primary.field == col.key:
                 title = f"{title} {'▼' if primary.descending else '▲'}"
                 style = sorted_style
             segments.append(Segment(set_cell_size(title, width), style))
-            if i < len(COLUMNS) - 1:
+            if i < last:
                 segments.append(Segment(" ", base))
         return Strip(segments)
 
@@ -274,19 +301,20 @@ class PledgeTable(ScrollView, can_focus=True):
             if name:
                 status_style = style + self.get_component_rich_style(f"pledge-table--{name}")
         segments: list[Segment] = []
-        for i, (col, width) in enumerate(zip(COLUMNS, self._widths)):
+        last = len(self._shown) - 1
+        for i, (col, width) in enumerate(zip(self._shown, self._widths)):
             text = display_line(col.value(pledge))
             if cell_len(text) > width:
                 text = set_cell_size(text, width - 1) + "…"
             else:
                 text = set_cell_size(text, width)
             segments.append(Segment(text, status_style if col.key == "status" else style))
-            if i < len(COLUMNS) - 1:
+            if i < last:
                 segments.append(Segment(" ", style))
         return Strip(segments)
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self._fit()
         scroll_x = round(self.scroll_x)
         if y == 0:
             strip = self._header_strip()

@@ -1,0 +1,331 @@
+"""The source-quote viewer: a pledge's evidence shown inside its article.
+
+The article is shown character for character (``display_aligned``) so that the
+anchored offsets of every quote are offsets into what the reader sees. The
+current quote is styled strongly, every other passage of the article that some
+ledger entry quotes is styled faintly. A quote that no longer anchors is shown
+as an orphan with its stored text, never hidden.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TextArea
+
+from pledgetui.anchors import Anchor, AnchorStatus
+from pledgetui.model import Ledger, Pledge
+from pledgetui.sanitize import display_aligned
+from pledgetui.ui.text import join, safe, safe_line
+from pledgetui.verify import Articles, anchor_evidence
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A located span of an article and the (pledge id, evidence index) pairs quoting it."""
+
+    start: int
+    end: int
+    citations: tuple[tuple[str, int], ...]
+
+    @property
+    def span(self) -> Span:
+        return (self.start, self.end)
+
+    @property
+    def pledge_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(pid for pid, _ in self.citations))
+
+
+class ArticleView(TextArea):
+    """A read-only, soft-wrapped article with the current quote and other quoted passages styled."""
+
+    COMPONENT_CLASSES = {"article-view--quote", "article-view--passage"}
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", read_only=True, soft_wrap=True, show_line_numbers=False, id=id)
+        self.highlight_cursor_line = False
+        self.current: Span | None = None
+        self.passages: tuple[Span, ...] = ()
+        self._line_starts: list[int] = [0]
+
+    def show_article(self, text: str) -> None:
+        """Load ``text`` (already made display-safe with offsets kept)."""
+        self.load_text(text)
+        starts, offset = [], 0
+        newline = len(self.document.newline)
+        for line in self.document.lines:
+            starts.append(offset)
+            offset += len(line) + newline
+        self._line_starts = starts or [0]
+
+    def mark(self, current: Span | None, passages: tuple[Span, ...]) -> None:
+        """Set the spans to style and repaint (the line cache holds old styling)."""
+        self.current = current
+        self.passages = passages
+        self._line_cache.clear()
+        self.refresh()
+
+    @property
+    def quote_style(self) -> Style:
+        return self.get_component_rich_style("article-view--quote")
+
+    @property
+    def passage_style(self) -> Style:
+        return self.get_component_rich_style("article-view--passage")
+
+    def get_line(self, line_index: int) -> Text:
+        line = super().get_line(line_index)
+        if line_index >= len(self._line_starts):
+            return line
+        line_start = self._line_starts[line_index]
+        line_end = line_start + len(line.plain)
+
+        def stylize(span: Span, style: Style) -> None:
+            start, end = max(span[0], line_start), min(span[1], line_end)
+            if start < end:
+                line.stylize(style, start - line_start, end - line_start)
+
+        passage_style = self.passage_style
+        for span in self.passages:
+            if span != self.current:
+                stylize(span, passage_style)
+        if self.current is not None:
+            stylize(self.current, self.quote_style)
+        return line
+
+    def location_of(self, offset: int) -> tuple[int, int]:
+        return self.document.get_location_from_index(max(0, min(offset, len(self.document.text))))
+
+    def selected_span(self) -> Span | None:
+        start, end = sorted(self.selection)
+        if start == end:
+            return None
+        get_index = self.document.get_index_from_location
+        return (get_index(start), get_index(end))
+
+
+class QuoteViewer(Screen[None]):
+    """Show one evidence quote of a pledge inside its article; step through quotes and passages."""
+
+    CSS_PATH = "quote_viewer.tcss"
+    BINDINGS = [
+        Binding("n", "next_quote", "Next quote"),
+        Binding("p", "previous_quote", "Prev quote"),
+        Binding("right_square_bracket", "next_passage", "Next passage", key_display="]"),
+        Binding("left_square_bracket", "previous_passage", "Prev passage", key_display="["),
+        Binding("escape", "back", "Back"),
+        Binding("q", "back", "Back", show=False),
+    ]
+
+    def __init__(self, ledger: Ledger, articles: Articles, pledge_id: str, evidence_index: int = 0) -> None:
+        super().__init__()
+        pledge = ledger.pledge(pledge_id)
+        if pledge is None:
+            raise ValueError(f"no pledge with id {pledge_id!r} in the ledger")
+        if not 0 <= evidence_index < len(pledge.evidence):
+            raise ValueError(f"pledge {pledge_id!r} has no evidence number {evidence_index + 1}")
+        self.ledger = ledger
+        self.articles = articles
+        self.current_pledge_id: str = pledge_id
+        self.current_index: int = evidence_index
+        self.current_source_id: str = pledge.evidence[evidence_index].source
+        self.highlight: Span | None = None
+        self.citing_ids: tuple[str, ...] = ()
+        self.anchor: Anchor = Anchor(AnchorStatus.ORPHAN)
+        self._passages: dict[str, tuple[Passage, ...]] = {}
+        self._shown_source: str | None = None
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="qv-header"):
+            yield Static(id="qv-title")
+            yield Static(id="qv-meta")
+            yield Static(id="qv-note")
+            yield Static(id="qv-status")
+            yield Static(id="qv-cited")
+        with Vertical(id="qv-orphan"):
+            yield Static(id="qv-orphan-banner")
+            yield Static(id="qv-orphan-quote")
+        yield ArticleView(id="qv-article")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show()
+        self.query_one(ArticleView).focus()
+
+    # ------------------------------------------------------------------ model
+
+    @property
+    def pledge(self) -> Pledge:
+        pledge = self.ledger.pledge(self.current_pledge_id)
+        assert pledge is not None
+        return pledge
+
+    def _text(self, source_id: str) -> str | None:
+        return self.articles.text(self.ledger, source_id)
+
+    def passages(self, source_id: str) -> tuple[Passage, ...]:
+        """Every located quote in the article, grouped by span, in reading order (cached)."""
+        if source_id in self._passages:
+            return self._passages[source_id]
+        text = self._text(source_id)
+        spans: dict[Span, list[tuple[str, int]]] = {}
+        if text is not None:
+            for p in self.ledger.pledges:
+                for i, ev in enumerate(p.evidence):
+                    if ev.source == source_id:
+                        anchor = anchor_evidence(text, ev)
+                        if anchor.found:
+                            spans.setdefault((anchor.start, anchor.end), []).append((p.id, i))
+        result = tuple(Passage(s, e, tuple(c)) for (s, e), c in sorted(spans.items()))
+        self._passages[source_id] = result
+        return result
+
+    def selected_span(self) -> Span | None:
+        """The reader's current selection as article offsets (start, end), or None if empty."""
+        return self.query_one(ArticleView).selected_span()
+
+    # ------------------------------------------------------------------ display
+
+    def _show(self) -> None:
+        pledge = self.pledge
+        ev = pledge.evidence[self.current_index]
+        self.current_source_id = ev.source
+        text = self._text(ev.source)
+        self.anchor = anchor_evidence(text, ev)
+        passages = self.passages(ev.source)
+        if self.anchor.found:
+            self.highlight = (self.anchor.start, self.anchor.end)
+            self.citing_ids = next((p.pledge_ids for p in passages if p.span == self.highlight), (pledge.id,))
+        else:
+            self.highlight = None
+            self.citing_ids = ()
+
+        view = self.query_one(ArticleView)
+        if self._shown_source != ev.source:
+            view.show_article(display_aligned(text) if text is not None else "")
+            self._shown_source = ev.source
+        view.mark(self.highlight, tuple(p.span for p in passages) if self.anchor.found else ())
+        view.move_cursor(view.location_of(self.highlight[0] if self.highlight else 0))
+        view.call_after_refresh(view.scroll_cursor_visible, True)
+        self._show_header(text)
+
+    def _show_header(self, text: str | None) -> None:
+        pledge = self.pledge
+        ev = pledge.evidence[self.current_index]
+        source = self.ledger.source(ev.source)
+        file_name = source.file if source is not None else ev.source
+        if source is not None:
+            title = safe_line(source.title, "bold")
+            meta_parts = [p for p in (source.date.isoformat() if source.date else "", source.outlet) if p]
+            meta = join(safe_line(" · ".join(meta_parts) or "no date or outlet"), "  ", safe_line(f"({source.file})", "dim"))
+            note = join("Note: ", safe_line(source.note, "italic")) if source.note else Content("")
+        else:
+            title = join("Source ", safe_line(ev.source, "bold"), " is not listed in the ledger")
+            meta, note = Content(""), Content("")
+        self.query_one("#qv-title", Static).update(title)
+        self.query_one("#qv-meta", Static).update(meta)
+        self.query_one("#qv-note", Static).update(note)
+        self.query_one("#qv-note").display = bool(note)
+
+        state = self.anchor.status.value if self.anchor.found else "ORPHAN"
+        kind = " (counter-position)" if pledge.is_counter else ""
+        status = join(
+            f"quote {self.current_index + 1} of {len(pledge.evidence)} for ",
+            safe_line(pledge.id, "bold"),
+            kind,
+            " · anchored ",
+            Content(state).stylize("bold" if self.anchor.status is AnchorStatus.EXACT else "bold $warning"),
+            " · ",
+            safe_line(pledge.actor),
+            ": ",
+            safe_line(pledge.summary, "italic"),
+        )
+        self.query_one("#qv-status", Static).update(status)
+        self.query_one("#qv-cited", Static).update(self._cited_line())
+
+        orphan = not self.anchor.found
+        self.query_one("#qv-orphan").display = orphan
+        if orphan:
+            why = self.articles.problems.get(ev.source, "") if text is None else ""
+            banner = join("ORPHAN: quote not found in ", safe_line(file_name, "bold"))
+            if why:
+                banner = join(banner, " (", safe_line(why), ")")
+            self.query_one("#qv-orphan-banner", Static).update(banner)
+            self.query_one("#qv-orphan-quote", Static).update(join("Stored quote: ", safe(ev.quote, "italic")))
+
+    def _cited_line(self) -> Content:
+        if not self.citing_ids:
+            return Content("cited by: (no located passage)")
+        parts: list[Content | str] = ["cited by: "]
+        for n, pid in enumerate(self.citing_ids):
+            if n:
+                parts.append(", ")
+            other = self.ledger.pledge(pid)
+            parts.append(safe_line(pid, "bold" if pid == self.current_pledge_id else ""))
+            if other is not None and other.is_counter:
+                parts.append(" (counter-position)")
+        count = len(self.passages(self.current_source_id))
+        parts.append(f"   · {count} quoted passage{'s' if count != 1 else ''} in this article")
+        return join(*parts)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_next_quote(self) -> None:
+        self._step_quote(+1)
+
+    def action_previous_quote(self) -> None:
+        self._step_quote(-1)
+
+    def _step_quote(self, step: int) -> None:
+        count = len(self.pledge.evidence)
+        if count < 2:
+            self.app.bell()
+            return
+        self.current_index = (self.current_index + step) % count
+        self._show()
+
+    def action_next_passage(self) -> None:
+        self._step_passage(+1)
+
+    def action_previous_passage(self) -> None:
+        self._step_passage(-1)
+
+    def _step_passage(self, step: int) -> None:
+        passages = self.passages(self.current_source_id)
+        if not passages:
+            self.app.bell()
+            return
+        spans = [p.span for p in passages]
+        if self.highlight in spans:
+            target = (spans.index(self.highlight) + step) % len(passages)
+        else:  # an orphan: step from where the quote was stored
+            stored = self.pledge.evidence[self.current_index].start
+            after = [i for i, p in enumerate(passages) if p.start >= stored]
+            before = [i for i, p in enumerate(passages) if p.start < stored]
+            pool = after + before if step > 0 else (before[::-1] + after[::-1])
+            target = pool[0]
+        passage = passages[target]
+        if passage.span == self.highlight and len(passages) == 1:
+            self.app.bell()
+            return
+        own = [i for pid, i in passage.citations if pid == self.current_pledge_id]
+        if own:
+            self.current_index = own[0]
+        else:
+            self.current_pledge_id, self.current_index = passage.citations[0]
+        self._show()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
