@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import tomli_w
 
-from pledgetui import store
+from pledgetui import paths, store
 from pledgetui.model import MAX_STRING
 from pledgetui.store import ConflictError, LedgerError, SaveError
 from tests.factory import small_ledger
@@ -403,3 +403,67 @@ def test_changed_on_disk_when_replaced_by_a_directory(ledger_path: Path) -> None
     ledger_path.unlink()
     ledger_path.mkdir()
     assert store.changed_on_disk(ledger_path, fp) is True
+
+
+# --------------------------------------------------------------------------- the working copy
+
+
+@pytest.fixture
+def bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A stand-in for the bundled data, read-only like an installed package."""
+    root = tmp_path / "bundle"
+    (root / "data").mkdir(parents=True)
+    (root / "seeds").mkdir()
+    store.save(small_ledger(), root / "data" / "pledges.toml", backup=False)
+    (root / "seeds" / "a.txt").write_text("article a")
+    (root / "seeds" / "b.txt").write_text("article b")
+    for p in [root / "data" / "pledges.toml", *(root / "seeds").iterdir()]:
+        p.chmod(0o444)
+    monkeypatch.setattr(paths, "bundled_root", lambda: root)
+    return root
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_working_copy_is_created_from_the_bundle(bundle: Path, isolated_dirs: Path) -> None:
+    before = snapshot(bundle)
+    target = paths.ensure_working_copy()
+    assert target == isolated_dirs / "data" / "pledges.toml"
+    assert target.read_bytes() == (bundle / "data" / "pledges.toml").read_bytes()
+    assert (target.parent / "seeds" / "a.txt").read_text() == "article a"
+    assert (target.parent / "seeds" / "b.txt").read_text() == "article b"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["pledges.toml", "seeds"]
+    assert store.load(target).ledger == small_ledger()
+    # The copy is the user's to edit; saving it leaves the bundle alone.
+    ledger = small_ledger()
+    store.save(ledger.model_copy(update={"pledges": ledger.pledges[:1]}), target)
+    assert snapshot(bundle) == before
+
+
+def test_existing_working_copy_is_never_overwritten(bundle: Path) -> None:
+    target = paths.working_ledger()
+    seeds = target.parent / "seeds"
+    seeds.mkdir(parents=True)
+    target.write_text("# my own edits\n")
+    (seeds / "a.txt").write_text("my annotated article")
+    before = snapshot(bundle)
+    assert paths.ensure_working_copy() == target
+    assert paths.ensure_working_copy() == target
+    assert target.read_text() == "# my own edits\n"
+    assert (seeds / "a.txt").read_text() == "my annotated article"
+    assert (seeds / "b.txt").read_text() == "article b"  # a missing article is copied in
+    assert snapshot(bundle) == before
+    assert leftovers(target.parent) == []
+
+
+def test_working_copy_from_the_real_bundled_ledger() -> None:
+    bundled = paths.bundled_ledger()
+    before = (bundled.read_bytes(), bundled.stat().st_mtime_ns)
+    target = paths.ensure_working_copy()
+    assert target.resolve() != bundled.resolve()
+    assert target.read_bytes() == before[0]
+    names = {p.name for p in (paths.bundled_root() / "seeds").glob("*.txt")}
+    assert names and names <= {p.name for p in (target.parent / "seeds").iterdir()}
+    assert (bundled.read_bytes(), bundled.stat().st_mtime_ns) == before
