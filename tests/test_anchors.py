@@ -208,3 +208,14 @@ def test_normalise_index_map_invariants(text: str) -> None:
     assert "  " not in folded
     kept = {i for i in index[:-1]}
     assert all(i in kept for i, ch in enumerate(text) if not ch.isspace())
+
+
+def test_hyphen_to_em_dash_is_reanchored() -> None:
+    plain = fold_quotes(TEXT)
+    quote = fold_quotes(QUOTE)
+    assert " - as part of this coalition - " in quote
+    start = plain.index(quote)
+    sel = select(plain, start, start + len(quote))
+    found = locate(TEXT, sel.quote, sel.prefix, sel.suffix, sel.start, sel.end)
+    assert found.status is AnchorStatus.REANCHORED
+    assert TEXT[found.start : found.end] == QUOTE
