@@ -1,0 +1,160 @@
+"""Pilot tests of the main screen: sorting, filtering, the count, the detail pane."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pledgetui.query import select_pledges
+from pledgetui.store import load
+from pledgetui.ui.app import PledgeApp
+from pledgetui.ui.widgets.detail import DetailPane
+from pledgetui.ui.widgets.pledge_table import COLUMNS
+from tests.factory import REPO
+
+BUNDLED = REPO / "data" / "pledges.toml"
+
+
+async def started(app: PledgeApp, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    assert app.index is not None, "ledger did not load"
+
+
+def count_text(app: PledgeApp) -> str:
+    return str(app.query_one("#count").content)
+
+
+@pytest.mark.parametrize("column", [c.key for c in COLUMNS])
+async def test_sort_each_way_keeps_cursor_on_same_pledge(column: str) -> None:
+    app = PledgeApp(BUNDLED)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(app, pilot)
+        await pilot.press("down", "down", "down", "down", "down")
+        chosen = app.table.current_pledge
+        assert chosen is not None and app.table.cursor == 5
+        key = str([c.key for c in COLUMNS].index(column) + 1)
+        await pilot.press(key)
+        assert app.sort_keys[0].field == column and not app.sort_keys[0].descending
+        assert app.table.current_pledge is chosen
+        ascending = [p.id for p in app.visible_pledges()]
+        assert ascending == [p.id for p in select_pledges(app.ledger, "", column)]
+        await pilot.press(key)
+        assert app.sort_keys[0].descending
+        assert app.table.current_pledge is chosen
+        descending = [p.id for p in app.visible_pledges()]
+        assert descending == [p.id for p in select_pledges(app.ledger, "", f"-{column}")]
+        assert app.table.row_of(app.table.current) == app.table.cursor
+
+
+async def test_sort_ties_are_stable_and_indicator_shows() -> None:
+    app = PledgeApp(BUNDLED)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(app, pilot)
+        ledger_order = {p.id: i for i, p in enumerate(app.ledger.pledges)}
+        await pilot.press("3")  # status
+        rows = app.visible_pledges()
+        for a, b in zip(rows, rows[1:]):
+            if a.status == b.status:
+                assert ledger_order[a.id] < ledger_order[b.id]
+        header = app.table.render_line(0).text
+        assert "Status ▲" in header
+        await pilot.press("r")
+        assert "Status ▼" in app.table.render_line(0).text
+
+
+async def test_header_click_sorts() -> None:
+    app = PledgeApp(BUNDLED)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(app, pilot)
+        await pilot.click("#table", offset=(1, 0))
+        await pilot.pause()
+        assert app.sort_keys and app.sort_keys[0].field == "actor"
+        await pilot.click("#table", offset=(1, 0))
+        await pilot.pause()
+        assert app.sort_keys[0].descending
+
+
+async def test_filter_text_and_fields_narrow_and_count_updates() -> None:
+    ledger = load(BUNDLED).ledger
+    total = sum(1 for p in ledger.pledges if not p.is_counter)
+    app = PledgeApp(BUNDLED)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(app, pilot)
+        assert count_text(app).startswith(f"{total} of {total} pledges")
+        await pilot.press("slash", *"country:france status:signed")
+        expected = select_pledges(ledger, "country:france status:signed")
+        assert expected, "the bundled ledger has signed French pledges"
+        assert [p.id for p in app.visible_pledges()] == [p.id for p in expected]
+        assert count_text(app).startswith(f"{len(expected)} of {total} pledges")
+        assert all(p.actor == "France" and p.status.value == "signed" for p in app.visible_pledges())
+        # a bad term keeps the last good view and says what is wrong
+        app.query_one("#filter").value = "country:france status:zzz"
+        await pilot.pause()
+        assert [p.id for p in app.visible_pledges()] == [p.id for p in expected]
+        assert "zzz" in count_text(app)
+        await pilot.press("escape")
+        assert len(app.visible_pledges()) == len(ledger.pledges)
+        assert count_text(app).startswith(f"{total} of {total} pledges")
+
+
+async def test_filter_keeps_cursor_on_same_pledge_when_still_shown() -> None:
+    app = PledgeApp(BUNDLED)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(app, pilot)
+        target = next(i for i, p in enumerate(app.table.pledges) if p.actor == "Ireland")
+        app.table.cursor = app.table.row_of(target)
+        await pilot.press("slash", *"peace")
+        assert app.table.current == target
+        await pilot.press("escape")
+        assert app.table.current == target
+
+
+async def test_counter_positions_are_marked_and_not_counted() -> None:
+    app = PledgeApp(BUNDLED)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(app, pilot)
+        counters = [p for p in app.index.pledges if p.is_counter]
+        assert counters
+        assert f"· {len(counters)} counter-positions" in count_text(app)
+        await pilot.press("c")
+        assert not any(p.is_counter for p in app.visible_pledges())
+        row = next(i for i, p in enumerate(app.index.pledges) if p.is_counter)
+        await pilot.press("c")
+        app.table.cursor = app.table.row_of(row)
+        await pilot.pause()
+        assert "⟂" in app.table.render_line(app.table.cursor + 1 - round(app.table.scroll_y)).text
+        assert "COUNTER-POSITION" in app.query_one(DetailPane).text
+
+
+async def test_detail_pane_follows_cursor() -> None:
+    app = PledgeApp(BUNDLED)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(app, pilot)
+        detail = app.query_one(DetailPane)
+        seen = []
+        for _ in range(4):
+            pledge = app.table.current_pledge
+            await pilot.pause()
+            assert f"Id: {pledge.id}" in detail.text
+            assert pledge.summary in detail.text
+            assert pledge.claimant in detail.text
+            seen.append(pledge.id)
+            await pilot.press("down")
+        assert len(set(seen)) == 4
+
+
+async def test_broken_ledger_shows_problems_and_keeps_file(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    original = b'schema_version = 1\n[[pledges]]\nid = "x"\nstatus = "maybe"\n'
+    broken.write_bytes(original)
+    app = PledgeApp(broken)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.load_error is not None
+        text = str(app.screen.query_one("#problems").content)
+        assert "pledge 'x'" in text and "status" in text
+        await pilot.press("q")
+    assert broken.read_bytes() == original
