@@ -28,6 +28,16 @@ from pledgetui.verify import Articles, anchor_evidence
 
 Span = tuple[int, int]
 
+#: TextArea actions that would edit; the article is read-only, so they are switched off
+#: (and left out of the footer and the help screen).
+EDITING_ACTIONS = frozenset(
+    {
+        "delete_left", "delete_word_left", "delete_right", "delete_word_right", "cut", "paste",
+        "delete_to_start_of_line", "delete_to_end_of_line", "delete_to_end_of_line_or_delete_line",
+        "delete_line", "undo", "redo",
+    }
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Passage:
@@ -57,6 +67,11 @@ class ArticleView(TextArea):
         self.current: Span | None = None
         self.passages: tuple[Span, ...] = ()
         self._line_starts: list[int] = [0]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in EDITING_ACTIONS:
+            return False
+        return super().check_action(action, parameters)
 
     def show_article(self, text: str) -> None:
         """Load ``text`` (already made display-safe with offsets kept)."""
