@@ -26,7 +26,7 @@ from typing import Any
 from pledgetui import __version__
 from pledgetui.model import SCHEMA_VERSION, Ledger, Pledge, Source
 from pledgetui.sanitize import display, display_line
-from pledgetui.store import atomic_write
+from pledgetui.store import SaveError, atomic_write
 
 FORMATS = ("csv", "json", "md")
 ROW_KINDS = ("pledges", "evidence")
@@ -369,4 +369,10 @@ def write_export(path_or_dash: str | Path, data: bytes) -> None:
             out.write(data.decode("utf-8"))
             out.flush()
         return
-    atomic_write(Path(path_or_dash), data, backup=False)
+    path = Path(path_or_dash)
+    try:
+        atomic_write(path, data, backup=False)
+    except OSError as exc:
+        # atomic_write reports its own steps as SaveError; its first look at the target
+        # (a stat) can still raise, e.g. NotADirectoryError when a parent is a file.
+        raise SaveError(f"could not save {path}: {exc.strerror or exc}; nothing was written") from exc
