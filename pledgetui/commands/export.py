@@ -1,0 +1,130 @@
+"""``pledgetui export``: write the pledges a filter selects as CSV, JSON or Markdown."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from pledgetui.commands.common import CommandError, resolve_ledger
+from pledgetui.export import FORMATS, ROW_KINDS, export_view, row_count, write_export
+from pledgetui.query import QueryError, parse_query, parse_sort, select_pledges
+from pledgetui.store import LedgerError, SaveError, load
+
+PROG = "pledgetui export"
+
+EPILOG = """\
+CSV cells starting with = + - @ tab CR or LF get a ' prefix so a spreadsheet
+shows them as text instead of running them as formulas (--raw turns this off).
+The filter and sort are the dashboard's (see the filter help there).
+
+exit status: 0 written, 1 ledger/query/output problem, 2 usage error
+
+examples:
+  pledgetui export                                      CSV of your working copy to stdout
+  pledgetui export --format csv --filter 'country:france' -o france.csv
+  pledgetui export --rows evidence --format json -o quotes.json
+  pledgetui export --filter '-kind:counter status:signed,announced' --sort 'status,-date' --format md
+  pledgetui export data/pledges.toml --excel -o pledges.csv"""
+
+
+#: Options whose values often start with "-" (a negated filter term, a descending sort key).
+DASH_VALUE_OPTIONS = ("--filter", "--sort")
+
+
+def attach_dash_values(args: list[str], known: set[str], options: tuple[str, ...] = DASH_VALUE_OPTIONS) -> list[str]:
+    """Turn ``--sort -date`` into ``--sort=-date`` so argparse does not read ``-date`` as an option.
+
+    Only for ``options``, only when the next word is not itself a known option, and never after ``--``.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word == "--":
+            out.extend(args[i:])
+            break
+        nxt = args[i + 1] if i + 1 < len(args) else None
+        if word in options and nxt is not None and nxt.startswith("-") and nxt not in known and nxt.split("=", 1)[0] not in known:
+            out.append(f"{word}={nxt}")
+            i += 2
+            continue
+        out.append(word)
+        i += 1
+    return out
+
+
+def with_dash_values(cls: type[argparse.ArgumentParser]) -> type[argparse.ArgumentParser]:
+    """A subclass of the parser ``cls`` that accepts ``--filter -term`` and ``--sort -field``."""
+
+    class DashValueParser(cls):  # type: ignore[valid-type,misc]
+        def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+            words = list(sys.argv[1:] if args is None else args)
+            return super().parse_known_args(attach_dash_values(words, set(self._option_string_actions)), namespace)
+
+    return DashValueParser
+
+
+def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    p = with_dash_values(cls)(
+        prog=PROG,
+        description="Export ledger entries (pledges and counter-positions) as CSV, JSON or Markdown.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("ledger", nargs="?", help="ledger file (default: your working copy)")
+    p.add_argument("--format", "-f", choices=FORMATS, default="csv", help="output format (default: csv)")
+    p.add_argument(
+        "--rows",
+        choices=ROW_KINDS,
+        default="pledges",
+        help="one row per entry, or one per entry and quote (default: pledges)",
+    )
+    p.add_argument("--filter", dest="query", default="", metavar="QUERY", help="select entries, e.g. 'status:signed -kind:counter'")
+    p.add_argument("--sort", default="", metavar="FIELD[,-FIELD]", help="sort keys, '-' for descending, e.g. 'status,-date'")
+    p.add_argument("-o", "--output", default="-", metavar="FILE", help="write to FILE atomically; '-' is stdout (default)")
+    p.add_argument("--excel", action="store_true", help="CSV: start with a UTF-8 byte-order mark so Excel reads the encoding")
+    p.add_argument("--raw", action="store_true", help="CSV: do not guard cells against formula injection")
+    return p
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return 1
+
+
+def run(ns: argparse.Namespace) -> int:
+    try:
+        query, sort = parse_query(ns.query), parse_sort(ns.sort)
+    except QueryError as exc:
+        return _fail(str(exc))
+    del query, sort  # parsed early for a prompt error; select_pledges below is what the dashboard uses
+    try:
+        path = resolve_ledger(ns.ledger)
+        ledger = load(path).ledger
+    except CommandError as exc:
+        return _fail(str(exc))
+    except LedgerError as exc:
+        print(exc.describe(), file=sys.stderr)
+        return 1
+    pledges = select_pledges(ledger, ns.query, ns.sort)
+    data = export_view(ledger, pledges, ns.format, ns.rows, excel=ns.excel, raw=ns.raw, query=ns.query, sort=ns.sort)
+    if ns.raw:
+        if ns.format == "csv":
+            print(f"{PROG}: warning: --raw: the formula guard is off; cells starting with = + - @ are written as they are", file=sys.stderr)
+        else:
+            print(f"{PROG}: note: --raw only affects CSV", file=sys.stderr)
+    try:
+        write_export(ns.output, data)
+    except SaveError as exc:
+        return _fail(str(exc))
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, without a traceback at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except OSError as exc:
+        return _fail(f"cannot write to {'stdout' if ns.output == '-' else ns.output}: {exc.strerror or exc}")
+    if ns.output != "-":
+        print(f"wrote {len(pledges)} pledges ({row_count(pledges, ns.rows)} rows) to {ns.output}", file=sys.stderr)
+    return 0

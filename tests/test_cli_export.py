@@ -1,0 +1,295 @@
+"""``pledgetui export`` on the command line: output, filters and sorts, errors and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pledgetui import paths
+from pledgetui.cli import main
+from pledgetui.export import export_view, pledge_rows
+from pledgetui.model import Ledger, Pledge
+from pledgetui.query import select_pledges
+from pledgetui.store import load
+from tests.factory import REPO, small_ledger, write_ledger
+
+BOM = "\ufeff".encode()
+
+
+def varied_ledger() -> Ledger:
+    """The small ledger plus entries that differ in date, status, backstop and conditions, for sorting."""
+    base = small_ledger()
+    ev2, ev3 = base.pledge("uk-ground").evidence[0], base.pledge("ireland-ground").evidence[0]
+    extra = (
+        Pledge(
+            id="poland-logistics", actor="Poland", commitment="logistics_medical_demining", status="announced",
+            conditions=["ceasefire"], us_backstop="required", claimant="Władysław Kosiniak-Kamysz",
+            date_stated="2026-01-05", summary="Logistics hub, no troops", evidence=[ev2],
+        ),
+        Pledge(
+            id="germany-air", actor="Germany", commitment="air", status="signalled", us_backstop="sought",
+            claimant="Friedrich Merz", date_stated="2026-01-07", summary="Air policing from neighbouring countries",
+            evidence=[ev3, ev2],
+        ),
+        Pledge(
+            id="italy-none", actor="Italy", commitment="ground_troops", status="declined", claimant="Giorgia Meloni",
+            date_stated="2026-01-06", summary="No Italian troops", notes="=cmd|' /C calc'!A0", evidence=[ev3],
+        ),
+    )  # fmt: skip
+    return base.model_copy(update={"pledges": (*base.pledges, *extra)})
+
+
+@pytest.fixture
+def varied_path(tmp_path: Path) -> Path:
+    return write_ledger(tmp_path / "varied", varied_ledger())
+
+
+def read_csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["export", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --------------------------------------------------------------------------- output
+
+
+def test_default_is_csv_of_pledge_rows_on_stdout(capsys: pytest.CaptureFixture[str], ledger_path: Path) -> None:
+    code, out, err = run(capsys, str(ledger_path))
+    assert (code, err) == (0, "")
+    ledger = load(ledger_path).ledger
+    assert [r["id"] for r in read_csv(out)] == [p.id for p in ledger.pledges]
+    assert out.encode() == export_view(ledger, ledger.pledges, "csv", "pledges")
+
+
+def test_output_file_gets_exactly_the_export_bytes(capsys: pytest.CaptureFixture[str], varied_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    code, out, err = run(capsys, str(varied_path), "--format", "json", "--filter", "-kind:counter", "--sort", "-date", "-o", str(target))
+    assert code == 0 and out == ""
+    ledger = load(varied_path).ledger
+    chosen = select_pledges(ledger, "-kind:counter", "-date")
+    assert target.read_bytes() == export_view(ledger, chosen, "json", "pledges", query="-kind:counter", sort="-date")
+    assert err == f"wrote {len(chosen)} pledges ({len(chosen)} rows) to {target}\n"
+    doc = json.loads(target.read_text(encoding="utf-8"))
+    assert (doc["query"], doc["sort"]) == ("-kind:counter", "-date")
+
+
+def test_evidence_rows_count_quotes(capsys: pytest.CaptureFixture[str], varied_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "quotes.csv"
+    code, _, err = run(capsys, str(varied_path), "--rows", "evidence", "--filter", "id:germany-air", "-o", str(target))
+    assert code == 0
+    assert err == f"wrote 1 pledges (2 rows) to {target}\n"
+    rows = read_csv(target.read_text(encoding="utf-8"))
+    assert [(r["id"], r["evidence_index"], r["source"]) for r in rows] == [("germany-air", "1", "a003"), ("germany-air", "2", "a002")]
+
+
+def test_markdown_output(capsys: pytest.CaptureFixture[str], varied_path: Path) -> None:
+    code, out, _ = run(capsys, str(varied_path), "--format", "md", "--filter", "type:ground")
+    assert code == 0
+    assert "`type:ground`" in out
+    assert "5 entries: 4 pledges, 1 counter-position" in out
+    assert "\u27c2 Counter-position" in out
+
+
+@pytest.mark.parametrize(
+    ("query", "sort"),
+    [
+        ("", ""),
+        ("", "-date"),
+        ("", "status,-id"),
+        ("kind:counter", ""),
+        ("-kind:counter", "country"),
+        ("status:signed,announced", "-status,actor"),
+        ("type:ground_troops -status:declined", "date"),
+        ("backstop:required,sought", "backstop,-country"),
+        ("condition:peace_deal", "-conditions"),
+        ("source:a003", "-sources,id"),
+        ('"peace deal"', "claimant"),
+        ("downing", ""),
+        ("country:nowhere", ""),
+    ],
+)
+def test_filter_and_sort_select_what_the_query_module_selects(
+    capsys: pytest.CaptureFixture[str], varied_path: Path, query: str, sort: str
+) -> None:
+    ledger = load(varied_path).ledger
+    want = [p.id for p in select_pledges(ledger, query, sort)]
+    code, out, _ = run(capsys, str(varied_path), "--filter", query, "--sort", sort)
+    assert code == 0
+    assert [r["id"] for r in read_csv(out)] == want
+    code, out, _ = run(capsys, str(varied_path), "--format", "json", "--filter", query, "--sort", sort)
+    assert [p["id"] for p in json.loads(out)["pledges"]] == want
+
+
+# --------------------------------------------------------------------------- formula guard
+
+
+def test_formula_guard_on_by_default_and_raw_warns(capsys: pytest.CaptureFixture[str], varied_path: Path) -> None:
+    code, out, err = run(capsys, str(varied_path), "--filter", "id:italy-none")
+    assert code == 0 and err == ""
+    assert read_csv(out)[0]["notes"] == "'=cmd|' /C calc'!A0"
+    code, out, err = run(capsys, str(varied_path), "--filter", "id:italy-none", "--raw")
+    assert code == 0
+    assert read_csv(out)[0]["notes"] == "=cmd|' /C calc'!A0"
+    assert len(err.splitlines()) == 1 and "warning" in err and "formula guard is off" in err
+
+
+def test_excel_starts_with_bom(capsysbinary: pytest.CaptureFixture[bytes], ledger_path: Path) -> None:
+    assert main(["export", str(ledger_path), "--excel"]) == 0
+    out = capsysbinary.readouterr().out
+    assert out.startswith(BOM + b"id,kind,")
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def assert_one_clear_error(err: str, *needles: str) -> None:
+    assert "Traceback" not in err
+    for needle in needles:
+        assert needle in err, err
+
+
+def test_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, err = run(capsys, str(tmp_path / "absent.toml"))
+    assert (code, out) == (1, "")
+    assert len(err.splitlines()) == 1
+    assert_one_clear_error(err, "pledgetui export:", "absent.toml", "no such file")
+
+
+def test_broken_toml(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('schema_version = 1\n[[pledges]]\nid = "x\n', encoding="utf-8")
+    code, out, err = run(capsys, str(bad))
+    assert (code, out) == (1, "")
+    assert_one_clear_error(err, "bad.toml", "TOML syntax error", "line 3")
+
+
+def test_schema_error_names_pledge_and_field(capsys: pytest.CaptureFixture[str], ledger_path: Path) -> None:
+    text = ledger_path.read_text(encoding="utf-8").replace('status = "considering"', 'status = "maybe"', 1)
+    assert "maybe" in text
+    ledger_path.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, str(ledger_path))
+    assert (code, out) == (1, "")
+    assert_one_clear_error(err, "pledge 'ireland-ground'", "field status", "'maybe'")
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--filter", "status:bogus"], "status:bogus"),
+        (["--filter", "colour:red"], "unknown field 'colour'"),
+        (["--filter", '"unclosed'], "close the quote"),
+        (["--filter", "kind:maybe"], "kind:pledge or kind:counter"),
+        (["--sort", "colour"], "cannot sort by 'colour'"),
+        (["--sort", "date,-weight"], "cannot sort by '-weight'"),
+    ],
+)
+def test_bad_query_or_sort(capsys: pytest.CaptureFixture[str], ledger_path: Path, args: list[str], needle: str) -> None:
+    code, out, err = run(capsys, str(ledger_path), *args)
+    assert (code, out) == (1, "")
+    assert len(err.splitlines()) == 1
+    assert_one_clear_error(err, "pledgetui export:", needle)
+
+
+@pytest.mark.parametrize("args", [["--format", "xlsx"], ["--rows", "quotes"], ["--bogus"]])
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], ledger_path: Path, args: list[str]) -> None:
+    code, out, err = run(capsys, str(ledger_path), *args)
+    assert (code, out) == (2, "")
+    assert_one_clear_error(err, "pledgetui export:")
+    if args[0] == "--format":
+        assert "invalid choice: 'xlsx'" in err
+
+
+def test_output_into_a_missing_folder(capsys: pytest.CaptureFixture[str], ledger_path: Path, tmp_path: Path) -> None:
+    code, out, err = run(capsys, str(ledger_path), "-o", str(tmp_path / "no" / "such" / "dir" / "out.csv"))
+    assert (code, out) == (1, "")
+    assert_one_clear_error(err, "pledgetui export:", "could not save", "out.csv", "unchanged")
+
+
+def test_output_where_the_folder_is_a_file(capsys: pytest.CaptureFixture[str], ledger_path: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a folder")
+    code, _, err = run(capsys, str(ledger_path), "-o", str(blocker / "out.csv"))
+    assert code == 1
+    assert_one_clear_error(err, "could not save")
+    assert blocker.read_text() == "not a folder"
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can write to a read-only folder")
+def test_output_into_a_read_only_folder(capsys: pytest.CaptureFixture[str], ledger_path: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    (folder / "out.csv").write_text("old")
+    folder.chmod(0o500)
+    try:
+        code, _, err = run(capsys, str(ledger_path), "-o", str(folder / "out.csv"))
+    finally:
+        folder.chmod(0o700)
+    assert code == 1
+    assert_one_clear_error(err, "could not save", "unchanged")
+    assert (folder / "out.csv").read_text() == "old"
+
+
+def test_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "examples:" in out and "pledgetui export --format csv --filter" in out
+    for option in ("--format", "--rows", "--filter", "--sort", "--output", "--excel", "--raw"):
+        assert option in out
+
+
+# --------------------------------------------------------------------------- wiring
+
+
+def test_default_ledger_is_the_working_copy(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys)
+    assert code == 0
+    assert paths.working_ledger().is_file()
+    ledger = load(paths.working_ledger()).ledger
+    assert [r["id"] for r in read_csv(out)] == [p.id for p in ledger.pledges]
+    assert out.startswith("id,kind,country,")
+
+
+def test_real_subprocess(ledger_path: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pledgetui", "export", str(ledger_path), "--format", "json", "--sort", "-id", "-o", "-"],
+        capture_output=True, cwd=tmp_path, env=env, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr.decode()
+    doc = json.loads(proc.stdout)
+    assert [p["id"] for p in doc["pledges"]] == sorted((p.id for p in small_ledger().pledges), reverse=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "pledgetui", "export", str(ledger_path), "--filter", "colour:red"],
+        capture_output=True, cwd=tmp_path, env=env, timeout=60,
+    )  # fmt: skip
+    assert bad.returncode == 1 and b"Traceback" not in bad.stderr and b"unknown field" in bad.stderr
+
+
+def test_bundled_ledger_round_trips(capsys: pytest.CaptureFixture[str]) -> None:
+    bundled = paths.bundled_ledger()
+    if not bundled.read_bytes().strip():
+        pytest.skip("the bundled ledger is still empty")
+    ledger = load(bundled).ledger
+    code, out, _ = run(capsys, str(bundled))
+    assert code == 0
+    rows = read_csv(out)
+    expected = pledge_rows(ledger, ledger.pledges)
+    triggers = ("=", "+", "-", "@", "\t", "\r", "\n")
+    unguarded = [{k: v[1:] if v[:1] == "'" and v[1:2] in triggers else v for k, v in r.items()} for r in rows]
+    assert unguarded == [{k: str(v) for k, v in r.items()} for r in expected]
+    code, out, _ = run(capsys, str(bundled), "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    back = Ledger.model_validate({"sources": doc["sources"], "pledges": doc["pledges"]})
+    assert back.pledges == ledger.pledges
