@@ -82,6 +82,9 @@ def read_bytes(path: Path, limit: int | None = None) -> tuple[bytes, os.stat_res
     # The limit is looked up at call time, so a caller (or a test) can change MAX_LEDGER_BYTES.
     limit = MAX_LEDGER_BYTES if limit is None else limit
     try:
+        # Check the type before opening: opening a named pipe would block until a writer appears.
+        if not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path):
+            raise LedgerError(path, [Problem("", "is not a regular file")])
         with open(path, "rb") as fh:
             st = os.fstat(fh.fileno())
             if not stat.S_ISREG(st.st_mode):
@@ -101,6 +104,8 @@ def read_bytes(path: Path, limit: int | None = None) -> tuple[bytes, os.stat_res
 
 
 def _decode(path: Path, data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):  # a byte-order mark some editors add: accept it
+        data = data[3:]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -330,12 +335,14 @@ def _backup(path: Path) -> None:
     """Copy the current file to ``<name>.bak`` atomically (the copy is itself written via a temp file)."""
     target = path.with_name(path.name + BACKUP_SUFFIX)
     data = path.read_bytes()
+    mode = stat.S_IMODE(os.stat(path).st_mode)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+            os.fchmod(fh.fileno(), mode)
         os.replace(tmp, target)
     except BaseException:
         try:

@@ -467,3 +467,34 @@ def test_working_copy_from_the_real_bundled_ledger() -> None:
     names = {p.name for p in (paths.bundled_root() / "seeds").glob("*.txt")}
     assert names and names <= {p.name for p in (target.parent / "seeds").iterdir()}
     assert (bundled.read_bytes(), bundled.stat().st_mtime_ns) == before
+
+
+def test_named_pipe_is_refused_without_blocking(tmp_path):
+    import os
+
+    from pledgetui.store import LedgerError, load
+
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(LedgerError, match="not a regular file"):
+        load(fifo)
+
+
+def test_byte_order_mark_is_accepted(ledger_path):
+    from pledgetui.store import load
+
+    plain = load(ledger_path).ledger
+    ledger_path.write_bytes(b"\xef\xbb\xbf" + ledger_path.read_bytes())
+    assert load(ledger_path).ledger == plain
+
+
+def test_backup_keeps_the_file_mode(ledger_path):
+    import os
+    import stat as st
+
+    from pledgetui.store import load, save
+
+    os.chmod(ledger_path, 0o640)
+    save(load(ledger_path).ledger, ledger_path)
+    backup = ledger_path.with_name(ledger_path.name + ".bak")
+    assert st.S_IMODE(os.stat(backup).st_mode) == 0o640
