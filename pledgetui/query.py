@@ -217,6 +217,15 @@ class Index:
     def __len__(self) -> int:
         return len(self.pledges)
 
+    def derive(self, ledger: Ledger) -> "Index":
+        """An index for an edited ``ledger``, reusing the search text of every pledge object it shares
+        with this one (an edit touches one pledge; rebuilding 100k haystacks would stall the UI)."""
+        new = Index(ledger)
+        if self._hay is not None and self._titles == new._titles:
+            known = {id(p): h for p, h in zip(self.pledges, self._hay)}
+            new._hay = [known.get(id(p)) or _haystack(p, new._titles) for p in new.pledges]
+        return new
+
     @property
     def haystacks(self) -> list[str]:
         if self._hay is None:
