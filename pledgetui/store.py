@@ -301,6 +301,8 @@ def atomic_write(path: Path, data: bytes, *, backup: bool = True) -> None:
         umask = os.umask(0)
         os.umask(umask)
         old_mode, exists = 0o666 & ~umask, False
+    except OSError as exc:
+        raise SaveError(f"could not save {path}: {exc.strerror or exc}; nothing was written") from exc
     step = "create a temporary file"
     tmp_name: str | None = None
     try:
