@@ -14,9 +14,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from pledgetui import journal
 from pledgetui.model import Ledger, Pledge
 from pledgetui.query import Index, Query, QueryError, SortKey, parse_query
-from pledgetui.store import LedgerError, Loaded, load
+from pledgetui.session import EditSession
+from pledgetui.store import LedgerError
+from pledgetui.ui.editing import EditingActions, TransferActions
 from pledgetui.ui.text import join, safe_line
 from pledgetui.ui.widgets.detail import DetailPane
 from pledgetui.ui.widgets.pledge_table import COLUMNS, PledgeTable
@@ -24,11 +27,12 @@ from pledgetui.verify import Articles
 
 
 class LedgerLoaded(Message):
-    def __init__(self, loaded: Loaded, index: Index, articles: Articles) -> None:
+    def __init__(self, session: EditSession, index: Index, articles: Articles, recovery: journal.Recovery | None) -> None:
         super().__init__()
-        self.loaded = loaded
+        self.session = session
         self.index = index
         self.articles = articles
+        self.recovery = recovery
 
 
 class LedgerLoadFailed(Message):
@@ -37,7 +41,7 @@ class LedgerLoadFailed(Message):
         self.error = error
 
 
-class PledgeApp(App[int]):
+class PledgeApp(EditingActions, TransferActions, App[int]):
     """``PledgeApp(path)``: the dashboard over one ledger file."""
 
     CSS_PATH = "app.tcss"
@@ -56,6 +60,15 @@ class PledgeApp(App[int]):
             Binding(str(n), f"sort_column({n - 1})", f"Sort by {col.title}", show=False)
             for n, col in enumerate(COLUMNS, 1)
         ),
+        Binding("e", "edit", "Edit", tooltip="Edit the highlighted pledge"),
+        Binding("a", "add_blank", "Add", tooltip="New pledge from a passage picked in the quote viewer"),
+        Binding("A", "add_copy", "Add copy", show=False),
+        Binding("d", "delete", "Delete", show=False),
+        Binding("ctrl+z,u", "undo", "Undo", show=False),
+        Binding("ctrl+y,U", "redo", "Redo", show=False),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("i", "import_article", "Import article", show=False),
+        Binding("x", "export", "Export", tooltip="Export the current view (filter and sort applied)"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -63,7 +76,7 @@ class PledgeApp(App[int]):
     def __init__(self, path: Path | str, *, watch_css: bool = False) -> None:
         super().__init__(watch_css=watch_css)
         self.path = Path(path)
-        self.loaded: Loaded | None = None
+        self.session: EditSession | None = None
         self.index: Index | None = None
         self.articles: Articles | None = None
         self.query_text = ""
@@ -71,6 +84,7 @@ class PledgeApp(App[int]):
         self.sort_keys: tuple[SortKey, ...] = ()
         self.show_counter = True
         self.load_error: LedgerError | None = None
+        self.last_export: tuple[Path, int] | None = None
         self.sub_title = self.path.name
 
     # ------------------------------------------------------------------ layout
@@ -103,20 +117,42 @@ class PledgeApp(App[int]):
     @work(thread=True, exclusive=True, group="load")
     def load_ledger(self) -> None:
         try:
-            loaded = load(self.path)
+            session = EditSession.open(self.path)
         except LedgerError as exc:
             self.post_message(LedgerLoadFailed(exc))
             return
-        index = Index(loaded.ledger)
+        index = Index(session.ledger)
         index.haystacks  # build the search text off the UI thread
-        self.post_message(LedgerLoaded(loaded, index, Articles(self.path)))
+        try:
+            recovery = journal.pending(self.path)
+        except (LedgerError, OSError, ValueError, KeyError):
+            recovery = None
+        self.post_message(LedgerLoaded(session, index, Articles(self.path), recovery))
 
     @on(LedgerLoaded)
     def _loaded(self, event: LedgerLoaded) -> None:
-        self.loaded = event.loaded
+        self.session = event.session
         self.index = event.index
         self.articles = event.articles
         self.refresh_view()
+        self.update_title()
+        if event.recovery is not None:
+            self.offer_recovery(event.recovery)
+
+    def after_edit(self, description: str, keep_id: str | None) -> None:
+        """The session's ledger changed: re-index (reusing unchanged rows), redraw, say what happened."""
+        assert self.session is not None and self.index is not None
+        ledger = self.session.ledger
+        self.index = self.index.derive(ledger)
+        keep = next((i for i, p in enumerate(self.index.pledges) if p.id == keep_id), None) if keep_id else None
+        self.refresh_view(keep=keep)
+        self.query_one(DetailPane).show(self.table.current_pledge, ledger, self.articles)
+        self.update_title()
+        self.notify(description, markup=False, timeout=3)
+
+    def update_title(self) -> None:
+        dirty = self.session is not None and self.session.dirty
+        self.sub_title = f"{self.path.name}{'  ● unsaved changes' if dirty else ''}"
 
     @on(LedgerLoadFailed)
     def _load_failed(self, event: LedgerLoadFailed) -> None:
@@ -127,7 +163,7 @@ class PledgeApp(App[int]):
 
     @property
     def ledger(self) -> Ledger | None:
-        return self.loaded.ledger if self.loaded else None
+        return self.session.ledger if self.session else None
 
     # ------------------------------------------------------------------ the view
 
@@ -289,4 +325,12 @@ class PledgeApp(App[int]):
         yield SystemCommand("Reverse the sort", "Flip the direction (r)", self.action_reverse_sort)
         for n, col in enumerate(COLUMNS):
             yield SystemCommand(f"Sort by {col.title}", f"Key {n + 1}; again to reverse", lambda n=n: self.action_sort_column(n))
+        yield SystemCommand("Edit the highlighted pledge", "Every field, validated (e)", self.action_edit)
+        yield SystemCommand("Add a pledge as a copy", "Copy of the highlighted pledge (A)", self.action_add_copy)
+        yield SystemCommand("Delete the highlighted pledge", "Asks first; undo brings it back (d)", self.action_delete)
+        yield SystemCommand("Undo", "Undo the last edit (ctrl+z)", self.action_undo)
+        yield SystemCommand("Redo", "Redo the last undone edit (ctrl+y)", self.action_redo)
+        yield SystemCommand("Save", "Atomic save with a backup (ctrl+s)", self.action_save)
+        yield SystemCommand("Import an article", "Add a UTF-8 text file as a new source (i)", self.action_import_article)
+        yield SystemCommand("Export the current view", "CSV, JSON or Markdown (x)", self.action_export)
         yield SystemCommand("Help: all keys", "List every key (?)", self.action_help)

@@ -1,0 +1,327 @@
+"""Editing actions of the dashboard: edit, add, delete, undo/redo, save with conflict handling, recovery.
+
+Every change goes through :class:`pledgetui.session.EditSession`, which validates
+it and journals it before applying it; this module only asks the user and shows
+the outcome. Nothing here writes a file by itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+
+from pledgetui import journal, store
+from pledgetui.edits import EditError
+from pledgetui.model import Evidence, Pledge
+from pledgetui.session import EditSession, JournalError
+from pledgetui.ui.screens.choice import ChoiceScreen
+from pledgetui.ui.text import join, safe_line
+
+if TYPE_CHECKING:
+    from pledgetui.ui.app import PledgeApp
+
+
+def _copy_id(existing: set[str], base: str) -> str:
+    n = 2
+    while f"{base}-{n}" in existing:
+        n += 1
+    return f"{base}-{n}"
+
+
+class EditingActions:
+    """Mixed into :class:`PledgeApp`; relies on its ``session``, ``table`` and ``after_edit``."""
+
+    # ------------------------------------------------------------------ helpers
+
+    def _session(self: "PledgeApp") -> EditSession | None:
+        if self.session is None:
+            self.notify("The ledger is still loading.", severity="warning")
+        return self.session
+
+    def _apply(self: "PledgeApp", change, keep_id: str | None) -> bool:
+        """Run one session edit; report a refusal without changing anything."""
+        try:
+            desc = change()
+        except EditError as exc:
+            self.notify(f"Not changed: {exc}", title="Edit refused", severity="error", markup=False, timeout=8)
+            return False
+        except JournalError as exc:
+            self.notify(f"Not changed: the recovery journal could not be written ({exc})", severity="error", markup=False)
+            return False
+        self.after_edit(desc, keep_id)
+        return True
+
+    # ------------------------------------------------------------------ edit / add / delete
+
+    def action_edit(self: "PledgeApp") -> None:
+        session = self._session()
+        pledge = self.table.current_pledge
+        if session is None or pledge is None:
+            return
+        from pledgetui.ui.screens.edit_pledge import EditPledge
+
+        def done(result: Pledge | None) -> None:
+            if result is not None and result != pledge:
+                self._apply(lambda: session.put_pledge(result, replace_id=pledge.id), result.id)
+
+        self.push_screen(EditPledge(session.ledger, pledge, replace_id=pledge.id, title=f"Edit {pledge.id}"), done)
+
+    def action_add_copy(self: "PledgeApp") -> None:
+        session = self._session()
+        pledge = self.table.current_pledge
+        if session is None or pledge is None:
+            return
+        existing = {p.id for p in session.ledger.pledges}
+        copy = pledge.model_copy(update={"id": _copy_id(existing, pledge.id)})
+        self.open_new_pledge(copy, f"New pledge (copy of {pledge.id})")
+
+    def open_new_pledge(self: "PledgeApp", template: Pledge, title: str) -> None:
+        session = self._session()
+        if session is None:
+            return
+        from pledgetui.ui.screens.edit_pledge import EditPledge
+
+        def done(result: Pledge | None) -> None:
+            if result is not None:
+                self._apply(lambda: session.put_pledge(result), result.id)
+
+        self.push_screen(EditPledge(session.ledger, template, replace_id=None, title=title), done)
+
+    def new_pledge_with_evidence(self: "PledgeApp", evidence: Evidence) -> None:
+        """A blank pledge whose first quote is ``evidence`` (picked in the quote viewer)."""
+        session = self._session()
+        if session is None:
+            return
+        existing = {p.id for p in session.ledger.pledges}
+        template = Pledge.model_construct(
+            id=_copy_id(existing, "new-pledge"), actor="", claimant="", summary="",
+            commitment=None, status=None, evidence=(evidence,),
+            **{k: v.default for k, v in Pledge.model_fields.items() if k not in
+               {"id", "actor", "claimant", "summary", "commitment", "status", "evidence"}},
+        )
+        self.open_new_pledge(template, "New pledge")
+
+    def action_add_blank(self: "PledgeApp") -> None:
+        self.notify(
+            "A pledge starts from its evidence: open the quote viewer (v), select a passage and press N.",
+            title="New pledge",
+            markup=False,
+        )
+        self.action_open_quote()
+
+    def action_delete(self: "PledgeApp") -> None:
+        session = self._session()
+        pledge = self.table.current_pledge
+        if session is None or pledge is None:
+            return
+        row = self.table.cursor
+
+        def done(answer: str | None) -> None:
+            if answer == "delete":
+                view = self.table.view
+                nxt = view[row + 1] if row + 1 < len(view) else (view[row - 1] if row > 0 else None)
+                keep_id = self.table.pledges[nxt].id if nxt is not None else None
+                self._apply(lambda: session.delete_pledge(pledge.id), keep_id)
+
+        message = join("Delete ", safe_line(pledge.id, "bold"), " (", safe_line(pledge.summary), ")?\nUndo (ctrl+z) brings it back.")
+        self.push_screen(ChoiceScreen("Delete pledge", message, [("y", "delete", "Delete"), ("n", "keep", "Keep")]), done)
+
+    def attach_evidence(self: "PledgeApp", pledge_id: str, evidence: Evidence) -> bool:
+        session = self._session()
+        return session is not None and self._apply(lambda: session.add_evidence(pledge_id, evidence), pledge_id)
+
+    # ------------------------------------------------------------------ undo / redo
+
+    def action_undo(self: "PledgeApp") -> None:
+        session = self._session()
+        if session is None:
+            return
+        if not session.can_undo:
+            self.notify("Nothing to undo.")
+            return
+        current = self.table.current_pledge
+        self._apply(lambda: "undo: " + session.undo(), current.id if current else None)
+
+    def action_redo(self: "PledgeApp") -> None:
+        session = self._session()
+        if session is None:
+            return
+        if not session.can_redo:
+            self.notify("Nothing to redo.")
+            return
+        current = self.table.current_pledge
+        self._apply(lambda: "redo: " + session.redo(), current.id if current else None)
+
+    # ------------------------------------------------------------------ saving
+
+    def action_save(self: "PledgeApp") -> None:
+        session = self._session()
+        if session is None:
+            return
+        if not session.dirty and not session.changed_on_disk():
+            self.notify("No unsaved changes.")
+            return
+        try:
+            session.save()
+        except store.ConflictError:
+            self._offer_conflict()
+            return
+        except store.SaveError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", markup=False, timeout=12)
+            return
+        self.saved_ok()
+
+    def saved_ok(self: "PledgeApp") -> None:
+        assert self.session is not None
+        self.update_title()
+        n = sum(1 for p in self.session.ledger.pledges if not p.is_counter)
+        self.notify(f"Saved {n} pledges to {self.session.path} (previous version kept as .bak)", markup=False)
+
+    def _offer_conflict(self: "PledgeApp") -> None:
+        session = self.session
+        assert session is not None
+
+        def done(answer: str | None) -> None:
+            try:
+                if answer == "reload":
+                    session.reload()
+                    self.after_edit("reloaded from disk; your edits were dropped", None)
+                elif answer == "overwrite":
+                    session.overwrite()
+                    self.saved_ok()
+                elif answer == "copy":
+                    target = _free_name(session.path)
+                    session.save_copy(target)
+                    self.notify(f"Saved a copy to {target}; {session.path.name} is unchanged", markup=False, timeout=10)
+            except (store.SaveError, store.LedgerError) as exc:
+                self.notify(str(exc), title="Not saved", severity="error", markup=False, timeout=12)
+
+        message = join(
+            safe_line(str(session.path), "bold"),
+            "\nchanged on disk since it was read (another program or window edited it).\n"
+            "Reload drops your unsaved edits; Overwrite replaces the outside change; "
+            "Save a copy writes your version next to it.",
+        )
+        self.push_screen(
+            ChoiceScreen(
+                "The file changed on disk",
+                message,
+                [("c", "copy", "Save a copy"), ("r", "reload", "Reload"), ("o", "overwrite", "Overwrite")],
+            ),
+            done,
+        )
+
+    # ------------------------------------------------------------------ quitting and recovery
+
+    async def action_quit(self: "PledgeApp") -> None:
+        session = self.session
+        if session is None or not session.dirty:
+            if session is not None:
+                session.close()
+            self.exit(0)
+            return
+
+        def done(answer: str | None) -> None:
+            if answer == "save":
+                self.action_save()
+                if not session.dirty:
+                    session.close()
+                    self.exit(0)
+            elif answer == "discard":
+                session.discard()
+                self.exit(0)
+
+        self.push_screen(
+            ChoiceScreen(
+                "Unsaved changes",
+                Content("The ledger has unsaved changes."),
+                [("s", "save", "Save and quit"), ("d", "discard", "Discard and quit"), ("escape", "cancel", "Keep editing")],
+            ),
+            done,
+        )
+
+    def offer_recovery(self: "PledgeApp", recovery: journal.Recovery) -> None:
+        def done(answer: str | None) -> None:
+            if answer == "restore":
+                try:
+                    self.session = EditSession.recover(recovery.ledger_path)
+                except (store.LedgerError, LookupError, ValueError) as exc:
+                    self.notify(f"Could not restore: {exc}", severity="error", markup=False)
+                    return
+                self.after_edit(f"restored {recovery.edits} unsaved edit(s); save with ctrl+s", None)
+            elif answer == "discard":
+                journal.discard(recovery.ledger_path)
+                self.notify("Unsaved edits from the earlier session were discarded.")
+
+        when = recovery.last.astimezone().strftime("%Y-%m-%d %H:%M")
+        text = (
+            f"{recovery.edits} unsaved edit(s) from a session that ended without saving (last at {when}).\n"
+            + ("The file has changed since; restored edits will not overwrite it without asking.\n" if recovery.file_changed else "")
+            + "Restore them, or discard them for good? Later asks again next time; if you edit now,\n"
+            "they are set aside in the state folder, never deleted."
+        )
+        self.push_screen(
+            ChoiceScreen(
+                "Recover unsaved edits",
+                Content(text),
+                [("r", "restore", "Restore"), ("d", "discard", "Discard"), ("l", "later", "Later")],
+            ),
+            done,
+        )
+
+
+def _free_name(path: Path) -> Path:
+    n = 1
+    while True:
+        candidate = path.with_name(f"{path.stem}.copy{'' if n == 1 else n}{path.suffix}")
+        if not candidate.exists():
+            return candidate
+        n += 1
+
+
+class TransferActions:
+    """Import an article; export the current view. Mixed into :class:`PledgeApp`."""
+
+    def action_import_article(self: "PledgeApp") -> None:
+        session = self._session()
+        if session is None:
+            return
+        from pledgetui.ui.screens.import_article import ImportArticle, ImportRequest
+
+        def done(request: ImportRequest | None) -> None:
+            if request is None:
+                return
+            if self._apply(lambda: session.add_source(request.source, request.text), None):
+                assert self.articles is not None
+                self.articles.problems.pop(request.source.id, None)
+
+        self.push_screen(ImportArticle(session.ledger), done)
+
+    def action_export(self: "PledgeApp") -> None:
+        if self.ledger is None:
+            return
+        from pledgetui import export
+        from pledgetui.ui.screens.export_dialog import ExportDialog, ExportRequest
+
+        pledges = self.visible_pledges()
+        ledger = self.ledger
+        sort = ",".join(("-" if k.descending else "") + k.field for k in self.sort_keys)
+        query = self.query_text
+
+        def done(request: ExportRequest | None) -> None:
+            if request is None:
+                return
+            try:
+                data = export.export_view(ledger, pledges, request.fmt, request.rows, excel=request.excel, query=query, sort=sort)
+                export.write_export(request.path, data)
+            except (OSError, ValueError, store.SaveError) as exc:
+                self.notify(f"Not exported: {exc}", severity="error", markup=False, timeout=10)
+                return
+            count = export.row_count(pledges, request.rows)
+            self.last_export = (request.path, count)
+            self.notify(f"Exported {len(pledges)} entries ({count} rows) to {request.path}", markup=False, timeout=8)
+
+        summary = f"Export the current view: {len(pledges)} entries" + (f", filter: {query}" if query else "")
+        self.push_screen(ExportDialog(Path.cwd() / "pledges-view.csv", summary), done)

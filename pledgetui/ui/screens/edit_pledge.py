@@ -1,0 +1,233 @@
+"""The edit form: every field of a pledge, validated through the model, errors shown next to each field."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
+from textual.widgets.selection_list import Selection
+
+from pledgetui.edits import EditError, put_pledge, validate_pledge_fields
+from pledgetui.model import (
+    ActorType,
+    Backstop,
+    CommitmentType,
+    Condition,
+    EntryKind,
+    Ledger,
+    Pledge,
+    Quantity,
+    Status,
+    Vocabulary,
+)
+from pledgetui.sanitize import display_line
+from pledgetui.ui.text import safe_line
+
+_NUMBER = re.compile(r"^\s*(?P<label>[^:]+?)\s*:\s*(?P<low>[\d,_ ]+?)\s*(?:(?:-|–|to)\s*(?P<high>[\d,_ ]+?))?\s*$")
+
+TEXT_FIELDS = ("id", "actor", "claimant", "summary", "condition_detail", "date_stated", "numbers")
+SELECT_FIELDS: dict[str, type[Vocabulary]] = {
+    "kind": EntryKind,
+    "actor_type": ActorType,
+    "commitment": CommitmentType,
+    "status": Status,
+    "us_backstop": Backstop,
+}
+LABELS = {
+    "id": "Id (lower-case slug)",
+    "kind": "Kind",
+    "actor": "Actor",
+    "actor_type": "Actor type",
+    "commitment": "Commitment type",
+    "status": "Status (how firm the claim is)",
+    "conditions": "Conditions",
+    "condition_detail": "Condition detail",
+    "us_backstop": "US backstop dependency",
+    "claimant": "Claimant (who makes the claim)",
+    "numbers": "Numbers (label: low-high; …)",
+    "date_stated": "Date stated (YYYY-MM-DD)",
+    "summary": "One-line summary",
+    "notes": "Notes",
+    "evidence": "Evidence (uncheck to remove a quote)",
+}
+
+
+def numbers_text(pledge: Pledge | None) -> str:
+    if pledge is None:
+        return ""
+    parts = []
+    for q in pledge.numbers:
+        low = "" if q.low is None else str(q.low)
+        high = "" if q.high is None or q.high == q.low else f"-{q.high}"
+        parts.append(f"{q.label}: {low or q.high}{high if low else ''}")
+    return "; ".join(parts)
+
+
+def parse_numbers(text: str) -> list[dict[str, Any]]:
+    """``"troops: 20,000-50,000; countries: 26"`` -> quantity dicts. Raises ValueError naming the bad part."""
+    out: list[dict[str, Any]] = []
+    for part in (p for p in text.split(";") if p.strip()):
+        m = _NUMBER.match(part)
+        if not m:
+            raise ValueError(f"cannot read {part.strip()!r}: write 'label: 20000' or 'label: 20000-50000'")
+        low = int(re.sub(r"[,_ ]", "", m["low"]))
+        high = int(re.sub(r"[,_ ]", "", m["high"])) if m["high"] else None
+        item: dict[str, Any] = {"label": m["label"].strip(), "low": low}
+        if high is not None:
+            item["high"] = high
+        Quantity.model_validate(item)
+        out.append(item)
+    return out
+
+
+class EditPledge(ModalScreen[Pledge | None]):
+    """Edit ``pledge`` (or a new one when None); dismisses with the validated pledge, or None on Escape."""
+
+    CSS_PATH = "edit_pledge.tcss"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Apply"),
+    ]
+
+    def __init__(self, ledger: Ledger, pledge: Pledge | None, *, replace_id: str | None, title: str) -> None:
+        super().__init__()
+        self.ledger = ledger
+        self.pledge = pledge
+        self.replace_id = replace_id
+        self.title_text = title
+        self.errors: dict[str, list[str]] = {}
+
+    # ------------------------------------------------------------------ layout
+
+    def _row(self, name: str, widget) -> ComposeResult:
+        with Vertical(classes="field", id=f"field-{name}"):
+            yield Label(LABELS[name])
+            yield widget
+            yield Static("", classes="error", id=f"error-{name}", markup=False)
+
+    def compose(self) -> ComposeResult:
+        p = self.pledge
+        with Vertical(id="dialog"):
+            yield Static(safe_line(self.title_text, "bold"), id="dialog-title", markup=False)
+            with VerticalScroll(id="form"):
+                yield from self._row("id", Input(p.id if p else "", id="in-id"))
+                yield from self._row("summary", Input(p.summary if p else "", id="in-summary"))
+                yield from self._row("actor", Input(p.actor if p else "", id="in-actor"))
+                for name, vocab in SELECT_FIELDS.items():
+                    current = getattr(p, name) if p else None
+                    options = [(m.label, m.value) for m in vocab]
+                    default = {"kind": EntryKind.PLEDGE, "actor_type": ActorType.COUNTRY, "us_backstop": Backstop.UNKNOWN}.get(name)
+                    value = (current or default).value if (current or default) else Select.NULL
+                    yield from self._row(name, Select(options, value=value, allow_blank=default is None, id=f"in-{name}"))
+                chosen = set(p.conditions) if p else set()
+                yield from self._row(
+                    "conditions",
+                    SelectionList[str](*(Selection(c.label, c.value, c in chosen) for c in Condition), id="in-conditions"),
+                )
+                yield from self._row("condition_detail", Input(p.condition_detail if p else "", id="in-condition_detail"))
+                yield from self._row("claimant", Input(p.claimant if p else "", id="in-claimant"))
+                yield from self._row("numbers", Input(numbers_text(p), id="in-numbers"))
+                date = p.date_stated.isoformat() if p and p.date_stated else ""
+                yield from self._row("date_stated", Input(date, placeholder="YYYY-MM-DD or empty", id="in-date_stated"))
+                yield from self._row("notes", TextArea(p.notes if p else "", id="in-notes", soft_wrap=True))
+                evidence = p.evidence if p else ()
+                items = [
+                    Selection(Content(f"[{i + 1}] {ev.source}: ").append(safe_line(_clip(ev.quote))), i, True)
+                    for i, ev in enumerate(evidence)
+                ]
+                yield from self._row("evidence", SelectionList[int](*items, id="in-evidence"))
+            yield Static("", id="form-errors", markup=False)
+            with Horizontal(id="buttons"):
+                yield Button("Apply (ctrl+s)", variant="primary", id="apply")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#in-id", Input).focus()
+
+    # ------------------------------------------------------------------ data
+
+    def form_data(self) -> dict[str, Any]:
+        """The form as pledge data; raises EditError for fields that cannot even be read."""
+        data: dict[str, Any] = {}
+        problems: list[tuple[str, str]] = []
+        for name in ("id", "summary", "actor", "claimant", "condition_detail"):
+            data[name] = self.query_one(f"#in-{name}", Input).value.strip()
+        for name in SELECT_FIELDS:
+            value = self.query_one(f"#in-{name}", Select).value
+            if value is not Select.NULL:
+                data[name] = value
+        data["conditions"] = [c.value for c in Condition if c.value in self.query_one("#in-conditions", SelectionList).selected]
+        data["notes"] = self.query_one("#in-notes", TextArea).text.strip()
+        try:
+            data["numbers"] = parse_numbers(self.query_one("#in-numbers", Input).value)
+        except ValueError as exc:
+            problems.append(("numbers", str(exc).removeprefix("1 validation error for Quantity\n")))
+        date = self.query_one("#in-date_stated", Input).value.strip()
+        if date:
+            data["date_stated"] = date
+        keep = set(self.query_one("#in-evidence", SelectionList).selected)
+        evidence = self.pledge.evidence if self.pledge else ()
+        data["evidence"] = [ev.model_dump() for i, ev in enumerate(evidence) if i in keep]
+        if evidence and not data["evidence"]:
+            problems.append(("evidence", "a pledge needs at least one quote; keep one checked"))
+        if problems:
+            raise EditError(problems)
+        return data
+
+    def validate_form(self) -> Pledge:
+        """The pledge the form describes, checked by the model and against the ledger (unique id)."""
+        data = self.form_data()
+        if not data["evidence"]:
+            raise EditError([("evidence", "a new pledge needs a quote: open the quote viewer (v), select a passage and press a")])
+        pledge = validate_pledge_fields(data)
+        put_pledge(self.ledger, pledge, self.replace_id)  # dry run: integrity (unique id, known sources)
+        return pledge
+
+    def show_errors(self, error: EditError) -> None:
+        self.errors = error.by_field()
+        for static in self.query(".error").results(Static):
+            name = (static.id or "").removeprefix("error-")
+            messages = self.errors.get(name, [])
+            static.update(Content(display_line("; ".join(messages))))
+            static.set_class(bool(messages), "-shown")
+        unplaced = [f"{f}: {m}" for f, ms in self.errors.items() if not self.query(f"#error-{f}") for m in ms]
+        summary = f"{sum(len(m) for m in self.errors.values())} problem(s): fix the marked fields"
+        if unplaced:
+            summary += " · " + "; ".join(unplaced)
+        self.query_one("#form-errors", Static).update(Content(display_line(summary)))
+        first = next(iter(self.errors), None)
+        if first and self.query(f"#field-{first}"):
+            self.query_one(f"#field-{first}").scroll_visible()
+
+    # ------------------------------------------------------------------ actions
+
+    def action_save(self) -> None:
+        try:
+            pledge = self.validate_form()
+        except EditError as exc:
+            self.show_errors(exc)
+            return
+        self.dismiss(pledge)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#apply")
+    def _apply(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()
+
+
+def _clip(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"

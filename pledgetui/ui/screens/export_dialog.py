@@ -1,0 +1,98 @@
+"""Export the current view (filter and sort applied): path, format and rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from pledgetui.sanitize import display_line
+
+FORMATS = [("CSV (spreadsheets)", "csv"), ("JSON (machine-readable)", "json"), ("Markdown (reports)", "md")]
+ROWS = [("One row per pledge", "pledges"), ("One row per quote", "evidence")]
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    path: Path
+    fmt: str
+    rows: str
+    excel: bool
+
+
+class ExportDialog(ModalScreen[ExportRequest | None]):
+    DEFAULT_CSS = """
+    ExportDialog { align: center middle; }
+    ExportDialog > Vertical { width: 80%; max-width: 90; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    ExportDialog Label { color: $text-muted; margin-top: 1; }
+    ExportDialog #export-error { color: $error; height: auto; }
+    ExportDialog Horizontal { height: auto; margin-top: 1; }
+    ExportDialog Button { margin-right: 2; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "export", "Export")]
+
+    def __init__(self, default_path: Path, summary: str) -> None:
+        super().__init__()
+        self.default_path = default_path
+        self.summary = summary
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Content(display_line(self.summary)).stylize("bold"), markup=False)
+            yield Label("File (written atomically; an existing file is replaced)")
+            yield Input(str(self.default_path), id="export-path")
+            yield Label("Format")
+            yield Select(FORMATS, value="csv", allow_blank=False, id="export-format")
+            yield Label("Rows")
+            yield Select(ROWS, value="pledges", allow_blank=False, id="export-rows")
+            yield Checkbox("Excel: add a byte-order mark (CSV)", id="export-excel")
+            yield Static("", id="export-error", markup=False)
+            with Horizontal():
+                yield Button("Export (ctrl+s)", variant="primary", id="export-go")
+                yield Button("Cancel (esc)", id="export-cancel")
+
+    @on(Select.Changed, "#export-format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        path_input = self.query_one("#export-path", Input)
+        path = Path(path_input.value)
+        if path.suffix.lower() in (".csv", ".json", ".md"):
+            path_input.value = str(path.with_suffix(f".{event.value}"))
+
+    def action_export(self) -> None:
+        raw = self.query_one("#export-path", Input).value.strip()
+        if not raw:
+            self.query_one("#export-error", Static).update(Content("Give a file name."))
+            return
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            self.query_one("#export-error", Static).update(Content(display_line(f"{path} is a folder; give a file name.")))
+            return
+        if not path.parent.is_dir():
+            self.query_one("#export-error", Static).update(Content(display_line(f"The folder {path.parent} does not exist.")))
+            return
+        self.dismiss(
+            ExportRequest(
+                path=path,
+                fmt=str(self.query_one("#export-format", Select).value),
+                rows=str(self.query_one("#export-rows", Select).value),
+                excel=self.query_one("#export-excel", Checkbox).value,
+            )
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#export-go")
+    def _go(self) -> None:
+        self.action_export()
+
+    @on(Button.Pressed, "#export-cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()

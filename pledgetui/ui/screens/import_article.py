@@ -1,0 +1,169 @@
+"""Import a UTF-8 text file as a new source: copied next to the ledger, described in a form."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from pledgetui.edits import EditError
+from pledgetui.model import FILE_PATTERN, Ledger, Source
+from pledgetui.sanitize import display_line
+from pledgetui.store import MAX_ARTICLE_BYTES
+
+FIELDS = {
+    "path": "Text file to import (UTF-8)",
+    "id": "Source id (lower-case slug)",
+    "file": "File name in the ledger's seeds/ folder",
+    "title": "Title",
+    "date": "Date (YYYY-MM-DD or empty)",
+    "outlet": "Outlet",
+    "note": "Reliability or framing note",
+}
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    source: Source
+    text: str
+
+
+def suggest_id(ledger: Ledger) -> str:
+    ids = {s.id for s in ledger.sources}
+    n = len(ledger.sources)
+    while f"a{n:03d}" in ids:
+        n += 1
+    return f"a{n:03d}"
+
+
+def safe_file_name(path: Path) -> str:
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", path.name).lstrip("._-") or "article.txt"
+    return name[:200]
+
+
+def read_text_file(path: Path) -> str:
+    """The file's text; raises EditError naming the problem (missing, too large, not UTF-8)."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_ARTICLE_BYTES + 1)
+    except FileNotFoundError:
+        raise EditError([("path", f"{path}: no such file")]) from None
+    except IsADirectoryError:
+        raise EditError([("path", f"{path} is a folder")]) from None
+    except OSError as exc:
+        raise EditError([("path", f"{path}: {exc.strerror or exc}")]) from None
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise EditError([("path", f"larger than the article limit of {MAX_ARTICLE_BYTES:,} bytes")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise EditError([("path", f"not UTF-8 text (bad byte at offset {exc.start})")]) from None
+    if not text.strip():
+        raise EditError([("path", "the file is empty")])
+    return text
+
+
+class ImportArticle(ModalScreen[ImportRequest | None]):
+    DEFAULT_CSS = """
+    ImportArticle { align: center middle; }
+    ImportArticle > Vertical { width: 85%; max-width: 100; height: 90%; border: thick $primary; background: $surface; padding: 0 1; }
+    ImportArticle Label { color: $text-muted; }
+    ImportArticle .error { color: $error; height: auto; }
+    ImportArticle Horizontal { height: 3; }
+    ImportArticle Button { margin-right: 2; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "import", "Import")]
+
+    def __init__(self, ledger: Ledger) -> None:
+        super().__init__()
+        self.ledger = ledger
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Content("Import an article as a new source").stylize("bold"), markup=False)
+            with VerticalScroll():
+                for name, label in FIELDS.items():
+                    yield Label(label)
+                    value = suggest_id(self.ledger) if name == "id" else ""
+                    yield Input(value, id=f"imp-{name}")
+                    yield Static("", classes="error", id=f"imp-error-{name}", markup=False)
+            with Horizontal():
+                yield Button("Import (ctrl+s)", variant="primary", id="imp-go")
+                yield Button("Cancel (esc)", id="imp-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#imp-path", Input).focus()
+
+    @on(Input.Changed, "#imp-path")
+    def _path_changed(self, event: Input.Changed) -> None:
+        file_input = self.query_one("#imp-file", Input)
+        if event.value.strip():
+            file_input.value = safe_file_name(Path(event.value.strip()))
+
+    def value(self, name: str) -> str:
+        return self.query_one(f"#imp-{name}", Input).value.strip()
+
+    def build(self) -> ImportRequest:
+        problems: list[tuple[str, str]] = []
+        text = ""
+        try:
+            text = read_text_file(Path(self.value("path")).expanduser())
+        except EditError as exc:
+            problems.extend(exc.problems)
+        file_name = self.value("file")
+        if not re.match(FILE_PATTERN, file_name):
+            problems.append(("file", "letters, digits, '.', '_' and '-' only, no folders"))
+        data = {k: self.value(k) for k in ("id", "title", "outlet", "note")}
+        data["file"] = file_name
+        date = self.value("date")
+        if date:
+            try:
+                data["date"] = dt.date.fromisoformat(date)
+            except ValueError:
+                problems.append(("date", "write the date as YYYY-MM-DD"))
+        if any(s.id == data["id"] for s in self.ledger.sources):
+            problems.append(("id", f"{data['id']!r} is already a source id"))
+        if not problems:
+            try:
+                return ImportRequest(Source.model_validate(data), text)
+            except ValueError as exc:
+                from pydantic import ValidationError
+
+                if isinstance(exc, ValidationError):
+                    problems.extend((str(e["loc"][0]), e["msg"]) for e in exc.errors())
+                else:
+                    raise
+        raise EditError(problems)
+
+    def show_errors(self, error: EditError) -> None:
+        by_field = error.by_field()
+        for name in FIELDS:
+            self.query_one(f"#imp-error-{name}", Static).update(Content(display_line("; ".join(by_field.get(name, [])))))
+
+    def action_import(self) -> None:
+        try:
+            request = self.build()
+        except EditError as exc:
+            self.show_errors(exc)
+            return
+        self.dismiss(request)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#imp-go")
+    def _go(self) -> None:
+        self.action_import()
+
+    @on(Button.Pressed, "#imp-cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()

@@ -1,0 +1,293 @@
+"""Pilot tests of local editing: the form, undo/redo, saving, conflicts, quitting, recovery, import, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from pledgetui import journal, store
+from pledgetui.session import EditSession
+from pledgetui.ui.app import PledgeApp
+from pledgetui.ui.screens.choice import ChoiceScreen
+from pledgetui.ui.screens.edit_pledge import EditPledge
+
+
+
+async def started(app: PledgeApp, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    assert app.session is not None
+
+
+async def edit_current(app: PledgeApp, pilot, **values: str) -> EditPledge:
+    await pilot.press("e")
+    await pilot.pause()
+    form = app.screen
+    assert isinstance(form, EditPledge)
+    for name, value in values.items():
+        widget = form.query_one(f"#in-{name}")
+        if name == "notes":
+            widget.text = value
+        else:
+            widget.value = value
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    return form
+
+
+async def test_edit_save_reload_equal_and_undo_redo(ledger_path: Path) -> None:
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        original = app.session.ledger
+        first = app.table.current_pledge.id
+        await edit_current(app, pilot, summary="First edit", status="announced", numbers="troops: 1,000-5,000")
+        assert not isinstance(app.screen, EditPledge)
+        await edit_current(app, pilot, notes="Second edit: a note with [/bold] brackets")
+        await edit_current(app, pilot, claimant="Third edit claimant", date_stated="2026-01-06")
+        edited = app.session.ledger.pledge(first)
+        assert edited.summary == "First edit" and edited.status.value == "announced"
+        assert (edited.numbers[0].low, edited.numbers[0].high) == (1000, 5000)
+        assert edited.notes.startswith("Second edit") and edited.claimant == "Third edit claimant"
+        assert "unsaved" in app.sub_title
+        assert ledger_path.read_bytes() == store.dumps(original)  # nothing written before saving
+
+        after_three = app.session.ledger
+        await pilot.press("ctrl+z", "ctrl+z")
+        assert app.session.ledger.pledge(first).summary == "First edit"
+        assert app.session.ledger.pledge(first).notes == ""
+        await pilot.press("ctrl+z")
+        assert app.session.ledger == original and not app.session.dirty
+        assert "unsaved" not in app.sub_title
+        await pilot.press("ctrl+y", "ctrl+y", "ctrl+y")
+        assert app.session.ledger == after_three
+
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "unsaved" not in app.sub_title
+        assert app.table.current_pledge.id == first
+    assert store.load(ledger_path).ledger == after_three
+    assert ledger_path.with_name(ledger_path.name + ".bak").read_bytes() == store.dumps(original)
+
+
+async def test_invalid_edit_is_refused_with_the_field_named(ledger_path: Path) -> None:
+    before = ledger_path.read_bytes()
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        original = app.session.ledger
+        form = await edit_current(app, pilot, id="Bad Id!", summary="", date_stated="yesterday")
+        assert app.screen is form
+        assert set(form.errors) >= {"id", "summary", "date_stated"}
+        assert str(form.query_one("#error-id").content)
+        # a duplicate id is refused too, against the ledger
+        other = app.session.ledger.pledges[1].id
+        form.query_one("#in-id").value = other
+        form.query_one("#in-summary").value = "ok"
+        form.query_one("#in-date_stated").value = ""
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form and "id" in form.errors
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, EditPledge)
+        assert app.session.ledger == original and not app.session.dirty
+    assert ledger_path.read_bytes() == before
+
+
+async def test_escape_cancels_with_nothing_changed(ledger_path: Path) -> None:
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        original = app.session.ledger
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#in-summary").value = "typed but cancelled"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.session.ledger == original and not app.session.can_undo
+
+
+async def test_delete_asks_and_undo_restores(ledger_path: Path) -> None:
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        victim = app.table.current_pledge.id
+        n = len(app.session.ledger.pledges)
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert len(app.session.ledger.pledges) == n
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.session.ledger.pledge(victim) is None and len(app.table.view) == n - 1
+        await pilot.press("u")
+        assert app.session.ledger.pledge(victim) is not None
+
+
+async def test_copy_adds_a_new_pledge(ledger_path: Path) -> None:
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        source = app.table.current_pledge
+        await pilot.press("A")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, EditPledge)
+        new_id = form.query_one("#in-id").value
+        assert new_id != source.id
+        form.query_one("#in-actor").value = "Norway"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        added = app.session.ledger.pledge(new_id)
+        assert added is not None and added.actor == "Norway" and added.evidence == source.evidence
+        assert app.table.current_pledge.id == new_id
+
+
+async def test_outside_change_is_caught_and_not_overwritten(ledger_path: Path) -> None:
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await edit_current(app, pilot, summary="my edit")
+        outside = store.load(ledger_path).ledger
+        outside = outside.model_copy(update={"pledges": outside.pledges[1:]})
+        store.save(outside, ledger_path, backup=False)
+        outside_bytes = ledger_path.read_bytes()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        assert ledger_path.read_bytes() == outside_bytes
+        await pilot.press("c")  # save a copy
+        await pilot.pause()
+        copy = ledger_path.with_name("pledges.copy.toml")
+        assert store.load(copy).ledger == app.session.ledger
+        assert ledger_path.read_bytes() == outside_bytes
+        assert app.session.dirty
+
+
+async def test_quit_with_unsaved_changes_asks(ledger_path: Path) -> None:
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await edit_current(app, pilot, summary="unsaved")
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running and app.session.dirty
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("s")  # save and quit
+        await pilot.pause()
+    assert store.load(ledger_path).ledger.pledges[0].summary == "unsaved"
+    assert journal.pending(ledger_path) is None
+
+
+async def test_save_failure_is_reported_and_nothing_lost(ledger_path: Path, monkeypatch) -> None:
+    import os
+
+    before = ledger_path.read_bytes()
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await edit_current(app, pilot, summary="kept in memory")
+
+        def broken_replace(*args, **kwargs):
+            raise OSError(28, "No space left on device")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(os, "replace", broken_replace)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        assert app.session.dirty and "unsaved" in app.sub_title
+        messages = [str(n.message) for n in app._notifications]
+        assert any("No space left on device" in m and "unchanged" in m for m in messages), messages
+        assert journal.pending(ledger_path) is not None
+    assert ledger_path.read_bytes() == before
+
+
+async def test_recovery_is_offered_and_restores_exactly(ledger_path: Path) -> None:
+    crashed = EditSession.open(ledger_path)
+    pledge = crashed.ledger.pledges[0]
+    crashed.put_pledge(pledge.model_copy(update={"summary": "edit before the crash"}))
+    crashed.delete_pledge(crashed.ledger.pledges[2].id)
+    expected = crashed.ledger
+    crashed.close()  # the process dies here: nothing saved, the journal stays
+
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.session.ledger == expected and app.session.dirty
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert store.load(ledger_path).ledger == expected
+    assert journal.pending(ledger_path) is None
+
+
+async def test_import_article_adds_a_source(ledger_path: Path, tmp_path: Path) -> None:
+    article = tmp_path / "new report.txt"
+    article.write_text("Norway said it would send two frigates [/bold] once a ceasefire holds.\n", encoding="utf-8")
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#imp-path").value = str(article)
+        screen.query_one("#imp-title").value = "Norway report"
+        screen.query_one("#imp-date").value = "2026-02-01"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        source = app.session.ledger.sources[-1]
+        assert source.title == "Norway report" and source.file == "new_report.txt"
+        assert (ledger_path.parent / "seeds" / "new_report.txt").read_bytes() == article.read_bytes()
+
+
+async def test_import_refuses_non_utf8(ledger_path: Path, tmp_path: Path) -> None:
+    article = tmp_path / "latin1.txt"
+    article.write_bytes("caf\xe9".encode("latin-1"))
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        n = len(app.session.ledger.sources)
+        await pilot.press("i")
+        await pilot.pause()
+        app.screen.query_one("#imp-path").value = str(article)
+        app.screen.query_one("#imp-title").value = "x"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "UTF-8" in str(app.screen.query_one("#imp-error-path").content)
+        assert len(app.session.ledger.sources) == n
+
+
+async def test_export_from_dashboard_writes_the_filtered_sorted_view(ledger_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "view.csv"
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        app.set_filter("-kind:counter")
+        await pilot.press("1", "1")  # actor, descending
+        expected = [p.id for p in app.visible_pledges()]
+        assert 0 < len(expected) < len(app.session.ledger.pledges)
+        await pilot.press("x")
+        await pilot.pause()
+        app.screen.query_one("#export-path").value = str(target)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.last_export == (target, len(expected))
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert [r["id"] for r in rows] == expected
+    assert all(r["kind"] == "pledge" for r in rows)
+
+
