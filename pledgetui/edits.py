@@ -1,0 +1,242 @@
+"""Edits to a ledger as pure functions, and the undo/redo history over them.
+
+Every edit takes an immutable :class:`Ledger` and returns a new one, or raises
+:class:`EditError` naming each field at fault; nothing is changed in place.
+Snapshots are cheap: a new ledger shares every untouched pledge with the old.
+
+The same functions serve a live editing session and the replay of its journal
+after a crash, so both always arrive at the same ledger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import tomli
+import tomli_w
+from pydantic import ValidationError
+
+from pledgetui.model import Evidence, Ledger, Pledge, Source, integrity_problems
+from pledgetui.store import to_document
+
+#: How many edits can be undone; the oldest are forgotten beyond this.
+UNDO_LIMIT = 200
+
+
+class EditError(ValueError):
+    """An edit that was refused. ``problems`` holds (field, message) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = list(problems)
+        super().__init__("; ".join(f"{f}: {m}" if f else m for f, m in self.problems))
+
+    def by_field(self) -> dict[str, list[str]]:
+        """Messages keyed by top-level field name (``evidence[2].quote`` -> ``evidence``), for a form."""
+        out: dict[str, list[str]] = {}
+        for name, message in self.problems:
+            top = name.split(".", 1)[0].split("[", 1)[0]
+            out.setdefault(top, []).append(message)
+        return out
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    name = ""
+    for key in loc:
+        if isinstance(key, int):
+            name += f"[{key + 1}]"
+        else:
+            name += ("." if name else "") + str(key)
+    return name
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "is not a field of a pledge"
+    if kind == "enum":
+        return f"must be one of {err.get('ctx', {}).get('expected', '')}"
+    if kind == "string_too_long":
+        return f"is longer than the limit of {err.get('ctx', {}).get('max_length', 0):,} characters"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_pattern_mismatch":
+        return "may hold only lower-case letters, digits, '.', '_' and '-' (starting with a letter or digit)"
+    return str(err.get("msg", "is invalid")).removeprefix("Value error, ")
+
+
+def problems_of(exc: ValidationError, prefix: str = "") -> list[tuple[str, str]]:
+    """(field, message) pairs for a pydantic error, dropping a list's length error echoed by its items."""
+    errors = exc.errors()
+    locs = [tuple(e["loc"]) for e in errors]
+    out = []
+    for err, loc in zip(errors, locs):
+        if err["type"] == "too_short" and any(len(o) > len(loc) and o[: len(loc)] == loc for o in locs):
+            continue
+        name = _field_name(loc)
+        out.append((f"{prefix}.{name}" if prefix and name else prefix or name, _message(err)))
+    return out
+
+
+def validate_pledge_fields(data: dict[str, Any]) -> Pledge:
+    """Build a pledge from form data; raise :class:`EditError` with a message per field."""
+    try:
+        return Pledge.model_validate(data)
+    except ValidationError as exc:
+        raise EditError(problems_of(exc)) from None
+
+
+def _unencodable(value: Any, name: str) -> list[tuple[str, str]]:
+    """Strings that cannot be written as UTF-8 (lone surrogates), by field."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return [(name, "holds a character that cannot be saved (an unpaired surrogate)")]
+        return []
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _unencodable(v, f"{name}.{k}" if name else k)]
+    if isinstance(value, (list, tuple)):
+        return [p for i, v in enumerate(value) for p in _unencodable(v, f"{name}[{i + 1}]")]
+    return []
+
+
+def _revalidate(model_type: type, value: Any, prefix: str = "") -> Any:
+    """Re-check a model instance (it may have been built with ``model_construct``)."""
+    data = value.model_dump(mode="python", warnings=False) if hasattr(value, "model_dump") else value
+    try:
+        model = model_type.model_validate(data)
+    except ValidationError as exc:
+        raise EditError(problems_of(exc, prefix)) from None
+    problems = _unencodable(model.model_dump(mode="json"), prefix)
+    if problems:
+        raise EditError(problems)
+    return model
+
+
+def _checked(ledger: Ledger, pledge_id: str | None = None) -> Ledger:
+    """Refuse a ledger with cross-reference problems; name fields relative to ``pledge_id``."""
+    problems = integrity_problems(ledger)
+    if not problems:
+        return ledger
+    out = []
+    for where, what in problems:
+        if pledge_id and where == f"pledge {pledge_id}":
+            out.append(("id", f"{pledge_id!r} {what}"))
+        elif pledge_id and where.startswith(f"pledge {pledge_id} evidence "):
+            n = where.split()[3]
+            out.append((f"evidence[{n}].source", what))
+        elif where.startswith("source "):
+            out.append(("id", f"{where}: {what}"))
+        else:
+            out.append((where, what))
+    raise EditError(out)
+
+
+def _round_trips(ledger: Ledger, pledge: Pledge) -> None:
+    """Refuse a pledge the ledger file could not hold exactly (checked once here, not at save time)."""
+    doc = to_document(ledger.model_copy(update={"pledges": (pledge,)}))
+    again = Ledger.model_validate(tomli.loads(tomli_w.dumps(doc, multiline_strings=False)))
+    if again.pledges != (pledge,):
+        raise EditError([("", "this pledge would not read back the same after saving")])
+
+
+# --------------------------------------------------------------------------- edits
+
+
+def _index(ledger: Ledger, pledge_id: str) -> int:
+    for i, p in enumerate(ledger.pledges):
+        if p.id == pledge_id:
+            return i
+    raise EditError([("id", f"no pledge has the id {pledge_id!r}")])
+
+
+def put_pledge(ledger: Ledger, pledge: Pledge, replace_id: str | None = None) -> Ledger:
+    """Add ``pledge`` at the end, or replace the pledge ``replace_id`` (default: its own id) in place."""
+    pledge = _revalidate(Pledge, pledge)
+    pledges = list(ledger.pledges)
+    if replace_id is not None:
+        pledges[_index(ledger, replace_id)] = pledge
+    else:
+        try:
+            pledges[_index(ledger, pledge.id)] = pledge
+        except EditError:
+            pledges.append(pledge)
+    new = _checked(ledger.model_copy(update={"pledges": tuple(pledges)}), pledge.id)
+    _round_trips(new, pledge)
+    return new
+
+
+def delete_pledge(ledger: Ledger, pledge_id: str) -> Ledger:
+    i = _index(ledger, pledge_id)
+    return ledger.model_copy(update={"pledges": ledger.pledges[:i] + ledger.pledges[i + 1 :]})
+
+
+def add_evidence(ledger: Ledger, pledge_id: str, evidence: Evidence) -> Pledge:
+    """The pledge with one more quote (apply it with :func:`put_pledge`)."""
+    old = ledger.pledges[_index(ledger, pledge_id)]
+    evidence = _revalidate(Evidence, evidence, f"evidence[{len(old.evidence) + 1}]")
+    return old.model_copy(update={"evidence": old.evidence + (evidence,)})
+
+
+def remove_evidence(ledger: Ledger, pledge_id: str, index: int) -> Pledge:
+    """The pledge without quote number ``index`` (0-based); the last quote cannot go."""
+    old = ledger.pledges[_index(ledger, pledge_id)]
+    if not 0 <= index < len(old.evidence):
+        raise EditError([("evidence", f"{pledge_id} has no quote number {index + 1}")])
+    if len(old.evidence) == 1:
+        raise EditError([("evidence", "a pledge needs at least one quote; add another before removing this one")])
+    return old.model_copy(update={"evidence": old.evidence[:index] + old.evidence[index + 1 :]})
+
+
+def add_source(ledger: Ledger, source: Source) -> Ledger:
+    source = _revalidate(Source, source)
+    new = ledger.model_copy(update={"sources": ledger.sources + (source,)})
+    problems = integrity_problems(new)
+    if problems:
+        raise EditError([("id", f"{source.id!r} {what}") if where == f"source {source.id}" else (where, what) for where, what in problems])
+    return new
+
+
+# --------------------------------------------------------------------------- history
+
+
+@dataclass
+class History:
+    """The current ledger with undo and redo stacks of (description, ledger) pairs."""
+
+    ledger: Ledger
+    undo_stack: list[tuple[str, Ledger]] = field(default_factory=list)
+    redo_stack: list[tuple[str, Ledger]] = field(default_factory=list)
+
+    def apply(self, description: str, new: Ledger) -> None:
+        self.undo_stack.append((description, self.ledger))
+        del self.undo_stack[:-UNDO_LIMIT]
+        self.redo_stack.clear()
+        self.ledger = new
+
+    def undo(self) -> str:
+        description, previous = self.undo_stack.pop()
+        self.redo_stack.append((description, self.ledger))
+        self.ledger = previous
+        return description
+
+    def redo(self) -> str:
+        description, following = self.redo_stack.pop()
+        self.undo_stack.append((description, self.ledger))
+        self.ledger = following
+        return description
+
+    def restore(self, direction: str, description: str, target: Ledger) -> None:
+        """An undo or redo whose target lies before this history began (carried in the journal)."""
+        other = self.redo_stack if direction == "undo" else self.undo_stack
+        other.append((description, self.ledger))
+        self.ledger = target
+
+    def copy(self) -> "History":
+        return History(self.ledger, list(self.undo_stack), list(self.redo_stack))

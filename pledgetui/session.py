@@ -1,0 +1,280 @@
+"""An editing session over one ledger file: validated edits, undo/redo, safe saves, crash journal.
+
+No edit reaches memory before it has been validated and written to the recovery
+journal; no save overwrites a file that changed on disk since it was read unless
+the user chose to (:meth:`EditSession.overwrite`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from pledgetui import edits, paths, store
+from pledgetui.edits import EditError, History, validate_pledge_fields
+from pledgetui.journal import Journal, JournalError, Replayed, replay
+from pledgetui.model import Evidence, Ledger, Pledge, Source
+
+__all__ = ["EditError", "EditSession", "JournalError", "validate_pledge_fields"]
+
+
+class EditSession:
+    """Edits to one ledger file. Attributes: ``path``, ``ledger`` (current), ``fingerprint``
+    (of the file as last read or written), ``saved`` (the ledger that file holds)."""
+
+    def __init__(self, path: Path, ledger: Ledger, fingerprint: store.Fingerprint):
+        self.path = Path(path)
+        self.fingerprint = fingerprint
+        self.saved = ledger
+        self._history = History(ledger)
+        self._journal: Journal | None = None
+
+    # ----------------------------------------------------------------- opening
+
+    @classmethod
+    def open(cls, path: Path | str) -> "EditSession":
+        """Load ``path`` (raises :class:`store.LedgerError`). An existing journal is left alone:
+        check :func:`journal.pending` first and offer :meth:`recover`."""
+        loaded = store.load(path)
+        return cls(loaded.path, loaded.ledger, loaded.fingerprint)
+
+    @classmethod
+    def recover(cls, path: Path | str) -> "EditSession":
+        """A session holding the journaled edits of a crashed session, undo history included.
+
+        Its fingerprint is the one the edits were made against, so if the file has
+        changed since, :meth:`save` raises :class:`store.ConflictError` (offer Reload /
+        Overwrite / Save a copy) rather than overwriting the change.
+        """
+        path = Path(path)
+        done: Replayed | None = replay(path)
+        if done is None:
+            raise LookupError(f"no unsaved edits are recorded for {path}")
+        session = cls(path, done.base_ledger, done.base_fingerprint)
+        session._history = done.history.copy()
+        session._journal = Journal.adopt(path, done)
+        return session
+
+    # ----------------------------------------------------------------- state
+
+    @property
+    def ledger(self) -> Ledger:
+        return self._history.ledger
+
+    @property
+    def dirty(self) -> bool:
+        """True when the ledger differs from what the file held when last read or saved."""
+        return self._history.ledger is not self.saved and self._history.ledger != self.saved
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._history.undo_stack)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._history.redo_stack)
+
+    @property
+    def undo_description(self) -> str | None:
+        return self._history.undo_stack[-1][0] if self._history.undo_stack else None
+
+    @property
+    def redo_description(self) -> str | None:
+        return self._history.redo_stack[-1][0] if self._history.redo_stack else None
+
+    @property
+    def journal_path(self) -> Path | None:
+        return self._journal.path if self._journal else None
+
+    def seeds_folder(self) -> Path:
+        return self.path.parent / paths.SEEDS_DIR
+
+    # ----------------------------------------------------------------- edits
+
+    def _journal_open(self) -> Journal:
+        if self._journal is None:
+            self._journal = Journal.create(self.path, self.fingerprint, self._history.ledger)
+        return self._journal
+
+    def _commit(self, record: dict[str, Any], new: Ledger) -> str:
+        """Journal, then apply. A journal failure raises :class:`JournalError` and nothing changes."""
+        self._journal_open().record(record, new)
+        self._history.apply(record["desc"], new)
+        return record["desc"]
+
+    def put_pledge(self, pledge: Pledge, replace_id: str | None = None) -> str:
+        """Add ``pledge``, or replace the one called ``replace_id`` (which may rename it).
+
+        Without ``replace_id`` a pledge with the same id is replaced. Returns a description.
+        """
+        if replace_id is None and self.ledger.pledge(pledge.id) is None:
+            desc = f"add {pledge.id}"
+        elif replace_id is not None and replace_id != pledge.id:
+            desc = f"rename {replace_id} to {pledge.id}"
+        else:
+            desc = f"edit {pledge.id}"
+        return self._put(pledge, replace_id, desc)
+
+    def _put(self, pledge: Pledge, replace_id: str | None, desc: str) -> str:
+        new = edits.put_pledge(self.ledger, pledge, replace_id)
+        pledge = new.pledge(pledge.id)  # the validated copy
+        assert pledge is not None
+        record = {"op": "put", "desc": desc, "pledge": pledge.model_dump(mode="json"), "replace_id": replace_id}
+        return self._commit(record, new)
+
+    def delete_pledge(self, pledge_id: str) -> str:
+        new = edits.delete_pledge(self.ledger, pledge_id)
+        return self._commit({"op": "delete", "desc": f"delete {pledge_id}", "id": pledge_id}, new)
+
+    def add_evidence(self, pledge_id: str, evidence: Evidence) -> str:
+        pledge = edits.add_evidence(self.ledger, pledge_id, evidence)
+        return self._put(pledge, pledge_id, f"add a quote to {pledge_id}")
+
+    def remove_evidence(self, pledge_id: str, index: int) -> str:
+        """Remove quote number ``index`` (0-based); refused for the last quote of a pledge."""
+        pledge = edits.remove_evidence(self.ledger, pledge_id, index)
+        return self._put(pledge, pledge_id, f"remove quote {index + 1} from {pledge_id}")
+
+    def add_source(self, source: Source, article_text: str | bytes) -> str:
+        """Add a source and write its article into the ledger's ``seeds/`` folder.
+
+        The article must be UTF-8 text within :data:`store.MAX_ARTICLE_BYTES`. An
+        article file already there is reused if it holds the same bytes, and never
+        overwritten if it does not.
+        """
+        new = edits.add_source(self.ledger, source)
+        source = new.sources[-1]
+        data = _article_bytes(article_text)
+        target = self.seeds_folder() / source.file
+        try:
+            existing = target.read_bytes() if target.exists() else None
+        except OSError as exc:
+            raise EditError([("file", f"cannot read the existing {source.file}: {exc.strerror or exc}")]) from None
+        if existing is not None and existing != data:
+            raise EditError([("file", f"{source.file} already exists in {paths.SEEDS_DIR}/ with other text; choose another file name")])
+        if existing is None:
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                store.atomic_write(target, data, backup=False)
+            except (OSError, store.SaveError) as exc:
+                raise EditError([("file", f"could not write the article: {exc}")]) from None
+        record = {
+            "op": "add_source",
+            "desc": f"add source {source.id}",
+            "source": source.model_dump(mode="json"),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+        return self._commit(record, new)
+
+    # ----------------------------------------------------------------- undo / redo
+
+    def undo(self) -> str:
+        """Undo the last edit; returns its description. Raises IndexError when there is none."""
+        if not self.can_undo:
+            raise IndexError("nothing to undo")
+        desc, target = self._history.undo_stack[-1]
+        self._journal_open().record_step("undo", desc, target)
+        return self._history.undo()
+
+    def redo(self) -> str:
+        if not self.can_redo:
+            raise IndexError("nothing to redo")
+        desc, target = self._history.redo_stack[-1]
+        self._journal_open().record_step("redo", desc, target)
+        return self._history.redo()
+
+    # ----------------------------------------------------------------- saving
+
+    def _saved(self, fingerprint: store.Fingerprint) -> None:
+        self.fingerprint = fingerprint
+        self.saved = self._history.ledger
+        self._drop_journal()
+
+    def _drop_journal(self) -> None:
+        """Delete this session's own journal. A journal left by another (crashed) session is
+        never deleted here: the caller offers it through journal.pending/recover/discard."""
+        if self._journal is not None:
+            self._journal.delete()
+            self._journal = None
+
+    def changed_on_disk(self) -> bool:
+        return store.changed_on_disk(self.path, self.fingerprint)
+
+    def save(self) -> None:
+        """Write the ledger atomically (keeping a ``.bak``) and delete the journal.
+
+        Raises :class:`store.ConflictError` when the file changed since it was read
+        (nothing is written), :class:`store.SaveError` when writing failed (the file
+        is unchanged, the edits and their journal are kept).
+        """
+        if self.changed_on_disk():
+            raise store.ConflictError(f"{self.path} changed on disk since it was read; not overwritten")
+        self._saved(store.save(self.ledger, self.path, expected=self.fingerprint))
+
+    def overwrite(self) -> None:
+        """Save even though the file changed on disk: only when the user chose Overwrite."""
+        self._saved(store.save(self.ledger, self.path))
+
+    def save_copy(self, path: Path | str, *, replace: bool = False) -> Path:
+        """Write the current ledger to another file, with copies of its articles.
+
+        The session keeps editing its own file (still dirty, journal kept). An
+        existing file at ``path`` is refused unless ``replace`` is true.
+        """
+        target = Path(path)
+        if target.resolve() == self.path.resolve():
+            raise store.SaveError("a copy must go to another file; use save() for this one")
+        if target.exists() and not replace:
+            raise store.SaveError(f"{target} already exists; not overwritten")
+        store.save(self.ledger, target)
+        seeds = target.parent / paths.SEEDS_DIR
+        for source in self.ledger.sources:
+            found = paths.find_article(self.path, source.file)
+            dest = seeds / source.file
+            if found is None or dest.exists():
+                continue
+            try:
+                seeds.mkdir(parents=True, exist_ok=True)
+                store.atomic_write(dest, found.read_bytes(), backup=False)
+            except (OSError, store.SaveError):
+                pass  # the copy's quotes will show as unverifiable; the ledger itself is written
+        return target
+
+    def reload(self) -> None:
+        """Re-read the file from disk, dropping every edit and the journal (ask the user first)."""
+        loaded = store.load(self.path)
+        self.fingerprint = loaded.fingerprint
+        self.saved = loaded.ledger
+        self._history = History(loaded.ledger)
+        self._drop_journal()
+
+    def discard(self) -> None:
+        """Drop unsaved edits: back to the ledger as last read or saved; the journal is deleted."""
+        self._history = History(self.saved)
+        self._drop_journal()
+
+    def close(self) -> None:
+        """Stop writing the journal (it stays on disk if there are unsaved edits)."""
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+
+
+def _article_bytes(article_text: str | bytes) -> bytes:
+    if isinstance(article_text, str):
+        try:
+            data = article_text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise EditError([("article", "holds a character that cannot be saved as UTF-8")]) from None
+    else:
+        data = bytes(article_text)
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise EditError([("article", f"is not UTF-8 text (bad byte at {exc.start})")]) from None
+    if len(data) > store.MAX_ARTICLE_BYTES:
+        raise EditError([("article", f"is {len(data):,} bytes; the limit is {store.MAX_ARTICLE_BYTES:,}")])
+    if not data.strip():
+        raise EditError([("article", "is empty")])
+    return data
