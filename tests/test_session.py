@@ -1,0 +1,208 @@
+"""The editing session: validated edits, undo/redo, dirty state, saves and outside changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pledgetui import journal, store
+from pledgetui.model import Evidence, Source, Status
+from pledgetui.session import EditError, EditSession, JournalError, validate_pledge_fields
+from tests.factory import ARTICLE_002, SEEDS, evidence_for
+
+
+def _journal_lines(session: EditSession) -> int:
+    path = journal.journal_path(session.path)
+    return len(path.read_bytes().splitlines()) if path.exists() else 0
+
+
+def test_edit_save_and_reload_from_disk(ledger_path: Path) -> None:
+    session = EditSession.open(ledger_path)
+    assert not session.dirty
+    uk = session.ledger.pledge("uk-ground")
+    session.put_pledge(uk.model_copy(update={"status": Status.ANNOUNCED, "notes": "edited", "summary": "New summary"}))
+    form = validate_pledge_fields({**uk.model_dump(), "id": "uk-air", "commitment": "air", "actor": "UK"})
+    assert session.put_pledge(form) == "add uk-air"
+    assert session.dirty
+    session.save()
+    assert not session.dirty and not journal.journal_path(ledger_path).exists()
+
+    again = store.load(ledger_path).ledger
+    assert again == session.ledger
+    assert again.pledge("uk-ground").status is Status.ANNOUNCED and again.pledge("uk-ground").notes == "edited"
+    assert [p.id for p in again.pledges][-1] == "uk-air"
+    assert ledger_path.with_name("pledges.toml.bak").exists()  # the previous version is kept
+
+
+def test_undo_redo_many_levels_and_clean_after_undo_to_saved(ledger_path: Path) -> None:
+    session = EditSession.open(ledger_path)
+    original = session.ledger
+    uk = session.ledger.pledge("uk-ground")
+    descriptions = [
+        session.put_pledge(uk.model_copy(update={"notes": "one"})),
+        session.delete_pledge("france-ground"),
+        session.put_pledge(session.ledger.pledge("uk-ground").model_copy(update={"id": "uk-ground-troops"}), replace_id="uk-ground"),
+        session.add_evidence("ireland-ground", evidence_for(store.read_article(SEEDS / ARTICLE_002), "a002", "declaration of intent")),
+        session.remove_evidence("ireland-ground", 0),
+    ]
+    assert descriptions == ["edit uk-ground", "delete france-ground", "rename uk-ground to uk-ground-troops", "add a quote to ireland-ground", "remove quote 1 from ireland-ground"]
+    states = []
+    while session.can_undo:
+        states.append(session.ledger)
+        assert session.undo() == descriptions[len(descriptions) - len(states)]
+    assert session.ledger == original and not session.dirty  # back to the saved state: clean
+    assert not session.can_undo and session.can_redo
+    for desc in descriptions:
+        assert session.redo() == desc
+        assert session.dirty
+    assert session.ledger == states[0]
+    assert [p.id for p in session.ledger.pledges] == ["uk-ground-troops", "ireland-ground", "russia-mfa"]  # renamed in place
+    # A new edit after undo drops the redo branch.
+    session.undo()
+    session.delete_pledge("russia-mfa")
+    assert not session.can_redo and session.undo_description == "delete russia-mfa"
+    with pytest.raises(IndexError):
+        session.redo()
+
+
+def test_undo_past_a_save_makes_the_session_dirty_again(ledger_path: Path) -> None:
+    session = EditSession.open(ledger_path)
+    session.delete_pledge("russia-mfa")
+    session.save()
+    assert not session.dirty and session.can_undo
+    assert session.undo() == "delete russia-mfa"
+    assert session.dirty and session.ledger.pledge("russia-mfa") is not None
+    assert session.redo() == "delete russia-mfa" and not session.dirty
+
+
+@pytest.mark.parametrize(
+    ("edit", "field"),
+    [
+        (lambda s: s.put_pledge(s.ledger.pledge("uk-ground").model_copy(update={"id": "france-ground"}), replace_id="uk-ground"), "id"),
+        (lambda s: s.put_pledge(s.ledger.pledge("uk-ground").model_copy(update={"id": "Bad Id!"})), "id"),
+        (lambda s: s.put_pledge(s.ledger.pledge("uk-ground").model_copy(update={"summary": ""})), "summary"),
+        (lambda s: s.put_pledge(s.ledger.pledge("uk-ground").model_copy(update={"notes": "bad \ud800 char"})), "notes"),
+        (lambda s: s.put_pledge(s.ledger.pledge("uk-ground").model_copy(update={"evidence": ()})), "evidence"),
+        (lambda s: s.add_evidence("uk-ground", Evidence.model_construct(source="nowhere", quote="x", prefix="", suffix="", start=0, end=1)), "evidence[2].source"),
+        (lambda s: s.add_evidence("uk-ground", Evidence.model_construct(source="a002", quote="x", prefix="", suffix="", start=5, end=1)), "evidence[2]"),
+        (lambda s: s.remove_evidence("uk-ground", 0), "evidence"),
+        (lambda s: s.remove_evidence("uk-ground", 3), "evidence"),
+        (lambda s: s.delete_pledge("no-such-pledge"), "id"),
+        (lambda s: s.add_source(Source(id="a002", file="new.txt", title="Duplicate id"), "text"), "id"),
+        (lambda s: s.add_source(Source(id="a010", file=ARTICLE_002, title="Clobber"), "other text"), "file"),
+        (lambda s: s.add_source(Source(id="a010", file="bad.txt", title="Binary"), b"\xff\xfe not utf-8"), "article"),
+    ],
+)
+def test_invalid_edit_is_refused_with_its_field_and_nothing_is_written(ledger_path: Path, edit, field: str) -> None:
+    session = EditSession.open(ledger_path)
+    session.delete_pledge("russia-mfa")  # one journaled edit before the refused one
+    before_ledger, before_file, before_lines = session.ledger, ledger_path.read_bytes(), _journal_lines(session)
+    seeds_before = sorted(p.name for p in (ledger_path.parent / "seeds").iterdir())
+
+    with pytest.raises(EditError) as caught:
+        edit(session)
+
+    assert field in [name for name, _ in caught.value.problems], caught.value.problems
+    assert all(message for _, message in caught.value.problems)
+    assert session.ledger is before_ledger and session.undo_description == "delete russia-mfa"
+    assert ledger_path.read_bytes() == before_file
+    assert _journal_lines(session) == before_lines  # no journal line for the refused edit
+    assert sorted(p.name for p in (ledger_path.parent / "seeds").iterdir()) == seeds_before
+
+
+def test_validate_pledge_fields_names_every_bad_field() -> None:
+    with pytest.raises(EditError) as caught:
+        validate_pledge_fields({"id": "ok-id", "actor": "", "commitment": "lasers", "status": "signed", "claimant": "x", "evidence": [{"source": "a", "quote": "", "start": 0, "end": 1}]})
+    fields = caught.value.by_field()
+    assert set(fields) == {"actor", "commitment", "summary", "evidence"}
+    assert any("lasers" in m or "ground_troops" in m for m in fields["commitment"])
+    assert [name for name, _ in caught.value.problems if name.startswith("evidence")] == ["evidence[1].quote"]
+
+
+def test_add_source_writes_the_article_and_reuses_an_identical_one(ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    session = EditSession.open(ledger_path)
+    assert session.add_source(Source(id="a010", file="010_new.txt", title="New"), "Ten troops.\n") == "add source a010"
+    assert (ledger_path.parent / "seeds" / "010_new.txt").read_bytes() == b"Ten troops.\n"
+    same = (SEEDS / ARTICLE_002).read_text(encoding="utf-8")
+    session.add_source(Source(id="a011", file=ARTICLE_002, title="Same article again"), same)
+    assert [s.id for s in session.ledger.sources][-2:] == ["a010", "a011"]
+
+    monkeypatch.setattr(store, "MAX_ARTICLE_BYTES", 10)
+    with pytest.raises(EditError) as caught:
+        session.add_source(Source(id="a012", file="012_big.txt", title="Too big"), "x" * 11)
+    assert caught.value.problems[0][0] == "article"
+    assert not (ledger_path.parent / "seeds" / "012_big.txt").exists()
+
+
+def test_a_journal_failure_refuses_the_edit(ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    session = EditSession.open(ledger_path)
+    session.delete_pledge("russia-mfa")
+    before = session.ledger
+
+    def full_disk(fd, data):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as mp:
+        mp.setattr("pledgetui.journal.os.write", full_disk)
+        with pytest.raises(JournalError):
+            session.delete_pledge("uk-ground")
+    assert session.ledger is before and session.undo_description == "delete russia-mfa"
+    session.delete_pledge("uk-ground")  # the journal is still whole: the next edit is recorded
+    assert journal.recover(ledger_path) == session.ledger
+
+
+def _outside_edit(path: Path) -> bytes:
+    ledger = store.load(path).ledger
+    changed = ledger.model_copy(update={"pledges": ledger.pledges[:-1]})
+    data = store.dumps(changed)
+    path.write_bytes(data)
+    return data
+
+
+def test_outside_change_is_caught_never_overwritten(ledger_path: Path, tmp_path: Path) -> None:
+    session = EditSession.open(ledger_path)
+    session.put_pledge(session.ledger.pledge("uk-ground").model_copy(update={"notes": "mine"}))
+    theirs = _outside_edit(ledger_path)
+
+    assert session.changed_on_disk()
+    with pytest.raises(store.ConflictError):
+        session.save()
+    assert ledger_path.read_bytes() == theirs
+    assert session.dirty and journal.pending(ledger_path) is not None  # my edit is kept
+
+    # Save a copy elsewhere: the copy holds my version with its articles; the original stays theirs.
+    (tmp_path / "elsewhere").mkdir()
+    copy = session.save_copy(tmp_path / "elsewhere" / "mine.toml")
+    assert store.load(copy).ledger == session.ledger
+    assert {s.file for s in session.ledger.sources} <= {p.name for p in (copy.parent / "seeds").iterdir()}
+    assert ledger_path.read_bytes() == theirs and session.dirty
+    with pytest.raises(store.SaveError):
+        session.save_copy(copy)  # an existing file is not replaced unless asked
+
+    # Reload: the outside version, edits and journal dropped.
+    session.reload()
+    assert store.dumps(session.ledger) == theirs and not session.dirty and not session.can_undo
+    assert journal.pending(ledger_path) is None
+
+
+def test_overwrite_replaces_an_outside_change_only_when_asked(ledger_path: Path) -> None:
+    session = EditSession.open(ledger_path)
+    session.delete_pledge("uk-ground")
+    _outside_edit(ledger_path)
+    with pytest.raises(store.ConflictError):
+        session.save()
+    session.overwrite()
+    assert store.load(ledger_path).ledger == session.ledger and not session.dirty
+    session.put_pledge(session.ledger.pledge("russia-mfa").model_copy(update={"notes": "after"}))
+    session.save()  # the fingerprint was updated: no false conflict
+
+
+def test_discard_returns_to_the_saved_ledger_and_drops_the_journal(ledger_path: Path) -> None:
+    session = EditSession.open(ledger_path)
+    saved = session.ledger
+    session.delete_pledge("uk-ground")
+    assert journal.pending(ledger_path) is not None
+    session.discard()
+    assert session.ledger == saved and not session.dirty and not session.can_undo
+    assert journal.pending(ledger_path) is None
