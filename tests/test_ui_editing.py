@@ -291,3 +291,62 @@ async def test_export_from_dashboard_writes_the_filtered_sorted_view(ledger_path
     assert all(r["kind"] == "pledge" for r in rows)
 
 
+
+
+async def test_pick_a_passage_in_the_viewer_and_attach_it(ledger_path: Path) -> None:
+    from pledgetui.anchors import locate
+    from pledgetui.ui.screens.quote_viewer import ArticleView, QuoteViewer
+
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        pledge = app.table.current_pledge
+        await pilot.press("v")
+        await pilot.pause()
+        viewer = app.screen
+        assert isinstance(viewer, QuoteViewer)
+        text = app.articles.text(app.ledger, viewer.current_source_id)
+        wanted = "The ‘Multinational Force for Ukraine’ will act as a reassurance force"
+        start = text.index(wanted)
+        view = viewer.query_one(ArticleView)
+        # select with the keyboard: put the cursor at the start, then shift+right across the passage
+        view.move_cursor(view.location_of(start))
+        await pilot.press(*["shift+right"] * len(wanted))
+        assert viewer.selected_span() == (start, start + len(wanted))
+        await pilot.press("a")
+        await pilot.pause()
+        updated = app.session.ledger.pledge(pledge.id)
+        assert len(updated.evidence) == len(pledge.evidence) + 1
+        ev = updated.evidence[-1]
+        assert (ev.quote, ev.start, ev.end) == (wanted, start, start + len(wanted))
+        assert text[ev.start - len(ev.prefix) : ev.start] == ev.prefix and text[ev.end : ev.end + len(ev.suffix)] == ev.suffix
+        assert locate(text, ev.quote, ev.prefix, ev.suffix, ev.start, ev.end).status.value == "exact"
+        assert viewer.highlight == (start, start + len(wanted))
+        # the same passage, selected again, as the first quote of a new pledge
+        view.move_cursor(view.location_of(start))
+        await pilot.press(*["shift+right"] * len(wanted))
+        await pilot.press("N")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, EditPledge)
+        form.query_one("#in-actor").value = "Poland"
+        form.query_one("#in-summary").value = "New pledge from a picked passage"
+        form.query_one("#in-claimant").value = "Downing Street statement"
+        form.query_one("#in-commitment").value = "ground_troops"
+        form.query_one("#in-status").value = "announced"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is viewer
+        new = [p for p in app.session.ledger.pledges if p.actor == "Poland"]
+        assert len(new) == 1 and new[0].evidence[0].quote == wanted
+
+
+async def test_attach_without_selection_changes_nothing(ledger_path: Path) -> None:
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert not app.session.dirty

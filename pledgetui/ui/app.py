@@ -20,6 +20,9 @@ from pledgetui.query import Index, Query, QueryError, SortKey, parse_query
 from pledgetui.session import EditSession
 from pledgetui.store import LedgerError
 from pledgetui.ui.editing import EditingActions, TransferActions
+from pledgetui.ui.screens.quote_viewer import QuoteViewer
+
+QuoteViewerPicked = QuoteViewer.PassagePicked
 from pledgetui.ui.text import join, safe_line
 from pledgetui.ui.widgets.detail import DetailPane
 from pledgetui.ui.widgets.pledge_table import COLUMNS, PledgeTable
@@ -148,6 +151,9 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         self.refresh_view(keep=keep)
         self.query_one(DetailPane).show(self.table.current_pledge, ledger, self.articles)
         self.update_title()
+        for screen in self.screen_stack:
+            if isinstance(screen, QuoteViewer) and screen.ledger is not ledger:
+                screen.update_ledger(ledger)
         self.notify(description, markup=False, timeout=3)
 
     def update_title(self) -> None:
@@ -291,9 +297,15 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         pledge = self.table.current_pledge
         if pledge is None or self.ledger is None or self.articles is None:
             return
-        from pledgetui.ui.screens.quote_viewer import QuoteViewer
-
         self.push_screen(QuoteViewer(self.ledger, self.articles, pledge.id, evidence_index))
+
+    @on(QuoteViewerPicked)
+    def _passage_picked(self, event: QuoteViewerPicked) -> None:
+        if event.pledge_id is not None:
+            if self.attach_evidence(event.pledge_id, event.evidence):
+                event.viewer.update_ledger(self.ledger, event.pledge_id)
+        else:
+            self.new_pledge_with_evidence(event.evidence)
 
     def action_matrix(self) -> None:
         if self.ledger is None:

@@ -20,8 +20,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
-from pledgetui.anchors import Anchor, AnchorStatus
-from pledgetui.model import Ledger, Pledge
+from textual.message import Message
+
+from pledgetui.anchors import Anchor, AnchorStatus, select
+from pledgetui.model import Evidence, Ledger, Pledge
 from pledgetui.sanitize import display_aligned
 from pledgetui.ui.text import join, safe, safe_line
 from pledgetui.verify import Articles, anchor_evidence
@@ -138,9 +140,20 @@ class QuoteViewer(Screen[None]):
         Binding("p", "previous_quote", "Prev quote"),
         Binding("right_square_bracket", "next_passage", "Next passage", key_display="]"),
         Binding("left_square_bracket", "previous_passage", "Prev passage", key_display="["),
+        Binding("a", "attach", "Attach selection", tooltip="Add the selected passage as a quote of this pledge"),
+        Binding("N", "attach_new", "New pledge from selection"),
         Binding("escape", "back", "Back"),
         Binding("q", "back", "Back", show=False),
     ]
+
+    class PassagePicked(Message):
+        """The reader picked a passage as evidence: for ``pledge_id``, or for a new pledge when None."""
+
+        def __init__(self, viewer: "QuoteViewer", pledge_id: str | None, evidence: Evidence) -> None:
+            super().__init__()
+            self.viewer = viewer
+            self.pledge_id = pledge_id
+            self.evidence = evidence
 
     def __init__(self, ledger: Ledger, articles: Articles, pledge_id: str, evidence_index: int = 0) -> None:
         super().__init__()
@@ -340,6 +353,50 @@ class QuoteViewer(Screen[None]):
             self.current_index = own[0]
         else:
             self.current_pledge_id, self.current_index = passage.citations[0]
+        self._show()
+
+    def picked_evidence(self) -> Evidence | None:
+        """The selection as evidence: offsets, prefix and suffix computed from the article, never typed."""
+        span = self.selected_span()
+        text = self._text(self.current_source_id)
+        if span is None or text is None:
+            self.notify("Select a passage first: shift+arrow keys, or drag with the mouse.", severity="warning")
+            return None
+        start, end = span
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start >= end:
+            self.notify("The selection holds only white space.", severity="warning")
+            return None
+        sel = select(text, start, end)
+        return Evidence(
+            source=self.current_source_id, quote=sel.quote, prefix=sel.prefix, suffix=sel.suffix, start=sel.start, end=sel.end
+        )
+
+    def action_attach(self) -> None:
+        evidence = self.picked_evidence()
+        if evidence is not None:
+            self.post_message(self.PassagePicked(self, self.current_pledge_id, evidence))
+
+    def action_attach_new(self) -> None:
+        evidence = self.picked_evidence()
+        if evidence is not None:
+            self.post_message(self.PassagePicked(self, None, evidence))
+
+    def update_ledger(self, ledger: Ledger, pledge_id: str | None = None, evidence_index: int | None = None) -> None:
+        """The ledger changed (a quote was attached): redraw, optionally moving to ``pledge_id``'s quote."""
+        self.ledger = ledger
+        self._passages.clear()
+        if pledge_id is not None and ledger.pledge(pledge_id) is not None:
+            self.current_pledge_id = pledge_id
+            count = len(self.pledge.evidence)
+            self.current_index = count - 1 if evidence_index is None else evidence_index
+        if self.ledger.pledge(self.current_pledge_id) is None:
+            self.dismiss(None)
+            return
+        self.current_index = min(self.current_index, len(self.pledge.evidence) - 1)
         self._show()
 
     def action_back(self) -> None:
