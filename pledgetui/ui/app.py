@@ -27,6 +27,7 @@ from pledgetui.ui.text import join, safe_line
 from pledgetui.ui.widgets.detail import DetailPane
 from pledgetui.ui.widgets.pledge_table import COLUMNS, PledgeTable
 from pledgetui.verify import Articles
+from pledgetui.ui.widgets.safe_inputs import SafeInput
 
 
 class LedgerLoaded(Message):
@@ -95,7 +96,7 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
     def compose(self) -> ComposeResult:
         yield Header(icon="⚖")
         with Horizontal(id="filter-bar"):
-            yield Input(
+            yield SafeInput(
                 placeholder="filter: text, or country:france status:signed backstop:required …",
                 id="filter",
                 select_on_focus=False,

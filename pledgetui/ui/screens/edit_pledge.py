@@ -29,6 +29,7 @@ from pledgetui.model import (
 )
 from pledgetui.sanitize import display_line
 from pledgetui.ui.text import safe_line
+from pledgetui.ui.widgets.safe_inputs import SafeInput, SafeTextArea
 
 _NUMBER = re.compile(r"^\s*(?P<label>[^:]+?)\s*:\s*(?P<low>[\d,_ ]+?)\s*(?:(?:-|–|to)\s*(?P<high>[\d,_ ]+?))?\s*$")
 
@@ -117,9 +118,9 @@ class EditPledge(ModalScreen[Pledge | None]):
         with Vertical(id="dialog"):
             yield Static(safe_line(self.title_text, "bold"), id="dialog-title", markup=False)
             with VerticalScroll(id="form"):
-                yield from self._row("id", Input(p.id if p else "", id="in-id"))
-                yield from self._row("summary", Input(p.summary if p else "", id="in-summary"))
-                yield from self._row("actor", Input(p.actor if p else "", id="in-actor"))
+                yield from self._row("id", SafeInput(p.id if p else "", id="in-id"))
+                yield from self._row("summary", SafeInput(p.summary if p else "", id="in-summary"))
+                yield from self._row("actor", SafeInput(p.actor if p else "", id="in-actor"))
                 for name, vocab in SELECT_FIELDS.items():
                     current = getattr(p, name) if p else None
                     options = [(m.label, m.value) for m in vocab]
@@ -131,12 +132,12 @@ class EditPledge(ModalScreen[Pledge | None]):
                     "conditions",
                     SelectionList[str](*(Selection(c.label, c.value, c in chosen) for c in Condition), id="in-conditions"),
                 )
-                yield from self._row("condition_detail", Input(p.condition_detail if p else "", id="in-condition_detail"))
-                yield from self._row("claimant", Input(p.claimant if p else "", id="in-claimant"))
-                yield from self._row("numbers", Input(numbers_text(p), id="in-numbers"))
+                yield from self._row("condition_detail", SafeInput(p.condition_detail if p else "", id="in-condition_detail"))
+                yield from self._row("claimant", SafeInput(p.claimant if p else "", id="in-claimant"))
+                yield from self._row("numbers", SafeInput(numbers_text(p), id="in-numbers"))
                 date = p.date_stated.isoformat() if p and p.date_stated else ""
-                yield from self._row("date_stated", Input(date, placeholder="YYYY-MM-DD or empty", id="in-date_stated"))
-                yield from self._row("notes", TextArea(p.notes if p else "", id="in-notes", soft_wrap=True))
+                yield from self._row("date_stated", SafeInput(date, placeholder="YYYY-MM-DD or empty", id="in-date_stated"))
+                yield from self._row("notes", SafeTextArea(p.notes if p else "", id="in-notes", soft_wrap=True))
                 evidence = p.evidence if p else ()
                 items = [
                     Selection(Content(f"[{i + 1}] {ev.source}: ").append(safe_line(_clip(ev.quote))), i, True)

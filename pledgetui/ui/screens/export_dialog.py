@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from pledgetui.sanitize import display_line
+from pledgetui.ui.widgets.safe_inputs import SafeInput
 
 FORMATS = [("CSV (spreadsheets)", "csv"), ("JSON (machine-readable)", "json"), ("Markdown (reports)", "md")]
 ROWS = [("One row per pledge", "pledges"), ("One row per quote", "evidence")]
@@ -47,7 +48,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         with Vertical():
             yield Static(Content(display_line(self.summary)).stylize("bold"), markup=False)
             yield Label("File (written atomically; an existing file is replaced)")
-            yield Input(str(self.default_path), id="export-path")
+            yield SafeInput(str(self.default_path), id="export-path")
             yield Label("Format")
             yield Select(FORMATS, value="csv", allow_blank=False, id="export-format")
             yield Label("Rows")

@@ -19,6 +19,7 @@ from pledgetui.edits import EditError
 from pledgetui.model import FILE_PATTERN, Ledger, Source
 from pledgetui.sanitize import display_line
 from pledgetui.store import MAX_ARTICLE_BYTES
+from pledgetui.ui.widgets.safe_inputs import SafeInput
 
 FIELDS = {
     "path": "Text file to import (UTF-8)",
@@ -94,7 +95,7 @@ class ImportArticle(ModalScreen[ImportRequest | None]):
                 for name, label in FIELDS.items():
                     yield Label(label)
                     value = suggest_id(self.ledger) if name == "id" else ""
-                    yield Input(value, id=f"imp-{name}")
+                    yield SafeInput(value, id=f"imp-{name}")
                     yield Static("", classes="error", id=f"imp-error-{name}", markup=False)
             with Horizontal():
                 yield Button("Import (ctrl+s)", variant="primary", id="imp-go")
