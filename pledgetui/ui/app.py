@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Input, Static
 from pledgetui import journal
 from pledgetui.model import Ledger, Pledge
 from pledgetui.query import Index, Query, QueryError, SortKey, parse_query
+from pledgetui.sanitize import display
 from pledgetui.session import EditSession
 from pledgetui.store import LedgerError
 from pledgetui.ui.editing import EditingActions, TransferActions
@@ -90,6 +91,10 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         self.load_error: LedgerError | None = None
         self.last_export: tuple[Path, int] | None = None
         self.sub_title = self.path.name
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification is plain text through the sanitiser: messages quote paths and field values."""
+        super().notify(display(message), title=display(title), severity=severity, timeout=timeout, markup=False)
 
     # ------------------------------------------------------------------ layout
 
