@@ -92,6 +92,17 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         self.last_export: tuple[Path, int] | None = None
         self.sub_title = self.path.name
 
+    #: Actions that act on the table and its filter: only offered while the main screen is on top.
+    MAIN_SCREEN_ACTIONS = frozenset(
+        {"focus_filter", "clear_filter", "open_quote", "matrix", "toggle_counter", "cycle_sort", "reverse_sort",
+         "sort_column", "edit", "add_blank", "add_copy", "delete", "import_article", "export", "help"}
+    )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1:
+            return False
+        return True
+
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = True) -> None:
         """Every notification is plain text through the sanitiser: messages quote paths and field values."""
         super().notify(display(message), title=display(title), severity=severity, timeout=timeout, markup=False)
@@ -115,11 +126,11 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(PledgeTable).focus()
+        self.main.query_one(PledgeTable).focus()
         self.load_ledger()
 
     def on_resize(self) -> None:
-        self.query_one("#main").set_class(self.size.width < 120, "narrow")
+        self.main.query_one("#main").set_class(self.size.width < 120, "narrow")
 
     # ------------------------------------------------------------------ loading
 
@@ -155,7 +166,7 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         self.index = self.index.derive(ledger)
         keep = next((i for i, p in enumerate(self.index.pledges) if p.id == keep_id), None) if keep_id else None
         self.refresh_view(keep=keep)
-        self.query_one(DetailPane).show(self.table.current_pledge, ledger, self.articles)
+        self.main.query_one(DetailPane).show(self.table.current_pledge, ledger, self.articles)
         self.update_title()
         for screen in self.screen_stack:
             if isinstance(screen, QuoteViewer) and screen.ledger is not ledger:
@@ -180,8 +191,13 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
     # ------------------------------------------------------------------ the view
 
     @property
+    def main(self) -> Screen:
+        """The dashboard screen (the bottom of the stack), whichever screen is on top."""
+        return self.screen_stack[0]
+
+    @property
     def table(self) -> PledgeTable:
-        return self.query_one(PledgeTable)
+        return self.main.query_one(PledgeTable)
 
     def visible_positions(self) -> list[int]:
         """Ledger positions shown, filter and sort applied (what export of the view writes)."""
@@ -216,7 +232,7 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
             text = join(text, (f" · {counters} counter-position{'s' if counters != 1 else ''}", "italic"))
         if error:
             text = join(text, "  ", safe_line(error, "bold $error"))
-        self.query_one("#count", Static).update(text)
+        self.main.query_one("#count", Static).update(text)
 
     # ------------------------------------------------------------------ filter
 
@@ -229,10 +245,10 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         try:
             query = parse_query(text)
         except QueryError as exc:
-            self.query_one("#filter", Input).set_class(True, "-invalid")
+            self.main.query_one("#filter", Input).set_class(True, "-invalid")
             self._update_count(str(exc))
             return False
-        self.query_one("#filter", Input).set_class(False, "-invalid")
+        self.main.query_one("#filter", Input).set_class(False, "-invalid")
         self.query_text, self.query_obj = text, query
         self.refresh_view()
         return True
@@ -242,17 +258,17 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         self.table.focus()
 
     def action_focus_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        self.main.query_one("#filter", Input).focus()
 
     def action_clear_filter(self) -> None:
-        filt = self.query_one("#filter", Input)
+        filt = self.main.query_one("#filter", Input)
         if filt.value:
             filt.value = ""
             self.apply_filter("")
         self.table.focus()
 
     def set_filter(self, text: str) -> None:
-        self.query_one("#filter", Input).value = text
+        self.main.query_one("#filter", Input).value = text
         self.apply_filter(text)
 
     # ------------------------------------------------------------------ sorting
@@ -293,7 +309,7 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
     @on(PledgeTable.Highlighted)
     def _highlighted(self, event: PledgeTable.Highlighted) -> None:
         pledge = self.table.current_pledge
-        self.query_one(DetailPane).show(pledge, self.ledger, self.articles)
+        self.main.query_one(DetailPane).show(pledge, self.ledger, self.articles)
 
     @on(PledgeTable.Selected)
     def _selected(self, event: PledgeTable.Selected) -> None:
