@@ -7,10 +7,13 @@ and what, so callers can print them without a traceback.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import stat
 import tempfile
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -18,13 +21,16 @@ from typing import Any
 
 import tomli
 import tomli_w
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from pledgetui.model import MAX_STRING, Ledger, integrity_problems
+from pledgetui import cache
+from pledgetui.model import MAX_STRING, Ledger, Pledge, integrity_problems
 
 MAX_LEDGER_BYTES = 256 * 1024 * 1024
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024
 BACKUP_SUFFIX = ".bak"
+#: Ledgers smaller than this load fast enough from TOML; they are not cached.
+CACHE_MIN_ENTRIES = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,25 +192,104 @@ def _without_echoes(errors: list[Any]) -> list[Any]:
     return [e for e, loc in zip(errors, locs) if not (e["type"] == "too_short" and echoed(loc))]
 
 
-def validate_document(path: Path, doc: dict[str, Any]) -> Ledger:
+Progress = Callable[[str, float], None]
+
+
+@contextmanager
+def gc_paused():
+    """Build millions of long-lived objects without the cyclic GC rescanning them.
+
+    Loading a 100k-entry ledger with the collector on spends more time in
+    collections than in parsing (measured: 10.6 s against 6.1 s). On exit the
+    survivors are frozen (``gc.freeze``), so later collections, which may run on
+    a UI thread, do not walk the ledger either. Ledger objects hold no reference
+    cycles; refcounting still frees them.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        ledger = Ledger.model_validate(doc)
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+#: Entries validated per pydantic call. One call over 100k entries holds the GIL
+#: for ~0.4 s (pydantic-core does not release it), freezing a UI thread; chunks
+#: of this size hold it a few milliseconds each.
+VALIDATE_CHUNK = 1000
+
+_PLEDGES = TypeAdapter(tuple[Pledge, ...])
+
+
+def _report(path: Path, doc: dict[str, Any], exc: ValidationError) -> LedgerError:
+    errors = _without_echoes(exc.errors())
+    problems = [Problem(_describe_loc(doc, tuple(e["loc"])), _describe_error(e)) for e in errors]
+    return LedgerError(path, problems)
+
+
+def _validate(doc: dict[str, Any], progress: Progress | None) -> Ledger:
+    """``Ledger.model_validate(doc)``, entries in chunks. Raises ValidationError (from the whole
+    document, so the error locations are the usual ones) if anything is invalid."""
+    pledges = doc.get("pledges")
+    if not isinstance(doc, dict) or not isinstance(pledges, list) or len(pledges) <= VALIDATE_CHUNK:
+        return Ledger.model_validate(doc)
+    try:
+        head = Ledger.model_validate({**doc, "pledges": []})
+        done: list[Pledge] = []
+        for i in range(0, len(pledges), VALIDATE_CHUNK):
+            done.extend(_PLEDGES.validate_python(pledges[i : i + VALIDATE_CHUNK]))
+            if progress is not None:
+                progress("checking", len(done) / len(pledges))
+    except ValidationError:
+        return Ledger.model_validate(doc)  # raises, with locations in the whole document
+    return head.model_copy(update={"pledges": tuple(done)})
+
+
+def validate_document(path: Path, doc: dict[str, Any], progress: Progress | None = None) -> Ledger:
+    try:
+        ledger = _validate(doc, progress)
     except ValidationError as exc:
-        errors = _without_echoes(exc.errors())
-        problems = [Problem(_describe_loc(doc, tuple(e["loc"])), _describe_error(e)) for e in errors]
-        raise LedgerError(path, problems) from None
+        raise _report(path, doc, exc) from None
     problems = [Problem(where, what) for where, what in integrity_problems(ledger)]
     if problems:
         raise LedgerError(path, problems)
     return ledger
 
 
-def load(path: Path | str) -> Loaded:
-    """Read, parse and validate a ledger file. Raises :class:`LedgerError`."""
+def load(path: Path | str, *, use_cache: bool = True, progress: Progress | None = None) -> Loaded:
+    """Read, parse and validate a ledger file. Raises :class:`LedgerError`.
+
+    With ``use_cache``, a file whose exact bytes were validated before is read
+    from the validated cache (:mod:`pledgetui.cache`) instead of being parsed;
+    a missing or broken cache entry just means a normal load. ``progress`` is
+    called as ``progress(stage, fraction)`` with stage ``reading``, ``parsing``
+    or ``checking`` (fraction in 0..1, or -1 when unknown).
+    """
     path = Path(path)
+    with gc_paused():
+        return _load(path, use_cache, progress)
+
+
+def _load(path: Path, use_cache: bool, progress: Progress | None) -> Loaded:
+    if progress is not None:
+        progress("reading", -1)
     data, st = read_bytes(path)
-    ledger = validate_document(path, parse_document(path, data))
-    return Loaded(path=path, ledger=ledger, fingerprint=_fingerprint(data, st))
+    fp = _fingerprint(data, st)
+    if use_cache:
+        cb = None if progress is None else (lambda done, total: progress("reading", done / max(total, 1)))
+        cached = cache.read(fp.sha256, cb)
+        if cached is not None:
+            return Loaded(path=path, ledger=cached, fingerprint=fp)
+    if progress is not None:
+        progress("parsing", -1)
+    doc = parse_document(path, data)
+    del data
+    ledger = validate_document(path, doc, progress)
+    del doc
+    if use_cache and len(ledger.pledges) >= CACHE_MIN_ENTRIES:
+        cache.write(fp.sha256, ledger)
+    return Loaded(path=path, ledger=ledger, fingerprint=fp)
 
 
 def loads(data: bytes, path: Path | str = "<ledger>") -> Ledger:
@@ -364,7 +449,7 @@ def save(ledger: Ledger, path: Path | str, *, expected: Fingerprint | None = Non
     path = Path(path)
     data = dumps(ledger)
     try:
-        again = loads(data, path)
+        again = validate_document(path, parse_document(path, data))
     except LedgerError as exc:
         raise SaveError(f"refusing to save {path}: the serialised ledger does not read back:\n{exc}") from None
     if again != ledger:
@@ -373,5 +458,8 @@ def save(ledger: Ledger, path: Path | str, *, expected: Fingerprint | None = Non
         raise ConflictError(f"{path} changed on disk since it was read; not overwritten")
     atomic_write(path, data, backup=backup)
     st = os.stat(path)
-    return Fingerprint(size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=hashlib.sha256(data).hexdigest())
+    fp = Fingerprint(size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=hashlib.sha256(data).hexdigest())
+    if len(again.pledges) >= CACHE_MIN_ENTRIES:
+        cache.write(fp.sha256, again)  # the next load of these bytes skips parsing
+    return fp
 
