@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from pledgetui import journal
+from pledgetui import journal, store
 from pledgetui.model import Ledger, Pledge
 from pledgetui.query import Index, Query, QueryError, SortKey, parse_query
 from pledgetui.sanitize import display
@@ -38,6 +38,15 @@ class LedgerLoaded(Message):
         self.index = index
         self.articles = articles
         self.recovery = recovery
+
+
+class LedgerLoading(Message):
+    """Progress of a load: ``stage`` is reading, parsing or checking; ``fraction`` 0..1, or -1 when unknown."""
+
+    def __init__(self, stage: str, fraction: float) -> None:
+        super().__init__()
+        self.stage = stage
+        self.fraction = fraction
 
 
 class LedgerLoadFailed(Message):
@@ -95,7 +104,7 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
     #: Actions that act on the table and its filter: only offered while the main screen is on top.
     MAIN_SCREEN_ACTIONS = frozenset(
         {"focus_filter", "clear_filter", "open_quote", "matrix", "toggle_counter", "cycle_sort", "reverse_sort",
-         "sort_column", "edit", "add_blank", "add_copy", "delete", "import_article", "export", "help"}
+         "sort_column", "edit", "add_blank", "add_copy", "delete", "import_article", "export"}
     )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -136,18 +145,34 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
 
     @work(thread=True, exclusive=True, group="load")
     def load_ledger(self) -> None:
+        last: list[tuple[str, int]] = [("", -2)]
+
+        def progress(stage: str, fraction: float) -> None:
+            step = (stage, int(fraction * 20) if fraction >= 0 else -1)  # at most every 5%
+            if step != last[0]:
+                last[0] = step
+                self.post_message(LedgerLoading(stage, fraction))
+
         try:
-            session = EditSession.open(self.path)
+            loaded = store.load(self.path, progress=progress)
         except LedgerError as exc:
             self.post_message(LedgerLoadFailed(exc))
             return
+        session = EditSession(loaded.path, loaded.ledger, loaded.fingerprint)
         index = Index(session.ledger)
-        index.haystacks  # build the search text off the UI thread
         try:
             recovery = journal.pending(self.path)
         except (LedgerError, OSError, ValueError, KeyError):
             recovery = None
         self.post_message(LedgerLoaded(session, index, Articles(self.path), recovery))
+        with store.gc_paused():
+            index.haystacks  # the search text, built off the UI thread once the table shows
+
+    @on(LedgerLoading)
+    def _loading(self, event: LedgerLoading) -> None:
+        if self.index is None:
+            pct = f" {event.fraction:.0%}" if event.fraction >= 0 else ""
+            self.query_one("#count", Static).update(safe_line(f"{self.path.name}: {event.stage}{pct}…"))
 
     @on(LedgerLoaded)
     def _loaded(self, event: LedgerLoaded) -> None:

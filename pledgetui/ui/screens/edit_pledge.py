@@ -118,25 +118,25 @@ class EditPledge(ModalScreen[Pledge | None]):
         with Vertical(id="dialog"):
             yield Static(safe_line(self.title_text, "bold"), id="dialog-title", markup=False)
             with VerticalScroll(id="form"):
-                yield from self._row("id", SafeInput(p.id if p else "", id="in-id"))
-                yield from self._row("summary", SafeInput(p.summary if p else "", id="in-summary"))
-                yield from self._row("actor", SafeInput(p.actor if p else "", id="in-actor"))
+                yield from self._row("id", SafeInput(p.id if p else "", compact=True, id="in-id"))
+                yield from self._row("summary", SafeInput(p.summary if p else "", compact=True, id="in-summary"))
+                yield from self._row("actor", SafeInput(p.actor if p else "", compact=True, id="in-actor"))
                 for name, vocab in SELECT_FIELDS.items():
                     current = getattr(p, name) if p else None
                     options = [(m.label, m.value) for m in vocab]
                     default = {"kind": EntryKind.PLEDGE, "actor_type": ActorType.COUNTRY, "us_backstop": Backstop.UNKNOWN}.get(name)
                     value = (current or default).value if (current or default) else Select.NULL
-                    yield from self._row(name, Select(options, value=value, allow_blank=default is None, id=f"in-{name}"))
+                    yield from self._row(name, Select(options, value=value, allow_blank=default is None, compact=True, id=f"in-{name}"))
                 chosen = set(p.conditions) if p else set()
                 yield from self._row(
                     "conditions",
                     SelectionList[str](*(Selection(c.label, c.value, c in chosen) for c in Condition), id="in-conditions"),
                 )
-                yield from self._row("condition_detail", SafeInput(p.condition_detail if p else "", id="in-condition_detail"))
-                yield from self._row("claimant", SafeInput(p.claimant if p else "", id="in-claimant"))
-                yield from self._row("numbers", SafeInput(numbers_text(p), id="in-numbers"))
+                yield from self._row("condition_detail", SafeInput(p.condition_detail if p else "", compact=True, id="in-condition_detail"))
+                yield from self._row("claimant", SafeInput(p.claimant if p else "", compact=True, id="in-claimant"))
+                yield from self._row("numbers", SafeInput(numbers_text(p), compact=True, id="in-numbers"))
                 date = p.date_stated.isoformat() if p and p.date_stated else ""
-                yield from self._row("date_stated", SafeInput(date, placeholder="YYYY-MM-DD or empty", id="in-date_stated"))
+                yield from self._row("date_stated", SafeInput(date, placeholder="YYYY-MM-DD or empty", compact=True, id="in-date_stated"))
                 yield from self._row("notes", SafeTextArea(p.notes if p else "", id="in-notes", soft_wrap=True))
                 evidence = p.evidence if p else ()
                 items = [

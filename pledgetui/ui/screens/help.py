@@ -21,7 +21,8 @@ def _section_title(node: DOMNode, app: App) -> str:
     if node is app:
         return "Everywhere"
     if isinstance(node, Screen):
-        return f"This screen ({type(node).__name__})"
+        name = type(node).__name__
+        return "Dashboard" if name == "Screen" else f"This screen ({name})"
     return f"{type(node).__name__}" + (f" #{node.id}" if node.id else "")
 
 
