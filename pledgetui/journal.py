@@ -53,17 +53,6 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # --------------------------------------------------------------------------- reading
@@ -255,7 +244,7 @@ def discard(ledger_path: Path | str) -> None:
         jpath.unlink()
     except FileNotFoundError:
         return
-    _fsync_dir(jpath.parent)
+    store.fsync_dir(jpath.parent)
 
 
 # --------------------------------------------------------------------------- writing
@@ -322,7 +311,7 @@ class Journal:
         except JournalError:
             journal.delete()
             raise
-        _fsync_dir(jpath.parent)
+        store.fsync_dir(jpath.parent)
         return journal
 
     @classmethod
@@ -383,4 +372,4 @@ class Journal:
             self.path.unlink()
         except FileNotFoundError:
             pass
-        _fsync_dir(self.path.parent)
+        store.fsync_dir(self.path.parent)

@@ -357,7 +357,8 @@ def changed_on_disk(path: Path, known: Fingerprint) -> bool:
         return True
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or unlink in ``folder`` durable (best effort where folders cannot be opened)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -408,7 +409,7 @@ def atomic_write(path: Path, data: bytes, *, backup: bool = True) -> None:
         os.replace(tmp_name, path)
         tmp_name = None
         step = "fsync the folder"
-        _fsync_dir(folder)
+        fsync_dir(folder)
     except OSError as exc:
         if tmp_name is not None:
             try:

@@ -4,7 +4,6 @@ and a failure injected at each step of the save sequence."""
 from __future__ import annotations
 
 import io
-import json
 import os
 import random
 import re
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from pledgetui import journal, store
-from pledgetui.model import Evidence, Ledger, Pledge, Source, Status
+from pledgetui.model import Ledger, Pledge, Source, Status
 from pledgetui.session import EditSession
 from tests.factory import REPO, SEEDS, evidence_for, write_ledger
 

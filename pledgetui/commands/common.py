@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from pledgetui import paths
+from pledgetui.model import Ledger, Pledge
+from pledgetui.query import QueryError, parse_query, parse_sort, select_pledges
+from pledgetui.store import LedgerError, load
 
 
 class CommandError(Exception):
@@ -24,3 +27,26 @@ def resolve_ledger(arg: str | None) -> Path:
         return paths.ensure_working_copy()
     except OSError as exc:
         raise CommandError(f"cannot create the working copy in {paths.data_dir()}: {exc}") from None
+
+
+class LedgerUnreadable(CommandError):
+    """The ledger file has problems; the message is the full multi-line report."""
+
+
+def select_entries(ledger_arg: str | None, query: str, sort: str) -> tuple[Path, Ledger, list[Pledge]]:
+    """The ledger and the entries ``query``/``sort`` select, exactly as the dashboard would.
+
+    The query and sort are checked before the ledger is read, so a typo is reported at once.
+    Raises :class:`CommandError` (one line) or :class:`LedgerUnreadable` (the full report).
+    """
+    try:
+        parse_query(query)
+        parse_sort(sort)
+    except QueryError as exc:
+        raise CommandError(str(exc)) from None
+    path = resolve_ledger(ledger_arg)
+    try:
+        ledger = load(path).ledger
+    except LedgerError as exc:
+        raise LedgerUnreadable(exc.describe()) from None
+    return path, ledger, select_pledges(ledger, query, sort)

@@ -6,10 +6,9 @@ import argparse
 import os
 import sys
 
-from pledgetui.commands.common import CommandError, resolve_ledger
+from pledgetui.commands.common import CommandError, LedgerUnreadable, select_entries
 from pledgetui.export import FORMATS, ROW_KINDS, export_view, row_count, write_export
-from pledgetui.query import QueryError, parse_query, parse_sort, select_pledges
-from pledgetui.store import LedgerError, SaveError, load
+from pledgetui.store import SaveError
 
 PROG = "pledgetui export"
 
@@ -95,19 +94,12 @@ def _fail(message: str) -> int:
 
 def run(ns: argparse.Namespace) -> int:
     try:
-        query, sort = parse_query(ns.query), parse_sort(ns.sort)
-    except QueryError as exc:
-        return _fail(str(exc))
-    del query, sort  # parsed early for a prompt error; select_pledges below is what the dashboard uses
-    try:
-        path = resolve_ledger(ns.ledger)
-        ledger = load(path).ledger
+        path, ledger, pledges = select_entries(ns.ledger, ns.query, ns.sort)
+    except LedgerUnreadable as exc:
+        print(exc, file=sys.stderr)
+        return 1
     except CommandError as exc:
         return _fail(str(exc))
-    except LedgerError as exc:
-        print(exc.describe(), file=sys.stderr)
-        return 1
-    pledges = select_pledges(ledger, ns.query, ns.sort)
     data = export_view(ledger, pledges, ns.format, ns.rows, excel=ns.excel, raw=ns.raw, query=ns.query, sort=ns.sort)
     if ns.raw:
         if ns.format == "csv":

@@ -12,12 +12,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from pledgetui.commands.common import CommandError, resolve_ledger
+from pledgetui.commands.common import CommandError, LedgerUnreadable, select_entries
 from pledgetui.commands.export import with_dash_values
 from pledgetui.model import Ledger, Pledge, short_label
-from pledgetui.query import QueryError, parse_query, parse_sort, select_pledges
 from pledgetui.sanitize import display_line
-from pledgetui.store import LedgerError, load
 
 PROG = "pledgetui list"
 
@@ -133,19 +131,12 @@ def _fail(message: str) -> int:
 
 def run(ns: argparse.Namespace) -> int:
     try:
-        parse_query(ns.query)
-        parse_sort(ns.sort)
-    except QueryError as exc:
-        return _fail(str(exc))
-    try:
-        path = resolve_ledger(ns.ledger)
-        ledger = load(path).ledger
+        path, ledger, pledges = select_entries(ns.ledger, ns.query, ns.sort)
+    except LedgerUnreadable as exc:
+        print(exc, file=sys.stderr)
+        return 1
     except CommandError as exc:
         return _fail(str(exc))
-    except LedgerError as exc:
-        print(exc.describe(), file=sys.stderr)
-        return 1
-    pledges = select_pledges(ledger, ns.query, ns.sort)
     try:
         if _is_tty():
             render(ledger, pledges, Console(highlight=False, emoji=False, markup=False))
