@@ -1,0 +1,473 @@
+"""Benchmark pledgetui at tracker scale against same-run baselines; writes docs/benchmarks.md.
+
+    python -m bench.run                       # bundled ledger, 1k, 10k, 100k
+    python -m bench.run --sizes 1000,10000    # fewer sizes
+    python -m bench.run --out -               # print the report instead of writing it
+
+Needs tmux and VisiData (``pip install -r bench/requirements.txt``; not a
+runtime dependency). Programs are timed as a person sees them: each runs in a
+detached 160x48 tmux session and the pane is polled until a known string
+appears. In-process figures (load, save, export; sort, filter, detail, quote
+viewer, event-loop stalls) come from fresh child processes, one per measure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+POLL = 0.01
+#: A private tmux server for the run, kept alive by an idle session (a server whose last
+#: session ends shuts down, and a session started meanwhile dies with it).
+TMUX = ["tmux", "-L", f"pledgebench{os.getpid()}"]
+
+
+# --------------------------------------------------------------------------- child: core
+
+
+def core_child(path: Path, csv_out: Path) -> dict[str, Any]:
+    """Load (cold, then cached), save, bare tomli-w dump, CSV export. Runs in a fresh process."""
+    import tomli_w
+
+    from pledgetui import store
+    from pledgetui.export import export_view, write_export
+
+    out: dict[str, Any] = {}
+    t = time.perf_counter()
+    loaded = store.load(path, use_cache=False)
+    out["load_cold"] = time.perf_counter() - t
+    t = time.perf_counter()
+    store.load(path)  # parses again and writes the cache
+    out["load_and_cache"] = time.perf_counter() - t
+    t = time.perf_counter()
+    cached = store.load(path)
+    out["load_cached"] = time.perf_counter() - t
+    assert cached.ledger == loaded.ledger
+    ledger = loaded.ledger
+    out["pledges"] = len(ledger.pledges)
+    out["counter"] = sum(1 for p in ledger.pledges if p.is_counter)
+    out["bytes"] = path.stat().st_size
+
+    doc = store.to_document(ledger)
+    t = time.perf_counter()
+    tomli_w.dumps(doc, multiline_strings=False)
+    out["bare_dump"] = time.perf_counter() - t
+    target = path.with_name("saved.toml")
+    shutil.copyfile(path, target)
+    t = time.perf_counter()
+    store.save(ledger, target, expected=store.fingerprint(target))
+    out["save"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    write_export(csv_out, export_view(ledger, ledger.pledges, "csv", "pledges"))
+    out["csv_export"] = time.perf_counter() - t
+    return out
+
+
+# --------------------------------------------------------------------------- child: UI
+
+
+async def _ui(path: Path) -> dict[str, Any]:
+    from pledgetui.ui.app import PledgeApp
+    from pledgetui.ui.screens.quote_viewer import QuoteViewer
+
+    out: dict[str, Any] = {}
+    app = PledgeApp(path)
+    gaps: list[float] = []
+    running = True
+
+    async def monitor() -> None:
+        last = time.perf_counter()
+        while running:
+            await asyncio.sleep(0.005)
+            now = time.perf_counter()
+            gaps.append(now - last - 0.005)
+            last = now
+
+    async with app.run_test(size=(160, 48)) as pilot:
+        task = asyncio.create_task(monitor())
+        t = time.perf_counter()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        out["headless_loaded"] = time.perf_counter() - t
+        out["stall_load"] = max(gaps, default=0.0)
+        gaps.clear()
+
+        # Handlers are timed directly (a Pilot round trip adds a constant ~100 ms of its own);
+        # the frame that follows redraws only the visible rows.
+        def timed(fn) -> float:  # noqa: ANN001
+            t = time.perf_counter()
+            fn()
+            return time.perf_counter() - t
+
+        sorts = []
+        for n in range(8):
+            sorts.append(timed(lambda: app.action_sort_column(n)))
+            await pilot.pause()
+        out["sort_first"] = max(sorts)  # first sort by a column computes its keys
+        again = []
+        for n in (2, 2, 1, 1):
+            again.append(timed(lambda: app.action_sort_column(n)))
+            await pilot.pause()
+        out["sort_again"] = max(again)
+        keys = []
+        for text in ("f", "fr", "fra", "fran"):
+            keys.append(timed(lambda: app.apply_filter(text)))
+            await pilot.pause()
+        out["filter_key_first"] = keys[0]
+        out["filter_key_max"] = max(keys)
+        out["filter_field"] = timed(lambda: app.apply_filter("status:signed"))
+        await pilot.pause()
+        app.apply_filter("")
+        await pilot.pause()
+
+        from pledgetui.ui.widgets.detail import DetailPane
+
+        def move() -> None:
+            app.table.action_cursor(1)
+            app.query_one(DetailPane).show(app.table.current_pledge, app.ledger, app.articles)
+
+        out["detail"] = timed(move)
+        await pilot.pause()
+        t = time.perf_counter()
+        await pilot.press("v")
+        await pilot.pause()
+        while not isinstance(app.screen, QuoteViewer):
+            await pilot.pause(0.005)
+        out["quote_viewer"] = time.perf_counter() - t
+        await pilot.press("escape")
+        await pilot.pause()
+        out["stall_interaction"] = max(gaps, default=0.0)
+        running = False
+        await task
+    return out
+
+
+def ui_child(path: Path) -> dict[str, Any]:
+    return asyncio.run(_ui(path))
+
+
+# --------------------------------------------------------------------------- tmux
+
+
+def _vm_hwm_kb(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def in_tmux(cmd: list[str], marks: dict[str, str], env: dict[str, str], timeout: float = 90.0) -> dict[str, Any]:
+    """Seconds from launch until each regex in ``marks`` is on screen, and the peak RSS (VmHWM)."""
+    name = f"pledgebench{os.getpid()}_{time.monotonic_ns()}"
+    shell = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    t0 = time.perf_counter()
+    subprocess.run(
+        [*TMUX, "new-session", "-d", "-x", "160", "-y", "48", "-s", name, f"exec env {shell} {shlex.join(cmd)}"],
+        check=True,
+    )
+    found: dict[str, Any] = {}
+    pid = None
+    try:
+        pid = int(subprocess.run([*TMUX, "display", "-p", "-t", name, "#{pane_pid}"], capture_output=True, text=True).stdout)
+        while len(found) < len(marks) and time.perf_counter() - t0 < timeout:
+            screen = subprocess.run([*TMUX, "capture-pane", "-p", "-t", name], capture_output=True, text=True).stdout
+            now = time.perf_counter() - t0
+            for key, pattern in marks.items():
+                if key not in found and re.search(pattern, screen):
+                    found[key] = now
+            time.sleep(POLL)
+        time.sleep(0.3)
+        found["hwm_mb"] = (_vm_hwm_kb(pid) or 0) / 1024 if pid else None
+        found["screen"] = screen
+    finally:
+        subprocess.run([*TMUX, "kill-session", "-t", name], capture_output=True)
+    return found
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def _child(mode: str, *args: str, env: dict[str, str]) -> dict[str, Any]:
+    res = subprocess.run([PY, "-m", "bench.run", mode, *args], capture_output=True, text=True, cwd=ROOT, env={**os.environ, **env})
+    if res.returncode:
+        raise SystemExit(f"{mode} {args} failed:\n{res.stderr[-3000:]}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def measure(label: str, ledger: Path, work: Path, with_datatable: bool) -> dict[str, Any]:
+    from pledgetui.export import PLEDGE_COLUMNS  # noqa: F401  (the CSV the baselines read)
+
+    print(f"== {label}", file=sys.stderr, flush=True)
+    dirs = {n: work / n for n in ("data", "state", "cache")}
+    env = {f"PLEDGETUI_{n.upper()}_DIR": str(p) for n, p in dirs.items()}
+    csv_path = work / "export.csv"
+    r: dict[str, Any] = {"label": label}
+    r["core"] = _child("--core", str(ledger), str(csv_path), env={**env, "PLEDGETUI_CACHE_DIR": str(work / "core-cache")})
+    n_pledges = r["core"]["pledges"] - r["core"]["counter"]
+    count = rf"\b{n_pledges} of {n_pledges} pledges"
+    first_id = re.escape(_first_csv_id(csv_path)[:17])
+    n_rows = r["core"]["pledges"]
+
+    shutil.rmtree(dirs["cache"], ignore_errors=True)
+    app = [PY, "-m", "pledgetui", str(ledger)]
+    r["app_cold"] = in_tmux(app, {"first": r"pledgetui", "loaded": count}, env)
+    r["app_cached"] = in_tmux(app, {"first": r"pledgetui", "loaded": count}, env)
+    r["ui"] = _child("--ui", str(ledger), env=env)  # cache warm, as a second start is
+    r["bare"] = in_tmux([PY, str(ROOT / "bench" / "bare_app.py")], {"first": "bare-ready"}, env)
+    vd = shutil.which("vd", path=str(Path(PY).parent)) or shutil.which("vd")
+    if vd:
+        r["visidata"] = in_tmux(
+            [vd, "-f", "csv", str(csv_path)], {"first": first_id, "loaded": rf"\b{n_rows} rows"}, {"HOME": str(work)}
+        )
+    if with_datatable:
+        r["datatable"] = in_tmux([PY, "-m", "bench.datatable_app", str(csv_path)], {"first": first_id}, env, timeout=120)
+    for key in ("app_cold", "app_cached", "bare", "visidata", "datatable"):
+        if key in r:
+            r[key].pop("screen", None)
+    print(json.dumps(r), file=sys.stderr, flush=True)
+    return r
+
+
+def _first_csv_id(path: Path) -> str:
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        next(reader)
+        return next(reader)[0]
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _s(x: float | None) -> str:
+    if x is None:
+        return "n/a"
+    return f"{x * 1000:.0f} ms" if x < 1 else f"{x:.2f} s"
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return "n/a" if a is None or not b else f"{a / b:.2f}x"
+
+
+def _ok(flag: bool | None) -> str:
+    return "n/a" if flag is None else ("met" if flag else "**missed**")
+
+
+def machine() -> list[str]:
+    import textual
+
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    vd = "not installed"
+    try:
+        from importlib.metadata import version
+
+        vd = version("visidata")
+    except Exception:
+        pass
+    tmux = subprocess.run(["tmux", "-V"], capture_output=True, text=True).stdout.strip()
+    return [
+        f"- CPU: {cpu}, {os.cpu_count()} cores (nproc)",
+        f"- Python {platform.python_version()}, Textual {textual.__version__}, VisiData {vd}, {tmux}",
+        f"- {platform.system()} {platform.machine()}",
+    ]
+
+
+def report(results: list[dict[str, Any]], cmd: str) -> str:
+    lines = [
+        "# Benchmarks: pledgetui at tracker scale",
+        "",
+        "Generated by `bench/run.py` in one run; every ratio divides by a baseline measured",
+        "in the same run on the same machine (absolute times on a shared machine are noisy).",
+        "",
+        "## Machine",
+        "",
+        *machine(),
+        "",
+        "## How it is measured",
+        "",
+        "- *Screen* figures: the program runs in a detached 160x48 tmux session and the pane",
+        "  is polled every 10 ms until a known string is on screen. First frame: the title",
+        "  (`pledgetui`, `bare-ready`, the first row's id for VisiData and DataTable). Loaded: the",
+        "  count line `N of N pledges` (pledgetui), `N rows` in VisiData's status line.",
+        "  *cold* is the first start on a file (TOML parse + validation, then the cache is written);",
+        "  *cached* is a later start on the same bytes (the validated cache is read).",
+        "- VisiData and the DataTable baseline open the CSV export (pledge rows) of the same ledger.",
+        "- Peak memory: `VmHWM` of the program's process once loaded.",
+        "- In-process figures come from fresh child processes: load = read + parse + validate",
+        "  (`store.load`); save = `store.save` (serialise, parse back, validate, atomic write with",
+        "  backup and fsync, cache refresh) against a bare `tomli_w.dumps` of the same document;",
+        "  sort, filter keystroke, detail and quote viewer are key presses through Textual's Pilot",
+        "  until the next idle (headless, 160x48); a stall is the longest time the event loop did",
+        "  not run (a 5 ms timer's lateness) while the ledger loaded in its worker.",
+        "",
+    ]
+    for r in results:
+        c, u = r["core"], r["ui"]
+        bare = r["bare"].get("first")
+        vd = r.get("visidata", {})
+        cold, warm = r["app_cold"], r["app_cached"]
+        dt = r.get("datatable", {})
+        lines += [
+            f"## {r['label']}: {c['pledges']:,} entries, {c['bytes'] / 1e6:.1f} MB TOML",
+            "",
+            "| measure | pledgetui | baseline | ratio |",
+            "|---|---|---|---|",
+            f"| first frame (title on screen) | {_s(warm.get('first'))} | bare Textual app {_s(bare)} | {_ratio(warm.get('first'), bare)} |",
+            f"| table shown, cold start | {_s(cold.get('loaded'))} | VisiData first rows {_s(vd.get('first'))} | {_ratio(cold.get('loaded'), vd.get('first'))} |",
+            f"| table shown, cached start | {_s(warm.get('loaded'))} | VisiData first rows {_s(vd.get('first'))} | {_ratio(warm.get('loaded'), vd.get('first'))} |",
+            f"| fully loaded, cold start | {_s(cold.get('loaded'))} | VisiData all rows {_s(vd.get('loaded'))} | {_ratio(cold.get('loaded'), vd.get('loaded'))} |",
+            f"| fully loaded, cached start | {_s(warm.get('loaded'))} | VisiData all rows {_s(vd.get('loaded'))} | {_ratio(warm.get('loaded'), vd.get('loaded'))} |",
+            f"| table shown vs bare app | {_s(warm.get('loaded'))} | bare Textual app {_s(bare)} | {_ratio(warm.get('loaded'), bare)} |",
+        ]
+        if dt:
+            lines.append(
+                f"| table shown vs Textual DataTable | {_s(warm.get('loaded'))} | DataTable first rows {_s(dt.get('first'))} | {_ratio(warm.get('loaded'), dt.get('first'))} |"
+            )
+        lines += [
+            f"| load: parse + validate (in process) | {_s(c['load_cold'])} | | |",
+            f"| load from the validated cache (in process) | {_s(c['load_cached'])} | | |",
+            f"| sort by a column, first time (max of 8) | {_s(u['sort_first'])} | | |",
+            f"| sort by a column again | {_s(u['sort_again'])} | | |",
+            f"| one filter keystroke (free text, max of 4) | {_s(u['filter_key_max'])} | | |",
+            f"| field filter `status:signed` | {_s(u['filter_field'])} | | |",
+            f"| move the cursor (detail pane) | {_s(u['detail'])} | | |",
+            f"| open the quote viewer | {_s(u['quote_viewer'])} | | |",
+            f"| longest UI stall while loading | {_s(u['stall_load'])} | | |",
+            f"| longest UI stall in the interactions | {_s(u['stall_interaction'])} | | |",
+            f"| atomic save | {_s(c['save'])} | bare tomli-w dump {_s(c['bare_dump'])} | {_ratio(c['save'], c['bare_dump'])} |",
+            f"| CSV export (pledge rows) | {_s(c['csv_export'])} | | |",
+            f"| peak memory, cached start | {warm.get('hwm_mb', 0):.0f} MB | VisiData {vd.get('hwm_mb') or 0:.0f} MB | {_ratio(warm.get('hwm_mb'), vd.get('hwm_mb'))} |",
+            f"| peak memory, cold start | {cold.get('hwm_mb', 0):.0f} MB | VisiData {vd.get('hwm_mb') or 0:.0f} MB | {_ratio(cold.get('hwm_mb'), vd.get('hwm_mb'))} |",
+            "",
+        ]
+    lines += ["## Targets", "", *targets(results), "", "## Reproduce", "", "```", *REPRODUCE, cmd, "```", ""]
+    return "\n".join(lines)
+
+
+REPRODUCE = [
+    "pip install -e '.[test]' -r bench/requirements.txt   # VisiData, for the benchmark only",
+    "apt-get install tmux                                 # or your system's package manager",
+]
+
+
+def targets(results: list[dict[str, Any]]) -> list[str]:
+    by = {r["label"]: r for r in results}
+    out = ["| target | measured | |", "|---|---|---|"]
+
+    def ratio(a, b):  # noqa: ANN001, ANN202
+        return None if a is None or not b else a / b
+
+    if "bundled" in by:
+        r = by["bundled"]
+        x = ratio(r["app_cold"].get("loaded"), r["bare"].get("first"))
+        out.append(f"| bundled ledger: table shown <= 1.25x bare Textual app | {x and f'{x:.2f}x'} | {_ok(x is not None and x <= 1.25)} |")
+    if "10k" in by:
+        r = by["10k"]
+        for kind in ("app_cold", "app_cached"):
+            x = ratio(r[kind].get("loaded"), r.get("visidata", {}).get("first"))
+            out.append(f"| 10k: table shown ({kind[4:]}) <= 1.0x VisiData | {x and f'{x:.2f}x'} | {_ok(None if x is None else x <= 1.0)} |")
+    if "100k" in by:
+        r = by["100k"]
+        first = r["app_cold"].get("first")
+        out.append(f"| 100k: first frame with progress within 1 s | {_s(first)} | {_ok(first is not None and first <= 1.0)} |")
+        for kind in ("app_cold", "app_cached"):
+            x = ratio(r[kind].get("loaded"), r.get("visidata", {}).get("loaded"))
+            out.append(f"| 100k: fully loaded ({kind[4:]}) <= 2x VisiData | {x and f'{x:.2f}x'} | {_ok(None if x is None else x <= 2.0)} |")
+        u = r["ui"]
+        worst = max(u["sort_first"], u["sort_again"])
+        out.append(f"| 100k: sort <= 100 ms | {_s(worst)} | {_ok(worst <= 0.1)} |")
+        fk = max(u["filter_key_max"], u["filter_field"])
+        out.append(f"| 100k: one filter keystroke <= 100 ms | {_s(fk)} | {_ok(fk <= 0.1)} |")
+        out.append(f"| 100k: UI never blocked > 100 ms while loading | {_s(u['stall_load'])} | {_ok(u['stall_load'] <= 0.1)} |")
+        x = ratio(r["core"]["save"], r["core"]["bare_dump"])
+        out.append(f"| 100k: atomic save <= 1.5x bare tomli-w dump | {x:.2f}x | {_ok(x <= 1.5)} |")
+        for kind in ("app_cached", "app_cold"):
+            x = ratio(r[kind].get("hwm_mb"), r.get("visidata", {}).get("hwm_mb"))
+            out.append(f"| 100k: peak memory ({kind[4:]}) <= 2x VisiData | {x and f'{x:.2f}x'} | {_ok(None if x is None else x <= 2.0)} |")
+    return out
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--core"]:
+        print(json.dumps(core_child(Path(argv[1]), Path(argv[2]))))
+        return 0
+    if argv[:1] == ["--ui"]:
+        print(json.dumps(ui_child(Path(argv[1]))))
+        return 0
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1000,10000,100000", help="comma-separated entry counts (default: 1000,10000,100000)")
+    ap.add_argument("--no-bundled", action="store_true", help="skip the bundled ledger")
+    ap.add_argument("--no-datatable", action="store_true", help="skip the DataTable baseline (slow at 100k)")
+    ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"), help="report file, or - for stdout")
+    ns = ap.parse_args(argv)
+    if not shutil.which("tmux"):
+        print("bench: tmux is required", file=sys.stderr)
+        return 2
+
+    results = []
+    subprocess.run([*TMUX, "new-session", "-d", "-s", "keeper", "sleep 86400"], check=True)
+    try:
+        run_all(ns, results)
+    finally:
+        subprocess.run([*TMUX, "kill-server"], capture_output=True)
+    cmd = "python -m bench.run" + ("" if not argv else " " + shlex.join(argv))
+    text = report(results, cmd)
+    if ns.out == "-":
+        print(text)
+    else:
+        Path(ns.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(ns.out).write_text(text, encoding="utf-8")
+        print(f"wrote {ns.out}", file=sys.stderr)
+    return 0
+
+
+def run_all(ns: argparse.Namespace, results: list[dict[str, Any]]) -> None:
+    from bench.synth import write_ledger
+    from pledgetui.paths import bundled_ledger, bundled_root
+
+    with tempfile.TemporaryDirectory(prefix="pledgebench-") as tmp:
+        base = Path(tmp)
+        jobs: list[tuple[str, Path]] = []
+        if not ns.no_bundled:
+            folder = base / "bundled"
+            folder.mkdir()
+            shutil.copytree(bundled_root() / "seeds", folder / "seeds")
+            shutil.copyfile(bundled_ledger(), folder / "pledges.toml")
+            jobs.append(("bundled", folder / "pledges.toml"))
+        for n in (int(x) for x in ns.sizes.split(",") if x.strip()):
+            label = f"{n // 1000}k" if n % 1000 == 0 else str(n)
+            print(f"generating {n:,} entries", file=sys.stderr, flush=True)
+            jobs.append((label, write_ledger(base / label / "pledges.toml", n)))
+        for label, path in jobs:
+            results.append(measure(label, path, path.parent, with_datatable=not ns.no_datatable))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
