@@ -158,3 +158,33 @@ async def test_broken_ledger_shows_problems_and_keeps_file(tmp_path: Path) -> No
         assert "pledge 'x'" in text and "status" in text
         await pilot.press("q")
     assert broken.read_bytes() == original
+
+
+async def test_help_lists_every_binding_of_the_dashboard() -> None:
+    from pledgetui.ui.screens.help import HelpScreen
+
+    app = PledgeApp(BUNDLED)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(app, pilot)
+        expected = {b.description for b in PledgeApp.BINDINGS} | {b.description for b in app.table.BINDINGS}
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        listed = {description for _key, description in app.screen.rows()}
+        assert expected <= listed, expected - listed
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_command_palette_offers_the_actions() -> None:
+    app = PledgeApp(BUNDLED)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(app, pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        for wanted in ("Filter the table", "Matrix: actors x commitments", "Edit the highlighted pledge", "Save",
+                       "Undo", "Export the current view", "Sort by Status", "Help: all keys"):
+            assert wanted in titles
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Sort by Status")
+        command.callback()
+        assert app.sort_keys[0].field == "status"

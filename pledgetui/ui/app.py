@@ -64,7 +64,7 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter", tooltip="Type text or field:value terms"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("enter", "open_quote", "Quote", show=False),
+        Binding("enter", "open_quote", "Quote viewer", show=False),
         Binding("v", "open_quote", "Quote viewer", tooltip="Open the article with the quote highlighted"),
         Binding("m", "matrix", "Matrix", tooltip="Actors x commitment types"),
         Binding("c", "toggle_counter", "Counter-positions", tooltip="Show or hide counter-positions"),
