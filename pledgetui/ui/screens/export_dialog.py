@@ -33,6 +33,8 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     ExportDialog { align: center middle; }
     ExportDialog > Vertical { width: 80%; max-width: 90; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
     ExportDialog Label { color: $text-muted; margin-top: 1; }
+    ExportDialog Input, ExportDialog Select { background: $boost; }
+    ExportDialog Checkbox { margin-top: 1; }
     ExportDialog #export-error { color: $error; height: auto; }
     ExportDialog Horizontal { height: auto; margin-top: 1; }
     ExportDialog Button { margin-right: 2; }
@@ -48,12 +50,12 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         with Vertical():
             yield Static(Content(display_line(self.summary)).stylize("bold"), markup=False)
             yield Label("File (written atomically; an existing file is replaced)")
-            yield SafeInput(str(self.default_path), id="export-path")
+            yield SafeInput(str(self.default_path), compact=True, id="export-path")
             yield Label("Format")
-            yield Select(FORMATS, value="csv", allow_blank=False, id="export-format")
+            yield Select(FORMATS, value="csv", allow_blank=False, compact=True, id="export-format")
             yield Label("Rows")
-            yield Select(ROWS, value="pledges", allow_blank=False, id="export-rows")
-            yield Checkbox("Excel: add a byte-order mark (CSV)", id="export-excel")
+            yield Select(ROWS, value="pledges", allow_blank=False, compact=True, id="export-rows")
+            yield Checkbox("Excel: add a byte-order mark (CSV)", compact=True, id="export-excel")
             yield Static("", id="export-error", markup=False)
             with Horizontal():
                 yield Button("Export (ctrl+s)", variant="primary", id="export-go")

@@ -77,8 +77,10 @@ class ImportArticle(ModalScreen[ImportRequest | None]):
     DEFAULT_CSS = """
     ImportArticle { align: center middle; }
     ImportArticle > Vertical { width: 85%; max-width: 100; height: 90%; border: thick $primary; background: $surface; padding: 0 1; }
-    ImportArticle Label { color: $text-muted; }
-    ImportArticle .error { color: $error; height: auto; }
+    ImportArticle Label { color: $text-muted; margin-top: 1; }
+    ImportArticle Input { background: $boost; }
+    ImportArticle .error { color: $error; height: auto; display: none; }
+    ImportArticle .error.-shown { display: block; }
     ImportArticle Horizontal { height: 3; }
     ImportArticle Button { margin-right: 2; }
     """
@@ -95,7 +97,7 @@ class ImportArticle(ModalScreen[ImportRequest | None]):
                 for name, label in FIELDS.items():
                     yield Label(label)
                     value = suggest_id(self.ledger) if name == "id" else ""
-                    yield SafeInput(value, id=f"imp-{name}")
+                    yield SafeInput(value, compact=True, id=f"imp-{name}")
                     yield Static("", classes="error", id=f"imp-error-{name}", markup=False)
             with Horizontal():
                 yield Button("Import (ctrl+s)", variant="primary", id="imp-go")
@@ -148,7 +150,9 @@ class ImportArticle(ModalScreen[ImportRequest | None]):
     def show_errors(self, error: EditError) -> None:
         by_field = error.by_field()
         for name in FIELDS:
-            self.query_one(f"#imp-error-{name}", Static).update(Content(display_line("; ".join(by_field.get(name, [])))))
+            static = self.query_one(f"#imp-error-{name}", Static)
+            static.update(Content(display_line("; ".join(by_field.get(name, [])))))
+            static.set_class(name in by_field, "-shown")
 
     def action_import(self) -> None:
         try:
