@@ -371,6 +371,8 @@ def report(results: list[dict[str, Any]], cmd: str) -> str:
     return "\n".join(lines)
 
 
+MARKER = "<!-- analysis: kept when bench/run.py rewrites the tables above -->"
+
 REPRODUCE = [
     "pip install -e '.[test]' -r bench/requirements.txt   # VisiData, for the benchmark only",
     "apt-get install tmux                                 # or your system's package manager",
@@ -442,8 +444,14 @@ def main(argv: list[str]) -> int:
     if ns.out == "-":
         print(text)
     else:
-        Path(ns.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(ns.out).write_text(text, encoding="utf-8")
+        out = Path(ns.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        kept = ""
+        if out.is_file():  # the hand-written analysis below the marker survives a re-run
+            old = out.read_text(encoding="utf-8")
+            if MARKER in old:
+                kept = "\n" + old[old.index(MARKER) :]
+        out.write_text(text + kept, encoding="utf-8")
         print(f"wrote {ns.out}", file=sys.stderr)
     return 0
 
