@@ -4,19 +4,21 @@ Syntax (terms are ANDed; case-insensitive):
 
     france                      free text, matched in every text field and quote
     "peace deal"                a quoted phrase
-    country:france              field filter (``actor:`` is the same)
+    country:france              field filter (``actor:`` is the same): contains
+    actor="United Kingdom"      ``=``: the whole value, exactly (quotes keep spaces and commas)
     status:signed,announced     a comma means OR
     -status:declined            a leading ``-`` negates a term
     type:air backstop:required condition:ceasefire source:a002 kind:counter
 
-Vocabulary fields accept the value, the label or an unambiguous prefix
-(``status:sign`` is ``signed``). Sorting takes ``FIELD[,-FIELD]``; ``-`` is descending.
+Only double quotes group words (an apostrophe is an ordinary character); inside
+them ``\"`` is a quote. Vocabulary fields accept the value, the label or an
+unambiguous prefix (``status:signe`` is ``signed``; ``status:sign`` is ambiguous).
+Sorting takes ``FIELD[,-FIELD]``; ``-`` is descending.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import shlex
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -74,6 +76,7 @@ class Term:
     field: str | None  # None: free text
     values: tuple[object, ...]
     negate: bool = False
+    exact: bool = False  # ``field=value``: the whole value, not a part of it
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,32 +101,92 @@ def _vocab_value(field: str, raw: str) -> object:
         raise QueryError(f"{field}:{raw}: {exc}") from None
 
 
+def _tokens(text: str) -> list[list[tuple[str, bool]]]:
+    """Split on white space outside double quotes; each token is its (text, was_quoted) pieces."""
+    tokens: list[list[tuple[str, bool]]] = []
+    pieces: list[tuple[str, bool]] = []
+    buf: list[str] = []
+    quoted = False
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quoted:
+            if ch == "\\" and i + 1 < len(text) and text[i + 1] in '"\\':
+                buf.append(text[i + 1])
+                i += 2
+                continue
+            if ch == '"':
+                pieces.append(("".join(buf), True))
+                buf, quoted = [], False
+            else:
+                buf.append(ch)
+        elif ch == '"':
+            if buf:
+                pieces.append(("".join(buf), False))
+            buf, quoted = [], True
+        elif ch.isspace():
+            if buf:
+                pieces.append(("".join(buf), False))
+                buf = []
+            if pieces:
+                tokens.append(pieces)
+                pieces = []
+        else:
+            buf.append(ch)
+        i += 1
+    if quoted:
+        raise QueryError('a double quote is not closed: add the closing "')
+    if buf:
+        pieces.append(("".join(buf), False))
+    if pieces:
+        tokens.append(pieces)
+    return tokens
+
+
+def _field_term(name: str, op: str, pieces: list[tuple[str, bool]], negate: bool, word: str) -> Term:
+    field = FIELD_ALIASES[name.lower()]
+    if len(pieces) == 1 and pieces[0][1]:
+        raw_values = [pieces[0][0]]  # one quoted value: commas and spaces are part of it
+    else:
+        raw_values = "".join(text for text, _ in pieces).split(",")
+    raw_values = [v.strip() for v in raw_values if v.strip()]
+    if not raw_values:
+        raise QueryError(f"{word}: give a value after '{name}{op}'")
+    if field in _VOCAB or field == "kind":
+        values: tuple[object, ...] = tuple(_vocab_value(field, v) for v in raw_values)
+    else:
+        values = tuple(v.casefold() for v in raw_values)
+    return Term(field, values, negate, exact=op == "=")
+
+
 def parse_query(text: str) -> Query:
     """Parse a query string. Raises :class:`QueryError` naming the bad term."""
-    try:
-        words = shlex.split(text, posix=True)
-    except ValueError as exc:
-        raise QueryError(f"cannot read the query: {exc} (close the quote)") from None
     terms: list[Term] = []
-    for word in words:
-        negate = word.startswith("-") and len(word) > 1
-        body = word[1:] if negate else word
-        name, sep, rest = body.partition(":")
-        if sep and name.lower() in FIELD_ALIASES:
-            field = FIELD_ALIASES[name.lower()]
-            raw_values = [v for v in rest.split(",") if v.strip()]
-            if not raw_values:
-                raise QueryError(f"{body}: give a value after '{name}:'")
-            if field in _VOCAB or field == "kind":
-                values = tuple(_vocab_value(field, v.strip()) for v in raw_values)
-            else:
-                values = tuple(v.strip().casefold() for v in raw_values)
-            terms.append(Term(field, values, negate))
-        elif sep and name and name.isidentifier() and " " not in body:
-            known = ", ".join(sorted(set(FIELD_ALIASES)))
-            raise QueryError(f"unknown field '{name}' in '{word}' (fields: {known})")
-        else:
-            terms.append(Term(None, (body.casefold(),), negate))
+    for pieces in _tokens(text):
+        word = "".join(t if not q else f'"{t}"' for t, q in pieces)
+        first, first_quoted = pieces[0]
+        negate = not first_quoted and first.startswith("-") and (len(first) > 1 or len(pieces) > 1)
+        if negate:
+            first = first[1:]
+            if first.startswith("-"):
+                raise QueryError(f"{word}: one '-' negates a term; '--' is not allowed")
+        rest = [(first, first_quoted), *pieces[1:]] if first else list(pieces[1:])
+        head, head_quoted = rest[0] if rest else ("", False)
+        cut = min((i for i in (head.find(":"), head.find("=")) if i >= 0), default=-1)
+        if not head_quoted and cut >= 0:
+            name, op = head[:cut], head[cut]
+            value_pieces = ([(head[cut + 1 :], False)] if head[cut + 1 :] else []) + rest[1:]
+            if name.lower() in FIELD_ALIASES:
+                terms.append(_field_term(name, op, value_pieces, negate, word))
+                continue
+            if not name:
+                raise QueryError(f"{word}: put a field name before '{op}' (e.g. status{op}signed)")
+            if name.isidentifier():
+                known = ", ".join(sorted(set(FIELD_ALIASES)))
+                raise QueryError(f"unknown field '{name}' in '{word}' (fields: {known})")
+        phrase = "".join(t for t, _ in rest)
+        if phrase:
+            terms.append(Term(None, (phrase.casefold(),), negate))
     return Query(text=text, terms=tuple(terms))
 
 
@@ -248,9 +311,13 @@ class Index:
             return term.values[0] in self.haystacks[i]  # type: ignore[operator]
         if f == "actor":
             actor = p.actor.casefold()
+            if term.exact:
+                return actor in term.values
             return any(v in actor for v in term.values)  # type: ignore[operator]
         if f == "claimant":
             claimant = p.claimant.casefold()
+            if term.exact:
+                return claimant in term.values
             return any(v in claimant for v in term.values)  # type: ignore[operator]
         if f == "id":
             return any(v == p.id for v in term.values)

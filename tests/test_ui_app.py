@@ -188,3 +188,22 @@ async def test_command_palette_offers_the_actions() -> None:
         command = next(c for c in app.get_system_commands(app.screen) if c.title == "Sort by Status")
         command.callback()
         assert app.sort_keys[0].field == "status"
+
+
+async def test_matrix_cell_filters_the_table_to_exactly_that_cell() -> None:
+    from pledgetui.ui.screens.matrix import MatrixScreen
+
+    app = PledgeApp(BUNDLED)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(app, pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        matrix = app.screen
+        assert isinstance(matrix, MatrixScreen)
+        cell = matrix.cell_at("United Kingdom", "ground_troops")
+        assert cell is not None and cell.count == 2
+        matrix.dismiss(("United Kingdom", "ground_troops"))
+        await pilot.pause()
+        shown = app.visible_pledges()
+        assert sorted(p.id for p in shown) == sorted(cell.pledge_ids)
+        assert all(p.actor == "United Kingdom" and p.commitment.value == "ground_troops" for p in shown)

@@ -362,7 +362,8 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         def chosen(cell: tuple[str, str] | None) -> None:
             if cell is not None:
                 actor, commitment = cell
-                self.set_filter(f'actor:"{actor}" type:{commitment}' if " " in actor else f"actor:{actor} type:{commitment}")
+                quoted = actor.replace("\\", "\\\\").replace('"', '\\"')
+                self.set_filter(f'actor="{quoted}" type:{commitment}')
                 self.table.focus()
 
         self.push_screen(MatrixScreen(self.ledger, self.visible_pledges()), chosen)

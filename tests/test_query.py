@@ -1,0 +1,97 @@
+"""The query syntax shared by the filter bar and the command line, and the index behind it."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pledgetui.model import Status
+from pledgetui.query import Index, QueryError, parse_query, parse_sort, select_pledges
+from tests.factory import small_ledger
+
+
+def ids(query: str, sort: str = "") -> list[str]:
+    return [p.id for p in select_pledges(small_ledger(), query, sort)]
+
+
+def test_free_text_field_filters_or_and_negation() -> None:
+    assert ids("country:france") == ["france-ground"]
+    assert ids("status:signed,considering -country:united") == ["france-ground", "ireland-ground"]
+    assert ids("kind:counter") == ["russia-mfa"]
+    assert ids("-kind:counter") == ["uk-ground", "france-ground", "ireland-ground"]
+    assert ids("condition:legal") == ["uk-ground"]
+    assert ids("source:a003") == ["ireland-ground", "russia-mfa"]
+    assert ids('"as part of"') == ["ireland-ground"]
+    assert ids("peace -ireland") == ["uk-ground", "france-ground"]
+
+
+def test_apostrophes_are_ordinary_characters() -> None:
+    terms = parse_query("Europe's it's").terms
+    assert [t.values for t in terms] == [("europe's",), ("it's",)]
+
+
+def test_quoted_value_keeps_commas_and_exact_match() -> None:
+    (term,) = parse_query('actor="Korea, Republic of"').terms
+    assert term.field == "actor" and term.exact and term.values == ("korea, republic of",)
+    assert ids('actor="United Kingdom"') == ["uk-ground"]
+    assert ids('actor="United"') == []  # exact, not a part
+    assert ids("actor:united") == ["uk-ground"]  # ':' is a part
+    (escaped,) = parse_query(r'claimant="say \"hi\""').terms
+    assert escaped.values == ('say "hi"',)
+
+
+def test_vocabulary_prefixes_and_ambiguity() -> None:
+    assert parse_query("status:signe").terms[0].values == (Status.SIGNED,)
+    with pytest.raises(QueryError, match="ambiguous"):
+        parse_query("status:sign")
+
+
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        ("foo:bar", "unknown field 'foo'"),
+        ("status:zzz", "zzz"),
+        ('"open', "not closed"),
+        ("status:", "give a value"),
+        (":", "field name"),
+        ("--status:signed", "'--'"),
+        ("kind:maybe", "kind:pledge or kind:counter"),
+    ],
+)
+def test_bad_queries_say_what_is_wrong(bad: str, words: str) -> None:
+    with pytest.raises(QueryError, match=words):
+        parse_query(bad)
+
+
+def test_sort_is_stable_and_multi_key() -> None:
+    ledger = small_ledger()
+    order = {p.id: i for i, p in enumerate(ledger.pledges)}
+    rows = select_pledges(ledger, "", "status")
+    for a, b in zip(rows, rows[1:]):
+        assert a.status.strength < b.status.strength or (a.status == b.status and order[a.id] < order[b.id])
+    assert [p.id for p in select_pledges(ledger, "", "-status,actor")][:2] == ["france-ground", "uk-ground"]
+    with pytest.raises(QueryError, match="cannot sort by"):
+        parse_sort("colour")
+
+
+def test_derived_index_reuses_unchanged_search_text() -> None:
+    ledger = small_ledger()
+    index = Index(ledger)
+    index.haystacks
+    edited = ledger.pledges[0].model_copy(update={"summary": "zebra"})
+    new_ledger = ledger.model_copy(update={"pledges": (edited, *ledger.pledges[1:])})
+    derived = index.derive(new_ledger)
+    assert derived.haystacks[1] is index.haystacks[1]
+    assert "zebra" in derived.haystacks[0]
+    assert derived.view("zebra") == [edited]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
+def test_any_text_either_parses_or_raises_query_error(text: str) -> None:
+    try:
+        query = parse_query(text)
+    except QueryError:
+        return
+    Index(small_ledger()).filter(query)  # never anything but a QueryError
