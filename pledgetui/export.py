@@ -25,8 +25,9 @@ from typing import Any
 
 from pledgetui import __version__
 from pledgetui.model import SCHEMA_VERSION, Ledger, Pledge, Source
+from pledgetui.paths import article_candidates
 from pledgetui.sanitize import display, display_line
-from pledgetui.store import SaveError, atomic_write
+from pledgetui.store import BACKUP_SUFFIX, SaveError, atomic_write
 
 FORMATS = ("csv", "json", "md")
 ROW_KINDS = ("pledges", "evidence")
@@ -346,8 +347,20 @@ def row_count(pledges: Sequence[Pledge], rows: str) -> int:
     return len(pledges) if rows == "pledges" else sum(len(p.evidence) for p in pledges)
 
 
-def write_export(path_or_dash: str | Path, data: bytes) -> None:
+def protected_files(ledger_path: Path, ledger: Ledger) -> set[Path]:
+    """Files an export must never replace: the ledger, its backup, and every article it quotes."""
+    ledger_path = Path(ledger_path)
+    found = {ledger_path, ledger_path.with_name(ledger_path.name + BACKUP_SUFFIX)}
+    for source in ledger.sources:
+        found.update(article_candidates(ledger_path, source.file))
+    return {p.resolve() for p in found}
+
+
+def write_export(path_or_dash: str | Path, data: bytes, *, protect: Iterable[Path] = ()) -> None:
     """Write ``data`` atomically to a file (no backup kept), or to stdout for ``-``.
+
+    A target among ``protect`` (see :func:`protected_files`) is refused with
+    :class:`pledgetui.store.SaveError`: an export must never replace the ledger or its articles.
 
     On a terminal the bytes are made safe to display first (controls shown as
     symbols, no BOM): ledger text is untrusted. Pipes and files get the exact bytes.
@@ -370,6 +383,8 @@ def write_export(path_or_dash: str | Path, data: bytes) -> None:
             out.flush()
         return
     path = Path(path_or_dash)
+    if path.resolve() in set(protect):
+        raise SaveError(f"refusing to export over {path}: it is the ledger, its backup or one of its articles")
     try:
         atomic_write(path, data, backup=False)
     except OSError as exc:

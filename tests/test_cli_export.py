@@ -188,7 +188,7 @@ def test_schema_error_names_pledge_and_field(capsys: pytest.CaptureFixture[str],
     [
         (["--filter", "status:bogus"], "status:bogus"),
         (["--filter", "colour:red"], "unknown field 'colour'"),
-        (["--filter", '"unclosed'], "close the quote"),
+        (["--filter", '"unclosed'], "not closed"),
         (["--filter", "kind:maybe"], "kind:pledge or kind:counter"),
         (["--sort", "colour"], "cannot sort by 'colour'"),
         (["--sort", "date,-weight"], "cannot sort by '-weight'"),
@@ -293,3 +293,16 @@ def test_bundled_ledger_round_trips(capsys: pytest.CaptureFixture[str]) -> None:
     doc = json.loads(out)
     back = Ledger.model_validate({"sources": doc["sources"], "pledges": doc["pledges"]})
     assert back.pledges == ledger.pledges
+
+
+def test_export_refuses_to_overwrite_the_ledger_or_its_articles(ledger_path, capsys):
+    from pledgetui.cli import main
+
+    before = ledger_path.read_bytes()
+    assert main(["export", str(ledger_path), "-o", str(ledger_path)]) == 1
+    assert "refusing to export over" in capsys.readouterr().err
+    assert ledger_path.read_bytes() == before
+    article = ledger_path.parent / "seeds" / "002_d2b1ebf0ff0347cc.txt"
+    text = article.read_bytes()
+    assert main(["export", str(ledger_path), "-o", str(article)]) == 1
+    assert article.read_bytes() == text

@@ -350,3 +350,18 @@ async def test_attach_without_selection_changes_nothing(ledger_path: Path) -> No
         await pilot.press("a")
         await pilot.pause()
         assert not app.session.dirty
+
+
+async def test_export_from_dashboard_refuses_the_ledger_file(ledger_path: Path) -> None:
+    before = ledger_path.read_bytes()
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        app.screen.query_one("#export-path").value = str(ledger_path)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.last_export is None
+        assert any("refusing to export over" in str(n.message) for n in app._notifications)
+    assert ledger_path.read_bytes() == before

@@ -7,7 +7,7 @@ import os
 import sys
 
 from pledgetui.commands.common import CommandError, LedgerUnreadable, select_entries
-from pledgetui.export import FORMATS, ROW_KINDS, export_view, row_count, write_export
+from pledgetui.export import FORMATS, ROW_KINDS, export_view, protected_files, row_count, write_export
 from pledgetui.store import SaveError
 
 PROG = "pledgetui export"
@@ -107,7 +107,7 @@ def run(ns: argparse.Namespace) -> int:
         else:
             print(f"{PROG}: note: --raw only affects CSV", file=sys.stderr)
     try:
-        write_export(ns.output, data)
+        write_export(ns.output, data, protect=protected_files(path, ledger))
     except SaveError as exc:
         return _fail(str(exc))
     except BrokenPipeError:

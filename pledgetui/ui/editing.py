@@ -315,7 +315,7 @@ class TransferActions:
                 return
             try:
                 data = export.export_view(ledger, pledges, request.fmt, request.rows, excel=request.excel, query=query, sort=sort)
-                export.write_export(request.path, data)
+                export.write_export(request.path, data, protect=export.protected_files(self.path, ledger))
             except (OSError, ValueError, store.SaveError) as exc:
                 self.notify(f"Not exported: {exc}", severity="error", markup=False, timeout=10)
                 return
