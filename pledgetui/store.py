@@ -378,7 +378,9 @@ def atomic_write(path: Path, data: bytes, *, backup: bool = True) -> None:
     keep the old file as ``<name>.bak``, ``os.replace``, fsync the folder. A failure
     at any step removes the temp file and raises :class:`SaveError`; the original is untouched.
     """
-    path = Path(path)
+    # Write through a symbolic link to the file it names: replacing the link itself
+    # would leave the real ledger unchanged and detach it from its articles.
+    path = Path(os.path.realpath(path))
     folder = path.parent
     try:
         old_mode = stat.S_IMODE(os.stat(path).st_mode)

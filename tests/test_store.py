@@ -498,3 +498,18 @@ def test_backup_keeps_the_file_mode(ledger_path):
     save(load(ledger_path).ledger, ledger_path)
     backup = ledger_path.with_name(ledger_path.name + ".bak")
     assert st.S_IMODE(os.stat(backup).st_mode) == 0o640
+
+
+def test_saving_through_a_symlink_writes_the_real_file(ledger_path, tmp_path):
+    from pledgetui.store import load, save
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = elsewhere / "pledges.toml"
+    link.symlink_to(ledger_path)
+    loaded = load(link)
+    edited = loaded.ledger.model_copy(update={"pledges": loaded.ledger.pledges[1:]})
+    save(edited, link, expected=loaded.fingerprint)
+    assert link.is_symlink()
+    assert load(ledger_path).ledger == edited
+    assert ledger_path.with_name("pledges.toml.bak").exists()
