@@ -365,3 +365,28 @@ async def test_export_from_dashboard_refuses_the_ledger_file(ledger_path: Path) 
         assert app.last_export is None
         assert any("refusing to export over" in str(n.message) for n in app._notifications)
     assert ledger_path.read_bytes() == before
+
+
+async def test_editing_one_field_leaves_the_others_exactly_as_stored(tmp_path: Path) -> None:
+    from pledgetui.model import Quantity
+    from tests.factory import small_ledger, write_ledger
+
+    ledger = small_ledger()
+    first = ledger.pledges[0].model_copy(
+        update={
+            "numbers": (Quantity(label="troops", high=10000), Quantity(label="ships", low=3, high=3)),
+            "conditions": ledger.pledges[0].conditions[::-1],
+            "notes": "  indented note with trailing space  ",
+        }
+    )
+    path = write_ledger(tmp_path / "l", ledger.model_copy(update={"pledges": (first, *ledger.pledges[1:])}))
+    app = PledgeApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await edit_current(app, pilot, summary="only the summary changes")
+        after = app.session.ledger.pledge(first.id)
+        assert after.summary == "only the summary changes"
+        assert after.model_copy(update={"summary": first.summary}) == first
+        # a high-only amount typed in the form stays high-only
+        await edit_current(app, pilot, numbers="troops: up to 20,000")
+        assert app.session.ledger.pledge(first.id).numbers == (Quantity(label="troops", high=20000),)

@@ -31,7 +31,9 @@ from pledgetui.sanitize import display_line
 from pledgetui.ui.text import safe_line
 from pledgetui.ui.widgets.safe_inputs import SafeInput, SafeTextArea
 
-_NUMBER = re.compile(r"^\s*(?P<label>[^:]+?)\s*:\s*(?P<low>[\d,_ ]+?)\s*(?:(?:-|–|to)\s*(?P<high>[\d,_ ]+?))?\s*$")
+_NUMBER = re.compile(
+    r"^\s*(?P<label>[^:;]+?)\s*:\s*(?:(?P<upto>up to)\s*)?(?P<low>[\d,_ ]+?)\s*(?:(?:-|–|to)\s*(?P<high>[\d,_ ]+?))?\s*$"
+)
 
 TEXT_FIELDS = ("id", "actor", "claimant", "summary", "condition_detail", "date_stated", "numbers")
 SELECT_FIELDS: dict[str, type[Vocabulary]] = {
@@ -52,7 +54,7 @@ LABELS = {
     "condition_detail": "Condition detail",
     "us_backstop": "US backstop dependency",
     "claimant": "Claimant (who makes the claim)",
-    "numbers": "Numbers (label: low-high; …)",
+    "numbers": "Numbers (label: 20000; label: 20000-50000; label: up to 50000; …)",
     "date_stated": "Date stated (YYYY-MM-DD)",
     "summary": "One-line summary",
     "notes": "Notes",
@@ -65,9 +67,13 @@ def numbers_text(pledge: Pledge | None) -> str:
         return ""
     parts = []
     for q in pledge.numbers:
-        low = "" if q.low is None else str(q.low)
-        high = "" if q.high is None or q.high == q.low else f"-{q.high}"
-        parts.append(f"{q.label}: {low or q.high}{high if low else ''}")
+        if q.low is None:
+            amount = f"up to {q.high}"
+        elif q.high is None or q.high == q.low:
+            amount = str(q.low)
+        else:
+            amount = f"{q.low}-{q.high}"
+        parts.append(f"{q.label}: {amount}")
     return "; ".join(parts)
 
 
@@ -78,11 +84,15 @@ def parse_numbers(text: str) -> list[dict[str, Any]]:
         m = _NUMBER.match(part)
         if not m:
             raise ValueError(f"cannot read {part.strip()!r}: write 'label: 20000' or 'label: 20000-50000'")
-        low = int(re.sub(r"[,_ ]", "", m["low"]))
-        high = int(re.sub(r"[,_ ]", "", m["high"])) if m["high"] else None
-        item: dict[str, Any] = {"label": m["label"].strip(), "low": low}
-        if high is not None:
-            item["high"] = high
+        first = int(re.sub(r"[,_ ]", "", m["low"]))
+        if m["upto"]:
+            if m["high"]:
+                raise ValueError(f"cannot read {part.strip()!r}: 'up to' takes one number")
+            item: dict[str, Any] = {"label": m["label"].strip(), "high": first}
+        else:
+            item = {"label": m["label"].strip(), "low": first}
+            if m["high"]:
+                item["high"] = int(re.sub(r"[,_ ]", "", m["high"]))
         Quantity.model_validate(item)
         out.append(item)
     return out
@@ -104,6 +114,7 @@ class EditPledge(ModalScreen[Pledge | None]):
         self.replace_id = replace_id
         self.title_text = title
         self.errors: dict[str, list[str]] = {}
+        self.initial: dict[str, str] = {}
 
     # ------------------------------------------------------------------ layout
 
@@ -150,31 +161,53 @@ class EditPledge(ModalScreen[Pledge | None]):
                 yield Button("Cancel (esc)", id="cancel")
 
     def on_mount(self) -> None:
+        self.initial = {name: self.query_one(f"#in-{name}", Input).value for name in TEXT_FIELDS}
+        self.initial["notes"] = self.query_one("#in-notes", TextArea).text
         self.query_one("#in-id", Input).focus()
 
     # ------------------------------------------------------------------ data
 
     def form_data(self) -> dict[str, Any]:
-        """The form as pledge data; raises EditError for fields that cannot even be read."""
+        """The form as pledge data; raises EditError for fields that cannot even be read.
+
+        A field the user did not touch keeps its stored value exactly (white space,
+        the order of conditions, how a number range was written).
+        """
+        p = self.pledge
         data: dict[str, Any] = {}
         problems: list[tuple[str, str]] = []
+
+        def kept(name: str, shown: str, parsed: Any, original: Any) -> Any:
+            return original if p is not None and shown == self.initial.get(name) else parsed
+
         for name in ("id", "summary", "actor", "claimant", "condition_detail"):
-            data[name] = self.query_one(f"#in-{name}", Input).value.strip()
+            shown = self.query_one(f"#in-{name}", Input).value
+            data[name] = kept(name, shown, shown.strip(), getattr(p, name, None))
         for name in SELECT_FIELDS:
             value = self.query_one(f"#in-{name}", Select).value
             if value is not Select.NULL:
                 data[name] = value
-        data["conditions"] = [c.value for c in Condition if c.value in self.query_one("#in-conditions", SelectionList).selected]
-        data["notes"] = self.query_one("#in-notes", TextArea).text.strip()
-        try:
-            data["numbers"] = parse_numbers(self.query_one("#in-numbers", Input).value)
-        except ValueError as exc:
-            problems.append(("numbers", str(exc).removeprefix("1 validation error for Quantity\n")))
+        selected = set(self.query_one("#in-conditions", SelectionList).selected)
+        original_conditions = [c.value for c in p.conditions] if p else []
+        if selected == set(original_conditions):
+            data["conditions"] = original_conditions
+        else:
+            data["conditions"] = [c.value for c in Condition if c.value in selected]
+        notes = self.query_one("#in-notes", TextArea).text
+        data["notes"] = kept("notes", notes, notes.strip(), getattr(p, "notes", None))
+        numbers = self.query_one("#in-numbers", Input).value
+        if p is not None and numbers == self.initial.get("numbers"):
+            data["numbers"] = [q.model_dump(exclude_none=True) for q in p.numbers]
+        else:
+            try:
+                data["numbers"] = parse_numbers(numbers)
+            except ValueError as exc:
+                problems.append(("numbers", str(exc).removeprefix("1 validation error for Quantity\n")))
         date = self.query_one("#in-date_stated", Input).value.strip()
         if date:
             data["date_stated"] = date
         keep = set(self.query_one("#in-evidence", SelectionList).selected)
-        evidence = self.pledge.evidence if self.pledge else ()
+        evidence = p.evidence if p else ()
         data["evidence"] = [ev.model_dump() for i, ev in enumerate(evidence) if i in keep]
         if evidence and not data["evidence"]:
             problems.append(("evidence", "a pledge needs at least one quote; keep one checked"))
@@ -186,7 +219,7 @@ class EditPledge(ModalScreen[Pledge | None]):
         """The pledge the form describes, checked by the model and against the ledger (unique id)."""
         data = self.form_data()
         if not data["evidence"]:
-            raise EditError([("evidence", "a new pledge needs a quote: open the quote viewer (v), select a passage and press a")])
+            raise EditError([("evidence", "a new pledge needs a quote: open the quote viewer (v), select a passage and press N")])
         pledge = validate_pledge_fields(data)
         put_pledge(self.ledger, pledge, self.replace_id)  # dry run: integrity (unique id, known sources)
         return pledge
