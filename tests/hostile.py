@@ -27,7 +27,11 @@ ARTICLE = (
 )
 
 
-def write_hostile(folder: Path) -> Path:
+#: A ledger file name that would retitle the window if it reached the terminal raw.
+HOSTILE_NAME = "pledges\x1b]0;pwned\x07\u202e.toml"
+
+
+def write_hostile(folder: Path, name: str = HOSTILE_NAME) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "seeds").mkdir(exist_ok=True)
     (folder / "seeds" / "hostile.txt").write_text(ARTICLE, encoding="utf-8")
@@ -51,6 +55,6 @@ def write_hostile(folder: Path) -> Path:
             claimant=EMOJI, summary=LONG[:480], evidence=(ev2,),
         ),
     )
-    path = folder / "pledges.toml"
+    path = folder / name
     save(Ledger(sources=(source,), pledges=pledges), path, backup=False)
     return path

@@ -390,3 +390,17 @@ async def test_editing_one_field_leaves_the_others_exactly_as_stored(tmp_path: P
         # a high-only amount typed in the form stays high-only
         await edit_current(app, pilot, numbers="troops: up to 20,000")
         assert app.session.ledger.pledge(first.id).numbers == (Quantity(label="troops", high=20000),)
+
+
+async def test_quitting_after_undoing_everything_leaves_nothing_to_recover(ledger_path: Path) -> None:
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y", "u")
+        await pilot.pause()
+        assert not app.session.dirty
+        await pilot.press("q")
+        await pilot.pause()
+    assert journal.pending(ledger_path) is None

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Header, Input, Static
 from pledgetui import journal, store
 from pledgetui.model import Ledger, Pledge
 from pledgetui.query import Index, Query, QueryError, SortKey, parse_query
-from pledgetui.sanitize import display
+from pledgetui.sanitize import display, display_line
 from pledgetui.session import EditSession
 from pledgetui.store import LedgerError
 from pledgetui.ui.editing import EditingActions, TransferActions
@@ -99,7 +99,7 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         self.show_counter = True
         self.load_error: LedgerError | None = None
         self.last_export: tuple[Path, int] | None = None
-        self.sub_title = self.path.name
+        self.sub_title = display_line(self.path.name)
 
     #: Actions that act on the table and its filter: only offered while the main screen is on top.
     MAIN_SCREEN_ACTIONS = frozenset(
@@ -200,7 +200,7 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
 
     def update_title(self) -> None:
         dirty = self.session is not None and self.session.dirty
-        self.sub_title = f"{self.path.name}{'  ● unsaved changes' if dirty else ''}"
+        self.sub_title = f"{display_line(self.path.name)}{'  ● unsaved changes' if dirty else ''}"
 
     @on(LedgerLoadFailed)
     def _load_failed(self, event: LedgerLoadFailed) -> None:

@@ -37,7 +37,10 @@ class EditingActions:
 
     def _session(self: "PledgeApp") -> EditSession | None:
         if self.session is None:
-            self.notify("The ledger is still loading.", severity="warning")
+            if self.load_error is not None:
+                self.notify("The ledger could not be opened; nothing can be edited or saved.", severity="error")
+            else:
+                self.notify("The ledger is still loading.", severity="warning")
         return self.session
 
     def _apply(self: "PledgeApp", change, keep_id: str | None) -> bool:
@@ -219,7 +222,7 @@ class EditingActions:
         session = self.session
         if session is None or not session.dirty:
             if session is not None:
-                session.close()
+                session.discard()  # edits undone back to the file: nothing to recover next time
             self.exit(0)
             return
 
@@ -247,7 +250,7 @@ class EditingActions:
             if answer == "restore":
                 try:
                     self.session = EditSession.recover(recovery.ledger_path)
-                except (store.LedgerError, LookupError, ValueError) as exc:
+                except (store.LedgerError, LookupError, ValueError, JournalError) as exc:
                     self.notify(f"Could not restore: {exc}", severity="error", markup=False)
                     return
                 self.after_edit(f"restored {recovery.edits} unsaved edit(s); save with ctrl+s", None)
