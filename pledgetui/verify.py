@@ -30,6 +30,16 @@ class Articles:
     ledger_path: Path
     texts: dict[str, str] = field(default_factory=dict)
     problems: dict[str, str] = field(default_factory=dict)
+    anchors: dict[Evidence, Anchor] = field(default_factory=dict)
+
+    def anchor(self, ledger: Ledger, ev: Evidence) -> Anchor:
+        """Where ``ev`` sits in its article, computed once per distinct quote (an orphan
+        in a long article costs a full approximate search: the dashboard must not repeat it
+        on every cursor move)."""
+        found = self.anchors.get(ev)
+        if found is None:
+            found = self.anchors[ev] = anchor_evidence(self.text(ledger, ev.source), ev)
+        return found
 
     def text(self, ledger: Ledger, source_id: str) -> str | None:
         if source_id in self.texts:

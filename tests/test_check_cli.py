@@ -177,3 +177,18 @@ def test_python_m_pledgetui_check_subprocess() -> None:
     assert "ledger:   data/pledges.toml" in result.stdout
     assert result.stdout.rstrip().endswith("OK")
     assert "Traceback" not in result.stderr
+
+
+def test_articles_anchor_each_quote_once(ledger_path, monkeypatch):
+    from pledgetui import verify
+    from pledgetui.store import load
+
+    ledger = load(ledger_path).ledger
+    articles = verify.Articles(ledger_path)
+    calls = []
+    real = verify.anchor_evidence
+    monkeypatch.setattr(verify, "anchor_evidence", lambda text, ev: calls.append(ev) or real(text, ev))
+    ev = ledger.pledges[0].evidence[0]
+    first = articles.anchor(ledger, ev)
+    assert articles.anchor(ledger, ev) == first and first.found
+    assert len(calls) == 1

@@ -26,7 +26,7 @@ from pledgetui.anchors import Anchor, AnchorStatus, select
 from pledgetui.model import Evidence, Ledger, Pledge
 from pledgetui.sanitize import display_aligned
 from pledgetui.ui.text import join, safe, safe_line
-from pledgetui.verify import Articles, anchor_evidence
+from pledgetui.verify import Articles
 
 Span = tuple[int, int]
 
@@ -213,7 +213,7 @@ class QuoteViewer(Screen[None]):
             for p in self.ledger.pledges:
                 for i, ev in enumerate(p.evidence):
                     if ev.source == source_id:
-                        anchor = anchor_evidence(text, ev)
+                        anchor = self.articles.anchor(self.ledger, ev)
                         if anchor.found:
                             spans.setdefault((anchor.start, anchor.end), []).append((p.id, i))
         result = tuple(Passage(s, e, tuple(c)) for (s, e), c in sorted(spans.items()))
@@ -231,7 +231,7 @@ class QuoteViewer(Screen[None]):
         ev = pledge.evidence[self.current_index]
         self.current_source_id = ev.source
         text = self._text(ev.source)
-        self.anchor = anchor_evidence(text, ev)
+        self.anchor = self.articles.anchor(self.ledger, ev)
         passages = self.passages(ev.source)
         if self.anchor.found:
             self.highlight = (self.anchor.start, self.anchor.end)

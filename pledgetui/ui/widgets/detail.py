@@ -9,7 +9,7 @@ from textual.widgets import Static
 from pledgetui.anchors import AnchorStatus
 from pledgetui.model import Backstop, Ledger, Pledge
 from pledgetui.ui.text import join, safe, safe_line
-from pledgetui.verify import Articles, anchor_evidence
+from pledgetui.verify import Articles
 
 _ANCHOR_WORDS = {
     AnchorStatus.EXACT: ("verified", "$success"),
@@ -52,8 +52,7 @@ def describe(pledge: Pledge, ledger: Ledger, articles: Articles | None) -> Conte
         source = ledger.source(ev.source)
         title = source.title if source else f"unknown source {ev.source}"
         date = source.date.isoformat() if source and source.date else "undated"
-        text = articles.text(ledger, ev.source) if articles is not None else None
-        status = anchor_evidence(text, ev).status if articles is not None else None
+        status = articles.anchor(ledger, ev).status if articles is not None else None
         parts.append(join((f"[{n}] ", "bold"), safe_line(title, "italic"), f" ({date})"))
         if status is not None:
             word, style = _ANCHOR_WORDS[status]
