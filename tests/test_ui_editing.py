@@ -404,3 +404,58 @@ async def test_quitting_after_undoing_everything_leaves_nothing_to_recover(ledge
         await pilot.press("q")
         await pilot.pause()
     assert journal.pending(ledger_path) is None
+
+
+async def test_an_imported_article_can_be_opened_and_quoted(ledger_path: Path, tmp_path: Path) -> None:
+    from pledgetui.ui.screens.quote_viewer import ArticleView, QuoteViewer, SourcePicker
+
+    article = tmp_path / "norway.txt"
+    text = "Oslo, 2 Feb. Norway will send two frigates once a ceasefire holds, the defence minister said.\n"
+    article.write_text(text, encoding="utf-8")
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        app.screen.query_one("#imp-path").value = str(article)
+        app.screen.query_one("#imp-title").value = "Norway report"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        source_id = app.session.ledger.sources[-1].id
+        await pilot.press("v")
+        await pilot.pause()
+        viewer = app.screen
+        assert isinstance(viewer, QuoteViewer)
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, SourcePicker)
+        await pilot.press("end", "enter")
+        await pilot.pause()
+        assert app.screen is viewer and viewer.browsing and viewer.current_source_id == source_id
+        wanted = "Norway will send two frigates once a ceasefire holds"
+        start = text.index(wanted)
+        view = viewer.query_one(ArticleView)
+        view.move_cursor(view.location_of(start))
+        await pilot.press(*["shift+right"] * len(wanted))
+        await pilot.press("N")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, EditPledge)
+        form.query_one("#in-actor").value = "Norway"
+        form.query_one("#in-summary").value = "Two frigates after a ceasefire"
+        form.query_one("#in-claimant").value = "Norwegian defence minister"
+        form.query_one("#in-commitment").value = "maritime"
+        form.query_one("#in-status").value = "announced"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        new = [p for p in app.session.ledger.pledges if p.actor == "Norway"]
+        assert len(new) == 1
+        ev = new[0].evidence[0]
+        assert (ev.source, ev.quote, ev.start) == (source_id, wanted, start)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    from pledgetui.verify import Articles, verify
+
+    report = verify(store.load(ledger_path).ledger, Articles(ledger_path))
+    assert not report.orphans and not report.source_problems

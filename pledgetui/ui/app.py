@@ -27,8 +27,8 @@ QuoteViewerPicked = QuoteViewer.PassagePicked
 from pledgetui.ui.text import join, safe_line
 from pledgetui.ui.widgets.detail import DetailPane
 from pledgetui.ui.widgets.pledge_table import COLUMNS, PledgeTable
-from pledgetui.verify import Articles
 from pledgetui.ui.widgets.safe_inputs import SafeInput
+from pledgetui.verify import Articles
 
 
 class LedgerLoaded(Message):

@@ -20,7 +20,15 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from pledgetui.model import ActorType, Backstop, CommitmentType, Ledger, Pledge, Status, short_label
+from pledgetui.model import (
+    ActorType,
+    Backstop,
+    CommitmentType,
+    Ledger,
+    Pledge,
+    Status,
+    short_label,
+)
 from pledgetui.ui.text import join, safe_line
 
 #: Rich styles per status: data cells of the built-in DataTable are rich Text.

@@ -11,34 +11,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.style import Style
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea
-
 from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
 
 from pledgetui.anchors import Anchor, AnchorStatus, select
 from pledgetui.model import Evidence, Ledger, Pledge
 from pledgetui.sanitize import display_aligned
+from pledgetui.ui.screens.source_picker import SourcePicker
 from pledgetui.ui.text import join, safe, safe_line
+from pledgetui.ui.widgets.article_view import ArticleView, Span
 from pledgetui.verify import Articles
-
-Span = tuple[int, int]
-
-#: TextArea actions that would edit; the article is read-only, so they are switched off
-#: (and left out of the footer and the help screen).
-EDITING_ACTIONS = frozenset(
-    {
-        "delete_left", "delete_word_left", "delete_right", "delete_word_right", "cut", "paste",
-        "delete_to_start_of_line", "delete_to_end_of_line", "delete_to_end_of_line_or_delete_line",
-        "delete_line", "undo", "redo",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,78 +45,6 @@ class Passage:
         return tuple(dict.fromkeys(pid for pid, _ in self.citations))
 
 
-class ArticleView(TextArea):
-    """A read-only, soft-wrapped article with the current quote and other quoted passages styled."""
-
-    COMPONENT_CLASSES = {"article-view--quote", "article-view--passage"}
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("", read_only=True, soft_wrap=True, show_line_numbers=False, id=id)
-        self.highlight_cursor_line = False
-        self.current: Span | None = None
-        self.passages: tuple[Span, ...] = ()
-        self._line_starts: list[int] = [0]
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in EDITING_ACTIONS:
-            return False
-        return super().check_action(action, parameters)
-
-    def show_article(self, text: str) -> None:
-        """Load ``text`` (already made display-safe with offsets kept)."""
-        self.load_text(text)
-        starts, offset = [], 0
-        newline = len(self.document.newline)
-        for line in self.document.lines:
-            starts.append(offset)
-            offset += len(line) + newline
-        self._line_starts = starts or [0]
-
-    def mark(self, current: Span | None, passages: tuple[Span, ...]) -> None:
-        """Set the spans to style and repaint (the line cache holds old styling)."""
-        self.current = current
-        self.passages = passages
-        self._line_cache.clear()
-        self.refresh()
-
-    @property
-    def quote_style(self) -> Style:
-        return self.get_component_rich_style("article-view--quote")
-
-    @property
-    def passage_style(self) -> Style:
-        return self.get_component_rich_style("article-view--passage")
-
-    def get_line(self, line_index: int) -> Text:
-        line = super().get_line(line_index)
-        if line_index >= len(self._line_starts):
-            return line
-        line_start = self._line_starts[line_index]
-        line_end = line_start + len(line.plain)
-
-        def stylize(span: Span, style: Style) -> None:
-            start, end = max(span[0], line_start), min(span[1], line_end)
-            if start < end:
-                line.stylize(style, start - line_start, end - line_start)
-
-        passage_style = self.passage_style
-        for span in self.passages:
-            if span != self.current:
-                stylize(span, passage_style)
-        if self.current is not None:
-            stylize(self.current, self.quote_style)
-        return line
-
-    def location_of(self, offset: int) -> tuple[int, int]:
-        return self.document.get_location_from_index(max(0, min(offset, len(self.document.text))))
-
-    def selected_span(self) -> Span | None:
-        start, end = sorted(self.selection)
-        if start == end:
-            return None
-        get_index = self.document.get_index_from_location
-        return (get_index(start), get_index(end))
-
 
 class QuoteViewer(Screen[None]):
     """Show one evidence quote of a pledge inside its article; step through quotes and passages."""
@@ -140,6 +55,7 @@ class QuoteViewer(Screen[None]):
         Binding("p", "previous_quote", "Prev quote"),
         Binding("right_square_bracket", "next_passage", "Next passage", key_display="]"),
         Binding("left_square_bracket", "previous_passage", "Prev passage", key_display="["),
+        Binding("o", "open_article", "Open article", tooltip="Browse any article of the ledger to pick a passage"),
         Binding("a", "attach", "Attach selection", tooltip="Add the selected passage as a quote of this pledge"),
         Binding("N", "attach_new", "New pledge from selection"),
         Binding("escape", "back", "Back"),
@@ -168,6 +84,7 @@ class QuoteViewer(Screen[None]):
         self.current_index: int = evidence_index
         self.current_source_id: str = pledge.evidence[evidence_index].source
         self.highlight: Span | None = None
+        self.browsing = False
         self.citing_ids: tuple[str, ...] = ()
         self.anchor: Anchor = Anchor(AnchorStatus.ORPHAN)
         self._passages: dict[str, tuple[Passage, ...]] = {}
@@ -227,6 +144,7 @@ class QuoteViewer(Screen[None]):
     # ------------------------------------------------------------------ display
 
     def _show(self) -> None:
+        self.browsing = False
         pledge = self.pledge
         ev = pledge.evidence[self.current_index]
         self.current_source_id = ev.source
@@ -249,23 +167,70 @@ class QuoteViewer(Screen[None]):
         view.call_after_refresh(view.scroll_cursor_visible, True)
         self._show_header(text)
 
-    def _show_header(self, text: str | None) -> None:
-        pledge = self.pledge
-        ev = pledge.evidence[self.current_index]
-        source = self.ledger.source(ev.source)
-        file_name = source.file if source is not None else ev.source
+    def _show_source_header(self, source_id: str) -> str:
+        """Title, date, outlet and note of the article; returns its file name."""
+        source = self.ledger.source(source_id)
         if source is not None:
             title = safe_line(source.title, "bold")
             meta_parts = [p for p in (source.date.isoformat() if source.date else "", source.outlet) if p]
             meta = join(safe_line(" · ".join(meta_parts) or "no date or outlet"), "  ", safe_line(f"({source.file})", "dim"))
             note = join("Note: ", safe_line(source.note, "italic")) if source.note else Content("")
         else:
-            title = join("Source ", safe_line(ev.source, "bold"), " is not listed in the ledger")
+            title = join("Source ", safe_line(source_id, "bold"), " is not listed in the ledger")
             meta, note = Content(""), Content("")
         self.query_one("#qv-title", Static).update(title)
         self.query_one("#qv-meta", Static).update(meta)
         self.query_one("#qv-note", Static).update(note)
         self.query_one("#qv-note").display = bool(note)
+        return source.file if source is not None else source_id
+
+    def show_source(self, source_id: str) -> None:
+        """Browse an article (one the pledge does not quote yet, e.g. just imported) to pick passages from it."""
+        self.browsing = True
+        self.current_source_id = source_id
+        self.highlight = None
+        self.citing_ids = ()
+        text = self._text(source_id)
+        passages = self.passages(source_id)
+        view = self.query_one(ArticleView)
+        if self._shown_source != source_id:
+            view.show_article(display_aligned(text) if text is not None else "")
+            self._shown_source = source_id
+        view.mark(None, tuple(p.span for p in passages))
+        view.move_cursor((0, 0))
+        view.scroll_home(animate=False)
+        self._show_source_header(source_id)
+        pledge = self.pledge
+        self.query_one("#qv-status", Static).update(
+            join(
+                "browsing · select a passage: ",
+                ("a", "bold"),
+                " adds it to ",
+                safe_line(pledge.id, "bold"),
+                ", ",
+                ("N", "bold"),
+                " starts a new pledge · n/p back to the pledge's quotes",
+            )
+        )
+        count = len(passages)
+        self.query_one("#qv-cited", Static).update(Content(f"{count} quoted passage{'s' if count != 1 else ''} in this article"))
+        self.query_one("#qv-orphan").display = text is None
+        if text is None:
+            why = self.articles.problems.get(source_id, "")
+            self.query_one("#qv-orphan-banner", Static).update(join("Article not readable: ", safe_line(why)))
+            self.query_one("#qv-orphan-quote", Static).update(Content(""))
+
+    def action_open_article(self) -> None:
+        def chosen(source_id: str | None) -> None:
+            if source_id is not None:
+                self.show_source(source_id)
+
+        self.app.push_screen(SourcePicker(self.ledger, self.current_source_id), chosen)
+
+    def _show_header(self, text: str | None) -> None:
+        pledge = self.pledge
+        ev = pledge.evidence[self.current_index]
+        file_name = self._show_source_header(ev.source)
 
         state = self.anchor.status.value if self.anchor.found else "ORPHAN"
         kind = " (counter-position)" if pledge.is_counter else ""
@@ -318,6 +283,9 @@ class QuoteViewer(Screen[None]):
 
     def _step_quote(self, step: int) -> None:
         count = len(self.pledge.evidence)
+        if self.browsing:
+            self._show()
+            return
         if count < 2:
             self.app.bell()
             return
