@@ -276,9 +276,17 @@ class Index:
         self._files = {s.id: s.file.casefold() for s in ledger.sources}
         self._hay: list[str] | None = None
         self._keys: dict[str, list[object]] = {}
+        self._counters: frozenset[int] | None = None
 
     def __len__(self) -> int:
         return len(self.pledges)
+
+    @property
+    def counter_positions(self) -> frozenset[int]:
+        """Positions of the counter-positions (few; computed once)."""
+        if self._counters is None:
+            self._counters = frozenset(i for i, p in enumerate(self.pledges) if p.is_counter)
+        return self._counters
 
     def derive(self, ledger: Ledger) -> "Index":
         """An index for an edited ``ledger``, reusing the search text of every pledge object it shares

@@ -22,8 +22,6 @@ from pledgetui.session import EditSession
 from pledgetui.store import LedgerError
 from pledgetui.ui.editing import EditingActions, TransferActions
 from pledgetui.ui.screens.quote_viewer import QuoteViewer
-
-QuoteViewerPicked = QuoteViewer.PassagePicked
 from pledgetui.ui.text import join, safe_line
 from pledgetui.ui.widgets.detail import DetailPane
 from pledgetui.ui.widgets.pledge_table import COLUMNS, PledgeTable
@@ -131,7 +129,6 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         with Horizontal(id="main"):
             yield PledgeTable(id="table")
             yield DetailPane(id="detail")
-        yield Static("", id="message", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -224,10 +221,6 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
     def table(self) -> PledgeTable:
         return self.main.query_one(PledgeTable)
 
-    def visible_positions(self) -> list[int]:
-        """Ledger positions shown, filter and sort applied (what export of the view writes)."""
-        return list(self.table.view)
-
     def visible_pledges(self) -> list[Pledge]:
         return [self.table.pledges[i] for i in self.table.view]
 
@@ -239,7 +232,8 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
             keep = table.current
         rows = self.index.filter(self.query_obj)
         if not self.show_counter:
-            rows = [i for i in rows if not self.index.pledges[i].is_counter]
+            counters = self.index.counter_positions
+            rows = [i for i in rows if i not in counters]
         rows = self.index.sort(rows, self.sort_keys)
         table.set_rows(self.index.pledges, rows, self.sort_keys, keep=keep)
         self._update_count()
@@ -247,13 +241,13 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
     def _update_count(self, error: str | None = None) -> None:
         if self.index is None:
             return
-        all_p = self.index.pledges
-        total = sum(1 for p in all_p if not p.is_counter)
-        shown = [all_p[i] for i in self.table.view]
-        n = sum(1 for p in shown if not p.is_counter)
-        counters = len(shown) - n
+        all_counters = self.index.counter_positions
+        total = len(self.index) - len(all_counters)
+        view = self.table.view
+        counters = sum(1 for i in view if i in all_counters) if all_counters else 0
+        n = len(view) - counters
         text = Content(f"{n} of {total} pledges")
-        if counters or len(all_p) > total:
+        if counters or all_counters:
             text = join(text, (f" · {counters} counter-position{'s' if counters != 1 else ''}", "italic"))
         if error:
             text = join(text, "  ", safe_line(error, "bold $error"))
@@ -346,8 +340,8 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
             return
         self.push_screen(QuoteViewer(self.ledger, self.articles, pledge.id, evidence_index))
 
-    @on(QuoteViewerPicked)
-    def _passage_picked(self, event: QuoteViewerPicked) -> None:
+    @on(QuoteViewer.PassagePicked)
+    def _passage_picked(self, event: QuoteViewer.PassagePicked) -> None:
         if event.pledge_id is not None:
             if self.attach_evidence(event.pledge_id, event.evidence):
                 event.viewer.update_ledger(self.ledger, event.pledge_id)
