@@ -20,14 +20,24 @@ the target state (pledges unchanged from the current state by reference).
 
 A torn last line (a crash in the middle of a write) is ignored. A clean save or
 an explicit discard deletes the journal.
+
+A session holds an exclusive ``flock`` on its journal for as long as it writes
+to it (the kernel drops it when the process dies, however it dies). So a second
+session on the same ledger is refused its first edit instead of taking the
+journal over; a journal locked by a live session is never offered for recovery,
+set aside or deleted by anyone else; and a session deletes a journal only if the
+file at the journal's path is still the one it holds open.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import fcntl
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +52,60 @@ HEADER_KEY = "pledgetui_journal"
 
 class JournalError(Exception):
     """The journal could not be written; the edit was not applied."""
+
+
+class JournalBusy(JournalError, LookupError):
+    """Another live session (another window) is editing the ledger and holds its journal."""
+
+
+BUSY = (
+    "this ledger is being edited in another pledgetui session; "
+    "save or close it there first (nothing was changed here)"
+)
+
+# A lock held by a live session is held for good; one taken by a reader or a
+# deleter is gone within milliseconds. A few short retries tell them apart.
+_LOCK_TRIES = 5
+_LOCK_PAUSE = 0.02
+
+# (st_dev, st_ino) of the journals this process holds open: its own live
+# sessions. Reading them here (pending, replay) is harmless; they still cannot
+# be adopted, set aside or deleted except by the session holding them.
+_held: set[tuple[int, int]] = set()
+
+
+def _lock(fd: int, operation: int) -> bool:
+    """Take a non-blocking ``flock``; False when another open file holds a conflicting one."""
+    for attempt in range(_LOCK_TRIES):
+        try:
+            fcntl.flock(fd, operation | fcntl.LOCK_NB)
+            return True
+        except OSError as exc:
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise
+        if attempt + 1 < _LOCK_TRIES:
+            time.sleep(_LOCK_PAUSE)
+    return False
+
+
+def _identity(st: os.stat_result) -> tuple[int, int]:
+    return (st.st_dev, st.st_ino)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """True when ``path`` still names the file open as ``fd`` (not set aside or replaced since)."""
+    try:
+        return _identity(os.stat(path)) == _identity(os.fstat(fd))
+    except FileNotFoundError:
+        return False
+
+
+def _read_all(fd: int) -> bytes:
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def journal_path(ledger_path: Path | str) -> Path:
@@ -67,11 +131,37 @@ class Contents:
 
 
 def read(jpath: Path) -> Contents | None:
-    """The journal's header and records, or None when there is no usable journal."""
+    """The journal's header and records, or None when there is no usable journal.
+
+    This reads the file whatever holds it; :func:`read_unless_live` is the one
+    that leaves a live session's journal alone.
+    """
     try:
         data = jpath.read_bytes()
     except FileNotFoundError:
         return None
+    return parse(data)
+
+
+def read_unless_live(jpath: Path) -> Contents | None:
+    """Like :func:`read`, but None when a live session of another process (another
+    window) holds the journal: its edits are not lost, and they are not ours to offer.
+
+    A journal held by a session of this process is read (it can still be neither
+    adopted nor deleted by anyone but that session)."""
+    try:
+        fd = os.open(jpath, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        if _identity(os.fstat(fd)) not in _held and not _lock(fd, fcntl.LOCK_SH):
+            return None
+        return parse(_read_all(fd))
+    finally:
+        os.close(fd)  # releases the shared lock
+
+
+def parse(data: bytes) -> Contents | None:
     header: dict[str, Any] | None = None
     records: list[dict[str, Any]] = []
     good = 0
@@ -171,7 +261,7 @@ def replay(ledger_path: Path | str, contents: Contents | None = None) -> Replaye
     Raises :class:`store.LedgerError` when the ledger file cannot be read at all.
     """
     ledger_path = Path(ledger_path)
-    contents = contents or read(journal_path(ledger_path))
+    contents = contents or read_unless_live(journal_path(ledger_path))
     if contents is None:
         return None
     base_ledger, base = _base(ledger_path, str(contents.header["sha256"]))
@@ -203,11 +293,13 @@ def pending(ledger_path: Path | str) -> Recovery | None:
     """Report unsaved edits journaled for ``ledger_path``, or None.
 
     A journal left by a crash between a save and the journal's removal (its edits
-    are all in the file already) is deleted here and not reported.
+    are all in the file already) is deleted here and not reported. A journal that
+    another live session is still writing (another window editing the ledger) is
+    not reported either: its edits are not lost, and it is not ours to offer.
     """
     ledger_path = Path(ledger_path)
     jpath = journal_path(ledger_path)
-    contents = read(jpath)
+    contents = read_unless_live(jpath)
     if contents is None or not contents.records:
         return None
     try:
@@ -237,14 +329,25 @@ def recover(ledger_path: Path | str) -> Ledger:
     return done.history.ledger
 
 
-def discard(ledger_path: Path | str) -> None:
-    """Delete the journal of ``ledger_path`` (after a save, or when the user drops the edits)."""
+def discard(ledger_path: Path | str) -> bool:
+    """Delete the journal of ``ledger_path`` left by an ended session (the user drops its edits).
+
+    A journal that a live session holds is never deleted: returns False then, and
+    when there is no journal; True when one was deleted.
+    """
     jpath = journal_path(ledger_path)
     try:
-        jpath.unlink()
+        fd = os.open(jpath, os.O_RDWR)
     except FileNotFoundError:
-        return
+        return False
+    try:
+        if not _lock(fd, fcntl.LOCK_EX) or not _same_file(fd, jpath):
+            return False
+        jpath.unlink()
+    finally:
+        os.close(fd)
     store.fsync_dir(jpath.parent)
+    return True
 
 
 # --------------------------------------------------------------------------- writing
@@ -280,21 +383,54 @@ class Journal:
         self._fd = fd
         self._size = size
         self._shadow = shadow
+        self._id = _identity(os.fstat(fd))
+        _held.add(self._id)
+
+    @staticmethod
+    def _take(jpath: Path, flags: int) -> int:
+        """Open ``jpath`` and hold its exclusive lock; the fd, or -1 when the file at ``jpath``
+        changed between the open and the lock (try again). Raises :class:`JournalBusy`."""
+        fd = os.open(jpath, flags, 0o600)
+        try:
+            if not _lock(fd, fcntl.LOCK_EX):
+                raise JournalBusy(BUSY)
+            if _same_file(fd, jpath):
+                return fd
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+        return -1
 
     @classmethod
     def create(cls, ledger_path: Path, fingerprint: store.Fingerprint, ledger: Ledger) -> "Journal":
         """Start a journal for edits on ``ledger`` (read from a file with ``fingerprint``).
 
-        A journal already there with edits in it (a crash nobody recovered from) is
-        kept under another name, never overwritten.
+        Raises :class:`JournalBusy` when another live session holds the ledger's
+        journal. A journal already there with edits in it and no live session (a
+        crash nobody recovered from) is kept under another name, never overwritten.
         """
         jpath = journal_path(ledger_path)
         try:
             jpath.parent.mkdir(parents=True, exist_ok=True)
-            old = read(jpath)
-            if old is not None and old.records:
-                os.replace(jpath, jpath.with_name(f"{jpath.stem}.{dt.datetime.now():%Y%m%dT%H%M%S%f}.jsonl.stale"))
-            fd = os.open(jpath, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
+            for _ in range(10):
+                fd = cls._take(jpath, os.O_RDWR | os.O_CREAT | os.O_APPEND)
+                if fd < 0:
+                    continue
+                try:
+                    old = parse(_read_all(fd))
+                    if old is not None and old.records:
+                        os.replace(jpath, jpath.with_name(f"{jpath.stem}.{dt.datetime.now():%Y%m%dT%H%M%S%f}.jsonl.stale"))
+                        store.fsync_dir(jpath.parent)
+                        os.close(fd)
+                        continue
+                    os.ftruncate(fd, 0)
+                except BaseException:
+                    os.close(fd)
+                    raise
+                break
+            else:
+                raise JournalError("could not start the recovery journal: it kept being replaced")
         except OSError as exc:
             raise JournalError(f"could not start the recovery journal: {exc.strerror or exc}") from exc
         journal = cls(jpath, fd, 0, History(ledger))
@@ -315,18 +451,33 @@ class Journal:
         return journal
 
     @classmethod
-    def adopt(cls, ledger_path: Path, replayed: Replayed) -> "Journal":
-        """Continue the journal a recovery was replayed from (its torn tail cut off)."""
+    def resume(cls, ledger_path: Path) -> tuple["Journal", Replayed]:
+        """Take over the journal of an ended session: its replay, and the journal to continue
+        (its torn tail cut off). Raises LookupError when there is none, :class:`JournalBusy`
+        when a live session holds it, :class:`store.LedgerError` when the ledger is unreadable."""
         jpath = journal_path(ledger_path)
-        contents = read(jpath)
-        if contents is None:
-            raise JournalError("the recovery journal is gone")
         try:
-            fd = os.open(jpath, os.O_WRONLY | os.O_APPEND)
-            os.ftruncate(fd, contents.good_size)
+            fd = cls._take(jpath, os.O_RDWR | os.O_APPEND)
+        except FileNotFoundError:
+            fd = -1
         except OSError as exc:
             raise JournalError(f"could not reopen the recovery journal: {exc.strerror or exc}") from exc
-        return cls(jpath, fd, contents.good_size, replayed.history.copy())
+        if fd < 0:
+            raise LookupError(f"no unsaved edits are recorded for {ledger_path}")
+        try:
+            contents = parse(_read_all(fd))
+            if contents is None:
+                raise LookupError(f"no unsaved edits are recorded for {ledger_path}")
+            done = replay(ledger_path, contents)
+            assert done is not None
+            os.ftruncate(fd, contents.good_size)
+        except OSError as exc:
+            os.close(fd)
+            raise JournalError(f"could not reopen the recovery journal: {exc.strerror or exc}") from exc
+        except BaseException:
+            os.close(fd)
+            raise
+        return cls(jpath, fd, contents.good_size, done.history.copy()), done
 
     def _write(self, item: dict[str, Any]) -> None:
         line = json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass") + b"\n"
@@ -360,16 +511,23 @@ class Journal:
             self._shadow.restore(direction, description, target)
 
     def close(self) -> None:
+        """Stop writing; the journal stays on disk and its lock is released."""
         if self._fd >= 0:
+            _held.discard(self._id)
             try:
                 os.close(self._fd)
             finally:
                 self._fd = -1
 
     def delete(self) -> None:
-        self.close()
+        """Delete this journal: only the file this session holds, never whatever else the path names."""
+        if self._fd < 0:
+            return
         try:
-            self.path.unlink()
+            if _same_file(self._fd, self.path):
+                self.path.unlink()  # still holding the lock: no other session can be using this file
+                store.fsync_dir(self.path.parent)
         except FileNotFoundError:
             pass
-        store.fsync_dir(self.path.parent)
+        finally:
+            self.close()

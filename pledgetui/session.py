@@ -13,10 +13,10 @@ from typing import Any
 
 from pledgetui import edits, paths, store
 from pledgetui.edits import EditError, History, validate_pledge_fields
-from pledgetui.journal import Journal, JournalError, Replayed, replay
+from pledgetui.journal import Journal, JournalBusy, JournalError
 from pledgetui.model import Evidence, Ledger, Pledge, Source
 
-__all__ = ["EditError", "EditSession", "JournalError", "validate_pledge_fields"]
+__all__ = ["EditError", "EditSession", "JournalBusy", "JournalError", "validate_pledge_fields"]
 
 
 class EditSession:
@@ -46,14 +46,15 @@ class EditSession:
         Its fingerprint is the one the edits were made against, so if the file has
         changed since, :meth:`save` raises :class:`store.ConflictError` (offer Reload /
         Overwrite / Save a copy) rather than overwriting the change.
+
+        Raises LookupError when there are no such edits, and :class:`JournalBusy`
+        (a LookupError too) when another live session is still writing them.
         """
         path = Path(path)
-        done: Replayed | None = replay(path)
-        if done is None:
-            raise LookupError(f"no unsaved edits are recorded for {path}")
+        journal, done = Journal.resume(path)
         session = cls(path, done.base_ledger, done.base_fingerprint)
         session._history = done.history.copy()
-        session._journal = Journal.adopt(path, done)
+        session._journal = journal
         return session
 
     # ----------------------------------------------------------------- state
@@ -98,7 +99,9 @@ class EditSession:
         return self._journal
 
     def _commit(self, record: dict[str, Any], new: Ledger) -> str:
-        """Journal, then apply. A journal failure raises :class:`JournalError` and nothing changes."""
+        """Journal, then apply. A journal failure raises :class:`JournalError` and nothing changes;
+        so does another live session editing the same ledger (:class:`JournalBusy`): its journal
+        is never taken over, so neither session's unsaved edits can be lost."""
         self._journal_open().record(record, new)
         self._history.apply(record["desc"], new)
         return record["desc"]
@@ -139,21 +142,32 @@ class EditSession:
     def add_source(self, source: Source, article_text: str | bytes) -> str:
         """Add a source and write its article into the ledger's ``seeds/`` folder.
 
-        The article must be UTF-8 text within :data:`store.MAX_ARTICLE_BYTES`. An
-        article file already there is reused if it holds the same bytes, and never
-        overwritten if it does not.
+        The article must be UTF-8 text within :data:`store.MAX_ARTICLE_BYTES`. Its
+        file name must not be one another source of the ledger already uses. An
+        article file already in any place an article is looked for
+        (:func:`paths.article_candidates`) is reused if it holds the same bytes, and
+        refused if it does not: a new file there could shadow, or be shadowed by, it.
         """
         new = edits.add_source(self.ledger, source)
         source = new.sources[-1]
         data = _article_bytes(article_text)
-        target = self.seeds_folder() / source.file
-        try:
-            existing = target.read_bytes() if target.exists() else None
-        except OSError as exc:
-            raise EditError([("file", f"cannot read the existing {source.file}: {exc.strerror or exc}")]) from None
-        if existing is not None and existing != data:
-            raise EditError([("file", f"{source.file} already exists in {paths.SEEDS_DIR}/ with other text; choose another file name")])
-        if existing is None:
+        users = [s.id for s in self.ledger.sources if s.file == source.file]
+        if users:
+            raise EditError([("file", f"{source.file} is already the article of source {users[0]}; choose another file name")])
+        existing = False
+        for candidate in paths.article_candidates(self.path, source.file):
+            try:
+                if not candidate.is_file():
+                    continue
+                held = candidate.read_bytes()
+            except OSError as exc:
+                raise EditError([("file", f"cannot read the existing {candidate.name}: {exc.strerror or exc}")]) from None
+            if held != data:
+                raise EditError([("file", f"{source.file} already exists in {candidate.parent.name}/ with other text; choose another file name")])
+            existing = True
+        if not existing:
+            self._journal_open()  # another live session refuses the edit before anything is written
+            target = self.seeds_folder() / source.file
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 store.atomic_write(target, data, backup=False)

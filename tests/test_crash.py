@@ -16,7 +16,7 @@ import pytest
 
 from pledgetui import journal, store
 from pledgetui.model import Ledger, Pledge, Source, Status
-from pledgetui.session import EditSession
+from pledgetui.session import EditSession, JournalBusy
 from tests.factory import REPO, SEEDS, evidence_for, write_ledger
 
 ACTORS = [
@@ -86,7 +86,7 @@ SAVE_LOOP = r"""
 import os, sys
 sys.path.insert(0, sys.argv[2])
 from pledgetui.model import Status
-from pledgetui.session import EditSession
+from pledgetui.session import EditSession, JournalBusy
 from pledgetui import store
 path = sys.argv[1]
 real_write = store.atomic_write
@@ -196,7 +196,7 @@ import sys
 sys.path.insert(0, sys.argv[3])
 from pledgetui import store
 from pledgetui.model import Source, Status
-from pledgetui.session import EditSession
+from pledgetui.session import EditSession, JournalBusy
 from tests.factory import SEEDS, ARTICLE_002, evidence_for
 s = EditSession.open(sys.argv[1])
 uk = s.ledger.pledge("uk-ground")
@@ -326,3 +326,53 @@ def test_failure_at_each_save_step_loses_nothing(step: str, ledger_path: Path, m
     session.save()  # the fault is gone: the same session saves
     assert store.load(ledger_path).ledger == edited
     assert not session.dirty and journal.pending(ledger_path) is None
+
+
+# The child edits once (its journal now holds one edit), says "ready" and keeps editing
+# the ledger as another window would, until killed.
+EDIT_AND_STAY = r"""
+import sys
+sys.path.insert(0, sys.argv[2])
+from pledgetui.session import EditSession, JournalBusy
+s = EditSession.open(sys.argv[1])
+s.delete_pledge("russia-mfa")
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_journal_held_by_a_live_process_is_left_alone_until_it_dies(ledger_path: Path) -> None:
+    jpath = journal.journal_path(ledger_path)
+    child = subprocess.Popen(
+        [sys.executable, "-c", EDIT_AND_STAY, str(ledger_path), str(REPO)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert child.stdout.readline().split() == ["ready"]
+        held = jpath.read_bytes()
+        # Another window is still editing: nothing is offered, adopted, set aside or deleted.
+        assert journal.pending(ledger_path) is None
+        assert journal.replay(ledger_path) is None
+        with pytest.raises(LookupError):
+            journal.recover(ledger_path)
+        with pytest.raises(JournalBusy):
+            EditSession.recover(ledger_path)
+        assert journal.discard(ledger_path) is False
+        here = EditSession.open(ledger_path)
+        with pytest.raises(JournalBusy, match="another pledgetui session"):
+            here.delete_pledge("uk-ground")
+        assert not here.dirty
+        assert jpath.read_bytes() == held and not list(jpath.parent.glob("*.stale"))
+
+        child.send_signal(signal.SIGKILL)  # the kernel releases its lock
+        assert child.wait() == -signal.SIGKILL
+    finally:
+        child.kill()
+        child.wait()
+
+    found = journal.pending(ledger_path)
+    assert found is not None and found.edits == 1
+    assert journal.recover(ledger_path).pledge("russia-mfa") is None
+    session = EditSession.recover(ledger_path)
+    session.save()
+    assert store.load(ledger_path).ledger.pledge("russia-mfa") is None and not jpath.exists()

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import random
 import shutil
 from pathlib import Path
 
 import pytest
 
 from pledgetui import journal, paths, store
-from pledgetui.model import Status
-from pledgetui.session import EditSession
+from pledgetui.edits import History
+from pledgetui.model import Ledger, Status
+from pledgetui.session import EditSession, JournalBusy, JournalError
 
 
 def _lines(path: Path) -> list[dict]:
@@ -169,3 +172,113 @@ def test_discard_deletes_the_journal_and_no_journal_means_nothing_pending(ledger
     _crash(session)
     journal.discard(ledger_path)
     assert journal.pending(ledger_path) is None
+
+
+# --------------------------------------------------------------------------- two sessions on one ledger
+
+
+def _replays_to(jpath: Path, bases: dict[str, bytes]) -> Ledger:
+    """Replay the journal at ``jpath`` onto the exact file its header names (from ``bases``)."""
+    contents = journal.read(jpath)
+    history = History(store.loads(bases[contents.header["sha256"]]))
+    for record in contents.records:
+        journal.apply_record(history, record)
+    return history.ledger
+
+
+def test_a_second_session_is_refused_rather_than_taking_over_the_journal(ledger_path: Path) -> None:
+    jpath = journal.journal_path(ledger_path)
+    a, b = EditSession.open(ledger_path), EditSession.open(ledger_path)
+    original = b.ledger
+    a.delete_pledge("russia-mfa")
+
+    with pytest.raises(JournalError, match="being edited in another pledgetui session") as caught:
+        b.delete_pledge("uk-ground")
+    assert isinstance(caught.value, JournalBusy)
+    assert b.ledger is original and not b.dirty and not b.can_undo  # refused: nothing to lose
+    assert not list(jpath.parent.glob("*.stale"))  # A's live journal was not set aside
+    assert journal.recover(ledger_path) == a.ledger
+
+    # Nobody else can adopt, set aside or delete the live journal.
+    assert journal.discard(ledger_path) is False and jpath.exists()
+    with pytest.raises(LookupError):
+        EditSession.recover(ledger_path)
+
+    a.save()  # deletes A's own journal only
+    assert not jpath.exists()
+    b.put_pledge(b.ledger.pledge("ireland-ground").model_copy(update={"notes": "B's edit"}))
+    with pytest.raises(JournalBusy):
+        a.delete_pledge("france-ground")  # now B holds it
+    a.discard()  # A has no journal: B's is untouched
+    assert jpath.exists() and journal.recover(ledger_path).pledge("ireland-ground").notes == "B's edit"
+
+    b.close()  # B ends without saving: its edits are offered, and A may now take them over
+    found = journal.pending(ledger_path)
+    assert found is not None and found.edits == 1
+    again = EditSession.recover(ledger_path)
+    assert again.ledger == b.ledger
+
+
+def test_a_session_deletes_only_the_journal_file_it_holds(ledger_path: Path) -> None:
+    jpath = journal.journal_path(ledger_path)
+    session = EditSession.open(ledger_path)
+    session.delete_pledge("russia-mfa")
+    # Whatever replaced the file at the journal's path is not this session's to delete.
+    other = jpath.with_name("other.jsonl")
+    other.write_bytes(jpath.read_bytes())
+    os.replace(other, jpath)
+    session.save()
+    assert jpath.exists()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_no_interleaving_of_two_sessions_loses_unsaved_edits(ledger_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Random interleavings of edits, undos, saves, discards and crashes (a session ending
+    without saving, then reopened) of two sessions on one ledger. After every step:
+    a session with unsaved edits holds the journal at the journal's path and that
+    journal replays to exactly its ledger; an edit that could not be journaled
+    changed nothing; and every ended session's journal is still on disk (at the
+    path or set aside) and replays to the ledger it held."""
+    monkeypatch.setattr(journal, "_LOCK_PAUSE", 0, raising=False)  # no waiting on a refused edit
+    rnd = random.Random(seed)
+    jpath = journal.journal_path(ledger_path)
+    jpath.parent.mkdir(parents=True)
+    bases = {hashlib.sha256(ledger_path.read_bytes()).hexdigest(): ledger_path.read_bytes()}
+    sessions = {"A": EditSession.open(ledger_path), "B": EditSession.open(ledger_path)}
+    ended: list[Ledger] = []
+    counter = 0
+    for _ in range(40):
+        name = rnd.choice("AB")
+        s = sessions[name]
+        op = rnd.choice(["edit", "edit", "edit", "undo", "save", "discard", "crash"])
+        before = s.ledger
+        try:
+            if op == "edit":
+                counter += 1
+                pid = rnd.choice([p.id for p in s.ledger.pledges])
+                s.put_pledge(s.ledger.pledge(pid).model_copy(update={"notes": f"{name} {counter}"}))
+            elif op == "undo" and s.can_undo:
+                s.undo()
+            elif op == "save":
+                s.save()
+                bases[hashlib.sha256(ledger_path.read_bytes()).hexdigest()] = ledger_path.read_bytes()
+            elif op == "discard":
+                s.discard()
+            elif op == "crash":
+                if s.dirty:
+                    ended.append(s.ledger)
+                s.close()
+                sessions[name] = EditSession.open(ledger_path)
+        except JournalBusy:
+            assert s.ledger is before  # refused, not half-applied
+        except store.ConflictError:
+            assert s.ledger is before  # the other session saved first: nothing written
+        for live in sessions.values():
+            if live.dirty:
+                assert live.journal_path == jpath and jpath.exists()
+                assert os.stat(jpath).st_ino == os.fstat(live._journal._fd).st_ino
+                assert _replays_to(jpath, bases) == live.ledger
+        on_disk = [p for p in jpath.parent.iterdir() if p.name.startswith(jpath.stem)]
+        replayed = [_replays_to(p, bases) for p in on_disk if journal.read(p) and journal.read(p).records]
+        for ledger in ended:
+            assert ledger in replayed

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from pledgetui import journal, store
+from pledgetui import journal, paths, store
 from pledgetui.model import Evidence, Source, Status
 from pledgetui.session import EditError, EditSession, JournalError, validate_pledge_fields
-from tests.factory import ARTICLE_002, SEEDS, evidence_for
+from tests.factory import ARTICLE_002, SEEDS, evidence_for, small_ledger
 
 
 def _journal_lines(session: EditSession) -> int:
@@ -125,8 +126,12 @@ def test_add_source_writes_the_article_and_reuses_an_identical_one(ledger_path: 
     assert session.add_source(Source(id="a010", file="010_new.txt", title="New"), "Ten troops.\n") == "add source a010"
     assert (ledger_path.parent / "seeds" / "010_new.txt").read_bytes() == b"Ten troops.\n"
     same = (SEEDS / ARTICLE_002).read_text(encoding="utf-8")
-    session.add_source(Source(id="a011", file=ARTICLE_002, title="Same article again"), same)
+    orphan = ledger_path.parent / "seeds" / "011_same.txt"  # a file no source uses yet
+    orphan.write_bytes((SEEDS / ARTICLE_002).read_bytes())
+    before = orphan.stat().st_mtime_ns
+    session.add_source(Source(id="a011", file="011_same.txt", title="Same article again"), same)
     assert [s.id for s in session.ledger.sources][-2:] == ["a010", "a011"]
+    assert orphan.stat().st_mtime_ns == before  # reused, not rewritten
 
     monkeypatch.setattr(store, "MAX_ARTICLE_BYTES", 10)
     with pytest.raises(EditError) as caught:
@@ -206,3 +211,46 @@ def test_discard_returns_to_the_saved_ledger_and_drops_the_journal(ledger_path: 
     session.discard()
     assert session.ledger == saved and not session.dirty and not session.can_undo
     assert journal.pending(ledger_path) is None
+
+
+def _repo_layout(tmp_path: Path) -> Path:
+    """A ledger laid out like the repository: ``data/pledges.toml`` with ``seeds/`` beside ``data/``."""
+    (tmp_path / "data").mkdir()
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    path = tmp_path / "data" / "pledges.toml"
+    store.save(small_ledger(), path, backup=False)
+    return path
+
+
+def test_add_source_never_shadows_an_article_found_beside_the_data_folder(tmp_path: Path) -> None:
+    path = _repo_layout(tmp_path)
+    original = (tmp_path / "seeds" / ARTICLE_002).read_bytes()
+    session = EditSession.open(path)
+    assert paths.find_article(path, ARTICLE_002) == (tmp_path / "seeds" / ARTICLE_002).resolve()
+
+    # The name of an existing source's article is refused, whatever the text.
+    for text in ("Other text.\n", original):
+        with pytest.raises(EditError) as caught:
+            session.add_source(Source(id="a010", file=ARTICLE_002, title="Import"), text)
+        assert caught.value.problems[0][0] == "file" and "a002" in str(caught.value)
+    assert not (tmp_path / "data" / "seeds").exists()
+    assert paths.find_article(path, ARTICLE_002) == (tmp_path / "seeds" / ARTICLE_002).resolve()
+    assert (tmp_path / "seeds" / ARTICLE_002).read_bytes() == original
+
+    # A file no source uses, in any place articles are looked for: other text is refused...
+    (tmp_path / "seeds" / "010_orphan.txt").write_bytes(b"Orphan text.\n")
+    (tmp_path / "data" / "011_loose.txt").write_bytes(b"Loose text.\n")
+    for name in ("010_orphan.txt", "011_loose.txt"):
+        with pytest.raises(EditError) as caught:
+            session.add_source(Source(id="a010", file=name, title="Import"), "Different.\n")
+        assert caught.value.problems[0][0] == "file"
+        assert not (tmp_path / "data" / "seeds" / name).exists()
+    # ... the same bytes are reused where they are, nothing written that could shadow them.
+    session.add_source(Source(id="a010", file="010_orphan.txt", title="Import"), "Orphan text.\n")
+    session.add_source(Source(id="a011", file="011_loose.txt", title="Import"), "Loose text.\n")
+    assert not (tmp_path / "data" / "seeds").exists()
+    # A new name goes into data/seeds/, where it is found first.
+    session.add_source(Source(id="a012", file="012_new.txt", title="Import"), "New.\n")
+    assert paths.find_article(path, "012_new.txt") == (tmp_path / "data" / "seeds" / "012_new.txt").resolve()
+    session.save()
+    assert [s.id for s in store.load(path).ledger.sources] == ["a002", "a003", "a010", "a011", "a012"]
