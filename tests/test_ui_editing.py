@@ -20,6 +20,14 @@ async def started(app: PledgeApp, pilot) -> None:
     assert app.session is not None
 
 
+async def press_and_settle(app: PledgeApp, pilot, key: str) -> None:
+    """Press a key and wait for what it started (a save runs in a worker thread)."""
+    await pilot.press(key)
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def edit_current(app: PledgeApp, pilot, **values: str) -> EditPledge:
     await pilot.press("e")
     await pilot.pause()
@@ -31,7 +39,7 @@ async def edit_current(app: PledgeApp, pilot, **values: str) -> EditPledge:
             widget.text = value
         else:
             widget.value = value
-    await pilot.press("ctrl+s")
+    await press_and_settle(app, pilot, "ctrl+s")
     await pilot.pause()
     return form
 
@@ -63,7 +71,7 @@ async def test_edit_save_reload_equal_and_undo_redo(ledger_path: Path) -> None:
         await pilot.press("ctrl+y", "ctrl+y", "ctrl+y")
         assert app.session.ledger == after_three
 
-        await pilot.press("ctrl+s")
+        await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
         assert "unsaved" not in app.sub_title
         assert app.table.current_pledge.id == first
@@ -86,7 +94,7 @@ async def test_invalid_edit_is_refused_with_the_field_named(ledger_path: Path) -
         form.query_one("#in-id").value = other
         form.query_one("#in-summary").value = "ok"
         form.query_one("#in-date_stated").value = ""
-        await pilot.press("ctrl+s")
+        await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
         assert app.screen is form and "id" in form.errors
         await pilot.press("escape")
@@ -142,7 +150,7 @@ async def test_copy_adds_a_new_pledge(ledger_path: Path) -> None:
         new_id = form.query_one("#in-id").value
         assert new_id != source.id
         form.query_one("#in-actor").value = "Norway"
-        await pilot.press("ctrl+s")
+        await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
         added = app.session.ledger.pledge(new_id)
         assert added is not None and added.actor == "Norway" and added.evidence == source.evidence
@@ -158,7 +166,7 @@ async def test_outside_change_is_caught_and_not_overwritten(ledger_path: Path) -
         outside = outside.model_copy(update={"pledges": outside.pledges[1:]})
         store.save(outside, ledger_path, backup=False)
         outside_bytes = ledger_path.read_bytes()
-        await pilot.press("ctrl+s")
+        await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)
         assert ledger_path.read_bytes() == outside_bytes
@@ -183,7 +191,7 @@ async def test_quit_with_unsaved_changes_asks(ledger_path: Path) -> None:
         assert app.is_running and app.session.dirty
         await pilot.press("q")
         await pilot.pause()
-        await pilot.press("s")  # save and quit
+        await press_and_settle(app, pilot, "s")  # save and quit
         await pilot.pause()
     assert store.load(ledger_path).ledger.pledges[0].summary == "unsaved"
     assert journal.pending(ledger_path) is None
@@ -203,7 +211,7 @@ async def test_save_failure_is_reported_and_nothing_lost(ledger_path: Path, monk
 
         with monkeypatch.context() as patched:
             patched.setattr(os, "replace", broken_replace)
-            await pilot.press("ctrl+s")
+            await press_and_settle(app, pilot, "ctrl+s")
             await pilot.pause()
         assert app.session.dirty and "unsaved" in app.sub_title
         messages = [str(n.message) for n in app._notifications]
@@ -227,7 +235,7 @@ async def test_recovery_is_offered_and_restores_exactly(ledger_path: Path) -> No
         await pilot.press("r")
         await pilot.pause()
         assert app.session.ledger == expected and app.session.dirty
-        await pilot.press("ctrl+s")
+        await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
     assert store.load(ledger_path).ledger == expected
     assert journal.pending(ledger_path) is None
@@ -246,7 +254,7 @@ async def test_import_article_adds_a_source(ledger_path: Path, tmp_path: Path) -
         screen.query_one("#imp-title").value = "Norway report"
         screen.query_one("#imp-date").value = "2026-02-01"
         await pilot.pause()
-        await pilot.press("ctrl+s")
+        await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
         source = app.session.ledger.sources[-1]
         assert source.title == "Norway report" and source.file == "new_report.txt"
@@ -265,7 +273,7 @@ async def test_import_refuses_non_utf8(ledger_path: Path, tmp_path: Path) -> Non
         app.screen.query_one("#imp-path").value = str(article)
         app.screen.query_one("#imp-title").value = "x"
         await pilot.pause()
-        await pilot.press("ctrl+s")
+        await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
         assert "UTF-8" in str(app.screen.query_one("#imp-error-path").content)
         assert len(app.session.ledger.sources) == n
@@ -283,7 +291,7 @@ async def test_export_from_dashboard_writes_the_filtered_sorted_view(ledger_path
         await pilot.press("x")
         await pilot.pause()
         app.screen.query_one("#export-path").value = str(target)
-        await pilot.press("ctrl+s")
+        await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
         assert app.last_export == (target, len(expected))
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
@@ -334,7 +342,7 @@ async def test_pick_a_passage_in_the_viewer_and_attach_it(ledger_path: Path) -> 
         form.query_one("#in-claimant").value = "Downing Street statement"
         form.query_one("#in-commitment").value = "ground_troops"
         form.query_one("#in-status").value = "announced"
-        await pilot.press("ctrl+s")
+        await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
         assert app.screen is viewer
         new = [p for p in app.session.ledger.pledges if p.actor == "Poland"]
@@ -360,7 +368,7 @@ async def test_export_from_dashboard_refuses_the_ledger_file(ledger_path: Path) 
         await pilot.press("x")
         await pilot.pause()
         app.screen.query_one("#export-path").value = str(ledger_path)
-        await pilot.press("ctrl+s")
+        await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
         assert app.last_export is None
         assert any("refusing to export over" in str(n.message) for n in app._notifications)
@@ -420,7 +428,7 @@ async def test_an_imported_article_can_be_opened_and_quoted(ledger_path: Path, t
         app.screen.query_one("#imp-path").value = str(article)
         app.screen.query_one("#imp-title").value = "Norway report"
         await pilot.pause()
-        await pilot.press("ctrl+s")
+        await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
         source_id = app.session.ledger.sources[-1].id
         await pilot.press("v")
@@ -447,15 +455,50 @@ async def test_an_imported_article_can_be_opened_and_quoted(ledger_path: Path, t
         form.query_one("#in-claimant").value = "Norwegian defence minister"
         form.query_one("#in-commitment").value = "maritime"
         form.query_one("#in-status").value = "announced"
-        await pilot.press("ctrl+s")
+        await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
         new = [p for p in app.session.ledger.pledges if p.actor == "Norway"]
         assert len(new) == 1
         ev = new[0].evidence[0]
         assert (ev.source, ev.quote, ev.start) == (source_id, wanted, start)
-        await pilot.press("ctrl+s")
+        await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
     from pledgetui.verify import Articles, verify
 
     report = verify(store.load(ledger_path).ledger, Articles(ledger_path))
     assert not report.orphans and not report.source_problems
+
+
+async def test_save_runs_off_the_ui_thread_and_edits_wait_for_it(ledger_path: Path, monkeypatch) -> None:
+    import threading
+
+    release = threading.Event()
+    started_saving = threading.Event()
+    real_save = EditSession.save
+
+    def slow_save(self):
+        started_saving.set()
+        assert release.wait(10), "the test never released the save"
+        real_save(self)
+
+    monkeypatch.setattr(EditSession, "save", slow_save)
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await edit_current(app, pilot, summary="saved in the background")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert started_saving.wait(10)
+        assert app.saving and "saving" in app.sub_title
+        before = app.session.ledger
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.session.ledger == before  # refused while saving, nothing lost
+        await pilot.press("down")  # the UI still answers
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.saving and not app.session.dirty and "unsaved" not in app.sub_title
+    assert store.load(ledger_path).ledger.pledges[0].summary == "saved in the background"

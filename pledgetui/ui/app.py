@@ -97,6 +97,8 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         self.show_counter = True
         self.load_error: LedgerError | None = None
         self.last_export: tuple[Path, int] | None = None
+        self.saving = False
+        self.quit_after_save = False
         self.sub_title = display_line(self.path.name)
 
     #: Actions that act on the table and its filter: only offered while the main screen is on top.
@@ -197,7 +199,8 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
 
     def update_title(self) -> None:
         dirty = self.session is not None and self.session.dirty
-        self.sub_title = f"{display_line(self.path.name)}{'  ● unsaved changes' if dirty else ''}"
+        state = "  ⟳ saving…" if self.saving else "  ● unsaved changes" if dirty else ""
+        self.sub_title = f"{display_line(self.path.name)}{state}"
 
     @on(LedgerLoadFailed)
     def _load_failed(self, event: LedgerLoadFailed) -> None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.content import Content
+from textual.message import Message
 
 from pledgetui import journal, store
 from pledgetui.edits import EditError
@@ -30,6 +32,16 @@ def _copy_id(existing: set[str], base: str) -> str:
     return f"{base}-{n}"
 
 
+class SaveFinished(Message):
+    """A save in the worker thread ended: ``error`` holds the message when it failed."""
+
+    def __init__(self, kind: str, error: str | None, *, conflict: bool) -> None:
+        super().__init__()
+        self.kind = kind
+        self.error = error
+        self.conflict = conflict
+
+
 class EditingActions:
     """Mixed into :class:`PledgeApp`; relies on its ``session``, ``table`` and ``after_edit``."""
 
@@ -45,6 +57,9 @@ class EditingActions:
 
     def _apply(self: "PledgeApp", change, keep_id: str | None) -> bool:
         """Run one session edit; report a refusal without changing anything."""
+        if self.saving:
+            self.notify("Saving: the edit was not made; try again when the save has finished.", severity="warning")
+            return False
         try:
             desc = change()
         except EditError as exc:
@@ -163,18 +178,51 @@ class EditingActions:
         session = self._session()
         if session is None:
             return
+        if self.saving:
+            self.notify("A save is already running.")
+            return
         if not session.dirty and not session.changed_on_disk():
             self.notify("No unsaved changes.")
             return
+        self.start_save("save")
+
+    def start_save(self: "PledgeApp", kind: str, *, then_quit: bool = False) -> None:
+        """Save in a worker thread (a large ledger takes seconds); edits wait until it ends."""
+        self.saving = True
+        self.quit_after_save = then_quit
+        self.update_title()
+        self._save_in_thread(kind)
+
+    @work(thread=True, exclusive=True, group="save")
+    def _save_in_thread(self: "PledgeApp", kind: str) -> None:
+        session = self.session
+        assert session is not None
         try:
-            session.save()
+            if kind == "overwrite":
+                session.overwrite()
+            else:
+                session.save()
         except store.ConflictError:
+            self.post_message(SaveFinished(kind, None, conflict=True))
+        except (store.SaveError, OSError) as exc:
+            self.post_message(SaveFinished(kind, str(exc), conflict=False))
+        else:
+            self.post_message(SaveFinished(kind, None, conflict=False))
+
+    def on_save_finished(self: "PledgeApp", event: "SaveFinished") -> None:
+        self.saving = False
+        quit_after = self.quit_after_save
+        self.quit_after_save = False
+        self.update_title()
+        if event.conflict:
             self._offer_conflict()
-            return
-        except store.SaveError as exc:
-            self.notify(str(exc), title="Not saved", severity="error", markup=False, timeout=12)
-            return
-        self.saved_ok()
+        elif event.error is not None:
+            self.notify(event.error, title="Not saved", severity="error", markup=False, timeout=12)
+        else:
+            self.saved_ok()
+            if quit_after and self.session is not None:
+                self.session.close()
+                self.exit(0)
 
     def saved_ok(self: "PledgeApp") -> None:
         assert self.session is not None
@@ -192,8 +240,7 @@ class EditingActions:
                     session.reload()
                     self.after_edit("reloaded from disk; your edits were dropped", None)
                 elif answer == "overwrite":
-                    session.overwrite()
-                    self.saved_ok()
+                    self.start_save("overwrite")
                 elif answer == "copy":
                     target = _free_name(session.path)
                     session.save_copy(target)
@@ -228,10 +275,7 @@ class EditingActions:
 
         def done(answer: str | None) -> None:
             if answer == "save":
-                self.action_save()
-                if not session.dirty:
-                    session.close()
-                    self.exit(0)
+                self.start_save("save", then_quit=True)
             elif answer == "discard":
                 session.discard()
                 self.exit(0)
