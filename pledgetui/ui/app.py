@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from pledgetui import journal, store
 from pledgetui.model import Ledger, Pledge
-from pledgetui.query import Index, Query, QueryError, SortKey, parse_query
+from pledgetui.query import SORT_FIELDS, Index, Query, QueryError, SortKey, parse_query
 from pledgetui.sanitize import display, display_line
 from pledgetui.session import EditSession
 from pledgetui.store import LedgerError
@@ -166,12 +166,14 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         self.post_message(LedgerLoaded(session, index, Articles(self.path), recovery))
         with store.gc_paused():
             index.haystacks  # the search text, built off the UI thread once the table shows
+            for field in SORT_FIELDS:  # and every column's sort keys, so the first sort is one sorted()
+                index.sort_keys(field)
 
     @on(LedgerLoading)
     def _loading(self, event: LedgerLoading) -> None:
         if self.index is None:
             pct = f" {event.fraction:.0%}" if event.fraction >= 0 else ""
-            self.query_one("#count", Static).update(safe_line(f"{self.path.name}: {event.stage}{pct}…"))
+            self.main.query_one("#count", Static).update(safe_line(f"{self.path.name}: {event.stage}{pct}…"))
 
     @on(LedgerLoaded)
     def _loaded(self, event: LedgerLoaded) -> None:
@@ -296,12 +298,15 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
     # ------------------------------------------------------------------ sorting
 
     def sort_by(self, column: str, descending: bool | None = None) -> None:
-        """Sort by ``column``; clicking the sorted column again flips the direction."""
+        """Sort by ``column``; clicking the sorted column again flips the direction.
+
+        One key at a time: ties keep the ledger's order (a stable sort), which is
+        predictable and costs one ``sorted`` over the view, whatever its size.
+        """
         primary = self.sort_keys[0] if self.sort_keys else None
         if descending is None:
             descending = (not primary.descending) if primary and primary.field == column else False
-        rest = tuple(k for k in self.sort_keys if k.field != column)
-        self.sort_keys = (SortKey(column, descending), *rest)[:3]
+        self.sort_keys = (SortKey(column, descending),)
         self.refresh_view()
 
     def action_sort_column(self, n: int) -> None:
