@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pledgetui import paths
-from pledgetui.model import Ledger, Pledge
-from pledgetui.query import QueryError, parse_query, parse_sort, select_pledges
-from pledgetui.store import LedgerError, load
+
+if TYPE_CHECKING:
+    from pledgetui.model import Ledger, Pledge
 
 
 class CommandError(Exception):
@@ -39,6 +40,9 @@ def select_entries(ledger_arg: str | None, query: str, sort: str) -> tuple[Path,
     The query and sort are checked before the ledger is read, so a typo is reported at once.
     Raises :class:`CommandError` (one line) or :class:`LedgerUnreadable` (the full report).
     """
+    from pledgetui.query import QueryError, parse_query, parse_sort, select_pledges
+    from pledgetui.store import LedgerError, load
+
     try:
         parse_query(query)
         parse_sort(sort)

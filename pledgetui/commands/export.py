@@ -7,7 +7,14 @@ import os
 import sys
 
 from pledgetui.commands.common import CommandError, LedgerUnreadable, select_entries
-from pledgetui.export import FORMATS, ROW_KINDS, export_view, protected_files, row_count, write_export
+from pledgetui.export import (
+    FORMATS,
+    ROW_KINDS,
+    export_view,
+    protected_files,
+    row_count,
+    write_export,
+)
 from pledgetui.store import SaveError
 
 PROG = "pledgetui export"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -14,19 +15,24 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from pledgetui import journal, store
-from pledgetui.model import Ledger, Pledge
-from pledgetui.query import SORT_FIELDS, Index, Query, QueryError, SortKey, parse_query
 from pledgetui.sanitize import display, display_line
-from pledgetui.session import EditSession
-from pledgetui.store import LedgerError
 from pledgetui.ui.editing import EditingActions, TransferActions
-from pledgetui.ui.screens.quote_viewer import QuoteViewer
 from pledgetui.ui.text import join, safe_line
 from pledgetui.ui.widgets.detail import DetailPane
 from pledgetui.ui.widgets.pledge_table import COLUMNS, PledgeTable
 from pledgetui.ui.widgets.safe_inputs import SafeInput
-from pledgetui.verify import Articles
+
+if TYPE_CHECKING:
+    from pledgetui import journal
+    from pledgetui.model import Ledger, Pledge
+    from pledgetui.query import Index, Query, SortKey
+    from pledgetui.session import EditSession
+    from pledgetui.store import LedgerError
+    from pledgetui.verify import Articles
+
+# The ledger core (pydantic models, store, query, session) is imported by the
+# loading worker and the actions that need it, never at module level: the first
+# frame appears while it loads.
 
 
 class LedgerLoaded(Message):
@@ -92,7 +98,7 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         self.index: Index | None = None
         self.articles: Articles | None = None
         self.query_text = ""
-        self.query_obj: Query = parse_query("")
+        self.query_obj: Query | None = None  # None: no filter
         self.sort_keys: tuple[SortKey, ...] = ()
         self.show_counter = True
         self.load_error: LedgerError | None = None
@@ -152,6 +158,12 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
                 last[0] = step
                 self.post_message(LedgerLoading(stage, fraction))
 
+        from pledgetui import journal, store
+        from pledgetui.query import SORT_FIELDS, Index
+        from pledgetui.session import EditSession
+        from pledgetui.store import LedgerError
+        from pledgetui.verify import Articles
+
         try:
             loaded = store.load(self.path, progress=progress)
         except LedgerError as exc:
@@ -195,7 +207,7 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         self.main.query_one(DetailPane).show(self.table.current_pledge, ledger, self.articles)
         self.update_title()
         for screen in self.screen_stack:
-            if isinstance(screen, QuoteViewer) and screen.ledger is not ledger:
+            if getattr(screen, "is_quote_viewer", False) and screen.ledger is not ledger:
                 screen.update_ledger(ledger)
         self.notify(description, markup=False, timeout=3)
 
@@ -235,7 +247,7 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         table = self.table
         if keep is None:
             keep = table.current
-        rows = self.index.filter(self.query_obj)
+        rows = self.index.filter(self.query_obj) if self.query_obj is not None else list(range(len(self.index)))
         if not self.show_counter:
             counters = self.index.counter_positions
             rows = [i for i in rows if i not in counters]
@@ -266,6 +278,8 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
 
     def apply_filter(self, text: str) -> bool:
         """Filter the table; on a bad query keep the last good view and say what is wrong."""
+        from pledgetui.query import QueryError, parse_query
+
         try:
             query = parse_query(text)
         except QueryError as exc:
@@ -306,6 +320,8 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         primary = self.sort_keys[0] if self.sort_keys else None
         if descending is None:
             descending = (not primary.descending) if primary and primary.field == column else False
+        from pledgetui.query import SortKey
+
         self.sort_keys = (SortKey(column, descending),)
         self.refresh_view()
 
@@ -346,10 +362,12 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         pledge = self.table.current_pledge
         if pledge is None or self.ledger is None or self.articles is None:
             return
+        from pledgetui.ui.screens.quote_viewer import QuoteViewer
+
         self.push_screen(QuoteViewer(self.ledger, self.articles, pledge.id, evidence_index))
 
-    @on(QuoteViewer.PassagePicked)
-    def _passage_picked(self, event: QuoteViewer.PassagePicked) -> None:
+    def on_quote_viewer_passage_picked(self, event) -> None:
+        """A passage picked in the quote viewer (``QuoteViewer.PassagePicked``)."""
         if event.pledge_id is not None:
             if self.attach_evidence(event.pledge_id, event.evidence):
                 event.viewer.update_ledger(self.ledger, event.pledge_id)

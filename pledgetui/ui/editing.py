@@ -14,15 +14,17 @@ from textual import work
 from textual.content import Content
 from textual.message import Message
 
-from pledgetui import journal, store
-from pledgetui.edits import EditError
-from pledgetui.model import Evidence, Pledge
-from pledgetui.session import EditSession, JournalError
 from pledgetui.ui.screens.choice import ChoiceScreen
 from pledgetui.ui.text import join, safe_line
 
 if TYPE_CHECKING:
+    from pledgetui import journal
+    from pledgetui.model import Evidence, Pledge
+    from pledgetui.session import EditSession
     from pledgetui.ui.app import PledgeApp
+
+# The editing layer (pydantic models, session, journal) is imported where it is
+# first used, not here: the dashboard's first frame does not wait for it.
 
 
 def _copy_id(existing: set[str], base: str) -> str:
@@ -57,6 +59,9 @@ class EditingActions:
 
     def _apply(self: "PledgeApp", change, keep_id: str | None) -> bool:
         """Run one session edit; report a refusal without changing anything."""
+        from pledgetui.edits import EditError
+        from pledgetui.journal import JournalError
+
         if self.saving:
             self.notify("Saving: the edit was not made; try again when the save has finished.", severity="warning")
             return False
@@ -112,6 +117,8 @@ class EditingActions:
         session = self._session()
         if session is None:
             return
+        from pledgetui.model import Pledge
+
         existing = {p.id for p in session.ledger.pledges}
         template = Pledge.model_construct(
             id=_copy_id(existing, "new-pledge"), actor="", claimant="", summary="",
@@ -195,6 +202,8 @@ class EditingActions:
 
     @work(thread=True, exclusive=True, group="save")
     def _save_in_thread(self: "PledgeApp", kind: str) -> None:
+        from pledgetui import store
+
         session = self.session
         assert session is not None
         try:
@@ -231,6 +240,8 @@ class EditingActions:
         self.notify(f"Saved {n} pledges to {self.session.path} (previous version kept as .bak)", markup=False)
 
     def _offer_conflict(self: "PledgeApp") -> None:
+        from pledgetui import store
+
         session = self.session
         assert session is not None
 
@@ -290,6 +301,10 @@ class EditingActions:
         )
 
     def offer_recovery(self: "PledgeApp", recovery: journal.Recovery) -> None:
+        from pledgetui import journal, store
+        from pledgetui.journal import JournalError
+        from pledgetui.session import EditSession
+
         def done(answer: str | None) -> None:
             if answer == "restore":
                 try:
@@ -349,7 +364,7 @@ class TransferActions:
     def action_export(self: "PledgeApp") -> None:
         if self.ledger is None:
             return
-        from pledgetui import export
+        from pledgetui import export, store
         from pledgetui.ui.screens.export_dialog import ExportDialog, ExportRequest
 
         pledges = self.visible_pledges()

@@ -47,6 +47,9 @@ class Passage:
 
 
 class QuoteViewer(Screen[None]):
+    #: Lets the app recognise the viewer without importing this module up front.
+    is_quote_viewer = True
+
     """Show one evidence quote of a pledge inside its article; step through quotes and passages."""
 
     CSS_PATH = "quote_viewer.tcss"

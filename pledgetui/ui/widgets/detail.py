@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from pledgetui.anchors import AnchorStatus
-from pledgetui.model import Backstop, Ledger, Pledge
 from pledgetui.ui.text import join, safe, safe_line
-from pledgetui.verify import Articles
+from pledgetui.vocab import Backstop
 
+if TYPE_CHECKING:
+    from pledgetui.model import Ledger, Pledge
+    from pledgetui.verify import Articles
+
+#: Anchor statuses (``anchors.AnchorStatus`` values) as the reader sees them.
 _ANCHOR_WORDS = {
-    AnchorStatus.EXACT: ("verified", "$success"),
-    AnchorStatus.MOVED: ("verified (moved)", "$success"),
-    AnchorStatus.REANCHORED: ("re-anchored", "$warning"),
-    AnchorStatus.ORPHAN: ("ORPHAN: not found in the article", "bold $error"),
+    "exact": ("verified", "$success"),
+    "moved": ("verified (moved)", "$success"),
+    "reanchored": ("re-anchored", "$warning"),
+    "orphan": ("ORPHAN: not found in the article", "bold $error"),
 }
 
 
@@ -55,7 +60,7 @@ def describe(pledge: Pledge, ledger: Ledger, articles: Articles | None) -> Conte
         status = articles.anchor(ledger, ev).status if articles is not None else None
         parts.append(join((f"[{n}] ", "bold"), safe_line(title, "italic"), f" ({date})"))
         if status is not None:
-            word, style = _ANCHOR_WORDS[status]
+            word, style = _ANCHOR_WORDS[status.value]
             parts.append(join(" · ", (word, style)))
         parts.append(join("\n", ("“", "dim"), safe(ev.quote), ("”", "dim"), "\n\n"))
     return join(*parts)

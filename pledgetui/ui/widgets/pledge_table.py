@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -20,9 +21,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from pledgetui.model import Backstop, Pledge, short_label
-from pledgetui.query import SortKey
 from pledgetui.sanitize import display_line
+from pledgetui.vocab import Backstop, short_label
+
+if TYPE_CHECKING:
+    from pledgetui.model import Pledge
+    from pledgetui.query import SortKey
 
 
 @dataclass(frozen=True, slots=True)
