@@ -46,6 +46,10 @@ class Passage:
 
 
 
+#: How many citing entries the header names before "and N more".
+CITED_SHOWN = 12
+
+
 class QuoteViewer(Screen[None]):
     #: Lets the app recognise the viewer without importing this module up front.
     is_quote_viewer = True
@@ -92,6 +96,14 @@ class QuoteViewer(Screen[None]):
         self.anchor: Anchor = Anchor(AnchorStatus.ORPHAN)
         self._passages: dict[str, tuple[Passage, ...]] = {}
         self._shown_source: str | None = None
+        self._by_id: dict[str, Pledge] | None = None
+
+    @property
+    def by_id(self) -> dict[str, Pledge]:
+        """The ledger's entries by id, built once per ledger (``Ledger.pledge`` is a linear scan)."""
+        if self._by_id is None:
+            self._by_id = {p.id: p for p in self.ledger.pledges}
+        return self._by_id
 
     # ------------------------------------------------------------------ layout
 
@@ -116,7 +128,7 @@ class QuoteViewer(Screen[None]):
 
     @property
     def pledge(self) -> Pledge:
-        pledge = self.ledger.pledge(self.current_pledge_id)
+        pledge = self.by_id.get(self.current_pledge_id)
         assert pledge is not None
         return pledge
 
@@ -265,13 +277,18 @@ class QuoteViewer(Screen[None]):
         if not self.citing_ids:
             return Content("cited by: (no located passage)")
         parts: list[Content | str] = ["cited by: "]
-        for n, pid in enumerate(self.citing_ids):
+        shown = self.citing_ids[:CITED_SHOWN]
+        if self.current_pledge_id in self.citing_ids and self.current_pledge_id not in shown:
+            shown = (self.current_pledge_id, *shown[: CITED_SHOWN - 1])
+        for n, pid in enumerate(shown):
             if n:
                 parts.append(", ")
-            other = self.ledger.pledge(pid)
+            other = self.by_id.get(pid)
             parts.append(safe_line(pid, "bold" if pid == self.current_pledge_id else ""))
             if other is not None and other.is_counter:
                 parts.append(" (counter-position)")
+        if len(self.citing_ids) > len(shown):
+            parts.append(f" and {len(self.citing_ids) - len(shown):,} more")
         count = len(self.passages(self.current_source_id))
         parts.append(f"   · {count} quoted passage{'s' if count != 1 else ''} in this article")
         return join(*parts)
@@ -360,11 +377,12 @@ class QuoteViewer(Screen[None]):
         """The ledger changed (a quote was attached): redraw, optionally moving to ``pledge_id``'s quote."""
         self.ledger = ledger
         self._passages.clear()
-        if pledge_id is not None and ledger.pledge(pledge_id) is not None:
+        self._by_id = None
+        if pledge_id is not None and pledge_id in self.by_id:
             self.current_pledge_id = pledge_id
             count = len(self.pledge.evidence)
             self.current_index = count - 1 if evidence_index is None else evidence_index
-        if self.ledger.pledge(self.current_pledge_id) is None:
+        if self.current_pledge_id not in self.by_id:
             self.dismiss(None)
             return
         self.current_index = min(self.current_index, len(self.pledge.evidence) - 1)
