@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,7 +33,21 @@ if TYPE_CHECKING:
 
 # The ledger core (pydantic models, store, query, session) is imported by the
 # loading worker and the actions that need it, never at module level: the first
-# frame appears while it loads.
+# frame appears while it loads. ``_prefetch_core`` starts that import on a thread
+# as soon as the app is created, so it overlaps Textual's own start-up.
+
+
+#: Ledgers up to this size load before the first frame (a few milliseconds once the
+#: core is imported); larger ones load in a worker behind a progress line.
+SMALL_LEDGER_BYTES = 1_000_000
+
+
+def _prefetch_core() -> None:
+    import pledgetui.journal
+    import pledgetui.query
+    import pledgetui.session
+    import pledgetui.store
+    import pledgetui.verify  # noqa: F401
 
 
 class LedgerLoaded(Message):
@@ -92,6 +107,7 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
     ]
 
     def __init__(self, path: Path | str, *, watch_css: bool = False) -> None:
+        threading.Thread(target=_prefetch_core, name="pledgetui-prefetch", daemon=True).start()
         super().__init__(watch_css=watch_css)
         self.path = Path(path)
         self.session: EditSession | None = None
@@ -141,7 +157,20 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
 
     def on_mount(self) -> None:
         self.main.query_one(PledgeTable).focus()
-        self.load_ledger()
+        try:
+            small = self.path.stat().st_size <= SMALL_LEDGER_BYTES
+        except OSError:
+            small = False  # the worker reports what is wrong with the path
+        if small:
+            self._read_ledger(self._deliver_now)  # the first frame shows the table itself
+        else:
+            self.load_ledger()
+
+    def _deliver_now(self, message: Message) -> None:
+        if isinstance(message, LedgerLoaded):
+            self._loaded(message)
+        elif isinstance(message, LedgerLoadFailed):
+            self._load_failed(message)
 
     def on_resize(self) -> None:
         self.main.query_one("#main").set_class(self.size.width < 120, "narrow")
@@ -150,6 +179,11 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
 
     @work(thread=True, exclusive=True, group="load")
     def load_ledger(self) -> None:
+        """Load a large ledger off the UI thread, with progress on the count line."""
+        self._read_ledger(self.post_message)
+
+    def _read_ledger(self, deliver) -> None:
+        """Read, validate and index the ledger; hand the outcome to ``deliver``."""
         last: list[tuple[str, int]] = [("", -2)]
 
         def progress(stage: str, fraction: float) -> None:
@@ -167,7 +201,7 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         try:
             loaded = store.load(self.path, progress=progress)
         except LedgerError as exc:
-            self.post_message(LedgerLoadFailed(exc))
+            deliver(LedgerLoadFailed(exc))
             return
         session = EditSession(loaded.path, loaded.ledger, loaded.fingerprint)
         index = Index(session.ledger)
@@ -175,7 +209,7 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
             recovery = journal.pending(self.path)
         except (LedgerError, OSError, ValueError, KeyError):
             recovery = None
-        self.post_message(LedgerLoaded(session, index, Articles(self.path), recovery))
+        deliver(LedgerLoaded(session, index, Articles(self.path), recovery))
         with store.gc_paused():
             index.haystacks  # the search text, built off the UI thread once the table shows
             for field in SORT_FIELDS:  # and every column's sort keys, so the first sort is one sorted()
