@@ -28,6 +28,19 @@ async def press_and_settle(app: PledgeApp, pilot, key: str) -> None:
     await pilot.pause()
 
 
+async def new_pledge_from_passage(app: PledgeApp, pilot, view, start: int, length: int, **values: str) -> None:
+    """In the quote viewer: select ``length`` characters from ``start`` with the keyboard, press N, fill the form, apply."""
+    view.move_cursor(view.location_of(start))
+    await pilot.press(*["shift+right"] * length)
+    await pilot.press("N")
+    await pilot.pause()
+    form = app.screen
+    assert isinstance(form, EditPledge)
+    for name, value in values.items():
+        form.query_one(f"#in-{name}").value = value
+    await press_and_settle(app, pilot, "ctrl+s")
+
+
 async def edit_current(app: PledgeApp, pilot, **values: str) -> EditPledge:
     await pilot.press("e")
     await pilot.pause()
@@ -331,19 +344,10 @@ async def test_pick_a_passage_in_the_viewer_and_attach_it(ledger_path: Path) -> 
         assert locate(text, ev.quote, ev.prefix, ev.suffix, ev.start, ev.end).status.value == "exact"
         assert viewer.highlight == (start, start + len(wanted))
         # the same passage, selected again, as the first quote of a new pledge
-        view.move_cursor(view.location_of(start))
-        await pilot.press(*["shift+right"] * len(wanted))
-        await pilot.press("N")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, EditPledge)
-        form.query_one("#in-actor").value = "Poland"
-        form.query_one("#in-summary").value = "New pledge from a picked passage"
-        form.query_one("#in-claimant").value = "Downing Street statement"
-        form.query_one("#in-commitment").value = "ground_troops"
-        form.query_one("#in-status").value = "announced"
-        await press_and_settle(app, pilot, "ctrl+s")
-        await pilot.pause()
+        await new_pledge_from_passage(
+            app, pilot, view, start, len(wanted), actor="Poland", summary="New pledge from a picked passage",
+            claimant="Downing Street statement", commitment="ground_troops", status="announced",
+        )
         assert app.screen is viewer
         new = [p for p in app.session.ledger.pledges if p.actor == "Poland"]
         assert len(new) == 1 and new[0].evidence[0].quote == wanted
@@ -444,19 +448,10 @@ async def test_an_imported_article_can_be_opened_and_quoted(ledger_path: Path, t
         wanted = "Norway will send two frigates once a ceasefire holds"
         start = text.index(wanted)
         view = viewer.query_one(ArticleView)
-        view.move_cursor(view.location_of(start))
-        await pilot.press(*["shift+right"] * len(wanted))
-        await pilot.press("N")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, EditPledge)
-        form.query_one("#in-actor").value = "Norway"
-        form.query_one("#in-summary").value = "Two frigates after a ceasefire"
-        form.query_one("#in-claimant").value = "Norwegian defence minister"
-        form.query_one("#in-commitment").value = "maritime"
-        form.query_one("#in-status").value = "announced"
-        await press_and_settle(app, pilot, "ctrl+s")
-        await pilot.pause()
+        await new_pledge_from_passage(
+            app, pilot, view, start, len(wanted), actor="Norway", summary="Two frigates after a ceasefire",
+            claimant="Norwegian defence minister", commitment="maritime", status="announced",
+        )
         new = [p for p in app.session.ledger.pledges if p.actor == "Norway"]
         assert len(new) == 1
         ev = new[0].evidence[0]

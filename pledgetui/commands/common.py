@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+import sys
 from typing import TYPE_CHECKING
 
 from pledgetui import paths
@@ -54,3 +55,9 @@ def select_entries(ledger_arg: str | None, query: str, sort: str) -> tuple[Path,
     except LedgerError as exc:
         raise LedgerUnreadable(exc.describe()) from None
     return path, ledger, select_pledges(ledger, query, sort)
+
+
+def report(prog: str, exc: CommandError) -> int:
+    """Print a command's error on stderr (a ledger report as it is, anything else as one line); exit 1."""
+    print(exc if isinstance(exc, LedgerUnreadable) else f"{prog}: {exc}", file=sys.stderr)
+    return 1

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from pledgetui.commands.common import CommandError, LedgerUnreadable, select_entries
+from pledgetui.commands.common import CommandError, report, select_entries
 from pledgetui.export import (
     FORMATS,
     ROW_KINDS,
@@ -102,11 +102,8 @@ def _fail(message: str) -> int:
 def run(ns: argparse.Namespace) -> int:
     try:
         path, ledger, pledges = select_entries(ns.ledger, ns.query, ns.sort)
-    except LedgerUnreadable as exc:
-        print(exc, file=sys.stderr)
-        return 1
     except CommandError as exc:
-        return _fail(str(exc))
+        return report(PROG, exc)
     data = export_view(ledger, pledges, ns.format, ns.rows, excel=ns.excel, raw=ns.raw, query=ns.query, sort=ns.sort)
     if ns.raw:
         if ns.format == "csv":

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from pledgetui.commands.common import CommandError, LedgerUnreadable, select_entries
+from pledgetui.commands.common import CommandError, report, select_entries
 from pledgetui.commands.export import with_dash_values
 from pledgetui.model import Ledger, Pledge, short_label
 from pledgetui.sanitize import display_line
@@ -132,11 +132,8 @@ def _fail(message: str) -> int:
 def run(ns: argparse.Namespace) -> int:
     try:
         path, ledger, pledges = select_entries(ns.ledger, ns.query, ns.sort)
-    except LedgerUnreadable as exc:
-        print(exc, file=sys.stderr)
-        return 1
     except CommandError as exc:
-        return _fail(str(exc))
+        return report(PROG, exc)
     try:
         if _is_tty():
             render(ledger, pledges, Console(highlight=False, emoji=False, markup=False))
