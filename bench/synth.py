@@ -8,7 +8,7 @@ generated ledger passes ``pledgetui check`` like the bundled one.
 The document is built as plain TOML-ready data in the canonical key order, so
 ``tomli_w.dumps`` of it gives the same bytes ``store.save`` would write.
 
-    python -m bench.synth 100000 /tmp/big/pledges.toml
+    python -m bench.synth 100000 big/pledges.toml
 """
 
 from __future__ import annotations
