@@ -119,9 +119,12 @@ def _revalidate(model_type: type, value: Any, prefix: str = "") -> Any:
     return model
 
 
-def _checked(ledger: Ledger, pledge_id: str | None = None) -> Ledger:
-    """Refuse a ledger with cross-reference problems; name fields relative to ``pledge_id``."""
-    problems = integrity_problems(ledger)
+def _checked(ledger: Ledger, pledge_id: str | None = None, problems: list[tuple[str, str]] | None = None) -> Ledger:
+    """Refuse a ledger with cross-reference problems; name fields relative to ``pledge_id``.
+
+    ``problems`` may be given when the caller knows which part can be wrong (one pledge)."""
+    if problems is None:
+        problems = integrity_problems(ledger)
     if not problems:
         return ledger
     out = []
@@ -167,7 +170,12 @@ def put_pledge(ledger: Ledger, pledge: Pledge, replace_id: str | None = None) ->
             pledges[_index(ledger, pledge.id)] = pledge
         except EditError:
             pledges.append(pledge)
-    new = _checked(ledger.model_copy(update={"pledges": tuple(pledges)}), pledge.id)
+    # Only the new pledge can break the ledger's integrity (the rest was checked on load),
+    # so check it alone rather than walking every entry: an edit at 100k entries stays cheap.
+    problems = integrity_problems(ledger.model_copy(update={"pledges": (pledge,)}))
+    if sum(1 for p in pledges if p.id == pledge.id) > 1:
+        problems.insert(0, (f"pledge {pledge.id}", "id is used by more than one pledge"))
+    new = _checked(ledger.model_copy(update={"pledges": tuple(pledges)}), pledge.id, problems)
     _round_trips(new, pledge)
     return new
 
