@@ -30,28 +30,33 @@ from pledgetui import __version__, paths
 from pledgetui.model import (
     ActorType,
     Backstop,
+    Basis,
     CommitmentType,
     Condition,
     EntryKind,
     Evidence,
     Ledger,
+    Party,
     Pledge,
     Quantity,
     Source,
     Status,
 )
 
-FORMAT = 1
+FORMAT = 2
 MAGIC = b"pledgetui-ledger-cache"
 CHUNK = 2000
 KEEP = 4  # cache files kept; older ones are removed when a new one is written
 
 _SOURCE = ("id", "file", "title", "date", "outlet", "note")
-_EVIDENCE = ("source", "quote", "prefix", "suffix", "start", "end")
+_EVIDENCE = (
+    "source", "claimant", "party", "basis", "status", "stated", "conditions", "numbers",
+    "quote", "prefix", "suffix", "start", "end",
+)
 _QUANTITY = ("label", "low", "high")
 _PLEDGE = (
-    "id", "kind", "actor", "actor_type", "commitment", "status", "conditions", "condition_detail",
-    "us_backstop", "claimant", "numbers", "date_stated", "summary", "notes", "evidence",
+    "id", "kind", "actor", "actor_type", "commitment", "conditions", "condition_detail",
+    "us_backstop", "numbers", "summary", "notes", "evidence",
 )
 _LEDGER = ("schema_version", "sources", "pledges")
 
@@ -104,13 +109,24 @@ def _enc_source(s: Source) -> tuple:
     return (s.id, s.file, s.title, _date(s.date), s.outlet, s.note, _mask(_SOURCE, s))
 
 
+def _enc_numbers(numbers: tuple[Quantity, ...]) -> tuple:
+    return tuple((q.label, q.low, q.high, _mask(_QUANTITY, q)) for q in numbers)
+
+
+def _enc_evidence(e: Evidence) -> tuple:
+    return (
+        e.source, e.claimant, e.party.value, e.basis.value, e.status.value, _date(e.stated),
+        None if e.conditions is None else tuple(c.value for c in e.conditions), _enc_numbers(e.numbers),
+        e.quote, e.prefix, e.suffix, e.start, e.end, _mask(_EVIDENCE, e),
+    )
+
+
 def _enc_pledge(p: Pledge) -> tuple:
     return (
-        p.id, p.kind.value, p.actor, p.actor_type.value, p.commitment.value, p.status.value,
-        tuple(c.value for c in p.conditions), p.condition_detail, p.us_backstop.value, p.claimant,
-        tuple((q.label, q.low, q.high, _mask(_QUANTITY, q)) for q in p.numbers),
-        _date(p.date_stated), p.summary, p.notes,
-        tuple((e.source, e.quote, e.prefix, e.suffix, e.start, e.end, _mask(_EVIDENCE, e)) for e in p.evidence),
+        p.id, p.kind.value, p.actor, p.actor_type.value, p.commitment.value,
+        tuple(c.value for c in p.conditions), p.condition_detail, p.us_backstop.value,
+        _enc_numbers(p.numbers), p.summary, p.notes,
+        tuple(_enc_evidence(e) for e in p.evidence),
         _mask(_PLEDGE, p),
     )
 
@@ -132,6 +148,8 @@ _KIND = {m.value: m for m in EntryKind}
 _ACTOR_TYPE = {m.value: m for m in ActorType}
 _COMMITMENT = {m.value: m for m in CommitmentType}
 _STATUS = {m.value: m for m in Status}
+_PARTY = {m.value: m for m in Party}
+_BASIS = {m.value: m for m in Basis}
 _CONDITION = {m.value: m for m in Condition}
 _BACKSTOP = {m.value: m for m in Backstop}
 
@@ -145,38 +163,48 @@ def _dec_source(t: tuple) -> Source:
     return _make(Source, values, _fields_set(_SOURCE, mask))
 
 
+def _dec_numbers(numbers: tuple) -> tuple[Quantity, ...]:
+    return tuple(
+        _make(Quantity, {"label": lb, "low": lo, "high": hi}, _fields_set(_QUANTITY, m)) for lb, lo, hi, m in numbers
+    )
+
+
+def _dec_evidence(evidence: tuple) -> tuple[Evidence, ...]:
+    fromordinal = dt.date.fromordinal
+    return tuple(
+        _make(
+            Evidence,
+            {
+                "source": src, "claimant": claimant, "party": _PARTY[party], "basis": _BASIS[basis],
+                "status": _STATUS[status], "stated": None if stated is None else fromordinal(stated),
+                "conditions": None if conditions is None else tuple(_CONDITION[c] for c in conditions),
+                "numbers": _dec_numbers(numbers),
+                "quote": q, "prefix": pre, "suffix": suf, "start": a, "end": b,
+            },
+            _fields_set(_EVIDENCE, m),
+        )
+        for src, claimant, party, basis, status, stated, conditions, numbers, q, pre, suf, a, b, m in evidence
+    )
+
+
 def _dec_pledges(chunk: tuple) -> list[Pledge]:
     out: list[Pledge] = []
     append = out.append
-    fromordinal = dt.date.fromordinal
-    for (pid, kind, actor, actor_type, commitment, status, conditions, detail, backstop, claimant,
-         numbers, date, summary, notes, evidence, mask) in chunk:
+    for (pid, kind, actor, actor_type, commitment, conditions, detail, backstop,
+         numbers, summary, notes, evidence, mask) in chunk:
         values = {
             "id": pid,
             "kind": _KIND[kind],
             "actor": actor,
             "actor_type": _ACTOR_TYPE[actor_type],
             "commitment": _COMMITMENT[commitment],
-            "status": _STATUS[status],
             "conditions": tuple(_CONDITION[c] for c in conditions),
             "condition_detail": detail,
             "us_backstop": _BACKSTOP[backstop],
-            "claimant": claimant,
-            "numbers": tuple(
-                _make(Quantity, {"label": lb, "low": lo, "high": hi}, _fields_set(_QUANTITY, m))
-                for lb, lo, hi, m in numbers
-            ),
-            "date_stated": None if date is None else fromordinal(date),
+            "numbers": _dec_numbers(numbers),
             "summary": summary,
             "notes": notes,
-            "evidence": tuple(
-                _make(
-                    Evidence,
-                    {"source": src, "quote": q, "prefix": pre, "suffix": suf, "start": a, "end": b},
-                    _fields_set(_EVIDENCE, m),
-                )
-                for src, q, pre, suf, a, b, m in evidence
-            ),
+            "evidence": _dec_evidence(evidence),
         }
         append(_make(Pledge, values, _fields_set(_PLEDGE, mask)))
     return out
@@ -201,7 +229,9 @@ def decode(data: bytes, progress: Callable[[int, int], None] | None = None) -> L
         if len(pledges) != total:
             raise CacheMiss("entry count does not match")
         values = {"schema_version": version, "sources": tuple(_dec_source(s) for s in sources), "pledges": tuple(pledges)}
-        return _make(Ledger, values, _fields_set(_LEDGER, mask))
+        ledger = _make(Ledger, values, _fields_set(_LEDGER, mask))
+        ledger.attach_stances()  # built without validation: derive each entry's reading here
+        return ledger
     except CacheMiss:
         raise
     except Exception as exc:  # truncated, garbled, wrong shapes, unknown vocabulary words...

@@ -2,6 +2,11 @@
 
 A ledger entry is a *claim*: who says which actor committed to what, under which
 conditions, in which exact words. Nothing here turns a claim into a fact.
+
+Schema version 2 keeps the stance with each statement: every evidence item has
+its own claimant, party, basis, status and date. An entry's status, claimant and
+date are *derived* from its statements by one rule (:func:`derive_stance`,
+documented in docs/coding.md), never stored.
 """
 
 from __future__ import annotations
@@ -9,21 +14,29 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StringConstraints, model_validator
 
 from pledgetui.vocab import (  # noqa: F401  (re-exported: the vocabularies are part of the model's API)
     SHORT_LABELS,
     ActorType,
     Backstop,
+    Basis,
     CommitmentType,
     Condition,
     EntryKind,
+    Party,
     Status,
     Vocabulary,
     short_label,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Versions this pledgetui reads (older ones are migrated on load, see ``pledgetui.migrate``).
+READABLE_VERSIONS = (1, 2)
 
 #: Longest string accepted in any ledger field (a quote, a note, a title).
 MAX_STRING = 20_000
@@ -34,6 +47,29 @@ FILE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$"
 Text = Annotated[str, StringConstraints(max_length=MAX_STRING)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=False)]
 Ident = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+#: Character offsets and amounts: plain integers (``true`` is not 1), bounded.
+MAX_OFFSET = 100_000_000
+MAX_AMOUNT = 1_000_000_000
+Offset = Annotated[StrictInt, Field(ge=0, le=MAX_OFFSET)]
+Amount = Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT)]
+
+
+def _day(value: Any) -> Any:
+    """A calendar date: a TOML date, or an ISO ``YYYY-MM-DD`` string (the journal's JSON).
+    Never a number, a boolean, or a date with a time of day."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("give a date without a time of day (YYYY-MM-DD)")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+
+
+Day = Annotated[dt.date, BeforeValidator(_day)]
 
 
 class _Model(BaseModel):
@@ -46,34 +82,17 @@ class Source(_Model):
     id: Ident
     file: Annotated[str, StringConstraints(pattern=FILE_PATTERN)]
     title: Name
-    date: dt.date | None = None
+    date: Day | None = None
     outlet: Text = ""
     note: Text = Field(default="", description="Reliability or framing, where it matters")
-
-
-class Evidence(_Model):
-    """An exact quote, anchored in the W3C Web Annotation manner (quote + position selectors)."""
-
-    source: Ident
-    quote: Annotated[str, StringConstraints(min_length=1, max_length=MAX_STRING)]
-    prefix: Text = ""
-    suffix: Text = ""
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
-
-    @model_validator(mode="after")
-    def _span(self) -> "Evidence":
-        if self.end < self.start:
-            raise ValueError(f"end offset {self.end} is before start offset {self.start}")
-        return self
 
 
 class Quantity(_Model):
     """A number the source states, e.g. troops 20,000 to 50,000."""
 
     label: Name
-    low: int | None = Field(default=None, ge=0)
-    high: int | None = Field(default=None, ge=0)
+    low: Amount | None = None
+    high: Amount | None = None
 
     @model_validator(mode="after")
     def _range(self) -> "Quantity":
@@ -91,19 +110,100 @@ class Quantity(_Model):
         return f"{self.label}: {amount}"
 
 
+class Evidence(_Model):
+    """One statement: an exact quote, anchored in the W3C Web Annotation manner (quote +
+    position selectors), with its own stance: who says it, whether they speak for the
+    actor, how it reaches us, how firm it is, and when it was said."""
+
+    source: Ident
+    claimant: Name
+    party: Party
+    basis: Basis
+    status: Status
+    stated: Day | None = None
+    #: Only where this statement's conditions differ from the entry's: absent (None) means
+    #: the entry's; an empty list means the statement describes the commitment as unconditional.
+    conditions: tuple[Condition, ...] | None = None
+    numbers: tuple[Quantity, ...] = ()
+    quote: Annotated[str, StringConstraints(min_length=1, max_length=MAX_STRING)]
+    prefix: Text = ""
+    suffix: Text = ""
+    start: Offset
+    end: Offset
+
+    @model_validator(mode="after")
+    def _span(self) -> "Evidence":
+        if self.end < self.start:
+            raise ValueError(f"end offset {self.end} is before start offset {self.start}")
+        return self
+
+    @property
+    def authoritative(self) -> bool:
+        """The actor's own words on the record: first party, and a statement or paraphrase."""
+        return self.party is Party.FIRST_PARTY and self.basis.on_record
+
+
+@dataclass(frozen=True, slots=True)
+class Stance:
+    """An entry's derived reading: the status, claimant and date of the statement that decides it."""
+
+    status: Status
+    claimant: str
+    date: dt.date | None
+    index: int  # the deciding statement's position in the entry's evidence
+    authoritative: bool  # decided by the actor's own words (else the entry is a claim)
+
+
+def derive_stance(evidence: tuple[Evidence, ...], source_dates: Mapping[str, dt.date | None]) -> Stance:
+    """The one rule (docs/coding.md, section 1):
+
+    1. the *authoritative* statements are first party and on the record;
+    2. if there are any, the latest of them decides (date: ``stated``, else the article's
+       date; undated counts as older than any date); among equally recent ones the firmest,
+       then the first listed;
+    3. otherwise the firmest statement decides, then one on the record, then the latest,
+       then the first listed, and the entry is ``claimed`` (``declined`` when that statement reports a refusal): a third-party or
+       unverified statement never makes an entry firmer than ``claimed``.
+    """
+
+    def when(ev: Evidence) -> dt.date | None:
+        return ev.stated if ev.stated is not None else source_dates.get(ev.source)
+
+    best: tuple[Any, ...] | None = None
+    chosen = -1
+    authoritative = any(ev.authoritative for ev in evidence)
+    for i, ev in enumerate(evidence):
+        if authoritative:
+            if not ev.authoritative:
+                continue
+            d = when(ev)
+            key: tuple[Any, ...] = (d is not None, d or dt.date.min, ev.status.strength, -i)
+        else:
+            d = when(ev)
+            key = (ev.status.strength, ev.basis.on_record, d is not None, d or dt.date.min, -i)
+        if best is None or key > best:
+            best, chosen = key, i
+    if chosen < 0:
+        raise ValueError("an entry needs at least one statement")
+    ev = evidence[chosen]
+    status = ev.status
+    if not authoritative and status is not Status.DECLINED:
+        status = Status.CLAIMED
+    return Stance(status, ev.claimant, when(ev), chosen, authoritative)
+
+
 class Pledge(_Model):
+    """A ledger entry: one actor and one commitment type (a pledge or a counter-position)."""
+
     id: Ident
     kind: EntryKind = EntryKind.PLEDGE
     actor: Name
     actor_type: ActorType = ActorType.COUNTRY
     commitment: CommitmentType
-    status: Status
     conditions: tuple[Condition, ...] = ()
     condition_detail: Text = ""
     us_backstop: Backstop = Backstop.UNKNOWN
-    claimant: Name
     numbers: tuple[Quantity, ...] = ()
-    date_stated: dt.date | None = None
     summary: Name
     notes: Text = ""
     evidence: tuple[Evidence, ...] = Field(min_length=1)
@@ -119,11 +219,74 @@ class Pledge(_Model):
             seen.setdefault(ev.source)
         return tuple(seen)
 
+    # The derived reading. A ledger attaches it with its sources' dates (``Ledger``
+    # does so whenever it is built or copied); an entry outside a ledger derives it
+    # from the statements' own dates. The stance is kept in ``__dict__`` next to the
+    # fields, keyed by the evidence tuple it was derived from, so a copy with other
+    # evidence derives afresh; pydantic ignores such keys in ``==`` and in dumps.
+
+    def attach_stance(self, source_dates: Mapping[str, dt.date | None]) -> Stance:
+        dates = tuple(source_dates.get(s) for s in self.source_ids)
+        found = self.__dict__.get("_stance")
+        if found is not None and found[0] is self.evidence and found[1] == dates:
+            return found[2]
+        stance = derive_stance(self.evidence, source_dates)
+        self.__dict__["_stance"] = (self.evidence, dates, stance)
+        return stance
+
+    @property
+    def stance(self) -> Stance:
+        found = self.__dict__.get("_stance")
+        if found is not None and found[0] is self.evidence:
+            return found[2]
+        return derive_stance(self.evidence, {})
+
+    @property
+    def status(self) -> Status:
+        return self.stance.status
+
+    @property
+    def claimant(self) -> str:
+        return self.stance.claimant
+
+    @property
+    def date_stated(self) -> dt.date | None:
+        return self.stance.date
+
+    @property
+    def claimants(self) -> tuple[str, ...]:
+        """Every distinct claimant, in the order of the statements."""
+        return tuple(dict.fromkeys(ev.claimant for ev in self.evidence))
+
 
 class Ledger(_Model):
-    schema_version: int = SCHEMA_VERSION
+    schema_version: StrictInt = SCHEMA_VERSION
     sources: tuple[Source, ...] = ()
     pledges: tuple[Pledge, ...] = ()
+
+    @model_validator(mode="after")
+    def _attach(self) -> "Ledger":
+        self.attach_stances()
+        return self
+
+    def source_dates(self) -> dict[str, dt.date | None]:
+        return {s.id: s.date for s in self.sources}
+
+    def attach_stances(self, pledges: tuple[Pledge, ...] | None = None) -> None:
+        """Derive each entry's stance with this ledger's article dates (all entries, or ``pledges``)."""
+        dates = self.source_dates()
+        for p in self.pledges if pledges is None else pledges:
+            p.attach_stance(dates)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> "Ledger":
+        new = super().model_copy(update=update, deep=deep)
+        if update and ("pledges" in update or "sources" in update):
+            if "sources" in update and new.source_dates() != self.source_dates():
+                new.attach_stances()
+            else:
+                old = {id(p) for p in self.pledges}
+                new.attach_stances(tuple(p for p in new.pledges if id(p) not in old))
+        return new
 
     def source(self, source_id: str) -> Source | None:
         for s in self.sources:
@@ -142,9 +305,8 @@ def integrity_problems(ledger: Ledger) -> list[tuple[str, str]]:
     """Cross-reference problems pydantic cannot see: (where, what) pairs."""
     problems: list[tuple[str, str]] = []
     if ledger.schema_version != SCHEMA_VERSION:
-        problems.append(
-            ("schema_version", f"is {ledger.schema_version}; this pledgetui reads version {SCHEMA_VERSION}")
-        )
+        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
+        problems.append(("schema_version", f"is {ledger.schema_version}; this pledgetui reads versions {readable}"))
     seen: set[str] = set()
     for s in ledger.sources:
         if s.id in seen:

@@ -24,6 +24,7 @@ import tomli_w
 from pydantic import TypeAdapter, ValidationError
 
 from pledgetui import cache
+from pledgetui.migrate import migrate
 from pledgetui.model import MAX_STRING, Ledger, Pledge, integrity_problems
 
 MAX_LEDGER_BYTES = 256 * 1024 * 1024
@@ -247,6 +248,10 @@ def _validate(doc: dict[str, Any], progress: Progress | None) -> Ledger:
 
 
 def validate_document(path: Path, doc: dict[str, Any], progress: Progress | None = None) -> Ledger:
+    """Validate a parsed document (an older schema version is migrated first, see
+    :mod:`pledgetui.migrate`). Raises :class:`LedgerError` with every problem found."""
+    if isinstance(doc, dict):
+        doc, _ = migrate(doc)
     try:
         ledger = _validate(doc, progress)
     except ValidationError as exc:
@@ -318,7 +323,14 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items() if v is not None and v != "" and v != ()}
+        # A statement's empty ``conditions`` says "unconditional" (absent says "the entry's"):
+        # it is the one empty value that is written.
+        keep = "quote" in value
+        return {
+            k: _plain(v)
+            for k, v in value.items()
+            if v is not None and v != "" and (v != () or (keep and k == "conditions"))
+        }
     return value
 
 

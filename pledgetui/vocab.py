@@ -78,6 +78,30 @@ class Status(Vocabulary):
         return _STRENGTH[self]
 
 
+class Party(Vocabulary):
+    """Whether a statement's claimant speaks for the entry's actor."""
+
+    FIRST_PARTY = "first_party"
+    THIRD_PARTY = "third_party"
+
+
+class Basis(Vocabulary):
+    """How a statement reaches the reader (docs/coding.md, section 4)."""
+
+    STATEMENT = "statement"
+    PARAPHRASE = "paraphrase"
+    ANONYMOUS = "anonymous"
+    DOCUMENT = "document"
+    REPORT = "report"
+    PARTISAN = "partisan"
+
+    @property
+    def on_record(self) -> bool:
+        """The claimant's own words or a paraphrase of a named claimant: the only bases
+        that can carry a status firmer than ``claimed``."""
+        return self in (Basis.STATEMENT, Basis.PARAPHRASE)
+
+
 class Condition(Vocabulary):
     PEACE_DEAL = "peace_deal"
     CEASEFIRE = "ceasefire"
@@ -121,12 +145,24 @@ _LABELS: dict[type, dict[Vocabulary, str]] = {
         CommitmentType.OTHER: "Other",
     },
     Status: {
-        Status.CLAIMED: "Claimed by third party (unverified)",
+        Status.CLAIMED: "Claimed (by a third party or an unverified channel)",
         Status.CONSIDERING: "Under consideration",
         Status.SIGNALLED: "Signalled willingness",
         Status.ANNOUNCED: "Announced",
         Status.SIGNED: "Formally signed",
         Status.DECLINED: "Declined / holding back",
+    },
+    Party: {
+        Party.FIRST_PARTY: "First party (speaks for the actor)",
+        Party.THIRD_PARTY: "Third party (speaks about the actor)",
+    },
+    Basis: {
+        Basis.STATEMENT: "Own words, on the record",
+        Basis.PARAPHRASE: "Paraphrase of a named claimant",
+        Basis.ANONYMOUS: "Unnamed officials or sources",
+        Basis.DOCUMENT: "Draft, leak or document seen by others",
+        Basis.REPORT: "The article's own assertion or hearsay",
+        Basis.PARTISAN: "Partisan outlet, in its own voice",
     },
     Condition: {
         Condition.PEACE_DEAL: "Peace deal",
@@ -180,6 +216,14 @@ SHORT_LABELS: dict[Vocabulary, str] = {
     Backstop.NOT_REQUIRED: "Not required",
     Backstop.UNKNOWN: "Unknown",
     Backstop.PROVIDES: "Provides",
+    Party.FIRST_PARTY: "first party",
+    Party.THIRD_PARTY: "third party",
+    Basis.STATEMENT: "statement",
+    Basis.PARAPHRASE: "paraphrase",
+    Basis.ANONYMOUS: "anonymous",
+    Basis.DOCUMENT: "document",
+    Basis.REPORT: "report",
+    Basis.PARTISAN: "partisan",
     Condition.PEACE_DEAL: "peace deal",
     Condition.CEASEFIRE: "ceasefire",
     Condition.US_BACKSTOP: "US backstop",
