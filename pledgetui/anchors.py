@@ -1,42 +1,74 @@
-"""Find a quote in its article, the way web annotators re-anchor highlights.
+"""Find a quote in its article, and say whether it is still the article's words.
 
-Order of attempts, each cheaper and surer than the next:
+Finding and verifying are two different things. A quote is **verified** only
+when it occurs in its article verbatim, after one minimal folding (:func:`fold`:
+runs of white space to one space, curly and straight quotes alike, dash
+variants alike, non-breaking and other fixed-width spaces as spaces). Finding a
+quote approximately is useful to *locate* it, never to verify it.
 
-1. ``exact``: the article holds the quote at the stored offsets.
+The statuses, in order of attempts:
+
+1. ``exact``: the article holds the quote at the stored offsets (verified).
 2. ``moved``: the quote occurs verbatim elsewhere (a paragraph was inserted);
    among several occurrences the one whose context best matches the stored
-   prefix/suffix, then the nearest to the stored offset, wins.
-3. ``reanchored``: the article was re-saved with other whitespace, quote marks,
-   dashes or ellipses; the quote is found in a normalised copy of the text and
-   mapped back to offsets in the real text.
-4. ``reanchored`` (approximate): the stored prefix and suffix still bracket a
-   passage close enough to the quote (similarity >= ``MIN_SIMILARITY``).
-5. ``orphan``: none of the above. The quote is kept and reported, never dropped.
+   prefix/suffix, then the nearest to the stored offset, wins (verified; the
+   stored offsets are stale).
+3. ``folded``: the quote occurs in the folded article (the article was re-saved
+   with other white space, quote marks or dashes) (verified).
+4. ``drifted``: a passage close to the quote was located (words inserted,
+   changed or dropped): **not verified**. The passage is where a reader should
+   look, and its text can be accepted as the quote's new text.
+5. ``orphan``: nothing close was found. The quote is kept and reported.
+
+Locating a drifted quote is bounded: seeds (short exact runs of the quote) vote
+for where it sits, at most :data:`MAX_SEEDS` of them with at most
+:data:`MAX_SEED_HITS` occurrences each, and one alignment (rapidfuzz's Indel
+opcodes, in C) refines the passage's ends. The work is linear in the article's
+length and quadratic only in the quote's, whatever the prefix and suffix hold.
 """
 
 from __future__ import annotations
 
-import difflib
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-CONTEXT = 32
-MIN_SIMILARITY = 0.85
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
 
-_FOLD = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u00ab": '"', "\u00bb": '"',
+CONTEXT = 32
+#: A located passage must be at least this similar to the quote (rapidfuzz ratio, 0-100).
+MIN_SIMILARITY = 80.0
+MAX_SEEDS = 64
+MAX_SEED_HITS = 16
+
+#: The folding, character by character (white space runs are folded separately).
+FOLD = {
+    # single quotation marks and apostrophes
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
+    # double quotation marks
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
+    # dashes and hyphens
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-    "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ", "\u2007": " ",
+    # non-breaking and fixed-width spaces
+    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ",
 }
 
 
 class AnchorStatus(StrEnum):
     EXACT = "exact"
     MOVED = "moved"
-    REANCHORED = "reanchored"
+    FOLDED = "folded"
+    DRIFTED = "drifted"
     ORPHAN = "orphan"
+
+    @property
+    def verified(self) -> bool:
+        return self in _VERIFIED
+
+
+_VERIFIED = frozenset({AnchorStatus.EXACT, AnchorStatus.MOVED, AnchorStatus.FOLDED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +79,13 @@ class Anchor:
 
     @property
     def found(self) -> bool:
+        """Located in the article (verified or drifted)."""
         return self.status is not AnchorStatus.ORPHAN
+
+    @property
+    def verified(self) -> bool:
+        """The article's exact words (after the documented folding)."""
+        return self.status.verified
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,19 +113,13 @@ def select(text: str, start: int, end: int, context: int = CONTEXT) -> Selector:
 
 
 def normalise(text: str) -> tuple[str, list[int]]:
-    """Fold quote styles, dashes and runs of whitespace; return the folded text and,
-    for each folded character, its index in ``text`` (plus one end sentinel)."""
+    """Fold ``text`` (see the module docstring); return the folded text and, for each
+    folded character, its index in ``text`` (plus one end sentinel)."""
     out: list[str] = []
     index: list[int] = []
     in_space = False
     for i, ch in enumerate(text):
-        ch = _FOLD.get(ch, ch)
-        if ch == "\u2026":
-            for dot in "...":
-                out.append(dot)
-                index.append(i)
-            in_space = False
-            continue
+        ch = FOLD.get(ch, ch)
         if ch.isspace():
             if in_space:
                 continue
@@ -101,8 +133,12 @@ def normalise(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
-def _norm(s: str) -> str:
-    return normalise(s)[0].strip()
+def fold(text: str) -> str:
+    """The folded form of ``text``, stripped: two texts are the same words when their folds are equal."""
+    return normalise(text)[0].strip()
+
+
+_norm = fold
 
 
 def _context_score(text: str, start: int, end: int, prefix: str, suffix: str) -> int:
@@ -138,16 +174,18 @@ def _folded_context_score(folded: str, start: int, end: int, nprefix: str, nsuff
     return score
 
 
-def _occurrences(haystack: str, needle: str) -> list[int]:
+def _occurrences(haystack: str, needle: str, limit: int | None = None) -> list[int]:
     hits = []
     i = haystack.find(needle)
     while i != -1:
         hits.append(i)
+        if limit is not None and len(hits) > limit:
+            break
         i = haystack.find(needle, i + 1)
     return hits
 
 
-def _best(hits: list[int], key) -> int:
+def _best(hits: list[int], key: Callable[[int], tuple[int, int]]) -> int:
     return max(hits, key=key)
 
 
@@ -165,54 +203,180 @@ def locate(text: str, quote: str, prefix: str = "", suffix: str = "", start: int
         return Anchor(AnchorStatus.MOVED, pos, pos + n)
 
     folded, index = normalise(text)
-    nquote = _norm(quote)
-    if nquote:
-        hits = _occurrences(folded, nquote)
-        if hits:
-            nprefix, nsuffix = _norm(prefix), _norm(suffix)
-            m = len(nquote)
-
-            def key(h: int) -> tuple[int, int]:
-                return (_folded_context_score(folded, h, h + m, nprefix, nsuffix), -abs(index[h] - start))
-
-            h = _best(hits, key)
-            return Anchor(AnchorStatus.REANCHORED, index[h], index[h + m - 1] + 1)
-
-    return _approximate(text, folded, index, nquote, _norm(prefix), _norm(suffix), start)
-
-
-def _approximate(
-    text: str, folded: str, index: list[int], nquote: str, nprefix: str, nsuffix: str, start: int
-) -> Anchor:
-    """Use the stored prefix and suffix to bracket a passage that resembles the quote."""
-    if not nquote or not (nprefix or nsuffix):
+    nquote = fold(quote)
+    if not nquote:
         return Anchor(AnchorStatus.ORPHAN)
+    hits = _occurrences(folded, nquote)
+    if hits:
+        nprefix, nsuffix = fold(prefix), fold(suffix)
+        m = len(nquote)
+
+        def key(h: int) -> tuple[int, int]:
+            return (_folded_context_score(folded, h, h + m, nprefix, nsuffix), -abs(index[h] - start))
+
+        h = _best(hits, key)
+        return Anchor(AnchorStatus.FOLDED, index[h], index[h + m - 1] + 1)
+
+    span = _approximate(folded, nquote, _folded_position(index, start))
+    if span is None:
+        return Anchor(AnchorStatus.ORPHAN)
+    s, e = span
+    return Anchor(AnchorStatus.DRIFTED, index[s], index[e - 1] + 1)
+
+
+def _folded_position(index: list[int], start: int) -> int:
+    """The folded offset of the original offset ``start`` (for tie-breaks only)."""
+    lo, hi = 0, len(index) - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if index[mid] < start:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _seed_length(m: int) -> int:
+    return max(4, min(16, m // 4))
+
+
+def _approximate(folded: str, nquote: str, near: int) -> tuple[int, int] | None:
+    """Locate a passage of ``folded`` close to ``nquote`` (both folded), or None.
+
+    Seeds vote for the passage's start (occurrence - offset in the quote); the
+    best-supported start gives a window of the quote's length plus slack; an
+    Indel alignment inside it finds the passage's ends (the first and last runs
+    of agreeing characters), and the passage must be similar enough."""
     m = len(nquote)
-    slack = max(8, m // 4)
-    candidates: list[tuple[int, int]] = []
-    if nprefix:
-        for p in _occurrences(folded, nprefix):
-            s = p + len(nprefix)
-            s += folded[s : s + 1] == " " and not nquote.startswith(" ")
-            if nsuffix:
-                e = folded.find(nsuffix, s, s + m + slack + len(nsuffix))
-                if e != -1:
-                    candidates.append((s, e))
-                    continue
-            candidates.append((s, min(len(folded), s + m)))
-    if nsuffix:
-        for e in _occurrences(folded, nsuffix):
-            candidates.append((max(0, e - m), e))
-    best: tuple[float, int, int] | None = None
-    for s, e in candidates:
-        while e > s and folded[e - 1] == " ":
-            e -= 1
-        if e <= s:
+    k = _seed_length(m)
+    if m < k:
+        return None
+    count = min(MAX_SEEDS, m - k + 1)
+    step = (m - k) / max(1, count - 1) if count > 1 else 0
+    votes: Counter[int] = Counter()
+    for j in range(count):
+        offset = round(j * step)
+        seed = nquote[offset : offset + k]
+        hits = _occurrences(folded, seed, MAX_SEED_HITS)
+        if len(hits) > MAX_SEED_HITS:
+            continue  # too common to tell anything
+        for h in hits:
+            votes[h - offset] += 1
+    if not votes:
+        return None
+    slack = min(256, m // 4 + 8)
+    # Cluster the votes: starts within `slack` of each other are one candidate.
+    ranked = sorted(votes.items())
+    best: tuple[int, int, int] | None = None  # (support, -distance to near, start)
+    i = 0
+    while i < len(ranked):
+        j, support, top = i, 0, ranked[i]
+        while j < len(ranked) and ranked[j][0] - ranked[i][0] <= slack:
+            support += ranked[j][1]
+            if ranked[j][1] > top[1]:
+                top = ranked[j]
+            j += 1
+        cand = (support, -abs(top[0] - near), top[0])
+        if best is None or cand > best:
+            best = cand
+        i = j
+    assert best is not None
+    guess = best[2]
+    lo = max(0, guess - slack)
+    hi = min(len(folded), guess + m + slack)
+    region = folded[lo:hi]
+    blocks = [op for op in Indel.opcodes(nquote, region) if op.tag == "equal"]
+    if not blocks:
+        return None
+    firm = [op for op in blocks if op.dest_end - op.dest_start >= min(4, m)] or blocks
+    first, last = firm[0], firm[-1]
+    # Short agreeing runs that begin or end the quote next to a firm run belong to the
+    # passage (a closing full stop after a changed last word).
+    if blocks[0].src_start == 0 and 0 < first.dest_start - blocks[0].dest_end <= 24:
+        first = blocks[0]
+    if blocks[-1].src_end == m and 0 < blocks[-1].dest_start - last.dest_end <= 24:
+        last = blocks[-1]
+    s = lo + first.dest_start
+    e = lo + last.dest_end
+    # A changed first or last letter leaves the agreeing run mid-word: take the whole word.
+    while s > 0 and folded[s - 1].isalnum() and folded[s].isalnum():
+        s -= 1
+    while e < len(folded) and folded[e].isalnum() and folded[e - 1].isalnum():
+        e += 1
+    # Words of the quote outside the agreeing runs (a first or last word replaced) may
+    # stand for as many words of the article: keep whichever ends fit the quote best.
+    head = len(nquote[: first.src_start].split())
+    tail = len(nquote[last.src_end :].split())
+    options = {_trim(folded, s, e)}
+    if head or tail:
+        s2, e2 = _words_back(folded, s, head, lo), _words_forward(folded, e, tail, hi)
+        options |= {_trim(folded, s2, e), _trim(folded, s, e2), _trim(folded, s2, e2)}
+    score, s, e = _pick(nquote, folded, options)
+    if e <= s or score < MIN_SIMILARITY:
+        return None
+    return s, e
+
+
+def _pick(nquote: str, folded: str, options: set[tuple[int, int]]) -> tuple[float, int, int]:
+    best = (-1.0, 0, 0)
+    for a, b in sorted(options):
+        if b <= a:
             continue
-        ratio = difflib.SequenceMatcher(None, folded[s:e], nquote, autojunk=False).ratio()
-        if best is None or (ratio, -abs(index[s] - start)) > (best[0], -abs(index[best[1]] - start)):
-            best = (ratio, s, e)
-    if best is None or best[0] < MIN_SIMILARITY:
-        return Anchor(AnchorStatus.ORPHAN)
-    _, s, e = best
-    return Anchor(AnchorStatus.REANCHORED, index[s], index[e - 1] + 1)
+        score = fuzz.ratio(nquote, folded[a:b])
+        if score > best[0]:
+            best = (score, a, b)
+    return best
+
+
+def _trim(folded: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and folded[s] == " ":
+        s += 1
+    while e > s and folded[e - 1] == " ":
+        e -= 1
+    return s, e
+
+
+def _words_back(folded: str, s: int, words: int, limit: int) -> int:
+    for _ in range(words):
+        while s > limit and folded[s - 1] == " ":
+            s -= 1
+        while s > limit and folded[s - 1] != " ":
+            s -= 1
+    return s
+
+
+def _words_forward(folded: str, e: int, words: int, limit: int) -> int:
+    for _ in range(words):
+        while e < limit and folded[e] == " ":
+            e += 1
+        while e < limit and folded[e] != " ":
+            e += 1
+    return e
+
+
+def word_diff(stored: str, found: str) -> list[tuple[str, str]]:
+    """The stored quote against the article's text, word by word: ``(tag, words)`` pairs,
+    tag ``=`` (both), ``-`` (only in the stored quote), ``+`` (only in the article)."""
+    a, b = stored.split(), found.split()
+    vocab: dict[str, str] = {}
+    # One private-use character per distinct word, so the alignment runs on words.
+    enc_a = "".join(vocab.setdefault(w, chr(0xF0000 + len(vocab))) for w in a)
+    enc_b = "".join(vocab.setdefault(w, chr(0xF0000 + len(vocab))) for w in b)
+    out: list[tuple[str, str]] = []
+    for op in Indel.opcodes(enc_a, enc_b):
+        if op.tag == "equal":
+            out.append(("=", " ".join(a[op.src_start : op.src_end])))
+        else:
+            if op.src_end > op.src_start:
+                out.append(("-", " ".join(a[op.src_start : op.src_end])))
+            if op.dest_end > op.dest_start:
+                out.append(("+", " ".join(b[op.dest_start : op.dest_end])))
+    return out
+
+
+def format_word_diff(diff: list[tuple[str, str]]) -> str:
+    """A one-line rendering: ``[-removed-]`` and ``{+added+}`` (as ``git diff --word-diff``)."""
+    parts = []
+    for tag, words in diff:
+        parts.append(words if tag == "=" else f"[-{words}-]" if tag == "-" else f"{{+{words}+}}")
+    return " ".join(parts)

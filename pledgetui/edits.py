@@ -17,6 +17,7 @@ import tomli
 import tomli_w
 from pydantic import ValidationError
 
+from pledgetui.anchors import select
 from pledgetui.model import Evidence, Ledger, Pledge, Source, integrity_problems
 from pledgetui.store import to_document
 
@@ -200,6 +201,25 @@ def remove_evidence(ledger: Ledger, pledge_id: str, index: int) -> Pledge:
     if len(old.evidence) == 1:
         raise EditError([("evidence", "a pledge needs at least one quote; add another before removing this one")])
     return old.model_copy(update={"evidence": old.evidence[:index] + old.evidence[index + 1 :]})
+
+
+def replace_evidence(ledger: Ledger, pledge_id: str, index: int, evidence: Evidence) -> Pledge:
+    """The pledge with quote number ``index`` (0-based) replaced by ``evidence``."""
+    old = ledger.pledges[_index(ledger, pledge_id)]
+    if not 0 <= index < len(old.evidence):
+        raise EditError([("evidence", f"{pledge_id} has no quote number {index + 1}")])
+    evidence = _revalidate(Evidence, evidence, f"evidence[{index + 1}]")
+    return old.model_copy(update={"evidence": old.evidence[:index] + (evidence,) + old.evidence[index + 1 :]})
+
+
+def with_article_text(evidence: Evidence, text: str, start: int, end: int) -> Evidence:
+    """``evidence`` with the article's text at ``start:end`` as its quote, offsets and context
+    recomputed, its stance (claimant, party, basis, status, date) unchanged: how a drifted
+    quote is accepted, or a moved one re-anchored."""
+    sel = select(text, start, end)
+    return evidence.model_copy(
+        update={"quote": sel.quote, "prefix": sel.prefix, "suffix": sel.suffix, "start": sel.start, "end": sel.end}
+    )
 
 
 def add_source(ledger: Ledger, source: Source) -> Ledger:

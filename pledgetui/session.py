@@ -139,6 +139,20 @@ class EditSession:
         pledge = edits.remove_evidence(self.ledger, pledge_id, index)
         return self._put(pledge, pledge_id, f"remove quote {index + 1} from {pledge_id}")
 
+    def replace_evidence(self, pledge_id: str, index: int, evidence: Evidence, desc: str | None = None) -> str:
+        """Replace quote number ``index`` (0-based) of ``pledge_id``: a journaled, undoable edit."""
+        pledge = edits.replace_evidence(self.ledger, pledge_id, index, evidence)
+        return self._put(pledge, pledge_id, desc or f"edit quote {index + 1} of {pledge_id}")
+
+    def accept_article_text(self, pledge_id: str, index: int, text: str, start: int, end: int) -> str:
+        """Take the article's text at ``start:end`` as quote number ``index`` of ``pledge_id``
+        (a drifted quote accepted, or a moved one re-anchored): journaled and undoable."""
+        pledge = self.ledger.pledge(pledge_id)
+        if pledge is None or not 0 <= index < len(pledge.evidence):
+            raise edits.EditError([("evidence", f"{pledge_id} has no quote number {index + 1}")])
+        evidence = edits.with_article_text(pledge.evidence[index], text, start, end)
+        return self.replace_evidence(pledge_id, index, evidence, f"take the article's text for quote {index + 1} of {pledge_id}")
+
     def add_source(self, source: Source, article_text: str | bytes) -> str:
         """Add a source and write its article into the ledger's ``seeds/`` folder.
 

@@ -20,7 +20,12 @@ class QuoteCheck:
 
     @property
     def moved(self) -> bool:
-        return self.anchor.found and (self.anchor.start, self.anchor.end) != (self.evidence.start, self.evidence.end)
+        """Verified, but no longer at the stored offsets."""
+        return self.anchor.verified and (self.anchor.start, self.anchor.end) != (self.evidence.start, self.evidence.end)
+
+    @property
+    def where(self) -> str:
+        return f"{self.pledge_id} statement {self.index + 1} ({self.evidence.source})"
 
 
 @dataclass
@@ -70,6 +75,15 @@ class Report:
     @property
     def orphans(self) -> list[QuoteCheck]:
         return [c for c in self.checks if not c.anchor.found]
+
+    @property
+    def drifted(self) -> list[QuoteCheck]:
+        """Located only approximately: not the article's words, so not verified."""
+        return [c for c in self.checks if c.anchor.status is AnchorStatus.DRIFTED]
+
+    @property
+    def verified(self) -> int:
+        return sum(1 for c in self.checks if c.anchor.verified)
 
     @property
     def moved(self) -> list[QuoteCheck]:

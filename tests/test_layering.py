@@ -17,7 +17,7 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 CORE = [
     "pledgetui.model", "pledgetui.store", "pledgetui.anchors", "pledgetui.verify", "pledgetui.query",
-    "pledgetui.export", "pledgetui.edits", "pledgetui.session", "pledgetui.journal", "pledgetui.cache",
+    "pledgetui.export", "pledgetui.edits", "pledgetui.session", "pledgetui.journal", "pledgetui.cache", "pledgetui.migrate", "pledgetui.review",
     "pledgetui.paths", "pledgetui.sanitize", "pledgetui.cli", "pledgetui.commands.check",
     "pledgetui.commands.export", "pledgetui.commands.listing",
 ]
