@@ -43,6 +43,7 @@ PLEDGE_COLUMNS: tuple[str, ...] = (
     "condition_detail",
     "us_backstop",
     "claimant",
+    "claimants",
     "numbers",
     "date_stated",
     "summary",
@@ -57,10 +58,16 @@ EVIDENCE_COLUMNS: tuple[str, ...] = (
     "kind",
     "country",
     "commitment_type",
-    "status",
-    "claimant",
+    "entry_status",
+    "entry_claimant",
     "summary",
     "evidence_index",
+    "claimant",
+    "party",
+    "basis",
+    "status",
+    "stated",
+    "statement_conditions",
     "source",
     "source_file",
     "source_title",
@@ -103,6 +110,7 @@ def pledge_row(pledge: Pledge, sources: dict[str, Source]) -> dict[str, Any]:
         "condition_detail": pledge.condition_detail,
         "us_backstop": pledge.us_backstop.value,
         "claimant": pledge.claimant,
+        "claimants": JOIN.join(pledge.claimants),
         "numbers": JOIN.join(str(q) for q in pledge.numbers),
         "date_stated": pledge.date_stated.isoformat() if pledge.date_stated else "",
         "summary": pledge.summary,
@@ -132,10 +140,19 @@ def evidence_rows(ledger: Ledger, pledges: Iterable[Pledge]) -> list[dict[str, A
                     "kind": p.kind.value,
                     "country": p.actor,
                     "commitment_type": p.commitment.value,
-                    "status": p.status.value,
-                    "claimant": p.claimant,
+                    "entry_status": p.status.value,
+                    "entry_claimant": p.claimant,
                     "summary": p.summary,
                     "evidence_index": n,
+                    "claimant": ev.claimant,
+                    "party": ev.party.value,
+                    "basis": ev.basis.value,
+                    "status": ev.status.value,
+                    "stated": ev.stated.isoformat() if ev.stated else "",
+                    # empty: the entry's conditions; "none": stated as unconditional
+                    "statement_conditions": (
+                        "" if ev.conditions is None else JOIN.join(c.value for c in ev.conditions) or "none"
+                    ),
                     "source": ev.source,
                     "source_file": src.file if src else "",
                     "source_title": src.title if src else "",
@@ -201,9 +218,22 @@ def to_json(ledger: Ledger, pledges: Sequence[Pledge], *, query: str = "", sort:
         "query": query,
         "sort": sort,
         "sources": [s.model_dump(mode="json") for s in cited_sources(ledger, pledges)],
-        "pledges": [p.model_dump(mode="json") for p in pledges],
+        "pledges": [entry_json(p) for p in pledges],
     }
     return _json_bytes(doc)
+
+
+def entry_json(p: Pledge) -> dict[str, Any]:
+    """An entry as stored, plus its derived reading (``status``, ``claimant``, ``date_stated``)
+    under ``derived``: the stored statements stay the evidence."""
+    doc = p.model_dump(mode="json")
+    doc["derived"] = {
+        "status": p.status.value,
+        "claimant": p.claimant,
+        "date_stated": p.date_stated.isoformat() if p.date_stated else None,
+        "statement": p.stance.index + 1,
+    }
+    return doc
 
 
 def evidence_json(ledger: Ledger, pledges: Sequence[Pledge]) -> bytes:
@@ -293,13 +323,16 @@ def to_markdown(ledger: Ledger, pledges: Sequence[Pledge], rows: str = "pledges"
                 _kind_label(p),
                 p.actor,
                 n,
+                ev.claimant,
+                f"{ev.status.label} ({ev.party.label.split(' (')[0].lower()}, {ev.basis.value})",
+                ev.stated.isoformat() if ev.stated else "",
                 f"{ev.source}: {sources[ev.source].title}" if ev.source in sources else ev.source,
                 ev.quote,
             ]
             for p in pledges
             for n, ev in enumerate(p.evidence, 1)
         )
-        header = ["ID", "Kind", "Actor", "#", "Source", "Quote"]
+        header = ["ID", "Kind", "Actor", "#", "Claimant", "Stance", "Stated", "Source", "Quote"]
     else:
         raise ValueError(f"unknown row kind {rows!r} (choose one of: {', '.join(ROW_KINDS)})")
     lines = head + _md_table(header, body)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 from pledgetui.anchors import select
 from pledgetui.model import Evidence, Ledger, Pledge, Source
@@ -16,12 +17,51 @@ ARTICLE_002 = "002_d2b1ebf0ff0347cc.txt"
 ARTICLE_003 = "003_9047b5abc4c43ace.txt"
 
 
-def evidence_for(text: str, source_id: str, quote: str, occurrence: int = 0) -> Evidence:
+#: The stance a test statement gets unless a test says otherwise.
+STANCE = {"claimant": "Test claimant", "party": "first_party", "basis": "statement", "status": "announced"}
+
+
+def evidence_for(text: str, source_id: str, quote: str, occurrence: int = 0, **stance: Any) -> Evidence:
+    """A statement quoting ``quote`` (its ``occurrence``-th appearance) with a computed anchor;
+    ``stance`` sets claimant, party, basis, status, stated, conditions (defaults: :data:`STANCE`)."""
     start = -1
     for _ in range(occurrence + 1):
         start = text.index(quote, start + 1)
     sel = select(text, start, start + len(quote))
-    return Evidence(source=source_id, quote=sel.quote, prefix=sel.prefix, suffix=sel.suffix, start=sel.start, end=sel.end)
+    return Evidence(
+        source=source_id, quote=sel.quote, prefix=sel.prefix, suffix=sel.suffix, start=sel.start, end=sel.end,
+        **{**STANCE, **stance},
+    )
+
+
+def pledge(*, status: str | None = None, claimant: str | None = None, date_stated: Any = None, **fields: Any) -> Pledge:
+    """A ``Pledge`` written the version 1 way: ``status``, ``claimant`` and ``date_stated`` are
+    given to every statement (a ``claimed`` entry's statements become third-party reports),
+    so the derived reading equals them."""
+    stance: dict[str, Any] = {}
+    if status is not None:
+        stance["status"] = status
+        if status == "claimed":
+            stance.update(party="third_party", basis="report")
+    if claimant is not None:
+        stance["claimant"] = claimant
+    if date_stated is not None:
+        stance["stated"] = date_stated
+    evidence = [
+        {**(ev.model_dump() if isinstance(ev, Evidence) else {**STANCE, **ev}), **stance} for ev in fields.pop("evidence")
+    ]
+    return Pledge(evidence=evidence, **fields)
+
+
+def restance(p: Pledge, **stance: Any) -> Pledge:
+    """``p`` with ``stance`` (claimant, party, basis, status, stated, ...) given to every statement.
+
+    The way to change an entry's reading: ``p.model_copy(update={"status": ...})`` does
+    nothing, because the entry's status, claimant and date are derived from its statements."""
+    if str(stance.get("status", "")) == "claimed":
+        stance = {"party": "third_party", "basis": "report", **stance}
+    evidence = tuple(Evidence.model_validate({**ev.model_dump(), **stance}) for ev in p.evidence)
+    return p.model_copy(update={"evidence": evidence})
 
 
 def small_ledger() -> Ledger:
@@ -34,23 +74,23 @@ def small_ledger() -> Ledger:
     )
     decl = "This is a declaration of intent to deploy forces to Ukraine in event of a peace deal."
     pledges = (
-        Pledge(
+        pledge(
             id="uk-ground", actor="United Kingdom", commitment="ground_troops", status="signed",
             conditions=["peace_deal", "legal_framework"], us_backstop="unknown",
             claimant="Downing Street statement", summary="UK declaration of intent to deploy forces after a peace deal",
             evidence=[evidence_for(t2, "a002", decl)],
         ),
-        Pledge(
+        pledge(
             id="france-ground", actor="France", commitment="ground_troops", status="signed",
             conditions=["peace_deal"], claimant="Downing Street statement",
             summary="France co-signed the declaration of intent", evidence=[evidence_for(t2, "a002", decl)],
         ),
-        Pledge(
+        pledge(
             id="ireland-ground", actor="Ireland", commitment="ground_troops", status="considering",
             conditions=["peace_deal"], claimant="Simon Harris", summary="Ireland would consider contributing troops",
             evidence=[evidence_for(t3, "a003", "If there is a peace agreement, Ireland — as part of this coalition — will want to assist.")],
         ),
-        Pledge(
+        pledge(
             id="russia-mfa", kind="counter_position", actor="Russia", commitment="ground_troops", status="announced",
             claimant="Maria Zakharova", summary="Foreign troops on Ukrainian soil 'absolutely unacceptable'",
             evidence=[evidence_for(t3, "a003", "absolutely unacceptable")],

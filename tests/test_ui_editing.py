@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import csv
 import io
 from pathlib import Path
@@ -28,6 +30,11 @@ async def press_and_settle(app: PledgeApp, pilot, key: str) -> None:
     await pilot.pause()
 
 
+def field_id(name: str) -> str:
+    """A form field's id: ``ev0_status`` is statement 1's status (``in-ev0-status``)."""
+    return re.sub(r"^(ev\d+)_", r"\1-", name)
+
+
 async def new_pledge_from_passage(app: PledgeApp, pilot, view, start: int, length: int, **values: str) -> None:
     """In the quote viewer: select ``length`` characters from ``start`` with the keyboard, press N, fill the form, apply."""
     view.move_cursor(view.location_of(start))
@@ -37,7 +44,7 @@ async def new_pledge_from_passage(app: PledgeApp, pilot, view, start: int, lengt
     form = app.screen
     assert isinstance(form, EditPledge)
     for name, value in values.items():
-        form.query_one(f"#in-{name}").value = value
+        form.query_one(f"#in-{field_id(name)}").value = value
     await press_and_settle(app, pilot, "ctrl+s")
 
 
@@ -47,7 +54,7 @@ async def edit_current(app: PledgeApp, pilot, **values: str) -> EditPledge:
     form = app.screen
     assert isinstance(form, EditPledge)
     for name, value in values.items():
-        widget = form.query_one(f"#in-{name}")
+        widget = form.query_one(f"#in-{field_id(name)}")
         if name == "notes":
             widget.text = value
         else:
@@ -63,10 +70,10 @@ async def test_edit_save_reload_equal_and_undo_redo(ledger_path: Path) -> None:
         await started(app, pilot)
         original = app.session.ledger
         first = app.table.current_pledge.id
-        await edit_current(app, pilot, summary="First edit", status="announced", numbers="troops: 1,000-5,000")
+        await edit_current(app, pilot, summary="First edit", ev0_status="announced", numbers="troops: 1,000-5,000")
         assert not isinstance(app.screen, EditPledge)
         await edit_current(app, pilot, notes="Second edit: a note with [/bold] brackets")
-        await edit_current(app, pilot, claimant="Third edit claimant", date_stated="2026-01-06")
+        await edit_current(app, pilot, ev0_claimant="Third edit claimant", ev0_stated="2026-01-06")
         edited = app.session.ledger.pledge(first)
         assert edited.summary == "First edit" and edited.status.value == "announced"
         assert (edited.numbers[0].low, edited.numbers[0].high) == (1000, 5000)
@@ -98,15 +105,16 @@ async def test_invalid_edit_is_refused_with_the_field_named(ledger_path: Path) -
     async with app.run_test(size=(120, 40)) as pilot:
         await started(app, pilot)
         original = app.session.ledger
-        form = await edit_current(app, pilot, id="Bad Id!", summary="", date_stated="yesterday")
+        form = await edit_current(app, pilot, id="Bad Id!", summary="", ev0_stated="yesterday")
         assert app.screen is form
-        assert set(form.errors) >= {"id", "summary", "date_stated"}
+        assert set(form.errors) >= {"id", "summary", "statement-0"}
+        assert "stated" in str(form.query_one("#error-statement-0").content)
         assert str(form.query_one("#error-id").content)
         # a duplicate id is refused too, against the ledger
         other = app.session.ledger.pledges[1].id
         form.query_one("#in-id").value = other
         form.query_one("#in-summary").value = "ok"
-        form.query_one("#in-date_stated").value = ""
+        form.query_one("#in-ev0-stated").value = ""
         await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
         assert app.screen is form and "id" in form.errors
@@ -336,6 +344,17 @@ async def test_pick_a_passage_in_the_viewer_and_attach_it(ledger_path: Path) -> 
         assert viewer.selected_span() == (start, start + len(wanted))
         await pilot.press("a")
         await pilot.pause()
+        # the new statement opens in the edit form: its stance is the reader's to set
+        form = app.screen
+        assert isinstance(form, EditPledge)
+        n = len(pledge.evidence)
+        assert app.session.ledger.pledge(pledge.id) == pledge  # nothing applied yet
+        await press_and_settle(app, pilot, "ctrl+s")
+        assert app.screen is form and "statement-%d" % n in form.errors  # claimant and status are required
+        form.query_one(f"#in-ev{n}-claimant").value = "Downing Street statement"
+        form.query_one(f"#in-ev{n}-status").value = "announced"
+        await press_and_settle(app, pilot, "ctrl+s")
+        assert app.screen is viewer
         updated = app.session.ledger.pledge(pledge.id)
         assert len(updated.evidence) == len(pledge.evidence) + 1
         ev = updated.evidence[-1]
@@ -346,7 +365,7 @@ async def test_pick_a_passage_in_the_viewer_and_attach_it(ledger_path: Path) -> 
         # the same passage, selected again, as the first quote of a new pledge
         await new_pledge_from_passage(
             app, pilot, view, start, len(wanted), actor="Poland", summary="New pledge from a picked passage",
-            claimant="Downing Street statement", commitment="ground_troops", status="announced",
+            ev0_claimant="Downing Street statement", commitment="ground_troops", ev0_status="announced",
         )
         assert app.screen is viewer
         new = [p for p in app.session.ledger.pledges if p.actor == "Poland"]
@@ -450,7 +469,7 @@ async def test_an_imported_article_can_be_opened_and_quoted(ledger_path: Path, t
         view = viewer.query_one(ArticleView)
         await new_pledge_from_passage(
             app, pilot, view, start, len(wanted), actor="Norway", summary="Two frigates after a ceasefire",
-            claimant="Norwegian defence minister", commitment="maritime", status="announced",
+            ev0_claimant="Norwegian defence minister", commitment="maritime", ev0_status="announced",
         )
         new = [p for p in app.session.ledger.pledges if p.actor == "Norway"]
         assert len(new) == 1

@@ -11,7 +11,7 @@ from textual.widgets import DataTable
 
 from pledgetui.model import Ledger, Pledge, Status
 from pledgetui.ui.screens.matrix import MatrixScreen
-from tests.factory import small_ledger
+from tests.factory import pledge, small_ledger
 
 UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]")
 HOSTILE = "[/bold] [link=x]\x1b]0;pwned\x07 \u202e" + "Збройні сили 🇺🇦🛡️ " * 20
@@ -29,17 +29,17 @@ def extended_ledger() -> Ledger:
     base = small_ledger()
     ev = base.pledges[0].evidence
     extra = (
-        Pledge(id="uk-ground-2", actor="United Kingdom", commitment="ground_troops", status="considering",
+        pledge(id="uk-ground-2", actor="United Kingdom", commitment="ground_troops", status="considering",
                us_backstop="sought", claimant="x", summary="x", evidence=ev),
-        Pledge(id="uk-air", actor="United Kingdom", commitment="air", status="signalled", us_backstop="required",
+        pledge(id="uk-air", actor="United Kingdom", commitment="air", status="signalled", us_backstop="required",
                claimant="x", summary="x", evidence=ev),
-        Pledge(id="de-ground", actor="Germany", commitment="ground_troops", status="declined", claimant="x",
+        pledge(id="de-ground", actor="Germany", commitment="ground_troops", status="declined", claimant="x",
                summary="x", evidence=ev),
-        Pledge(id="cow-monitor", actor="Coalition of the willing", actor_type="coalition",
+        pledge(id="cow-monitor", actor="Coalition of the willing", actor_type="coalition",
                commitment="ceasefire_monitoring", status="announced", claimant="x", summary="x", evidence=ev),
-        Pledge(id="russia-air", kind="counter_position", actor="Russia", commitment="air", status="announced",
+        pledge(id="russia-air", kind="counter_position", actor="Russia", commitment="air", status="announced",
                claimant="x", summary="x", evidence=ev),
-        Pledge(id="russia-ground-2", kind="counter_position", actor="Russia", commitment="ground_troops",
+        pledge(id="russia-ground-2", kind="counter_position", actor="Russia", commitment="ground_troops",
                status="signed", claimant="x", summary="x", evidence=ev),
     )
     return base.model_copy(update={"pledges": base.pledges + extra})
@@ -158,9 +158,9 @@ async def test_hostile_actor_name_is_literal_and_safe() -> None:
     base = small_ledger()
     ev = base.pledges[0].evidence
     hostile = (
-        Pledge(id="hostile", actor=HOSTILE, actor_type="organisation", commitment="air", status="signed",
+        pledge(id="hostile", actor=HOSTILE, actor_type="organisation", commitment="air", status="signed",
                claimant=HOSTILE, summary=HOSTILE, evidence=ev),
-        Pledge(id="hostile-counter", kind="counter_position", actor="[/x] Kremlin\x9b2J", commitment="air",
+        pledge(id="hostile-counter", kind="counter_position", actor="[/x] Kremlin\x9b2J", commitment="air",
                status="announced", claimant="x", summary="x", evidence=ev),
     )
     ledger = base.model_copy(update={"pledges": base.pledges + hostile})

@@ -15,7 +15,7 @@ from pledgetui.model import Ledger, Pledge, Source
 from pledgetui.store import read_article
 from pledgetui.ui.screens.quote_viewer import ArticleView, QuoteViewer
 from pledgetui.verify import Articles
-from tests.factory import ARTICLE_002, ARTICLE_003, SEEDS, evidence_for, small_ledger, write_ledger
+from tests.factory import ARTICLE_002, ARTICLE_003, SEEDS, evidence_for, pledge, small_ledger, write_ledger
 
 T2 = read_article(SEEDS / ARTICLE_002)
 T3 = read_article(SEEDS / ARTICLE_003)
@@ -88,7 +88,7 @@ async def test_highlight_is_exactly_the_quote(ledger_path: Path) -> None:
         faint = [s for s in line.spans if s.style == view.passage_style]
         assert [(s.start, s.end) for s in faint] == [(col, col + len("absolutely unacceptable"))]
         status = str(viewer.query_one("#qv-status", Static).render())
-        assert "quote 1 of 1 for ireland-ground" in status and "anchored exact" in status
+        assert "statement 1 of 1 for ireland-ground" in status and "verified" in status
         # the cursor sits at the quote, which is scrolled into view
         assert view.cursor_location == view.location_of(start)
         assert view.scroll_offset.y > 0
@@ -117,7 +117,7 @@ async def test_n_and_p_step_through_the_pledge_quotes(ledger_path: Path) -> None
         await pilot.press("p")
         await pilot.pause()
         assert (viewer.current_index, viewer.current_source_id) == (2, "a003")
-        assert "quote 3 of 3 for uk-ground" in str(viewer.query_one("#qv-status", Static).render())
+        assert "statement 3 of 3 for uk-ground" in str(viewer.query_one("#qv-status", Static).render())
 
 
 async def test_brackets_step_through_passages_and_citing_ids(ledger_path: Path) -> None:
@@ -248,11 +248,11 @@ async def test_hostile_text_is_shown_literally_and_safely(tmp_path: Path) -> Non
     path = write_ledger(tmp_path / "hostile", base)
     (path.parent / "seeds" / "hostile.txt").write_text(article, encoding="utf-8")
     source = Source(id="h1", file="hostile.txt", title=HOSTILE, outlet=HOSTILE, note=HOSTILE)
-    pledge = Pledge(
+    entry = pledge(
         id="hostile", actor=HOSTILE, commitment="air", status="announced", claimant=HOSTILE,
         summary=HOSTILE, evidence=[evidence_for(article, "h1", HOSTILE)],
     )
-    ledger = base.model_copy(update={"sources": base.sources + (source,), "pledges": base.pledges + (pledge,)})
+    ledger = base.model_copy(update={"sources": base.sources + (source,), "pledges": base.pledges + (entry,)})
     app = Host()
     async with app.run_test(size=(120, 36)) as pilot:
         viewer = QuoteViewer(ledger, Articles(path), "hostile")
@@ -264,7 +264,7 @@ async def test_hostile_text_is_shown_literally_and_safely(tmp_path: Path) -> Non
         assert len(view.text) == len(article)  # aligned: offsets still valid
         assert not UNSAFE.search(view.text)
         text = screen_text(app)
-        assert "quote 1 of 1 for hostile · anchored exact · [/bold] [link=x]" in text
+        assert "statement 1 of 1 for hostile · verified · [/bold] [link=x]" in text
         assert "Note: [/bold] [link=x]" in text
         assert "Quote follows: [/bold] [link=x]" in text
         assert "Збройні" in text

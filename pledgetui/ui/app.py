@@ -403,10 +403,14 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
     def on_quote_viewer_passage_picked(self, event) -> None:
         """A passage picked in the quote viewer (``QuoteViewer.PassagePicked``)."""
         if event.pledge_id is not None:
-            if self.attach_evidence(event.pledge_id, event.evidence):
-                event.viewer.update_ledger(self.ledger, event.pledge_id)
+            self.attach_evidence(event.pledge_id, event.evidence, event.viewer)
         else:
             self.new_pledge_with_evidence(event.evidence)
+
+    def on_quote_viewer_article_text_accepted(self, event) -> None:
+        """``QuoteViewer.ArticleTextAccepted``: a drifted quote takes the article's words."""
+        if self.accept_article_text(event.pledge_id, event.index, event.text, event.start, event.end):
+            event.viewer.update_ledger(self.ledger, event.pledge_id, event.index)
 
     def action_matrix(self) -> None:
         if self.ledger is None:

@@ -121,10 +121,10 @@ class EditingActions:
 
         existing = {p.id for p in session.ledger.pledges}
         template = Pledge.model_construct(
-            id=_copy_id(existing, "new-pledge"), actor="", claimant="", summary="",
-            commitment=None, status=None, evidence=(evidence,),
+            id=_copy_id(existing, "new-pledge"), actor="", summary="",
+            commitment=None, evidence=(evidence,),
             **{k: v.default for k, v in Pledge.model_fields.items() if k not in
-               {"id", "actor", "claimant", "summary", "commitment", "status", "evidence"}},
+               {"id", "actor", "summary", "commitment", "evidence"}},
         )
         self.open_new_pledge(template, "New pledge")
 
@@ -153,9 +153,31 @@ class EditingActions:
         message = join("Delete ", safe_line(pledge.id, "bold"), " (", safe_line(pledge.summary), ")?\nUndo (ctrl+z) brings it back.")
         self.push_screen(ChoiceScreen("Delete pledge", message, [("y", "delete", "Delete"), ("n", "keep", "Keep")]), done)
 
-    def attach_evidence(self: "PledgeApp", pledge_id: str, evidence: Evidence) -> bool:
+    def attach_evidence(self: "PledgeApp", pledge_id: str, evidence: Evidence, viewer=None) -> None:
+        """Add ``evidence`` (a passage picked in the quote viewer) as a new statement of
+        ``pledge_id``: the edit form opens with it, for its stance (who says it, how firm)."""
         session = self._session()
-        return session is not None and self._apply(lambda: session.add_evidence(pledge_id, evidence), pledge_id)
+        pledge = session.ledger.pledge(pledge_id) if session is not None else None
+        if session is None or pledge is None:
+            return
+        from pledgetui.ui.screens.edit_pledge import EditPledge
+
+        draft = pledge.model_copy(update={"evidence": pledge.evidence + (evidence,)})
+
+        def done(result: Pledge | None) -> None:
+            if result is not None and self._apply(lambda: session.put_pledge(result, replace_id=pledge_id), result.id):
+                if viewer is not None:
+                    viewer.update_ledger(self.ledger, result.id)
+
+        title = f"Add statement {len(draft.evidence)} to {pledge_id}: who says it, and how firmly"
+        self.push_screen(EditPledge(session.ledger, draft, replace_id=pledge_id, title=title), done)
+
+    def accept_article_text(self: "PledgeApp", pledge_id: str, index: int, text: str, start: int, end: int) -> bool:
+        """A drifted quote: take the article's words (a journaled, undoable edit)."""
+        session = self._session()
+        return session is not None and self._apply(
+            lambda: session.accept_article_text(pledge_id, index, text, start, end), pledge_id
+        )
 
     # ------------------------------------------------------------------ undo / redo
 

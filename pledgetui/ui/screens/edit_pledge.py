@@ -26,10 +26,13 @@ from pledgetui.edits import EditError, put_pledge, validate_pledge_fields
 from pledgetui.model import (
     ActorType,
     Backstop,
+    Basis,
     CommitmentType,
     Condition,
     EntryKind,
+    Evidence,
     Ledger,
+    Party,
     Pledge,
     Quantity,
     Status,
@@ -43,30 +46,28 @@ _NUMBER = re.compile(
     r"^\s*(?P<label>[^:;]+?)\s*:\s*(?:(?P<upto>up to)\s*)?(?P<low>[\d,_ ]+?)\s*(?:(?:-|–|to)\s*(?P<high>[\d,_ ]+?))?\s*$"
 )
 
-TEXT_FIELDS = ("id", "actor", "claimant", "summary", "condition_detail", "date_stated", "numbers")
+TEXT_FIELDS = ("id", "actor", "summary", "condition_detail", "numbers")
 SELECT_FIELDS: dict[str, type[Vocabulary]] = {
     "kind": EntryKind,
     "actor_type": ActorType,
     "commitment": CommitmentType,
-    "status": Status,
     "us_backstop": Backstop,
 }
+#: Each statement's stance, edited per statement (docs/coding.md, sections 3 to 5).
+STANCE_SELECTS: dict[str, type[Vocabulary]] = {"party": Party, "basis": Basis, "status": Status}
 LABELS = {
     "id": "Id (lower-case slug)",
     "kind": "Kind",
     "actor": "Actor",
     "actor_type": "Actor type",
     "commitment": "Commitment type",
-    "status": "Status (how firm the claim is)",
     "conditions": "Conditions",
     "condition_detail": "Condition detail",
     "us_backstop": "US backstop dependency",
-    "claimant": "Claimant (who makes the claim)",
     "numbers": "Numbers (label: 20000; label: 20000-50000; label: up to 50000; …)",
-    "date_stated": "Date stated (YYYY-MM-DD)",
     "summary": "One-line summary",
     "notes": "Notes",
-    "evidence": "Evidence (uncheck to remove a quote)",
+    "evidence": "Statements (uncheck to remove one; the entry's status and claimant are derived from them)",
 }
 
 
@@ -123,6 +124,7 @@ class EditPledge(ModalScreen[Pledge | None]):
         self.title_text = title
         self.errors: dict[str, list[str]] = {}
         self.initial: dict[str, str] = {}
+        self.kept: list[int] = []  # the statements kept, by their index in the form
 
     # ------------------------------------------------------------------ layout
 
@@ -152,10 +154,7 @@ class EditPledge(ModalScreen[Pledge | None]):
                     SelectionList[str](*(Selection(c.label, c.value, c in chosen) for c in Condition), id="in-conditions"),
                 )
                 yield from self._row("condition_detail", SafeInput(p.condition_detail if p else "", compact=True, id="in-condition_detail"))
-                yield from self._row("claimant", SafeInput(p.claimant if p else "", compact=True, id="in-claimant"))
                 yield from self._row("numbers", SafeInput(numbers_text(p), compact=True, id="in-numbers"))
-                date = p.date_stated.isoformat() if p and p.date_stated else ""
-                yield from self._row("date_stated", SafeInput(date, placeholder="YYYY-MM-DD or empty", compact=True, id="in-date_stated"))
                 yield from self._row("notes", SafeTextArea(p.notes if p else "", id="in-notes", soft_wrap=True))
                 evidence = p.evidence if p else ()
                 items = [
@@ -163,10 +162,32 @@ class EditPledge(ModalScreen[Pledge | None]):
                     for i, ev in enumerate(evidence)
                 ]
                 yield from self._row("evidence", SelectionList[int](*items, id="in-evidence"))
+                for i, ev in enumerate(evidence):
+                    yield from self._statement(i, ev)
             yield Static("", id="form-errors", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Apply (ctrl+s)", variant="primary", id="apply")
                 yield Button("Cancel (esc)", id="cancel")
+
+    def _statement(self, i: int, ev: Evidence) -> ComposeResult:
+        """Statement ``i``'s stance: claimant, party, basis, status, date."""
+        with Vertical(classes="field statement", id=f"field-statement-{i}"):
+            yield Label(Content(f"Statement [{i + 1}] {ev.source}: ").append(safe_line(_clip(ev.quote, 50))))
+            yield SafeInput(ev.claimant or "", placeholder="claimant: who says it", compact=True, id=f"in-ev{i}-claimant")
+            with Horizontal(classes="stance"):
+                for name, vocab in STANCE_SELECTS.items():
+                    current = getattr(ev, name, None)
+                    yield Select(
+                        [(m.label, m.value) for m in vocab],
+                        value=current.value if current is not None else Select.NULL,
+                        allow_blank=current is None,
+                        prompt=name,
+                        compact=True,
+                        id=f"in-ev{i}-{name}",
+                    )
+            stated = ev.stated.isoformat() if ev.stated else ""
+            yield SafeInput(stated, placeholder="stated: YYYY-MM-DD, only when the article dates it", compact=True, id=f"in-ev{i}-stated")
+            yield Static("", classes="error", id=f"error-statement-{i}", markup=False)
 
     def on_mount(self) -> None:
         self.initial = {name: self.query_one(f"#in-{name}", Input).value for name in TEXT_FIELDS}
@@ -188,7 +209,7 @@ class EditPledge(ModalScreen[Pledge | None]):
         def kept(name: str, shown: str, parsed: Any, original: Any) -> Any:
             return original if p is not None and shown == self.initial.get(name) else parsed
 
-        for name in ("id", "summary", "actor", "claimant", "condition_detail"):
+        for name in ("id", "summary", "actor", "condition_detail"):
             shown = self.query_one(f"#in-{name}", Input).value
             data[name] = kept(name, shown, shown.strip(), getattr(p, name, None))
         for name in SELECT_FIELDS:
@@ -211,16 +232,29 @@ class EditPledge(ModalScreen[Pledge | None]):
                 data["numbers"] = parse_numbers(numbers)
             except ValueError as exc:
                 problems.append(("numbers", str(exc).removeprefix("1 validation error for Quantity\n")))
-        date = self.query_one("#in-date_stated", Input).value.strip()
-        if date:
-            data["date_stated"] = date
         keep = set(self.query_one("#in-evidence", SelectionList).selected)
         evidence = p.evidence if p else ()
-        data["evidence"] = [ev.model_dump() for i, ev in enumerate(evidence) if i in keep]
+        self.kept = [i for i in range(len(evidence)) if i in keep]
+        data["evidence"] = [self._statement_data(i, evidence[i]) for i in self.kept]
         if evidence and not data["evidence"]:
             problems.append(("evidence", "a pledge needs at least one quote; keep one checked"))
         if problems:
             raise EditError(problems)
+        return data
+
+    def _statement_data(self, i: int, ev: Evidence) -> dict[str, Any]:
+        """Statement ``i`` as data: its stored fields, with the stance as the form shows it
+        (a claimant or date left as it was keeps its stored value exactly)."""
+        data = ev.model_dump(warnings=False)
+        claimant = self.query_one(f"#in-ev{i}-claimant", Input).value
+        if claimant != (ev.claimant or ""):
+            data["claimant"] = claimant.strip()
+        for name in STANCE_SELECTS:
+            value = self.query_one(f"#in-ev{i}-{name}", Select).value
+            data[name] = None if value is Select.NULL else value
+        stated = self.query_one(f"#in-ev{i}-stated", Input).value.strip()
+        if stated != (ev.stated.isoformat() if ev.stated else ""):
+            data["stated"] = stated or None
         return data
 
     def validate_form(self) -> Pledge:
@@ -234,6 +268,12 @@ class EditPledge(ModalScreen[Pledge | None]):
 
     def show_errors(self, error: EditError) -> None:
         self.errors = error.by_field()
+        for name, message in error.problems:
+            m = re.match(r"evidence\[(\d+)\]\.(\w+)", name)
+            if m:  # a statement's field: shown next to that statement
+                k = int(m[1]) - 1
+                shown = self.kept[k] if k < len(self.kept) else k
+                self.errors.setdefault(f"statement-{shown}", []).append(f"{m[2]}: {message}")
         for static in self.query(".error").results(Static):
             name = (static.id or "").removeprefix("error-")
             messages = self.errors.get(name, [])

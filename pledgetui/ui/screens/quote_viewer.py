@@ -20,11 +20,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from pledgetui.anchors import Anchor, AnchorStatus, select
-from pledgetui.model import Evidence, Ledger, Pledge
+from pledgetui.model import Basis, Evidence, Ledger, Party, Pledge
 from pledgetui.sanitize import display_aligned
 from pledgetui.ui.screens.source_picker import SourcePicker
 from pledgetui.ui.text import join, safe, safe_line
 from pledgetui.ui.widgets.article_view import ArticleView, Span
+from pledgetui.ui.widgets.detail import stance_line
 from pledgetui.verify import Articles
 
 
@@ -46,6 +47,9 @@ class Passage:
 
 
 
+#: The shortest passage accepted as a quote: a word or two cannot carry a claim.
+MIN_PASSAGE = 12
+
 #: How many citing entries the header names before "and N more".
 CITED_SHOWN = 12
 
@@ -65,6 +69,10 @@ class QuoteViewer(Screen[None]):
         Binding("o", "open_article", "Open article", tooltip="Browse any article of the ledger to pick a passage"),
         Binding("a", "attach", "Attach selection", tooltip="Add the selected passage as a quote of this pledge"),
         Binding("N", "attach_new", "New pledge from selection"),
+        Binding(
+            "F", "accept_article_text", "Accept article text",
+            tooltip="A drifted quote: take the article's words as the quote (an undoable edit)",
+        ),
         Binding("escape", "back", "Back"),
         Binding("q", "back", "Back", show=False),
     ]
@@ -77,6 +85,18 @@ class QuoteViewer(Screen[None]):
             self.viewer = viewer
             self.pledge_id = pledge_id
             self.evidence = evidence
+
+    class ArticleTextAccepted(Message):
+        """The reader accepted the article's text at ``start:end`` for a drifted quote."""
+
+        def __init__(self, viewer: "QuoteViewer", pledge_id: str, index: int, text: str, start: int, end: int) -> None:
+            super().__init__()
+            self.viewer = viewer
+            self.pledge_id = pledge_id
+            self.index = index
+            self.text = text
+            self.start = start
+            self.end = end
 
     def __init__(self, ledger: Ledger, articles: Articles, pledge_id: str, evidence_index: int = 0) -> None:
         super().__init__()
@@ -113,6 +133,7 @@ class QuoteViewer(Screen[None]):
             yield Static(id="qv-meta")
             yield Static(id="qv-note")
             yield Static(id="qv-status")
+            yield Static(id="qv-stance")
             yield Static(id="qv-cited")
         with Vertical(id="qv-orphan"):
             yield Static(id="qv-orphan-banner")
@@ -216,6 +237,7 @@ class QuoteViewer(Screen[None]):
         view.scroll_home(animate=False)
         self._show_source_header(source_id)
         pledge = self.pledge
+        self.query_one("#qv-stance", Static).update(Content(""))
         self.query_one("#qv-status", Static).update(
             join(
                 "browsing · select a passage: ",
@@ -247,20 +269,26 @@ class QuoteViewer(Screen[None]):
         ev = pledge.evidence[self.current_index]
         file_name = self._show_source_header(ev.source)
 
-        state = self.anchor.status.value if self.anchor.found else "ORPHAN"
+        if self.anchor.verified:
+            state = Content("verified" + ("" if self.anchor.status is AnchorStatus.EXACT else f" ({self.anchor.status})"))
+        elif self.anchor.found:
+            state = Content("DRIFTED: not the article's words (F accepts the article's text)").stylize("bold $error")
+        else:
+            state = Content("ORPHAN").stylize("bold $error")
         kind = " (counter-position)" if pledge.is_counter else ""
         status = join(
-            f"quote {self.current_index + 1} of {len(pledge.evidence)} for ",
+            f"statement {self.current_index + 1} of {len(pledge.evidence)} for ",
             safe_line(pledge.id, "bold"),
             kind,
-            " · anchored ",
-            Content(state).stylize("bold" if self.anchor.status is AnchorStatus.EXACT else "bold $warning"),
+            " · ",
+            state,
             " · ",
             safe_line(pledge.actor),
             ": ",
             safe_line(pledge.summary, "italic"),
         )
         self.query_one("#qv-status", Static).update(status)
+        self.query_one("#qv-stance", Static).update(join("said by: ", stance_line(ev)))
         self.query_one("#qv-cited", Static).update(self._cited_line())
 
         orphan = not self.anchor.found
@@ -358,9 +386,28 @@ class QuoteViewer(Screen[None]):
         if start >= end:
             self.notify("The selection holds only white space.", severity="warning")
             return None
+        if end - start < MIN_PASSAGE:
+            self.notify(
+                f"Select at least {MIN_PASSAGE} characters: a quote must carry who says what.", severity="warning"
+            )
+            return None
         sel = select(text, start, end)
-        return Evidence(
-            source=self.current_source_id, quote=sel.quote, prefix=sel.prefix, suffix=sel.suffix, start=sel.start, end=sel.end
+        # A draft statement: its stance (claimant, party, basis, status) is set in the edit form.
+        return Evidence.model_construct(
+            source=self.current_source_id, claimant="", party=Party.FIRST_PARTY, basis=Basis.STATEMENT, status=None,
+            stated=None, conditions=None, numbers=(),
+            quote=sel.quote, prefix=sel.prefix, suffix=sel.suffix, start=sel.start, end=sel.end,
+        )
+
+    def action_accept_article_text(self) -> None:
+        if self.browsing or self.anchor.status is not AnchorStatus.DRIFTED:
+            self.notify("Only a drifted quote (found only approximately) can take the article's text.")
+            return
+        text = self._text(self.current_source_id)
+        if text is None:
+            return
+        self.post_message(
+            self.ArticleTextAccepted(self, self.current_pledge_id, self.current_index, text, self.anchor.start, self.anchor.end)
         )
 
     def action_attach(self) -> None:

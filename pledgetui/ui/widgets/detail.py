@@ -9,19 +9,35 @@ from textual.content import Content
 from textual.widgets import Static
 
 from pledgetui.ui.text import join, safe, safe_line
-from pledgetui.vocab import Backstop
+from pledgetui.vocab import Backstop, Party
 
 if TYPE_CHECKING:
-    from pledgetui.model import Ledger, Pledge
+    from pledgetui.model import Evidence, Ledger, Pledge
     from pledgetui.verify import Articles
 
 #: Anchor statuses (``anchors.AnchorStatus`` values) as the reader sees them.
 _ANCHOR_WORDS = {
     "exact": ("verified", "$success"),
     "moved": ("verified (moved)", "$success"),
-    "reanchored": ("re-anchored", "$warning"),
+    "folded": ("verified (white space or quote marks differ)", "$success"),
+    "drifted": ("DRIFTED: not the article's words", "bold $error"),
     "orphan": ("ORPHAN: not found in the article", "bold $error"),
 }
+
+
+def stance_line(ev: Evidence) -> Content:
+    """One statement's stance: who says it, in which capacity, how, how firm, when."""
+    party = "first party" if ev.party is Party.FIRST_PARTY else "third party"
+    parts: list[Content | str | tuple[str, str]] = [
+        safe_line(ev.claimant, "bold"),
+        f" · {party} · {ev.basis.label.lower()} · ",
+        (ev.status.label, "bold"),
+    ]
+    if ev.stated is not None:
+        parts.append(f" · stated {ev.stated.isoformat()}")
+    if ev.conditions is not None:
+        parts.append(" · conditions: " + (", ".join(c.label for c in ev.conditions) or "none (unconditional)"))
+    return join(*parts)
 
 
 def _field(label: str, value: Content) -> Content:
@@ -36,7 +52,9 @@ def describe(pledge: Pledge, ledger: Ledger, articles: Articles | None) -> Conte
     parts.append(join(safe_line(pledge.summary, "bold"), "\n\n"))
     parts.append(_field("Actor", join(safe_line(pledge.actor), f" ({pledge.actor_type.label.lower()})")))
     parts.append(_field("Commitment", Content(pledge.commitment.label)))
-    parts.append(_field("Status", Content(pledge.status.label)))
+    stance = pledge.stance
+    how = "the actor's own words" if stance.authoritative else "no statement by the actor on the record"
+    parts.append(_field("Status", Content(f"{pledge.status.label} (from statement {stance.index + 1}: {how})")))
     conditions = ", ".join(c.label for c in pledge.conditions) or "none stated"
     parts.append(_field("Conditions", Content(conditions)))
     if pledge.condition_detail:
@@ -45,14 +63,18 @@ def describe(pledge: Pledge, ledger: Ledger, articles: Articles | None) -> Conte
     if pledge.us_backstop in (Backstop.REQUIRED, Backstop.SOUGHT):
         backstop = backstop.stylize("bold")
     parts.append(_field("US backstop", backstop))
-    parts.append(_field("Claimant", safe_line(pledge.claimant)))
+    claimants = pledge.claimants
+    claimant = safe_line(pledge.claimant)
+    if len(claimants) > 1:
+        claimant = join(claimant, f" (and {len(claimants) - 1} other claimant{'s' if len(claimants) > 2 else ''})")
+    parts.append(_field("Claimant", claimant))
     if pledge.numbers:
         parts.append(_field("Numbers", safe_line("; ".join(str(q) for q in pledge.numbers))))
-    parts.append(_field("Date stated", Content(pledge.date_stated.isoformat() if pledge.date_stated else "not stated")))
+    parts.append(_field("Date", Content(pledge.date_stated.isoformat() if pledge.date_stated else "not stated")))
     parts.append(_field("Id", safe_line(pledge.id)))
     if pledge.notes:
         parts.append(join(("Notes: ", "bold"), safe(pledge.notes), "\n"))
-    parts.append(("\nEvidence\n", "bold underline"))
+    parts.append(("\nStatements\n", "bold underline"))
     for n, ev in enumerate(pledge.evidence, 1):
         source = ledger.source(ev.source)
         title = source.title if source else f"unknown source {ev.source}"
@@ -62,7 +84,8 @@ def describe(pledge: Pledge, ledger: Ledger, articles: Articles | None) -> Conte
         if status is not None:
             word, style = _ANCHOR_WORDS[status.value]
             parts.append(join(" · ", (word, style)))
-        parts.append(join("\n", ("“", "dim"), safe(ev.quote), ("”", "dim"), "\n\n"))
+        parts.append(join("\n", stance_line(ev), "\n"))
+        parts.append(join(("“", "dim"), safe(ev.quote), ("”", "dim"), "\n\n"))
     return join(*parts)
 
 
