@@ -356,27 +356,49 @@ def _words_forward(folded: str, e: int, words: int, limit: int) -> int:
 
 def word_diff(stored: str, found: str) -> list[tuple[str, str]]:
     """The stored quote against the article's text, word by word: ``(tag, words)`` pairs,
-    tag ``=`` (both), ``-`` (only in the stored quote), ``+`` (only in the article)."""
+    tag ``=`` (both), ``-`` (only in the stored quote), ``+`` (only in the article); in a
+    change, the removed words come before the added ones."""
     a, b = stored.split(), found.split()
     vocab: dict[str, str] = {}
     # One private-use character per distinct word, so the alignment runs on words.
     enc_a = "".join(vocab.setdefault(w, chr(0xF0000 + len(vocab))) for w in a)
     enc_b = "".join(vocab.setdefault(w, chr(0xF0000 + len(vocab))) for w in b)
     out: list[tuple[str, str]] = []
+    removed: list[str] = []
+    added: list[str] = []
+
+    def flush() -> None:
+        if removed:
+            out.append(("-", " ".join(removed)))
+        if added:
+            out.append(("+", " ".join(added)))
+        removed.clear()
+        added.clear()
+
     for op in Indel.opcodes(enc_a, enc_b):
         if op.tag == "equal":
+            flush()
             out.append(("=", " ".join(a[op.src_start : op.src_end])))
         else:
-            if op.src_end > op.src_start:
-                out.append(("-", " ".join(a[op.src_start : op.src_end])))
-            if op.dest_end > op.dest_start:
-                out.append(("+", " ".join(b[op.dest_start : op.dest_end])))
+            removed.extend(a[op.src_start : op.src_end])
+            added.extend(b[op.dest_start : op.dest_end])
+    flush()
     return out
 
 
-def format_word_diff(diff: list[tuple[str, str]]) -> str:
-    """A one-line rendering: ``[-removed-]`` and ``{+added+}`` (as ``git diff --word-diff``)."""
+def format_word_diff(diff: list[tuple[str, str]], context: int | None = 6) -> str:
+    """A one-line rendering: ``[-removed-]`` and ``{+added+}`` (as ``git diff --word-diff``);
+    unchanged runs longer than twice ``context`` words are cut to ``context`` words each side."""
     parts = []
-    for tag, words in diff:
-        parts.append(words if tag == "=" else f"[-{words}-]" if tag == "-" else f"{{+{words}+}}")
+    last = len(diff) - 1
+    for n, (tag, words) in enumerate(diff):
+        if tag != "=":
+            parts.append(f"[-{words}-]" if tag == "-" else f"{{+{words}+}}")
+            continue
+        w = words.split()
+        if context is not None and len(w) > 2 * context:
+            head = w[:context] if n > 0 else []
+            tail = w[-context:] if n < last else []
+            words = " ".join([*head, "…", *tail])
+        parts.append(words)
     return " ".join(parts)

@@ -105,9 +105,7 @@ def run(ns: argparse.Namespace) -> int:
     for c in report.drifted:
         diff = format_word_diff(word_diff(c.evidence.quote, article_span(articles, ledger, c)))
         print(f"drifted: {c.where}: the stored quote is not the article's words", file=out)
-        print(f"  stored:  {c.evidence.quote!r}", file=out)
-        print(f"  article: {article_span(articles, ledger, c)!r}", file=out)
-        print(f"  diff:    {diff}", file=out)
+        print(f"  diff (stored [-...-], article {{+...+}}): {diff}", file=out)
     for c in report.orphans:
         print(f"orphan: {c.where}: {_short(c.evidence.quote)!r} not found", file=out)
     print(f"warnings: {len(findings)}" + (" (failures under --strict)" if findings and ns.strict else ""), file=out)
