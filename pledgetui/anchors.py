@@ -23,7 +23,7 @@ The statuses, in order of attempts:
 Locating a drifted quote is bounded: seeds (short exact runs of the quote) vote
 for where it sits, at most :data:`MAX_SEEDS` of them with at most
 :data:`MAX_SEED_HITS` occurrences each, and one alignment (rapidfuzz's Indel
-opcodes, in C) refines the passage's ends. The work is linear in the article's
+opcodes over words, in C) finds the passage's ends. The work is linear in the article's
 length and quadratic only in the quote's, whatever the prefix and suffix hold.
 """
 
@@ -244,9 +244,9 @@ def _approximate(folded: str, nquote: str, near: int) -> tuple[int, int] | None:
     """Locate a passage of ``folded`` close to ``nquote`` (both folded), or None.
 
     Seeds vote for the passage's start (occurrence - offset in the quote); the
-    best-supported start gives a window of the quote's length plus slack; an
-    Indel alignment inside it finds the passage's ends (the first and last runs
-    of agreeing characters), and the passage must be similar enough."""
+    best-supported start gives a window of the quote's length plus slack; a word
+    alignment inside it finds the passage's ends (:func:`_align_words`), and the
+    passage must be similar enough."""
     m = len(nquote)
     k = _seed_length(m)
     if m < k:
@@ -284,74 +284,94 @@ def _approximate(folded: str, nquote: str, near: int) -> tuple[int, int] | None:
     guess = best[2]
     lo = max(0, guess - slack)
     hi = min(len(folded), guess + m + slack)
-    region = folded[lo:hi]
-    blocks = [op for op in Indel.opcodes(nquote, region) if op.tag == "equal"]
-    if not blocks:
+    # Whole words only: the region starts and ends at white space.
+    while lo > 0 and folded[lo - 1] != " ":
+        lo -= 1
+    while hi < len(folded) and folded[hi] != " ":
+        hi += 1
+    span = _align_words(folded, nquote, lo, hi)
+    if span is None:
         return None
-    firm = [op for op in blocks if op.dest_end - op.dest_start >= min(4, m)] or blocks
-    first, last = firm[0], firm[-1]
-    # Short agreeing runs that begin or end the quote next to a firm run belong to the
-    # passage (a closing full stop after a changed last word).
-    if blocks[0].src_start == 0 and 0 < first.dest_start - blocks[0].dest_end <= 24:
-        first = blocks[0]
-    if blocks[-1].src_end == m and 0 < blocks[-1].dest_start - last.dest_end <= 24:
-        last = blocks[-1]
-    s = lo + first.dest_start
-    e = lo + last.dest_end
-    # A changed first or last letter leaves the agreeing run mid-word: take the whole word.
-    while s > 0 and folded[s - 1].isalnum() and folded[s].isalnum():
-        s -= 1
-    while e < len(folded) and folded[e].isalnum() and folded[e - 1].isalnum():
-        e += 1
-    # Words of the quote outside the agreeing runs (a first or last word replaced) may
-    # stand for as many words of the article: keep whichever ends fit the quote best.
-    head = len(nquote[: first.src_start].split())
-    tail = len(nquote[last.src_end :].split())
-    options = {_trim(folded, s, e)}
-    if head or tail:
-        s2, e2 = _words_back(folded, s, head, lo), _words_forward(folded, e, tail, hi)
-        options |= {_trim(folded, s2, e), _trim(folded, s, e2), _trim(folded, s2, e2)}
-    score, s, e = _pick(nquote, folded, options)
-    if e <= s or score < MIN_SIMILARITY:
+    s, e = span
+    if e <= s or fuzz.ratio(nquote, folded[s:e]) < MIN_SIMILARITY:
         return None
     return s, e
 
 
-def _pick(nquote: str, folded: str, options: set[tuple[int, int]]) -> tuple[float, int, int]:
-    best = (-1.0, 0, 0)
-    for a, b in sorted(options):
-        if b <= a:
-            continue
-        score = fuzz.ratio(nquote, folded[a:b])
-        if score > best[0]:
-            best = (score, a, b)
-    return best
+def _words(text: str, offset: int = 0) -> list[tuple[str, int, int]]:
+    """``(word, start, end)`` for each white-space separated word of ``text``."""
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        while i < n and text[i] == " ":
+            i += 1
+        j = i
+        while j < n and text[j] != " ":
+            j += 1
+        if j > i:
+            out.append((text[i:j], offset + i, offset + j))
+        i = j
+    return out
 
 
-def _trim(folded: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and folded[s] == " ":
-        s += 1
-    while e > s and folded[e - 1] == " ":
-        e -= 1
+def _fit(stored: str, found: str) -> tuple[int, int]:
+    """The part of article word ``found`` that stands for quote word ``stored``: quote
+    marks and other punctuation around it that the quote's word does not have are left out
+    (the article's '"If' for the quote's 'If')."""
+    a, b = 0, len(found)
+    while a < b and not found[a].isalnum() and found[a] != stored[:1]:
+        a += 1
+    while b > a and not found[b - 1].isalnum() and found[b - 1] != stored[-1:]:
+        b -= 1
+    return a, b
+
+
+def _same_slot(stored: str, found: str) -> bool:
+    """Whether an article word plausibly stands where a changed word of the quote stood:
+    similar spelling, or the same closing punctuation (a replaced last word of a sentence)."""
+    a, b = _fit(stored, found)
+    core = found[a:b]
+    if not core:
+        return False
+    if fuzz.ratio(stored, core) >= 50:
+        return True
+    return stored[-1:] == core[-1:] and not stored[-1:].isalnum()
+
+
+def _align_words(folded: str, nquote: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """The passage of ``folded[lo:hi]`` that the quote's words align with.
+
+    Words are aligned, not characters, so a changed word never pulls stray letters of
+    the next or previous sentence into the passage. The passage runs from the first to
+    the last word both share; a changed first or last word of the quote is taken in
+    when the article's word in its place looks like it (:func:`_same_slot`), and left
+    out when the quote's word was simply inserted."""
+    qwords = _words(nquote)
+    rwords = _words(folded[lo:hi], lo)
+    if not qwords or not rwords:
+        return None
+    vocab: dict[str, str] = {}
+    enc_q = "".join(vocab.setdefault(w, chr(0xF0000 + len(vocab))) for w, _, _ in qwords)
+    enc_r = "".join(vocab.setdefault(w, chr(0xF0000 + len(vocab))) for w, _, _ in rwords)
+    equal = [op for op in Indel.opcodes(enc_q, enc_r) if op.tag == "equal"]
+    if not equal:
+        return None
+    first, last = equal[0], equal[-1]
+    start_word, start_q = first.dest_start, first.src_start
+    end_word, end_q = last.dest_end - 1, last.src_end - 1
+    # A changed first word: walk back over article words in the quote's unmatched head.
+    qi, ri = start_q - 1, start_word - 1
+    while qi >= 0 and ri >= 0 and _same_slot(qwords[qi][0], rwords[ri][0]):
+        start_word, start_q, qi, ri = ri, qi, qi - 1, ri - 1
+    # A changed last word: walk forward likewise.
+    qi, ri = end_q + 1, end_word + 1
+    while qi < len(qwords) and ri < len(rwords) and _same_slot(qwords[qi][0], rwords[ri][0]):
+        end_word, end_q, qi, ri = ri, qi, qi + 1, ri + 1
+    word, s, _ = rwords[start_word]
+    s += _fit(qwords[start_q][0], word)[0]
+    word, w0, e = rwords[end_word]
+    e = w0 + _fit(qwords[end_q][0], word)[1]
     return s, e
-
-
-def _words_back(folded: str, s: int, words: int, limit: int) -> int:
-    for _ in range(words):
-        while s > limit and folded[s - 1] == " ":
-            s -= 1
-        while s > limit and folded[s - 1] != " ":
-            s -= 1
-    return s
-
-
-def _words_forward(folded: str, e: int, words: int, limit: int) -> int:
-    for _ in range(words):
-        while e < limit and folded[e] == " ":
-            e += 1
-        while e < limit and folded[e] != " ":
-            e += 1
-    return e
 
 
 def word_diff(stored: str, found: str) -> list[tuple[str, str]]:
