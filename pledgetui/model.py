@@ -225,8 +225,18 @@ class Pledge(_Model):
     # fields, keyed by the evidence tuple it was derived from, so a copy with other
     # evidence derives afresh; pydantic ignores such keys in ``==`` and in dumps.
 
+    def dates_in(self, source_dates: Mapping[str, dt.date | None]) -> tuple[dt.date | None, ...]:
+        """The dates of the articles this entry quotes, in ``source_dates``."""
+        return tuple(source_dates.get(s) for s in self.source_ids)
+
+    @property
+    def stance_dates(self) -> tuple[dt.date | None, ...] | None:
+        """The article dates the attached stance was derived with (None: none attached)."""
+        found = self.__dict__.get("_stance")
+        return found[1] if found is not None and found[0] is self.evidence else None
+
     def attach_stance(self, source_dates: Mapping[str, dt.date | None]) -> Stance:
-        dates = tuple(source_dates.get(s) for s in self.source_ids)
+        dates = self.dates_in(source_dates)
         found = self.__dict__.get("_stance")
         if found is not None and found[0] is self.evidence and found[1] == dates:
             return found[2]
@@ -272,11 +282,23 @@ class Ledger(_Model):
     def source_dates(self) -> dict[str, dt.date | None]:
         return {s.id: s.date for s in self.sources}
 
-    def attach_stances(self, pledges: tuple[Pledge, ...] | None = None) -> None:
-        """Derive each entry's stance with this ledger's article dates (all entries, or ``pledges``)."""
+    def attach_stances(self, only: set[int] | None = None) -> None:
+        """Derive each entry's stance with this ledger's article dates (every entry, or those
+        whose ``id()`` is in ``only``). An entry object that already carries a stance for
+        other dates belongs to another ledger too: this ledger gets its own copy of it, so
+        the other ledger's reading never changes."""
         dates = self.source_dates()
-        for p in self.pledges if pledges is None else pledges:
+        pledges = list(self.pledges)
+        copied = False
+        for i, p in enumerate(pledges):
+            if only is not None and id(p) not in only:
+                continue
+            if p.stance_dates not in (None, p.dates_in(dates)):
+                p = pledges[i] = p.model_copy()
+                copied = True
             p.attach_stance(dates)
+        if copied:
+            self.__dict__["pledges"] = tuple(pledges)  # frozen model: set once, while being built
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> "Ledger":
         new = super().model_copy(update=update, deep=deep)
@@ -285,7 +307,7 @@ class Ledger(_Model):
                 new.attach_stances()
             else:
                 old = {id(p) for p in self.pledges}
-                new.attach_stances(tuple(p for p in new.pledges if id(p) not in old))
+                new.attach_stances({id(p) for p in new.pledges if id(p) not in old})
         return new
 
     def source(self, source_id: str) -> Source | None:
