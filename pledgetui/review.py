@@ -7,10 +7,12 @@ look. ``pledgetui check`` lists them with the entry id and statement number;
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pledgetui.model import Basis, Ledger, Party, Pledge, Status
+from pledgetui.model import Basis, Evidence, Ledger, Party, Pledge, Status
 
 #: Bases that report someone's claim without the claimant on the record.
 UNVERIFIED_BASES = frozenset({Basis.PARTISAN, Basis.REPORT, Basis.DOCUMENT, Basis.ANONYMOUS})
@@ -44,7 +46,7 @@ def _firmer(status: Status, than: Status) -> bool:
     return status is not Status.DECLINED and status.strength > than.strength
 
 
-def review_entry(p: Pledge) -> list[Finding]:
+def review_entry(p: Pledge, source_dates: Mapping[str, dt.date | None] | None = None) -> list[Finding]:
     found: list[Finding] = []
     for n, ev in enumerate(p.evidence, 1):
         if ev.basis in UNVERIFIED_BASES and _firmer(ev.status, Status.CLAIMED):
@@ -59,15 +61,20 @@ def review_entry(p: Pledge) -> list[Finding]:
                                               f"but the statement is coded {ev.status.value}"))
     ranked = [ev for ev in p.evidence if ev.authoritative]
     if ranked:
-        stance = p.stance
-        tied = [ev for ev in ranked if ev.stated is None] if stance.date is None else []
-        directions = {ev.status is Status.DECLINED for ev in tied}
-        if len(directions) > 1:
-            found.append(Finding(p.id, 0, "the actor's own statements point both ways (declined and not) and no "
-                                          "date orders them; date them or record the tension and split the entry"))
+        dates = source_dates or {}
+        latest = p.stance.date
+
+        def when(ev: Evidence) -> dt.date | None:
+            return ev.stated if ev.stated is not None else dates.get(ev.source)
+
+        tied = [ev for ev in ranked if when(ev) == latest]
+        if len({ev.status is Status.DECLINED for ev in tied}) > 1:
+            found.append(Finding(p.id, 0, "the actor's own latest statements point both ways (declined and not) and "
+                                          "no date orders them; date them, or record the tension in the notes"))
     return found
 
 
 def review(ledger: Ledger) -> list[Finding]:
     """Every finding of the manual's mechanical checks, entry by entry in ledger order."""
-    return [f for p in ledger.pledges for f in review_entry(p)]
+    dates = ledger.source_dates()
+    return [f for p in ledger.pledges for f in review_entry(p, dates)]
