@@ -2,10 +2,13 @@
 
 Version 1 kept one ``status``, ``claimant`` and ``date_stated`` per entry.
 Version 2 keeps the stance with each statement (docs/coding.md). A version 1
-entry's reading is copied to each of its statements so that the derived reading
-is unchanged: every statement takes the entry's claimant, status and date, and
-is first party and on the record (``statement``), except in an entry that was
-``claimed``, whose statements are third-party reports. Nothing is dropped.
+entry's reading is copied to each of its statements so that the derived status
+and claimant are unchanged: every statement takes the entry's claimant, status
+and date, and is first party and on the record (``statement``), except in an
+entry that was ``claimed``, whose statements are third-party reports. Nothing
+is dropped. One reading can change: an entry with no date that quotes a dated
+article now shows the article's date (version 2 lets the article's date stand
+in for a statement's).
 
 The migration works on the parsed document, before validation, so that errors
 in a version 1 file are still reported with their entry id and field.
@@ -18,6 +21,8 @@ from typing import Any
 from pledgetui.model import SCHEMA_VERSION
 
 _ENTRY_KEYS = ("status", "claimant", "date_stated")
+#: A statement's field -> the version 1 entry field it was copied from (for error messages).
+MIGRATED_FIELDS = {"status": "status", "claimant": "claimant", "stated": "date_stated"}
 
 
 def migrate(doc: dict[str, Any]) -> tuple[dict[str, Any], int | None]:

@@ -24,7 +24,7 @@ import tomli_w
 from pydantic import TypeAdapter, ValidationError
 
 from pledgetui import cache
-from pledgetui.migrate import migrate
+from pledgetui.migrate import MIGRATED_FIELDS, migrate
 from pledgetui.model import MAX_STRING, Ledger, Pledge, integrity_problems
 
 MAX_LEDGER_BYTES = 256 * 1024 * 1024
@@ -223,10 +223,26 @@ VALIDATE_CHUNK = 1000
 _PLEDGES = TypeAdapter(tuple[Pledge, ...])
 
 
-def _report(path: Path, doc: dict[str, Any], exc: ValidationError) -> LedgerError:
+def _report(path: Path, doc: dict[str, Any], exc: ValidationError, migrated_from: int | None = None) -> LedgerError:
     errors = _without_echoes(exc.errors())
-    problems = [Problem(_describe_loc(doc, tuple(e["loc"])), _describe_error(e)) for e in errors]
+    problems: list[Problem] = []
+    for e in errors:
+        loc = tuple(e["loc"])
+        if migrated_from is not None:
+            loc = _original_loc(loc)
+        problem = Problem(_describe_loc(doc, loc), _describe_error(e))
+        if problem not in problems:  # a version 1 value copied to every statement: once
+            problems.append(problem)
     return LedgerError(path, problems)
+
+
+def _original_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Where an error in a migrated version 1 file is in that file: the stance copied from
+    an entry to its statements (``pledges[i].evidence[j].stated``) is the entry's field
+    (``pledges[i].date_stated``)."""
+    if len(loc) == 5 and loc[0] == "pledges" and loc[2] == "evidence" and loc[4] in MIGRATED_FIELDS:
+        return (loc[0], loc[1], MIGRATED_FIELDS[loc[4]])
+    return loc
 
 
 def _validate(doc: dict[str, Any], progress: Progress | None) -> Ledger:
@@ -250,12 +266,13 @@ def _validate(doc: dict[str, Any], progress: Progress | None) -> Ledger:
 def validate_document(path: Path, doc: dict[str, Any], progress: Progress | None = None) -> Ledger:
     """Validate a parsed document (an older schema version is migrated first, see
     :mod:`pledgetui.migrate`). Raises :class:`LedgerError` with every problem found."""
+    migrated_from = None
     if isinstance(doc, dict):
-        doc, _ = migrate(doc)
+        doc, migrated_from = migrate(doc)
     try:
         ledger = _validate(doc, progress)
     except ValidationError as exc:
-        raise _report(path, doc, exc) from None
+        raise _report(path, doc, exc, migrated_from) from None
     problems = [Problem(where, what) for where, what in integrity_problems(ledger)]
     if problems:
         raise LedgerError(path, problems)
