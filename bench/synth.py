@@ -25,7 +25,16 @@ import tomli
 import tomli_w
 
 from pledgetui.anchors import select
-from pledgetui.model import ActorType, Backstop, CommitmentType, Condition, Status
+from pledgetui.model import (
+    SCHEMA_VERSION,
+    ActorType,
+    Backstop,
+    Basis,
+    CommitmentType,
+    Condition,
+    Party,
+    Status,
+)
 from pledgetui.paths import bundled_ledger, bundled_root
 from pledgetui.store import read_article
 
@@ -62,7 +71,7 @@ class _Pools:
         self.summaries = [p["summary"] for p in pledges]
         self.notes = [p["notes"] for p in pledges if p.get("notes")]
         self.details = [p["condition_detail"] for p in pledges if p.get("condition_detail")]
-        self.claimants = sorted({p["claimant"] for p in pledges})
+        self.claimants = sorted({ev["claimant"] for p in pledges for ev in p["evidence"]})
         self.numbers = [q for p in pledges for q in p.get("numbers", ())]
         self.quotes: list[dict[str, Any]] = []
         for source in self.sources:
@@ -104,7 +113,6 @@ def pledge_document(i: int, rng: random.Random) -> dict[str, Any]:
         "actor": actor,
         "actor_type": actor_type.value,
         "commitment": commitment.value,
-        "status": status.value,
     }
     conditions = rng.sample(list(Condition), rng.choices((0, 1, 2, 3), weights=(35, 40, 20, 5))[0])
     if conditions:
@@ -112,24 +120,43 @@ def pledge_document(i: int, rng: random.Random) -> dict[str, Any]:
     if rng.random() < 0.3:
         p["condition_detail"] = rng.choice(pools.details)
     p["us_backstop"] = rng.choice(list(Backstop)).value
-    p["claimant"] = rng.choice(pools.claimants)
     if rng.random() < 0.1:
         p["numbers"] = [dict(rng.choice(pools.numbers))]
-    if rng.random() < 0.6:
-        p["date_stated"] = dt.date(2022, 2, 24) + dt.timedelta(days=rng.randrange(1500))
     p["summary"] = rng.choice(pools.summaries)
     if rng.random() < 0.3:
         p["notes"] = rng.choice(pools.notes)
     count = rng.choices((1, 2, 3), weights=(55, 30, 15))[0]
-    p["evidence"] = [dict(rng.choice(pools.quotes)) for _ in range(count)]
+    p["evidence"] = [_statement(rng, status, first=k == 0) for k in range(count)]
     return p
+
+
+_CLAIM_BASES = (Basis.PARTISAN, Basis.REPORT, Basis.STATEMENT, Basis.PARAPHRASE)
+
+
+def _statement(rng: random.Random, status: Status, first: bool) -> dict[str, Any]:
+    """One statement with its own stance (keys in model field order). The first statement
+    carries the entry's intended status (first party and on the record, or a third-party
+    claim for a ``claimed`` entry), so the derived reading follows ``_STATUS_WEIGHTS``;
+    later ones are sometimes third-party claims, which never change that reading."""
+    pools = _pools()
+    quote = rng.choice(pools.quotes)
+    ev: dict[str, Any] = {"source": quote["source"], "claimant": rng.choice(pools.claimants)}
+    if status is Status.CLAIMED or (not first and rng.random() < 0.3):
+        ev.update(party=Party.THIRD_PARTY.value, basis=rng.choice(_CLAIM_BASES).value, status=Status.CLAIMED.value)
+    else:
+        basis = Basis.STATEMENT if rng.random() < 0.5 else Basis.PARAPHRASE
+        ev.update(party=Party.FIRST_PARTY.value, basis=basis.value, status=status.value)
+    if rng.random() < 0.4:
+        ev["stated"] = dt.date(2022, 2, 24) + dt.timedelta(days=rng.randrange(1500))
+    ev.update((k, v) for k, v in quote.items() if k != "source")
+    return ev
 
 
 def ledger_document(n: int, seed: int = 0) -> dict[str, Any]:
     """A ledger of ``n`` entries (about 5% counter-positions) as plain TOML-ready data."""
     rng = random.Random(seed)
     return {
-        "schema_version": 1,
+        "schema_version": SCHEMA_VERSION,
         "sources": [dict(s) for s in _pools().sources],
         "pledges": [pledge_document(i, rng) for i in range(n)],
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pledgetui.anchors import select
-from pledgetui.model import Evidence, Ledger, Pledge, Source
+from pledgetui.model import Evidence, Ledger, Source
 from pledgetui.store import save
 from tests.factory import STANCE, pledge
 

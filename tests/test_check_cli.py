@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -13,9 +15,20 @@ import pytest
 from pledgetui import paths
 from pledgetui.anchors import AnchorStatus
 from pledgetui.cli import main
-from pledgetui.store import load, read_article
+from pledgetui.model import Ledger, Pledge, Source
+from pledgetui.review import review
+from pledgetui.session import EditSession
+from pledgetui.store import load, read_article, save
 from pledgetui.verify import Articles, verify
-from tests.factory import ARTICLE_002, ARTICLE_003, REPO, small_ledger, write_ledger
+from tests.factory import (
+    ARTICLE_002,
+    ARTICLE_003,
+    REPO,
+    SEEDS,
+    evidence_for,
+    small_ledger,
+    write_ledger,
+)
 from tests.test_store import BROKEN_TOML
 
 IRELAND = "If there is a peace agreement, Ireland — as part of this coalition — will want to assist."
@@ -36,9 +49,10 @@ def writable(path: Path) -> Path:
 def test_clean_ledger_exits_0_with_counts(capsys: pytest.CaptureFixture[str], ledger_path: Path) -> None:
     code, out, err = run(capsys, str(ledger_path))
     assert code == 0, out + err
-    assert "pledges:  3 (and 1 counter-positions" in out
+    assert "entries:  3 pledges and 1 counter-positions" in out
     assert "sources:  2" in out
-    assert "quotes:   4: 4 verified (4 exact, 0 moved, 0 re-anchored), 0 orphaned" in out
+    assert "quotes:   4: 4 verified (4 exact, 0 moved, 0 folded), 0 drifted, 0 orphaned" in out
+    assert "warnings: 0" in out
     assert out.rstrip().endswith("OK")
     assert err == ""
 
@@ -54,13 +68,13 @@ def test_garbled_quote_exits_1_naming_the_pledge(capsys: pytest.CaptureFixture[s
     path = write_ledger(tmp_path / "garbled", ledger)
     code, out, _ = run(capsys, str(path))
     assert code == 1
-    assert "orphan: pledge ireland-ground quote 1 (a003): 'Ireland will send ten thousand troops tomorrow, no matter..." in out
-    assert "3 verified" in out and "1 orphaned" in out
+    assert "orphan: ireland-ground statement 1 (a003): 'Ireland will send ten thousand troops tomorrow, no matter..." in out
+    assert "3 verified" in out and "0 drifted" in out and "1 orphaned" in out
     assert "PROBLEMS FOUND" in out
     assert "uk-ground" not in out
 
 
-def test_article_resaved_with_other_whitespace_and_quotes_is_reanchored(
+def test_article_resaved_with_other_whitespace_and_quotes_is_folded_and_verified(
     capsys: pytest.CaptureFixture[str], ledger_path: Path
 ) -> None:
     article = writable(ledger_path.parent / "seeds" / ARTICLE_003)
@@ -75,14 +89,15 @@ def test_article_resaved_with_other_whitespace_and_quotes_is_reanchored(
     code, out, err = run(capsys, str(ledger_path))
     assert code == 0, out + err
     assert (
-        f"re-anchored: pledge ireland-ground quote 1 (a003): offsets {old.start}-{old.end} -> "
-        f"{start}-{start + len(new_quote)} (reanchored)"
+        f"moved: ireland-ground statement 1 (a003): offsets {old.start}-{old.end} -> "
+        f"{start}-{start + len(new_quote)} (folded; verified)"
     ) in out
     # The counter-position's quote has no quote marks inside: it just moved.
     russia = small_ledger().pledge("russia-mfa").evidence[0]  # type: ignore[union-attr]
     moved = resaved.index(russia.quote)
-    assert f"re-anchored: pledge russia-mfa quote 1 (a003): offsets {russia.start}-{russia.end} -> {moved}-{moved + len(russia.quote)} (moved)" in out
-    assert "0 orphaned" in out and "OK" in out
+    assert f"moved: russia-mfa statement 1 (a003): offsets {russia.start}-{russia.end} -> {moved}-{moved + len(russia.quote)} (moved; verified)" in out
+    assert "quotes:   4: 4 verified (2 exact, 1 moved, 1 folded), 0 drifted, 0 orphaned" in out
+    assert "drifted:" not in out and out.rstrip().endswith("OK")
 
 
 def test_missing_article_exits_1_naming_the_source(capsys: pytest.CaptureFixture[str], ledger_path: Path) -> None:
@@ -90,8 +105,8 @@ def test_missing_article_exits_1_naming_the_source(capsys: pytest.CaptureFixture
     code, out, _ = run(capsys, str(ledger_path))
     assert code == 1
     assert f"source a002: article file {ARTICLE_002!r} not found" in out
-    assert "orphan: pledge uk-ground quote 1 (a002)" in out
-    assert "orphan: pledge france-ground quote 1 (a002)" in out
+    assert "orphan: uk-ground statement 1 (a002)" in out
+    assert "orphan: france-ground statement 1 (a002)" in out
     assert "2 orphaned" in out
 
 
@@ -110,9 +125,9 @@ def test_schema_errors_exit_1_listing_every_problem(capsys: pytest.CaptureFixtur
     ledger_path.write_text(text)
     code, _, err = run(capsys, str(ledger_path))
     assert code == 1
-    assert "pledge 'uk-ground' field status: 'rumoured' is not allowed" in err
-    assert "pledge 'uk-ground' field claimnt: unknown key 'claimnt'" in err
-    assert "pledge 'uk-ground' field claimant: is required but missing" in err
+    assert "pledge 'uk-ground' field evidence[1].status: 'rumoured' is not allowed" in err
+    assert "pledge 'uk-ground' field evidence[1].claimnt: unknown key 'claimnt'" in err
+    assert "pledge 'uk-ground' field evidence[1].claimant: is required but missing" in err
 
 
 def test_missing_ledger_file_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -153,15 +168,23 @@ def test_check_without_argument_uses_the_working_copy(capsys: pytest.CaptureFixt
 
 def test_bundled_ledger_checks_clean(capsys: pytest.CaptureFixture[str]) -> None:
     bundled = paths.bundled_ledger()
-    code, out, err = run(capsys, str(bundled))
+    code, out, err = run(capsys, str(bundled), "--strict")
     assert code == 0, out + err
-    assert " 0 orphaned" in out
     ledger = load(bundled).ledger
     report = verify(ledger, Articles(bundled))
     assert report.checks, "the bundled ledger holds no quotes"
     assert report.source_problems == {}
-    assert report.orphans == []
+    assert report.orphans == [] and report.drifted == []
+    assert report.verified == len(report.checks) == sum(len(p.evidence) for p in ledger.pledges)
     assert report.count(AnchorStatus.EXACT) == len(report.checks)
+    counters = sum(1 for p in ledger.pledges if p.is_counter)
+    assert f"entries:  {len(ledger.pledges) - counters} pledges and {counters} counter-positions" in out
+    assert f"sources:  {len(ledger.sources)}\n" in out
+    n = len(report.checks)
+    assert f"quotes:   {n}: {n} verified ({n} exact, 0 moved, 0 folded), 0 drifted, 0 orphaned" in out
+    assert "warnings: 0" in out and "warning:" not in out
+    assert review(ledger) == []
+    assert out.rstrip().endswith("OK")
 
 
 def test_python_m_pledgetui_check_subprocess() -> None:
@@ -192,3 +215,212 @@ def test_articles_anchor_each_quote_once(ledger_path, monkeypatch):
     first = articles.anchor(ledger, ev)
     assert articles.anchor(ledger, ev) == first and first.found
     assert len(calls) == 1
+
+
+# --------------------------------------------------------------------------- drifted quotes and --fix
+
+
+def bundled_copy(tmp_path: Path, quote_edit) -> tuple[Path, str, int, str, str]:
+    """A copy of the bundled ledger and its articles in which ``quote_edit`` rewrote one stored
+    quote (statement 2 of the first entry with several). Returns (path, entry id, statement
+    number, the article's words, the stored quote)."""
+    folder = tmp_path / "copy"
+    folder.mkdir()
+    shutil.copytree(SEEDS, folder / "seeds")
+    ledger = load(paths.bundled_ledger()).ledger
+    entry = next(p for p in ledger.pledges if len(p.evidence) >= 2)
+    ev = entry.evidence[1]
+    stored = quote_edit(ev.quote)
+    assert stored != ev.quote
+    evidence = (entry.evidence[0], ev.model_copy(update={"quote": stored}), *entry.evidence[2:])
+    changed = entry.model_copy(update={"evidence": evidence})
+    ledger = ledger.model_copy(update={"pledges": tuple(changed if p is entry else p for p in ledger.pledges)})
+    path = folder / "pledges.toml"
+    save(ledger, path, backup=False)
+    return path, entry.id, 2, ev.quote, stored
+
+
+def insert_words(quote: str) -> str:
+    words = quote.split(" ")
+    mid = len(words) // 2
+    return " ".join(words[:mid] + ["ZZZ", "garbled"] + words[mid:])
+
+
+def change_a_word(quote: str) -> str:
+    words = quote.split(" ")
+    words[2] = "qqqq"
+    return " ".join(words)
+
+
+@pytest.mark.parametrize(
+    ("edit", "diff"),
+    [(insert_words, "[-ZZZ garbled-]"), (change_a_word, "[-qqqq-]")],
+    ids=["words inserted", "a word changed"],
+)
+def test_a_drifted_quote_fails_naming_entry_and_statement_with_a_diff(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, edit, diff: str
+) -> None:
+    path, entry_id, n, article_words, _ = bundled_copy(tmp_path, edit)
+    code, out, err = run(capsys, str(path))
+    assert code == 1, out + err
+    lines = out.splitlines()
+    drifted = [i for i, ln in enumerate(lines) if ln.startswith("drifted: ")]
+    assert len(drifted) == 1
+    assert lines[drifted[0]].startswith(f"drifted: {entry_id} statement {n} (")
+    diff_line = lines[drifted[0] + 1]  # the word diff follows the line naming the statement
+    assert diff_line.startswith("  diff")
+    assert diff in diff_line
+    if edit is change_a_word:
+        assert f"{{+{article_words.split(' ')[2]}+}}" in diff_line
+    else:
+        assert "{+" not in diff_line.split("): ", 1)[1]  # the article holds the quote without the inserted words
+    assert ", 1 drifted, 0 orphaned" in out
+    assert "PROBLEMS FOUND" in out and "orphan:" not in out
+
+
+def test_fix_yes_takes_the_article_s_text_saves_with_a_backup_and_checks_clean(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path, entry_id, n, article_words, _ = bundled_copy(tmp_path, insert_words)
+    before = path.read_bytes()
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
+    code, out, err = run(capsys, str(path), "--fix")
+    assert code == 0, out + err
+    assert f"drifted: {entry_id} statement {n}" in out
+    assert "take the article's text as the quote? [y/N/q]" in out
+    assert "fixed:    1 quote; saved" in out
+    assert path.with_name("pledges.toml.bak").read_bytes() == before
+    fixed = load(path).ledger.pledge(entry_id)
+    assert fixed is not None and fixed.evidence[n - 1].quote == article_words
+    # Only the quote changed: the statement keeps its stance, the entry its reading.
+    original = load(paths.bundled_ledger()).ledger.pledge(entry_id)
+    assert fixed.evidence == original.evidence and fixed.stance == original.stance
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    code, out, err = run(capsys, str(path), "--strict")
+    assert code == 0, out + err
+    assert ", 0 drifted, 0 orphaned" in out and out.rstrip().endswith("OK")
+
+
+@pytest.mark.parametrize("answer", ["n\n", "\n", "q\n", ""])
+def test_fix_no_leaves_the_file_byte_identical(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, answer: str
+) -> None:
+    path, entry_id, n, _, _ = bundled_copy(tmp_path, change_a_word)
+    before = path.read_bytes()
+    monkeypatch.setattr("sys.stdin", io.StringIO(answer))
+    code, out, _ = run(capsys, str(path), "--fix")
+    assert code == 1
+    assert path.read_bytes() == before
+    assert not path.with_name("pledges.toml.bak").exists()
+    assert f"drifted: {entry_id} statement {n}" in out and "PROBLEMS FOUND" in out
+
+
+def test_taking_the_article_s_text_is_an_undoable_edit(tmp_path: Path) -> None:
+    path, entry_id, n, article_words, stored = bundled_copy(tmp_path, insert_words)
+    session = EditSession.open(path)
+    try:
+        before = session.ledger
+        report = verify(before, Articles(path))
+        [check] = report.drifted
+        assert (check.pledge_id, check.index) == (entry_id, n - 1)
+        text = Articles(path).text(before, check.evidence.source)
+        assert text is not None and text[check.anchor.start : check.anchor.end] == article_words
+        desc = session.accept_article_text(entry_id, n - 1, text, check.anchor.start, check.anchor.end)
+        assert desc == f"take the article's text for quote {n} of {entry_id}"
+        after = session.ledger.pledge(entry_id).evidence[n - 1]
+        assert after.quote == article_words and (after.start, after.end) == (check.anchor.start, check.anchor.end)
+        assert verify(session.ledger, Articles(path)).drifted == []
+        assert session.undo() == desc
+        assert session.ledger == before
+        assert session.ledger.pledge(entry_id).evidence[n - 1].quote == stored
+        assert not session.dirty
+        assert session.redo() == desc and session.ledger.pledge(entry_id).evidence[n - 1].quote == article_words
+    finally:
+        session.close()
+
+
+def test_fix_offers_to_re_anchor_a_moved_quote(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, ledger_path: Path
+) -> None:
+    article = writable(ledger_path.parent / "seeds" / ARTICLE_003)
+    article.write_bytes(b"An editor's note.\n\n" + article.read_bytes())
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\ny\n"))
+    code, out, err = run(capsys, str(ledger_path), "--fix")
+    assert code == 0, out + err
+    assert "update the offsets and context? [y/N/q]" in out
+    assert "fixed:    2 quotes; saved" in out
+    report = verify(load(ledger_path).ledger, Articles(ledger_path))
+    assert report.count(AnchorStatus.EXACT) == len(report.checks) == 4
+
+
+# --------------------------------------------------------------------------- the coding manual's warnings
+
+
+CUES_ARTICLE = (
+    "Ruritania would consider sending troops to the mission next spring.\n"
+    "Ruritania is ready to deploy an air wing once a ceasefire holds.\n"
+    "Ruritania is said to be sending engineers to the border region.\n"
+    "Ruritanian officials are not prepared to station their own troops there.\n"
+    "The Ruritanian minister said the navy will patrol the coast.\n"
+    "The Ruritanian minister said the navy will not patrol the coast.\n"
+)
+
+
+def test_check_prints_each_warning_with_entry_and_statement_and_fails_only_under_strict(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "cues"
+    (folder / "seeds").mkdir(parents=True)
+    (folder / "seeds" / "cues.txt").write_text(CUES_ARTICLE, encoding="utf-8")
+    t = CUES_ARTICLE
+
+    def ev(quote: str, **stance: str):
+        return evidence_for(t, "c1", quote, claimant="Ruritanian government", **stance)
+
+    entries = (
+        Pledge(id="rur-ground", actor="Ruritania", commitment="ground_troops", summary="s", evidence=[
+            ev("Ruritania would consider sending troops to the mission next spring.", status="signalled"),
+        ]),
+        Pledge(id="rur-air", actor="Ruritania", commitment="air", summary="s", evidence=[
+            ev("Ruritania is ready to deploy an air wing once a ceasefire holds.", status="signalled"),
+            ev("Ruritania is ready to deploy an air wing", status="announced"),
+        ]),
+        Pledge(id="rur-engineers", actor="Ruritania", commitment="other", summary="s", evidence=[
+            ev("Ruritania is said to be sending engineers to the border region.", party="third_party", basis="report",
+               status="announced"),
+        ]),
+        Pledge(id="rur-station", actor="Ruritania", commitment="military_hubs", summary="s", evidence=[
+            ev("Ruritanian officials are not prepared to station their own troops there.", basis="anonymous",
+               status="declined"),
+        ]),
+        Pledge(id="rur-navy", actor="Ruritania", commitment="maritime", summary="s", evidence=[
+            ev("The Ruritanian minister said the navy will patrol the coast.", status="announced"),
+            ev("The Ruritanian minister said the navy will not patrol the coast.", status="declined"),
+        ]),
+    )  # fmt: skip
+    ledger = Ledger(sources=(Source(id="c1", file="cues.txt", title="Cues"),), pledges=entries)
+    path = folder / "pledges.toml"
+    save(ledger, path, backup=False)
+    expected = [str(f) for f in review(load(path).ledger)]
+    wheres = [f.split(": ", 1)[0] for f in expected]
+    assert wheres == [
+        "rur-ground statement 1",  # 'would consider' above considering
+        "rur-air statement 2",  # 'ready to' above signalled
+        "rur-engineers statement 1",  # basis report firmer than claimed
+        "rur-engineers statement 1",  # third party coded other than claimed/declined
+        "rur-engineers statement 1",  # 'is said to' above claimed
+        "rur-navy",  # undated statements of the actor pointing both ways
+    ]
+
+    code, out, err = run(capsys, str(path))
+    assert code == 0, out + err
+    assert f"warnings: {len(expected)}\n" in out
+    assert [ln.removeprefix("warning: ") for ln in out.splitlines() if ln.startswith("warning: ")] == expected
+    assert "rur-station" not in out  # "not prepared to" coded declined is no warning
+    assert out.rstrip().endswith("OK")
+
+    code, out, err = run(capsys, str(path), "--strict")
+    assert code == 1
+    assert f"warnings: {len(expected)} (failures under --strict)" in out
+    assert [ln.removeprefix("warning: ") for ln in out.splitlines() if ln.startswith("warning: ")] == expected
+    assert out.rstrip().endswith("PROBLEMS FOUND")

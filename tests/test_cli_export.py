@@ -15,10 +15,10 @@ import pytest
 from pledgetui import paths
 from pledgetui.cli import main
 from pledgetui.export import export_view, pledge_rows
-from pledgetui.model import Ledger, Pledge
+from pledgetui.model import Ledger
 from pledgetui.query import select_pledges
 from pledgetui.store import load
-from tests.factory import REPO, small_ledger, write_ledger
+from tests.factory import REPO, pledge, small_ledger, write_ledger
 
 BOM = "\ufeff".encode()
 
@@ -28,17 +28,17 @@ def varied_ledger() -> Ledger:
     base = small_ledger()
     ev2, ev3 = base.pledge("uk-ground").evidence[0], base.pledge("ireland-ground").evidence[0]
     extra = (
-        Pledge(
+        pledge(
             id="poland-logistics", actor="Poland", commitment="logistics_medical_demining", status="announced",
             conditions=["ceasefire"], us_backstop="required", claimant="Władysław Kosiniak-Kamysz",
             date_stated="2026-01-05", summary="Logistics hub, no troops", evidence=[ev2],
         ),
-        Pledge(
+        pledge(
             id="germany-air", actor="Germany", commitment="air", status="signalled", us_backstop="sought",
             claimant="Friedrich Merz", date_stated="2026-01-07", summary="Air policing from neighbouring countries",
             evidence=[ev3, ev2],
         ),
-        Pledge(
+        pledge(
             id="italy-none", actor="Italy", commitment="ground_troops", status="declined", claimant="Giorgia Meloni",
             date_stated="2026-01-06", summary="No Italian troops", notes="=cmd|' /C calc'!A0", evidence=[ev3],
         ),
@@ -180,7 +180,7 @@ def test_schema_error_names_pledge_and_field(capsys: pytest.CaptureFixture[str],
     ledger_path.write_text(text, encoding="utf-8")
     code, out, err = run(capsys, str(ledger_path))
     assert (code, out) == (1, "")
-    assert_one_clear_error(err, "pledge 'ireland-ground'", "field status", "'maybe'")
+    assert_one_clear_error(err, "pledge 'ireland-ground'", "field evidence[1].status", "'maybe'")
 
 
 @pytest.mark.parametrize(
@@ -291,8 +291,22 @@ def test_bundled_ledger_round_trips(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, str(bundled), "--format", "json")
     assert code == 0
     doc = json.loads(out)
+    derived = [entry.pop("derived") for entry in doc["pledges"]]
     back = Ledger.model_validate({"sources": doc["sources"], "pledges": doc["pledges"]})
     assert back.pledges == ledger.pledges
+    # The derived reading travels next to the stored statements, and equals the ledger's own.
+    assert derived == [
+        {
+            "status": p.status.value,
+            "claimant": p.claimant,
+            "date_stated": p.date_stated.isoformat() if p.date_stated else None,
+            "statement": p.stance.index + 1,
+        }
+        for p in ledger.pledges
+    ]
+    assert [(p.status, p.claimant, p.date_stated) for p in back.pledges] == [
+        (p.status, p.claimant, p.date_stated) for p in ledger.pledges
+    ]
 
 
 def test_export_refuses_to_overwrite_the_ledger_or_its_articles(ledger_path, capsys):

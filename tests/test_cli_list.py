@@ -14,18 +14,16 @@ from pledgetui.commands import listing
 from pledgetui.model import Ledger
 from pledgetui.query import select_pledges
 from pledgetui.store import load
-from tests.factory import small_ledger, write_ledger
+from tests.factory import restance, small_ledger, write_ledger
 
 HEADER = "id\tkind\tactor\tcommitment\tstatus\tconditions\tbackstop\tclaimant\tdate\tsources"
 
 
 def hostile_ledger() -> Ledger:
     base = small_ledger()
-    uk = base.pledge("uk-ground").model_copy(
-        update={
-            "actor": "[/foo] bad [bold]loud[/bold] :smile:",
-            "claimant": "Evil\x1b]0;pwned\x07 \x1b[2J\ttabbed\nsecond line \u202eRTL",
-        }
+    uk = restance(
+        base.pledge("uk-ground").model_copy(update={"actor": "[/foo] bad [bold]loud[/bold] :smile:"}),
+        claimant="Evil\x1b]0;pwned\x07 \x1b[2J\ttabbed\nsecond line \u202eRTL",
     )
     return base.model_copy(update={"pledges": (uk, *base.pledges[1:])})
 

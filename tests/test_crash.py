@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from pledgetui import journal, store
-from pledgetui.model import Ledger, Pledge, Source, Status
+from pledgetui.model import Ledger, Source, Status
 from pledgetui.session import EditSession, JournalBusy
-from tests.factory import REPO, SEEDS, evidence_for, write_ledger
+from tests.factory import REPO, SEEDS, evidence_for, pledge, restance, write_ledger
 
 ACTORS = [
     "United Kingdom", "France", "Germany", "Poland", "Italy", "Canada", "Netherlands", "Denmark",
@@ -47,7 +47,7 @@ def big_ledger(n: int, seed: int = 7) -> Ledger:
     for k in range(n):
         actor = rnd.choice(ACTORS)
         pledges.append(
-            Pledge(
+            pledge(
                 id=f"p{k:05d}-{actor.lower().replace(' ', '-')}",
                 actor=actor,
                 commitment=rnd.choice(["ground_troops", "air", "maritime", "training", "intelligence", "other"]),
@@ -70,11 +70,13 @@ def big_states(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes, b
     # The edit toggles the first pledge between signed (state A) and declined (state B).
     ledger = _with_first_status(ledger, Status.SIGNED)
     path = write_ledger(folder / "ledger", ledger)
-    return path, path.read_bytes(), store.dumps(_with_first_status(ledger, Status.DECLINED))
+    old, new = path.read_bytes(), store.dumps(_with_first_status(ledger, Status.DECLINED))
+    assert old != new  # the two states must differ, or a torn save could pass unseen
+    return path, old, new
 
 
 def _with_first_status(ledger: Ledger, status: Status) -> Ledger:
-    first = ledger.pledges[0].model_copy(update={"status": status})
+    first = restance(ledger.pledges[0], status=status)
     return ledger.model_copy(update={"pledges": (first,) + ledger.pledges[1:]})
 
 
@@ -88,6 +90,7 @@ sys.path.insert(0, sys.argv[2])
 from pledgetui.model import Status
 from pledgetui.session import EditSession, JournalBusy
 from pledgetui import store
+from tests.factory import restance
 path = sys.argv[1]
 real_write = store.atomic_write
 def traced_write(target, data, **kw):
@@ -101,7 +104,7 @@ for command in sys.stdin:
         while True:
             p = session.ledger.pledges[0]
             status = Status.DECLINED if p.status is not Status.DECLINED else Status.SIGNED
-            session.put_pledge(p.model_copy(update={"status": status}))
+            session.put_pledge(restance(p, status=status))
             print("saving", flush=True)
             session.save()
     print("worker", pid, flush=True)
@@ -200,7 +203,8 @@ from pledgetui.session import EditSession, JournalBusy
 from tests.factory import SEEDS, ARTICLE_002, evidence_for
 s = EditSession.open(sys.argv[1])
 uk = s.ledger.pledge("uk-ground")
-s.put_pledge(uk.model_copy(update={"status": Status.ANNOUNCED, "notes": "first edit"}))
+from tests.factory import restance
+s.put_pledge(restance(uk.model_copy(update={"notes": "first edit"}), status=Status.ANNOUNCED))
 s.delete_pledge("france-ground")
 s.save()
 s.put_pledge(s.ledger.pledge("uk-ground").model_copy(update={"id": "uk-ground-troops"}), replace_id="uk-ground")

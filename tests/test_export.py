@@ -28,18 +28,20 @@ from pledgetui.model import (
     SCHEMA_VERSION,
     ActorType,
     Backstop,
+    Basis,
     CommitmentType,
     Condition,
     EntryKind,
     Evidence,
     Ledger,
+    Party,
     Pledge,
     Quantity,
     Source,
     Status,
 )
 from pledgetui.store import SaveError
-from tests.factory import REPO, small_ledger
+from tests.factory import REPO, pledge, restance, small_ledger
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 BOM = "\ufeff"
@@ -94,12 +96,13 @@ def md_unescape(cell: str) -> str:
 def test_column_names_are_stable() -> None:
     assert PLEDGE_COLUMNS == (
         "id", "kind", "country", "actor_type", "commitment_type", "status", "conditions",
-        "condition_detail", "us_backstop", "claimant", "numbers", "date_stated", "summary",
+        "condition_detail", "us_backstop", "claimant", "claimants", "numbers", "date_stated", "summary",
         "notes", "sources", "source_files", "quote_count",
     )  # fmt: skip
     assert EVIDENCE_COLUMNS == (
-        "id", "kind", "country", "commitment_type", "status", "claimant", "summary",
-        "evidence_index", "source", "source_file", "source_title", "source_date",
+        "id", "kind", "country", "commitment_type", "entry_status", "entry_claimant", "summary",
+        "evidence_index", "claimant", "party", "basis", "status", "stated", "statement_conditions",
+        "source", "source_file", "source_title", "source_date",
         "quote", "start", "end", "prefix", "suffix",
     )  # fmt: skip
     ledger = small_ledger()
@@ -109,7 +112,7 @@ def test_column_names_are_stable() -> None:
 
 def test_pledge_rows_use_vocabulary_values_and_joins() -> None:
     ledger = small_ledger()
-    extra = Pledge(
+    extra = pledge(
         id="pl-num", actor="Польща", commitment="logistics_medical_demining", status="announced",
         conditions=["ceasefire", "us_backstop"], us_backstop="required", claimant="Minister",
         numbers=[Quantity(label="troops", low=20000, high=50000), Quantity(label="jets", low=4)],
@@ -126,6 +129,7 @@ def test_pledge_rows_use_vocabulary_values_and_joins() -> None:
     assert uk["conditions"] == "peace_deal; legal_framework"
     assert uk["us_backstop"] == "unknown"
     assert uk["date_stated"] == ""
+    assert (uk["claimant"], uk["claimants"]) == ("Downing Street statement", "Downing Street statement")
     assert uk["sources"] == "a002"
     assert uk["source_files"] == "002_d2b1ebf0ff0347cc.txt"
     assert uk["quote_count"] == 1
@@ -133,10 +137,31 @@ def test_pledge_rows_use_vocabulary_values_and_joins() -> None:
     pl = rows["pl-num"]
     assert pl["numbers"] == "troops: 20,000 to 50,000; jets: 4"
     assert pl["date_stated"] == "2026-01-06"
+    assert (pl["status"], pl["claimant"]) == ("announced", "Minister")
     assert pl["conditions"] == "ceasefire; us_backstop"
     assert pl["sources"] == "a002; a003"  # each source once, in quote order
     assert pl["source_files"] == "002_d2b1ebf0ff0347cc.txt; 003_9047b5abc4c43ace.txt"
     assert pl["quote_count"] == 3
+
+
+def test_pledge_rows_carry_the_derived_reading_and_every_claimant() -> None:
+    ledger = small_ledger()
+    base = ledger.pledge("uk-ground")
+    third = Evidence.model_validate(
+        {**base.evidence[0].model_dump(), "claimant": "Reporter", "party": "third_party", "basis": "report", "status": "claimed"}
+    )
+    mixed = base.model_copy(update={"id": "uk-mixed", "evidence": (third, base.evidence[0])})
+    ledger = ledger.model_copy(update={"pledges": (*ledger.pledges, mixed)})
+    row = {r["id"]: r for r in pledge_rows(ledger, ledger.pledges)}["uk-mixed"]
+    # The first-party statement decides the entry; both claimants are listed in statement order.
+    assert (row["status"], row["claimant"]) == ("signed", "Downing Street statement")
+    assert row["claimants"] == "Reporter; Downing Street statement"
+    evidence = [r for r in evidence_rows(ledger, ledger.pledges) if r["id"] == "uk-mixed"]
+    assert [(r["entry_status"], r["entry_claimant"]) for r in evidence] == [("signed", "Downing Street statement")] * 2
+    assert [(r["claimant"], r["party"], r["basis"], r["status"]) for r in evidence] == [
+        ("Reporter", "third_party", "report", "claimed"),
+        ("Downing Street statement", "first_party", "statement", "signed"),
+    ]
 
 
 def test_evidence_rows_one_per_quote_with_source_details() -> None:
@@ -184,11 +209,15 @@ def test_formula_guard_each_leading_character(lead: str) -> None:
 
 def test_formula_guard_covers_evidence_quotes_not_numbers() -> None:
     ledger = small_ledger()
-    ev = Evidence(source="a002", quote="=1+1", prefix="-x", suffix="@y", start=0, end=4)
+    ev = Evidence(
+        source="a002", quote="=1+1", prefix="-x", suffix="@y", start=0, end=4,
+        claimant="+cmd", party="first_party", basis="statement", status="announced",
+    )  # fmt: skip
     p = ledger.pledges[0].model_copy(update={"evidence": (ev,)})
     ledger = ledger.model_copy(update={"pledges": (p,)})
     row = read_csv(export_view(ledger, ledger.pledges, "csv", "evidence"))[0]
     assert (row["quote"], row["prefix"], row["suffix"]) == ("'=1+1", "'-x", "'@y")
+    assert (row["claimant"], row["entry_claimant"]) == ("'+cmd", "'+cmd")
     assert (row["start"], row["end"], row["evidence_index"]) == ("0", "4", "1")
 
 
@@ -214,7 +243,16 @@ def test_json_round_trip_small_ledger() -> None:
     assert doc["schema_version"] == SCHEMA_VERSION
     assert doc["generated_by"] == f"pledgetui {__version__}"
     assert (doc["query"], doc["sort"]) == ("kind:pledge", "-date")
-    assert list(doc["pledges"][0]) == list(Pledge.model_fields)
+    assert list(doc["pledges"][0]) == [*Pledge.model_fields, "derived"]
+    assert [d.pop("derived") for d in doc["pledges"]] == [
+        {
+            "status": p.status.value,
+            "claimant": p.claimant,
+            "date_stated": p.date_stated.isoformat() if p.date_stated else None,
+            "statement": p.stance.index + 1,
+        }
+        for p in ledger.pledges
+    ]
     assert Ledger.model_validate({"sources": doc["sources"], "pledges": doc["pledges"]}) == ledger
 
 
@@ -245,7 +283,7 @@ def test_json_keeps_non_ascii_literal() -> None:
 
 def test_markdown_escapes_pipes_and_newlines_and_marks_counters() -> None:
     ledger = small_ledger()
-    p = ledger.pledges[0].model_copy(update={"summary": "a | b\nc\\|d <b>x</b>", "claimant": "x|y"})
+    p = restance(ledger.pledges[0].model_copy(update={"summary": "a | b\nc\\|d <b>x</b>"}), claimant="x|y")
     pledges = [p, ledger.pledge("russia-mfa")]
     text = export_view(ledger, pledges, "md", "pledges", query="country:uk | x").decode()
     lines = text.splitlines()
@@ -298,9 +336,12 @@ dates = st.none() | st.dates()
 @st.composite
 def evidences(draw: st.DrawFn, source_ids: list[str]) -> Evidence:
     start = draw(st.integers(0, 10**6))
+    conditions = draw(st.none() | st.lists(st.sampled_from(Condition), max_size=3, unique=True))
     return Evidence(
-        source=draw(st.sampled_from(source_ids)), quote=draw(names), prefix=draw(texts), suffix=draw(texts),
-        start=start, end=start + draw(st.integers(0, 500)),
+        source=draw(st.sampled_from(source_ids)), claimant=draw(names), party=draw(st.sampled_from(Party)),
+        basis=draw(st.sampled_from(Basis)), status=draw(st.sampled_from(Status)), stated=draw(dates),
+        conditions=None if conditions is None else tuple(conditions), numbers=tuple(draw(st.lists(quantities(), max_size=1))),
+        quote=draw(names), prefix=draw(texts), suffix=draw(texts), start=start, end=start + draw(st.integers(0, 500)),
     )  # fmt: skip
 
 
@@ -330,13 +371,10 @@ def ledgers(draw: st.DrawFn) -> Ledger:
                 actor=draw(names),
                 actor_type=draw(st.sampled_from(ActorType)),
                 commitment=draw(st.sampled_from(CommitmentType)),
-                status=draw(st.sampled_from(Status)),
                 conditions=tuple(draw(st.lists(st.sampled_from(Condition), max_size=3, unique=True))),
                 condition_detail=draw(texts),
                 us_backstop=draw(st.sampled_from(Backstop)),
-                claimant=draw(names),
                 numbers=tuple(draw(st.lists(quantities(), max_size=2))),
-                date_stated=draw(dates),
                 summary=draw(names),
                 notes=draw(texts),
                 evidence=tuple(draw(st.lists(evidences(source_ids), min_size=1, max_size=3))),
@@ -365,6 +403,10 @@ def test_property_json_round_trip(ledger: Ledger) -> None:
     doc = json.loads(export_view(ledger, ledger.pledges, "json", "pledges"))
     cited = {s for p in ledger.pledges for s in p.source_ids}
     assert [s["id"] for s in doc["sources"]] == [s.id for s in ledger.sources if s.id in cited]
+    derived = [d.pop("derived") for d in doc["pledges"]]
+    assert [(d["status"], d["claimant"], d["date_stated"]) for d in derived] == [
+        (p.status.value, p.claimant, p.date_stated.isoformat() if p.date_stated else None) for p in ledger.pledges
+    ]
     back = Ledger.model_validate({"sources": doc["sources"], "pledges": doc["pledges"]})
     assert back.pledges == ledger.pledges
     assert back.sources == tuple(s for s in ledger.sources if s.id in cited)

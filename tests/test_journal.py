@@ -15,6 +15,7 @@ from pledgetui import journal, paths, store
 from pledgetui.edits import History
 from pledgetui.model import Ledger, Status
 from pledgetui.session import EditSession, JournalBusy, JournalError
+from tests.factory import restance
 
 
 def _lines(path: Path) -> list[dict]:
@@ -33,11 +34,14 @@ def test_journal_location_header_and_one_line_per_edit(ledger_path: Path) -> Non
     assert jpath == paths.state_dir() / "journal" / f"{key}.jsonl"
     assert not jpath.exists()  # nothing is written until the first edit
 
-    session.put_pledge(session.ledger.pledge("uk-ground").model_copy(update={"status": Status.DECLINED}))
+    session.put_pledge(restance(session.ledger.pledge("uk-ground"), status=Status.DECLINED))
     header, put = _lines(jpath)
     assert header["ledger"] == str(ledger_path.resolve())
     assert header["sha256"] == hashlib.sha256(ledger_path.read_bytes()).hexdigest()
-    assert put["op"] == "put" and put["pledge"]["id"] == "uk-ground" and put["pledge"]["status"] == "declined"
+    assert put["op"] == "put" and put["pledge"]["id"] == "uk-ground"
+    assert "status" not in put["pledge"]  # the stance is journaled with each statement
+    assert [ev["status"] for ev in put["pledge"]["evidence"]] == ["declined"]
+    assert journal.recover(ledger_path).pledge("uk-ground").status is Status.DECLINED
 
     session.delete_pledge("russia-mfa")
     session.undo()

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
 from pledgetui.model import (
+    MAX_AMOUNT,
+    MAX_OFFSET,
     MAX_STRING,
     ActorType,
     Backstop,
+    Basis,
     CommitmentType,
     Condition,
     EntryKind,
     Evidence,
     Ledger,
+    Party,
     Pledge,
     Quantity,
     Source,
@@ -25,18 +30,34 @@ from pledgetui.model import (
     short_label,
 )
 
+#: Entry-level vocabularies (a field of a pledge).
 VOCABULARIES: dict[type[Vocabulary], str] = {
     CommitmentType: "commitment",
-    Status: "status",
     Condition: "conditions",
     Backstop: "us_backstop",
     EntryKind: "kind",
     ActorType: "actor_type",
 }
+#: Statement-level vocabularies (a field of an evidence item): the stance lives with each statement.
+STATEMENT_VOCABULARIES: dict[type[Vocabulary], str] = {
+    Status: "status",
+    Party: "party",
+    Basis: "basis",
+}
 
 
 def evidence(**over: Any) -> dict[str, Any]:
-    return {"source": "a1", "quote": "we will deploy", "start": 0, "end": 14, **over}
+    return {
+        "source": "a1",
+        "claimant": "Downing Street",
+        "party": "first_party",
+        "basis": "statement",
+        "status": "signed",
+        "quote": "we will deploy",
+        "start": 0,
+        "end": 14,
+        **over,
+    }
 
 
 def pledge(**over: Any) -> dict[str, Any]:
@@ -44,8 +65,6 @@ def pledge(**over: Any) -> dict[str, Any]:
         "id": "uk-ground",
         "actor": "United Kingdom",
         "commitment": "ground_troops",
-        "status": "signed",
-        "claimant": "Downing Street",
         "summary": "UK declaration of intent",
         "evidence": [evidence()],
         **over,
@@ -77,7 +96,46 @@ def test_vocabulary_accepts_every_member_and_rejects_unknown(vocab: type[Vocabul
     assert [t for _, t in error_types(exc)] == ["enum"]
 
 
-@pytest.mark.parametrize("vocab", VOCABULARIES, ids=lambda v: v.__name__)
+@pytest.mark.parametrize("vocab", STATEMENT_VOCABULARIES, ids=lambda v: v.__name__)
+def test_statement_vocabulary_accepts_every_member_and_rejects_unknown(vocab: type[Vocabulary]) -> None:
+    field = STATEMENT_VOCABULARIES[vocab]
+    for member in vocab:
+        p = Pledge.model_validate(pledge(evidence=[evidence(**{field: member.value})]))
+        assert getattr(p.evidence[0], field) is member
+    with pytest.raises(ValidationError) as exc:
+        Evidence.model_validate(evidence(**{field: "rumoured"}))
+    assert error_types(exc) == [((field,), "enum")]
+
+
+@pytest.mark.parametrize("field", ["status", "claimant", "date_stated"])
+def test_entry_level_stance_is_not_a_field(field: str) -> None:
+    """Version 1 kept the stance on the entry; now it is derived, so such a key is refused."""
+    with pytest.raises(ValidationError) as exc:
+        Pledge.model_validate(pledge(**{field: "2026-01-01" if field == "date_stated" else "signed"}))
+    assert error_types(exc) == [((field,), "extra_forbidden")]
+
+
+@pytest.mark.parametrize("field", ["claimant", "party", "basis", "status"])
+def test_statement_stance_is_required(field: str) -> None:
+    data = evidence()
+    del data[field]
+    with pytest.raises(ValidationError) as exc:
+        Evidence.model_validate(data)
+    assert error_types(exc) == [((field,), "missing")]
+
+
+def test_copy_with_entry_status_does_not_change_the_derived_status() -> None:
+    """The trap the schema change sets: ``model_copy`` does not validate, so an entry-level
+    ``status`` update is silently ignored; the stance must be changed on the statements."""
+    p = Pledge.model_validate(pledge())
+    assert p.status is Status.SIGNED
+    assert p.model_copy(update={"status": Status.DECLINED}).status is Status.SIGNED
+    declined = p.model_copy(update={"evidence": (p.evidence[0].model_copy(update={"status": Status.DECLINED}),)})
+    assert declined.status is Status.DECLINED
+    assert p.status is Status.SIGNED  # the original keeps its own reading
+
+
+@pytest.mark.parametrize("vocab", [*VOCABULARIES, *STATEMENT_VOCABULARIES], ids=lambda v: v.__name__)
 def test_every_member_has_a_label(vocab: type[Vocabulary]) -> None:
     labels = [m.label for m in vocab]
     assert all(isinstance(label, str) and label.strip() for label in labels)
@@ -85,7 +143,7 @@ def test_every_member_has_a_label(vocab: type[Vocabulary]) -> None:
     assert all(short_label(m) for m in vocab)
 
 
-@pytest.mark.parametrize("vocab", VOCABULARIES, ids=lambda v: v.__name__)
+@pytest.mark.parametrize("vocab", [*VOCABULARIES, *STATEMENT_VOCABULARIES], ids=lambda v: v.__name__)
 def test_parse_accepts_value_and_label_of_every_member(vocab: type[Vocabulary]) -> None:
     for member in vocab:
         assert vocab.parse(member.value) is member
@@ -168,15 +226,52 @@ def test_quantity_rejects_negative_numbers() -> None:
 
 def test_evidence_end_before_start_is_rejected() -> None:
     with pytest.raises(ValidationError, match="end offset 3 is before start offset 9"):
-        Evidence(source="a1", quote="x", start=9, end=3)
-    assert Evidence(source="a1", quote="x", start=3, end=3).end == 3
+        Evidence.model_validate(evidence(quote="x", start=9, end=3))
+    assert Evidence.model_validate(evidence(quote="x", start=3, end=3)).end == 3
 
 
 def test_evidence_rejects_negative_offsets_and_empty_quote() -> None:
-    with pytest.raises(ValidationError):
-        Evidence(source="a1", quote="x", start=-1, end=3)
-    with pytest.raises(ValidationError):
-        Evidence(source="a1", quote="", start=0, end=0)
+    assert Evidence.model_validate(evidence(quote="x", start=0, end=3)).start == 0
+    with pytest.raises(ValidationError) as exc:
+        Evidence.model_validate(evidence(quote="x", start=-1, end=3))
+    assert error_types(exc) == [(("start",), "greater_than_equal")]
+    with pytest.raises(ValidationError) as exc:
+        Evidence.model_validate(evidence(quote="", start=0, end=0))
+    assert error_types(exc) == [(("quote",), "string_too_short")]
+
+
+@pytest.mark.parametrize("bad", [True, "3", 3.0, MAX_OFFSET + 1])
+def test_offsets_are_plain_bounded_integers(bad: Any) -> None:
+    assert Evidence.model_validate(evidence(start=0, end=MAX_OFFSET)).end == MAX_OFFSET
+    with pytest.raises(ValidationError) as exc:
+        Evidence.model_validate(evidence(start=0, end=bad))
+    assert [loc for loc, _ in error_types(exc)] == [("end",)]
+
+
+@pytest.mark.parametrize("bad", [True, "4", 4.0, MAX_AMOUNT + 1, -1])
+def test_amounts_are_plain_bounded_integers(bad: Any) -> None:
+    assert Quantity(label="troops", low=0, high=MAX_AMOUNT).high == MAX_AMOUNT
+    with pytest.raises(ValidationError) as exc:
+        Quantity.model_validate({"label": "troops", "low": bad})
+    assert [loc for loc, _ in error_types(exc)] == [("low",)]
+
+
+@pytest.mark.parametrize("good", ["2026-01-08", dt.date(2026, 1, 8)])
+def test_dates_accept_a_date_or_an_iso_day(good: Any) -> None:
+    assert Evidence.model_validate(evidence(stated=good)).stated == dt.date(2026, 1, 8)
+    assert Source.model_validate(source(date=good)).date == dt.date(2026, 1, 8)
+
+
+@pytest.mark.parametrize(
+    "bad", [dt.datetime(2026, 1, 8, 12, 0), 20260108, True, "2026-1-8", "2026-01-08T00:00", "08/01/2026", "2026-02-30"]
+)
+def test_dates_reject_anything_but_a_day(bad: Any) -> None:
+    with pytest.raises(ValidationError) as exc:
+        Evidence.model_validate(evidence(stated=bad))
+    assert [loc for loc, _ in error_types(exc)] == [("stated",)]
+    with pytest.raises(ValidationError) as exc:
+        Source.model_validate(source(date=bad))
+    assert [loc for loc, _ in error_types(exc)] == [("date",)]
 
 
 def test_pledge_needs_evidence() -> None:
@@ -229,7 +324,10 @@ def test_required_names_cannot_be_empty() -> None:
 def test_models_are_frozen() -> None:
     p = Pledge.model_validate(pledge())
     with pytest.raises(ValidationError):
-        p.status = Status.DECLINED  # type: ignore[misc]
+        p.actor = "France"  # type: ignore[misc]
+    with pytest.raises(ValidationError):
+        p.evidence[0].status = Status.DECLINED  # type: ignore[misc]
+    assert p.actor == "United Kingdom" and p.status is Status.SIGNED
 
 
 def test_pledge_helpers() -> None:

@@ -10,13 +10,16 @@ from hypothesis import strategies as st
 
 from pledgetui import store
 from pledgetui.model import (
+    MAX_AMOUNT,
     ActorType,
     Backstop,
+    Basis,
     CommitmentType,
     Condition,
     EntryKind,
     Evidence,
     Ledger,
+    Party,
     Pledge,
     Quantity,
     Source,
@@ -39,7 +42,7 @@ name = text.filter(bool)
 ident = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,15}", fullmatch=True)
 file_name = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,20}", fullmatch=True)
 dates = st.one_of(st.none(), st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)))
-count = st.integers(min_value=0, max_value=10**12)
+count = st.integers(min_value=0, max_value=MAX_AMOUNT)
 
 
 @st.composite
@@ -54,8 +57,17 @@ def quantities(draw: st.DrawFn) -> Quantity:
 @st.composite
 def evidences(draw: st.DrawFn, source_ids: list[str]) -> Evidence:
     start = draw(st.integers(min_value=0, max_value=10**6))
+    conditions = draw(st.one_of(st.none(), st.lists(st.sampled_from(Condition), max_size=3)))
     return Evidence(
         source=draw(st.sampled_from(source_ids)),
+        claimant=draw(name),
+        party=draw(st.sampled_from(Party)),
+        basis=draw(st.sampled_from(Basis)),
+        status=draw(st.sampled_from(Status)),
+        stated=draw(dates),
+        # None (the entry's conditions) and () (stated as unconditional) must stay apart.
+        conditions=None if conditions is None else tuple(conditions),
+        numbers=tuple(draw(st.lists(quantities(), max_size=2))),
         quote=draw(name),
         prefix=draw(text),
         suffix=draw(text),
@@ -72,13 +84,10 @@ def pledges(draw: st.DrawFn, pledge_id: str, source_ids: list[str]) -> Pledge:
         actor=draw(name),
         actor_type=draw(st.sampled_from(ActorType)),
         commitment=draw(st.sampled_from(CommitmentType)),
-        status=draw(st.sampled_from(Status)),
         conditions=tuple(draw(st.lists(st.sampled_from(Condition), max_size=3))),
         condition_detail=draw(text),
         us_backstop=draw(st.sampled_from(Backstop)),
-        claimant=draw(name),
         numbers=tuple(draw(st.lists(quantities(), max_size=2))),
-        date_stated=draw(dates),
         summary=draw(name),
         notes=draw(text),
         evidence=tuple(draw(st.lists(evidences(source_ids), min_size=1, max_size=3))),
@@ -102,6 +111,10 @@ def test_dumps_loads_round_trip(ledger: Ledger) -> None:
     data = store.dumps(ledger)
     again = store.loads(data)
     assert again == ledger
+    assert [ev.conditions for p in again.pledges for ev in p.evidence] == [
+        ev.conditions for p in ledger.pledges for ev in p.evidence
+    ]
+    assert [p.stance for p in again.pledges] == [p.stance for p in ledger.pledges]
     assert store.dumps(again) == data
 
 
@@ -110,10 +123,12 @@ def test_dumps_loads_round_trip(ledger: Ledger) -> None:
 def test_any_text_survives_in_every_string_field(value: str) -> None:
     base = small_ledger()
     p = base.pledges[0]
-    ev = p.evidence[0].model_copy(update={"prefix": value, "suffix": value})
+    ev = p.evidence[0].model_copy(update={"prefix": value, "suffix": value, "claimant": value or "x"})
     changed = p.model_copy(update={"notes": value, "condition_detail": value, "evidence": (ev,)})
     ledger = base.model_copy(update={"pledges": (changed, *base.pledges[1:])})
-    assert store.loads(store.dumps(ledger)) == ledger
+    again = store.loads(store.dumps(ledger))
+    assert again == ledger
+    assert again.pledges[0].claimant == (value or "x")
 
 
 def test_small_ledger_save_load_save_is_byte_identical(ledger_path: Path) -> None:
@@ -128,7 +143,34 @@ def test_small_ledger_save_load_save_is_byte_identical(ledger_path: Path) -> Non
 def test_defaults_are_left_out_of_the_file() -> None:
     # tomli-w has no null: absent values are missing keys, and empty ones are not written.
     data = store.dumps(small_ledger()).decode()
-    assert "date_stated" not in data
+    assert "date_stated" not in data and "stated" not in data
+    assert "conditions = []" not in data  # absent: the statements take the entry's conditions
     assert "notes" not in data
     assert "null" not in data and "None" not in data
     assert 'date = 2026-01-08' in data
+
+
+def test_a_statement_stated_as_unconditional_keeps_its_empty_conditions() -> None:
+    base = small_ledger()
+    p = base.pledges[0]
+    unconditional = p.evidence[0].model_copy(update={"conditions": ()})
+    ledger = base.model_copy(update={"pledges": (p.model_copy(update={"evidence": (unconditional,)}), *base.pledges[1:])})
+    data = store.dumps(ledger)
+    assert data.decode().count("conditions = []") == 1
+    again = store.loads(data)
+    assert again.pledges[0].evidence[0].conditions == ()
+    assert again.pledges[1].evidence[0].conditions is None
+    assert store.dumps(again) == data
+
+
+def test_the_file_holds_each_statement_s_stance_and_no_entry_stance() -> None:
+    import tomli
+
+    doc = tomli.loads(store.dumps(small_ledger()).decode())
+    assert doc["schema_version"] == 2
+    for entry, p in zip(doc["pledges"], small_ledger().pledges):
+        assert not {"status", "claimant", "date_stated"} & set(entry)
+        for ev, want in zip(entry["evidence"], p.evidence):
+            assert (ev["claimant"], ev["party"], ev["basis"], ev["status"]) == (
+                want.claimant, want.party.value, want.basis.value, want.status.value,
+            )  # fmt: skip

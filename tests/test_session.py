@@ -9,8 +9,25 @@ import pytest
 
 from pledgetui import journal, paths, store
 from pledgetui.model import Evidence, Source, Status
-from pledgetui.session import EditError, EditSession, JournalError, validate_pledge_fields
-from tests.factory import ARTICLE_002, SEEDS, evidence_for, small_ledger
+from pledgetui.session import (
+    EditError,
+    EditSession,
+    JournalError,
+    validate_pledge_fields,
+)
+from tests.factory import (
+    ARTICLE_002,
+    SEEDS,
+    STANCE,
+    evidence_for,
+    restance,
+    small_ledger,
+)
+
+#: The default stance as vocabulary members, for ``Evidence.model_construct`` (which does not convert).
+STANCE_OBJ = Evidence.model_validate({**STANCE, "source": "a", "quote": "q", "start": 0, "end": 1}).model_dump(
+    include={"claimant", "party", "basis", "status"}
+)
 
 
 def _journal_lines(session: EditSession) -> int:
@@ -22,7 +39,9 @@ def test_edit_save_and_reload_from_disk(ledger_path: Path) -> None:
     session = EditSession.open(ledger_path)
     assert not session.dirty
     uk = session.ledger.pledge("uk-ground")
-    session.put_pledge(uk.model_copy(update={"status": Status.ANNOUNCED, "notes": "edited", "summary": "New summary"}))
+    assert uk.status is Status.SIGNED
+    session.put_pledge(restance(uk.model_copy(update={"notes": "edited", "summary": "New summary"}), status=Status.ANNOUNCED))
+    assert session.ledger.pledge("uk-ground").status is Status.ANNOUNCED
     form = validate_pledge_fields({**uk.model_dump(), "id": "uk-air", "commitment": "air", "actor": "UK"})
     assert session.put_pledge(form) == "add uk-air"
     assert session.dirty
@@ -85,8 +104,8 @@ def test_undo_past_a_save_makes_the_session_dirty_again(ledger_path: Path) -> No
         (lambda s: s.put_pledge(s.ledger.pledge("uk-ground").model_copy(update={"summary": ""})), "summary"),
         (lambda s: s.put_pledge(s.ledger.pledge("uk-ground").model_copy(update={"notes": "bad \ud800 char"})), "notes"),
         (lambda s: s.put_pledge(s.ledger.pledge("uk-ground").model_copy(update={"evidence": ()})), "evidence"),
-        (lambda s: s.add_evidence("uk-ground", Evidence.model_construct(source="nowhere", quote="x", prefix="", suffix="", start=0, end=1)), "evidence[2].source"),
-        (lambda s: s.add_evidence("uk-ground", Evidence.model_construct(source="a002", quote="x", prefix="", suffix="", start=5, end=1)), "evidence[2]"),
+        (lambda s: s.add_evidence("uk-ground", Evidence.model_construct(source="nowhere", quote="x", prefix="", suffix="", start=0, end=1, **STANCE_OBJ)), "evidence[2].source"),
+        (lambda s: s.add_evidence("uk-ground", Evidence.model_construct(source="a002", quote="x", prefix="", suffix="", start=5, end=1, **STANCE_OBJ)), "evidence[2]"),
         (lambda s: s.remove_evidence("uk-ground", 0), "evidence"),
         (lambda s: s.remove_evidence("uk-ground", 3), "evidence"),
         (lambda s: s.delete_pledge("no-such-pledge"), "id"),
@@ -114,11 +133,25 @@ def test_invalid_edit_is_refused_with_its_field_and_nothing_is_written(ledger_pa
 
 def test_validate_pledge_fields_names_every_bad_field() -> None:
     with pytest.raises(EditError) as caught:
-        validate_pledge_fields({"id": "ok-id", "actor": "", "commitment": "lasers", "status": "signed", "claimant": "x", "evidence": [{"source": "a", "quote": "", "start": 0, "end": 1}]})
+        validate_pledge_fields({"id": "ok-id", "actor": "", "commitment": "lasers", "evidence": [{**STANCE, "source": "a", "quote": "", "start": 0, "end": 1}]})
     fields = caught.value.by_field()
     assert set(fields) == {"actor", "commitment", "summary", "evidence"}
     assert any("lasers" in m or "ground_troops" in m for m in fields["commitment"])
     assert [name for name, _ in caught.value.problems if name.startswith("evidence")] == ["evidence[1].quote"]
+
+
+def test_validate_pledge_fields_names_a_statement_s_bad_stance_and_an_entry_level_status() -> None:
+    with pytest.raises(EditError) as caught:
+        validate_pledge_fields(
+            {
+                "id": "ok-id", "actor": "UK", "commitment": "air", "summary": "s", "status": "signed",
+                "evidence": [{**STANCE, "party": "second_party", "claimant": "", "source": "a", "quote": "q", "start": 0, "end": 1}],
+            }
+        )  # fmt: skip
+    problems = dict(caught.value.problems)
+    assert set(problems) == {"status", "evidence[1].party", "evidence[1].claimant"}
+    assert problems["status"] == "is not a field of a pledge"
+    assert "first_party" in problems["evidence[1].party"]
 
 
 def test_add_source_writes_the_article_and_reuses_an_identical_one(ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

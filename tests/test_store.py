@@ -78,24 +78,29 @@ def test_schema_errors_are_all_reported_with_pledge_id_and_field(tmp_path: Path)
     doc = store.to_document(small_ledger())
     uk = doc["pledges"][0]
     assert uk["id"] == "uk-ground"
-    uk["status"] = "rumoured"
-    uk["claimnt"] = uk.pop("claimant")
+    ev = uk["evidence"][0]
+    ev["status"] = "rumoured"
+    ev["claimnt"] = ev.pop("claimant")
     del uk["summary"]
+    uk["status"] = "signed"  # a version 1 key in a version 2 file: not a field of an entry any more
     with pytest.raises(LedgerError) as exc:
         store.load(write_doc(tmp_path / "pledges.toml", doc))
     problems = problems_of(exc)
-    status = [p for p in problems if "field status" in p]
-    typo = [p for p in problems if "field claimnt" in p]
+    status = [p for p in problems if "field evidence[1].status" in p]
+    typo = [p for p in problems if "field evidence[1].claimnt" in p]
     missing_summary = [p for p in problems if "field summary" in p]
-    missing_claimant = [p for p in problems if "field claimant" in p]
-    assert len(problems) == 4
-    for group in (status, typo, missing_summary, missing_claimant):
+    missing_claimant = [p for p in problems if "field evidence[1].claimant" in p]
+    entry_status = [p for p in problems if "field status" in p]
+    assert len(problems) == 5
+    for group in (status, typo, missing_summary, missing_claimant, entry_status):
         assert len(group) == 1
         assert group[0].startswith("pledge 'uk-ground' field ")
     assert "'rumoured' is not allowed" in status[0] and "'signed'" in status[0]
     assert "unknown key 'claimnt'" in typo[0]
     assert "required but missing" in missing_summary[0]
-    assert "4 problems" in str(exc.value)
+    assert "required but missing" in missing_claimant[0]
+    assert "unknown key 'status'" in entry_status[0]
+    assert "5 problems" in str(exc.value)
 
 
 def test_errors_in_nested_items_name_the_item() -> None:
