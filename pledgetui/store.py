@@ -23,8 +23,8 @@ import tomli
 import tomli_w
 from pydantic import TypeAdapter, ValidationError
 
-from pledgetui import cache
-from pledgetui.model import MAX_STRING, Ledger, Pledge, integrity_problems
+from pledgetui import cache, nesting
+from pledgetui.model import MAX_STRING, SCHEMA_VERSION, Ledger, Pledge, integrity_problems
 
 MAX_LEDGER_BYTES = 256 * 1024 * 1024
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024
@@ -126,12 +126,38 @@ def _decode(path: Path, data: bytes) -> str:
 def parse_document(path: Path, data: bytes) -> dict[str, Any]:
     text = _decode(path, data)
     try:
-        return tomli.loads(text)
+        doc = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
         line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
         msg = getattr(exc, "msg", str(exc))
         where = f"line {line}, column {col}" if line else ""
         raise LedgerError(path, [Problem(where, f"TOML syntax error: {msg}")]) from None
+    except RecursionError:
+        # The parser recurses per level of nesting: a few hundred brackets (or a dotted
+        # key of a thousand parts) exhaust the stack. Nothing was built; say where.
+        raise LedgerError(path, [_too_deep(text)]) from None
+    return doc
+
+
+def _too_deep(text: str) -> Problem:
+    found = nesting.too_deep(text)
+    if found is None:
+        return Problem("", "nested too deep to read (a key of too many dotted parts, or too many nested tables)")
+    line, col = found
+    return Problem(
+        f"line {line}, column {col}",
+        f"nested too deep: arrays or inline tables more than {nesting.MAX_NESTING} levels deep (a ledger needs three)",
+    )
+
+
+def _raw_problems(doc: dict[str, Any]) -> list[Problem]:
+    """What the raw table lacks before the model sees it: the format version must be stated
+    (the model checks its value); an empty or comment-only file is not a ledger."""
+    if "schema_version" in doc:
+        return []
+    if not doc:
+        return [Problem("schema_version", f"is required but missing: the file is empty or holds only comments (a ledger starts with schema_version = {SCHEMA_VERSION})")]
+    return [Problem("schema_version", f"is required but missing (a ledger starts with schema_version = {SCHEMA_VERSION})")]
 
 
 def _describe_loc(doc: dict[str, Any], loc: tuple[Any, ...]) -> str:
@@ -247,11 +273,12 @@ def _validate(doc: dict[str, Any], progress: Progress | None) -> Ledger:
 
 
 def validate_document(path: Path, doc: dict[str, Any], progress: Progress | None = None) -> Ledger:
+    raw = _raw_problems(doc)
     try:
         ledger = _validate(doc, progress)
     except ValidationError as exc:
-        raise _report(path, doc, exc) from None
-    problems = [Problem(where, what) for where, what in integrity_problems(ledger)]
+        raise LedgerError(path, raw + _report(path, doc, exc).problems) from None
+    problems = raw + [Problem(where, what) for where, what in integrity_problems(ledger)]
     if problems:
         raise LedgerError(path, problems)
     return ledger

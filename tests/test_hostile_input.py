@@ -1,0 +1,86 @@
+"""Hostile input to the core and the command line: files that try to crash, hang, leak or mislead.
+
+Each test is a regression test for one finding of the hardening review (the item
+number is in the test's docstring).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pledgetui.cli import main
+from pledgetui.store import LedgerError, load, loads
+
+#: A 904-byte document of nested arrays: one line, 450 levels deep.
+NESTED_ARRAYS = "a = " + "[" * 450 + "]" * 450
+#: The same with inline tables.
+NESTED_TABLES = "a = " + "{b = " * 600 + "1" + "}" * 600
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+# --------------------------------------------------------------------------- 8: deep nesting
+
+
+@pytest.mark.parametrize("text", [NESTED_ARRAYS, NESTED_TABLES], ids=["arrays", "inline-tables"])
+def test_deeply_nested_toml_is_a_ledger_error_with_line_and_column(text: str) -> None:
+    """Item 8: deep nesting is reported (where and what), never a RecursionError."""
+    data = f"schema_version = 1\n{text}\n".encode()
+    assert len(NESTED_ARRAYS) == 904
+    with pytest.raises(LedgerError) as info:
+        loads(data)
+    (problem,) = info.value.problems
+    assert problem.where.startswith("line 2, column ")
+    assert "nested too deep" in problem.what
+
+
+def test_deeply_nested_key_is_a_ledger_error() -> None:
+    """Item 8: a dotted key of thousands of parts nests tables too deep for the parser."""
+    data = ("schema_version = 1\n" + ".".join(["a"] * 3000) + " = 1\n").encode()
+    with pytest.raises(LedgerError) as info:
+        loads(data)
+    assert "nested too deep" in str(info.value)
+
+
+@pytest.mark.parametrize("command", ["check", "list", "export"])
+def test_every_command_reports_deep_nesting(capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str) -> None:
+    """Item 8: check, list and export print the problem and exit 1, no traceback."""
+    path = tmp_path / "deep.toml"
+    path.write_text(NESTED_ARRAYS, encoding="utf-8")
+    code, out, err = run_cli(capsys, command, str(path))
+    assert code == 1
+    assert "nested too deep" in err and "line 1, column" in err
+
+
+# --------------------------------------------------------------------------- 9: empty ledgers
+
+
+@pytest.mark.parametrize("text", ["", "\n\n   \n", "# just a comment\n# and another\n"], ids=["empty", "blank", "comments"])
+def test_empty_blank_or_comment_only_file_is_not_a_ledger(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str
+) -> None:
+    """Item 9: a file holding no ledger fails ``check`` and says schema_version is missing."""
+    path = tmp_path / "empty.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LedgerError) as info:
+        load(path)
+    assert "schema_version" in str(info.value) and "missing" in str(info.value)
+    code, out, err = run_cli(capsys, "check", str(path))
+    assert code == 1
+    assert "schema_version" in err and "OK" not in out
+
+
+def test_ledger_without_schema_version_names_the_key(tmp_path: Path) -> None:
+    """Item 9: entries without a schema_version are refused too, naming the key."""
+    with pytest.raises(LedgerError) as info:
+        loads(b"sources = []\npledges = []\n")
+    (problem,) = info.value.problems
+    assert problem.where == "schema_version"
+    assert "missing" in problem.what

@@ -1,0 +1,29 @@
+"""Hostile input in the dashboard: files that try to crash, hang, leak or mislead.
+
+Each test is a regression test for one finding of the hardening review (the item
+number is in the test's docstring).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+
+from pledgetui.ui.app import PledgeApp
+from pledgetui.ui.screens.problems import ProblemsScreen
+from tests.test_hostile_input import NESTED_ARRAYS
+
+
+async def test_deeply_nested_ledger_shows_the_problem_not_a_crash(tmp_path: Path) -> None:
+    """Item 8: the dashboard lists the nesting problem on its problems screen."""
+    path = tmp_path / "deep.toml"
+    path.write_text(NESTED_ARRAYS, encoding="utf-8")
+    app = PledgeApp(path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        shown = str(app.screen.query_one("#problems", Static).render())
+        assert "line 1, column" in shown and "nested too deep" in shown
+        assert app.is_running
