@@ -23,7 +23,7 @@ import tomli
 import tomli_w
 from pydantic import TypeAdapter, ValidationError
 
-from pledgetui import cache, nesting
+from pledgetui import cache, files, nesting
 from pledgetui.model import MAX_STRING, SCHEMA_VERSION, Ledger, Pledge, integrity_problems
 
 MAX_LEDGER_BYTES = 256 * 1024 * 1024
@@ -88,25 +88,11 @@ def read_bytes(path: Path, limit: int | None = None) -> tuple[bytes, os.stat_res
     # The limit is looked up at call time, so a caller (or a test) can change MAX_LEDGER_BYTES.
     limit = MAX_LEDGER_BYTES if limit is None else limit
     try:
-        # Check the type before opening: opening a named pipe would block until a writer appears.
-        if not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path):
-            raise LedgerError(path, [Problem("", "is not a regular file")])
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if not stat.S_ISREG(st.st_mode):
-                raise LedgerError(path, [Problem("", "is not a regular file")])
-            if st.st_size > limit:
-                raise LedgerError(path, [Problem("", f"is {st.st_size:,} bytes; the limit is {limit:,}")])
-            data = fh.read(limit + 1)
-    except FileNotFoundError:
-        raise LedgerError(path, [Problem("", "no such file")]) from None
-    except IsADirectoryError:
-        raise LedgerError(path, [Problem("", "is a directory, not a ledger file")]) from None
-    except PermissionError:
-        raise LedgerError(path, [Problem("", "permission denied")]) from None
-    if len(data) > limit:
-        raise LedgerError(path, [Problem("", f"is larger than the limit of {limit:,} bytes")])
-    return data, st
+        # Never blocks: a named pipe or a device is refused before it is read.
+        return files.read_regular(path, limit)
+    except files.NotReadable as exc:
+        what = "is a directory, not a ledger file" if exc.kind == "folder" else exc.what
+        raise LedgerError(path, [Problem("", what)]) from None
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -326,10 +312,12 @@ def loads(data: bytes, path: Path | str = "<ledger>") -> Ledger:
 
 def read_article(path: Path) -> str:
     """An article's text, exactly as stored (no newline translation). Raises OSError/ValueError."""
-    with open(path, "rb") as fh:
-        data = fh.read(MAX_ARTICLE_BYTES + 1)
-    if len(data) > MAX_ARTICLE_BYTES:
-        raise ValueError(f"{path}: larger than the article limit of {MAX_ARTICLE_BYTES:,} bytes")
+    try:
+        data, _ = files.read_regular(path, MAX_ARTICLE_BYTES)
+    except files.NotReadable as exc:
+        if exc.kind == "too_large":
+            raise ValueError(f"{path}: larger than the article limit of {MAX_ARTICLE_BYTES:,} bytes") from None
+        raise ValueError(f"{path}: {exc.what}") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

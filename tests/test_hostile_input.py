@@ -6,12 +6,17 @@ number is in the test's docstring).
 
 from __future__ import annotations
 
+import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from pledgetui.cli import main
+from pledgetui.edits import EditError
 from pledgetui.store import LedgerError, load, loads
+from pledgetui.ui.screens.import_article import read_text_file
 
 #: A 904-byte document of nested arrays: one line, 450 levels deep.
 NESTED_ARRAYS = "a = " + "[" * 450 + "]" * 450
@@ -84,3 +89,76 @@ def test_ledger_without_schema_version_names_the_key(tmp_path: Path) -> None:
     (problem,) = info.value.problems
     assert problem.where == "schema_version"
     assert "missing" in problem.what
+
+
+# --------------------------------------------------------------------------- 11: pipes and link loops
+
+
+def make_fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+def make_loop(folder: Path) -> Path:
+    (folder / "loop-a").symlink_to(folder / "loop-b")
+    (folder / "loop-b").symlink_to(folder / "loop-a")
+    return folder / "loop-a"
+
+
+def outcome_on_fifo(fifo: Path, call: Callable[[], object]) -> BaseException | object:
+    """``call()``'s result or exception; fails the test if it blocks on ``fifo``.
+
+    The call runs on a thread. The join's timeout only keeps a blocking version from
+    hanging the suite: on the fixed code the call returns at once and nothing waits.
+    """
+    box: list[object] = []
+
+    def target() -> None:
+        try:
+            box.append(call())
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            box.append(exc)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(timeout=60)
+    if thread.is_alive():
+        with open(fifo, "wb"):  # a writer unblocks the reader, so the thread ends
+            pass
+        thread.join()
+        pytest.fail(f"blocked opening the named pipe {fifo}")
+    return box[0]
+
+
+def test_import_refuses_a_named_pipe_without_blocking(tmp_path: Path) -> None:
+    """Item 11: the import dialog's reader names a FIFO instead of hanging on it."""
+    fifo = make_fifo(tmp_path / "article.txt")
+    result = outcome_on_fifo(fifo, lambda: read_text_file(fifo))
+    assert isinstance(result, EditError), result
+    assert "named pipe" in str(result.problems)
+
+
+def test_import_names_a_symlink_loop(tmp_path: Path) -> None:
+    """Item 11: a link loop is reported as one, not as a missing file."""
+    with pytest.raises(EditError) as info:
+        read_text_file(make_loop(tmp_path))
+    assert "symbolic link loop" in str(info.value.problems)
+
+
+@pytest.mark.parametrize("command", ["check", "list", "export", "dashboard"])
+def test_commands_name_a_symlink_loop(capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str) -> None:
+    """Item 11: every command says "symbolic link loop" for a looping ledger path, not "no such file"."""
+    loop = make_loop(tmp_path)
+    code, out, err = run_cli(capsys, *([] if command == "dashboard" else [command]), str(loop))
+    assert code == 1
+    assert "symbolic link loop" in err and "no such file" not in err
+
+
+@pytest.mark.parametrize("command", ["check", "list", "export"])
+def test_commands_refuse_a_named_pipe_ledger(capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str) -> None:
+    """Item 11: a FIFO given as the ledger is refused by name, without blocking."""
+    fifo = make_fifo(tmp_path / "pledges.toml")
+    code = outcome_on_fifo(fifo, lambda: main([command, str(fifo)]))
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "named pipe" in err and "Traceback" not in err

@@ -12,7 +12,8 @@ from textual.widgets import Static
 
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens.problems import ProblemsScreen
-from tests.test_hostile_input import NESTED_ARRAYS
+from tests.test_hostile_input import NESTED_ARRAYS, make_loop
+from tests.test_ui_editing import press_and_settle, started
 
 
 async def test_deeply_nested_ledger_shows_the_problem_not_a_crash(tmp_path: Path) -> None:
@@ -27,3 +28,21 @@ async def test_deeply_nested_ledger_shows_the_problem_not_a_crash(tmp_path: Path
         shown = str(app.screen.query_one("#problems", Static).render())
         assert "line 1, column" in shown and "nested too deep" in shown
         assert app.is_running
+
+
+async def test_import_dialog_names_a_symlink_loop(ledger_path: Path, tmp_path: Path) -> None:
+    """Item 11: the import dialog says "symbolic link loop", adds nothing, stays open."""
+    loop = make_loop(tmp_path)
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        n = len(app.session.ledger.sources)
+        await pilot.press("i")
+        await pilot.pause()
+        app.screen.query_one("#imp-path").value = str(loop)
+        app.screen.query_one("#imp-title").value = "x"
+        await pilot.pause()
+        await press_and_settle(app, pilot, "ctrl+s")
+        shown = str(app.screen.query_one("#imp-error-path").content)
+        assert "symbolic link loop" in shown and "no such file" not in shown
+        assert len(app.session.ledger.sources) == n

@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from pledgetui import paths
+from pledgetui.files import NotReadable, check_regular
 
 if TYPE_CHECKING:
     from pledgetui.model import Ledger, Pledge
@@ -20,10 +21,10 @@ def resolve_ledger(arg: str | None) -> Path:
     """The ledger named on the command line, or the user's working copy (created on first use)."""
     if arg:
         path = Path(arg).expanduser()
-        if not path.exists():
-            raise CommandError(f"{path}: no such file")
-        if path.is_dir():
-            raise CommandError(f"{path}: is a directory, not a ledger file")
+        try:
+            check_regular(path)  # Path.exists() would call a link loop "no such file"
+        except NotReadable as exc:
+            raise CommandError(f"{path}: {'is a directory, not a ledger file' if exc.kind == 'folder' else exc.what}") from None
         return path
     try:
         return paths.ensure_working_copy()
