@@ -162,3 +162,100 @@ def test_commands_refuse_a_named_pipe_ledger(capsys: pytest.CaptureFixture[str],
     out, err = capsys.readouterr()
     assert code == 1
     assert "named pipe" in err and "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- 13: links out of seeds/
+
+SECRET = "SECRET_TOKEN=hunter2 would deploy forces after a ceasefire\n"
+
+
+def ledger_quoting_a_link(tmp_path: Path, *, link_folder: bool = False) -> tuple[Path, Path]:
+    """A ledger whose source ``leak.txt`` is a link to a file outside the ledger's folder,
+    and a pledge quoting that file's text (so a followed link "verifies")."""
+    from pledgetui.model import Ledger, Pledge, Source
+    from tests.factory import evidence_for, small_ledger, write_ledger
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "leak.txt"
+    secret.write_text(SECRET, encoding="utf-8")
+    base = small_ledger()
+    ev = evidence_for(SECRET, "leak", "SECRET_TOKEN=hunter2")
+    ledger = Ledger(
+        sources=(*base.sources, Source(id="leak", file="leak.txt", title="Leak")),
+        pledges=(*base.pledges, Pledge(id="leak-1", actor="X", commitment="air", status="claimed", claimant="x", summary="x", evidence=(ev,))),
+    )
+    path = write_ledger(tmp_path / "ledger", ledger)
+    seeds = path.parent / "seeds"
+    if link_folder:
+        for item in seeds.iterdir():
+            (outside / item.name).write_bytes(item.read_bytes())
+        for item in seeds.iterdir():
+            item.unlink()
+        seeds.rmdir()
+        seeds.symlink_to(outside)
+    else:
+        (seeds / "leak.txt").symlink_to(secret)
+    return path, secret
+
+
+@pytest.mark.parametrize("link_folder", [False, True], ids=["file-link", "folder-link"])
+def test_an_article_linked_outside_the_ledger_folder_is_not_read(tmp_path: Path, link_folder: bool) -> None:
+    """Item 13: verify refuses a source file that leads outside the articles folder, and says so."""
+    from pledgetui.verify import Articles, verify
+
+    path, _ = ledger_quoting_a_link(tmp_path, link_folder=link_folder)
+    ledger = load(path).ledger
+    articles = Articles(path)
+    report = verify(ledger, articles)
+    assert "leak" not in articles.texts
+    assert "outside" in report.source_problems["leak"]
+    orphans = [c.pledge_id for c in report.orphans]
+    # A linked seeds/ folder takes every article with it; a linked file only its own.
+    assert orphans == [p.id for p in ledger.pledges] if link_folder else orphans == ["leak-1"]
+
+
+def test_check_reports_the_link_and_does_not_verify_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Item 13: ``check`` names the link and counts its quote as orphaned, never as verified."""
+    path, _ = ledger_quoting_a_link(tmp_path)
+    code, out, err = run_cli(capsys, "check", str(path))
+    assert code == 1
+    assert "source leak:" in out and "outside" in out
+    assert "1 orphaned" in out and "hunter2" not in out.replace("SECRET_TOKEN=hunter2' not found", "")
+
+
+def test_a_link_inside_the_articles_folder_is_followed(tmp_path: Path) -> None:
+    """Item 13: a link from one article to another in the same folder stays allowed."""
+    from pledgetui import paths
+    from tests.factory import ARTICLE_002, write_ledger
+
+    path = write_ledger(tmp_path / "ledger")
+    (path.parent / "seeds" / "alias.txt").symlink_to(path.parent / "seeds" / ARTICLE_002)
+    found = paths.find_article(path, "alias.txt")
+    assert found is not None and found.resolve() == (path.parent / "seeds" / ARTICLE_002).resolve()
+
+
+def test_save_copy_does_not_copy_an_outside_file(tmp_path: Path) -> None:
+    """Item 13 (same class): "save a copy" copies articles; a link out of seeds/ is not followed."""
+    from pledgetui.session import EditSession
+
+    path, _ = ledger_quoting_a_link(tmp_path)
+    session = EditSession.open(path)
+    (tmp_path / "copy").mkdir()
+    copy = session.save_copy(tmp_path / "copy" / "pledges.toml")
+    assert not (copy.parent / "seeds" / "leak.txt").exists()
+    assert (copy.parent / "seeds" / load(path).ledger.sources[0].file).is_file()
+
+
+def test_import_refuses_a_file_name_taken_by_an_outside_link(tmp_path: Path) -> None:
+    """Item 13 (same class): adding a source whose file name is a link out of seeds/ is refused
+    (the outside file is never read to compare with)."""
+    from pledgetui.model import Source
+    from pledgetui.session import EditSession
+
+    path, _ = ledger_quoting_a_link(tmp_path)
+    (path.parent / "seeds" / "other.txt").symlink_to(tmp_path / "outside" / "leak.txt")
+    session = EditSession.open(path)
+    with pytest.raises(EditError) as info:
+        session.add_source(Source(id="new", file="other.txt", title="t"), SECRET)
+    assert "outside" in str(info.value.problems)

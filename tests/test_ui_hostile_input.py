@@ -12,7 +12,9 @@ from textual.widgets import Static
 
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens.problems import ProblemsScreen
-from tests.test_hostile_input import NESTED_ARRAYS, make_loop
+from pledgetui.ui.screens.quote_viewer import QuoteViewer
+from pledgetui.ui.widgets.article_view import ArticleView
+from tests.test_hostile_input import NESTED_ARRAYS, ledger_quoting_a_link, make_loop
 from tests.test_ui_editing import press_and_settle, started
 
 
@@ -46,3 +48,19 @@ async def test_import_dialog_names_a_symlink_loop(ledger_path: Path, tmp_path: P
         shown = str(app.screen.query_one("#imp-error-path").content)
         assert "symbolic link loop" in shown and "no such file" not in shown
         assert len(app.session.ledger.sources) == n
+
+
+async def test_quote_viewer_does_not_show_a_file_linked_from_outside(tmp_path: Path) -> None:
+    """Item 13: the quote viewer names the link instead of showing the outside file."""
+    path, _ = ledger_quoting_a_link(tmp_path)
+    app = PledgeApp(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        assert app.ledger is not None and app.articles is not None
+        viewer = QuoteViewer(app.ledger, app.articles, "leak-1")
+        await app.push_screen(viewer)
+        await pilot.pause()
+        assert "hunter2" not in viewer.query_one(ArticleView).text
+        assert viewer.highlight is None
+        banner = str(viewer.query_one("#qv-orphan-banner", Static).render())
+        assert "outside the ledger's articles folder" in banner
