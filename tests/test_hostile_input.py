@@ -259,3 +259,125 @@ def test_import_refuses_a_file_name_taken_by_an_outside_link(tmp_path: Path) -> 
     with pytest.raises(EditError) as info:
         session.add_source(Source(id="new", file="other.txt", title="t"), SECRET)
     assert "outside" in str(info.value.problems)
+
+
+# --------------------------------------------------------------------------- 14: invisible format characters
+
+#: One of each kind of invisible format character (Unicode category Cf) the review used.
+FORMAT_CHARS = ["\u2060", "\u00ad", "\U000E0041", "\ufff9", "\ufffa", "\ufffb", "\u206a", "\u206f", "\u180e", "\u200b", "\ufeff"]
+#: Other characters with nothing to show: private use, unassigned, a lone surrogate, line/paragraph separators.
+OTHER_INVISIBLE = ["\ue000", "\U000E0080", "\ud800", "\u2028", "\u2029"]
+FAMILY = "\U0001F469\u200d\U0001F469\u200d\U0001F467"  # one emoji joined by ZWJ
+SCOTLAND = "\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F"  # a flag tag sequence
+
+
+def invisible_in(text: str) -> list[str]:
+    import unicodedata
+
+    return [f"U+{ord(c):04X}" for c in text if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp") and c != "\n"]
+
+
+@pytest.mark.parametrize("ch", FORMAT_CHARS + OTHER_INVISIBLE, ids=lambda c: f"U+{ord(c):04X}")
+def test_display_shows_every_invisible_character(ch: str) -> None:
+    """Item 14: the display filter works by Unicode category, not a hand list."""
+    from pledgetui.sanitize import display, display_aligned, display_line
+
+    text = f"Fran{ch}ce\nsaid"
+    assert invisible_in(display(text)) == [] and f"<U+{ord(ch):04X}>" in display(text)
+    assert invisible_in(display_line(text)) == [] and "\n" not in display_line(text)
+    aligned = display_aligned(text)
+    assert invisible_in(aligned) == [] and len(aligned) == len(text) and aligned[4] != ch
+
+
+def test_display_keeps_emoji_sequences_and_ordinary_spaces() -> None:
+    """Item 14: joiners inside an emoji and a flag's tag sequence are kept; so are non-breaking spaces."""
+    from pledgetui.sanitize import display, display_aligned, display_line
+
+    for text in (FAMILY, SCOTLAND, "a\u00a0b\u202fc\u3000d", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"):
+        assert display(text) == display_line(text) == display_aligned(text) == text
+    assert display(f"x\u200d{FAMILY}") == f"x<U+200D>{FAMILY}"  # a joiner that joins no emoji is shown
+    assert display("Fran\U000E0041ce\U000E007F") == "Fran<U+E0041>ce<U+E007F>"
+
+
+def lookalike_ledger():
+    """Six French entries: four spelled plainly, one with a tag character, one with a soft hyphen."""
+    from pledgetui.model import Ledger
+    from tests.factory import small_ledger
+
+    base = small_ledger()
+    france = base.pledge("france-ground")
+    assert france is not None
+    spellings = ["France", "France", "Fran\U000E0041ce", "Fr\u00adance", "France", "France"]
+    extra = tuple(
+        france.model_copy(
+            update={"id": f"fr-{n}", "actor": actor, "summary": "co-signed", "claimant": "\u2060Élysée" if n == 3 else france.claimant}
+        )
+        for n, actor in enumerate(spellings[1:], 1)
+    )
+    return Ledger(sources=base.sources, pledges=(*base.pledges, *extra))
+
+
+def test_format_char_warnings_name_the_field_and_the_character() -> None:
+    """Item 14: identifiers and vocabulary-like fields holding Cf characters are warned about."""
+    from pledgetui.textcheck import format_char_warnings
+
+    warnings = format_char_warnings(lookalike_ledger())
+    assert [where for where, _ in warnings] == ["pledge fr-2 actor", "pledge fr-3 actor", "pledge fr-3 claimant"]
+    what = dict(warnings)
+    assert "U+E0041" in what["pledge fr-2 actor"] and "'France'" in what["pledge fr-2 actor"]
+    assert "U+00AD" in what["pledge fr-3 actor"] and "SOFT HYPHEN" in what["pledge fr-3 actor"]
+    assert invisible_in(" ".join(what.values())) == []
+
+
+def test_check_prints_format_char_warnings_without_failing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Item 14: ``check`` prints one warning line per field; the exit status is unchanged."""
+    from tests.factory import write_ledger
+
+    path = write_ledger(tmp_path / "ledger", lookalike_ledger())
+    code, out, err = run_cli(capsys, "check", str(path))
+    assert code == 0, out + err
+    warnings = [line for line in out.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 3 and warnings[0].startswith("warning: pledge fr-2 actor: ")
+    assert invisible_in(out) == []
+
+
+@pytest.mark.parametrize("query", ["actor:france", 'actor="France"', "france", "country:franc", 'claimant="Élysée"'])
+def test_filters_match_on_normalised_text(query: str) -> None:
+    """Item 14: a filter finds every spelling a reader sees as the same word."""
+    from pledgetui.query import select_pledges
+
+    found = {p.id for p in select_pledges(lookalike_ledger(), query)}
+    if query.startswith("claimant"):
+        assert found == {"fr-3"}
+    else:
+        assert {"france-ground", "fr-1", "fr-2", "fr-3", "fr-4", "fr-5"} <= found
+
+
+def test_sorting_by_actor_keeps_lookalikes_together() -> None:
+    """Item 14 (same class): the actor sort compares normalised text too."""
+    from pledgetui.query import select_pledges
+
+    ledger = lookalike_ledger()
+    frisia = ledger.pledges[0].model_copy(update={"id": "frisia", "actor": "Frisia"})
+    ledger = ledger.model_copy(update={"pledges": (*ledger.pledges, frisia)})
+    ids = [p.id for p in select_pledges(ledger, "", "actor")]
+    assert ids.index("frisia") > max(ids.index(f"fr-{n}") for n in range(1, 6))
+
+
+def test_list_output_shows_format_characters(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Item 14: ``list`` (plain output) shows the invisible characters as visible marks."""
+    from tests.factory import write_ledger
+
+    path = write_ledger(tmp_path / "ledger", lookalike_ledger())
+    code, out, err = run_cli(capsys, "list", str(path))
+    assert code == 0
+    assert invisible_in(out.replace("\t", " ")) == [] and "Fran<U+E0041>ce" in out and "Fr<U+00AD>ance" in out
+
+
+def test_markdown_export_shows_format_characters() -> None:
+    """Item 14: Markdown cells carry no invisible characters either."""
+    from pledgetui.export import export_view
+
+    ledger = lookalike_ledger()
+    text = export_view(ledger, ledger.pledges, "md", "pledges").decode()
+    assert invisible_in(text) == [] and "U+00AD" in text and "U+E0041" in text

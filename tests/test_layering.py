@@ -20,7 +20,7 @@ CORE = [
     "pledgetui.export", "pledgetui.edits", "pledgetui.session", "pledgetui.journal", "pledgetui.cache",
     "pledgetui.paths", "pledgetui.sanitize", "pledgetui.cli", "pledgetui.commands.check",
     "pledgetui.commands.export", "pledgetui.commands.listing", "pledgetui.nesting",
-    "pledgetui.files",
+    "pledgetui.files", "pledgetui.textcheck",
 ]
 
 

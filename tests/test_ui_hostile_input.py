@@ -64,3 +64,32 @@ async def test_quote_viewer_does_not_show_a_file_linked_from_outside(tmp_path: P
         assert viewer.highlight is None
         banner = str(viewer.query_one("#qv-orphan-banner", Static).render())
         assert "outside the ledger's articles folder" in banner
+
+
+async def test_matrix_has_one_france_row_and_its_cell_selects_all_six(tmp_path: Path) -> None:
+    """Item 14: lookalike spellings share France's matrix row, and choosing the cell filters to all six."""
+    from textual.widgets import DataTable
+
+    from pledgetui.ui.screens.matrix import MatrixScreen
+    from tests.factory import write_ledger
+    from tests.test_hostile_input import invisible_in, lookalike_ledger
+
+    path = write_ledger(tmp_path / "ledger", lookalike_ledger())
+    app = PledgeApp(path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MatrixScreen)
+        table = screen.query_one("#mx-pledges", DataTable)
+        labels = [table.rows[key].label.plain.strip() for key in table.rows]  # type: ignore[union-attr]
+        assert labels == ["France", "Ireland", "United Kingdom"]
+        france = screen.cell_at("France", "ground_troops")
+        assert france is not None and france.count == 6
+        await pilot.press("enter")  # the cursor starts on France x Ground troops
+        await pilot.pause()
+        assert not isinstance(app.screen, MatrixScreen)
+        shown = {app.index.pledges[i].id for i in app.table.view}  # type: ignore[union-attr]
+        assert shown == {"france-ground", "fr-1", "fr-2", "fr-3", "fr-4", "fr-5"}
+        assert invisible_in(app.export_screenshot()) == []

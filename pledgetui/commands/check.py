@@ -8,6 +8,7 @@ import sys
 from pledgetui.anchors import AnchorStatus
 from pledgetui.commands.common import CommandError, resolve_ledger
 from pledgetui.store import LedgerError, load
+from pledgetui.textcheck import format_char_warnings
 from pledgetui.verify import Articles, verify
 
 EPILOG = """\
@@ -68,6 +69,9 @@ def run(ns: argparse.Namespace) -> int:
         if len(text) > 60:
             text = text[:57] + "..."
         print(f"orphan: pledge {c.pledge_id} quote {c.index + 1} ({c.evidence.source}): {text!r} not found", file=out)
+    # Warnings, not problems: the exit status does not change.
+    for where, what in format_char_warnings(ledger):
+        print(f"warning: {where}: {what}", file=out)
     clean = not report.orphans and not report.source_problems
     print("OK" if clean else "PROBLEMS FOUND", file=out)
     return 0 if clean else 1
