@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from pledgetui.anchors import AnchorStatus
-from pledgetui.commands.common import CommandError, resolve_ledger
+from pledgetui.commands.common import CommandError, ledger_report, resolve_ledger, say
 from pledgetui.store import LedgerError, load
 from pledgetui.textcheck import format_char_warnings
 from pledgetui.verify import Articles, verify
@@ -36,42 +36,42 @@ def run(ns: argparse.Namespace) -> int:
         path = resolve_ledger(ns.ledger)
         loaded = load(path)
     except CommandError as exc:
-        print(f"pledgetui check: {exc}", file=sys.stderr)
+        say(f"pledgetui check: {exc}")
         return 1
     except LedgerError as exc:
-        print(exc.describe(), file=sys.stderr)
+        say(ledger_report(exc))
         return 1
     ledger = loaded.ledger
     report = verify(ledger, Articles(path))
     pledges = [p for p in ledger.pledges if not p.is_counter]
     counters = len(ledger.pledges) - len(pledges)
     verified = len(report.checks) - len(report.orphans)
-    print(f"ledger:   {path}", file=out)
-    print(f"pledges:  {len(pledges)} (and {counters} counter-positions, not counted as pledges)", file=out)
-    print(f"sources:  {len(ledger.sources)}", file=out)
-    print(
+    say(f"ledger:   {path}", out)
+    say(f"pledges:  {len(pledges)} (and {counters} counter-positions, not counted as pledges)", out)
+    say(f"sources:  {len(ledger.sources)}", out)
+    say(
         f"quotes:   {len(report.checks)}: {verified} verified "
         f"({report.count(AnchorStatus.EXACT)} exact, {report.count(AnchorStatus.MOVED)} moved, "
         f"{report.count(AnchorStatus.REANCHORED)} re-anchored), {len(report.orphans)} orphaned",
-        file=out,
+        out,
     )
     for source_id, problem in sorted(report.source_problems.items()):
-        print(f"source {source_id}: {problem}", file=out)
+        say(f"source {source_id}: {problem}", out)
     for c in report.moved:
         ev = c.evidence
-        print(
+        say(
             f"re-anchored: pledge {c.pledge_id} quote {c.index + 1} ({ev.source}): "
             f"offsets {ev.start}-{ev.end} -> {c.anchor.start}-{c.anchor.end} ({c.anchor.status})",
-            file=out,
+            out,
         )
     for c in report.orphans:
         text = c.evidence.quote.replace("\n", " ")
         if len(text) > 60:
             text = text[:57] + "..."
-        print(f"orphan: pledge {c.pledge_id} quote {c.index + 1} ({c.evidence.source}): {text!r} not found", file=out)
+        say(f"orphan: pledge {c.pledge_id} quote {c.index + 1} ({c.evidence.source}): {text!r} not found", out)
     # Warnings, not problems: the exit status does not change.
     for where, what in format_char_warnings(ledger):
-        print(f"warning: {where}: {what}", file=out)
+        say(f"warning: {where}: {what}", out)
     clean = not report.orphans and not report.source_problems
-    print("OK" if clean else "PROBLEMS FOUND", file=out)
+    say("OK" if clean else "PROBLEMS FOUND", out)
     return 0 if clean else 1

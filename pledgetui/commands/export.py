@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from pledgetui.commands.common import CommandError, report, select_entries
+from pledgetui.commands.common import CommandError, report, say, select_entries
 from pledgetui.export import (
     FORMATS,
     ROW_KINDS,
@@ -95,7 +95,7 @@ def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
 
 
 def _fail(message: str) -> int:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    say(f"{PROG}: {message}")
     return 1
 
 
@@ -107,9 +107,9 @@ def run(ns: argparse.Namespace) -> int:
     data = export_view(ledger, pledges, ns.format, ns.rows, excel=ns.excel, raw=ns.raw, query=ns.query, sort=ns.sort)
     if ns.raw:
         if ns.format == "csv":
-            print(f"{PROG}: warning: --raw: the formula guard is off; cells starting with = + - @ are written as they are", file=sys.stderr)
+            say(f"{PROG}: warning: --raw: the formula guard is off; cells starting with = + - @ are written as they are")
         else:
-            print(f"{PROG}: note: --raw only affects CSV", file=sys.stderr)
+            say(f"{PROG}: note: --raw only affects CSV")
     try:
         write_export(ns.output, data, protect=protected_files(path, ledger))
     except SaveError as exc:
@@ -122,5 +122,5 @@ def run(ns: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"cannot write to {'stdout' if ns.output == '-' else ns.output}: {exc.strerror or exc}")
     if ns.output != "-":
-        print(f"wrote {len(pledges)} pledges ({row_count(pledges, ns.rows)} rows) to {ns.output}", file=sys.stderr)
+        say(f"wrote {len(pledges)} pledges ({row_count(pledges, ns.rows)} rows) to {ns.output}")
     return 0
