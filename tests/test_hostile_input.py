@@ -435,3 +435,85 @@ def test_usage_errors_echo_arguments_safely(capsys: pytest.CaptureFixture[str]) 
     assert code in (1, 2) and terminal_safe(err) and "\u241b]0;pwned" in err
     code, out, err = run_cli(capsys, "check", "a", "b\x1b[2J")
     assert code == 2 and terminal_safe(err)
+
+
+# --------------------------------------------------------------------------- 16: spreadsheet and Markdown output
+
+
+def csv_cells(value: str, *, raw: bool = False) -> dict[str, str]:
+    """The pledge row of an export whose actor and notes are ``value``."""
+    import csv
+    import io
+
+    from pledgetui.export import export_view
+    from tests.factory import small_ledger
+
+    ledger = small_ledger()
+    p = ledger.pledges[0].model_copy(update={"actor": value, "notes": value})
+    ledger = ledger.model_copy(update={"pledges": (p,)})
+    data = export_view(ledger, ledger.pledges, "csv", "pledges", raw=raw).decode("utf-8")
+    return next(csv.DictReader(io.StringIO(data, newline="")))
+
+
+def opens_formula(cell: str) -> bool:
+    """Would a spreadsheet that trims spaces, and splits on any of , ; tab or a line break, see a formula?"""
+    import re
+    import unicodedata
+
+    for part in re.split(r"[,;\t\r\n]", cell):
+        part = "".join(c for c in part if unicodedata.category(c) not in ("Cc", "Cf")).lstrip().lstrip('"').lstrip()
+        if part and unicodedata.normalize("NFKC", part[0]) in "=+-@\u2212":
+            return True
+    return False
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        " =1+1", "\u00a0=1+1", "\u3000+1", "\uff1d1+1", "\ufe66HYPERLINK(x)", "\uff0b1", "\uff20SUM(A1)", "\u22121+1",
+        "a;=1+1", "a; -1+1", "x,=cmd|' /C calc'!A0", "a\t@SUM(A1)", "a\n=1+1", "a\r\n+1", "\t=1+1", '"=1+1',
+        "\u200b=1+1", "\x00=1", "a;\uff1d1",
+    ],
+)
+def test_csv_guard_covers_every_cell_start(value: str) -> None:
+    """Item 16: after a space, in full width, or after a separator a spreadsheet may split on: still text."""
+    row = csv_cells(value)
+    assert opens_formula(value)  # the test value is an attack
+    assert not opens_formula(row["country"]) and not opens_formula(row["notes"]), row["notes"]
+    assert csv_cells(value, raw=True)["country"] == value  # --raw keeps the data exact
+
+
+def test_csv_guard_leaves_ordinary_text_alone() -> None:
+    """Item 16: prose with dashes and signs inside a cell is written exactly."""
+    for value in ("France - yes", "a = b", "troops: 20,000 to 50,000", "e-mail user@example.org", "'quoted'", "x;y"):
+        assert csv_cells(value)["notes"] == value
+
+
+def test_markdown_export_loads_no_remote_image() -> None:
+    """Item 16: Markdown cells cannot become images, links, HTML or extra columns when rendered."""
+    from markdown_it import MarkdownIt
+
+    from pledgetui.export import export_view
+    from tests.factory import small_ledger
+
+    hostile = '![img](http://tracker.invalid/p.png) [x](http://a.invalid) <img src=http://b.invalid> [r]: http://c.invalid | a\nb'
+    ledger = small_ledger()
+    p = ledger.pledges[0].model_copy(update={"actor": hostile, "summary": hostile})
+    ledger = ledger.model_copy(update={"pledges": (p,)})
+    text = export_view(ledger, ledger.pledges, "md", "pledges").decode()
+    html = MarkdownIt("gfm-like").render(text)
+    assert "<img" not in html  # nothing loads when the file is shown
+    # No link hides its address behind other words (a bare address may be linkified: it shows itself).
+    import re
+
+    assert all(href == label for href, label in re.findall(r'<a href="([^"]*)">([^<]*)</a>', html)), html
+    assert "![img]" in html and "[x](" in html  # the text is all there, literally
+    table = [line for line in text.splitlines() if line.startswith("|")]
+    assert len(table) == 3  # header, rule, one row: nothing broke the table
+
+
+def test_export_help_says_files_hold_raw_text(capsys: pytest.CaptureFixture[str]) -> None:
+    """Item 16: --help says CSV and JSON keep the ledger's text exactly, escapes and all."""
+    assert main(["export", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "raw text" in out
