@@ -70,19 +70,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(exc.code or 0)
         return run_dashboard(ns.ledger)
     except UsageError as exc:
-        print(exc, file=sys.stderr)
+        from pledgetui.commands.common import say
+
+        say(exc)  # argparse echoes the arguments it did not understand
         return 2
     except KeyboardInterrupt:
         return 130
 
 
 def run_dashboard(ledger: str | None) -> int:
-    from pledgetui.commands.common import CommandError, resolve_ledger
+    from pledgetui.commands.common import CommandError, resolve_ledger, say
 
     try:
         path = resolve_ledger(ledger)
     except CommandError as exc:
-        print(f"pledgetui: {exc}", file=sys.stderr)
+        say(f"pledgetui: {exc}")
         return 1
     from pledgetui.ui.app import PledgeApp
 

@@ -8,9 +8,16 @@ Two row shapes:
 CSV and JSON carry vocabulary *values* (``ground_troops``, ``counter_position``)
 so they stay machine-readable; Markdown, written for people, uses labels.
 
-CSV cells that a spreadsheet would read as a formula (a leading ``=``, ``+``,
-``-``, ``@``, tab, CR or LF) get a ``'`` prefix unless ``raw=True``: ledger text
-quotes news articles and is untrusted.
+CSV cells that a spreadsheet would read as a formula get a ``'`` prefix unless
+``raw=True``: ledger text quotes news articles and is untrusted. Following
+OWASP's CSV injection guidance, a formula may start after leading white space,
+invisible characters or a double quote, with a full-width ``＝``, and at every
+place a spreadsheet may start a new cell: after a ``,`` or ``;`` (the list
+separator of many locales), a tab or a line break; each such place gets the
+``'`` (see :func:`guard_cell`). Otherwise CSV and JSON hold the text exactly.
+
+Markdown is written for rendering: cells escape what would make a link, an
+image (a remote load when rendered), raw HTML or a new table cell or row.
 """
 
 from __future__ import annotations
@@ -18,7 +25,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -79,8 +88,14 @@ EVIDENCE_COLUMNS: tuple[str, ...] = (
     "suffix",
 )
 
-#: Leading characters a spreadsheet may treat as the start of a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: Leading characters a spreadsheet may treat as the start of a formula (or a new cell).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
+#: What a formula starts with, after NFKC (so the full-width and small forms count too).
+FORMULA_STARTS = frozenset("=+-@\u2212")
+#: Where a spreadsheet may start a new cell inside ours: a separator of some locale, or a line break.
+_CELL_BREAK = re.compile("[,;\t\r\n]")
+#: A cell without any of these cannot open a formula anywhere (the fast path).
+_MAYBE_FORMULA = re.compile("[=+\\-@\u2212]|[^\x00-\x7f]")
 
 #: Separator for multi-valued cells (conditions, numbers, sources).
 JOIN = "; "
@@ -178,11 +193,31 @@ def rows_for(ledger: Ledger, pledges: Sequence[Pledge], rows: str) -> list[dict[
 # --------------------------------------------------------------------------- CSV
 
 
+def _opens_formula(text: str, start: int) -> bool:
+    """Whether the cell a spreadsheet would start at ``start`` reads as a formula: white space,
+    control and invisible characters and double quotes skipped, the next character NFKC-folded."""
+    i = start
+    while i < len(text) and (text[i].isspace() or text[i] == '"' or unicodedata.category(text[i]) in ("Cc", "Cf")):
+        i += 1
+    return i < len(text) and unicodedata.normalize("NFKC", text[i])[:1] in FORMULA_STARTS
+
+
 def guard_cell(value: Any) -> Any:
-    """Prefix ``'`` to a text cell a spreadsheet would run as a formula; other values pass through."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+    """A text cell a spreadsheet cannot run as a formula; other values pass through.
+
+    A ``'`` goes in front of the cell when it starts with a trigger (:data:`FORMULA_TRIGGERS`)
+    or opens a formula after white space (``" =1+1"``, ``"＝1+1"``), and right after each
+    ``,`` ``;`` tab or line break behind which a formula would open: a spreadsheet that
+    splits on that character (``a;=1+1`` in a locale whose separator is ``;``) then still
+    reads text. Cells holding no sign, no ``@`` and only ASCII are returned at once.
+    """
+    if not isinstance(value, str) or not _MAYBE_FORMULA.search(value) and not value.startswith(FORMULA_TRIGGERS):
+        return value
+    lead = value.startswith(FORMULA_TRIGGERS) or _opens_formula(value, 0)
+    cuts = [m.end() for m in _CELL_BREAK.finditer(value) if _opens_formula(value, m.end())]
+    for cut in reversed(cuts):
+        value = value[:cut] + "'" + value[cut:]
+    return "'" + value if lead else value
 
 
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], *, excel: bool = False, raw: bool = False) -> bytes:
@@ -243,13 +278,18 @@ def evidence_json(ledger: Ledger, pledges: Sequence[Pledge]) -> bytes:
 # --------------------------------------------------------------------------- Markdown
 
 
+#: Markdown that a renderer would turn into a link, an image (a remote load) or a reference.
+_MD_LINK_CHARS = str.maketrans({"!": "\\!", "[": "\\[", "]": "\\]"})
+
+
 def md_cell(value: Any) -> str:
-    """A table cell: backslash and ``|`` escaped, line breaks as ``<br>``, raw HTML and controls defused."""
+    """A table cell: backslash and ``|`` escaped, line breaks as ``<br>``; links, images
+    (``![x](http://...)`` would load a remote image when rendered), raw HTML and controls defused."""
     lines = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out = []
     for line in lines:
         line = display_line(line)
-        line = line.replace("\\", "\\\\").replace("|", "\\|")
+        line = line.replace("\\", "\\\\").replace("|", "\\|").translate(_MD_LINK_CHARS)
         line = line.replace("&", "&amp;").replace("<", "&lt;")
         out.append(line)
     text = "<br>".join(out)

@@ -70,12 +70,55 @@ def ensure_working_copy() -> Path:
 
 def article_candidates(ledger_path: Path, file_name: str) -> list[Path]:
     """Where an article named in a ledger may sit, in order of preference."""
+    return [candidate for candidate, _, _ in _article_places(ledger_path, file_name)]
+
+
+def _article_places(ledger_path: Path, file_name: str) -> list[tuple[Path, Path, Path]]:
+    """(candidate, its articles folder, the folder that articles folder must stay within)."""
     folder = ledger_path.resolve().parent
-    return [folder / SEEDS_DIR / file_name, folder.parent / SEEDS_DIR / file_name, folder / file_name]
+    return [
+        (folder / SEEDS_DIR / file_name, folder / SEEDS_DIR, folder),
+        (folder.parent / SEEDS_DIR / file_name, folder.parent / SEEDS_DIR, folder.parent),
+        (folder / file_name, folder, folder),
+    ]
+
+
+class ArticleOutside(ValueError):
+    """An article file that leads (by a symbolic link) outside the ledger's articles folder."""
+
+
+def _contained(candidate: Path, articles: Path, root: Path) -> Path:
+    """``candidate`` with every link resolved, when it stays inside ``articles`` and ``articles``
+    inside ``root``; raises :class:`ArticleOutside` otherwise."""
+    real = Path(os.path.realpath(candidate))
+    real_articles = Path(os.path.realpath(articles))
+    if not (real_articles.is_relative_to(root) and real.is_relative_to(real_articles)):
+        shown = f"{articles.name}/{candidate.name}" if articles != root else candidate.name
+        raise ArticleOutside(
+            f"{shown} is a link to {real}, outside the ledger's articles folder; not read "
+            "(an article must be a file in the folder, not a link out of it)"
+        )
+    return real
+
+
+def existing_articles(ledger_path: Path, file_name: str) -> list[Path]:
+    """Every place an article of this name already exists, resolved, in order of preference.
+
+    Symbolic links are followed only within the articles folder: a candidate that leads
+    outside it (a link to ``/proc/self/environ``, or a ``seeds`` folder that is a link
+    elsewhere) raises :class:`ArticleOutside`, so no reader of articles ever opens it.
+    """
+    found = []
+    for candidate, articles, root in _article_places(ledger_path, file_name):
+        if candidate.is_file():
+            found.append(_contained(candidate, articles, root))
+    return found
 
 
 def find_article(ledger_path: Path, file_name: str) -> Path | None:
-    for candidate in article_candidates(ledger_path, file_name):
+    """The article file to read, resolved; None if there is none. Raises :class:`ArticleOutside`
+    when the first one found leads outside the ledger's articles folder."""
+    for candidate, articles, root in _article_places(ledger_path, file_name):
         if candidate.is_file():
-            return candidate
+            return _contained(candidate, articles, root)
     return None

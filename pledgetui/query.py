@@ -11,7 +11,8 @@ Syntax (terms are ANDed; case-insensitive):
     type:air backstop:required condition:ceasefire source:a002 kind:counter
 
 Only double quotes group words (an apostrophe is an ordinary character); inside
-them ``\"`` is a quote. Vocabulary fields accept the value, the label or an
+them ``\"`` is a quote. Text is matched as it reads: NFKC-normalised, invisible
+format characters ignored (``Fr<U+00AD>ance`` is France), case-insensitive. Vocabulary fields accept the value, the label or an
 unambiguous prefix (``status:signe`` is ``signed``; ``status:sign`` is ambiguous).
 Sorting takes ``FIELD[,-FIELD]``; ``-`` is descending.
 """
@@ -32,6 +33,7 @@ from pledgetui.model import (
     Status,
     Vocabulary,
 )
+from pledgetui.textcheck import comparable
 
 
 class QueryError(ValueError):
@@ -155,7 +157,7 @@ def _field_term(name: str, op: str, pieces: list[tuple[str, bool]], negate: bool
     if field in _VOCAB or field == "kind":
         values: tuple[object, ...] = tuple(_vocab_value(field, v) for v in raw_values)
     else:
-        values = tuple(v.casefold() for v in raw_values)
+        values = tuple(comparable(v) for v in raw_values)
     return Term(field, values, negate, exact=op == "=")
 
 
@@ -186,7 +188,7 @@ def parse_query(text: str) -> Query:
                 raise QueryError(f"unknown field '{name}' in '{word}' (fields: {known})")
         phrase = "".join(t for t, _ in rest)
         if phrase:
-            terms.append(Term(None, (phrase.casefold(),), negate))
+            terms.append(Term(None, (comparable(phrase),), negate))
     return Query(text=text, terms=tuple(terms))
 
 
@@ -214,7 +216,7 @@ def _haystack(p: Pledge, ledger_titles: dict[str, str]) -> str:
         parts.append(ev.quote)
         parts.append(ev.source)
         parts.append(ledger_titles.get(ev.source, ""))
-    return "\n".join(parts).casefold()
+    return comparable("\n".join(parts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,12 +234,12 @@ def _conditions_key(p: Pledge) -> tuple:
 
 SORT_FIELDS: dict[str, Callable[[Pledge], object]] = {
     "id": lambda p: p.id,
-    "actor": lambda p: p.actor.casefold(),
+    "actor": lambda p: comparable(p.actor),
     "commitment": lambda p: p.commitment.label,
     "status": lambda p: p.status.strength,
     "conditions": _conditions_key,
     "backstop": lambda p: p.us_backstop.label,
-    "claimant": lambda p: p.claimant.casefold(),
+    "claimant": lambda p: comparable(p.claimant),
     "date": lambda p: p.date_stated or _MIN_DATE,
     "sources": lambda p: len(p.source_ids),
     "kind": lambda p: p.kind.value,
@@ -273,7 +275,8 @@ class Index:
         self.ledger = ledger
         self.pledges: list[Pledge] = list(ledger.pledges)
         self._titles = {s.id: s.title for s in ledger.sources}
-        self._files = {s.id: s.file.casefold() for s in ledger.sources}
+        self._files = {s.id: comparable(s.file) for s in ledger.sources}
+        self._title_keys = {s.id: comparable(s.title) for s in ledger.sources}
         self._hay: list[str] | None = None
         self._keys: dict[str, list[object]] = {}
         self._counters: frozenset[int] | None = None
@@ -318,12 +321,12 @@ class Index:
         if f is None:
             return term.values[0] in self.haystacks[i]  # type: ignore[operator]
         if f == "actor":
-            actor = p.actor.casefold()
+            actor = comparable(p.actor)
             if term.exact:
                 return actor in term.values
             return any(v in actor for v in term.values)  # type: ignore[operator]
         if f == "claimant":
-            claimant = p.claimant.casefold()
+            claimant = comparable(p.claimant)
             if term.exact:
                 return claimant in term.values
             return any(v in claimant for v in term.values)  # type: ignore[operator]
@@ -341,7 +344,7 @@ class Index:
             return p.kind in term.values
         if f == "source":
             for sid in p.source_ids:
-                names = (sid.casefold(), self._files.get(sid, ""), self._titles.get(sid, "").casefold())
+                names = (comparable(sid), self._files.get(sid, ""), self._title_keys.get(sid, ""))
                 if any(v in n for v in term.values for n in names):  # type: ignore[operator]
                     return True
             return False

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pledgetui.model import Basis, Evidence, Ledger, Party, Pledge, Status
+from pledgetui.textcheck import format_char_warnings
 
 #: Bases that report someone's claim without the claimant on the record.
 UNVERIFIED_BASES = frozenset({Basis.PARTISAN, Basis.REPORT, Basis.DOCUMENT, Basis.ANONYMOUS})
@@ -30,7 +31,7 @@ CUES: tuple[tuple[re.Pattern[str], Status, str], ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    entry_id: str
+    entry_id: str  # or, for a name check, where the name is ("source a002 file")
     statement: int  # 1-based; 0 for the entry as a whole
     what: str
 
@@ -75,6 +76,9 @@ def review_entry(p: Pledge, source_dates: Mapping[str, dt.date | None] | None = 
 
 
 def review(ledger: Ledger) -> list[Finding]:
-    """Every finding of the manual's mechanical checks, entry by entry in ledger order."""
+    """Every finding of the manual's mechanical checks, entry by entry in ledger order, then
+    the names that hold invisible format characters (:mod:`pledgetui.textcheck`)."""
     dates = ledger.source_dates()
-    return [f for p in ledger.pledges for f in review_entry(p, dates)]
+    found = [f for p in ledger.pledges for f in review_entry(p, dates)]
+    found.extend(Finding(where, 0, what) for where, what in format_char_warnings(ledger))
+    return found

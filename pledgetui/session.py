@@ -169,10 +169,12 @@ class EditSession:
         if users:
             raise EditError([("file", f"{source.file} is already the article of source {users[0]}; choose another file name")])
         existing = False
-        for candidate in paths.article_candidates(self.path, source.file):
+        try:
+            found = paths.existing_articles(self.path, source.file)
+        except paths.ArticleOutside as exc:
+            raise EditError([("file", f"{exc}; choose another file name")]) from None
+        for candidate in found:
             try:
-                if not candidate.is_file():
-                    continue
                 held = candidate.read_bytes()
             except OSError as exc:
                 raise EditError([("file", f"cannot read the existing {candidate.name}: {exc.strerror or exc}")]) from None
@@ -258,7 +260,10 @@ class EditSession:
         store.save(self.ledger, target)
         seeds = target.parent / paths.SEEDS_DIR
         for source in self.ledger.sources:
-            found = paths.find_article(self.path, source.file)
+            try:
+                found = paths.find_article(self.path, source.file)
+            except paths.ArticleOutside:
+                found = None  # never copied: the copy's quotes show as unverifiable, as for a missing article
             dest = seeds / source.file
             if found is None or dest.exists():
                 continue

@@ -23,9 +23,9 @@ import tomli
 import tomli_w
 from pydantic import TypeAdapter, ValidationError
 
-from pledgetui import cache
+from pledgetui import cache, files, nesting
 from pledgetui.migrate import MIGRATED_FIELDS, migrate
-from pledgetui.model import MAX_STRING, Ledger, Pledge, integrity_problems
+from pledgetui.model import MAX_STRING, SCHEMA_VERSION, Ledger, Pledge, integrity_problems
 
 MAX_LEDGER_BYTES = 256 * 1024 * 1024
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024
@@ -89,25 +89,11 @@ def read_bytes(path: Path, limit: int | None = None) -> tuple[bytes, os.stat_res
     # The limit is looked up at call time, so a caller (or a test) can change MAX_LEDGER_BYTES.
     limit = MAX_LEDGER_BYTES if limit is None else limit
     try:
-        # Check the type before opening: opening a named pipe would block until a writer appears.
-        if not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path):
-            raise LedgerError(path, [Problem("", "is not a regular file")])
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if not stat.S_ISREG(st.st_mode):
-                raise LedgerError(path, [Problem("", "is not a regular file")])
-            if st.st_size > limit:
-                raise LedgerError(path, [Problem("", f"is {st.st_size:,} bytes; the limit is {limit:,}")])
-            data = fh.read(limit + 1)
-    except FileNotFoundError:
-        raise LedgerError(path, [Problem("", "no such file")]) from None
-    except IsADirectoryError:
-        raise LedgerError(path, [Problem("", "is a directory, not a ledger file")]) from None
-    except PermissionError:
-        raise LedgerError(path, [Problem("", "permission denied")]) from None
-    if len(data) > limit:
-        raise LedgerError(path, [Problem("", f"is larger than the limit of {limit:,} bytes")])
-    return data, st
+        # Never blocks: a named pipe or a device is refused before it is read.
+        return files.read_regular(path, limit)
+    except files.NotReadable as exc:
+        what = "is a directory, not a ledger file" if exc.kind == "folder" else exc.what
+        raise LedgerError(path, [Problem("", what)]) from None
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -127,12 +113,38 @@ def _decode(path: Path, data: bytes) -> str:
 def parse_document(path: Path, data: bytes) -> dict[str, Any]:
     text = _decode(path, data)
     try:
-        return tomli.loads(text)
+        doc = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
         line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
         msg = getattr(exc, "msg", str(exc))
         where = f"line {line}, column {col}" if line else ""
         raise LedgerError(path, [Problem(where, f"TOML syntax error: {msg}")]) from None
+    except RecursionError:
+        # The parser recurses per level of nesting: a few hundred brackets (or a dotted
+        # key of a thousand parts) exhaust the stack. Nothing was built; say where.
+        raise LedgerError(path, [_too_deep(text)]) from None
+    return doc
+
+
+def _too_deep(text: str) -> Problem:
+    found = nesting.too_deep(text)
+    if found is None:
+        return Problem("", "nested too deep to read (a key of too many dotted parts, or too many nested tables)")
+    line, col = found
+    return Problem(
+        f"line {line}, column {col}",
+        f"nested too deep: arrays or inline tables more than {nesting.MAX_NESTING} levels deep (a ledger needs three)",
+    )
+
+
+def _raw_problems(doc: dict[str, Any]) -> list[Problem]:
+    """What the raw table lacks before the model sees it: the format version must be stated
+    (the model checks its value); an empty or comment-only file is not a ledger."""
+    if "schema_version" in doc:
+        return []
+    if not doc:
+        return [Problem("schema_version", f"is required but missing: the file is empty or holds only comments (a ledger starts with schema_version = {SCHEMA_VERSION})")]
+    return [Problem("schema_version", f"is required but missing (a ledger starts with schema_version = {SCHEMA_VERSION})")]
 
 
 def _describe_loc(doc: dict[str, Any], loc: tuple[Any, ...]) -> str:
@@ -266,14 +278,15 @@ def _validate(doc: dict[str, Any], progress: Progress | None) -> Ledger:
 def validate_document(path: Path, doc: dict[str, Any], progress: Progress | None = None) -> Ledger:
     """Validate a parsed document (an older schema version is migrated first, see
     :mod:`pledgetui.migrate`). Raises :class:`LedgerError` with every problem found."""
+    raw = _raw_problems(doc)
     migrated_from = None
     if isinstance(doc, dict):
         doc, migrated_from = migrate(doc)
     try:
         ledger = _validate(doc, progress)
     except ValidationError as exc:
-        raise _report(path, doc, exc, migrated_from) from None
-    problems = [Problem(where, what) for where, what in integrity_problems(ledger)]
+        raise LedgerError(path, raw + _report(path, doc, exc, migrated_from).problems) from None
+    problems = raw + [Problem(where, what) for where, what in integrity_problems(ledger)]
     if problems:
         raise LedgerError(path, problems)
     return ledger
@@ -321,10 +334,12 @@ def loads(data: bytes, path: Path | str = "<ledger>") -> Ledger:
 
 def read_article(path: Path) -> str:
     """An article's text, exactly as stored (no newline translation). Raises OSError/ValueError."""
-    with open(path, "rb") as fh:
-        data = fh.read(MAX_ARTICLE_BYTES + 1)
-    if len(data) > MAX_ARTICLE_BYTES:
-        raise ValueError(f"{path}: larger than the article limit of {MAX_ARTICLE_BYTES:,} bytes")
+    try:
+        data, _ = files.read_regular(path, MAX_ARTICLE_BYTES)
+    except files.NotReadable as exc:
+        if exc.kind == "too_large":
+            raise ValueError(f"{path}: larger than the article limit of {MAX_ARTICLE_BYTES:,} bytes") from None
+        raise ValueError(f"{path}: {exc.what}") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pledgetui.anchors import Anchor, AnchorStatus, locate
 from pledgetui.model import Evidence, Ledger
-from pledgetui.paths import find_article
+from pledgetui.paths import ArticleOutside, find_article
 from pledgetui.store import read_article
 
 
@@ -55,7 +55,11 @@ class Articles:
         if source is None:
             self.problems[source_id] = "not listed in the ledger"
             return None
-        path = find_article(self.ledger_path, source.file)
+        try:
+            path = find_article(self.ledger_path, source.file)
+        except ArticleOutside as exc:
+            self.problems[source_id] = str(exc)
+            return None
         if path is None:
             self.problems[source_id] = f"article file {source.file!r} not found next to the ledger (looked in seeds/)"
             return None

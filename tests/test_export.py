@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -47,11 +48,25 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 BOM = "\ufeff"
 
 
+def _formula_at(text: str, i: int) -> bool:
+    """A spreadsheet cell starting at ``i`` opens a formula: spaces, controls, invisible characters
+    and double quotes skipped, then = + - @ or a minus sign, in any width."""
+    while i < len(text) and (text[i].isspace() or text[i] == '"' or unicodedata.category(text[i]) in ("Cc", "Cf")):
+        i += 1
+    return i < len(text) and unicodedata.normalize("NFKC", text[i])[:1] in ("=", "+", "-", "@", "\u2212")
+
+
 def guarded(value: object) -> str:
-    """What a CSV cell should hold for ``value`` with the guard on (written independently of the code)."""
-    if isinstance(value, str):
-        return "'" + value if value[:1] in TRIGGERS else value
-    return str(value)
+    """What a CSV cell should hold for ``value`` with the guard on (written independently of the code):
+    a ' in front when the cell opens a formula, and after every , ; tab or line break that one follows."""
+    if not isinstance(value, str):
+        return str(value)
+    out = ["'"] if value[:1] in TRIGGERS + ("\x00",) or _formula_at(value, 0) else []
+    for i, ch in enumerate(value):
+        out.append(ch)
+        if ch in ",;\t\r\n" and _formula_at(value, i + 1):
+            out.append("'")
+    return "".join(out)
 
 
 def read_csv(data: bytes, encoding: str = "utf-8") -> list[dict[str, str]]:
@@ -304,7 +319,7 @@ def test_markdown_escapes_pipes_and_newlines_and_marks_counters() -> None:
 
 
 def test_markdown_defuses_control_characters() -> None:
-    assert md_cell("\x1b]0;pwned\x07") == "\u241b]0;pwned\u2407"
+    assert md_cell("\x1b]0;pwned\x07") == "\u241b\\]0;pwned\u2407"
 
 
 def test_markdown_evidence_table() -> None:

@@ -19,7 +19,8 @@ CORE = [
     "pledgetui.model", "pledgetui.store", "pledgetui.anchors", "pledgetui.verify", "pledgetui.query",
     "pledgetui.export", "pledgetui.edits", "pledgetui.session", "pledgetui.journal", "pledgetui.cache", "pledgetui.migrate", "pledgetui.review",
     "pledgetui.paths", "pledgetui.sanitize", "pledgetui.cli", "pledgetui.commands.check",
-    "pledgetui.commands.export", "pledgetui.commands.listing",
+    "pledgetui.commands.export", "pledgetui.commands.listing", "pledgetui.nesting",
+    "pledgetui.files", "pledgetui.textcheck",
 ]
 
 

@@ -171,10 +171,6 @@ def test_review_lists_findings_entry_by_entry_in_ledger_order() -> None:
     assert [f.where for f in review(ledger)] == ["b-second statement 2", "a-first statement 1"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs/coding.md says check warns when a name carries invisible format characters; review.py has no such check",
-)
 def test_an_invisible_format_character_in_a_name_is_flagged() -> None:
     ledger = Ledger(
         sources=(Source(id="c1", file="c1.txt", title="One"),),

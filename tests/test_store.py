@@ -44,9 +44,9 @@ def test_load_small_ledger(ledger_path: Path) -> None:
     assert loaded.fingerprint.size == ledger_path.stat().st_size
 
 
-def test_empty_document_is_an_empty_ledger() -> None:
-    ledger = store.loads(b"")
-    assert ledger.sources == () and ledger.pledges == ()
+def test_empty_document_is_not_a_ledger() -> None:
+    with pytest.raises(LedgerError, match="schema_version: is required but missing"):
+        store.loads(b"")
 
 
 def test_toml_syntax_error_reports_line_and_column(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from pledgetui.anchors import AnchorStatus, format_word_diff, word_diff
-from pledgetui.commands.common import CommandError, resolve_ledger
+from pledgetui.commands.common import CommandError, ledger_report, resolve_ledger, say
 from pledgetui.model import Ledger
 from pledgetui.review import review
 from pledgetui.store import LedgerError, load
@@ -64,10 +64,10 @@ def run(ns: argparse.Namespace) -> int:
         path = resolve_ledger(ns.ledger)
         loaded = load(path, use_cache=False)
     except CommandError as exc:
-        print(f"pledgetui check: {exc}", file=sys.stderr)
+        say(f"pledgetui check: {exc}")
         return 1
     except LedgerError as exc:
-        print(exc.describe(), file=sys.stderr)
+        say(ledger_report(exc))
         return 1
     ledger = loaded.ledger
     articles = Articles(path)
@@ -83,43 +83,43 @@ def run(ns: argparse.Namespace) -> int:
     findings = review(ledger)
     pledges = [p for p in ledger.pledges if not p.is_counter]
     counters = len(ledger.pledges) - len(pledges)
-    print(f"ledger:   {path}", file=out)
-    print(f"entries:  {len(pledges)} pledges and {counters} counter-positions", file=out)
-    print(f"sources:  {len(ledger.sources)}", file=out)
-    print(
+    say(f"ledger:   {path}", out)
+    say(f"entries:  {len(pledges)} pledges and {counters} counter-positions", out)
+    say(f"sources:  {len(ledger.sources)}", out)
+    say(
         f"quotes:   {len(report.checks)}: {report.verified} verified "
         f"({report.count(AnchorStatus.EXACT)} exact, {report.count(AnchorStatus.MOVED)} moved, "
         f"{report.count(AnchorStatus.FOLDED)} folded), {len(report.drifted)} drifted, "
         f"{len(report.orphans)} orphaned",
-        file=out,
+        out,
     )
     for source_id, problem in sorted(report.source_problems.items()):
-        print(f"source {source_id}: {problem}", file=out)
+        say(f"source {source_id}: {problem}", out)
     for c in report.moved:
         ev = c.evidence
-        print(
+        say(
             f"moved: {c.where}: offsets {ev.start}-{ev.end} -> {c.anchor.start}-{c.anchor.end} "
             f"({c.anchor.status}; verified)",
-            file=out,
+            out,
         )
     for c in report.drifted:
         diff = format_word_diff(word_diff(c.evidence.quote, article_span(articles, ledger, c)))
-        print(f"drifted: {c.where}: the stored quote is not the article's words", file=out)
-        print(f"  diff (stored [-...-], article {{+...+}}): {diff}", file=out)
+        say(f"drifted: {c.where}: the stored quote is not the article's words", out)
+        say(f"  diff (stored [-...-], article {{+...+}}): {diff}", out)
     for c in report.orphans:
-        print(f"orphan: {c.where}: {_short(c.evidence.quote)!r} not found", file=out)
-    print(f"warnings: {len(findings)}" + (" (failures under --strict)" if findings and ns.strict else ""), file=out)
+        say(f"orphan: {c.where}: {_short(c.evidence.quote)!r} not found", out)
+    say(f"warnings: {len(findings)}" + (" (failures under --strict)" if findings and ns.strict else ""), out)
     for f in findings:
-        print(f"warning: {f}", file=out)
+        say(f"warning: {f}", out)
     clean = not report.orphans and not report.drifted and not report.source_problems
     if ns.strict and findings:
         clean = False
-    print("OK" if clean else "PROBLEMS FOUND", file=out)
+    say("OK" if clean else "PROBLEMS FOUND", out)
     return 0 if clean else 1
 
 
 def _ask(question: str, stdin: TextIO, out: TextIO) -> str:
-    print(question, end=" ", file=out, flush=True)
+    print(question, end=" ", file=out, flush=True)  # a fixed prompt: no untrusted text
     line = stdin.readline()
     if not line:
         return "q"
@@ -137,12 +137,12 @@ def _fix(
 
     todo = [c for c in report.checks if c.anchor.status is AnchorStatus.DRIFTED or c.moved]
     if not todo:
-        print("fixed:    nothing to fix", file=out)
+        say("fixed:    nothing to fix", out)
         return True, None
     try:
         session = EditSession.open(path)
     except (LedgerError, JournalError, OSError) as exc:
-        print(f"pledgetui check: cannot edit {path}: {exc}", file=sys.stderr)
+        say(f"pledgetui check: cannot edit {path}: {exc}")
         return False, None
     accepted = 0
     try:
@@ -150,11 +150,11 @@ def _fix(
             text = articles.text(ledger, c.evidence.source) or ""
             found = text[c.anchor.start : c.anchor.end]
             if c.anchor.status is AnchorStatus.DRIFTED:
-                print(f"drifted: {c.where}", file=out)
-                print(f"  diff: {format_word_diff(word_diff(c.evidence.quote, found))}", file=out)
+                say(f"drifted: {c.where}", out)
+                say(f"  diff: {format_word_diff(word_diff(c.evidence.quote, found))}", out)
                 answer = _ask("  take the article's text as the quote? [y/N/q]", stdin, out)
             else:
-                print(f"moved: {c.where}: offsets {c.evidence.start}-{c.evidence.end} -> {c.anchor.start}-{c.anchor.end}", file=out)
+                say(f"moved: {c.where}: offsets {c.evidence.start}-{c.evidence.end} -> {c.anchor.start}-{c.anchor.end}", out)
                 answer = _ask("  update the offsets and context? [y/N/q]", stdin, out)
             if answer == "q":
                 break
@@ -164,13 +164,13 @@ def _fix(
             accepted += 1
         if not accepted:
             session.discard()
-            print("fixed:    nothing", file=out)
+            say("fixed:    nothing", out)
             return True, None
         session.save()
     except (SaveError, JournalError) as exc:
-        print(f"pledgetui check: not saved: {exc}; the edits are kept in the recovery journal", file=sys.stderr)
+        say(f"pledgetui check: not saved: {exc}; the edits are kept in the recovery journal")
         return False, None
     finally:
         session.close()
-    print(f"fixed:    {accepted} quote{'s' if accepted != 1 else ''}; saved {path} (previous version in .bak)", file=out)
+    say(f"fixed:    {accepted} quote{'s' if accepted != 1 else ''}; saved {path} (previous version in .bak)", out)
     return True, session.ledger

@@ -4,12 +4,34 @@ from __future__ import annotations
 
 from pathlib import Path
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from pledgetui import paths
+from pledgetui.sanitize import display_line
+from pledgetui.files import NotReadable, check_regular
 
 if TYPE_CHECKING:
     from pledgetui.model import Ledger, Pledge
+    from pledgetui.store import LedgerError
+
+
+def say(message: object, file: TextIO | None = None) -> None:
+    """Print a message for a person through the display filter (on stderr unless ``file``).
+
+    Every message of every command goes through here: file names, arguments and
+    ledger text are untrusted, so an escape sequence is shown, not sent to the
+    terminal. A message is one line (a newline inside a value is shown as a
+    symbol, so it cannot forge a line of output); a list is several lines.
+    """
+    out = sys.stderr if file is None else file
+    for line in message if isinstance(message, list) else [message]:
+        print(display_line(str(line)), file=out)
+
+
+def ledger_report(exc: LedgerError) -> list[str]:
+    """A ledger's problems as lines: the file name, then one line per problem."""
+    head = f"{exc.path}: {len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''}"
+    return [display_line(head), *(f"  - {display_line(str(p))}" for p in exc.problems)]
 
 
 class CommandError(Exception):
@@ -20,10 +42,10 @@ def resolve_ledger(arg: str | None) -> Path:
     """The ledger named on the command line, or the user's working copy (created on first use)."""
     if arg:
         path = Path(arg).expanduser()
-        if not path.exists():
-            raise CommandError(f"{path}: no such file")
-        if path.is_dir():
-            raise CommandError(f"{path}: is a directory, not a ledger file")
+        try:
+            check_regular(path)  # Path.exists() would call a link loop "no such file"
+        except NotReadable as exc:
+            raise CommandError(f"{path}: {'is a directory, not a ledger file' if exc.kind == 'folder' else exc.what}") from None
         return path
     try:
         return paths.ensure_working_copy()
@@ -53,11 +75,12 @@ def select_entries(ledger_arg: str | None, query: str, sort: str) -> tuple[Path,
     try:
         ledger = load(path).ledger
     except LedgerError as exc:
-        raise LedgerUnreadable(exc.describe()) from None
+        raise LedgerUnreadable("\n".join(ledger_report(exc))) from None
     return path, ledger, select_pledges(ledger, query, sort)
 
 
 def report(prog: str, exc: CommandError) -> int:
     """Print a command's error on stderr (a ledger report as it is, anything else as one line); exit 1."""
-    print(exc if isinstance(exc, LedgerUnreadable) else f"{prog}: {exc}", file=sys.stderr)
+    # A ledger report's lines were made safe one by one (see ledger_report).
+    say(str(exc).split("\n") if isinstance(exc, LedgerUnreadable) else f"{prog}: {exc}")
     return 1

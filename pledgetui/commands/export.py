@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from pledgetui.commands.common import CommandError, report, select_entries
+from pledgetui.commands.common import CommandError, report, say, select_entries
 from pledgetui.export import (
     FORMATS,
     ROW_KINDS,
@@ -20,8 +20,14 @@ from pledgetui.store import SaveError
 PROG = "pledgetui export"
 
 EPILOG = """\
-CSV cells starting with = + - @ tab CR or LF get a ' prefix so a spreadsheet
-shows them as text instead of running them as formulas (--raw turns this off).
+CSV cells that a spreadsheet could run as a formula get a ' so it shows them
+as text: cells starting with = + - @ (also after spaces or in full width
+such as ＝), a tab, CR, LF or NUL, and every , ; tab or line break inside a
+cell that such a formula follows (--raw turns this off).
+CSV and JSON files hold raw text: the ledger's text exactly as stored, quoted
+from news articles and untrusted, with any control or invisible characters in
+it; only a terminal gets it made visible. Markdown escapes links, images and
+HTML so that a renderer loads nothing.
 The filter and sort are the dashboard's (see the filter help there).
 
 exit status: 0 written, 1 ledger/query/output problem, 2 usage error
@@ -95,7 +101,7 @@ def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
 
 
 def _fail(message: str) -> int:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    say(f"{PROG}: {message}")
     return 1
 
 
@@ -107,9 +113,9 @@ def run(ns: argparse.Namespace) -> int:
     data = export_view(ledger, pledges, ns.format, ns.rows, excel=ns.excel, raw=ns.raw, query=ns.query, sort=ns.sort)
     if ns.raw:
         if ns.format == "csv":
-            print(f"{PROG}: warning: --raw: the formula guard is off; cells starting with = + - @ are written as they are", file=sys.stderr)
+            say(f"{PROG}: warning: --raw: the formula guard is off; cells that start a formula are written as they are")
         else:
-            print(f"{PROG}: note: --raw only affects CSV", file=sys.stderr)
+            say(f"{PROG}: note: --raw only affects CSV")
     try:
         write_export(ns.output, data, protect=protected_files(path, ledger))
     except SaveError as exc:
@@ -122,5 +128,5 @@ def run(ns: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"cannot write to {'stdout' if ns.output == '-' else ns.output}: {exc.strerror or exc}")
     if ns.output != "-":
-        print(f"wrote {len(pledges)} pledges ({row_count(pledges, ns.rows)} rows) to {ns.output}", file=sys.stderr)
+        say(f"wrote {len(pledges)} pledges ({row_count(pledges, ns.rows)} rows) to {ns.output}")
     return 0

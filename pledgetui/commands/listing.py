@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from pledgetui.commands.common import CommandError, report, select_entries
+from pledgetui.commands.common import CommandError, report, say, select_entries
 from pledgetui.commands.export import with_dash_values
 from pledgetui.model import Ledger, Pledge, short_label
 from pledgetui.sanitize import display_line
@@ -125,7 +125,7 @@ def _is_tty() -> bool:
 
 
 def _fail(message: str) -> int:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    say(f"{PROG}: {message}")
     return 1
 
 
@@ -140,7 +140,7 @@ def run(ns: argparse.Namespace) -> int:
         else:
             write_plain(pledges, sys.stdout)
             sys.stdout.flush()
-            print(summary_line(pledges, len(ledger.pledges)), file=sys.stderr)
+            say(summary_line(pledges, len(ledger.pledges)))
     except BrokenPipeError:
         import os
 

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from pledgetui.edits import EditError
+from pledgetui.files import NotReadable, read_regular
 from pledgetui.model import FILE_PATTERN, Ledger, Source
 from pledgetui.sanitize import display_line
 from pledgetui.store import MAX_ARTICLE_BYTES
@@ -54,16 +55,12 @@ def safe_file_name(path: Path) -> str:
 def read_text_file(path: Path) -> str:
     """The file's text; raises EditError naming the problem (missing, too large, not UTF-8)."""
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_ARTICLE_BYTES + 1)
-    except FileNotFoundError:
-        raise EditError([("path", f"{path}: no such file")]) from None
-    except IsADirectoryError:
-        raise EditError([("path", f"{path} is a folder")]) from None
-    except OSError as exc:
-        raise EditError([("path", f"{path}: {exc.strerror or exc}")]) from None
-    if len(data) > MAX_ARTICLE_BYTES:
-        raise EditError([("path", f"larger than the article limit of {MAX_ARTICLE_BYTES:,} bytes")])
+        # Refuses a named pipe or a device before reading (opening a pipe would block the app).
+        data, _ = read_regular(path, MAX_ARTICLE_BYTES)
+    except NotReadable as exc:
+        if exc.kind == "too_large":
+            raise EditError([("path", f"larger than the article limit of {MAX_ARTICLE_BYTES:,} bytes")]) from None
+        raise EditError([("path", f"{path}: {exc.what}")]) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

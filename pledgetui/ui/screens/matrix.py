@@ -29,6 +29,7 @@ from pledgetui.model import (
     Status,
     short_label,
 )
+from pledgetui.textcheck import canonical
 from pledgetui.ui.text import join, safe_line
 
 #: Rich styles per status: data cells of the built-in DataTable are rich Text.
@@ -76,20 +77,32 @@ def summarise(entries: Iterable[Pledge]) -> CellSummary:
 
 
 def actor_order(entries: Iterable[Pledge]) -> list[str]:
-    """Countries first, then coalitions and organisations; alphabetical within each."""
+    """Countries first, then coalitions and organisations; alphabetical within each.
+
+    Actors are named as they read (:func:`canonical`): ``Fr<U+00AD>ance`` is France's row.
+    """
     country: dict[str, bool] = {}
     for p in entries:
-        country[p.actor] = country.get(p.actor, False) or p.actor_type is ActorType.COUNTRY
+        actor = canonical(p.actor)
+        country[actor] = country.get(actor, False) or p.actor_type is ActorType.COUNTRY
     return sorted(country, key=lambda a: (not country[a], a.casefold(), a))
 
 
 class Grid:
-    """The summaries of one section (pledges or counter-positions), keyed by (actor, commitment value)."""
+    """The summaries of one section (pledges or counter-positions), keyed by (actor as it reads, commitment value).
+
+    A row's label is the actor as it reads when some entry spells it so; otherwise the
+    first spelling, whose invisible characters the display shows.
+    """
 
     def __init__(self, entries: Sequence[Pledge]) -> None:
         groups: dict[tuple[str, str], list[Pledge]] = {}
+        self.labels: dict[str, str] = {}
         for p in entries:
-            groups.setdefault((p.actor, p.commitment.value), []).append(p)
+            actor = canonical(p.actor)
+            groups.setdefault((actor, p.commitment.value), []).append(p)
+            if self.labels.get(actor) != actor:
+                self.labels[actor] = p.actor
         self.cells = {key: summarise(group) for key, group in groups.items()}
         self.actors = actor_order(entries)
 
@@ -126,7 +139,7 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
         self.pledges = Grid([p for p in pledges if not p.is_counter])
         self.counters = Grid([p for p in pledges if p.is_counter])
         present = {p.commitment for p in pledges}
-        names = [safe_line(a).cell_length for a in self.pledges.actors + self.counters.actors]
+        names = [safe_line(g.labels[a]).cell_length for g in (self.pledges, self.counters) for a in g.actors]
         self._label_width = min(MAX_ACTOR_CELLS, max(names, default=0))
         self.commitments: list[CommitmentType] = [c for c in CommitmentType if c in present]
 
@@ -158,7 +171,7 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
         for c in self.commitments:
             table.add_column(Text(short_label(c), style="bold"), key=c.value, width=self._column_width(c))
         for n, actor in enumerate(grid.actors):
-            label = Text(safe_line(actor).plain, end="", no_wrap=True)
+            label = Text(safe_line(grid.labels[actor]).plain, end="", no_wrap=True)
             label.truncate(self._label_width, overflow="ellipsis", pad=True)
             cells = []
             for c in self.commitments:
@@ -193,7 +206,7 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
     def cell_at(self, actor: str, commitment_value: str, counter: bool = False) -> CellSummary | None:
         """The summary of a pledge cell (or, with ``counter``, a counter-position cell); None if empty."""
         grid = self.counters if counter else self.pledges
-        return grid.cells.get((actor, commitment_value))
+        return grid.cells.get((canonical(actor), commitment_value))
 
     def _grid_of(self, table: DataTable) -> Grid:
         return self.counters if table.id == "mx-counters" else self.pledges
@@ -220,7 +233,7 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
         if (actor, commitment) not in grid.cells:
             self.app.bell()
             return
-        self.dismiss((actor, commitment))
+        self.dismiss((grid.labels[actor], commitment))  # a stored spelling: the filter matches every one
 
     def action_close(self) -> None:
         self.dismiss(None)
