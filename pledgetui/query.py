@@ -9,6 +9,8 @@ Syntax (terms are ANDed; case-insensitive):
     status:signed,announced     a comma means OR
     -status:declined            a leading ``-`` negates a term
     type:air backstop:required condition:ceasefire source:a002 kind:counter
+    claimant:rutte              any statement's claimant contains "rutte"
+    basis:partisan party:third  any statement with that basis / that party
 
 Only double quotes group words (an apostrophe is an ordinary character); inside
 them ``\"`` is a quote. Text is matched as it reads: NFKC-normalised, invisible
@@ -33,6 +35,7 @@ from pledgetui.model import (
     Status,
     Vocabulary,
 )
+from pledgetui.vocab import Basis, Party
 from pledgetui.textcheck import comparable
 
 
@@ -52,6 +55,8 @@ FIELD_ALIASES: dict[str, str] = {
     "conditions": "condition",
     "source": "source",
     "claimant": "claimant",
+    "party": "party",
+    "basis": "basis",
     "kind": "kind",
     "is": "kind",
     "id": "id",
@@ -62,6 +67,8 @@ _VOCAB: dict[str, type[Vocabulary]] = {
     "status": Status,
     "backstop": Backstop,
     "condition": Condition,
+    "party": Party,
+    "basis": Basis,
 }
 
 _KIND_WORDS = {
@@ -199,7 +206,7 @@ def _haystack(p: Pledge, ledger_titles: dict[str, str]) -> str:
     parts = [
         p.id,
         p.actor,
-        p.claimant,
+        *p.claimants,
         p.summary,
         p.notes,
         p.condition_detail,
@@ -325,11 +332,15 @@ class Index:
             if term.exact:
                 return actor in term.values
             return any(v in actor for v in term.values)  # type: ignore[operator]
-        if f == "claimant":
-            claimant = comparable(p.claimant)
+        if f == "claimant":  # any statement's claimant
+            claimants = [comparable(c) for c in p.claimants]
             if term.exact:
-                return claimant in term.values
-            return any(v in claimant for v in term.values)  # type: ignore[operator]
+                return any(c in term.values for c in claimants)
+            return any(v in c for v in term.values for c in claimants)  # type: ignore[operator]
+        if f == "party":
+            return any(ev.party in term.values for ev in p.evidence)
+        if f == "basis":
+            return any(ev.basis in term.values for ev in p.evidence)
         if f == "id":
             return any(v == p.id for v in term.values)
         if f == "commitment":

@@ -95,3 +95,39 @@ def test_any_text_either_parses_or_raises_query_error(text: str) -> None:
     except QueryError:
         return
     Index(small_ledger()).filter(query)  # never anything but a QueryError
+
+
+# --------------------------------------------------------------------------- statements
+
+
+def _two_claimant_ledger():
+    from tests.factory import ARTICLE_002, SEEDS, evidence_for, small_ledger
+    from pledgetui.store import read_article
+
+    base = small_ledger()
+    text = read_article(SEEDS / ARTICLE_002)
+    uk = base.pledge("uk-ground")
+    extra = evidence_for(
+        text, "a002", "Washington is also said to b willing",
+        claimant="Partisan Weekly", party="third_party", basis="partisan", status="claimed",
+    )
+    changed = uk.model_copy(update={"evidence": uk.evidence + (extra,)})
+    return base.model_copy(update={"pledges": tuple(changed if p.id == "uk-ground" else p for p in base.pledges)})
+
+
+def test_claimant_filter_matches_any_statement_not_only_the_deciding_one() -> None:
+    ledger = _two_claimant_ledger()
+    uk = ledger.pledge("uk-ground")
+    assert uk.claimant == "Downing Street statement"  # the derived claimant is unchanged
+    assert [p.id for p in select_pledges(ledger, "claimant:partisan")] == ["uk-ground"]
+    assert [p.id for p in select_pledges(ledger, 'claimant="Partisan Weekly"')] == ["uk-ground"]
+    assert [p.id for p in select_pledges(ledger, "partisan weekly")] == ["uk-ground"]  # free text too
+
+
+def test_party_and_basis_filters_match_any_statement() -> None:
+    ledger = _two_claimant_ledger()
+    assert [p.id for p in select_pledges(ledger, "basis:partisan")] == ["uk-ground"]
+    assert [p.id for p in select_pledges(ledger, "party:third")] == ["uk-ground"]
+    assert "uk-ground" not in {p.id for p in select_pledges(ledger, "-basis:partisan")}
+    with pytest.raises(QueryError):
+        parse_query("basis:rumour")
