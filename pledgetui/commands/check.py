@@ -33,7 +33,7 @@ def run(ns: argparse.Namespace) -> int:
     out = sys.stdout
     try:
         path = resolve_ledger(ns.ledger)
-        loaded = load(path)
+        loaded = load(path, use_cache=False)  # a check reads the file itself, never the cache
     except CommandError as exc:
         print(f"pledgetui check: {exc}", file=sys.stderr)
         return 1
