@@ -4,8 +4,19 @@ Parsing and validating a 100k-entry TOML ledger takes seconds; reading the same
 entries back from this cache takes a fraction of that. Only a ledger that
 passed validation and the integrity checks is ever written here, and it is
 found again only for byte-identical files: any change to the file changes the
-key. A cache file that is unreadable, truncated, corrupt (CRC mismatch) or of
-another format is ignored (and removed); the caller then loads normally.
+key. A cache file that is unreadable, truncated, corrupt or of another format is
+ignored (and removed); the caller then loads normally.
+
+Nothing in the cache folder is trusted for what it says it is. Each file is
+signed with HMAC-SHA256 under a per-user secret (``cache.key`` in the state
+folder, mode 0600, made on first use), over the SHA-256 of the ledger file it
+stands for and its body: a cache file made by hand, copied from another machine
+or renamed to stand for another ledger does not verify and is not used. The
+name of a cache file carries a digest of everything its format depends on (this
+module's format, the package, Python and pydantic versions, the model fields),
+so versions never read each other's files. What a verified file gives back is
+still checked for the integrity problems a load checks (ids, cross-references).
+``pledgetui check`` never reads the cache.
 
 Format: ``marshal`` of plain tuples (no pickle: nothing in the file can run
 code), entries stored in chunks so that reading yields the GIL between chunks
@@ -17,10 +28,15 @@ it fast and why the cache holds nothing but data that was validated.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import marshal
 import os
+import secrets
+import stat
+import sys
 import tempfile
-import zlib
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -41,6 +57,7 @@ from pledgetui.model import (
     Quantity,
     Source,
     Status,
+    integrity_problems,
 )
 
 FORMAT = 2
@@ -68,7 +85,14 @@ SUPPORTED = (
     and tuple(Pledge.model_fields) == _PLEDGE
     and tuple(Ledger.model_fields) == _LEDGER
 )
-SIGNATURE = repr((FORMAT, __version__, pydantic.VERSION, _SOURCE, _EVIDENCE, _QUANTITY, _PLEDGE, _LEDGER))
+SIGNATURE = repr(
+    (FORMAT, __version__, sys.version, sys.implementation.cache_tag, marshal.version, pydantic.VERSION,
+     _SOURCE, _EVIDENCE, _QUANTITY, _PLEDGE, _LEDGER)
+)
+#: Part of every cache file's name: another version of anything above never finds this one's files.
+SIGNATURE_DIGEST = hashlib.sha256(SIGNATURE.encode("utf-8")).hexdigest()[:16]
+KEY_NAME = "cache.key"
+KEY_BYTES = 32
 
 _new = object.__new__
 _set = object.__setattr__
@@ -131,7 +155,12 @@ def _enc_pledge(p: Pledge) -> tuple:
     )
 
 
-def encode(ledger: Ledger) -> bytes:
+def _mac(key: bytes, sha256: str, body: bytes) -> bytes:
+    return hmac.new(key, sha256.encode("ascii") + b"\0" + body, hashlib.sha256).digest()
+
+
+def encode(ledger: Ledger, sha256: str, key: bytes) -> bytes:
+    """The cache file for ``ledger``, read from a file whose bytes hash to ``sha256``, signed with ``key``."""
     pledges = ledger.pledges
     chunks = tuple(
         marshal.dumps(tuple(_enc_pledge(p) for p in pledges[i : i + CHUNK])) for i in range(0, len(pledges), CHUNK)
@@ -139,7 +168,7 @@ def encode(ledger: Ledger) -> bytes:
     body = marshal.dumps(
         (ledger.schema_version, _mask(_LEDGER, ledger), tuple(_enc_source(s) for s in ledger.sources), len(pledges), chunks)
     )
-    return marshal.dumps((MAGIC, SIGNATURE, zlib.crc32(body), body))
+    return marshal.dumps((MAGIC, SIGNATURE, _mac(key, sha256, body), body))
 
 
 # --------------------------------------------------------------------------- decoding
@@ -214,12 +243,18 @@ class CacheMiss(Exception):
     pass
 
 
-def decode(data: bytes, progress: Callable[[int, int], None] | None = None) -> Ledger:
-    """Rebuild a ledger; raises :class:`CacheMiss` for anything that is not an intact cache of this format."""
+def decode(
+    data: bytes, sha256: str, key: bytes, progress: Callable[[int, int], None] | None = None
+) -> Ledger:
+    """Rebuild a ledger; raises :class:`CacheMiss` for anything that is not an intact cache of this
+    format, signed with ``key`` for the file whose bytes hash to ``sha256``, holding a ledger
+    without integrity problems."""
     try:
-        magic, signature, crc, body = marshal.loads(data)
-        if magic != MAGIC or signature != SIGNATURE or zlib.crc32(body) != crc:
-            raise CacheMiss("not a cache of this format, or corrupt")
+        magic, signature, mac, body = marshal.loads(data)
+        if magic != MAGIC or signature != SIGNATURE:
+            raise CacheMiss("not a cache of this format")
+        if not isinstance(mac, bytes) or not isinstance(body, bytes) or not hmac.compare_digest(mac, _mac(key, sha256, body)):
+            raise CacheMiss("not signed by this user's key for this file (forged, copied or corrupt)")
         version, mask, sources, total, chunks = marshal.loads(body)
         pledges: list[Pledge] = []
         for chunk in chunks:
@@ -230,6 +265,8 @@ def decode(data: bytes, progress: Callable[[int, int], None] | None = None) -> L
             raise CacheMiss("entry count does not match")
         values = {"schema_version": version, "sources": tuple(_dec_source(s) for s in sources), "pledges": tuple(pledges)}
         ledger = _make(Ledger, values, _fields_set(_LEDGER, mask))
+        if integrity_problems(ledger):
+            raise CacheMiss("the cached ledger has integrity problems")
         ledger.attach_stances()  # built without validation: derive each entry's reading here
         return ledger
     except CacheMiss:
@@ -246,12 +283,63 @@ def folder() -> Path:
 
 
 def cache_path(sha256: str) -> Path:
-    return folder() / f"{sha256}.v{FORMAT}.marshal"
+    return folder() / f"{sha256}.{SIGNATURE_DIGEST}.marshal"
+
+
+_keys: dict[str, bytes] = {}
+
+
+def key() -> bytes | None:
+    """This user's secret for signing cache files, made on first use; None when it cannot be
+    read or made safely (then there is no cache). A key file that is not a regular file of
+    this user, readable by others, or of the wrong length is not used."""
+    where = paths.state_dir() / KEY_NAME
+    found = _keys.get(str(where))
+    if found is not None:
+        return found
+    try:
+        fd = os.open(where, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        try:
+            where.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        except FileExistsError:
+            return None  # another process is making it: no cache this time
+        except OSError:
+            return None
+        try:
+            new = secrets.token_bytes(KEY_BYTES)
+            os.write(fd, new)
+            os.fsync(fd)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        _keys[str(where)] = new
+        return new
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o077:
+            return None
+        data = os.read(fd, KEY_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if len(data) != KEY_BYTES:
+        return None
+    _keys[str(where)] = data
+    return data
 
 
 def read(sha256: str, progress: Callable[[int, int], None] | None = None) -> Ledger | None:
     """The cached ledger for a file whose bytes hash to ``sha256``, or None. Never raises."""
     if not SUPPORTED:
+        return None
+    secret = key()
+    if secret is None:
         return None
     target = cache_path(sha256)
     try:
@@ -259,7 +347,7 @@ def read(sha256: str, progress: Callable[[int, int], None] | None = None) -> Led
     except OSError:
         return None
     try:
-        return decode(data, progress)
+        return decode(data, sha256, secret, progress)
     except CacheMiss:
         try:
             target.unlink()
@@ -272,11 +360,14 @@ def write(sha256: str, ledger: Ledger) -> bool:
     """Store a *validated* ledger for the file whose bytes hash to ``sha256``. Never raises; True if written."""
     if not SUPPORTED:
         return False
+    secret = key()
+    if secret is None:
+        return False
     tmp: str | None = None
     try:
         where = folder()
         where.mkdir(parents=True, exist_ok=True)
-        data = encode(ledger)
+        data = encode(ledger, sha256, secret)
         fd, tmp = tempfile.mkstemp(dir=where, prefix=".", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -285,17 +376,31 @@ def write(sha256: str, ledger: Ledger) -> bool:
         _prune(where)
         return True
     except Exception:
+        return False
+    finally:  # an interruption too (KeyboardInterrupt) leaves no temp file
         if tmp is not None:
             try:
                 os.unlink(tmp)
             except OSError:
                 pass
-        return False
+
+
+#: A temp file in the cache folder older than this is a leftover of a killed write (a write takes seconds).
+STALE_TEMP_SECONDS = 3600
 
 
 def _prune(where: Path) -> None:
+    """Keep the :data:`KEEP` newest cache files; remove leftover temp files of killed writes."""
+    now = time.time()
+    for p in where.glob(".*.tmp"):
+        try:
+            st = p.lstat()
+            if stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_TEMP_SECONDS:
+                p.unlink()
+        except OSError:
+            pass
     entries = []
-    for p in where.glob(f"*.v{FORMAT}.marshal"):
+    for p in where.glob("*.marshal"):
         try:
             entries.append((p.stat().st_mtime_ns, p))
         except OSError:

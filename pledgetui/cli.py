@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -53,29 +55,96 @@ def _command(name: str):
     return mod
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    try:
-        if args and args[0] in COMMANDS:
-            mod = _command(args[0])
-            parser = mod.parser(Parser)
-            try:
-                ns = parser.parse_args(args[1:])
-            except SystemExit as exc:  # --help
-                return int(exc.code or 0)
-            return mod.run(ns)
-        try:
-            ns = dashboard_parser().parse_args(args)
-        except SystemExit as exc:  # --help / --version
-            return int(exc.code or 0)
-        return run_dashboard(ns.ledger)
-    except UsageError as exc:
-        from pledgetui.commands.common import say
+def _on_termination(signum: int, frame: object) -> None:
+    """SIGTERM or SIGHUP: remove the temp files of saves in progress (in any thread), then
+    end by the signal as if no handler were installed. The file being saved is untouched."""
+    store = sys.modules.get("pledgetui.store")
+    if store is not None:
+        store.remove_live_temps()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
 
-        say(exc)  # argparse echoes the arguments it did not understand
+
+def install_signal_handlers() -> dict[int, object]:
+    """Install :func:`_on_termination` for SIGTERM and SIGHUP; returns the previous handlers.
+    (SIGINT arrives as KeyboardInterrupt, which every save cleans up after by itself.)"""
+    previous: dict[int, object] = {}
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            previous[signum] = signal.signal(signum, _on_termination)
+        except (ValueError, OSError):  # not the main thread, or not on this platform
+            pass
+    return previous
+
+
+def _stdout_to_devnull() -> None:
+    """Send what is still buffered for stdout (and the flush at exit) to /dev/null: the reader
+    is gone or the output cannot be written, so there is nowhere for it to go."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _say(line: str) -> None:
+    """One line on stderr through the display filter (it may echo a file name or an argument)."""
+    from pledgetui.sanitize import display_line
+
+    try:
+        print(display_line(line), file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; every ending is an exit status and at most a line on stderr, never a traceback:
+    usage error 2; a reader that went away (``| head``) 1, silently; output that cannot be
+    written (a full disk) 1; Ctrl-C 130."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    prog = "pledgetui" + (f" {args[0]}" if args and args[0] in COMMANDS else "")
+    previous = install_signal_handlers()
+    try:
+        code = _dispatch(args)
+        sys.stdout.flush()  # inside the guard: the last buffered output can fail too
+        return code
+    except UsageError as exc:
+        _say(str(exc))
         return 2
     except KeyboardInterrupt:
+        _stdout_to_devnull()
+        _say(f"{prog}: interrupted")
         return 130
+    except BrokenPipeError:
+        # The documented way (Python docs, "Note on SIGPIPE"): stop quietly, and point stdout
+        # at /dev/null so the interpreter's own flush at exit does not fail again.
+        _stdout_to_devnull()
+        return 1
+    except OSError as exc:
+        _stdout_to_devnull()
+        where = exc.filename if exc.filename is not None else "the output"
+        _say(f"{prog}: cannot write {where}: {exc.strerror or exc}")
+        return 1
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+
+
+def _dispatch(args: list[str]) -> int:
+    if args and args[0] in COMMANDS:
+        mod = _command(args[0])
+        parser = mod.parser(Parser)
+        try:
+            ns = parser.parse_args(args[1:])
+        except SystemExit as exc:  # --help
+            return int(exc.code or 0)
+        return mod.run(ns)
+    try:
+        ns = dashboard_parser().parse_args(args)
+    except SystemExit as exc:  # --help / --version
+        return int(exc.code or 0)
+    return run_dashboard(ns.ledger)
 
 
 def run_dashboard(ledger: str | None) -> int:

@@ -36,7 +36,7 @@ from pledgetui import __version__
 from pledgetui.model import SCHEMA_VERSION, Ledger, Pledge, Source
 from pledgetui.paths import article_candidates
 from pledgetui.sanitize import display, display_line
-from pledgetui.store import BACKUP_SUFFIX, SaveError, atomic_write
+from pledgetui.store import BACKUP_SUFFIX, SaveError, write_output
 
 FORMATS = ("csv", "json", "md")
 ROW_KINDS = ("pledges", "evidence")
@@ -432,6 +432,9 @@ def protected_files(ledger_path: Path, ledger: Ledger) -> set[Path]:
 def write_export(path_or_dash: str | Path, data: bytes, *, protect: Iterable[Path] = ()) -> None:
     """Write ``data`` atomically to a file (no backup kept), or to stdout for ``-``.
 
+    A character device or named pipe (``/dev/null``, ``/dev/stdout``, a FIFO) is written
+    into, never replaced; a folder is refused (:func:`pledgetui.store.write_output`).
+
     A target among ``protect`` (see :func:`protected_files`) is refused with
     :class:`pledgetui.store.SaveError`: an export must never replace the ledger or its articles.
 
@@ -459,7 +462,8 @@ def write_export(path_or_dash: str | Path, data: bytes, *, protect: Iterable[Pat
     if path.resolve() in set(protect):
         raise SaveError(f"refusing to export over {path}: it is the ledger, its backup or one of its articles")
     try:
-        atomic_write(path, data, backup=False)
+        sys.stdout.flush()  # the target may be /dev/stdout: what was printed before comes first
+        write_output(path, data, for_terminal=lambda b: display(b.decode("utf-8").removeprefix(UTF8_BOM).replace("\r\n", "\n")).encode("utf-8"))
     except OSError as exc:
         # atomic_write reports its own steps as SaveError; its first look at the target
         # (a stat) can still raise, e.g. NotADirectoryError when a parent is a file.

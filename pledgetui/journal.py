@@ -18,8 +18,15 @@ reaches back past the start of the journal (before the last save) cannot be
 replayed from the journal's own history; it is written as a ``restore`` carrying
 the target state (pledges unchanged from the current state by reference).
 
-A torn last line (a crash in the middle of a write) is ignored. A clean save or
-an explicit discard deletes the journal.
+Damage never costs more than the lines it hit. A line that cannot be read (a
+crash in the middle of a write, a bad disk block, a hand edit) is reported by its
+number and skipped, and every readable record around it is still offered; a
+record that does not apply on replay is reported the same way. A journal is
+never shortened or replaced until its edits are saved or the user discards them:
+continuing a recovered journal only appends, a journal found with damage is also
+copied aside, and one that cannot be used at all (a format this version does not
+read) is moved aside under a name the recovery prompt shows. A clean save or an
+explicit discard deletes the journal.
 
 A session holds an exclusive ``flock`` on its journal for as long as it writes
 to it (the kernel drops it when the process dies, however it dies). So a second
@@ -45,6 +52,7 @@ from typing import Any
 from pledgetui import edits, paths, store
 from pledgetui.edits import EditError, History
 from pledgetui.model import Ledger, Pledge, Source
+from pledgetui.migrate import migrate_entry
 
 FORMAT = 1
 HEADER_KEY = "pledgetui_journal"
@@ -121,17 +129,52 @@ def _now() -> str:
 
 # --------------------------------------------------------------------------- reading
 
+OPS = frozenset({"put", "delete", "add_source", "undo", "redo", "restore"})
+
+
+@dataclass(frozen=True, slots=True)
+class Damage:
+    """A line of a journal that could not be used, and why (``line`` counts from 1)."""
+
+    line: int
+    what: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.what}"
+
 
 @dataclass(frozen=True, slots=True)
 class Contents:
-    header: dict[str, Any]
-    records: list[dict[str, Any]]
-    good_size: int  # bytes up to the end of the last whole, readable line
-    torn: bool  # a trailing partial or unreadable line was ignored
+    header: dict[str, Any]  # {} when the header line itself is damaged
+    records: list[dict[str, Any]]  # every readable record, in order
+    lines: list[int]  # the line number of each record
+    damage: list[Damage]  # lines that could not be read, and header fields that are missing or bad
+    unreadable: str | None  # why the journal as a whole cannot be used (a format this version does not read)
+    size: int  # bytes in the file
+    torn: bool  # the last line was cut off by a crash while it was written (that edit was never applied)
+
+    @property
+    def base_known(self) -> bool:
+        """The header names the file the edits were made on (by content hash)."""
+        return _valid_hash(self.header.get("sha256"))
+
+
+def _valid_hash(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+
+
+def _timestamp(value: Any) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        stamp = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=dt.timezone.utc)
 
 
 def read(jpath: Path) -> Contents | None:
-    """The journal's header and records, or None when there is no usable journal.
+    """The journal's header and records, or None when there is no journal (or it is empty).
 
     This reads the file whatever holds it; :func:`read_unless_live` is the one
     that leaves a live session's journal alone.
@@ -149,6 +192,11 @@ def read_unless_live(jpath: Path) -> Contents | None:
 
     A journal held by a session of this process is read (it can still be neither
     adopted nor deleted by anyone but that session)."""
+    found = _read_unless_live(jpath)
+    return None if found is None else found[0]
+
+
+def _read_unless_live(jpath: Path) -> tuple[Contents, bytes] | None:
     try:
         fd = os.open(jpath, os.O_RDONLY)
     except FileNotFoundError:
@@ -156,43 +204,85 @@ def read_unless_live(jpath: Path) -> Contents | None:
     try:
         if _identity(os.fstat(fd)) not in _held and not _lock(fd, fcntl.LOCK_SH):
             return None
-        return parse(_read_all(fd))
+        data = _read_all(fd)
     finally:
         os.close(fd)  # releases the shared lock
+    contents = parse(data)
+    return None if contents is None else (contents, data)
+
+
+def _header_damage(header: dict[str, Any]) -> list[Damage]:
+    found = []
+    if not _valid_hash(header.get("sha256")):
+        found.append(Damage(1, "the header does not name the ledger file the edits were made on (no valid hash); "
+                               "they are replayed onto the file as it is now"))
+    if _timestamp(header.get("created")) is None:
+        found.append(Damage(1, "the header has no valid start time"))
+    return found
 
 
 def parse(data: bytes) -> Contents | None:
-    header: dict[str, Any] | None = None
+    """Read a journal line by line. A line that cannot be read is recorded as damage and
+    skipped; reading goes on after it. None only for an empty file."""
+    if not data:
+        return None
+    header: dict[str, Any] = {}
     records: list[dict[str, Any]] = []
-    good = 0
+    lines: list[int] = []
+    damage: list[Damage] = []
     torn = False
     pos = 0
+    number = 0
     while pos < len(data):
+        number += 1
         nl = data.find(b"\n", pos)
-        if nl == -1:
-            torn = True  # the last write did not finish
-            break
+        last = nl == -1
+        chunk = data[pos:] if last else data[pos:nl]
+        pos = len(data) if last else nl + 1
         try:
-            item = json.loads(data[pos:nl])
+            item = json.loads(chunk)
             if not isinstance(item, dict):
                 raise ValueError("not an object")
         except ValueError:
-            torn = True  # stop at the first damaged line: what follows cannot be trusted
-            break
-        if header is None:
+            if last:
+                torn = True
+                damage.append(Damage(number, "cut off by a crash while it was written (that edit was never applied)"))
+            elif not chunk.strip():
+                damage.append(Damage(number, "empty line"))
+            else:
+                damage.append(Damage(number, "unreadable (not a journal record: damaged or not written whole)"))
+            if number == 1:
+                damage.append(Damage(1, "the header is unreadable; the edits are replayed onto the ledger file as it is now"))
+            continue
+        if number == 1 and HEADER_KEY in item:
             if item.get(HEADER_KEY) != FORMAT:
-                return None
+                reason = f"journal format {item.get(HEADER_KEY)!r}; this version of pledgetui reads format {FORMAT}"
+                return Contents(item, [], [], damage, reason, len(data), False)
             header = item
-        else:
-            records.append(item)
-        pos = good = nl + 1
-    if header is None:
-        return None
-    return Contents(header, records, good, torn)
+            damage.extend(_header_damage(header))
+            continue
+        if number == 1:
+            damage.append(Damage(1, "the header is missing; the edits are replayed onto the ledger file as it is now"))
+        op = item.get("op")
+        if op not in OPS:
+            what = f"unknown operation {op!r}" if isinstance(op, str) else "not a journal record (no operation)"
+            damage.append(Damage(number, what + "; skipped"))
+            continue
+        records.append(item)
+        lines.append(number)
+    return Contents(header, records, lines, damage, None, len(data), torn)
 
 
 def header_fingerprint(header: dict[str, Any]) -> store.Fingerprint:
-    return store.Fingerprint(size=int(header["size"]), mtime_ns=int(header["mtime_ns"]), sha256=str(header["sha256"]))
+    """The fingerprint the edits were made against. When the header does not give one whole, a
+    fingerprint no file has: saving the recovered edits then asks before overwriting (a conflict)."""
+    try:
+        size, mtime_ns, sha256 = int(header["size"]), int(header["mtime_ns"]), header["sha256"]
+        if _valid_hash(sha256):
+            return store.Fingerprint(size=size, mtime_ns=mtime_ns, sha256=sha256)
+    except (KeyError, TypeError, ValueError):
+        pass
+    return store.Fingerprint(size=-1, mtime_ns=-1, sha256="")
 
 
 # --------------------------------------------------------------------------- replay
@@ -205,7 +295,7 @@ def _ledger_from_restore(current: Ledger, record: dict[str, Any]) -> Ledger:
         if "ref" in item:
             pledges.append(by_id[item["ref"]])
         else:
-            pledges.append(Pledge.model_validate(item["pledge"]))
+            pledges.append(Pledge.model_validate(migrate_entry(item["pledge"])))
     sources = tuple(Source.model_validate(s) for s in record["sources"])
     return current.model_copy(update={"sources": sources, "pledges": tuple(pledges)})
 
@@ -220,7 +310,7 @@ def apply_record(history: History, record: dict[str, Any]) -> None:
     elif op == "restore":
         history.restore(record["direction"], record["desc"], _ledger_from_restore(history.ledger, record))
     elif op == "put":
-        pledge = Pledge.model_validate(record["pledge"])
+        pledge = Pledge.model_validate(migrate_entry(record["pledge"]))
         history.apply(record["desc"], edits.put_pledge(history.ledger, pledge, record.get("replace_id")))
     elif op == "delete":
         history.apply(record["desc"], edits.delete_pledge(history.ledger, record["id"]))
@@ -230,95 +320,167 @@ def apply_record(history: History, record: dict[str, Any]) -> None:
         raise ValueError(f"unknown journal operation {op!r}")
 
 
+def _why(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"{exc.args[0]!r} is missing or not found"
+    if isinstance(exc, IndexError):
+        return str(exc) or "nothing to undo or redo there"
+    text = " ".join(str(exc).split())
+    return text[:200] + ("..." if len(text) > 200 else "") or type(exc).__name__
+
+
 @dataclass(frozen=True, slots=True)
 class Replayed:
     history: History
     base_ledger: Ledger  # the ledger the edits were replayed onto
     base_fingerprint: store.Fingerprint  # of the file the edits were made against (from the header)
-    base: str  # "file": the ledger file is that file; "backup": its .bak is; "changed": neither
+    base: str  # "file": the ledger file is that file; "backup": its .bak is; "changed": neither (or unknown)
     applied: int
-    skipped: int  # records that did not fit a changed file and were left out
+    skipped: int  # readable records that did not apply and were left out
     torn: bool
+    problems: tuple[Damage, ...] = ()  # every line not replayed (unreadable, or did not apply), and why
 
 
-def _base(ledger_path: Path, sha256: str) -> tuple[Ledger, str]:
-    backup = ledger_path.with_name(ledger_path.name + store.BACKUP_SUFFIX)
-    for candidate, kind in ((ledger_path, "file"), (backup, "backup")):
-        try:
-            data, _ = store.read_bytes(candidate)
-        except store.LedgerError:
-            continue
-        if hashlib.sha256(data).hexdigest() == sha256:
-            return store.loads(data, candidate), kind
+def _base(ledger_path: Path, sha256: Any) -> tuple[Ledger, str]:
+    if _valid_hash(sha256):
+        backup = ledger_path.with_name(ledger_path.name + store.BACKUP_SUFFIX)
+        for candidate, kind in ((ledger_path, "file"), (backup, "backup")):
+            try:
+                data, _ = store.read_bytes(candidate)
+            except store.LedgerError:
+                continue
+            if hashlib.sha256(data).hexdigest() == sha256:
+                return store.loads(data, candidate), kind
     return store.load(ledger_path).ledger, "changed"
 
 
 def replay(ledger_path: Path | str, contents: Contents | None = None) -> Replayed | None:
     """Replay the journal of ``ledger_path`` onto the file its header names (by content hash).
 
-    If neither the ledger nor its backup holds those bytes any more, the edits are
-    replayed onto the current file and the ones that no longer fit are skipped.
+    If neither the ledger nor its backup holds those bytes any more (or the header does
+    not say), the edits are replayed onto the current file. Every readable record is
+    tried; the ones that do not fit are skipped and reported in ``problems`` with the
+    unreadable lines. None when there is no journal, or it cannot be used at all.
     Raises :class:`store.LedgerError` when the ledger file cannot be read at all.
     """
     ledger_path = Path(ledger_path)
     contents = contents or read_unless_live(journal_path(ledger_path))
-    if contents is None:
+    if contents is None or contents.unreadable is not None:
         return None
-    base_ledger, base = _base(ledger_path, str(contents.header["sha256"]))
+    base_ledger, base = _base(ledger_path, contents.header.get("sha256"))
     history = History(base_ledger)
-    applied = skipped = 0
-    for record in contents.records:
+    applied = 0
+    problems = list(contents.damage)
+    for record, line in zip(contents.records, contents.lines):
         try:
             apply_record(history, record)
             applied += 1
-        except (EditError, KeyError, IndexError, ValueError, TypeError):
-            skipped += 1
-    return Replayed(history, base_ledger, header_fingerprint(contents.header), base, applied, skipped, contents.torn)
+        except (EditError, KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
+            problems.append(Damage(line, f"{record.get('op')!r} record does not apply: {_why(exc)}; skipped"))
+    problems.sort(key=lambda d: d.line)
+    skipped = len(contents.records) - applied
+    return Replayed(
+        history, base_ledger, header_fingerprint(contents.header), base, applied, skipped, contents.torn, tuple(problems)
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class Recovery:
-    """Unsaved edits found for a ledger."""
+    """Unsaved edits found for a ledger, or a journal that could not be used (``unreadable``)."""
 
     ledger_path: Path
     journal_path: Path
-    edits: int
-    started: dt.datetime
-    last: dt.datetime
-    file_changed: bool  # the ledger file no longer holds the bytes the edits were made on
-    torn: bool  # a partly written last line was ignored
+    edits: int  # readable records (each an edit, undo or redo)
+    started: dt.datetime | None
+    last: dt.datetime | None
+    file_changed: bool  # the ledger file no longer holds the bytes the edits were made on (or that is unknown)
+    torn: bool  # a partly written last line was left out
+    problems: tuple[Damage, ...] = ()  # lines left out (unreadable, or did not apply), and why
+    kept: Path | None = None  # where a copy of the damaged journal, or the unusable journal itself, is kept
+    unreadable: str | None = None  # the journal could not be used at all, and why (then ``kept`` holds it)
+    skipped: int = 0  # readable records that do not apply (among ``problems``)
+
+
+def _set_aside(jpath: Path, kind: str) -> Path | None:
+    """Move an ended session's journal to ``<name>.<time>.jsonl.<kind>``; None if a live session
+    holds it (or it is gone). It is renamed, never rewritten."""
+    try:
+        fd = os.open(jpath, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        if not _lock(fd, fcntl.LOCK_EX) or not _same_file(fd, jpath):
+            return None
+        target = jpath.with_name(f"{jpath.stem}.{dt.datetime.now():%Y%m%dT%H%M%S%f}.jsonl.{kind}")
+        os.rename(jpath, target)
+    finally:
+        os.close(fd)
+    store.fsync_dir(jpath.parent)
+    return target
+
+
+def _keep_copy(jpath: Path, data: bytes) -> Path | None:
+    """A copy of a damaged journal as found, named by its content (so asking again makes no
+    second copy). The journal itself stays where it is. None if the copy could not be made."""
+    target = jpath.with_name(f"{jpath.stem}.damaged-{hashlib.sha256(data).hexdigest()[:16]}.jsonl")
+    if target.exists():
+        return target
+    try:
+        store.atomic_write(target, data, backup=False, exclusive=True)
+    except (store.SaveError, OSError):
+        return target if target.exists() else None
+    return target
 
 
 def pending(ledger_path: Path | str) -> Recovery | None:
     """Report unsaved edits journaled for ``ledger_path``, or None.
 
     A journal left by a crash between a save and the journal's removal (its edits
-    are all in the file already) is deleted here and not reported. A journal that
-    another live session is still writing (another window editing the ledger) is
-    not reported either: its edits are not lost, and it is not ours to offer.
+    are all in the file already, none skipped, no damage) is deleted here and not
+    reported. A journal that another live session is still writing (another window
+    editing the ledger) is not reported either: its edits are not lost, and it is
+    not ours to offer. A journal with damage is reported with every line left out
+    and why, and a copy of it as found is kept (``kept``). A journal that cannot be
+    used at all is moved aside and reported as ``unreadable``, naming where it went.
     """
     ledger_path = Path(ledger_path)
     jpath = journal_path(ledger_path)
-    contents = read_unless_live(jpath)
-    if contents is None or not contents.records:
+    found = _read_unless_live(jpath)
+    if found is None:
         return None
+    contents, data = found
+    real_damage = [d for d in contents.damage if not (contents.torn and d.line == contents.damage[-1].line)]
+    if contents.unreadable is not None or (not contents.records and real_damage):
+        kept = _set_aside(jpath, "unreadable")
+        if kept is None:
+            return None
+        why = contents.unreadable or "no readable edit in it: " + "; ".join(str(d) for d in contents.damage[:3])
+        return Recovery(ledger_path, jpath, 0, None, None, False, contents.torn, tuple(contents.damage), kept, why)
+    if not contents.records:
+        return None  # at most an edit cut off while written, which was never applied
     try:
-        data, _ = store.read_bytes(ledger_path)
-        changed = hashlib.sha256(data).hexdigest() != contents.header["sha256"]
+        data_now, _ = store.read_bytes(ledger_path)
+        changed = hashlib.sha256(data_now).hexdigest() != contents.header.get("sha256")
     except store.LedgerError:
         changed = True
-    if changed:
-        try:
-            done = replay(ledger_path, contents)
-            if done is not None and done.skipped == 0 and done.history.ledger == store.load(ledger_path).ledger:
-                discard(ledger_path)
-                return None
-        except store.LedgerError:
-            pass
-    stamps = [r.get("at") for r in contents.records if r.get("at")]
-    started = dt.datetime.fromisoformat(contents.header["created"])
-    last = dt.datetime.fromisoformat(stamps[-1]) if stamps else started
-    return Recovery(ledger_path, jpath, len(contents.records), started, last, changed, contents.torn)
+    problems: tuple[Damage, ...] = tuple(contents.damage)
+    skipped = 0
+    try:
+        done = replay(ledger_path, contents)
+    except store.LedgerError:
+        done = None
+    if done is not None:
+        problems, skipped = done.problems, done.skipped
+        if changed and not problems and done.history.ledger == store.load(ledger_path).ledger:
+            discard(ledger_path)
+            return None
+    kept = _keep_copy(jpath, data) if problems else None
+    stamps = [t for t in (_timestamp(r.get("at")) for r in contents.records) if t is not None]
+    started = _timestamp(contents.header.get("created"))
+    last = stamps[-1] if stamps else started
+    return Recovery(
+        ledger_path, jpath, len(contents.records), started, last, changed, contents.torn, problems, kept, None, skipped
+    )
 
 
 def recover(ledger_path: Path | str) -> Ledger:
@@ -351,6 +513,16 @@ def discard(ledger_path: Path | str) -> bool:
 
 
 # --------------------------------------------------------------------------- writing
+
+
+def _only_a_header(data: bytes) -> bool:
+    """Empty, or one whole line that is a header of this format: a journal with no edit in it."""
+    if not data:
+        return True
+    if data.count(b"\n") != 1 or not data.endswith(b"\n"):
+        return False
+    contents = parse(data)
+    return contents is not None and contents.unreadable is None and not contents.damage and not contents.records
 
 
 def _restore_record(direction: str, description: str, current: Ledger, target: Ledger) -> dict[str, Any]:
@@ -418,13 +590,13 @@ class Journal:
                 if fd < 0:
                     continue
                 try:
-                    old = parse(_read_all(fd))
-                    if old is not None and old.records:
+                    old = _read_all(fd)
+                    if not _only_a_header(old):
                         os.replace(jpath, jpath.with_name(f"{jpath.stem}.{dt.datetime.now():%Y%m%dT%H%M%S%f}.jsonl.stale"))
                         store.fsync_dir(jpath.parent)
                         os.close(fd)
                         continue
-                    os.ftruncate(fd, 0)
+                    os.ftruncate(fd, 0)  # nothing in it but a header: no edit is lost
                 except BaseException:
                     os.close(fd)
                     raise
@@ -453,7 +625,7 @@ class Journal:
     @classmethod
     def resume(cls, ledger_path: Path) -> tuple["Journal", Replayed]:
         """Take over the journal of an ended session: its replay, and the journal to continue
-        (its torn tail cut off). Raises LookupError when there is none, :class:`JournalBusy`
+        (appended to; nothing in it is cut off or rewritten). Raises LookupError when there is none, :class:`JournalBusy`
         when a live session holds it, :class:`store.LedgerError` when the ledger is unreadable."""
         jpath = journal_path(ledger_path)
         try:
@@ -465,19 +637,25 @@ class Journal:
         if fd < 0:
             raise LookupError(f"no unsaved edits are recorded for {ledger_path}")
         try:
-            contents = parse(_read_all(fd))
-            if contents is None:
+            data = _read_all(fd)
+            contents = parse(data)
+            if contents is None or contents.unreadable is not None:
                 raise LookupError(f"no unsaved edits are recorded for {ledger_path}")
             done = replay(ledger_path, contents)
             assert done is not None
-            os.ftruncate(fd, contents.good_size)
+            size = len(data)
+            if data and not data.endswith(b"\n"):
+                # End the line cut off by the crash instead of cutting it off: the journal only grows.
+                os.write(fd, b"\n")
+                os.fsync(fd)
+                size += 1
         except OSError as exc:
             os.close(fd)
             raise JournalError(f"could not reopen the recovery journal: {exc.strerror or exc}") from exc
         except BaseException:
             os.close(fd)
             raise
-        return cls(jpath, fd, contents.good_size, done.history.copy()), done
+        return cls(jpath, fd, size, done.history.copy()), done
 
     def _write(self, item: dict[str, Any]) -> None:
         line = json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass") + b"\n"

@@ -39,6 +39,15 @@ def migrate(doc: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
     return {**doc, "schema_version": SCHEMA_VERSION, "pledges": [_entry(p) for p in pledges]}, 1
 
 
+def migrate_entry(entry: Any) -> Any:
+    """One entry as a version 2 dict: a version 1 entry (with an entry-level ``status``, as
+    a journal written by an older pledgetui records it) is migrated; anything else is
+    returned unchanged."""
+    if isinstance(entry, dict) and any(key in entry for key in _ENTRY_KEYS):
+        return _entry(entry)
+    return entry
+
+
 def _entry(entry: Any) -> Any:
     if not isinstance(entry, dict):
         return entry

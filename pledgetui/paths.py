@@ -13,6 +13,32 @@ LEDGER_NAME = "pledges.toml"
 SEEDS_DIR = "seeds"
 
 
+def package_root() -> Path:
+    """The installed ``pledgetui`` package folder."""
+    return Path(__file__).resolve().parent
+
+
+def read_only_reason(path: Path | str) -> str | None:
+    """Why ``path`` must never be written, or None.
+
+    Files inside the installed package (the bundled ledger and its articles in
+    ``_bundled``) belong to the installation: an upgrade replaces them, and other
+    users may share them. They are opened read-only; edits go to the working copy.
+    """
+    try:
+        resolved = Path(os.path.realpath(path))
+        inside = resolved.is_relative_to(Path(os.path.realpath(package_root())))
+    except (OSError, ValueError):
+        return None
+    if not inside:
+        return None
+    return (
+        "it is the ledger bundled with pledgetui, which is never written; "
+        f"to edit, run pledgetui without a file name: it opens your working copy ({working_ledger()}), "
+        "made from the bundled ledger on first use"
+    )
+
+
 def bundled_root() -> Path:
     """The folder holding ``data/pledges.toml`` and ``seeds/``.
 

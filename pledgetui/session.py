@@ -21,10 +21,13 @@ __all__ = ["EditError", "EditSession", "JournalBusy", "JournalError", "validate_
 
 class EditSession:
     """Edits to one ledger file. Attributes: ``path``, ``ledger`` (current), ``fingerprint``
-    (of the file as last read or written), ``saved`` (the ledger that file holds)."""
+    (of the file as last read or written), ``saved`` (the ledger that file holds),
+    ``read_only`` (why the file must never be written, e.g. the bundled ledger, or None:
+    every edit and save is then refused with that reason)."""
 
     def __init__(self, path: Path, ledger: Ledger, fingerprint: store.Fingerprint):
         self.path = Path(path)
+        self.read_only = paths.read_only_reason(self.path)
         self.fingerprint = fingerprint
         self.saved = ledger
         self._history = History(ledger)
@@ -94,6 +97,8 @@ class EditSession:
     # ----------------------------------------------------------------- edits
 
     def _journal_open(self) -> Journal:
+        if self.read_only is not None:
+            raise EditError([("", f"{self.path.name} is opened read-only: {self.read_only}")])
         if self._journal is None:
             self._journal = Journal.create(self.path, self.fingerprint, self._history.ledger)
         return self._journal
@@ -186,7 +191,7 @@ class EditSession:
             target = self.seeds_folder() / source.file
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                store.atomic_write(target, data, backup=False)
+                store.atomic_write(target, data, backup=False, exclusive=True)
             except (OSError, store.SaveError) as exc:
                 raise EditError([("file", f"could not write the article: {exc}")]) from None
         record = {
@@ -238,13 +243,27 @@ class EditSession:
         (nothing is written), :class:`store.SaveError` when writing failed (the file
         is unchanged, the edits and their journal are kept).
         """
+        self._refuse_read_only()
         if self.changed_on_disk():
             raise store.ConflictError(f"{self.path} changed on disk since it was read; not overwritten")
         self._saved(store.save(self.ledger, self.path, expected=self.fingerprint))
 
     def overwrite(self) -> None:
-        """Save even though the file changed on disk: only when the user chose Overwrite."""
-        self._saved(store.save(self.ledger, self.path))
+        """Save even though the file changed on disk: only when the user chose Overwrite.
+
+        What is overwritten is the file as it is now; a further change made while this
+        save runs still raises :class:`store.ConflictError`.
+        """
+        self._refuse_read_only()
+        try:
+            now: store.Fingerprint | None = store.fingerprint(self.path)
+        except store.LedgerError:
+            now = None  # gone (or unreadable): write it anew, but never over a file that appears meanwhile
+        self._saved(store.save(self.ledger, self.path, expected=now, exclusive=now is None))
+
+    def _refuse_read_only(self) -> None:
+        if self.read_only is not None:
+            raise store.ReadOnlyError(f"refusing to save {self.path}: {self.read_only}; nothing was written")
 
     def save_copy(self, path: Path | str, *, replace: bool = False) -> Path:
         """Write the current ledger to another file, with copies of its articles.
@@ -257,7 +276,7 @@ class EditSession:
             raise store.SaveError("a copy must go to another file; use save() for this one")
         if target.exists() and not replace:
             raise store.SaveError(f"{target} already exists; not overwritten")
-        store.save(self.ledger, target)
+        store.save(self.ledger, target, exclusive=not replace)
         seeds = target.parent / paths.SEEDS_DIR
         for source in self.ledger.sources:
             try:
@@ -269,7 +288,7 @@ class EditSession:
                 continue
             try:
                 seeds.mkdir(parents=True, exist_ok=True)
-                store.atomic_write(dest, found.read_bytes(), backup=False)
+                store.atomic_write(dest, found.read_bytes(), backup=False, exclusive=True)
             except (OSError, store.SaveError):
                 pass  # the copy's quotes will show as unverifiable; the ledger itself is written
         return target

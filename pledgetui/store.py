@@ -7,11 +7,15 @@ and what, so callers can print them without a traceback.
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import gc
 import hashlib
 import os
+import re
 import stat
 import tempfile
+import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,7 +27,7 @@ import tomli
 import tomli_w
 from pydantic import TypeAdapter, ValidationError
 
-from pledgetui import cache, files, nesting
+from pledgetui import cache, files, nesting, paths
 from pledgetui.migrate import MIGRATED_FIELDS, migrate
 from pledgetui.model import MAX_STRING, SCHEMA_VERSION, Ledger, Pledge, integrity_problems
 
@@ -415,30 +419,221 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes, *, backup: bool = True) -> None:
+# ----------------------------------------------------------------- temporary files
+#
+# A save writes ``.<name>.XXXXXXXX.tmp`` next to its target (``XXXXXXXX`` is
+# mkstemp's random part) and holds an exclusive ``flock`` on it until it is renamed
+# or removed; the kernel drops that lock when the process dies, however it dies.
+# So a temp file of this pattern that nobody holds locked is a leftover of a killed
+# save, and the next save next to it removes it. Temp files of a save still running
+# in this process are also listed in ``_live_temps`` for signal handlers.
+
+TEMP_SUFFIX = ".tmp"
+#: An unlocked temp file is only removed if it holds data or is at least this old:
+#: a save that has just created its temp file takes the lock a moment later.
+STALE_EMPTY_SECONDS = 60
+
+_live_temps: set[str] = set()
+
+
+def temp_name_pattern(name: str) -> re.Pattern[str]:
+    """The names of this module's temp files for a target called ``name``."""
+    return re.compile(rf"\.{re.escape(name)}\.[a-z0-9_]{{8}}{re.escape(TEMP_SUFFIX)}")
+
+
+def _new_temp(folder: Path, name: str) -> tuple[int, str]:
+    """Create, register and lock a temp file for ``name`` in ``folder``: (fd, path)."""
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=TEMP_SUFFIX)
+    _live_temps.add(tmp)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        pass  # a file system without flock: the temp is still removed by this process on failure
+    return fd, tmp
+
+
+def _drop_temp(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+    _live_temps.discard(tmp)
+
+
+def remove_live_temps() -> None:
+    """Remove the temp files of saves in progress in this process. For signal handlers:
+    a process about to die by a signal leaves no temp file behind (its target is untouched)."""
+    for tmp in list(_live_temps):
+        _drop_temp(tmp)
+
+
+def remove_stale_temps(path: Path) -> list[str]:
+    """Remove leftovers of killed saves of ``path`` (and of its backup) from its folder.
+
+    Only names of this module's own pattern (:func:`temp_name_pattern`), only regular
+    files (never a link), and only those no live save holds locked; an empty one only
+    once it is :data:`STALE_EMPTY_SECONDS` old. Returns the names removed. Never raises.
+    """
+    removed: list[str] = []
+    patterns = [temp_name_pattern(path.name), temp_name_pattern(path.name + BACKUP_SUFFIX)]
+    try:
+        entries = [e for e in os.scandir(path.parent) if any(p.fullmatch(e.name) for p in patterns)]
+    except OSError:
+        return removed
+    for entry in entries:
+        full = os.path.join(path.parent, entry.name)
+        if full in _live_temps:
+            continue
+        try:
+            fd = os.open(full, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+                continue
+            if st.st_size == 0 and time.time() - st.st_mtime < STALE_EMPTY_SECONDS:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a live save holds it
+            try:
+                same = os.lstat(full)
+            except OSError:
+                continue
+            if (same.st_dev, same.st_ino) == (st.st_dev, st.st_ino):
+                os.unlink(full)
+                removed.append(entry.name)
+        except OSError:
+            continue
+        finally:
+            os.close(fd)
+    return removed
+
+
+# ----------------------------------------------------------------- guards
+
+
+class ReadOnlyError(SaveError):
+    """The target is marked read-only (or is the bundled ledger); nothing was written."""
+
+
+def _write_allowed_by_mode(st: os.stat_result) -> bool:
+    """The file's permission bits let this user write it. For root, whom the kernel lets
+    write anything, a file with no write bit at all counts as marked read-only."""
+    mode = st.st_mode
+    euid = os.geteuid()
+    if euid == 0:
+        return bool(mode & 0o222)
+    if st.st_uid == euid:
+        return bool(mode & stat.S_IWUSR)
+    if st.st_gid == os.getegid() or st.st_gid in os.getgroups():
+        return bool(mode & stat.S_IWGRP)
+    return bool(mode & stat.S_IWOTH)
+
+
+def check_writable(path: Path, st: os.stat_result | None = None) -> None:
+    """Raise :class:`ReadOnlyError` when ``path`` must not be replaced: the ledger bundled
+    with the package, or a file whose mode marks it read-only."""
+    reason = paths.read_only_reason(path)
+    if reason is not None:
+        raise ReadOnlyError(f"refusing to save {path}: {reason}; nothing was written")
+    if st is None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return
+    if stat.S_ISREG(st.st_mode) and not _write_allowed_by_mode(st):
+        raise ReadOnlyError(
+            f"refusing to save {path}: the file is read-only (mode {stat.S_IMODE(st.st_mode):04o}); "
+            "make it writable (chmod u+w) to save over it, or save a copy; nothing was written"
+        )
+
+
+def _same_state(a: os.stat_result, b: os.stat_result) -> bool:
+    """Nothing wrote, replaced or re-moded the file between two stats (ctime moves on any write,
+    and cannot be set back the way mtime can)."""
+    return (a.st_dev, a.st_ino, a.st_size, a.st_mtime_ns, a.st_ctime_ns, a.st_mode) == (
+        b.st_dev, b.st_ino, b.st_size, b.st_mtime_ns, b.st_ctime_ns, b.st_mode
+    )
+
+
+def _verified_stat(path: Path, expected: Fingerprint) -> os.stat_result:
+    """The stat of ``path`` taken while checking that it holds exactly the ``expected`` bytes;
+    raises :class:`ConflictError` when it does not (changed, replaced or gone)."""
+    try:
+        with open(path, "rb") as fh:
+            before = os.fstat(fh.fileno())
+            if stat.S_ISREG(before.st_mode) and before.st_size == expected.size:
+                digest = hashlib.sha256(fh.read()).hexdigest()
+                if digest == expected.sha256 and _same_state(before, os.stat(path)):
+                    return before
+    except OSError:
+        pass
+    raise ConflictError(f"{path} changed on disk since it was read; not overwritten")
+
+
+def atomic_write(
+    path: Path,
+    data: bytes,
+    *,
+    backup: bool = True,
+    expected: Fingerprint | None = None,
+    exclusive: bool = False,
+) -> os.stat_result:
     """Replace ``path`` with ``data`` so that a reader or a crash sees the old or the new file, never half.
 
-    Steps: temp file in the same folder, write, fsync, copy the old mode, close,
-    keep the old file as ``<name>.bak``, ``os.replace``, fsync the folder. A failure
-    at any step removes the temp file and raises :class:`SaveError`; the original is untouched.
+    Steps: temp file in the same folder, write, fsync, copy the old mode, keep the old
+    file as ``<name>.bak``, re-check the target, ``os.replace``, fsync the folder.
+    Returns the stat of the new file.
+
+    - ``expected``: the fingerprint of the file when it was read. The target is checked
+      against it before anything is written and again immediately before the rename
+      (stat identity, and the content hash when the stat moved); a change raises
+      :class:`ConflictError`.
+    - ``exclusive``: the target must not exist; it is created with a hard link, which
+      fails rather than replace a file that appeared meanwhile.
+    - A read-only target (mode bits, or the bundled ledger) raises :class:`ReadOnlyError`.
+      A target that is not a regular file raises :class:`SaveError` (see :func:`write_output`).
+    - Leftover temp files of killed saves of this target are removed first
+      (:func:`remove_stale_temps`).
+
+    A failure at any step, and any interruption (KeyboardInterrupt, SystemExit), removes the
+    temp file; a failure raises :class:`SaveError` and the target is untouched.
     """
     # Write through a symbolic link to the file it names: replacing the link itself
     # would leave the real ledger unchanged and detach it from its articles.
     path = Path(os.path.realpath(path))
     folder = path.parent
     try:
-        old_mode = stat.S_IMODE(os.stat(path).st_mode)
-        exists = True
+        st_old: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        old_mode, exists = 0o666 & ~umask, False
+        st_old = None
     except OSError as exc:
         raise SaveError(f"could not save {path}: {exc.strerror or exc}; nothing was written") from exc
+    if st_old is not None:
+        if stat.S_ISDIR(st_old.st_mode):
+            raise SaveError(f"could not save {path}: it is a folder; nothing was written")
+        if not stat.S_ISREG(st_old.st_mode):
+            raise SaveError(f"could not save {path}: it is not a regular file; nothing was written")
+        if exclusive:
+            raise SaveError(f"{path} already exists; not overwritten")
+    check_writable(path, st_old)
+    if st_old is not None:
+        old_mode = stat.S_IMODE(st_old.st_mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        old_mode = 0o666 & ~umask
+    seen = None if expected is None else _verified_stat(path, expected)
+    remove_stale_temps(path)
     step = "create a temporary file"
-    tmp_name: str | None = None
+    tmp: str | None = None
+    keep = -1
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        fd, tmp = _new_temp(folder, path.name)
+        keep = os.dup(fd)  # holds the temp's lock (and its stat) until after the rename
         with os.fdopen(fd, "wb") as fh:
             step = "write"
             fh.write(data)
@@ -448,29 +643,59 @@ def atomic_write(path: Path, data: bytes, *, backup: bool = True) -> None:
             os.fsync(fh.fileno())
             step = "set the file mode"
             os.fchmod(fh.fileno(), old_mode)
-        if backup and exists:
+        if backup and st_old is not None:
             step = "keep a backup of the previous version"
-            _backup(path)
+            _backup(path, expected)
+        step = "check the file again"
+        if seen is not None:
+            try:
+                now = os.stat(path)
+            except OSError:
+                now = None
+            if now is None or not _same_state(now, seen):
+                seen = _verified_stat(path, expected)  # raises ConflictError unless the bytes are the same
+            check_writable(path, seen)
         step = "replace"
-        os.replace(tmp_name, path)
-        tmp_name = None
+        if exclusive:
+            try:
+                os.link(tmp, path)  # fails with EEXIST instead of replacing a file that appeared
+            except OSError as exc:
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                    raise
+                if os.path.lexists(path):  # no hard links here: the last look before the rename
+                    raise FileExistsError(errno.EEXIST, "exists") from None
+                os.replace(tmp, path)
+            _drop_temp(tmp)
+        else:
+            os.replace(tmp, path)
+            _live_temps.discard(tmp)
+        tmp = None
         step = "fsync the folder"
         fsync_dir(folder)
+        return os.fstat(keep)
+    except FileExistsError as exc:
+        raise SaveError(f"{path} already exists; not overwritten") from exc
     except OSError as exc:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
         raise SaveError(f"could not save {path}: {step} failed: {exc.strerror or exc}; the file on disk is unchanged") from exc
+    finally:
+        if tmp is not None:
+            _drop_temp(tmp)
+        if keep >= 0:
+            os.close(keep)
 
 
-def _backup(path: Path) -> None:
-    """Copy the current file to ``<name>.bak`` atomically (the copy is itself written via a temp file)."""
+def _backup(path: Path, expected: Fingerprint | None = None) -> None:
+    """Copy the current file to ``<name>.bak`` atomically (the copy is itself written via a temp file).
+
+    With ``expected``, the bytes copied must be the expected ones (:class:`ConflictError`
+    otherwise, and the previous backup is kept): the backup is the version that was read.
+    """
     target = path.with_name(path.name + BACKUP_SUFFIX)
     data = path.read_bytes()
+    if expected is not None and hashlib.sha256(data).hexdigest() != expected.sha256:
+        raise ConflictError(f"{path} changed on disk since it was read; not overwritten")
     mode = stat.S_IMODE(os.stat(path).st_mode)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, tmp = _new_temp(path.parent, target.name)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -478,20 +703,72 @@ def _backup(path: Path) -> None:
             os.fsync(fh.fileno())
             os.fchmod(fh.fileno(), mode)
         os.replace(tmp, target)
+        _live_temps.discard(tmp)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _drop_temp(tmp)
         raise
 
 
-def save(ledger: Ledger, path: Path | str, *, expected: Fingerprint | None = None, backup: bool = True) -> Fingerprint:
+_FD_ALIASES = re.compile(r"/dev/(stdout|stderr|fd/\d+)|/proc/self/fd/\d+")
+
+
+def write_output(
+    target: Path | str, data: bytes, *, for_terminal: Callable[[bytes], bytes] | None = None
+) -> None:
+    """Write an export to ``target``: a regular file (or a new name) is replaced atomically
+    (:func:`atomic_write`, no backup); a character device, a named pipe or an alias of an
+    open descriptor (``/dev/stdout``, ``/dev/fd/N``) is written into, never replaced; a
+    folder or any other kind of file is refused. ``for_terminal`` turns the bytes into
+    what a terminal may be shown, when the target is one. Raises :class:`SaveError`.
+    """
+    name = str(target)
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise SaveError(f"could not save {target}: {exc.strerror or exc}; nothing was written") from exc
+    alias = _FD_ALIASES.fullmatch(name) is not None
+    if st is None or (stat.S_ISREG(st.st_mode) and not alias):
+        atomic_write(Path(target), data, backup=False)
+        return
+    if stat.S_ISDIR(st.st_mode):
+        raise SaveError(f"could not save {target}: it is a folder; give a file name")
+    if not (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode) or (alias and stat.S_ISREG(st.st_mode))):
+        kind = "block device" if stat.S_ISBLK(st.st_mode) else "socket" if stat.S_ISSOCK(st.st_mode) else "special file"
+        raise SaveError(f"could not save {target}: it is a {kind}; nothing was written")
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CLOEXEC | (os.O_TRUNC if stat.S_ISREG(st.st_mode) else 0))
+    except OSError as exc:
+        raise SaveError(f"could not write to {target}: {exc.strerror or exc}") from exc
+    try:
+        if for_terminal is not None and os.isatty(fd):
+            data = for_terminal(data)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise SaveError(f"could not write to {target}: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+
+
+def save(
+    ledger: Ledger,
+    path: Path | str,
+    *,
+    expected: Fingerprint | None = None,
+    backup: bool = True,
+    exclusive: bool = False,
+) -> Fingerprint:
     """Write ``ledger`` to ``path`` atomically and return the new file's fingerprint.
 
     ``expected`` is the fingerprint from when the file was read: if the file has
-    changed since, :class:`ConflictError` is raised and nothing is written.
-    The bytes are parsed back before anything touches the disk.
+    changed since, before the save or while it runs, up to the moment of the rename,
+    :class:`ConflictError` is raised and nothing is written. ``exclusive``: refuse to
+    replace an existing file. The bytes are parsed back before anything touches the disk.
     """
     path = Path(path)
     data = dumps(ledger)
@@ -501,12 +778,8 @@ def save(ledger: Ledger, path: Path | str, *, expected: Fingerprint | None = Non
         raise SaveError(f"refusing to save {path}: the serialised ledger does not read back:\n{exc}") from None
     if again != ledger:
         raise SaveError(f"refusing to save {path}: the serialised ledger reads back different")
-    if expected is not None and changed_on_disk(path, expected):
-        raise ConflictError(f"{path} changed on disk since it was read; not overwritten")
-    atomic_write(path, data, backup=backup)
-    st = os.stat(path)
+    st = atomic_write(path, data, backup=backup, expected=expected, exclusive=exclusive)
     fp = Fingerprint(size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=hashlib.sha256(data).hexdigest())
     if len(again.pledges) >= CACHE_MIN_ENTRIES:
         cache.write(fp.sha256, again)  # the next load of these bytes skips parsing
     return fp
-

@@ -70,3 +70,76 @@ def test_save_refreshes_the_cache(big: Path) -> None:
     fp = store.save(ledger, big)
     assert cache.cache_path(fp.sha256).is_file()
     assert store.load(big).ledger == ledger
+
+
+# --------------------------------------------------------------------------- nothing in the cache folder is trusted
+
+
+def _forge(path: Path, ledger) -> Path:
+    """A cache file for ``path`` made without this user's key (by hand, or on another machine)."""
+    import hashlib
+
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    target = cache.cache_path(sha)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(cache.encode(ledger, sha, b"someone else's key, not this one"))
+    return target
+
+
+def test_a_hand_made_cache_is_not_trusted(ledger_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys) -> None:
+    from pledgetui.cli import main
+
+    good = store.load(ledger_path, use_cache=False).ledger
+    bad_id = ledger_path.read_bytes().replace(b'id = "uk-ground"', b'id = "UK ground!"', 1)
+    ledger_path.write_bytes(bad_id)
+    _forge(ledger_path, good)  # says the file holds the valid ledger
+    with pytest.raises(store.LedgerError, match="UK ground!"):
+        store.load(ledger_path)
+    _forge(ledger_path, good)
+    assert main(["check", str(ledger_path)]) == 1
+    out, err = capsys.readouterr()
+    assert "UK ground!" in err and "OK" not in out
+
+
+def test_check_never_reads_the_cache(ledger_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from pledgetui.cli import main
+
+    def no_cache(*args, **kwargs):
+        raise AssertionError("check read the cache")
+
+    monkeypatch.setattr(cache, "read", no_cache)
+    assert main(["check", str(ledger_path)]) == 0
+
+
+def test_a_cache_file_renamed_to_stand_for_another_ledger_is_not_used(big: Path, tmp_path: Path) -> None:
+    first = store.load(big)
+    other = tmp_path / "other" / "pledges.toml"
+    other.parent.mkdir()
+    smaller = first.ledger.model_copy(update={"pledges": first.ledger.pledges[1:]})
+    store.save(smaller, other, backup=False)
+    other_sha = store.fingerprint(other).sha256
+    cache.cache_path(other_sha).write_bytes(cache.cache_path(first.fingerprint.sha256).read_bytes())
+    assert store.load(other).ledger == smaller
+
+
+def test_the_cache_key_names_python_and_package_versions(big: Path) -> None:
+    import sys
+
+    from pledgetui import __version__
+
+    assert sys.version in cache.SIGNATURE and repr(__version__) in cache.SIGNATURE
+    name = cache.cache_path(store.load(big).fingerprint.sha256).name
+    assert cache.SIGNATURE_DIGEST in name
+
+
+def test_a_key_file_others_can_read_is_not_used(big: Path) -> None:
+    from pledgetui import paths
+
+    store.load(big)
+    key = paths.state_dir() / cache.KEY_NAME
+    assert key.is_file() and key.stat().st_mode & 0o777 == 0o600
+    key.chmod(0o644)
+    cache._keys.clear()
+    stages: list[str] = []
+    store.load(big, progress=lambda stage, fraction: stages.append(stage))
+    assert "parsing" in stages

@@ -101,19 +101,126 @@ def test_a_torn_last_line_is_ignored(ledger_path: Path) -> None:
     assert not journal.pending(ledger_path).torn
 
 
-def test_a_damaged_line_stops_the_replay_there(ledger_path: Path) -> None:
+def _five_edits(ledger_path: Path) -> tuple[EditSession, list[Ledger]]:
+    """Five edits, crashed before saving; the ledger after each edit."""
+    session = EditSession.open(ledger_path)
+    after = []
+    for n, pid in enumerate(["uk-ground", "france-ground", "ireland-ground", "russia-mfa", "uk-ground"]):
+        session.put_pledge(session.ledger.pledge(pid).model_copy(update={"notes": f"edit {n + 1}"}))
+        after.append(session.ledger)
+    _crash(session)
+    return session, after
+
+
+def _damage_line(jpath: Path, number: int, replacement: bytes) -> bytes:
+    lines = jpath.read_bytes().splitlines(keepends=True)
+    lines[number - 1] = replacement
+    jpath.write_bytes(b"".join(lines))
+    return jpath.read_bytes()
+
+
+def test_a_damaged_line_in_the_middle_is_reported_and_every_other_edit_is_offered(ledger_path: Path) -> None:
+    session, _ = _five_edits(ledger_path)
+    jpath = journal.journal_path(ledger_path)
+    damaged = _damage_line(jpath, 3, b'{"op": "put", "desc": "edit france-gr\x00\x00\x00\n')  # edit 2 of 5
+
+    found = journal.pending(ledger_path)
+    assert found is not None and found.edits == 4 and not found.torn
+    assert [d.line for d in found.problems] == [3] and "unreadable" in str(found.problems[0])
+    assert found.kept is not None and found.kept.read_bytes() == damaged  # a copy as found
+    assert jpath.read_bytes() == damaged  # the journal itself is left as it is
+    recovered = journal.recover(ledger_path)
+    notes = {p.id: p.notes for p in recovered.pledges}
+    assert notes == {"uk-ground": "edit 5", "france-ground": "", "ireland-ground": "edit 3", "russia-mfa": "edit 4"}
+
+    # Restoring never cuts the journal: the later edits survive a second crash too.
+    again = EditSession.recover(ledger_path)
+    assert again.ledger == recovered
+    assert jpath.read_bytes() == damaged
+    again.put_pledge(again.ledger.pledge("france-ground").model_copy(update={"notes": "redone"}))
+    _crash(again)
+    assert jpath.read_bytes().startswith(damaged)
+    assert journal.recover(ledger_path) == again.ledger
+    again = EditSession.recover(ledger_path)
+    again.save()
+    assert store.load(ledger_path).ledger.pledge("ireland-ground").notes == "edit 3"
+    assert not jpath.exists() and found.kept.exists()
+
+
+def test_a_journal_of_an_unknown_format_is_kept_aside_and_named(ledger_path: Path) -> None:
+    _five_edits(ledger_path)
+    jpath = journal.journal_path(ledger_path)
+    header = json.loads(jpath.read_bytes().splitlines()[0])
+    data = _damage_line(jpath, 1, json.dumps({**header, "pledgetui_journal": 99}).encode() + b"\n")
+
+    found = journal.pending(ledger_path)
+    assert found is not None and found.unreadable is not None and "format 99" in found.unreadable
+    assert found.kept is not None and found.kept.read_bytes() == data and found.kept.parent == jpath.parent
+    assert not jpath.exists()
+    # The next edit starts a new journal; the kept one is untouched.
     session = EditSession.open(ledger_path)
     session.delete_pledge("russia-mfa")
-    after_first = session.ledger
-    session.delete_pledge("uk-ground")
-    session.delete_pledge("ireland-ground")
-    _crash(session)
+    assert found.kept.read_bytes() == data
+    assert journal.pending(ledger_path) is not None
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (lambda h: {k: v for k, v in h.items() if k != "sha256"}, "no valid hash"),
+        (lambda h: {**h, "sha256": "0" * 12}, "no valid hash"),
+        (lambda h: {**h, "created": "yesterday"}, "no valid start time"),
+        (lambda h: {k: v for k, v in h.items() if k != "created"}, "no valid start time"),
+    ],
+    ids=["no hash", "short hash", "bad date", "no date"],
+)
+def test_a_header_with_a_bad_field_is_reported_and_its_edits_offered(ledger_path: Path, change, said: str) -> None:
+    _, after = _five_edits(ledger_path)
     jpath = journal.journal_path(ledger_path)
-    lines = jpath.read_bytes().splitlines(keepends=True)
-    lines[2] = b'{"op": "delete", "id"\n'
-    jpath.write_bytes(b"".join(lines))
-    assert journal.recover(ledger_path) == after_first
-    assert journal.pending(ledger_path).torn
+    header = json.loads(jpath.read_bytes().splitlines()[0])
+    _damage_line(jpath, 1, json.dumps(change(header)).encode() + b"\n")
+    found = journal.pending(ledger_path)
+    assert found is not None and found.edits == 5
+    assert any(d.line == 1 and said in d.what for d in found.problems), found.problems
+    assert journal.recover(ledger_path) == after[-1]
+    session = EditSession.recover(ledger_path)
+    assert session.ledger == after[-1]
+    if said == "no valid hash":  # which file the edits were made on is unknown: saving asks first
+        with pytest.raises(store.ConflictError):
+            session.save()
+        session.overwrite()
+    else:
+        session.save()
+    assert store.load(ledger_path).ledger == after[-1]
+
+
+def test_unknown_and_invalid_records_are_reported_by_line_and_the_rest_applied(ledger_path: Path) -> None:
+    _, after = _five_edits(ledger_path)
+    jpath = journal.journal_path(ledger_path)
+    _damage_line(jpath, 2, b'{"op": "frobnicate", "at": "2026-01-01T00:00:00+00:00"}\n')  # edit 1
+    _damage_line(jpath, 4, b'{"op": "delete", "desc": "delete ghost", "id": "no-such-pledge"}\n')  # edit 3
+    _damage_line(jpath, 5, b'{"desc": "no op"}\n')  # edit 4
+    found = journal.pending(ledger_path)
+    assert found is not None
+    reasons = {d.line: d.what for d in found.problems}
+    assert sorted(reasons) == [2, 4, 5]
+    assert "unknown operation 'frobnicate'" in reasons[2]
+    assert "does not apply" in reasons[4] and "no-such-pledge" in reasons[4]
+    assert "no operation" in reasons[5]
+    recovered = journal.recover(ledger_path)
+    assert recovered.pledge("france-ground").notes == "edit 2" and recovered.pledge("uk-ground").notes == "edit 5"
+    assert recovered.pledge("ireland-ground").notes == "" and recovered.pledge("russia-mfa").notes == ""
+
+
+def test_a_damaged_journal_is_never_truncated_by_the_next_edit(ledger_path: Path) -> None:
+    """The user chose Later and edits: the damaged journal is set aside whole, not overwritten."""
+    _five_edits(ledger_path)
+    jpath = journal.journal_path(ledger_path)
+    data = _damage_line(jpath, 1, b"\x00" * 40 + b"\n")  # a zeroed block over the header
+    session = EditSession.open(ledger_path)
+    session.delete_pledge("russia-mfa")
+    kept = [p for p in jpath.parent.iterdir() if p != jpath and p.read_bytes() == data]
+    assert len(kept) == 1
 
 
 def test_outside_change_after_a_crash_is_reported_and_saving_conflicts(ledger_path: Path) -> None:
@@ -286,3 +393,119 @@ def test_no_interleaving_of_two_sessions_loses_unsaved_edits(ledger_path: Path, 
         replayed = [_replays_to(p, bases) for p in on_disk if journal.read(p) and journal.read(p).records]
         for ledger in ended:
             assert ledger in replayed
+
+
+# --------------------------------------------------------------------------- property: damage costs only the damaged line
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.factory import small_ledger, write_ledger  # noqa: E402
+
+BASE_IDS = [p.id for p in small_ledger().pledges]
+
+# An edit: a note on a pledge of the ledger ("note", index of the pledge), or a new pledge ("add",).
+EDITS = st.lists(st.one_of(st.tuples(st.just("note"), st.integers(0, len(BASE_IDS) - 1)), st.just(("add",))), min_size=1, max_size=12)
+
+
+def _damaged(line: bytes, how: str, garbage: bytes) -> bytes:
+    """``line`` (without its newline) damaged ``how``: always something that is not a whole record."""
+    if how == "garbage":
+        return b"\xff" + garbage.replace(b"\n", b" ")  # never valid UTF-8, so never a record
+    if how == "cut":
+        return line[: len(line) // 2]
+    if how == "zeros":
+        return b"\x00" * len(line)
+    return line.replace(b"}", b"", 1) if how == "unclosed" else line[:-1]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    plan=EDITS,
+    which=st.integers(min_value=0),
+    how=st.sampled_from(["garbage", "cut", "zeros", "unclosed", "drop-last"]),
+    garbage=st.binary(max_size=40),
+)
+def test_any_one_damaged_line_costs_only_that_edit_and_the_journal_is_never_shortened(
+    tmp_path_factory: pytest.TempPathFactory, plan, which: int, how: str, garbage: bytes
+) -> None:
+    ledger_path = write_ledger(tmp_path_factory.mktemp("prop"))
+    session = EditSession.open(ledger_path)
+    template = session.ledger.pledge(BASE_IDS[0])
+    for k, edit in enumerate(plan):
+        if edit[0] == "note":
+            pid = BASE_IDS[edit[1]]
+            session.put_pledge(session.ledger.pledge(pid).model_copy(update={"notes": f"note {k}"}))
+        else:
+            session.put_pledge(template.model_copy(update={"id": f"added-{k}"}))
+    _crash(session)
+    jpath = journal.journal_path(ledger_path)
+    lines = jpath.read_bytes().splitlines(keepends=True)
+    hit = which % len(lines)  # 0 is the header; edit k is on line k + 2
+    lines[hit] = _damaged(lines[hit][:-1], how, garbage) + b"\n"
+    data = b"".join(lines)
+    jpath.write_bytes(data)
+
+    # What the undamaged edits make, computed from the plan itself.
+    notes = {pid: "" for pid in BASE_IDS}
+    added = []
+    for k, edit in enumerate(plan):
+        if k + 1 == hit:
+            continue
+        if edit[0] == "note":
+            notes[BASE_IDS[edit[1]]] = f"note {k}"
+        else:
+            added.append(f"added-{k}")
+
+    found = journal.pending(ledger_path)
+    assert found is not None
+    if len(plan) == 1 and hit == 1:  # its only edit was hit: nothing to offer; kept aside whole, and said so
+        assert found.unreadable is not None and found.kept is not None and found.kept.read_bytes() == data
+        return
+    assert found.unreadable is None
+    assert found.edits == len(plan) - (hit > 0)
+    assert hit + 1 in [d.line for d in found.problems]  # the damage is reported by its line
+    recovered = journal.recover(ledger_path)
+    assert {p.id: p.notes for p in recovered.pledges if p.id in notes} == notes
+    assert [p.id for p in recovered.pledges if p.id.startswith("added-")] == added
+    assert jpath.read_bytes() == data
+
+    again = EditSession.recover(ledger_path)
+    assert again.ledger == recovered and jpath.read_bytes() == data
+    again.put_pledge(again.ledger.pledge(BASE_IDS[1]).model_copy(update={"summary": "after recovery"}))
+    _crash(again)
+    assert jpath.read_bytes().startswith(data)  # only appended to
+    assert journal.pending(ledger_path).edits == found.edits + 1
+
+    again = EditSession.recover(ledger_path)
+    if hit == 0:  # the header named the file the edits were made on: now unknown, so saving asks first
+        with pytest.raises(store.ConflictError):
+            again.save()
+        assert jpath.read_bytes().startswith(data)
+        again.overwrite()
+    else:
+        again.save()
+    saved = store.load(ledger_path).ledger
+    assert {p.id: p.notes for p in saved.pledges if p.id in notes} == notes
+    assert [p.id for p in saved.pledges if p.id.startswith("added-")] == added
+    assert not jpath.exists()
+
+
+def test_a_journal_written_before_schema_version_2_replays_its_edits(tmp_path) -> None:
+    """A journal of an older pledgetui records entries with their own status and claimant:
+    replay migrates them like a version 1 file, so the edits are not lost."""
+    from pledgetui.journal import apply_record
+    from pledgetui.edits import History
+    from tests.factory import small_ledger
+
+    ledger = small_ledger()
+    old = ledger.pledge("ireland-ground").model_dump(mode="json")
+    for ev in old["evidence"]:
+        for key in ("claimant", "party", "basis", "status", "stated", "conditions", "numbers"):
+            ev.pop(key, None)
+    old.update(status="signalled", claimant="Simon Harris", summary="edited before the upgrade")
+    history = History(ledger)
+    apply_record(history, {"op": "put", "desc": "edit ireland-ground", "pledge": old, "replace_id": "ireland-ground"})
+    replayed = history.ledger.pledge("ireland-ground")
+    assert replayed.summary == "edited before the upgrade"
+    assert (replayed.status.value, replayed.claimant) == ("signalled", "Simon Harris")

@@ -93,3 +93,119 @@ def test_csv_export_has_one_row_per_entry(ledger) -> None:  # noqa: ANN001
     assert len(rows) == N + 1
     assert rows[1][0] == ledger.pledges[0].id
     assert rows[-1][0] == ledger.pledges[-1].id
+
+
+# The server opens the ledger once, then for each command forks a worker. "kill POINT"
+# workers write the ledger's disk steps (atomic_write, as a save does after serialising)
+# and stop at POINT: "write" says so just before the 97 MB write and carries on (the test
+# kills it mid-write), "backup" and "replace" say so and wait there to be killed (the
+# backup's temp file, or the whole new file, written). A "save" worker makes an edit and
+# saves it through the session, as the next save after the kills would.
+KILL_SERVER = r"""
+import os, sys, threading
+sys.path.insert(0, sys.argv[2])
+from pledgetui import store
+from pledgetui.session import EditSession
+path = sys.argv[1]
+session = EditSession.open(path)
+data = open(path, "rb").read() + b"\n# rewritten by a save that was killed\n"
+print("open", flush=True)
+for command in sys.stdin:
+    what = command.split()
+    pid = os.fork()
+    if pid == 0:
+        if what[0] == "save":
+            p = session.ledger.pledges[0]
+            session.put_pledge(p.model_copy(update={"notes": "saved after the kills"}))
+            session.save()
+            print("saved", flush=True)
+            os._exit(0)
+        point = what[1]
+        def stop():
+            print("at", point, flush=True)
+            if point != "write":
+                threading.Event().wait()
+        real_fdopen, real_fsync, real_replace = store.os.fdopen, store.os.fsync, store.os.replace
+        fsyncs = []
+        class Traced:
+            def __init__(self, fh): self.fh = fh
+            def __enter__(self): return self
+            def __exit__(self, *a): self.fh.close()
+            def write(self, b):
+                stop()
+                return self.fh.write(b)
+            def __getattr__(self, name): return getattr(self.fh, name)
+        if point == "write":
+            store.os.fdopen = lambda fd, mode: Traced(real_fdopen(fd, mode))
+        def fsync(fd):
+            real_fsync(fd)
+            fsyncs.append(fd)
+            if point == "backup" and len(fsyncs) == 2:  # the backup's temp file is written
+                stop()
+        def replace(src, dst):
+            if point == "replace" and os.path.samefile(os.path.dirname(dst), os.path.dirname(path)) and os.path.basename(dst) == os.path.basename(path):
+                stop()
+            real_replace(src, dst)
+        store.os.fsync, store.os.replace = fsync, replace
+        store.atomic_write(store.Path(path), data, expected=session.fingerprint)
+        os._exit(3)
+    print("worker", pid, flush=True)
+    _, code = os.waitpid(pid, 0)
+    print("ended", code, flush=True)
+"""
+
+
+def test_kills_during_saves_at_scale_leave_temp_files_that_the_next_save_removes(big: Path, tmp_path: Path) -> None:
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    from tests.factory import REPO
+
+    path = tmp_path / "pledges.toml"
+    shutil.copyfile(big, path)
+    old = path.read_bytes()
+    backup = path.with_name(path.name + store.BACKUP_SUFFIX)
+    temp_name = re.compile(r"\.pledges\.toml(\.bak)?\.[a-z0-9_]{8}\.tmp")
+
+    def temps() -> list[str]:
+        return sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp"))
+
+    server = subprocess.Popen(
+        [sys.executable, "-c", KILL_SERVER, str(path), str(REPO)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    left = {}
+    try:
+        assert server.stdout.readline().strip() == "open"
+        for point in ("write", "backup", "replace"):
+            server.stdin.write(f"kill {point}\n")
+            server.stdin.flush()
+            worker = int(server.stdout.readline().split()[1])
+            assert server.stdout.readline().split() == ["at", point]
+            os.kill(worker, signal.SIGKILL)
+            ended = server.stdout.readline().split()
+            assert ended[0] == "ended" and os.WIFSIGNALED(int(ended[1]))
+            assert path.read_bytes() == old  # killed before the rename: the old file, whole
+            if backup.exists():
+                assert backup.read_bytes() == old
+            left[point] = temps()
+            assert left[point] and all(temp_name.fullmatch(n) for n in left[point]), left
+        assert any(".bak." in n for n in left["backup"])  # the backup's own temp file was left too
+
+        server.stdin.write("save\n")
+        server.stdin.flush()
+        server.stdout.readline()  # worker pid
+        assert server.stdout.readline().strip() == "saved"
+        assert server.stdout.readline().split() == ["ended", "0"]
+    finally:
+        server.stdin.close()
+        server.kill()
+        server.wait()
+    assert temps() == []  # every leftover was removed by the next save
+    saved = store.load(path, use_cache=False).ledger
+    assert saved.pledges[0].notes == "saved after the kills"
+    assert len(saved.pledges) == N
+    print(f"temp files left by the kills: {left}")

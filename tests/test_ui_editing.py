@@ -516,3 +516,83 @@ async def test_save_runs_off_the_ui_thread_and_edits_wait_for_it(ledger_path: Pa
         await pilot.pause()
         assert not app.saving and not app.session.dirty and "unsaved" not in app.sub_title
     assert store.load(ledger_path).ledger.pledges[0].summary == "saved in the background"
+
+
+# --------------------------------------------------------------------------- damaged journals, read-only ledgers
+
+
+def _notes(app: PledgeApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_the_recovery_prompt_names_the_damaged_lines_and_the_kept_copy(ledger_path: Path) -> None:
+    crashed = EditSession.open(ledger_path)
+    for pid in ("uk-ground", "france-ground", "ireland-ground"):
+        crashed.put_pledge(crashed.ledger.pledge(pid).model_copy(update={"notes": f"note on {pid}"}))
+    crashed.close()
+    jpath = journal.journal_path(ledger_path)
+    lines = jpath.read_bytes().splitlines(keepends=True)
+    lines[2] = b"\x00" * 30 + b"\n"  # the edit of france-ground
+    jpath.write_bytes(b"".join(lines))
+
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await started(app, pilot)
+        prompt = app.screen
+        assert isinstance(prompt, ChoiceScreen)
+        text = str(prompt.message)
+        assert "2 unsaved edit(s)" in text and "line 3: unreadable" in text
+        kept = next(jpath.parent.glob("*.damaged-*.jsonl"))
+        assert str(kept) in text
+        await pilot.press("r")
+        await pilot.pause()
+        ledger = app.session.ledger
+        assert ledger.pledge("uk-ground").notes == "note on uk-ground"
+        assert ledger.pledge("ireland-ground").notes == "note on ireland-ground"
+        assert ledger.pledge("france-ground").notes == ""
+
+
+async def test_an_unusable_journal_is_reported_with_the_name_it_is_kept_under(ledger_path: Path) -> None:
+    crashed = EditSession.open(ledger_path)
+    crashed.delete_pledge("russia-mfa")
+    crashed.close()
+    jpath = journal.journal_path(ledger_path)
+    data = jpath.read_bytes().replace(b'"pledgetui_journal":1', b'"pledgetui_journal":7', 1)
+    jpath.write_bytes(data)
+
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await started(app, pilot)
+        prompt = app.screen
+        assert isinstance(prompt, ChoiceScreen)
+        text = str(prompt.message)
+        kept = next(jpath.parent.glob("*.jsonl.unreadable"))
+        assert "format 7" in text and str(kept) in text and kept.read_bytes() == data
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ChoiceScreen)
+
+
+async def test_the_bundled_ledger_is_read_only_in_the_dashboard(tmp_path: Path, monkeypatch) -> None:
+    from pledgetui import paths
+    from tests.factory import write_ledger
+
+    package = tmp_path / "site-packages" / "pledgetui"
+    bundled = write_ledger(package / "_bundled" / "data")
+    monkeypatch.setattr(paths, "package_root", lambda: package)
+    before = bundled.read_bytes()
+    app = PledgeApp(bundled)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await started(app, pilot)
+        assert "(read-only)" in app.sub_title
+        await pilot.press("e")
+        await pilot.pause()
+        assert not isinstance(app.screen, EditPledge)
+        await press_and_settle(app, pilot, "d")
+        assert not isinstance(app.screen, ChoiceScreen)
+        await press_and_settle(app, pilot, "ctrl+s")
+        notes = _notes(app)
+        assert notes and all("read-only" in m and "working copy" in m for m in notes), notes
+        assert not app.session.dirty
+    assert bundled.read_bytes() == before
+    assert journal.pending(bundled) is None

@@ -62,7 +62,7 @@ def run(ns: argparse.Namespace) -> int:
     out = sys.stdout
     try:
         path = resolve_ledger(ns.ledger)
-        loaded = load(path, use_cache=False)
+        loaded = load(path, use_cache=False)  # a check reads the file itself, never the cache
     except CommandError as exc:
         say(f"pledgetui check: {exc}")
         return 1

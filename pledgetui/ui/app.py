@@ -247,7 +247,8 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
 
     def update_title(self) -> None:
         dirty = self.session is not None and self.session.dirty
-        state = "  ⟳ saving…" if self.saving else "  ● unsaved changes" if dirty else ""
+        read_only = self.session is not None and self.session.read_only is not None
+        state = "  ⟳ saving…" if self.saving else "  ● unsaved changes" if dirty else "  (read-only)" if read_only else ""
         self.sub_title = f"{display_line(self.path.name)}{state}"
 
     @on(LedgerLoadFailed)

@@ -14,6 +14,7 @@ from textual import work
 from textual.content import Content
 from textual.message import Message
 
+from pledgetui.sanitize import display_line
 from pledgetui.ui.screens.choice import ChoiceScreen
 from pledgetui.ui.text import join, safe_line
 
@@ -50,11 +51,19 @@ class EditingActions:
     # ------------------------------------------------------------------ helpers
 
     def _session(self: "PledgeApp") -> EditSession | None:
+        """The session, for an action that edits or saves; None (and a message) when there is none,
+        or when the ledger is opened read-only (the bundled ledger)."""
         if self.session is None:
             if self.load_error is not None:
                 self.notify("The ledger could not be opened; nothing can be edited or saved.", severity="error")
             else:
                 self.notify("The ledger is still loading.", severity="warning")
+        elif self.session.read_only is not None:
+            self.notify(
+                f"{self.session.path.name} is opened read-only: {self.session.read_only}.",
+                title="Read-only", severity="warning", markup=False, timeout=12,
+            )
+            return None
         return self.session
 
     def _apply(self: "PledgeApp", change, keep_id: str | None) -> bool:
@@ -327,6 +336,15 @@ class EditingActions:
         from pledgetui.journal import JournalError
         from pledgetui.session import EditSession
 
+        if recovery.unreadable is not None:
+            text = (
+                f"A recovery journal of an earlier session could not be used: {recovery.unreadable}.\n"
+                f"Nothing was deleted: it is kept as\n{recovery.kept}\n"
+                "The ledger file is unchanged."
+            )
+            self.push_screen(ChoiceScreen("Recovery journal kept aside", Content(text), [("enter", "ok", "OK")]))
+            return
+
         def done(answer: str | None) -> None:
             if answer == "restore":
                 try:
@@ -334,15 +352,17 @@ class EditingActions:
                 except (store.LedgerError, LookupError, ValueError, JournalError) as exc:
                     self.notify(f"Could not restore: {exc}", severity="error", markup=False)
                     return
-                self.after_edit(f"restored {recovery.edits} unsaved edit(s); save with ctrl+s", None)
+                self.after_edit(f"restored {recovery.edits - recovery.skipped} unsaved edit(s); save with ctrl+s", None)
             elif answer == "discard":
                 journal.discard(recovery.ledger_path)
                 self.notify("Unsaved edits from the earlier session were discarded.")
 
-        when = recovery.last.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = f"last at {recovery.last.astimezone():%Y-%m-%d %H:%M}" if recovery.last else "time unknown"
         text = (
-            f"{recovery.edits} unsaved edit(s) from a session that ended without saving (last at {when}).\n"
-            + ("The file has changed since; restored edits will not overwrite it without asking.\n" if recovery.file_changed else "")
+            f"{recovery.edits} unsaved edit(s) from a session that ended without saving ({when}).\n"
+            + ("The file has changed since (or which version they were made on is unknown); "
+               "restored edits will not overwrite it without asking.\n" if recovery.file_changed else "")
+            + _problems_text(recovery)
             + "Restore them, or discard them for good? Later asks again next time; if you edit now,\n"
             "they are set aside in the state folder, never deleted."
         )
@@ -354,6 +374,23 @@ class EditingActions:
             ),
             done,
         )
+
+
+#: Lines of damage named in the recovery prompt; the rest are counted.
+SHOWN_PROBLEMS = 6
+
+
+def _problems_text(recovery: journal.Recovery) -> str:
+    """The damage found in a journal, line by line, and where a copy of it is kept."""
+    if not recovery.problems:
+        return ""
+    lines = ["The journal is damaged; these lines are left out, everything else is offered:"]
+    lines += [f"  {display_line(str(d))}" for d in recovery.problems[:SHOWN_PROBLEMS]]
+    if len(recovery.problems) > SHOWN_PROBLEMS:
+        lines.append(f"  ... and {len(recovery.problems) - SHOWN_PROBLEMS} more")
+    if recovery.kept is not None:
+        lines.append(f"A copy of the journal as found is kept as\n{recovery.kept}")
+    return "\n".join(lines) + "\n"
 
 
 def _free_name(path: Path) -> Path:

@@ -1,0 +1,113 @@
+"""Every way a command can end is an exit status and at most one line on stderr: a reader
+that went away, output that cannot be written, Ctrl-C. Never a traceback, never a temp file."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.factory import REPO
+
+COMMANDS = [
+    ["check"],
+    ["list"],
+    ["export", "--format", "json"],
+    ["export", "--format", "md"],
+]
+
+
+def _run(args: list[str], stdout: int, **kw: object) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "pledgetui", *args], stdout=stdout, stderr=subprocess.PIPE, cwd=REPO, timeout=120, **kw
+    )
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_a_reader_that_went_away_ends_the_command_quietly(command: list[str], ledger_path: Path) -> None:
+    """``pledgetui check | head -1``, with head already gone: the first write meets a closed pipe."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = _run([command[0], str(ledger_path), *command[1:]], stdout=write_end)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1
+    assert done.stderr.count(b"\n") <= 1 and b"Traceback" not in done.stderr and b"Exception ignored" not in done.stderr
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_output_that_cannot_be_written_is_one_line_and_exit_1(command: list[str], ledger_path: Path) -> None:
+    """``pledgetui list > /dev/full``."""
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "wb") as full:
+        done = _run([command[0], str(ledger_path), *command[1:]], stdout=full.fileno())
+    assert done.returncode == 1
+    lines = done.stderr.decode().splitlines()
+    assert len(lines) == 1 and "No space left on device" in lines[0], done.stderr
+    assert lines[0].startswith(f"pledgetui {command[0]}: ")
+
+
+# The child runs a command through the real entry point, with one step of it replaced by
+# a pause that says "ready" on stderr first; the test then presses Ctrl-C (SIGINT).
+INTERRUPTED = r"""
+import sys
+sys.path.insert(0, sys.argv[1])
+from pledgetui import cli, store
+step = sys.argv[2]
+def pause(*args, **kwargs):
+    print("ready", file=sys.stderr, flush=True)
+    sys.stdin.read()
+if step == "write":  # an export with its temp file written, before the rename
+    real = store.os.fchmod
+    def stall(fd, mode):
+        real(fd, mode)
+        pause()
+    store.os.fchmod = stall
+else:  # while the ledger is being read
+    real_read = store.read_bytes
+    def stall_read(*args, **kwargs):
+        pause()
+        return real_read(*args, **kwargs)
+    store.read_bytes = stall_read
+raise SystemExit(cli.main(sys.argv[3:]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("step", "command"),
+    [
+        ("read", ["check"]),
+        ("read", ["list"]),
+        ("read", ["export"]),
+        ("write", ["export", "-o", "{out}"]),
+    ],
+    ids=["check", "list", "export", "export -o"],
+)
+def test_ctrl_c_is_one_line_exit_130_and_no_temp_file(step: str, command: list[str], ledger_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "view.csv"
+    out.parent.mkdir()
+    args = [command[0], str(ledger_path), *(a.format(out=out) for a in command[1:])]
+    child = subprocess.Popen(
+        [sys.executable, "-c", INTERRUPTED, str(REPO), step, *args],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        assert child.stderr.readline() == b"ready\n"
+        child.send_signal(signal.SIGINT)
+        rest = child.stderr.read().decode()
+        assert child.wait() == 130
+    finally:
+        child.kill()
+        child.wait()
+        child.stdin.close()
+        child.stdout.close()
+        child.stderr.close()
+    assert rest.splitlines() == [f"pledgetui {command[0]}: interrupted"]
+    assert list(out.parent.iterdir()) == []  # no temp file, no half export
+    assert sorted(p.name for p in ledger_path.parent.iterdir()) == ["pledges.toml", "seeds"]
