@@ -139,8 +139,8 @@ async def _ui(path: Path) -> dict[str, Any]:
         from pledgetui.ui.widgets.detail import DetailPane
 
         def move() -> None:
-            app.table.action_cursor(1)
-            app.query_one(DetailPane).show(app.table.current_pledge, app.ledger, app.articles)
+            app.dashboard.table.action_cursor(1)
+            app.query_one(DetailPane).show(app.dashboard.table.current_pledge, app.ledger, app.articles)
 
         out["detail"] = timed(move)
         await pilot.pause()

@@ -43,19 +43,19 @@ async def test_sorting_keeps_the_cursor_on_the_same_pledge(big: Path) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert len(app.table.view) == N
+        assert len(app.dashboard.table.view) == N
         for _ in range(7):
             await pilot.press("down")
         await pilot.pause()
-        chosen = app.table.current_pledge
-        assert chosen is not None and app.table.cursor == 7
+        chosen = app.dashboard.table.current_pledge
+        assert chosen is not None and app.dashboard.table.cursor == 7
         for key in "12345678":
             await pilot.press(key)
             await pilot.pause()
-            assert app.table.current_pledge is chosen, f"sort key {key}"
+            assert app.dashboard.table.current_pledge is chosen, f"sort key {key}"
         await pilot.press("r")  # reverse the last sort
         await pilot.pause()
-        assert app.table.current_pledge is chosen
+        assert app.dashboard.table.current_pledge is chosen
 
 
 async def test_a_field_filter_counts_right(big: Path, ledger) -> None:  # noqa: ANN001
@@ -71,7 +71,7 @@ async def test_a_field_filter_counts_right(big: Path, ledger) -> None:  # noqa: 
             await pilot.press(ch)
         await pilot.pause()
         assert count_text(app).startswith(f"{signed} of {len(pledges)} pledges")
-        assert all(app.table.pledges[i].status is Status.SIGNED for i in app.table.view)
+        assert all(app.dashboard.table.pledges[i].status is Status.SIGNED for i in app.dashboard.table.view)
 
 
 def test_save_round_trip(big: Path, tmp_path: Path) -> None:

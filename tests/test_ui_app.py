@@ -19,7 +19,7 @@ BUNDLED = REPO / "data" / "pledges.toml"
 async def started(app: PledgeApp, pilot) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
-    assert app.index is not None, "ledger did not load"
+    assert app.dashboard.index is not None, "ledger did not load"
 
 
 def count_text(app: PledgeApp) -> str:
@@ -32,20 +32,20 @@ async def test_sort_each_way_keeps_cursor_on_same_pledge(column: str) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await started(app, pilot)
         await pilot.press("down", "down", "down", "down", "down")
-        chosen = app.table.current_pledge
-        assert chosen is not None and app.table.cursor == 5
+        chosen = app.dashboard.table.current_pledge
+        assert chosen is not None and app.dashboard.table.cursor == 5
         key = str([c.key for c in COLUMNS].index(column) + 1)
         await pilot.press(key)
-        assert app.sort_keys[0].field == column and not app.sort_keys[0].descending
-        assert app.table.current_pledge is chosen
-        ascending = [p.id for p in app.visible_pledges()]
+        assert app.dashboard.sort_keys[0].field == column and not app.dashboard.sort_keys[0].descending
+        assert app.dashboard.table.current_pledge is chosen
+        ascending = [p.id for p in app.dashboard.visible_pledges()]
         assert ascending == [p.id for p in select_pledges(app.ledger, "", column)]
         await pilot.press(key)
-        assert app.sort_keys[0].descending
-        assert app.table.current_pledge is chosen
-        descending = [p.id for p in app.visible_pledges()]
+        assert app.dashboard.sort_keys[0].descending
+        assert app.dashboard.table.current_pledge is chosen
+        descending = [p.id for p in app.dashboard.visible_pledges()]
         assert descending == [p.id for p in select_pledges(app.ledger, "", f"-{column}")]
-        assert app.table.row_of(app.table.current) == app.table.cursor
+        assert app.dashboard.table.row_of(app.dashboard.table.current) == app.dashboard.table.cursor
 
 
 async def test_sort_ties_are_stable_and_indicator_shows() -> None:
@@ -54,14 +54,14 @@ async def test_sort_ties_are_stable_and_indicator_shows() -> None:
         await started(app, pilot)
         ledger_order = {p.id: i for i, p in enumerate(app.ledger.pledges)}
         await pilot.press("3")  # status
-        rows = app.visible_pledges()
+        rows = app.dashboard.visible_pledges()
         for a, b in zip(rows, rows[1:]):
             if a.status == b.status:
                 assert ledger_order[a.id] < ledger_order[b.id]
-        header = app.table.render_line(0).text
+        header = app.dashboard.table.render_line(0).text
         assert "Status ▲" in header
         await pilot.press("r")
-        assert "Status ▼" in app.table.render_line(0).text
+        assert "Status ▼" in app.dashboard.table.render_line(0).text
 
 
 async def test_header_click_sorts() -> None:
@@ -70,10 +70,10 @@ async def test_header_click_sorts() -> None:
         await started(app, pilot)
         await pilot.click("#table", offset=(1, 0))
         await pilot.pause()
-        assert app.sort_keys and app.sort_keys[0].field == "actor"
+        assert app.dashboard.sort_keys and app.dashboard.sort_keys[0].field == "actor"
         await pilot.click("#table", offset=(1, 0))
         await pilot.pause()
-        assert app.sort_keys[0].descending
+        assert app.dashboard.sort_keys[0].descending
 
 
 async def test_filter_text_and_fields_narrow_and_count_updates() -> None:
@@ -86,16 +86,16 @@ async def test_filter_text_and_fields_narrow_and_count_updates() -> None:
         await pilot.press("slash", *"country:kingdom status:signed")
         expected = select_pledges(ledger, "country:kingdom status:signed")
         assert expected, "the bundled ledger has signed UK pledges"
-        assert [p.id for p in app.visible_pledges()] == [p.id for p in expected]
+        assert [p.id for p in app.dashboard.visible_pledges()] == [p.id for p in expected]
         assert count_text(app).startswith(f"{len(expected)} of {total} pledges")
-        assert all(p.actor == "United Kingdom" and p.status.value == "signed" for p in app.visible_pledges())
+        assert all(p.actor == "United Kingdom" and p.status.value == "signed" for p in app.dashboard.visible_pledges())
         # a bad term keeps the last good view and says what is wrong
         app.query_one("#filter").value = "country:france status:zzz"
         await pilot.pause()
-        assert [p.id for p in app.visible_pledges()] == [p.id for p in expected]
+        assert [p.id for p in app.dashboard.visible_pledges()] == [p.id for p in expected]
         assert "zzz" in count_text(app)
         await pilot.press("escape")
-        assert len(app.visible_pledges()) == len(ledger.pledges)
+        assert len(app.dashboard.visible_pledges()) == len(ledger.pledges)
         assert count_text(app).startswith(f"{total} of {total} pledges")
 
 
@@ -103,28 +103,28 @@ async def test_filter_keeps_cursor_on_same_pledge_when_still_shown() -> None:
     app = PledgeApp(BUNDLED)
     async with app.run_test(size=(160, 48)) as pilot:
         await started(app, pilot)
-        target = next(i for i, p in enumerate(app.table.pledges) if p.actor == "Ireland")
-        app.table.cursor = app.table.row_of(target)
+        target = next(i for i, p in enumerate(app.dashboard.table.pledges) if p.actor == "Ireland")
+        app.dashboard.table.cursor = app.dashboard.table.row_of(target)
         await pilot.press("slash", *"peace")
-        assert app.table.current == target
+        assert app.dashboard.table.current == target
         await pilot.press("escape")
-        assert app.table.current == target
+        assert app.dashboard.table.current == target
 
 
 async def test_counter_positions_are_marked_and_not_counted() -> None:
     app = PledgeApp(BUNDLED)
     async with app.run_test(size=(160, 48)) as pilot:
         await started(app, pilot)
-        counters = [p for p in app.index.pledges if p.is_counter]
+        counters = [p for p in app.dashboard.index.pledges if p.is_counter]
         assert counters
         assert f"· {len(counters)} counter-positions" in count_text(app)
         await pilot.press("c")
-        assert not any(p.is_counter for p in app.visible_pledges())
-        row = next(i for i, p in enumerate(app.index.pledges) if p.is_counter)
+        assert not any(p.is_counter for p in app.dashboard.visible_pledges())
+        row = next(i for i, p in enumerate(app.dashboard.index.pledges) if p.is_counter)
         await pilot.press("c")
-        app.table.cursor = app.table.row_of(row)
+        app.dashboard.table.cursor = app.dashboard.table.row_of(row)
         await pilot.pause()
-        assert "⟂" in app.table.render_line(app.table.cursor + 1 - round(app.table.scroll_y)).text
+        assert "⟂" in app.dashboard.table.render_line(app.dashboard.table.cursor + 1 - round(app.dashboard.table.scroll_y)).text
         assert "COUNTER-POSITION" in app.query_one(DetailPane).text
 
 
@@ -135,7 +135,7 @@ async def test_detail_pane_follows_cursor() -> None:
         detail = app.query_one(DetailPane)
         seen = []
         for _ in range(4):
-            pledge = app.table.current_pledge
+            pledge = app.dashboard.table.current_pledge
             await pilot.pause()
             assert f"Id: {pledge.id}" in detail.text
             assert pledge.summary in detail.text
@@ -166,7 +166,7 @@ async def test_help_lists_every_binding_of_the_dashboard() -> None:
     app = PledgeApp(BUNDLED)
     async with app.run_test(size=(160, 48)) as pilot:
         await started(app, pilot)
-        expected = {b.description for b in PledgeApp.BINDINGS} | {b.description for b in app.table.BINDINGS}
+        expected = {b.description for b in PledgeApp.BINDINGS} | {b.description for b in app.dashboard.table.BINDINGS}
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -182,12 +182,12 @@ async def test_command_palette_offers_the_actions() -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await started(app, pilot)
         titles = {c.title for c in app.get_system_commands(app.screen)}
-        for wanted in ("Filter the table", "Matrix: actors x commitments", "Edit the highlighted pledge", "Save",
+        for wanted in ("Filter the table", "Matrix: actors x commitments", "Edit the highlighted entry", "Save",
                        "Undo", "Export the current view", "Sort by Status", "Help: all keys"):
             assert wanted in titles
         command = next(c for c in app.get_system_commands(app.screen) if c.title == "Sort by Status")
         command.callback()
-        assert app.sort_keys[0].field == "status"
+        assert app.dashboard.sort_keys[0].field == "status"
 
 
 async def test_matrix_cell_filters_the_table_to_exactly_that_cell() -> None:
@@ -205,6 +205,6 @@ async def test_matrix_cell_filters_the_table_to_exactly_that_cell() -> None:
         assert cell is not None and cell.count == 1
         matrix.dismiss(("United Kingdom", "ground_troops"))
         await pilot.pause()
-        shown = app.visible_pledges()
+        shown = app.dashboard.visible_pledges()
         assert sorted(p.id for p in shown) == sorted(cell.pledge_ids)
         assert all(p.actor == "United Kingdom" and p.commitment.value == "ground_troops" for p in shown)

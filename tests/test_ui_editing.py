@@ -69,7 +69,7 @@ async def test_edit_save_reload_equal_and_undo_redo(ledger_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await started(app, pilot)
         original = app.session.ledger
-        first = app.table.current_pledge.id
+        first = app.dashboard.table.current_pledge.id
         await edit_current(app, pilot, summary="First edit", ev0_status="announced", numbers="troops: 1,000-5,000")
         assert not isinstance(app.screen, EditPledge)
         await edit_current(app, pilot, notes="Second edit: a note with [/bold] brackets")
@@ -94,7 +94,7 @@ async def test_edit_save_reload_equal_and_undo_redo(ledger_path: Path) -> None:
         await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
         assert "unsaved" not in app.sub_title
-        assert app.table.current_pledge.id == first
+        assert app.dashboard.table.current_pledge.id == first
     assert store.load(ledger_path).ledger == after_three
     assert ledger_path.with_name(ledger_path.name + ".bak").read_bytes() == store.dumps(original)
 
@@ -142,7 +142,7 @@ async def test_delete_asks_and_undo_restores(ledger_path: Path) -> None:
     app = PledgeApp(ledger_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(app, pilot)
-        victim = app.table.current_pledge.id
+        victim = app.dashboard.table.current_pledge.id
         n = len(app.session.ledger.pledges)
         await pilot.press("d")
         await pilot.pause()
@@ -154,7 +154,7 @@ async def test_delete_asks_and_undo_restores(ledger_path: Path) -> None:
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()
-        assert app.session.ledger.pledge(victim) is None and len(app.table.view) == n - 1
+        assert app.session.ledger.pledge(victim) is None and len(app.dashboard.table.view) == n - 1
         await pilot.press("u")
         assert app.session.ledger.pledge(victim) is not None
 
@@ -163,7 +163,7 @@ async def test_copy_adds_a_new_pledge(ledger_path: Path) -> None:
     app = PledgeApp(ledger_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(app, pilot)
-        source = app.table.current_pledge
+        source = app.dashboard.table.current_pledge
         await pilot.press("A")
         await pilot.pause()
         form = app.screen
@@ -175,7 +175,7 @@ async def test_copy_adds_a_new_pledge(ledger_path: Path) -> None:
         await pilot.pause()
         added = app.session.ledger.pledge(new_id)
         assert added is not None and added.actor == "Norway" and added.evidence == source.evidence
-        assert app.table.current_pledge.id == new_id
+        assert app.dashboard.table.current_pledge.id == new_id
 
 
 async def test_outside_change_is_caught_and_not_overwritten(ledger_path: Path) -> None:
@@ -305,16 +305,16 @@ async def test_export_from_dashboard_writes_the_filtered_sorted_view(ledger_path
     app = PledgeApp(ledger_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(app, pilot)
-        app.set_filter("-kind:counter")
+        app.dashboard.set_filter("-kind:counter")
         await pilot.press("1", "1")  # actor, descending
-        expected = [p.id for p in app.visible_pledges()]
+        expected = [p.id for p in app.dashboard.visible_pledges()]
         assert 0 < len(expected) < len(app.session.ledger.pledges)
         await pilot.press("x")
         await pilot.pause()
         app.screen.query_one("#export-path").value = str(target)
         await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
-        assert app.last_export == (target, len(expected))
+        assert app.dashboard.last_export == (target, len(expected))
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
     assert [r["id"] for r in rows] == expected
     assert all(r["kind"] == "pledge" for r in rows)
@@ -329,7 +329,7 @@ async def test_pick_a_passage_in_the_viewer_and_attach_it(ledger_path: Path) -> 
     app = PledgeApp(ledger_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(app, pilot)
-        pledge = app.table.current_pledge
+        pledge = app.dashboard.table.current_pledge
         await pilot.press("v")
         await pilot.pause()
         viewer = app.screen
@@ -393,7 +393,7 @@ async def test_export_from_dashboard_refuses_the_ledger_file(ledger_path: Path) 
         app.screen.query_one("#export-path").value = str(ledger_path)
         await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
-        assert app.last_export is None
+        assert app.dashboard.last_export is None
         assert any("refusing to export over" in str(n.message) for n in app._notifications)
     assert ledger_path.read_bytes() == before
 
@@ -503,7 +503,7 @@ async def test_save_runs_off_the_ui_thread_and_edits_wait_for_it(ledger_path: Pa
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert started_saving.wait(10)
-        assert app.saving and "saving" in app.sub_title
+        assert app.controller.saving and "saving" in app.sub_title
         before = app.session.ledger
         await pilot.press("d")
         await pilot.pause()
@@ -514,7 +514,7 @@ async def test_save_runs_off_the_ui_thread_and_edits_wait_for_it(ledger_path: Pa
         release.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert not app.saving and not app.session.dirty and "unsaved" not in app.sub_title
+        assert not app.controller.saving and not app.session.dirty and "unsaved" not in app.sub_title
     assert store.load(ledger_path).ledger.pledges[0].summary == "saved in the background"
 
 

@@ -26,7 +26,7 @@ async def test_hostile_ledger_renders_literally_everywhere(tmp_path: Path) -> No
     async with app.run_test(size=(160, 48)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.index is not None and len(app.table.view) == 2
+        assert app.dashboard.index is not None and len(app.dashboard.table.view) == 2
         svg = app.export_screenshot()
         assert_clean(svg)
         assert "[/bold]Ruritania" in svg.replace("&#160;", " ")

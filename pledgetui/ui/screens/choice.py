@@ -14,6 +14,8 @@ from textual.widgets import Button, Static
 class ChoiceScreen(ModalScreen[str | None]):
     """``ChoiceScreen(title, message, [(key, value, label), ...])``: dismisses with the chosen value, or None on Escape."""
 
+    HELP_TITLE = "This question"
+
     DEFAULT_CSS = """
     ChoiceScreen { align: center middle; }
     ChoiceScreen > Vertical {

@@ -110,6 +110,8 @@ def parse_numbers(text: str) -> list[dict[str, Any]]:
 class EditPledge(ModalScreen[Pledge | None]):
     """Edit ``pledge`` (or a new one when None); dismisses with the validated pledge, or None on Escape."""
 
+    HELP_TITLE = "Edit form"
+
     CSS_PATH = "edit_pledge.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),

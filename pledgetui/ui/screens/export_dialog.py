@@ -29,6 +29,8 @@ class ExportRequest:
 
 
 class ExportDialog(ModalScreen[ExportRequest | None]):
+    HELP_TITLE = "Export dialog"
+
     DEFAULT_CSS = """
     ExportDialog { align: center middle; }
     ExportDialog > Vertical { width: 80%; max-width: 90; height: auto; border: thick $primary; background: $surface; padding: 1 2; }

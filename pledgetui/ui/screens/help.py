@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.dom import DOMNode
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from pledgetui.ui.text import safe_line
@@ -17,12 +17,14 @@ Section = tuple[str, list[tuple[str, str]]]
 
 
 def _section_title(node: DOMNode, app: App) -> str:
+    """Words for where keys apply: a screen's or widget's ``HELP_TITLE``, else its class name in words."""
     if node is app:
         return "Everywhere"
-    if isinstance(node, Screen):
-        name = type(node).__name__
-        return "Dashboard" if name == "Screen" else f"This screen ({name})"
-    return f"{type(node).__name__}" + (f" #{node.id}" if node.id else "")
+    title = getattr(node, "HELP_TITLE", None)
+    if isinstance(title, str) and title:
+        return title
+    words = "".join(f" {c.lower()}" if c.isupper() else c for c in type(node).__name__).strip()
+    return words[:1].upper() + words[1:]
 
 
 def bindings_for_help(app: App) -> list[Section]:

@@ -71,6 +71,8 @@ def read_text_file(path: Path) -> str:
 
 
 class ImportArticle(ModalScreen[ImportRequest | None]):
+    HELP_TITLE = "Import dialog"
+
     DEFAULT_CSS = """
     ImportArticle { align: center middle; }
     ImportArticle > Vertical { width: 85%; max-width: 100; height: 90%; border: thick $primary; background: $surface; padding: 0 1; }

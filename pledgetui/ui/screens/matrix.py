@@ -126,6 +126,8 @@ class MatrixTable(DataTable):
 class MatrixScreen(Screen[tuple[str, str] | None]):
     """Actors by commitment type; dismisses with (actor, commitment value) for the chosen cell."""
 
+    HELP_TITLE = "Matrix"
+
     CSS_PATH = "matrix.tcss"
     BINDINGS = [
         Binding("enter", "choose", "Show entries", priority=True),

@@ -14,6 +14,8 @@ from pledgetui.ui.text import join, safe
 
 
 class ProblemsScreen(Screen[None]):
+    HELP_TITLE = "Ledger problems"
+
     BINDINGS = [Binding("q,escape", "quit_app", "Quit")]
 
     DEFAULT_CSS = """

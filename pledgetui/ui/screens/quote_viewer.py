@@ -25,6 +25,7 @@ from pledgetui.sanitize import display_aligned
 from pledgetui.ui.screens.source_picker import SourcePicker
 from pledgetui.ui.text import join, safe, safe_line
 from pledgetui.ui.widgets.article_view import ArticleView, Span
+from pledgetui.ui.state import LedgerChange
 from pledgetui.ui.widgets.detail import stance_line
 from pledgetui.verify import Articles
 
@@ -55,10 +56,9 @@ CITED_SHOWN = 12
 
 
 class QuoteViewer(Screen[None]):
-    #: Lets the app recognise the viewer without importing this module up front.
-    is_quote_viewer = True
-
     """Show one evidence quote of a pledge inside its article; step through quotes and passages."""
+
+    HELP_TITLE = "Quote viewer"
 
     CSS_PATH = "quote_viewer.tcss"
     BINDINGS = [
@@ -144,6 +144,16 @@ class QuoteViewer(Screen[None]):
     def on_mount(self) -> None:
         self._show()
         self.query_one(ArticleView).focus()
+        if hasattr(self.app, "ledger_state"):  # the dashboard app; a bare host app has no ledger to follow
+            self.watch(self.app, "ledger_state", self._ledger_changed)
+
+    def _ledger_changed(self, change: LedgerChange | None) -> None:
+        """The app's ledger changed (an edit, undo, reload): follow it; move to the statement
+        the change was about when it names one (a passage just attached)."""
+        if change is None or change.ledger is self.ledger:
+            return
+        move = change.keep_id if change.statement is not None else None
+        self.update_ledger(change.ledger, move, change.statement)
 
     # ------------------------------------------------------------------ model
 
@@ -421,7 +431,8 @@ class QuoteViewer(Screen[None]):
             self.post_message(self.PassagePicked(self, None, evidence))
 
     def update_ledger(self, ledger: Ledger, pledge_id: str | None = None, evidence_index: int | None = None) -> None:
-        """The ledger changed (a quote was attached): redraw, optionally moving to ``pledge_id``'s quote."""
+        """Show ``ledger``, optionally moving to statement ``evidence_index`` of ``pledge_id``
+        (its last statement when no index is given); leave when the entry shown is gone."""
         self.ledger = ledger
         self._passages.clear()
         self._by_id = None

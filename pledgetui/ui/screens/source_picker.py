@@ -15,6 +15,8 @@ from pledgetui.ui.text import join, safe_line
 class SourcePicker(ModalScreen[str | None]):
     """Choose one of the ledger's articles."""
 
+    HELP_TITLE = "Article picker"
+
     DEFAULT_CSS = """
     SourcePicker { align: center middle; }
     SourcePicker > OptionList { width: 90%; max-width: 110; height: auto; max-height: 80%; border: thick $primary; }

@@ -26,6 +26,8 @@ EDITING_ACTIONS = frozenset(
 class ArticleView(TextArea):
     """A read-only, soft-wrapped article with the current quote and other quoted passages styled."""
 
+    HELP_TITLE = "The article"
+
     COMPONENT_CLASSES = {"article-view--quote", "article-view--passage"}
 
     def __init__(self, *, id: str | None = None) -> None:

@@ -92,6 +92,8 @@ def layout_widths(total: int, columns: Sequence[Column] = COLUMNS, gap: int = 1)
 class PledgeTable(ScrollView, can_focus=True):
     """Rows are positions in ``pledges``; ``view`` holds the positions shown, in order."""
 
+    HELP_TITLE = "The table"
+
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False),
         Binding("down,j", "cursor(1)", "Down", show=False),

@@ -15,6 +15,8 @@ from pledgetui.sanitize import display_aligned
 
 
 class SafeInput(Input):
+    HELP_TITLE = "A text field"
+
     @property
     def _value(self) -> Text:
         if self.password:

@@ -1,0 +1,423 @@
+"""The session controller: every change to the ledger, every save, the quit guard and recovery.
+
+The app holds one :class:`SessionController`. Screens ask it for changes
+(``controller.edit(entry)``, ``controller.delete(entry, keep_id)`` ...); it asks the
+user where needed, runs the change through :class:`pledgetui.session.EditSession`
+(which validates and journals it before applying it) and publishes the result as
+the app's one observable state (:class:`pledgetui.ui.state.LedgerChange`). It never
+writes a file itself and never updates a view by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+
+from pledgetui.sanitize import display_line
+from pledgetui.ui.screens.choice import ChoiceScreen
+from pledgetui.ui.text import join, safe_line
+
+if TYPE_CHECKING:
+    from pledgetui import journal
+    from pledgetui.model import Evidence, Pledge
+    from pledgetui.session import EditSession
+    from pledgetui.ui.app import PledgeApp
+
+# The editing layer (pydantic models, session, journal) is imported where it is
+# first used, not here: the dashboard's first frame does not wait for it.
+
+#: Lines of damage named in the recovery prompt; the rest are counted.
+SHOWN_PROBLEMS = 6
+
+
+def copy_id(existing: set[str], base: str) -> str:
+    """``base-2``, ``base-3`` ...: the first id of that shape not in ``existing``."""
+    n = 2
+    while f"{base}-{n}" in existing:
+        n += 1
+    return f"{base}-{n}"
+
+
+class SessionController:
+    """Changes, saves and recovery for the app's one editing session."""
+
+    def __init__(self, app: PledgeApp) -> None:
+        self.app = app
+        self.saving = False
+        self.quit_after_save = False
+
+    # ------------------------------------------------------------------ helpers
+
+    @property
+    def session(self) -> EditSession | None:
+        return self.app.session
+
+    def editable(self) -> EditSession | None:
+        """The session, for an action that edits or saves; None (and a message) when there is
+        none, or when the ledger is opened read-only (the bundled ledger)."""
+        app, session = self.app, self.app.session
+        if session is None:
+            if app.load_error is not None:
+                app.notify("The ledger could not be opened; nothing can be edited or saved.", severity="error")
+            else:
+                app.notify("The ledger is still loading.", severity="warning")
+            return None
+        if session.read_only is not None:
+            app.notify(
+                f"{session.path.name} is opened read-only: {session.read_only}.",
+                title="Read-only", severity="warning", timeout=12,
+            )
+            return None
+        return session
+
+    def apply(self, change: Callable[[], str], keep_id: str | None, statement: int | None = None) -> bool:
+        """Run one session edit and publish the new ledger; report a refusal without changing anything."""
+        from pledgetui.edits import EditError
+        from pledgetui.journal import JournalError
+
+        app = self.app
+        if self.saving:
+            app.notify("Saving: the edit was not made; try again when the save has finished.", severity="warning")
+            return False
+        try:
+            description = change()
+        except EditError as exc:
+            app.notify(f"Not changed: {exc}", title="Edit refused", severity="error", timeout=8)
+            return False
+        except JournalError as exc:
+            app.notify(f"Not changed: the recovery journal could not be written ({exc})", severity="error")
+            return False
+        app.publish(description, keep_id, statement)
+        return True
+
+    # ------------------------------------------------------------------ entries
+
+    def edit(self, entry: Pledge) -> None:
+        session = self.editable()
+        if session is None:
+            return
+        from pledgetui.ui.screens.edit_pledge import EditPledge
+
+        def done(result: Pledge | None) -> None:
+            if result is not None and result != entry:
+                self.apply(lambda: session.put_pledge(result, replace_id=entry.id), result.id)
+
+        self.app.push_screen(EditPledge(session.ledger, entry, replace_id=entry.id, title=f"Edit {entry.id}"), done)
+
+    def add_copy(self, entry: Pledge) -> None:
+        session = self.editable()
+        if session is None:
+            return
+        existing = {p.id for p in session.ledger.pledges}
+        copy = entry.model_copy(update={"id": copy_id(existing, entry.id)})
+        self.open_new(copy, f"New entry (copy of {entry.id})")
+
+    def open_new(self, template: Pledge, title: str) -> None:
+        session = self.editable()
+        if session is None:
+            return
+        from pledgetui.ui.screens.edit_pledge import EditPledge
+
+        def done(result: Pledge | None) -> None:
+            if result is not None:
+                self.apply(lambda: session.put_pledge(result), result.id)
+
+        self.app.push_screen(EditPledge(session.ledger, template, replace_id=None, title=title), done)
+
+    def new_with_evidence(self, evidence: Evidence) -> None:
+        """A blank entry whose first statement is ``evidence`` (picked in the quote viewer)."""
+        session = self.editable()
+        if session is None:
+            return
+        from pledgetui.model import Pledge
+
+        existing = {p.id for p in session.ledger.pledges}
+        template = Pledge.model_construct(
+            id=copy_id(existing, "new-entry"), actor="", summary="", commitment=None, evidence=(evidence,),
+            **{
+                k: v.default
+                for k, v in Pledge.model_fields.items()
+                if k not in {"id", "actor", "summary", "commitment", "evidence"}
+            },
+        )
+        self.open_new(template, "New entry")
+
+    def delete(self, entry: Pledge, keep_id: str | None) -> None:
+        """Delete ``entry`` after asking; the cursor moves to ``keep_id``."""
+        session = self.editable()
+        if session is None:
+            return
+
+        def done(answer: str | None) -> None:
+            if answer == "delete":
+                self.apply(lambda: session.delete_pledge(entry.id), keep_id)
+
+        message = join(
+            "Delete ", safe_line(entry.id, "bold"), " (", safe_line(entry.summary), ")?\nUndo (ctrl+z) brings it back."
+        )
+        kind = "counter-position" if entry.is_counter else "pledge"
+        self.app.push_screen(
+            ChoiceScreen(f"Delete {kind}", message, [("y", "delete", "Delete"), ("n", "keep", "Keep")]), done
+        )
+
+    def attach_evidence(self, entry_id: str, evidence: Evidence) -> None:
+        """Add ``evidence`` (a passage picked in the quote viewer) as a new statement of
+        ``entry_id``: the edit form opens with it, for its stance (who says it, how firmly)."""
+        session = self.editable()
+        entry = session.ledger.pledge(entry_id) if session is not None else None
+        if session is None or entry is None:
+            return
+        from pledgetui.ui.screens.edit_pledge import EditPledge
+
+        draft = entry.model_copy(update={"evidence": (*entry.evidence, evidence)})
+        statement = len(draft.evidence) - 1
+
+        def done(result: Pledge | None) -> None:
+            if result is not None:
+                self.apply(lambda: session.put_pledge(result, replace_id=entry_id), result.id, statement)
+
+        title = f"Add statement {statement + 1} to {entry_id}: who says it, and how firmly"
+        self.app.push_screen(EditPledge(session.ledger, draft, replace_id=entry_id, title=title), done)
+
+    def accept_article_text(self, entry_id: str, index: int, text: str, start: int, end: int) -> bool:
+        """A drifted quote: take the article's words (a journaled, undoable edit)."""
+        session = self.editable()
+        return session is not None and self.apply(
+            lambda: session.accept_article_text(entry_id, index, text, start, end), entry_id, index
+        )
+
+    def import_article(self) -> None:
+        session = self.editable()
+        if session is None:
+            return
+        from pledgetui.ui.screens.import_article import ImportArticle, ImportRequest
+
+        def done(request: ImportRequest | None) -> None:
+            if request is None:
+                return
+            if self.apply(lambda: session.add_source(request.source, request.text), None):
+                articles = self.app.articles
+                if articles is not None:
+                    articles.problems.pop(request.source.id, None)
+
+        self.app.push_screen(ImportArticle(session.ledger), done)
+
+    # ------------------------------------------------------------------ undo / redo
+
+    def undo(self, keep_id: str | None) -> None:
+        session = self.editable()
+        if session is None:
+            return
+        if not session.can_undo:
+            self.app.notify("Nothing to undo.")
+            return
+        self.apply(lambda: "undo: " + session.undo(), keep_id)
+
+    def redo(self, keep_id: str | None) -> None:
+        session = self.editable()
+        if session is None:
+            return
+        if not session.can_redo:
+            self.app.notify("Nothing to redo.")
+            return
+        self.apply(lambda: "redo: " + session.redo(), keep_id)
+
+    # ------------------------------------------------------------------ saving
+
+    def save(self) -> None:
+        session = self.editable()
+        if session is None:
+            return
+        if self.saving:
+            self.app.notify("A save is already running.")
+            return
+        if not session.dirty and not session.changed_on_disk():
+            self.app.notify("No unsaved changes.")
+            return
+        self.start_save("save")
+
+    def start_save(self, kind: str, *, then_quit: bool = False) -> None:
+        """Save in a worker thread (a large ledger takes seconds); edits wait until it ends."""
+        self.saving = True
+        self.quit_after_save = then_quit
+        self.app.update_title()
+        self.app.run_worker(lambda: self._save_in_thread(kind), thread=True, exclusive=True, group="save")
+
+    def _save_in_thread(self, kind: str) -> None:
+        from pledgetui import store
+
+        session = self.session
+        assert session is not None
+        error: str | None = None
+        conflict = False
+        try:
+            if kind == "overwrite":
+                session.overwrite()
+            else:
+                session.save()
+        except store.ConflictError:
+            conflict = True
+        except (store.SaveError, OSError) as exc:
+            error = str(exc)
+        self.app.call_from_thread(self._save_finished, error, conflict)
+
+    def _save_finished(self, error: str | None, conflict: bool) -> None:
+        app = self.app
+        self.saving = False
+        quit_after = self.quit_after_save
+        self.quit_after_save = False
+        app.update_title()
+        if conflict:
+            self.offer_conflict()
+        elif error is not None:
+            app.notify(error, title="Not saved", severity="error", timeout=12)
+        else:
+            self._saved_ok()
+            if quit_after and self.session is not None:
+                self.session.close()
+                app.exit(0)
+
+    def _saved_ok(self) -> None:
+        session = self.session
+        assert session is not None
+        self.app.update_title()
+        n = sum(1 for p in session.ledger.pledges if not p.is_counter)
+        counters = len(session.ledger.pledges) - n
+        self.app.notify(
+            f"Saved {n} pledges and {counters} counter-positions to {session.path} (previous version kept as .bak)"
+        )
+
+    def offer_conflict(self) -> None:
+        from pledgetui import store
+
+        session = self.session
+        assert session is not None
+
+        def done(answer: str | None) -> None:
+            try:
+                if answer == "reload":
+                    session.reload()
+                    self.app.publish("reloaded from disk; your edits were dropped", None)
+                elif answer == "overwrite":
+                    self.start_save("overwrite")
+                elif answer == "copy":
+                    target = _free_name(session.path)
+                    session.save_copy(target)
+                    self.app.notify(f"Saved a copy to {target}; {session.path.name} is unchanged", timeout=10)
+            except (store.SaveError, store.LedgerError) as exc:
+                self.app.notify(str(exc), title="Not saved", severity="error", timeout=12)
+
+        message = join(
+            safe_line(str(session.path), "bold"),
+            "\nchanged on disk since it was read (another program or window edited it).\n"
+            "Reload drops your unsaved edits; Overwrite replaces the outside change; "
+            "Save a copy writes your version next to it.",
+        )
+        self.app.push_screen(
+            ChoiceScreen(
+                "The file changed on disk",
+                message,
+                [("c", "copy", "Save a copy"), ("r", "reload", "Reload"), ("o", "overwrite", "Overwrite")],
+            ),
+            done,
+        )
+
+    # ------------------------------------------------------------------ quitting and recovery
+
+    def quit(self) -> None:
+        app, session = self.app, self.session
+        if session is None or not session.dirty:
+            if session is not None:
+                session.discard()  # edits undone back to the file: nothing to recover next time
+            app.exit(0)
+            return
+
+        def done(answer: str | None) -> None:
+            if answer == "save":
+                self.start_save("save", then_quit=True)
+            elif answer == "discard":
+                session.discard()
+                app.exit(0)
+
+        app.push_screen(
+            ChoiceScreen(
+                "Unsaved changes",
+                Content("The ledger has unsaved changes."),
+                [("s", "save", "Save and quit"), ("d", "discard", "Discard and quit"), ("escape", "cancel", "Keep editing")],
+            ),
+            done,
+        )
+
+    def offer_recovery(self, recovery: journal.Recovery) -> None:
+        from pledgetui import journal, store
+        from pledgetui.journal import JournalError
+        from pledgetui.session import EditSession
+
+        app = self.app
+        if recovery.unreadable is not None:
+            text = (
+                f"A recovery journal of an earlier session could not be used: {recovery.unreadable}.\n"
+                f"Nothing was deleted: it is kept as\n{recovery.kept}\n"
+                "The ledger file is unchanged."
+            )
+            app.push_screen(ChoiceScreen("Recovery journal kept aside", Content(text), [("enter", "ok", "OK")]))
+            return
+
+        def done(answer: str | None) -> None:
+            if answer == "restore":
+                try:
+                    app.session = EditSession.recover(recovery.ledger_path)
+                except (store.LedgerError, LookupError, ValueError, JournalError) as exc:
+                    app.notify(f"Could not restore: {exc}", severity="error")
+                    return
+                app.publish(f"restored {recovery.edits - recovery.skipped} unsaved edit(s); save with ctrl+s", None)
+            elif answer == "discard":
+                journal.discard(recovery.ledger_path)
+                app.notify("Unsaved edits from the earlier session were discarded.")
+
+        when = f"last at {recovery.last.astimezone():%Y-%m-%d %H:%M}" if recovery.last else "time unknown"
+        text = (
+            f"{recovery.edits} unsaved edit(s) from a session that ended without saving ({when}).\n"
+            + (
+                "The file has changed since (or which version they were made on is unknown); "
+                "restored edits will not overwrite it without asking.\n"
+                if recovery.file_changed
+                else ""
+            )
+            + _problems_text(recovery)
+            + "Restore them, or discard them for good? Later asks again next time; if you edit now,\n"
+            "they are set aside in the state folder, never deleted."
+        )
+        app.push_screen(
+            ChoiceScreen(
+                "Recover unsaved edits",
+                Content(text),
+                [("r", "restore", "Restore"), ("d", "discard", "Discard"), ("l", "later", "Later")],
+            ),
+            done,
+        )
+
+
+def _problems_text(recovery: journal.Recovery) -> str:
+    """The damage found in a journal, line by line, and where a copy of it is kept."""
+    if not recovery.problems:
+        return ""
+    lines = ["The journal is damaged; these lines are left out, everything else is offered:"]
+    lines += [f"  {display_line(str(d))}" for d in recovery.problems[:SHOWN_PROBLEMS]]
+    if len(recovery.problems) > SHOWN_PROBLEMS:
+        lines.append(f"  ... and {len(recovery.problems) - SHOWN_PROBLEMS} more")
+    if recovery.kept is not None:
+        lines.append(f"A copy of the journal as found is kept as\n{recovery.kept}")
+    return "\n".join(lines) + "\n"
+
+
+def _free_name(path: Path) -> Path:
+    n = 1
+    while True:
+        candidate = path.with_name(f"{path.stem}.copy{'' if n == 1 else n}{path.suffix}")
+        if not candidate.exists():
+            return candidate
+        n += 1

@@ -1,0 +1,363 @@
+"""The dashboard: the filter bar, the ledger table and the detail pane, with their keys.
+
+The dashboard owns what it shows (the search index, the filter, the sort, whether
+counter-positions are shown) and subscribes to the app's one observable ledger
+state; every change to the ledger goes through the app's session controller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from pledgetui.ui.state import LedgerChange
+from pledgetui.ui.text import join, safe_line
+from pledgetui.ui.widgets.detail import DetailPane
+from pledgetui.ui.widgets.pledge_table import COLUMNS, PledgeTable
+from pledgetui.ui.widgets.safe_inputs import SafeInput
+
+if TYPE_CHECKING:
+    from pledgetui.model import Ledger, Pledge
+    from pledgetui.query import Index, Query, SortKey
+    from pledgetui.ui.app import PledgeApp
+
+
+class DashboardScreen(Screen[None]):
+    """``DashboardScreen()``: the main view; the app pushes it first and every other screen stacks on it."""
+
+    HELP_TITLE = "Dashboard"
+
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter", tooltip="Type text or field:value terms", id="dashboard.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="dashboard.clear_filter"),
+        Binding("enter", "open_quote", "Quote viewer", show=False, id="dashboard.open_quote_enter"),
+        Binding("v", "open_quote", "Quote viewer", tooltip="Open the article with the quote highlighted", id="dashboard.open_quote"),
+        Binding("m", "matrix", "Matrix", tooltip="Actors x commitment types", id="dashboard.matrix"),
+        Binding("c", "toggle_counter", "Counter-positions", tooltip="Show or hide counter-positions", id="dashboard.toggle_counter"),
+        Binding("s", "cycle_sort", "Sort", tooltip="Sort by the next column", id="dashboard.cycle_sort"),
+        Binding("r", "reverse_sort", "Reverse", tooltip="Reverse the sort", id="dashboard.reverse_sort"),
+        *(
+            Binding(str(n), f"sort_column({n - 1})", f"Sort by {col.title}", show=False, id=f"dashboard.sort_{col.key}")
+            for n, col in enumerate(COLUMNS, 1)
+        ),
+        Binding("e", "edit", "Edit", tooltip="Edit the highlighted entry", id="dashboard.edit"),
+        Binding("a", "add_blank", "Add", tooltip="New entry from a passage picked in the quote viewer", id="dashboard.add"),
+        Binding("A", "add_copy", "Add copy", show=False, id="dashboard.add_copy"),
+        Binding("d", "delete", "Delete", show=False, id="dashboard.delete"),
+        Binding("i", "import_article", "Import article", show=False, id="dashboard.import_article"),
+        Binding("x", "export", "Export", tooltip="Export the current view (filter and sort applied)", id="dashboard.export"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.index: Index | None = None
+        self.ledger: Ledger | None = None
+        self.query_text = ""
+        self.query_obj: Query | None = None  # None: no filter
+        self.sort_keys: tuple[SortKey, ...] = ()
+        self.show_counter = True
+        self.last_export: tuple[Path, int] | None = None
+
+    @property
+    def pledge_app(self) -> PledgeApp:
+        return self.app  # type: ignore[return-value]
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="⚖")
+        with Horizontal(id="filter-bar"):
+            yield SafeInput(
+                placeholder="filter: text, or country:france status:signed backstop:required …",
+                id="filter",
+                select_on_focus=False,
+                compact=True,
+            )
+            yield Static("loading…", id="count", markup=False)
+        with Horizontal(id="main"):
+            yield PledgeTable(id="table")
+            yield DetailPane(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.watch(self.app, "ledger_state", self._ledger_changed)
+        self.watch(self.app, "load_progress", self._load_progress)
+
+    def on_resize(self) -> None:
+        self.query_one("#main").set_class(self.size.width < 120, "narrow")
+
+    def on_screen_resume(self) -> None:
+        self.on_resize()
+
+    # ------------------------------------------------------------------ the ledger
+
+    def _ledger_changed(self, change: LedgerChange | None) -> None:
+        """The app's ledger changed (loaded, edited, undone, reloaded, restored): redraw from it,
+        reusing the index rows of unchanged entries, and keep the cursor on the entry acted on."""
+        if change is None:
+            return
+        if change.index is not None:
+            self.index = change.index
+        elif self.index is None:
+            from pledgetui.query import Index
+
+            self.index = Index(change.ledger)
+        elif self.index.ledger is not change.ledger:
+            self.index = self.index.derive(change.ledger)
+        self.ledger = change.ledger
+        keep = None
+        if change.keep_id is not None:
+            keep = next((i for i, p in enumerate(self.index.pledges) if p.id == change.keep_id), None)
+        self.refresh_view(keep=keep)
+        self.show_detail()
+
+    def _load_progress(self, progress: tuple[str, float]) -> None:
+        stage, fraction = progress
+        if self.index is None and stage:
+            pct = f" {fraction:.0%}" if fraction >= 0 else ""
+            self.query_one("#count", Static).update(safe_line(f"{self.pledge_app.path.name}: {stage}{pct}…"))
+
+    # ------------------------------------------------------------------ the view
+
+    @property
+    def table(self) -> PledgeTable:
+        return self.query_one(PledgeTable)
+
+    @property
+    def current(self) -> Pledge | None:
+        return self.table.current_pledge
+
+    def visible_pledges(self) -> list[Pledge]:
+        return [self.table.pledges[i] for i in self.table.view]
+
+    def refresh_view(self, keep: int | None = None) -> None:
+        if self.index is None:
+            return
+        table = self.table
+        if keep is None:
+            keep = table.current
+        rows = self.index.filter(self.query_obj) if self.query_obj is not None else list(range(len(self.index)))
+        if not self.show_counter:
+            counters = self.index.counter_positions
+            rows = [i for i in rows if i not in counters]
+        rows = self.index.sort(rows, self.sort_keys)
+        table.set_rows(self.index.pledges, rows, self.sort_keys, keep=keep)
+        self._update_count()
+
+    def show_detail(self) -> None:
+        self.query_one(DetailPane).show(self.current, self.ledger, self.pledge_app.articles)
+
+    def _update_count(self, error: str | None = None) -> None:
+        if self.index is None:
+            return
+        all_counters = self.index.counter_positions
+        total = len(self.index) - len(all_counters)
+        view = self.table.view
+        counters = sum(1 for i in view if i in all_counters) if all_counters else 0
+        n = len(view) - counters
+        text = Content(f"{n} of {total} pledges")
+        if counters or all_counters:
+            text = join(text, (f" · {counters} counter-position{'s' if counters != 1 else ''}", "italic"))
+        if error:
+            text = join(text, "  ", safe_line(error, "bold $error"))
+        self.query_one("#count", Static).update(text)
+
+    @on(PledgeTable.Highlighted)
+    def _highlighted(self) -> None:
+        self.show_detail()
+
+    @on(PledgeTable.Selected)
+    def _selected(self) -> None:
+        self.action_open_quote()
+
+    # ------------------------------------------------------------------ filter
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.apply_filter(event.value)
+
+    def apply_filter(self, text: str) -> bool:
+        """Filter the table; on a bad query keep the last good view and say what is wrong."""
+        from pledgetui.query import QueryError, parse_query
+
+        try:
+            query = parse_query(text)
+        except QueryError as exc:
+            self.query_one("#filter", Input).set_class(True, "-invalid")
+            self._update_count(str(exc))
+            return False
+        self.query_one("#filter", Input).set_class(False, "-invalid")
+        self.query_text, self.query_obj = text, query
+        self.refresh_view()
+        return True
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.table.focus()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        filt = self.query_one("#filter", Input)
+        if filt.value:
+            filt.value = ""
+            self.apply_filter("")
+        self.table.focus()
+
+    def set_filter(self, text: str) -> None:
+        self.query_one("#filter", Input).value = text
+        self.apply_filter(text)
+
+    # ------------------------------------------------------------------ sorting
+
+    def sort_by(self, column: str, descending: bool | None = None) -> None:
+        """Sort by ``column``; sorting by the sorted column again flips the direction.
+
+        One key at a time: ties keep the ledger's order (a stable sort), which is
+        predictable and costs one ``sorted`` over the view, whatever its size.
+        """
+        from pledgetui.query import SortKey
+
+        primary = self.sort_keys[0] if self.sort_keys else None
+        if descending is None:
+            descending = (not primary.descending) if primary and primary.field == column else False
+        self.sort_keys = (SortKey(column, descending),)
+        self.refresh_view()
+
+    def action_sort_column(self, n: int) -> None:
+        self.sort_by(COLUMNS[n].key)
+
+    def action_cycle_sort(self) -> None:
+        keys = [c.key for c in COLUMNS]
+        current = self.sort_keys[0].field if self.sort_keys else None
+        nxt = keys[(keys.index(current) + 1) % len(keys)] if current in keys else keys[0]
+        self.sort_by(nxt, descending=False)
+
+    def action_reverse_sort(self) -> None:
+        if self.sort_keys:
+            self.sort_by(self.sort_keys[0].field, descending=not self.sort_keys[0].descending)
+
+    @on(PledgeTable.HeaderClicked)
+    def _header_clicked(self, event: PledgeTable.HeaderClicked) -> None:
+        self.sort_by(event.column)
+
+    def action_toggle_counter(self) -> None:
+        self.show_counter = not self.show_counter
+        self.refresh_view()
+        self.notify("Counter-positions shown" if self.show_counter else "Counter-positions hidden")
+
+    # ------------------------------------------------------------------ other screens
+
+    def action_open_quote(self, evidence_index: int = 0) -> None:
+        entry, app = self.current, self.pledge_app
+        if entry is None or self.ledger is None or app.articles is None:
+            return
+        from pledgetui.ui.screens.quote_viewer import QuoteViewer
+
+        app.push_screen(QuoteViewer(self.ledger, app.articles, entry.id, evidence_index))
+
+    def action_matrix(self) -> None:
+        if self.ledger is None:
+            return
+        from pledgetui.ui.screens.matrix import MatrixScreen
+
+        def chosen(cell: tuple[str, str] | None) -> None:
+            if cell is not None:
+                actor, commitment = cell
+                quoted = actor.replace("\\", "\\\\").replace('"', '\\"')
+                self.set_filter(f'actor="{quoted}" type:{commitment}')
+                self.table.focus()
+
+        self.app.push_screen(MatrixScreen(self.ledger, self.visible_pledges()), chosen)
+
+    # ------------------------------------------------------------------ editing (through the controller)
+
+    def action_edit(self) -> None:
+        if self.current is not None:
+            self.pledge_app.controller.edit(self.current)
+
+    def action_add_copy(self) -> None:
+        if self.current is not None:
+            self.pledge_app.controller.add_copy(self.current)
+
+    def action_add_blank(self) -> None:
+        self.notify(
+            "An entry starts from its evidence: open the quote viewer (v), select a passage and press N.",
+            title="New entry",
+        )
+        self.action_open_quote()
+
+    def action_delete(self) -> None:
+        entry = self.current
+        if entry is None:
+            return
+        row, view = self.table.cursor, self.table.view
+        nxt = view[row + 1] if row + 1 < len(view) else (view[row - 1] if row > 0 else None)
+        keep_id = self.table.pledges[nxt].id if nxt is not None else None
+        self.pledge_app.controller.delete(entry, keep_id)
+
+    def action_import_article(self) -> None:
+        self.pledge_app.controller.import_article()
+
+    def action_export(self) -> None:
+        if self.ledger is None:
+            return
+        from pledgetui import export, store
+        from pledgetui.ui.screens.export_dialog import ExportDialog, ExportRequest
+
+        pledges = self.visible_pledges()
+        ledger = self.ledger
+        sort = ",".join(("-" if k.descending else "") + k.field for k in self.sort_keys)
+        query = self.query_text
+        path = self.pledge_app.path
+
+        def done(request: ExportRequest | None) -> None:
+            if request is None:
+                return
+            try:
+                data = export.export_view(
+                    ledger, pledges, request.fmt, request.rows, excel=request.excel, query=query, sort=sort
+                )
+                export.write_export(request.path, data, protect=export.protected_files(path, ledger))
+            except (OSError, ValueError, store.SaveError) as exc:
+                self.notify(f"Not exported: {exc}", severity="error", timeout=10)
+                return
+            count = export.row_count(pledges, request.rows)
+            self.last_export = (request.path, count)
+            self.notify(f"Exported {export.count_line(pledges)} ({count} rows) to {request.path}", timeout=8)
+
+        summary = f"Export the current view: {export.count_line(pledges)}" + (f", filter: {query}" if query else "")
+        self.app.push_screen(ExportDialog(Path.cwd() / "pledges-view.csv", summary), done)
+
+    # ------------------------------------------------------------------ command palette
+
+    def system_commands(self) -> Iterable[SystemCommand]:
+        app = self.pledge_app
+        yield SystemCommand("Filter the table", "Focus the filter bar (/)", self.action_focus_filter)
+        yield SystemCommand("Clear the filter", "Show every entry", self.action_clear_filter)
+        yield SystemCommand("Open the quote viewer", "The article with the quote highlighted (v)", self.action_open_quote)
+        yield SystemCommand("Matrix: actors x commitments", "Who's in, who's holding back (m)", self.action_matrix)
+        yield SystemCommand("Toggle counter-positions", "Show or hide Russia's red lines etc. (c)", self.action_toggle_counter)
+        yield SystemCommand("Reverse the sort", "Flip the direction (r)", self.action_reverse_sort)
+        for n, col in enumerate(COLUMNS):
+            yield SystemCommand(f"Sort by {col.title}", f"Key {n + 1}; again to reverse", lambda n=n: self.action_sort_column(n))
+        yield SystemCommand("Edit the highlighted entry", "Every field and each statement's stance (e)", self.action_edit)
+        yield SystemCommand("Add an entry as a copy", "Copy of the highlighted entry (A)", self.action_add_copy)
+        yield SystemCommand("Delete the highlighted entry", "Asks first; undo brings it back (d)", self.action_delete)
+        yield SystemCommand("Undo", "Undo the last edit (ctrl+z)", app.action_undo)
+        yield SystemCommand("Redo", "Redo the last undone edit (ctrl+y)", app.action_redo)
+        yield SystemCommand("Save", "Atomic save with a backup (ctrl+s)", app.action_save)
+        yield SystemCommand("Import an article", "Add a UTF-8 text file as a new source (i)", self.action_import_article)
+        yield SystemCommand("Export the current view", "CSV, JSON or Markdown (x)", self.action_export)
+        yield SystemCommand("Help: all keys", "List every key (?)", app.action_help)

@@ -1,0 +1,33 @@
+"""The one observable state of the dashboard: the session's ledger after each change.
+
+The app holds it as a reactive (``PledgeApp.ledger_state``); every screen and
+widget that shows the ledger subscribes itself in ``on_mount`` with
+``self.watch(self.app, "ledger_state", ...)`` and redraws from it. Nobody walks
+the screen stack to update views by name, and a new view needs no line anywhere
+else (see docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pledgetui.model import Ledger
+    from pledgetui.query import Index
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerChange:
+    """The ledger as it is now, and what just happened to it.
+
+    ``keep_id`` is the entry the user acted on (the cursor stays on it, or moves to it),
+    ``statement`` the statement of that entry to show, when one was added or changed.
+    ``index`` is a search index already built for ``ledger`` off the UI thread (on load).
+    """
+
+    ledger: Ledger
+    description: str = ""
+    keep_id: str | None = None
+    statement: int | None = None
+    index: Index | None = None
