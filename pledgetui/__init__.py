@@ -1,3 +1,3 @@
 """pledgetui: a ledger of security-guarantee claims for Ukraine, and a terminal dashboard over it."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
