@@ -1,6 +1,8 @@
 """Read older ledger files: schema version 1 to version 2.
 
-Version 1 kept one ``status``, ``claimant`` and ``date_stated`` per entry.
+Version 1 kept one ``status``, ``claimant`` and ``date_stated`` per entry, and
+called the entries ``pledges`` (counter-positions included); version 2 calls them
+``entries``.
 Version 2 keeps the stance with each statement (docs/coding.md). A version 1
 entry's reading is copied to each of its statements so that the derived status
 and claimant are unchanged: every statement takes the entry's claimant, status
@@ -33,10 +35,11 @@ def migrate(doc: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
     version = doc.get("schema_version")
     if version != 1 or type(version) is not int:
         return doc, None
-    pledges = doc.get("pledges")
-    if not isinstance(pledges, list):
-        return {**doc, "schema_version": SCHEMA_VERSION}, 1
-    return {**doc, "schema_version": SCHEMA_VERSION, "pledges": [_entry(p) for p in pledges]}, 1
+    rest = {k: v for k, v in doc.items() if k != "pledges"}
+    entries = doc.get("pledges")  # version 1 called every entry a pledge, counter-positions too
+    if not isinstance(entries, list):
+        return {**rest, "schema_version": SCHEMA_VERSION, **({"entries": entries} if "pledges" in doc else {})}, 1
+    return {**rest, "schema_version": SCHEMA_VERSION, "entries": [_entry(p) for p in entries]}, 1
 
 
 def migrate_entry(entry: Any) -> Any:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pledgetui.anchors import select
-from pledgetui.model import Evidence, Ledger, Pledge, Source
+from pledgetui.model import Evidence, Ledger, Entry, Source
 from pledgetui.paths import bundled_root
 from pledgetui.store import read_article, save
 
@@ -34,8 +34,8 @@ def evidence_for(text: str, source_id: str, quote: str, occurrence: int = 0, **s
     )
 
 
-def pledge(*, status: str | None = None, claimant: str | None = None, date_stated: Any = None, **fields: Any) -> Pledge:
-    """A ``Pledge`` written the version 1 way: ``status``, ``claimant`` and ``date_stated`` are
+def pledge(*, status: str | None = None, claimant: str | None = None, date_stated: Any = None, **fields: Any) -> Entry:
+    """A ``Entry`` written the version 1 way: ``status``, ``claimant`` and ``date_stated`` are
     given to every statement (a ``claimed`` entry's statements become third-party reports),
     so the derived reading equals them."""
     stance: dict[str, Any] = {}
@@ -50,10 +50,10 @@ def pledge(*, status: str | None = None, claimant: str | None = None, date_state
     evidence = [
         {**(ev.model_dump() if isinstance(ev, Evidence) else {**STANCE, **ev}), **stance} for ev in fields.pop("evidence")
     ]
-    return Pledge(evidence=evidence, **fields)
+    return Entry(evidence=evidence, **fields)
 
 
-def restance(p: Pledge, **stance: Any) -> Pledge:
+def restance(p: Entry, **stance: Any) -> Entry:
     """``p`` with ``stance`` (claimant, party, basis, status, stated, ...) given to every statement.
 
     The way to change an entry's reading: ``p.model_copy(update={"status": ...})`` does
@@ -96,7 +96,7 @@ def small_ledger() -> Ledger:
             evidence=[evidence_for(t3, "a003", "absolutely unacceptable")],
         ),
     )
-    return Ledger(sources=sources, pledges=pledges)
+    return Ledger(sources=sources, entries=pledges)
 
 
 def write_ledger(folder: Path, ledger: Ledger | None = None, name: str = "pledges.toml") -> Path:

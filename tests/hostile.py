@@ -57,5 +57,5 @@ def write_hostile(folder: Path, name: str = HOSTILE_NAME) -> Path:
         ),
     )
     path = folder / name
-    save(Ledger(sources=(source,), pledges=pledges), path, backup=False)
+    save(Ledger(sources=(source,), entries=pledges), path, backup=False)
     return path

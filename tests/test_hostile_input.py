@@ -85,7 +85,7 @@ def test_empty_blank_or_comment_only_file_is_not_a_ledger(
 def test_ledger_without_schema_version_names_the_key(tmp_path: Path) -> None:
     """Item 9: entries without a schema_version are refused too, naming the key."""
     with pytest.raises(LedgerError) as info:
-        loads(b"sources = []\npledges = []\n")
+        loads(b"sources = []\nentries = []\n")
     (problem,) = info.value.problems
     assert problem.where == "schema_version"
     assert "missing" in problem.what
@@ -172,7 +172,7 @@ SECRET = "SECRET_TOKEN=hunter2 would deploy forces after a ceasefire\n"
 def ledger_quoting_a_link(tmp_path: Path, *, link_folder: bool = False) -> tuple[Path, Path]:
     """A ledger whose source ``leak.txt`` is a link to a file outside the ledger's folder,
     and a pledge quoting that file's text (so a followed link "verifies")."""
-    from pledgetui.model import Ledger, Pledge, Source
+    from pledgetui.model import Ledger, Entry, Source
     from tests.factory import evidence_for, pledge, small_ledger, write_ledger
 
     outside = tmp_path / "outside"
@@ -183,7 +183,7 @@ def ledger_quoting_a_link(tmp_path: Path, *, link_folder: bool = False) -> tuple
     ev = evidence_for(SECRET, "leak", "SECRET_TOKEN=hunter2")
     ledger = Ledger(
         sources=(*base.sources, Source(id="leak", file="leak.txt", title="Leak")),
-        pledges=(*base.pledges, pledge(id="leak-1", actor="X", commitment="air", status="claimed", claimant="x", summary="x", evidence=(ev,))),
+        entries=(*base.entries, pledge(id="leak-1", actor="X", commitment="air", status="claimed", claimant="x", summary="x", evidence=(ev,))),
     )
     path = write_ledger(tmp_path / "ledger", ledger)
     seeds = path.parent / "seeds"
@@ -210,9 +210,9 @@ def test_an_article_linked_outside_the_ledger_folder_is_not_read(tmp_path: Path,
     report = verify(ledger, articles)
     assert "leak" not in articles.texts
     assert "outside" in report.source_problems["leak"]
-    orphans = [c.pledge_id for c in report.orphans]
+    orphans = [c.entry_id for c in report.orphans]
     # A linked seeds/ folder takes every article with it; a linked file only its own.
-    assert orphans == [p.id for p in ledger.pledges] if link_folder else orphans == ["leak-1"]
+    assert orphans == [p.id for p in ledger.entries] if link_folder else orphans == ["leak-1"]
 
 
 def test_check_reports_the_link_and_does_not_verify_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -305,7 +305,7 @@ def lookalike_ledger():
     from tests.factory import restance, small_ledger
 
     base = small_ledger()
-    france = base.pledge("france-ground")
+    france = base.entry("france-ground")
     assert france is not None
     spellings = ["France", "France", "Fran\U000E0041ce", "Fr\u00adance", "France", "France"]
     extra = tuple(
@@ -315,7 +315,7 @@ def lookalike_ledger():
         )
         for n, actor in enumerate(spellings[1:], 1)
     )
-    return Ledger(sources=base.sources, pledges=(*base.pledges, *extra))
+    return Ledger(sources=base.sources, entries=(*base.entries, *extra))
 
 
 def test_format_char_warnings_name_the_field_and_the_character() -> None:
@@ -323,10 +323,10 @@ def test_format_char_warnings_name_the_field_and_the_character() -> None:
     from pledgetui.textcheck import format_char_warnings
 
     warnings = format_char_warnings(lookalike_ledger())
-    assert [where for where, _ in warnings] == ["pledge fr-2 actor", "pledge fr-3 actor", "pledge fr-3 statement 1 claimant"]
+    assert [where for where, _ in warnings] == ["entry fr-2 actor", "entry fr-3 actor", "entry fr-3 statement 1 claimant"]
     what = dict(warnings)
-    assert "U+E0041" in what["pledge fr-2 actor"] and "'France'" in what["pledge fr-2 actor"]
-    assert "U+00AD" in what["pledge fr-3 actor"] and "SOFT HYPHEN" in what["pledge fr-3 actor"]
+    assert "U+E0041" in what["entry fr-2 actor"] and "'France'" in what["entry fr-2 actor"]
+    assert "U+00AD" in what["entry fr-3 actor"] and "SOFT HYPHEN" in what["entry fr-3 actor"]
     assert invisible_in(" ".join(what.values())) == []
 
 
@@ -338,16 +338,16 @@ def test_check_prints_format_char_warnings_without_failing(capsys: pytest.Captur
     code, out, err = run_cli(capsys, "check", str(path))
     assert code == 0, out + err
     warnings = [line for line in out.splitlines() if line.startswith("warning: ")]
-    assert len(warnings) == 3 and warnings[0].startswith("warning: pledge fr-2 actor: ")
+    assert len(warnings) == 3 and warnings[0].startswith("warning: entry fr-2 actor: ")
     assert invisible_in(out) == []
 
 
 @pytest.mark.parametrize("query", ["actor:france", 'actor="France"', "france", "country:franc", 'claimant="Élysée"'])
 def test_filters_match_on_normalised_text(query: str) -> None:
     """Item 14: a filter finds every spelling a reader sees as the same word."""
-    from pledgetui.query import select_pledges
+    from pledgetui.query import select_entries
 
-    found = {p.id for p in select_pledges(lookalike_ledger(), query)}
+    found = {p.id for p in select_entries(lookalike_ledger(), query)}
     if query.startswith("claimant"):
         assert found == {"fr-3"}
     else:
@@ -356,12 +356,12 @@ def test_filters_match_on_normalised_text(query: str) -> None:
 
 def test_sorting_by_actor_keeps_lookalikes_together() -> None:
     """Item 14 (same class): the actor sort compares normalised text too."""
-    from pledgetui.query import select_pledges
+    from pledgetui.query import select_entries
 
     ledger = lookalike_ledger()
-    frisia = ledger.pledges[0].model_copy(update={"id": "frisia", "actor": "Frisia"})
-    ledger = ledger.model_copy(update={"pledges": (*ledger.pledges, frisia)})
-    ids = [p.id for p in select_pledges(ledger, "", "actor")]
+    frisia = ledger.entries[0].model_copy(update={"id": "frisia", "actor": "Frisia"})
+    ledger = ledger.model_copy(update={"entries": (*ledger.entries, frisia)})
+    ids = [p.id for p in select_entries(ledger, "", "actor")]
     assert ids.index("frisia") > max(ids.index(f"fr-{n}") for n in range(1, 6))
 
 
@@ -380,7 +380,7 @@ def test_markdown_export_shows_format_characters() -> None:
     from pledgetui.export import export_view
 
     ledger = lookalike_ledger()
-    text = export_view(ledger, ledger.pledges, "md", "pledges").decode()
+    text = export_view(ledger, ledger.entries, "md", "entries").decode()
     assert invisible_in(text) == [] and "U+00AD" in text and "U+E0041" in text
 
 
@@ -428,7 +428,7 @@ def test_export_names_its_output_safely(capsys: pytest.CaptureFixture[str], ledg
     target = tmp_path / EVIL_NAME.replace(".toml", ".csv")
     code, out, err = run_cli(capsys, "export", str(ledger_path), "-o", str(target))
     assert code == 0 and target.is_file()
-    assert terminal_safe(err) and "wrote 4 pledges" in err
+    assert terminal_safe(err) and "wrote 4 entries: 3 pledges, 1 counter-position" in err
 
 
 def test_usage_errors_echo_arguments_safely(capsys: pytest.CaptureFixture[str]) -> None:
@@ -451,9 +451,9 @@ def csv_cells(value: str, *, raw: bool = False) -> dict[str, str]:
     from tests.factory import small_ledger
 
     ledger = small_ledger()
-    p = ledger.pledges[0].model_copy(update={"actor": value, "notes": value})
-    ledger = ledger.model_copy(update={"pledges": (p,)})
-    data = export_view(ledger, ledger.pledges, "csv", "pledges", raw=raw).decode("utf-8")
+    p = ledger.entries[0].model_copy(update={"actor": value, "notes": value})
+    ledger = ledger.model_copy(update={"entries": (p,)})
+    data = export_view(ledger, ledger.entries, "csv", "entries", raw=raw).decode("utf-8")
     return next(csv.DictReader(io.StringIO(data, newline="")))
 
 
@@ -500,9 +500,9 @@ def test_markdown_export_loads_no_remote_image() -> None:
 
     hostile = '![img](http://tracker.invalid/p.png) [x](http://a.invalid) <img src=http://b.invalid> [r]: http://c.invalid | a\nb'
     ledger = small_ledger()
-    p = ledger.pledges[0].model_copy(update={"actor": hostile, "summary": hostile})
-    ledger = ledger.model_copy(update={"pledges": (p,)})
-    text = export_view(ledger, ledger.pledges, "md", "pledges").decode()
+    p = ledger.entries[0].model_copy(update={"actor": hostile, "summary": hostile})
+    ledger = ledger.model_copy(update={"entries": (p,)})
+    text = export_view(ledger, ledger.entries, "md", "entries").decode()
     html = MarkdownIt("gfm-like").render(text)
     assert "<img" not in html  # nothing loads when the file is shown
     # No link hides its address behind other words (a bare address may be linkified: it shows itself).

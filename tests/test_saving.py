@@ -26,14 +26,14 @@ def temps(folder: Path) -> list[str]:
 
 
 def _edited(session: EditSession) -> None:
-    uk = session.ledger.pledge("uk-ground")
-    session.put_pledge(uk.model_copy(update={"notes": "mine"}))
+    uk = session.ledger.entry("uk-ground")
+    session.put_entry(uk.model_copy(update={"notes": "mine"}))
 
 
 def _outside_change(path: Path) -> bytes:
     """Another program rewrites the ledger (one entry less), as an editor would."""
     ledger = store.load(path, use_cache=False).ledger
-    theirs = store.dumps(ledger.model_copy(update={"pledges": ledger.pledges[1:]}))
+    theirs = store.dumps(ledger.model_copy(update={"entries": ledger.entries[1:]}))
     path.write_bytes(theirs)
     return theirs
 
@@ -64,7 +64,7 @@ def test_an_outside_change_made_while_the_session_saves_is_a_conflict(ledger_pat
 
 def test_a_change_after_the_backup_is_caught_by_the_check_before_the_rename(ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     loaded = store.load(ledger_path)
-    mine = loaded.ledger.model_copy(update={"pledges": loaded.ledger.pledges[:2]})
+    mine = loaded.ledger.model_copy(update={"entries": loaded.ledger.entries[:2]})
     real_backup = store._backup
     theirs: list[bytes] = []
 
@@ -165,11 +165,11 @@ def test_the_bundled_ledger_opens_read_only(installed: Path) -> None:
     session = EditSession.open(installed)
     assert session.read_only is not None and "working copy" in session.read_only
     assert str(paths.working_ledger()) in session.read_only  # says where the working copy is
-    uk = session.ledger.pledge("uk-ground")
+    uk = session.ledger.entry("uk-ground")
     with pytest.raises(EditError, match="read-only"):
-        session.put_pledge(uk.model_copy(update={"notes": "mine"}))
+        session.put_entry(uk.model_copy(update={"notes": "mine"}))
     with pytest.raises(EditError, match="read-only"):
-        session.delete_pledge("uk-ground")
+        session.delete_entry("uk-ground")
     assert not session.dirty and session.journal_path is None
     with pytest.raises(store.ReadOnlyError, match="bundled with pledgetui"):
         session.save()
@@ -274,7 +274,7 @@ from pledgetui import cli, store
 from pledgetui.session import EditSession
 cli.install_signal_handlers()
 s = EditSession.open(sys.argv[1])
-s.put_pledge(s.ledger.pledge("uk-ground").model_copy(update={"notes": "mine"}))
+s.put_entry(s.ledger.entry("uk-ground").model_copy(update={"notes": "mine"}))
 real = store.os.fchmod
 def stall(fd, mode):
     real(fd, mode)

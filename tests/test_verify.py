@@ -200,7 +200,7 @@ def test_verify_counts_only_folded_exact_and_moved_quotes_as_verified(tmp_path) 
     kallas = "Attacks on humanitarian missions are a grave violation of international law."
     ledger = Ledger(
         sources=(source,),
-        pledges=(
+        entries=(
             pledge(id="ireland", actor="Ireland", commitment="ground_troops", summary="s",
                    evidence=[evidence_for(text, "a003", QUOTE)]),
             pledge(id="eu", actor="European Union", commitment="other", summary="s",
@@ -212,12 +212,12 @@ def test_verify_counts_only_folded_exact_and_moved_quotes_as_verified(tmp_path) 
     resaved = resaved.replace(kallas, kallas.replace("grave", "grave "))  # a double space: folded
     article.write_text("A new first line.\n" + resaved, encoding="utf-8")
     report = verify(ledger, Articles(path))
-    statuses = {(c.pledge_id, c.index): c.anchor.status for c in report.checks}
+    statuses = {(c.entry_id, c.index): c.anchor.status for c in report.checks}
     assert statuses == {
         ("ireland", 0): AnchorStatus.DRIFTED,
         ("eu", 0): AnchorStatus.FOLDED,
         ("eu", 1): AnchorStatus.MOVED,
     }
     assert report.verified == 2
-    assert [c.pledge_id for c in report.drifted] == ["ireland"]
+    assert [c.entry_id for c in report.drifted] == ["ireland"]
     assert report.orphans == []

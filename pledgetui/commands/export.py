@@ -12,6 +12,7 @@ from pledgetui.export import (
     ROW_KINDS,
     export_view,
     protected_files,
+    count_line,
     row_count,
     write_export,
 )
@@ -88,9 +89,10 @@ def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     p.add_argument("--format", "-f", choices=FORMATS, default="csv", help="output format (default: csv)")
     p.add_argument(
         "--rows",
-        choices=ROW_KINDS,
-        default="pledges",
-        help="one row per entry, or one per entry and quote (default: pledges)",
+        choices=(*ROW_KINDS, "pledges"),
+        default="entries",
+        help="one row per entry (counter-positions included, told apart by the kind column), or one per "
+        "entry and statement (default: entries; 'pledges' is accepted for 'entries')",
     )
     p.add_argument("--filter", dest="query", default="", metavar="QUERY", help="select entries, e.g. 'status:signed -kind:counter'")
     p.add_argument("--sort", default="", metavar="FIELD[,-FIELD]", help="sort keys, '-' for descending, e.g. 'status,-date'")
@@ -110,7 +112,8 @@ def run(ns: argparse.Namespace) -> int:
         path, ledger, pledges = select_entries(ns.ledger, ns.query, ns.sort)
     except CommandError as exc:
         return report(PROG, exc)
-    data = export_view(ledger, pledges, ns.format, ns.rows, excel=ns.excel, raw=ns.raw, query=ns.query, sort=ns.sort)
+    rows = "entries" if ns.rows == "pledges" else ns.rows
+    data = export_view(ledger, pledges, ns.format, rows, excel=ns.excel, raw=ns.raw, query=ns.query, sort=ns.sort)
     if ns.raw:
         if ns.format == "csv":
             say(f"{PROG}: warning: --raw: the formula guard is off; cells that start a formula are written as they are")
@@ -128,5 +131,5 @@ def run(ns: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"cannot write to {'stdout' if ns.output == '-' else ns.output}: {exc.strerror or exc}")
     if ns.output != "-":
-        say(f"wrote {len(pledges)} pledges ({row_count(pledges, ns.rows)} rows) to {ns.output}")
+        say(f"wrote {count_line(pledges)} ({row_count(pledges, rows)} rows) to {ns.output}")
     return 0
