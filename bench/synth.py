@@ -39,21 +39,58 @@ from pledgetui.paths import bundled_ledger, bundled_root
 from pledgetui.store import read_article
 
 ACTORS: tuple[tuple[str, ActorType], ...] = tuple(
-    [(name, ActorType.COUNTRY) for name in (
-        "United Kingdom", "France", "Germany", "Italy", "Spain", "Poland", "Netherlands", "Belgium",
-        "Denmark", "Sweden", "Norway", "Finland", "Estonia", "Latvia", "Lithuania", "Czech Republic",
-        "Slovakia", "Romania", "Bulgaria", "Portugal", "Ireland", "Austria", "Greece", "Croatia",
-        "Slovenia", "Luxembourg", "Iceland", "Canada", "United States", "Australia", "New Zealand",
-        "Japan", "South Korea", "Turkey", "Switzerland",
-    )]
+    [
+        (name, ActorType.COUNTRY)
+        for name in (
+            "United Kingdom",
+            "France",
+            "Germany",
+            "Italy",
+            "Spain",
+            "Poland",
+            "Netherlands",
+            "Belgium",
+            "Denmark",
+            "Sweden",
+            "Norway",
+            "Finland",
+            "Estonia",
+            "Latvia",
+            "Lithuania",
+            "Czech Republic",
+            "Slovakia",
+            "Romania",
+            "Bulgaria",
+            "Portugal",
+            "Ireland",
+            "Austria",
+            "Greece",
+            "Croatia",
+            "Slovenia",
+            "Luxembourg",
+            "Iceland",
+            "Canada",
+            "United States",
+            "Australia",
+            "New Zealand",
+            "Japan",
+            "South Korea",
+            "Turkey",
+            "Switzerland",
+        )
+    ]
     + [(name, ActorType.COALITION) for name in ("Coalition of the Willing", "Nordic-Baltic Eight", "Weimar Triangle")]
     + [(name, ActorType.ORGANISATION) for name in ("NATO", "European Union", "OSCE", "United Nations")]
 )
 COUNTER_ACTORS = ("Russia", "Belarus")
 
 _STATUS_WEIGHTS = {
-    Status.CLAIMED: 8, Status.CONSIDERING: 14, Status.SIGNALLED: 22,
-    Status.ANNOUNCED: 30, Status.SIGNED: 18, Status.DECLINED: 8,
+    Status.CLAIMED: 8,
+    Status.CONSIDERING: 14,
+    Status.SIGNALLED: 22,
+    Status.ANNOUNCED: 30,
+    Status.SIGNED: 18,
+    Status.DECLINED: 8,
 }
 
 

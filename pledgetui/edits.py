@@ -18,7 +18,7 @@ import tomli_w
 from pydantic import ValidationError
 
 from pledgetui.anchors import select
-from pledgetui.model import Evidence, Ledger, Entry, Source, integrity_problems
+from pledgetui.model import Entry, Evidence, Ledger, Source, integrity_problems
 from pledgetui.store import to_document
 
 #: How many edits can be undone; the oldest are forgotten beyond this.
@@ -190,7 +190,7 @@ def add_evidence(ledger: Ledger, entry_id: str, evidence: Evidence) -> Entry:
     """The pledge with one more quote (apply it with :func:`put_entry`)."""
     old = ledger.entries[_index(ledger, entry_id)]
     evidence = _revalidate(Evidence, evidence, f"evidence[{len(old.evidence) + 1}]")
-    return old.model_copy(update={"evidence": old.evidence + (evidence,)})
+    return old.model_copy(update={"evidence": (*old.evidence, evidence)})
 
 
 def remove_evidence(ledger: Ledger, entry_id: str, index: int) -> Entry:
@@ -209,7 +209,7 @@ def replace_evidence(ledger: Ledger, entry_id: str, index: int, evidence: Eviden
     if not 0 <= index < len(old.evidence):
         raise EditError([("evidence", f"{entry_id} has no quote number {index + 1}")])
     evidence = _revalidate(Evidence, evidence, f"evidence[{index + 1}]")
-    return old.model_copy(update={"evidence": old.evidence[:index] + (evidence,) + old.evidence[index + 1 :]})
+    return old.model_copy(update={"evidence": (*old.evidence[:index], evidence, *old.evidence[index + 1 :])})
 
 
 def with_article_text(evidence: Evidence, text: str, start: int, end: int) -> Evidence:
@@ -224,10 +224,15 @@ def with_article_text(evidence: Evidence, text: str, start: int, end: int) -> Ev
 
 def add_source(ledger: Ledger, source: Source) -> Ledger:
     source = _revalidate(Source, source)
-    new = ledger.model_copy(update={"sources": ledger.sources + (source,)})
+    new = ledger.model_copy(update={"sources": (*ledger.sources, source)})
     problems = integrity_problems(new)
     if problems:
-        raise EditError([("id", f"{source.id!r} {what}") if where == f"source {source.id}" else (where, what) for where, what in problems])
+        raise EditError(
+            [
+                ("id", f"{source.id!r} {what}") if where == f"source {source.id}" else (where, what)
+                for where, what in problems
+            ]
+        )
     return new
 
 
@@ -266,5 +271,5 @@ class History:
         other.append((description, self.ledger))
         self.ledger = target
 
-    def copy(self) -> "History":
+    def copy(self) -> History:
         return History(self.ledger, list(self.undo_stack), list(self.redo_stack))

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from pledgetui import __version__
-from pledgetui.model import SCHEMA_VERSION, Ledger, Entry, Source
+from pledgetui.model import SCHEMA_VERSION, Entry, Ledger, Source
 from pledgetui.paths import article_candidates
 from pledgetui.sanitize import display, display_line
 from pledgetui.store import BACKUP_SUFFIX, SaveError, write_output
@@ -211,7 +211,7 @@ def guard_cell(value: Any) -> Any:
     splits on that character (``a;=1+1`` in a locale whose separator is ``;``) then still
     reads text. Cells holding no sign, no ``@`` and only ASCII are returned at once.
     """
-    if not isinstance(value, str) or not _MAYBE_FORMULA.search(value) and not value.startswith(FORMULA_TRIGGERS):
+    if not isinstance(value, str) or (not _MAYBE_FORMULA.search(value) and not value.startswith(FORMULA_TRIGGERS)):
         return value
     lead = value.startswith(FORMULA_TRIGGERS) or _opens_formula(value, 0)
     cuts = [m.end() for m in _CELL_BREAK.finditer(value) if _opens_formula(value, m.end())]
@@ -327,7 +327,9 @@ def count_line(pledges: Sequence[Entry]) -> str:
     )
 
 
-def to_markdown(ledger: Ledger, pledges: Sequence[Entry], rows: str = "entries", *, query: str = "", sort: str = "") -> bytes:
+def to_markdown(
+    ledger: Ledger, pledges: Sequence[Entry], rows: str = "entries", *, query: str = "", sort: str = ""
+) -> bytes:
     """A report table headed with the count and the query; counter-positions marked with ⟂."""
     head = [
         "# Security-guarantee claims for Ukraine" if rows == "entries" else "# Evidence for security-guarantee claims",
@@ -355,7 +357,19 @@ def to_markdown(ledger: Ledger, pledges: Sequence[Entry], rows: str = "entries",
             ]
             for p in pledges
         )
-        header = ["ID", "Kind", "Actor", "Commitment", "Status", "Conditions", "US backstop", "Claimant", "Date", "Summary", "Sources"]
+        header = [
+            "ID",
+            "Kind",
+            "Actor",
+            "Commitment",
+            "Status",
+            "Conditions",
+            "US backstop",
+            "Claimant",
+            "Date",
+            "Summary",
+            "Sources",
+        ]
     elif rows == "evidence":
         body = (
             [
@@ -463,7 +477,13 @@ def write_export(path_or_dash: str | Path, data: bytes, *, protect: Iterable[Pat
         raise SaveError(f"refusing to export over {path}: it is the ledger, its backup or one of its articles")
     try:
         sys.stdout.flush()  # the target may be /dev/stdout: what was printed before comes first
-        write_output(path, data, for_terminal=lambda b: display(b.decode("utf-8").removeprefix(UTF8_BOM).replace("\r\n", "\n")).encode("utf-8"))
+        write_output(
+            path,
+            data,
+            for_terminal=lambda b: display(b.decode("utf-8").removeprefix(UTF8_BOM).replace("\r\n", "\n")).encode(
+                "utf-8"
+            ),
+        )
     except OSError as exc:
         # atomic_write reports its own steps as SaveError; its first look at the target
         # (a stat) can still raise, e.g. NotADirectoryError when a parent is a file.

@@ -12,11 +12,9 @@ documented in docs/coding.md), never stored.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
-
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StringConstraints, model_validator
 
@@ -95,7 +93,7 @@ class Quantity(_Model):
     high: Amount | None = None
 
     @model_validator(mode="after")
-    def _range(self) -> "Quantity":
+    def _range(self) -> Quantity:
         if self.low is None and self.high is None:
             raise ValueError("give at least one of low and high")
         if self.low is not None and self.high is not None and self.high < self.low:
@@ -132,7 +130,7 @@ class Evidence(_Model):
     end: Offset
 
     @model_validator(mode="after")
-    def _span(self) -> "Evidence":
+    def _span(self) -> Evidence:
         if self.end < self.start:
             raise ValueError(f"end offset {self.end} is before start offset {self.start}")
         return self
@@ -275,7 +273,7 @@ class Ledger(_Model):
     entries: tuple[Entry, ...] = ()
 
     @model_validator(mode="after")
-    def _attach(self) -> "Ledger":
+    def _attach(self) -> Ledger:
         self.attach_stances()
         return self
 
@@ -300,7 +298,7 @@ class Ledger(_Model):
         if copied:
             self.__dict__["entries"] = tuple(pledges)  # frozen model: set once, while being built
 
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> "Ledger":
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Ledger:
         new = super().model_copy(update=update, deep=deep)
         if update and ("entries" in update or "sources" in update):
             if "sources" in update and new.source_dates() != self.source_dates():

@@ -29,14 +29,14 @@ from pledgetui.model import (
     Backstop,
     CommitmentType,
     Condition,
+    Entry,
     EntryKind,
     Ledger,
-    Entry,
     Status,
     Vocabulary,
 )
-from pledgetui.vocab import Basis, Party
 from pledgetui.textcheck import comparable
+from pledgetui.vocab import Basis, Party
 
 
 class QueryError(ValueError):
@@ -154,10 +154,9 @@ def _tokens(text: str) -> list[list[tuple[str, bool]]]:
 
 def _field_term(name: str, op: str, pieces: list[tuple[str, bool]], negate: bool, word: str) -> Term:
     field = FIELD_ALIASES[name.lower()]
-    if len(pieces) == 1 and pieces[0][1]:
-        raw_values = [pieces[0][0]]  # one quoted value: commas and spaces are part of it
-    else:
-        raw_values = "".join(text for text, _ in pieces).split(",")
+    # One quoted value: commas and spaces are part of it.
+    one_quoted = len(pieces) == 1 and pieces[0][1]
+    raw_values = [pieces[0][0]] if one_quoted else "".join(text for text, _ in pieces).split(",")
     raw_values = [v.strip() for v in raw_values if v.strip()]
     if not raw_values:
         raise QueryError(f"{word}: give a value after '{name}{op}'")
@@ -298,7 +297,7 @@ class Index:
             self._counters = frozenset(i for i, p in enumerate(self.entries) if p.is_counter)
         return self._counters
 
-    def derive(self, ledger: Ledger) -> "Index":
+    def derive(self, ledger: Ledger) -> Index:
         """An index for an edited ``ledger``, reusing the search text of every pledge object it shares
         with this one (an edit touches one pledge; rebuilding 100k haystacks would stall the UI)."""
         new = Index(ledger)

@@ -14,7 +14,7 @@ from typing import Any
 from pledgetui import edits, paths, store
 from pledgetui.edits import EditError, History, validate_entry_fields
 from pledgetui.journal import Journal, JournalBusy, JournalError
-from pledgetui.model import Evidence, Ledger, Entry, Source
+from pledgetui.model import Entry, Evidence, Ledger, Source
 
 __all__ = ["EditError", "EditSession", "JournalBusy", "JournalError", "validate_entry_fields"]
 
@@ -36,14 +36,14 @@ class EditSession:
     # ----------------------------------------------------------------- opening
 
     @classmethod
-    def open(cls, path: Path | str) -> "EditSession":
+    def open(cls, path: Path | str) -> EditSession:
         """Load ``path`` (raises :class:`store.LedgerError`). An existing journal is left alone:
         check :func:`journal.pending` first and offer :meth:`recover`."""
         loaded = store.load(path)
         return cls(loaded.path, loaded.ledger, loaded.fingerprint)
 
     @classmethod
-    def recover(cls, path: Path | str) -> "EditSession":
+    def recover(cls, path: Path | str) -> EditSession:
         """A session holding the journaled edits of a crashed session, undo history included.
 
         Its fingerprint is the one the edits were made against, so if the file has
@@ -156,7 +156,9 @@ class EditSession:
         if pledge is None or not 0 <= index < len(pledge.evidence):
             raise edits.EditError([("evidence", f"{entry_id} has no quote number {index + 1}")])
         evidence = edits.with_article_text(pledge.evidence[index], text, start, end)
-        return self.replace_evidence(entry_id, index, evidence, f"take the article's text for quote {index + 1} of {entry_id}")
+        return self.replace_evidence(
+            entry_id, index, evidence, f"take the article's text for quote {index + 1} of {entry_id}"
+        )
 
     def add_source(self, source: Source, article_text: str | bytes) -> str:
         """Add a source and write its article into the ledger's ``seeds/`` folder.
@@ -172,7 +174,9 @@ class EditSession:
         data = _article_bytes(article_text)
         users = [s.id for s in self.ledger.sources if s.file == source.file]
         if users:
-            raise EditError([("file", f"{source.file} is already the article of source {users[0]}; choose another file name")])
+            raise EditError(
+                [("file", f"{source.file} is already the article of source {users[0]}; choose another file name")]
+            )
         existing = False
         try:
             found = paths.existing_articles(self.path, source.file)
@@ -182,9 +186,18 @@ class EditSession:
             try:
                 held = candidate.read_bytes()
             except OSError as exc:
-                raise EditError([("file", f"cannot read the existing {candidate.name}: {exc.strerror or exc}")]) from None
+                raise EditError(
+                    [("file", f"cannot read the existing {candidate.name}: {exc.strerror or exc}")]
+                ) from None
             if held != data:
-                raise EditError([("file", f"{source.file} already exists in {candidate.parent.name}/ with other text; choose another file name")])
+                raise EditError(
+                    [
+                        (
+                            "file",
+                            f"{source.file} already exists in {candidate.parent.name}/ with other text; choose another file name",
+                        )
+                    ]
+                )
             existing = True
         if not existing:
             self._journal_open()  # another live session refuses the edit before anything is written

@@ -29,7 +29,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from pledgetui import cache, files, nesting, paths
 from pledgetui.migrate import MIGRATED_FIELDS, migrate
-from pledgetui.model import MAX_STRING, SCHEMA_VERSION, Ledger, Entry, integrity_problems
+from pledgetui.model import MAX_STRING, SCHEMA_VERSION, Entry, Ledger, integrity_problems
 
 MAX_LEDGER_BYTES = 256 * 1024 * 1024
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024
@@ -147,8 +147,15 @@ def _raw_problems(doc: dict[str, Any]) -> list[Problem]:
     if "schema_version" in doc:
         return []
     if not doc:
-        return [Problem("schema_version", f"is required but missing: the file is empty or holds only comments (a ledger starts with schema_version = {SCHEMA_VERSION})")]
-    return [Problem("schema_version", f"is required but missing (a ledger starts with schema_version = {SCHEMA_VERSION})")]
+        return [
+            Problem(
+                "schema_version",
+                f"is required but missing: the file is empty or holds only comments (a ledger starts with schema_version = {SCHEMA_VERSION})",
+            )
+        ]
+    return [
+        Problem("schema_version", f"is required but missing (a ledger starts with schema_version = {SCHEMA_VERSION})")
+    ]
 
 
 def _describe_loc(doc: dict[str, Any], loc: tuple[Any, ...]) -> str:
@@ -230,6 +237,7 @@ def gc_paused():
         gc.freeze()
         if was_enabled:
             gc.enable()
+
 
 #: Entries validated per pydantic call. One call over 100k entries holds the GIL
 #: for ~0.4 s (pydantic-core does not release it), freezing a UI thread; chunks
@@ -555,7 +563,12 @@ def _same_state(a: os.stat_result, b: os.stat_result) -> bool:
     """Nothing wrote, replaced or re-moded the file between two stats (ctime moves on any write,
     and cannot be set back the way mtime can)."""
     return (a.st_dev, a.st_ino, a.st_size, a.st_mtime_ns, a.st_ctime_ns, a.st_mode) == (
-        b.st_dev, b.st_ino, b.st_size, b.st_mtime_ns, b.st_ctime_ns, b.st_mode
+        b.st_dev,
+        b.st_ino,
+        b.st_size,
+        b.st_mtime_ns,
+        b.st_ctime_ns,
+        b.st_mode,
     )
 
 
@@ -676,7 +689,9 @@ def atomic_write(
     except FileExistsError as exc:
         raise SaveError(f"{path} already exists; not overwritten") from exc
     except OSError as exc:
-        raise SaveError(f"could not save {path}: {step} failed: {exc.strerror or exc}; the file on disk is unchanged") from exc
+        raise SaveError(
+            f"could not save {path}: {step} failed: {exc.strerror or exc}; the file on disk is unchanged"
+        ) from exc
     finally:
         if tmp is not None:
             _drop_temp(tmp)
@@ -712,9 +727,7 @@ def _backup(path: Path, expected: Fingerprint | None = None) -> None:
 _FD_ALIASES = re.compile(r"/dev/(stdout|stderr|fd/\d+)|/proc/self/fd/\d+")
 
 
-def write_output(
-    target: Path | str, data: bytes, *, for_terminal: Callable[[bytes], bytes] | None = None
-) -> None:
+def write_output(target: Path | str, data: bytes, *, for_terminal: Callable[[bytes], bytes] | None = None) -> None:
     """Write an export to ``target``: a regular file (or a new name) is replaced atomically
     (:func:`atomic_write`, no backup); a character device, a named pipe or an alias of an
     open descriptor (``/dev/stdout``, ``/dev/fd/N``) is written into, never replaced; a

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pledgetui.anchors import select
-from pledgetui.model import Evidence, Ledger, Entry, Source
+from pledgetui.model import Entry, Evidence, Ledger, Source
 from pledgetui.paths import bundled_root
 from pledgetui.store import read_article, save
 
@@ -29,7 +29,12 @@ def evidence_for(text: str, source_id: str, quote: str, occurrence: int = 0, **s
         start = text.index(quote, start + 1)
     sel = select(text, start, start + len(quote))
     return Evidence(
-        source=source_id, quote=sel.quote, prefix=sel.prefix, suffix=sel.suffix, start=sel.start, end=sel.end,
+        source=source_id,
+        quote=sel.quote,
+        prefix=sel.prefix,
+        suffix=sel.suffix,
+        start=sel.start,
+        end=sel.end,
         **{**STANCE, **stance},
     )
 
@@ -48,7 +53,8 @@ def pledge(*, status: str | None = None, claimant: str | None = None, date_state
     if date_stated is not None:
         stance["stated"] = date_stated
     evidence = [
-        {**(ev.model_dump() if isinstance(ev, Evidence) else {**STANCE, **ev}), **stance} for ev in fields.pop("evidence")
+        {**(ev.model_dump() if isinstance(ev, Evidence) else {**STANCE, **ev}), **stance}
+        for ev in fields.pop("evidence")
     ]
     return Entry(evidence=evidence, **fields)
 
@@ -75,24 +81,50 @@ def small_ledger() -> Ledger:
     decl = "This is a declaration of intent to deploy forces to Ukraine in event of a peace deal."
     pledges = (
         pledge(
-            id="uk-ground", actor="United Kingdom", commitment="ground_troops", status="signed",
-            conditions=["peace_deal", "legal_framework"], us_backstop="unknown",
-            claimant="Downing Street statement", summary="UK declaration of intent to deploy forces after a peace deal",
+            id="uk-ground",
+            actor="United Kingdom",
+            commitment="ground_troops",
+            status="signed",
+            conditions=["peace_deal", "legal_framework"],
+            us_backstop="unknown",
+            claimant="Downing Street statement",
+            summary="UK declaration of intent to deploy forces after a peace deal",
             evidence=[evidence_for(t2, "a002", decl)],
         ),
         pledge(
-            id="france-ground", actor="France", commitment="ground_troops", status="signed",
-            conditions=["peace_deal"], claimant="Downing Street statement",
-            summary="France co-signed the declaration of intent", evidence=[evidence_for(t2, "a002", decl)],
+            id="france-ground",
+            actor="France",
+            commitment="ground_troops",
+            status="signed",
+            conditions=["peace_deal"],
+            claimant="Downing Street statement",
+            summary="France co-signed the declaration of intent",
+            evidence=[evidence_for(t2, "a002", decl)],
         ),
         pledge(
-            id="ireland-ground", actor="Ireland", commitment="ground_troops", status="considering",
-            conditions=["peace_deal"], claimant="Simon Harris", summary="Ireland would consider contributing troops",
-            evidence=[evidence_for(t3, "a003", "If there is a peace agreement, Ireland — as part of this coalition — will want to assist.")],
+            id="ireland-ground",
+            actor="Ireland",
+            commitment="ground_troops",
+            status="considering",
+            conditions=["peace_deal"],
+            claimant="Simon Harris",
+            summary="Ireland would consider contributing troops",
+            evidence=[
+                evidence_for(
+                    t3,
+                    "a003",
+                    "If there is a peace agreement, Ireland — as part of this coalition — will want to assist.",
+                )
+            ],
         ),
         pledge(
-            id="russia-mfa", kind="counter_position", actor="Russia", commitment="ground_troops", status="announced",
-            claimant="Maria Zakharova", summary="Foreign troops on Ukrainian soil 'absolutely unacceptable'",
+            id="russia-mfa",
+            kind="counter_position",
+            actor="Russia",
+            commitment="ground_troops",
+            status="announced",
+            claimant="Maria Zakharova",
+            summary="Foreign troops on Ukrainian soil 'absolutely unacceptable'",
             evidence=[evidence_for(t3, "a003", "absolutely unacceptable")],
         ),
     )

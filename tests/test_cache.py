@@ -86,7 +86,9 @@ def _forge(path: Path, ledger) -> Path:
     return target
 
 
-def test_a_hand_made_cache_is_not_trusted(ledger_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys) -> None:
+def test_a_hand_made_cache_is_not_trusted(
+    ledger_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys
+) -> None:
     from pledgetui.cli import main
 
     good = store.load(ledger_path, use_cache=False).ledger

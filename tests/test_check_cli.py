@@ -15,7 +15,7 @@ import pytest
 from pledgetui import paths
 from pledgetui.anchors import AnchorStatus
 from pledgetui.cli import main
-from pledgetui.model import Ledger, Entry, Source
+from pledgetui.model import Entry, Ledger, Source
 from pledgetui.review import review
 from pledgetui.session import EditSession
 from pledgetui.store import load, read_article, save
@@ -61,14 +61,21 @@ def test_garbled_quote_exits_1_naming_the_pledge(capsys: pytest.CaptureFixture[s
     base = small_ledger()
     ireland = base.entry("ireland-ground")
     assert ireland is not None
-    garbled = ireland.evidence[0].model_copy(update={"quote": "Ireland will send ten thousand troops tomorrow, no matter what."})
+    garbled = ireland.evidence[0].model_copy(
+        update={"quote": "Ireland will send ten thousand troops tomorrow, no matter what."}
+    )
     ledger = base.model_copy(
-        update={"entries": tuple(p.model_copy(update={"evidence": (garbled,)}) if p is ireland else p for p in base.entries)}
+        update={
+            "entries": tuple(p.model_copy(update={"evidence": (garbled,)}) if p is ireland else p for p in base.entries)
+        }
     )
     path = write_ledger(tmp_path / "garbled", ledger)
     code, out, _ = run(capsys, str(path))
     assert code == 1
-    assert "orphan: ireland-ground statement 1 (a003): 'Ireland will send ten thousand troops tomorrow, no matter..." in out
+    assert (
+        "orphan: ireland-ground statement 1 (a003): 'Ireland will send ten thousand troops tomorrow, no matter..."
+        in out
+    )
     assert "3 verified" in out and "0 drifted" in out and "1 orphaned" in out
     assert "PROBLEMS FOUND" in out
     assert "uk-ground" not in out
@@ -79,9 +86,7 @@ def test_article_resaved_with_other_whitespace_and_quotes_is_folded_and_verified
 ) -> None:
     article = writable(ledger_path.parent / "seeds" / ARTICLE_003)
     text = read_article(article)
-    resaved = (
-        text.replace("\n", "\n\n").replace("“", '"').replace("”", '"').replace("’", "'").replace("—", "-")
-    )
+    resaved = text.replace("\n", "\n\n").replace("“", '"').replace("”", '"').replace("’", "'").replace("—", "-")
     article.write_bytes(resaved.encode())
     old = small_ledger().entry("ireland-ground").evidence[0]  # type: ignore[union-attr]
     new_quote = IRELAND.replace("—", "-")
@@ -95,7 +100,10 @@ def test_article_resaved_with_other_whitespace_and_quotes_is_folded_and_verified
     # The counter-position's quote has no quote marks inside: it just moved.
     russia = small_ledger().entry("russia-mfa").evidence[0]  # type: ignore[union-attr]
     moved = resaved.index(russia.quote)
-    assert f"moved: russia-mfa statement 1 (a003): offsets {russia.start}-{russia.end} -> {moved}-{moved + len(russia.quote)} (moved; verified)" in out
+    assert (
+        f"moved: russia-mfa statement 1 (a003): offsets {russia.start}-{russia.end} -> {moved}-{moved + len(russia.quote)} (moved; verified)"
+        in out
+    )
     assert "quotes:   4: 4 verified (2 exact, 1 moved, 1 folded), 0 drifted, 0 orphaned" in out
     assert "drifted:" not in out and out.rstrip().endswith("OK")
 
@@ -243,7 +251,7 @@ def bundled_copy(tmp_path: Path, quote_edit) -> tuple[Path, str, int, str, str]:
 def insert_words(quote: str) -> str:
     words = quote.split(" ")
     mid = len(words) // 2
-    return " ".join(words[:mid] + ["ZZZ", "garbled"] + words[mid:])
+    return " ".join([*words[:mid], "ZZZ", "garbled", *words[mid:]])
 
 
 def change_a_word(quote: str) -> str:

@@ -72,9 +72,13 @@ def test_default_is_csv_of_pledge_rows_on_stdout(capsys: pytest.CaptureFixture[s
     assert out.encode() == export_view(ledger, ledger.entries, "csv", "entries")
 
 
-def test_output_file_gets_exactly_the_export_bytes(capsys: pytest.CaptureFixture[str], varied_path: Path, tmp_path: Path) -> None:
+def test_output_file_gets_exactly_the_export_bytes(
+    capsys: pytest.CaptureFixture[str], varied_path: Path, tmp_path: Path
+) -> None:
     target = tmp_path / "out.json"
-    code, out, err = run(capsys, str(varied_path), "--format", "json", "--filter", "-kind:counter", "--sort", "-date", "-o", str(target))
+    code, out, err = run(
+        capsys, str(varied_path), "--format", "json", "--filter", "-kind:counter", "--sort", "-date", "-o", str(target)
+    )
     assert code == 0 and out == ""
     ledger = load(varied_path).ledger
     chosen = select_entries(ledger, "-kind:counter", "-date")
@@ -90,7 +94,10 @@ def test_evidence_rows_count_quotes(capsys: pytest.CaptureFixture[str], varied_p
     assert code == 0
     assert err == f"wrote 1 entry: 1 pledge, 0 counter-positions (2 rows) to {target}\n"
     rows = read_csv(target.read_text(encoding="utf-8"))
-    assert [(r["id"], r["evidence_index"], r["source"]) for r in rows] == [("germany-air", "1", "a003"), ("germany-air", "2", "a002")]
+    assert [(r["id"], r["evidence_index"], r["source"]) for r in rows] == [
+        ("germany-air", "1", "a003"),
+        ("germany-air", "2", "a002"),
+    ]
 
 
 def test_markdown_output(capsys: pytest.CaptureFixture[str], varied_path: Path) -> None:
@@ -216,7 +223,9 @@ def test_output_into_a_missing_folder(capsys: pytest.CaptureFixture[str], ledger
     assert_one_clear_error(err, "pledgetui export:", "could not save", "out.csv", "unchanged")
 
 
-def test_output_where_the_folder_is_a_file(capsys: pytest.CaptureFixture[str], ledger_path: Path, tmp_path: Path) -> None:
+def test_output_where_the_folder_is_a_file(
+    capsys: pytest.CaptureFixture[str], ledger_path: Path, tmp_path: Path
+) -> None:
     blocker = tmp_path / "blocker"
     blocker.write_text("not a folder")
     code, _, err = run(capsys, str(ledger_path), "-o", str(blocker / "out.csv"))

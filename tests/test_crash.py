@@ -20,15 +20,42 @@ from pledgetui.session import EditSession, JournalBusy
 from tests.factory import REPO, SEEDS, evidence_for, pledge, restance, write_ledger
 
 ACTORS = [
-    "United Kingdom", "France", "Germany", "Poland", "Italy", "Canada", "Netherlands", "Denmark",
-    "Sweden", "Norway", "Finland", "Estonia", "Latvia", "Lithuania", "Belgium", "Spain", "Portugal",
-    "Czech Republic", "Romania", "Turkey", "Japan", "Australia", "Ireland", "Austria", "Greece",
+    "United Kingdom",
+    "France",
+    "Germany",
+    "Poland",
+    "Italy",
+    "Canada",
+    "Netherlands",
+    "Denmark",
+    "Sweden",
+    "Norway",
+    "Finland",
+    "Estonia",
+    "Latvia",
+    "Lithuania",
+    "Belgium",
+    "Spain",
+    "Portugal",
+    "Czech Republic",
+    "Romania",
+    "Turkey",
+    "Japan",
+    "Australia",
+    "Ireland",
+    "Austria",
+    "Greece",
 ]
 VERBS = ["would contribute", "is ready to send", "will consider", "offered", "ruled out", "pledged", "signalled"]
 THINGS = [
-    "troops to a reassurance force", "air policing over western Ukraine", "mine-clearing ships in the Black Sea",
-    "instructors for Ukrainian brigades", "satellite intelligence", "logistics hubs behind the line",
-    "funding to rebuild the armed forces", "monitors for a ceasefire line",
+    "troops to a reassurance force",
+    "air policing over western Ukraine",
+    "mine-clearing ships in the Black Sea",
+    "instructors for Ukrainian brigades",
+    "satellite intelligence",
+    "logistics hubs behind the line",
+    "funding to rebuild the armed forces",
+    "monitors for a ceasefire line",
 ]
 
 
@@ -77,7 +104,7 @@ def big_states(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes, b
 
 def _with_first_status(ledger: Ledger, status: Status) -> Ledger:
     first = restance(ledger.entries[0], status=status)
-    return ledger.model_copy(update={"entries": (first,) + ledger.entries[1:]})
+    return ledger.model_copy(update={"entries": (first, *ledger.entries[1:])})
 
 
 # The child is a small fork server: it imports everything once, then for each "go"
@@ -138,7 +165,10 @@ def test_sigkill_during_save_leaves_old_or_new_file(big_states, tmp_path: Path) 
     env = {**os.environ, "PLEDGETUI_STATE_DIR": str(tmp_path / "state")}
     server = subprocess.Popen(
         [sys.executable, "-c", SAVE_LOOP, str(path), str(REPO)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     rnd = random.Random(2026)
     kills, torn_temps, seen = 25, 0, set()
@@ -225,7 +255,9 @@ def test_journal_recovers_edits_after_sigkill(ledger_path: Path, tmp_path: Path)
     expected = tmp_path / "expected.toml"
     child = subprocess.Popen(
         [sys.executable, "-c", EDIT_THEN_WAIT, str(ledger_path), str(expected), str(REPO)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert child.stdout.readline().split() == ["ready", "True"]
@@ -293,7 +325,11 @@ def _fail_replacing(target: Path):
 STEPS = {
     "mkstemp": (lambda mp, path: mp.setattr(store.tempfile, "mkstemp", _fail), "create a temporary file failed"),
     "write": (
-        lambda mp, path: mp.setattr(store.os, "fdopen", lambda fd, mode: _FailingWrites(open(fd, mode, closefd=True))),
+        lambda mp, path: mp.setattr(
+            store.os,
+            "fdopen",
+            lambda fd, mode: _FailingWrites(open(fd, mode, closefd=True)),  # noqa: SIM115
+        ),
         "write failed",
     ),
     "fsync": (lambda mp, path: mp.setattr(store.os, "fsync", _fail), "fsync failed"),
@@ -349,7 +385,9 @@ def test_a_journal_held_by_a_live_process_is_left_alone_until_it_dies(ledger_pat
     jpath = journal.journal_path(ledger_path)
     child = subprocess.Popen(
         [sys.executable, "-c", EDIT_AND_STAY, str(ledger_path), str(REPO)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert child.stdout.readline().split() == ["ready"]

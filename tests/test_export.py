@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 
 from pledgetui import __version__
 from pledgetui.export import (
-    EVIDENCE_COLUMNS,
     ENTRY_COLUMNS,
+    EVIDENCE_COLUMNS,
+    entry_rows,
     evidence_rows,
     export_view,
     md_cell,
-    entry_rows,
     write_export,
 )
 from pledgetui.model import (
@@ -32,11 +32,11 @@ from pledgetui.model import (
     Basis,
     CommitmentType,
     Condition,
+    Entry,
     EntryKind,
     Evidence,
     Ledger,
     Party,
-    Entry,
     Quantity,
     Source,
     Status,
@@ -61,7 +61,7 @@ def guarded(value: object) -> str:
     a ' in front when the cell opens a formula, and after every , ; tab or line break that one follows."""
     if not isinstance(value, str):
         return str(value)
-    out = ["'"] if value[:1] in TRIGGERS + ("\x00",) or _formula_at(value, 0) else []
+    out = ["'"] if value[:1] in (*TRIGGERS, "\x00") or _formula_at(value, 0) else []
     for i, ch in enumerate(value):
         out.append(ch)
         if ch in ",;\t\r\n" and _formula_at(value, i + 1):
@@ -163,7 +163,13 @@ def test_pledge_rows_carry_the_derived_reading_and_every_claimant() -> None:
     ledger = small_ledger()
     base = ledger.entry("uk-ground")
     third = Evidence.model_validate(
-        {**base.evidence[0].model_dump(), "claimant": "Reporter", "party": "third_party", "basis": "report", "status": "claimed"}
+        {
+            **base.evidence[0].model_dump(),
+            "claimant": "Reporter",
+            "party": "third_party",
+            "basis": "report",
+            "status": "claimed",
+        }
     )
     mixed = base.model_copy(update={"id": "uk-mixed", "evidence": (third, base.evidence[0])})
     ledger = ledger.model_copy(update={"entries": (*ledger.entries, mixed)})
@@ -213,13 +219,15 @@ def test_csv_round_trip_small_ledger() -> None:
 @pytest.mark.parametrize("lead", TRIGGERS)
 def test_formula_guard_each_leading_character(lead: str) -> None:
     ledger = small_ledger()
-    p = ledger.entries[0].model_copy(update={"actor": f"{lead}HYPERLINK(\"http://x\")", "notes": f"ok {lead} in the middle"})
+    p = ledger.entries[0].model_copy(
+        update={"actor": f'{lead}HYPERLINK("http://x")', "notes": f"ok {lead} in the middle"}
+    )
     ledger = ledger.model_copy(update={"entries": (p,)})
     row = read_csv(export_view(ledger, ledger.entries, "csv", "entries"))[0]
-    assert row["country"] == f"'{lead}HYPERLINK(\"http://x\")"
+    assert row["country"] == f'\'{lead}HYPERLINK("http://x")'
     assert row["notes"] == f"ok {lead} in the middle"  # only the leading character matters
     raw = read_csv(export_view(ledger, ledger.entries, "csv", "entries", raw=True))[0]
-    assert raw["country"] == f"{lead}HYPERLINK(\"http://x\")"
+    assert raw["country"] == f'{lead}HYPERLINK("http://x")'
 
 
 def test_formula_guard_covers_evidence_quotes_not_numbers() -> None:
@@ -340,7 +348,7 @@ def test_unknown_format_and_rows_raise() -> None:
 
 # --------------------------------------------------------------------------- property tests
 
-SPECIAL = list(",\"';\n\r\t|\\<&=+-@ ") + ["Київ", "Ґ", "😀", "🇺🇦", "\x00", "\u202e", "\r\n"]
+SPECIAL = [*list(",\"';\n\r\t|\\<&=+-@ "), "Київ", "Ґ", "😀", "🇺🇦", "\x00", "\u202e", "\r\n"]
 text_parts = st.one_of(st.sampled_from(SPECIAL), st.characters(codec="utf-8"), st.text(max_size=3))
 texts = st.lists(text_parts, max_size=8).map("".join)
 names = texts.filter(lambda s: 1 <= len(s) <= 500)
@@ -372,9 +380,13 @@ def ledgers(draw: st.DrawFn) -> Ledger:
     source_ids = draw(st.lists(idents, min_size=1, max_size=3, unique=True))
     sources = tuple(
         Source(
-            id=sid, file=draw(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,20}", fullmatch=True)),
-            title=draw(names), date=draw(dates), outlet=draw(texts), note=draw(texts),
-        )  # fmt: skip
+            id=sid,
+            file=draw(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,20}", fullmatch=True)),
+            title=draw(names),
+            date=draw(dates),
+            outlet=draw(texts),
+            note=draw(texts),
+        )
         for sid in source_ids
     )
     pledges = []

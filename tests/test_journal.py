@@ -57,7 +57,9 @@ def test_replay_is_exact_across_saves_undo_and_redo(ledger_path: Path) -> None:
     session.put_entry(uk.model_copy(update={"notes": "a"}))
     session.delete_entry("france-ground")
     session.save()
-    session.put_entry(session.ledger.entry("uk-ground").model_copy(update={"id": "uk-ground-troops"}), replace_id="uk-ground")
+    session.put_entry(
+        session.ledger.entry("uk-ground").model_copy(update={"id": "uk-ground-troops"}), replace_id="uk-ground"
+    )
     for _ in range(3):  # the last two reach back before the save: carried as restore records
         session.undo()
     session.redo()
@@ -120,7 +122,7 @@ def _damage_line(jpath: Path, number: int, replacement: bytes) -> bytes:
 
 
 def test_a_damaged_line_in_the_middle_is_reported_and_every_other_edit_is_offered(ledger_path: Path) -> None:
-    session, _ = _five_edits(ledger_path)
+    _session, _ = _five_edits(ledger_path)
     jpath = journal.journal_path(ledger_path)
     damaged = _damage_line(jpath, 3, b'{"op": "put", "desc": "edit france-gr\x00\x00\x00\n')  # edit 2 of 5
 
@@ -195,7 +197,7 @@ def test_a_header_with_a_bad_field_is_reported_and_its_edits_offered(ledger_path
 
 
 def test_unknown_and_invalid_records_are_reported_by_line_and_the_rest_applied(ledger_path: Path) -> None:
-    _, after = _five_edits(ledger_path)
+    _, _after = _five_edits(ledger_path)
     jpath = journal.journal_path(ledger_path)
     _damage_line(jpath, 2, b'{"op": "frobnicate", "at": "2026-01-01T00:00:00+00:00"}\n')  # edit 1
     _damage_line(jpath, 4, b'{"op": "delete", "desc": "delete ghost", "id": "no-such-pledge"}\n')  # edit 3
@@ -263,7 +265,9 @@ def test_the_backup_serves_as_base_when_another_save_replaced_the_file(ledger_pa
     assert done.history.ledger.entry("russia-mfa") is not None  # the first session never deleted it
 
 
-def test_a_crash_between_save_and_journal_removal_is_not_reported(ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crash_between_save_and_journal_removal_is_not_reported(
+    ledger_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     session = EditSession.open(ledger_path)
     session.delete_entry("russia-mfa")
     with monkeypatch.context() as mp:
@@ -343,7 +347,9 @@ def test_a_session_deletes_only_the_journal_file_it_holds(ledger_path: Path) -> 
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_no_interleaving_of_two_sessions_loses_unsaved_edits(ledger_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_interleaving_of_two_sessions_loses_unsaved_edits(
+    ledger_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Random interleavings of edits, undos, saves, discards and crashes (a session ending
     without saving, then reopened) of two sessions on one ledger. After every step:
     a session with unsaved edits holds the journal at the journal's path and that
@@ -405,7 +411,9 @@ from tests.factory import small_ledger, write_ledger  # noqa: E402
 BASE_IDS = [p.id for p in small_ledger().entries]
 
 # An edit: a note on a pledge of the ledger ("note", index of the pledge), or a new pledge ("add",).
-EDITS = st.lists(st.one_of(st.tuples(st.just("note"), st.integers(0, len(BASE_IDS) - 1)), st.just(("add",))), min_size=1, max_size=12)
+EDITS = st.lists(
+    st.one_of(st.tuples(st.just("note"), st.integers(0, len(BASE_IDS) - 1)), st.just(("add",))), min_size=1, max_size=12
+)
 
 
 def _damaged(line: bytes, how: str, garbage: bytes) -> bytes:
@@ -494,8 +502,8 @@ def test_any_one_damaged_line_costs_only_that_edit_and_the_journal_is_never_shor
 def test_a_journal_written_before_schema_version_2_replays_its_edits(tmp_path) -> None:
     """A journal of an older pledgetui records entries with their own status and claimant:
     replay migrates them like a version 1 file, so the edits are not lost."""
-    from pledgetui.journal import apply_record
     from pledgetui.edits import History
+    from pledgetui.journal import apply_record
     from tests.factory import small_ledger
 
     ledger = small_ledger()

@@ -35,7 +35,7 @@ def evidence(source: str, text: str, quote: str) -> str:
     end = start + len(quote)
     return (
         f"[[pledges.evidence]]\nsource = {s(source)}\nquote = {s(quote)}\n"
-        f"prefix = {s(text[max(0, start - 32):start])}\nsuffix = {s(text[end:end + 32])}\n"
+        f"prefix = {s(text[max(0, start - 32) : start])}\nsuffix = {s(text[end : end + 32])}\n"
         f"start = {start}\nend = {end}\n"
     )
 
@@ -177,9 +177,14 @@ def test_migrate_leaves_a_version_2_or_unknown_document_alone() -> None:
     unknown = {"schema_version": 99, "entries": []}
     assert migrate(unknown) == (unknown, None)
     assert migrate({"schema_version": True})[1] is None  # a boolean is not version 1
-    doc, was = migrate({"schema_version": 1, "pledges": [{"id": "x", "status": "declined", "evidence": [{"source": "a"}]}]})
+    doc, was = migrate(
+        {"schema_version": 1, "pledges": [{"id": "x", "status": "declined", "evidence": [{"source": "a"}]}]}
+    )
     assert was == 1 and doc["schema_version"] == 2
-    assert doc["entries"][0] == {"id": "x", "evidence": [{"source": "a", "party": "first_party", "basis": "statement", "status": "declined"}]}
+    assert doc["entries"][0] == {
+        "id": "x",
+        "evidence": [{"source": "a", "party": "first_party", "basis": "statement", "status": "declined"}],
+    }
     assert "pledges" not in doc  # version 1 called the entries pledges
 
 
@@ -191,11 +196,23 @@ def _v1_with(old: str, new: str) -> bytes:
 @pytest.mark.parametrize(
     ("old", "new", "entry", "field", "what"),
     [
-        ('summary = "Ireland would consider contributing troops"\n', "", "ireland-ground", "summary", "required but missing"),
+        (
+            'summary = "Ireland would consider contributing troops"\n',
+            "",
+            "ireland-ground",
+            "summary",
+            "required but missing",
+        ),
         ('claimant = "Simon Harris"', 'claimnt = "Simon Harris"', "ireland-ground", "claimnt", "unknown key 'claimnt'"),
         ('status = "considering"', 'status = "rumoured"', "ireland-ground", "status", "'rumoured' is not allowed"),
         ("date_stated = 2026-01-06", 'date_stated = "last week"', "ireland-ground", "stated", "is not a date"),
-        ('commitment = "ground_troops"\nstatus = "claimed"', 'commitment = "lasers"\nstatus = "claimed"', "france-rumour", "commitment", "'lasers'"),
+        (
+            'commitment = "ground_troops"\nstatus = "claimed"',
+            'commitment = "lasers"\nstatus = "claimed"',
+            "france-rumour",
+            "commitment",
+            "'lasers'",
+        ),
     ],
     ids=["missing summary", "misspelt key", "bad status", "bad date", "bad commitment"],
 )

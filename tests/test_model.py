@@ -17,11 +17,11 @@ from pledgetui.model import (
     Basis,
     CommitmentType,
     Condition,
+    Entry,
     EntryKind,
     Evidence,
     Ledger,
     Party,
-    Entry,
     Quantity,
     Source,
     Status,
@@ -178,7 +178,17 @@ def test_parse_rejects_unknown_word() -> None:
 
 
 def test_status_strength_orders_declined_lowest() -> None:
-    ranks = [s.strength for s in (Status.DECLINED, Status.CLAIMED, Status.CONSIDERING, Status.SIGNALLED, Status.ANNOUNCED, Status.SIGNED)]
+    ranks = [
+        s.strength
+        for s in (
+            Status.DECLINED,
+            Status.CLAIMED,
+            Status.CONSIDERING,
+            Status.SIGNALLED,
+            Status.ANNOUNCED,
+            Status.SIGNED,
+        )
+    ]
     assert ranks == sorted(set(ranks))
 
 

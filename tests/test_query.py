@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -68,7 +70,7 @@ def test_sort_is_stable_and_multi_key() -> None:
     ledger = small_ledger()
     order = {p.id: i for i, p in enumerate(ledger.entries)}
     rows = select_entries(ledger, "", "status")
-    for a, b in zip(rows, rows[1:]):
+    for a, b in itertools.pairwise(rows):
         assert a.status.strength < b.status.strength or (a.status == b.status and order[a.id] < order[b.id])
     assert [p.id for p in select_entries(ledger, "", "-status,actor")][:2] == ["france-ground", "uk-ground"]
     with pytest.raises(QueryError, match="cannot sort by"):
@@ -78,7 +80,7 @@ def test_sort_is_stable_and_multi_key() -> None:
 def test_derived_index_reuses_unchanged_search_text() -> None:
     ledger = small_ledger()
     index = Index(ledger)
-    index.haystacks
+    _ = index.haystacks
     edited = ledger.entries[0].model_copy(update={"summary": "zebra"})
     new_ledger = ledger.model_copy(update={"entries": (edited, *ledger.entries[1:])})
     derived = index.derive(new_ledger)
@@ -101,17 +103,22 @@ def test_any_text_either_parses_or_raises_query_error(text: str) -> None:
 
 
 def _two_claimant_ledger():
-    from tests.factory import ARTICLE_002, SEEDS, evidence_for, small_ledger
     from pledgetui.store import read_article
+    from tests.factory import ARTICLE_002, SEEDS, evidence_for, small_ledger
 
     base = small_ledger()
     text = read_article(SEEDS / ARTICLE_002)
     uk = base.entry("uk-ground")
     extra = evidence_for(
-        text, "a002", "Washington is also said to b willing",
-        claimant="Partisan Weekly", party="third_party", basis="partisan", status="claimed",
+        text,
+        "a002",
+        "Washington is also said to b willing",
+        claimant="Partisan Weekly",
+        party="third_party",
+        basis="partisan",
+        status="claimed",
     )
-    changed = uk.model_copy(update={"evidence": uk.evidence + (extra,)})
+    changed = uk.model_copy(update={"evidence": (*uk.evidence, extra)})
     return base.model_copy(update={"entries": tuple(changed if p.id == "uk-ground" else p for p in base.entries)})
 
 

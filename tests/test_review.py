@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from pledgetui.model import Ledger, Entry, Source, Status
+from pledgetui.model import Entry, Ledger, Source, Status
 from pledgetui.review import Finding, review, review_entry
 
 FIRMER_THAN_CLAIMED = ("considering", "signalled", "announced", "signed")
@@ -128,7 +128,10 @@ def test_undated_authoritative_statements_pointing_both_ways_are_flagged_on_the_
     [
         # a date orders them: the dated one is the later
         (statement(status="announced"), statement(status="declined", stated=dt.date(2026, 1, 5))),
-        (statement(status="announced", stated=dt.date(2026, 1, 6)), statement(status="declined", stated=dt.date(2026, 1, 5))),
+        (
+            statement(status="announced", stated=dt.date(2026, 1, 6)),
+            statement(status="declined", stated=dt.date(2026, 1, 5)),
+        ),
         # the same direction
         (statement(status="announced"), statement(status="signalled")),
         (statement(status="declined"), statement(status="declined", basis="paraphrase")),
@@ -143,7 +146,10 @@ def test_statements_a_date_orders_or_that_agree_are_not_flagged(statements: tupl
 
 
 def test_an_article_date_orders_statements_of_different_articles() -> None:
-    sources = (Source(id="c1", file="c1.txt", title="One", date="2026-01-05"), Source(id="c2", file="c2.txt", title="Two"))
+    sources = (
+        Source(id="c1", file="c1.txt", title="One", date="2026-01-05"),
+        Source(id="c2", file="c2.txt", title="Two"),
+    )
     p = entry(statement(status="announced"), statement(status="declined", source="c2"))
     ledger = Ledger(sources=sources, entries=(p,))
     assert review(ledger) == []

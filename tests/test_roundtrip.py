@@ -16,11 +16,11 @@ from pledgetui.model import (
     Basis,
     CommitmentType,
     Condition,
+    Entry,
     EntryKind,
     Evidence,
     Ledger,
     Party,
-    Entry,
     Quantity,
     Source,
     Status,
@@ -30,9 +30,42 @@ from tests.factory import small_ledger
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 TRICKY = [
-    '"', "'", '"""', "'''", "\\", "\\n", "\n", "\r\n", "\t", "[", "]", "[[pledges]]", "#", "=", "{", "}",
-    "Київ", "Зеленський", "🇺🇦", "👍🏽", "—", "“", "’", "…", "\u00a0", "\u200b", "\u202e", "\x00", "\x1b[2J", "\x7f",
-    " ", "  ", "key = value", 'a = """', "\\u0041", "${x}",
+    '"',
+    "'",
+    '"""',
+    "'''",
+    "\\",
+    "\\n",
+    "\n",
+    "\r\n",
+    "\t",
+    "[",
+    "]",
+    "[[pledges]]",
+    "#",
+    "=",
+    "{",
+    "}",
+    "Київ",
+    "Зеленський",
+    "🇺🇦",
+    "👍🏽",
+    "—",
+    "“",
+    "’",
+    "…",
+    "\u00a0",
+    "\u200b",
+    "\u202e",
+    "\x00",
+    "\x1b[2J",
+    "\x7f",
+    " ",
+    "  ",
+    "key = value",
+    'a = """',
+    "\\u0041",
+    "${x}",
 ]
 
 chars = st.characters(blacklist_categories=("Cs",))
@@ -147,14 +180,16 @@ def test_defaults_are_left_out_of_the_file() -> None:
     assert "conditions = []" not in data  # absent: the statements take the entry's conditions
     assert "notes" not in data
     assert "null" not in data and "None" not in data
-    assert 'date = 2026-01-08' in data
+    assert "date = 2026-01-08" in data
 
 
 def test_a_statement_stated_as_unconditional_keeps_its_empty_conditions() -> None:
     base = small_ledger()
     p = base.entries[0]
     unconditional = p.evidence[0].model_copy(update={"conditions": ()})
-    ledger = base.model_copy(update={"entries": (p.model_copy(update={"evidence": (unconditional,)}), *base.entries[1:])})
+    ledger = base.model_copy(
+        update={"entries": (p.model_copy(update={"evidence": (unconditional,)}), *base.entries[1:])}
+    )
     data = store.dumps(ledger)
     assert data.decode().count("conditions = []") == 1
     again = store.loads(data)

@@ -30,7 +30,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def ledger(big: Path):  # noqa: ANN201
+def ledger(big: Path):
     return store.load(big, use_cache=False).ledger
 
 
@@ -58,7 +58,7 @@ async def test_sorting_keeps_the_cursor_on_the_same_pledge(big: Path) -> None:
         assert app.dashboard.table.current_entry is chosen
 
 
-async def test_a_field_filter_counts_right(big: Path, ledger) -> None:  # noqa: ANN001
+async def test_a_field_filter_counts_right(big: Path, ledger) -> None:
     pledges = [p for p in ledger.entries if not p.is_counter]
     signed = sum(1 for p in pledges if p.status is Status.SIGNED)
     app = PledgeApp(big)
@@ -87,7 +87,7 @@ def test_save_round_trip(big: Path, tmp_path: Path) -> None:
     assert store.load(path, use_cache=False).ledger == session.ledger  # the TOML, not just the cache
 
 
-def test_csv_export_has_one_row_per_entry(ledger) -> None:  # noqa: ANN001
+def test_csv_export_has_one_row_per_entry(ledger) -> None:
     data = export_view(ledger, ledger.entries, "csv", "entries")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
     assert len(rows) == N + 1
@@ -175,7 +175,9 @@ def test_kills_during_saves_at_scale_leave_temp_files_that_the_next_save_removes
 
     server = subprocess.Popen(
         [sys.executable, "-c", KILL_SERVER, str(path), str(REPO)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     left = {}
     try:

@@ -40,7 +40,9 @@ def test_edit_save_and_reload_from_disk(ledger_path: Path) -> None:
     assert not session.dirty
     uk = session.ledger.entry("uk-ground")
     assert uk.status is Status.SIGNED
-    session.put_entry(restance(uk.model_copy(update={"notes": "edited", "summary": "New summary"}), status=Status.ANNOUNCED))
+    session.put_entry(
+        restance(uk.model_copy(update={"notes": "edited", "summary": "New summary"}), status=Status.ANNOUNCED)
+    )
     assert session.ledger.entry("uk-ground").status is Status.ANNOUNCED
     form = validate_entry_fields({**uk.model_dump(), "id": "uk-air", "commitment": "air", "actor": "UK"})
     assert session.put_entry(form) == "add uk-air"
@@ -62,11 +64,21 @@ def test_undo_redo_many_levels_and_clean_after_undo_to_saved(ledger_path: Path) 
     descriptions = [
         session.put_entry(uk.model_copy(update={"notes": "one"})),
         session.delete_entry("france-ground"),
-        session.put_entry(session.ledger.entry("uk-ground").model_copy(update={"id": "uk-ground-troops"}), replace_id="uk-ground"),
-        session.add_evidence("ireland-ground", evidence_for(store.read_article(SEEDS / ARTICLE_002), "a002", "declaration of intent")),
+        session.put_entry(
+            session.ledger.entry("uk-ground").model_copy(update={"id": "uk-ground-troops"}), replace_id="uk-ground"
+        ),
+        session.add_evidence(
+            "ireland-ground", evidence_for(store.read_article(SEEDS / ARTICLE_002), "a002", "declaration of intent")
+        ),
         session.remove_evidence("ireland-ground", 0),
     ]
-    assert descriptions == ["edit uk-ground", "delete france-ground", "rename uk-ground to uk-ground-troops", "add a quote to ireland-ground", "remove quote 1 from ireland-ground"]
+    assert descriptions == [
+        "edit uk-ground",
+        "delete france-ground",
+        "rename uk-ground to uk-ground-troops",
+        "add a quote to ireland-ground",
+        "remove quote 1 from ireland-ground",
+    ]
     states = []
     while session.can_undo:
         states.append(session.ledger)
@@ -77,7 +89,11 @@ def test_undo_redo_many_levels_and_clean_after_undo_to_saved(ledger_path: Path) 
         assert session.redo() == desc
         assert session.dirty
     assert session.ledger == states[0]
-    assert [p.id for p in session.ledger.entries] == ["uk-ground-troops", "ireland-ground", "russia-mfa"]  # renamed in place
+    assert [p.id for p in session.ledger.entries] == [
+        "uk-ground-troops",
+        "ireland-ground",
+        "russia-mfa",
+    ]  # renamed in place
     # A new edit after undo drops the redo branch.
     session.undo()
     session.delete_entry("russia-mfa")
@@ -99,13 +115,32 @@ def test_undo_past_a_save_makes_the_session_dirty_again(ledger_path: Path) -> No
 @pytest.mark.parametrize(
     ("edit", "field"),
     [
-        (lambda s: s.put_entry(s.ledger.entry("uk-ground").model_copy(update={"id": "france-ground"}), replace_id="uk-ground"), "id"),
+        (
+            lambda s: s.put_entry(
+                s.ledger.entry("uk-ground").model_copy(update={"id": "france-ground"}), replace_id="uk-ground"
+            ),
+            "id",
+        ),
         (lambda s: s.put_entry(s.ledger.entry("uk-ground").model_copy(update={"id": "Bad Id!"})), "id"),
         (lambda s: s.put_entry(s.ledger.entry("uk-ground").model_copy(update={"summary": ""})), "summary"),
         (lambda s: s.put_entry(s.ledger.entry("uk-ground").model_copy(update={"notes": "bad \ud800 char"})), "notes"),
         (lambda s: s.put_entry(s.ledger.entry("uk-ground").model_copy(update={"evidence": ()})), "evidence"),
-        (lambda s: s.add_evidence("uk-ground", Evidence.model_construct(source="nowhere", quote="x", prefix="", suffix="", start=0, end=1, **STANCE_OBJ)), "evidence[2].source"),
-        (lambda s: s.add_evidence("uk-ground", Evidence.model_construct(source="a002", quote="x", prefix="", suffix="", start=5, end=1, **STANCE_OBJ)), "evidence[2]"),
+        (
+            lambda s: s.add_evidence(
+                "uk-ground",
+                Evidence.model_construct(
+                    source="nowhere", quote="x", prefix="", suffix="", start=0, end=1, **STANCE_OBJ
+                ),
+            ),
+            "evidence[2].source",
+        ),
+        (
+            lambda s: s.add_evidence(
+                "uk-ground",
+                Evidence.model_construct(source="a002", quote="x", prefix="", suffix="", start=5, end=1, **STANCE_OBJ),
+            ),
+            "evidence[2]",
+        ),
         (lambda s: s.remove_evidence("uk-ground", 0), "evidence"),
         (lambda s: s.remove_evidence("uk-ground", 3), "evidence"),
         (lambda s: s.delete_entry("no-such-pledge"), "id"),
@@ -133,7 +168,14 @@ def test_invalid_edit_is_refused_with_its_field_and_nothing_is_written(ledger_pa
 
 def test_validate_pledge_fields_names_every_bad_field() -> None:
     with pytest.raises(EditError) as caught:
-        validate_entry_fields({"id": "ok-id", "actor": "", "commitment": "lasers", "evidence": [{**STANCE, "source": "a", "quote": "", "start": 0, "end": 1}]})
+        validate_entry_fields(
+            {
+                "id": "ok-id",
+                "actor": "",
+                "commitment": "lasers",
+                "evidence": [{**STANCE, "source": "a", "quote": "", "start": 0, "end": 1}],
+            }
+        )
     fields = caught.value.by_field()
     assert set(fields) == {"actor", "commitment", "summary", "evidence"}
     assert any("lasers" in m or "ground_troops" in m for m in fields["commitment"])
@@ -154,7 +196,9 @@ def test_validate_pledge_fields_names_a_statement_s_bad_stance_and_an_entry_leve
     assert "first_party" in problems["evidence[1].party"]
 
 
-def test_add_source_writes_the_article_and_reuses_an_identical_one(ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_add_source_writes_the_article_and_reuses_an_identical_one(
+    ledger_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     session = EditSession.open(ledger_path)
     assert session.add_source(Source(id="a010", file="010_new.txt", title="New"), "Ten troops.\n") == "add source a010"
     assert (ledger_path.parent / "seeds" / "010_new.txt").read_bytes() == b"Ten troops.\n"

@@ -12,17 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pledgetui import edits
 from pledgetui.model import (
     Basis,
+    Entry,
     Evidence,
     Ledger,
     Party,
-    Entry,
     Source,
     Stance,
     Status,
@@ -66,7 +65,10 @@ def test_without_a_stated_date_the_article_s_date_counts() -> None:
     assert derive(a, b, dates={"s1": D1, "s2": D2}).claimant == "B"
     assert derive(a, b, dates={"s1": D3, "s2": D2}).claimant == "A"
     # A stated date overrides the article's.
-    assert derive(a, ev("B", "considering", source="s2", stated=dt.date(2025, 12, 1)), dates={"s1": D1, "s2": D2}).claimant == "A"
+    assert (
+        derive(a, ev("B", "considering", source="s2", stated=dt.date(2025, 12, 1)), dates={"s1": D1, "s2": D2}).claimant
+        == "A"
+    )
 
 
 def test_the_article_s_date_comes_from_the_ledger() -> None:
@@ -103,7 +105,12 @@ def test_non_authoritative_statements_are_ignored_when_an_authoritative_one_exis
         ev("Anonymous officials", "signed", basis="anonymous", stated=D3),
         ev("Minister", "considering", basis="paraphrase", stated=D1),
     )
-    assert (stance.status, stance.claimant, stance.index, stance.authoritative) == (Status.CONSIDERING, "Minister", 2, True)
+    assert (stance.status, stance.claimant, stance.index, stance.authoritative) == (
+        Status.CONSIDERING,
+        "Minister",
+        2,
+        True,
+    )
 
 
 # --------------------------------------------------------------------------- claims
@@ -130,7 +137,9 @@ def test_a_claim_takes_the_firmest_statement_s_claimant() -> None:
 def test_a_refusal_claimed_by_others_is_declined_unless_a_firmer_claim_exists() -> None:
     stance = derive(claim("Reporter", "declined"))
     assert (stance.status, stance.claimant) == (Status.DECLINED, "Reporter")
-    assert derive(claim("Reporter", "declined"), ev("Officials", "declined", basis="anonymous")).status is Status.DECLINED
+    assert (
+        derive(claim("Reporter", "declined"), ev("Officials", "declined", basis="anonymous")).status is Status.DECLINED
+    )
     assert derive(claim("Refuser", "declined", stated=D3), claim("Claimer", stated=D1)).status is Status.CLAIMED
 
 
@@ -194,7 +203,9 @@ def test_the_stance_follows_an_edit_in_a_session(tmp_path) -> None:
         assert (got.status, got.claimant) == (Status.DECLINED, "Prime Minister")
 
         # A later statement replacing the only one: the entry follows it, date included.
-        later = got.evidence[0].model_copy(update={"status": Status.ANNOUNCED, "claimant": "Defence Secretary", "stated": D3})
+        later = got.evidence[0].model_copy(
+            update={"status": Status.ANNOUNCED, "claimant": "Defence Secretary", "stated": D3}
+        )
         session.replace_evidence("uk-ground", 0, later)
         got = session.ledger.entry("uk-ground")
         assert (got.status, got.claimant, got.date_stated) == (Status.ANNOUNCED, "Defence Secretary", D3)
@@ -242,10 +253,13 @@ def test_a_ledger_copy_with_new_source_dates_re_derives_the_reading() -> None:
     assert (ledger.entries[0].claimant, ledger.entries[0].date_stated) == ("In s2", D2)
     s1, s2 = ledger.sources
     copy = ledger.model_copy(update={"sources": (s1.model_copy(update={"date": D3}), s2)})
-    assert (copy.entries[0].status, copy.entries[0].claimant, copy.entries[0].date_stated) == (Status.SIGNED, "In s1", D3)
+    assert (copy.entries[0].status, copy.entries[0].claimant, copy.entries[0].date_stated) == (
+        Status.SIGNED,
+        "In s1",
+        D3,
+    )
     undated = ledger.model_copy(update={"sources": (s1.model_copy(update={"date": None}), s2)})
     assert (undated.entries[0].claimant, undated.entries[0].date_stated) == ("In s2", D2)
-
 
 
 def test_a_ledger_copy_with_new_source_dates_leaves_the_original_alone() -> None:

@@ -239,7 +239,7 @@ class FaultyFile:
         self._fh = fh
         self._failing = failing
 
-    def __enter__(self) -> "FaultyFile":
+    def __enter__(self) -> FaultyFile:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -247,6 +247,7 @@ class FaultyFile:
 
     def __getattr__(self, name: str) -> Any:
         if name == self._failing:
+
             def fail(*args: object) -> None:
                 raise OSError(errno.ENOSPC, "No space left on device")
 
@@ -285,11 +286,21 @@ def inject(monkeypatch: pytest.MonkeyPatch, step: str, path: Path) -> None:
         raise AssertionError(step)
 
 
-STEPS = ["create a temporary file", "write", "flush", "fsync", "set the file mode", "keep a backup of the previous version", "replace"]
+STEPS = [
+    "create a temporary file",
+    "write",
+    "flush",
+    "fsync",
+    "set the file mode",
+    "keep a backup of the previous version",
+    "replace",
+]
 
 
 @pytest.mark.parametrize("step", STEPS)
-def test_failed_save_leaves_original_and_no_temp_files(monkeypatch: pytest.MonkeyPatch, ledger_path: Path, step: str) -> None:
+def test_failed_save_leaves_original_and_no_temp_files(
+    monkeypatch: pytest.MonkeyPatch, ledger_path: Path, step: str
+) -> None:
     folder = ledger_path.parent
     before = ledger_path.read_bytes()
     names_before = sorted(p.name for p in folder.iterdir())
@@ -429,7 +440,11 @@ def bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
-    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_working_copy_is_created_from_the_bundle(bundle: Path, isolated_dirs: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,7 @@ async def test_sort_ties_are_stable_and_indicator_shows() -> None:
         ledger_order = {p.id: i for i, p in enumerate(app.ledger.entries)}
         await pilot.press("3")  # status
         rows = app.dashboard.visible_entries()
-        for a, b in zip(rows, rows[1:]):
+        for a, b in itertools.pairwise(rows):
             if a.status == b.status:
                 assert ledger_order[a.id] < ledger_order[b.id]
         header = app.dashboard.table.render_line(0).text
@@ -124,7 +125,12 @@ async def test_counter_positions_are_marked_and_not_counted() -> None:
         await pilot.press("c")
         app.dashboard.table.cursor = app.dashboard.table.row_of(row)
         await pilot.pause()
-        assert "⟂" in app.dashboard.table.render_line(app.dashboard.table.cursor + 1 - round(app.dashboard.table.scroll_y)).text
+        assert (
+            "⟂"
+            in app.dashboard.table.render_line(
+                app.dashboard.table.cursor + 1 - round(app.dashboard.table.scroll_y)
+            ).text
+        )
         assert "COUNTER-POSITION" in app.query_one(DetailPane).text
 
 
@@ -182,8 +188,16 @@ async def test_command_palette_offers_the_actions() -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await started(app, pilot)
         titles = {c.title for c in app.get_system_commands(app.screen)}
-        for wanted in ("Filter the table", "Matrix: actors x commitments", "Edit the highlighted entry", "Save",
-                       "Undo", "Export the current view", "Sort by Status", "Help: all keys"):
+        for wanted in (
+            "Filter the table",
+            "Matrix: actors x commitments",
+            "Edit the highlighted entry",
+            "Save",
+            "Undo",
+            "Export the current view",
+            "Sort by Status",
+            "Help: all keys",
+        ):
             assert wanted in titles
         command = next(c for c in app.get_system_commands(app.screen) if c.title == "Sort by Status")
         command.callback()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import csv
 import io
+import re
 from pathlib import Path
 
 from pledgetui import journal, store
@@ -13,7 +12,6 @@ from pledgetui.session import EditSession
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens.choice import ChoiceScreen
 from pledgetui.ui.screens.edit_entry import EditEntry
-
 
 
 async def started(app: PledgeApp, pilot) -> None:
@@ -320,8 +318,6 @@ async def test_export_from_dashboard_writes_the_filtered_sorted_view(ledger_path
     assert all(r["kind"] == "pledge" for r in rows)
 
 
-
-
 async def test_pick_a_passage_in_the_viewer_and_attach_it(ledger_path: Path) -> None:
     from pledgetui.anchors import locate
     from pledgetui.ui.screens.quote_viewer import ArticleView, QuoteViewer
@@ -350,7 +346,7 @@ async def test_pick_a_passage_in_the_viewer_and_attach_it(ledger_path: Path) -> 
         n = len(pledge.evidence)
         assert app.session.ledger.entry(pledge.id) == pledge  # nothing applied yet
         await press_and_settle(app, pilot, "ctrl+s")
-        assert app.screen is form and "statement-%d" % n in form.errors  # claimant and status are required
+        assert app.screen is form and f"statement-{n}" in form.errors  # claimant and status are required
         form.query_one(f"#in-ev{n}-claimant").value = "Downing Street statement"
         form.query_one(f"#in-ev{n}-status").value = "announced"
         await press_and_settle(app, pilot, "ctrl+s")
@@ -359,13 +355,24 @@ async def test_pick_a_passage_in_the_viewer_and_attach_it(ledger_path: Path) -> 
         assert len(updated.evidence) == len(pledge.evidence) + 1
         ev = updated.evidence[-1]
         assert (ev.quote, ev.start, ev.end) == (wanted, start, start + len(wanted))
-        assert text[ev.start - len(ev.prefix) : ev.start] == ev.prefix and text[ev.end : ev.end + len(ev.suffix)] == ev.suffix
+        assert (
+            text[ev.start - len(ev.prefix) : ev.start] == ev.prefix
+            and text[ev.end : ev.end + len(ev.suffix)] == ev.suffix
+        )
         assert locate(text, ev.quote, ev.prefix, ev.suffix, ev.start, ev.end).status.value == "exact"
         assert viewer.highlight == (start, start + len(wanted))
         # the same passage, selected again, as the first quote of a new pledge
         await new_pledge_from_passage(
-            app, pilot, view, start, len(wanted), actor="Poland", summary="New pledge from a picked passage",
-            ev0_claimant="Downing Street statement", commitment="ground_troops", ev0_status="announced",
+            app,
+            pilot,
+            view,
+            start,
+            len(wanted),
+            actor="Poland",
+            summary="New pledge from a picked passage",
+            ev0_claimant="Downing Street statement",
+            commitment="ground_troops",
+            ev0_status="announced",
         )
         assert app.screen is viewer
         new = [p for p in app.session.ledger.entries if p.actor == "Poland"]
@@ -468,8 +475,16 @@ async def test_an_imported_article_can_be_opened_and_quoted(ledger_path: Path, t
         start = text.index(wanted)
         view = viewer.query_one(ArticleView)
         await new_pledge_from_passage(
-            app, pilot, view, start, len(wanted), actor="Norway", summary="Two frigates after a ceasefire",
-            ev0_claimant="Norwegian defence minister", commitment="maritime", ev0_status="announced",
+            app,
+            pilot,
+            view,
+            start,
+            len(wanted),
+            actor="Norway",
+            summary="Two frigates after a ceasefire",
+            ev0_claimant="Norwegian defence minister",
+            commitment="maritime",
+            ev0_status="announced",
         )
         new = [p for p in app.session.ledger.entries if p.actor == "Norway"]
         assert len(new) == 1

@@ -9,7 +9,7 @@ from textual.app import App
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
-from pledgetui.model import Ledger, Entry, Status
+from pledgetui.model import Ledger, Status
 from pledgetui.ui.screens.matrix import MatrixScreen
 from tests.factory import pledge, small_ledger
 
@@ -29,18 +29,65 @@ def extended_ledger() -> Ledger:
     base = small_ledger()
     ev = base.entries[0].evidence
     extra = (
-        pledge(id="uk-ground-2", actor="United Kingdom", commitment="ground_troops", status="considering",
-               us_backstop="sought", claimant="x", summary="x", evidence=ev),
-        pledge(id="uk-air", actor="United Kingdom", commitment="air", status="signalled", us_backstop="required",
-               claimant="x", summary="x", evidence=ev),
-        pledge(id="de-ground", actor="Germany", commitment="ground_troops", status="declined", claimant="x",
-               summary="x", evidence=ev),
-        pledge(id="cow-monitor", actor="Coalition of the willing", actor_type="coalition",
-               commitment="ceasefire_monitoring", status="announced", claimant="x", summary="x", evidence=ev),
-        pledge(id="russia-air", kind="counter_position", actor="Russia", commitment="air", status="announced",
-               claimant="x", summary="x", evidence=ev),
-        pledge(id="russia-ground-2", kind="counter_position", actor="Russia", commitment="ground_troops",
-               status="signed", claimant="x", summary="x", evidence=ev),
+        pledge(
+            id="uk-ground-2",
+            actor="United Kingdom",
+            commitment="ground_troops",
+            status="considering",
+            us_backstop="sought",
+            claimant="x",
+            summary="x",
+            evidence=ev,
+        ),
+        pledge(
+            id="uk-air",
+            actor="United Kingdom",
+            commitment="air",
+            status="signalled",
+            us_backstop="required",
+            claimant="x",
+            summary="x",
+            evidence=ev,
+        ),
+        pledge(
+            id="de-ground",
+            actor="Germany",
+            commitment="ground_troops",
+            status="declined",
+            claimant="x",
+            summary="x",
+            evidence=ev,
+        ),
+        pledge(
+            id="cow-monitor",
+            actor="Coalition of the willing",
+            actor_type="coalition",
+            commitment="ceasefire_monitoring",
+            status="announced",
+            claimant="x",
+            summary="x",
+            evidence=ev,
+        ),
+        pledge(
+            id="russia-air",
+            kind="counter_position",
+            actor="Russia",
+            commitment="air",
+            status="announced",
+            claimant="x",
+            summary="x",
+            evidence=ev,
+        ),
+        pledge(
+            id="russia-ground-2",
+            kind="counter_position",
+            actor="Russia",
+            commitment="ground_troops",
+            status="signed",
+            claimant="x",
+            summary="x",
+            evidence=ev,
+        ),
     )
     return base.model_copy(update={"entries": base.entries + extra})
 
@@ -158,10 +205,26 @@ async def test_hostile_actor_name_is_literal_and_safe() -> None:
     base = small_ledger()
     ev = base.entries[0].evidence
     hostile = (
-        pledge(id="hostile", actor=HOSTILE, actor_type="organisation", commitment="air", status="signed",
-               claimant=HOSTILE, summary=HOSTILE, evidence=ev),
-        pledge(id="hostile-counter", kind="counter_position", actor="[/x] Kremlin\x9b2J", commitment="air",
-               status="announced", claimant="x", summary="x", evidence=ev),
+        pledge(
+            id="hostile",
+            actor=HOSTILE,
+            actor_type="organisation",
+            commitment="air",
+            status="signed",
+            claimant=HOSTILE,
+            summary=HOSTILE,
+            evidence=ev,
+        ),
+        pledge(
+            id="hostile-counter",
+            kind="counter_position",
+            actor="[/x] Kremlin\x9b2J",
+            commitment="air",
+            status="announced",
+            claimant="x",
+            summary="x",
+            evidence=ev,
+        ),
     )
     ledger = base.model_copy(update={"entries": base.entries + hostile})
     app = Host()

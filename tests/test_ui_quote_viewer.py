@@ -11,7 +11,7 @@ from textual.app import App
 from textual.widgets import Static
 from textual.widgets.text_area import Selection
 
-from pledgetui.model import Ledger, Entry, Source
+from pledgetui.model import Ledger, Source
 from pledgetui.store import read_article
 from pledgetui.ui.screens.quote_viewer import ArticleView, QuoteViewer
 from pledgetui.verify import Articles
@@ -161,7 +161,9 @@ async def test_shared_passage_lists_every_citing_pledge(ledger_path: Path) -> No
 async def test_orphan_shows_banner_and_stored_quote(ledger_path: Path) -> None:
     ledger = small_ledger()
     ev = ledger.entry("ireland-ground").evidence[0]  # type: ignore[union-attr]
-    garbled = ev.model_copy(update={"quote": "Ireland will send a whole armoured division tomorrow.", "prefix": "", "suffix": ""})
+    garbled = ev.model_copy(
+        update={"quote": "Ireland will send a whole armoured division tomorrow.", "prefix": "", "suffix": ""}
+    )
     ledger = replace_pledge(ledger, "ireland-ground", evidence=(garbled,))
     app = Host()
     async with app.run_test(size=(120, 36)) as pilot:
@@ -171,13 +173,17 @@ async def test_orphan_shows_banner_and_stored_quote(ledger_path: Path) -> None:
         assert viewer.highlight is None and viewer.citing_ids == ()
         banner = viewer.query_one("#qv-orphan")
         assert banner.display
-        assert str(viewer.query_one("#qv-orphan-banner", Static).render()) == f"ORPHAN: quote not found in {ARTICLE_003}"
+        assert (
+            str(viewer.query_one("#qv-orphan-banner", Static).render()) == f"ORPHAN: quote not found in {ARTICLE_003}"
+        )
         assert "Ireland will send a whole armoured division tomorrow." in str(
             viewer.query_one("#qv-orphan-quote", Static).render()
         )
         view = viewer.query_one(ArticleView)
         assert view.text == T3  # the article is still shown ...
-        assert all(s.style != view.quote_style for row in range(view.document.line_count) for s in view.get_line(row).spans)
+        assert all(
+            s.style != view.quote_style for row in range(view.document.line_count) for s in view.get_line(row).spans
+        )
         assert view.passages == ()  # ... unhighlighted
         text = screen_text(app)
         assert "ORPHAN: quote not found in" in text
@@ -249,10 +255,15 @@ async def test_hostile_text_is_shown_literally_and_safely(tmp_path: Path) -> Non
     (path.parent / "seeds" / "hostile.txt").write_text(article, encoding="utf-8")
     source = Source(id="h1", file="hostile.txt", title=HOSTILE, outlet=HOSTILE, note=HOSTILE)
     entry = pledge(
-        id="hostile", actor=HOSTILE, commitment="air", status="announced", claimant=HOSTILE,
-        summary=HOSTILE, evidence=[evidence_for(article, "h1", HOSTILE)],
+        id="hostile",
+        actor=HOSTILE,
+        commitment="air",
+        status="announced",
+        claimant=HOSTILE,
+        summary=HOSTILE,
+        evidence=[evidence_for(article, "h1", HOSTILE)],
     )
-    ledger = base.model_copy(update={"sources": base.sources + (source,), "entries": base.entries + (entry,)})
+    ledger = base.model_copy(update={"sources": (*base.sources, source), "entries": (*base.entries, entry)})
     app = Host()
     async with app.run_test(size=(120, 36)) as pilot:
         viewer = QuoteViewer(ledger, Articles(path), "hostile")

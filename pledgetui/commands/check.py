@@ -154,7 +154,10 @@ def _fix(
                 say(f"  diff: {format_word_diff(word_diff(c.evidence.quote, found))}", out)
                 answer = _ask("  take the article's text as the quote? [y/N/q]", stdin, out)
             else:
-                say(f"moved: {c.where}: offsets {c.evidence.start}-{c.evidence.end} -> {c.anchor.start}-{c.anchor.end}", out)
+                say(
+                    f"moved: {c.where}: offsets {c.evidence.start}-{c.evidence.end} -> {c.anchor.start}-{c.anchor.end}",
+                    out,
+                )
                 answer = _ask("  update the offsets and context? [y/N/q]", stdin, out)
             if answer == "q":
                 break

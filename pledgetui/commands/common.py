@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from pledgetui import paths
-from pledgetui.sanitize import display_line
 from pledgetui.files import NotReadable, check_regular
+from pledgetui.sanitize import display_line
 
 if TYPE_CHECKING:
-    from pledgetui.model import Ledger, Entry
+    from pledgetui.model import Entry, Ledger
     from pledgetui.store import LedgerError
 
 
@@ -45,7 +45,9 @@ def resolve_ledger(arg: str | None) -> Path:
         try:
             check_regular(path)  # Path.exists() would call a link loop "no such file"
         except NotReadable as exc:
-            raise CommandError(f"{path}: {'is a directory, not a ledger file' if exc.kind == 'folder' else exc.what}") from None
+            raise CommandError(
+                f"{path}: {'is a directory, not a ledger file' if exc.kind == 'folder' else exc.what}"
+            ) from None
         return path
     try:
         return paths.ensure_working_copy()

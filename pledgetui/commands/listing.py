@@ -14,7 +14,7 @@ from rich.text import Text
 
 from pledgetui.commands.common import CommandError, report, say, select_entries
 from pledgetui.commands.export import with_dash_values
-from pledgetui.model import Ledger, Entry, short_label
+from pledgetui.model import Entry, Ledger, short_label
 from pledgetui.sanitize import display_line
 
 PROG = "pledgetui list"
@@ -46,8 +46,12 @@ def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("ledger", nargs="?", help="ledger file (default: your working copy)")
-    p.add_argument("--filter", dest="query", default="", metavar="QUERY", help="select entries, e.g. 'status:signed -kind:counter'")
-    p.add_argument("--sort", default="", metavar="FIELD[,-FIELD]", help="sort keys, '-' for descending, e.g. 'status,-date'")
+    p.add_argument(
+        "--filter", dest="query", default="", metavar="QUERY", help="select entries, e.g. 'status:signed -kind:counter'"
+    )
+    p.add_argument(
+        "--sort", default="", metavar="FIELD[,-FIELD]", help="sort keys, '-' for descending, e.g. 'status,-date'"
+    )
     return p
 
 
@@ -131,7 +135,7 @@ def _fail(message: str) -> int:
 
 def run(ns: argparse.Namespace) -> int:
     try:
-        path, ledger, pledges = select_entries(ns.ledger, ns.query, ns.sort)
+        _path, ledger, pledges = select_entries(ns.ledger, ns.query, ns.sort)
     except CommandError as exc:
         return report(PROG, exc)
     try:

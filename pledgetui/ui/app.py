@@ -47,7 +47,9 @@ def _prefetch_core() -> None:
 
 
 class LedgerLoaded(Message):
-    def __init__(self, session: EditSession, index: Index, articles: Articles, recovery: journal.Recovery | None) -> None:
+    def __init__(
+        self, session: EditSession, index: Index, articles: Articles, recovery: journal.Recovery | None
+    ) -> None:
         super().__init__()
         self.session = session
         self.index = index
@@ -106,7 +108,13 @@ class PledgeApp(App[int]):
         self.sub_title = display_line(self.path.name)
 
     def notify(  # type: ignore[override]
-        self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = True
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity="information",
+        timeout: float | None = None,
+        markup: bool = True,
     ) -> None:
         """Every notification is plain text through the sanitiser: messages quote paths and field values."""
         super().notify(display(message), title=display(title), severity=severity, timeout=timeout, markup=False)
@@ -124,7 +132,9 @@ class PledgeApp(App[int]):
         assert isinstance(screen, DashboardScreen), "the dashboard is not mounted"
         return screen
 
-    def publish(self, description: str, keep_id: str | None, statement: int | None = None, index: Index | None = None) -> None:
+    def publish(
+        self, description: str, keep_id: str | None, statement: int | None = None, index: Index | None = None
+    ) -> None:
         """The session's ledger changed: make it the state every subscribed view shows."""
         assert self.session is not None
         self.ledger_state = LedgerChange(self.session.ledger, description, keep_id, statement, index)
@@ -139,9 +149,12 @@ class PledgeApp(App[int]):
         dirty = session is not None and session.dirty
         read_only = session is not None and session.read_only is not None
         state = (
-            "  ⟳ saving…" if self.controller.saving
-            else "  ● unsaved changes" if dirty
-            else "  (read-only)" if read_only
+            "  ⟳ saving…"
+            if self.controller.saving
+            else "  ● unsaved changes"
+            if dirty
+            else "  (read-only)"
+            if read_only
             else ""
         )
         self.sub_title = f"{display_line(self.path.name)}{state}"
@@ -249,14 +262,14 @@ class PledgeApp(App[int]):
 
         self.push_screen(HelpScreen(bindings_for_help(self)))
 
-    def on_quote_viewer_passage_picked(self, event) -> None:  # noqa: ANN001 (QuoteViewer.PassagePicked)
+    def on_quote_viewer_passage_picked(self, event) -> None:
         """A passage picked in the quote viewer: a new statement of an entry, or a new entry."""
         if event.entry_id is not None:
             self.controller.attach_evidence(event.entry_id, event.evidence)
         else:
             self.controller.new_with_evidence(event.evidence)
 
-    def on_quote_viewer_article_text_accepted(self, event) -> None:  # noqa: ANN001
+    def on_quote_viewer_article_text_accepted(self, event) -> None:
         """``QuoteViewer.ArticleTextAccepted``: a drifted quote takes the article's words."""
         self.controller.accept_article_text(event.entry_id, event.index, event.text, event.start, event.end)
 

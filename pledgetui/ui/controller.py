@@ -22,7 +22,7 @@ from pledgetui.ui.text import join, safe_line
 
 if TYPE_CHECKING:
     from pledgetui import journal
-    from pledgetui.model import Evidence, Entry
+    from pledgetui.model import Entry, Evidence
     from pledgetui.session import EditSession
     from pledgetui.ui.app import PledgeApp
 
@@ -68,7 +68,9 @@ class SessionController:
         if session.read_only is not None:
             app.notify(
                 f"{session.path.name} is opened read-only: {session.read_only}.",
-                title="Read-only", severity="warning", timeout=12,
+                title="Read-only",
+                severity="warning",
+                timeout=12,
             )
             return None
         return session
@@ -136,7 +138,11 @@ class SessionController:
 
         existing = {p.id for p in session.ledger.entries}
         template = Entry.model_construct(
-            id=copy_id(existing, "new-entry"), actor="", summary="", commitment=None, evidence=(evidence,),
+            id=copy_id(existing, "new-entry"),
+            actor="",
+            summary="",
+            commitment=None,
+            evidence=(evidence,),
             **{
                 k: v.default
                 for k, v in Entry.model_fields.items()
@@ -346,7 +352,11 @@ class SessionController:
             ChoiceScreen(
                 "Unsaved changes",
                 Content("The ledger has unsaved changes."),
-                [("s", "save", "Save and quit"), ("d", "discard", "Discard and quit"), ("escape", "cancel", "Keep editing")],
+                [
+                    ("s", "save", "Save and quit"),
+                    ("d", "discard", "Discard and quit"),
+                    ("escape", "cancel", "Keep editing"),
+                ],
             ),
             done,
         )

@@ -26,7 +26,7 @@ from pledgetui.ui.widgets.entry_table import COLUMNS, EntryTable
 from pledgetui.ui.widgets.safe_inputs import SafeInput
 
 if TYPE_CHECKING:
-    from pledgetui.model import Ledger, Entry
+    from pledgetui.model import Entry, Ledger
     from pledgetui.query import Index, Query, SortKey
     from pledgetui.ui.app import PledgeApp
 
@@ -40,9 +40,21 @@ class DashboardScreen(Screen[None]):
         Binding("slash", "focus_filter", "Filter", tooltip="Type text or field:value terms", id="dashboard.filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="dashboard.clear_filter"),
         Binding("enter", "open_quote", "Quote viewer", show=False, id="dashboard.open_quote_enter"),
-        Binding("v", "open_quote", "Quote viewer", tooltip="Open the article with the quote highlighted", id="dashboard.open_quote"),
+        Binding(
+            "v",
+            "open_quote",
+            "Quote viewer",
+            tooltip="Open the article with the quote highlighted",
+            id="dashboard.open_quote",
+        ),
         Binding("m", "matrix", "Matrix", tooltip="Actors x commitment types", id="dashboard.matrix"),
-        Binding("c", "toggle_counter", "Counter-positions", tooltip="Show or hide counter-positions", id="dashboard.toggle_counter"),
+        Binding(
+            "c",
+            "toggle_counter",
+            "Counter-positions",
+            tooltip="Show or hide counter-positions",
+            id="dashboard.toggle_counter",
+        ),
         Binding("s", "cycle_sort", "Sort", tooltip="Sort by the next column", id="dashboard.cycle_sort"),
         Binding("r", "reverse_sort", "Reverse", tooltip="Reverse the sort", id="dashboard.reverse_sort"),
         *(
@@ -50,11 +62,15 @@ class DashboardScreen(Screen[None]):
             for n, col in enumerate(COLUMNS, 1)
         ),
         Binding("e", "edit", "Edit", tooltip="Edit the highlighted entry", id="dashboard.edit"),
-        Binding("a", "add_blank", "Add", tooltip="New entry from a passage picked in the quote viewer", id="dashboard.add"),
+        Binding(
+            "a", "add_blank", "Add", tooltip="New entry from a passage picked in the quote viewer", id="dashboard.add"
+        ),
         Binding("A", "add_copy", "Add copy", show=False, id="dashboard.add_copy"),
         Binding("d", "delete", "Delete", show=False, id="dashboard.delete"),
         Binding("i", "import_article", "Import article", show=False, id="dashboard.import_article"),
-        Binding("x", "export", "Export", tooltip="Export the current view (filter and sort applied)", id="dashboard.export"),
+        Binding(
+            "x", "export", "Export", tooltip="Export the current view (filter and sort applied)", id="dashboard.export"
+        ),
     ]
 
     def __init__(self) -> None:
@@ -346,18 +362,28 @@ class DashboardScreen(Screen[None]):
         app = self.pledge_app
         yield SystemCommand("Filter the table", "Focus the filter bar (/)", self.action_focus_filter)
         yield SystemCommand("Clear the filter", "Show every entry", self.action_clear_filter)
-        yield SystemCommand("Open the quote viewer", "The article with the quote highlighted (v)", self.action_open_quote)
+        yield SystemCommand(
+            "Open the quote viewer", "The article with the quote highlighted (v)", self.action_open_quote
+        )
         yield SystemCommand("Matrix: actors x commitments", "Who's in, who's holding back (m)", self.action_matrix)
-        yield SystemCommand("Toggle counter-positions", "Show or hide Russia's red lines etc. (c)", self.action_toggle_counter)
+        yield SystemCommand(
+            "Toggle counter-positions", "Show or hide Russia's red lines etc. (c)", self.action_toggle_counter
+        )
         yield SystemCommand("Reverse the sort", "Flip the direction (r)", self.action_reverse_sort)
         for n, col in enumerate(COLUMNS):
-            yield SystemCommand(f"Sort by {col.title}", f"Key {n + 1}; again to reverse", lambda n=n: self.action_sort_column(n))
-        yield SystemCommand("Edit the highlighted entry", "Every field and each statement's stance (e)", self.action_edit)
+            yield SystemCommand(
+                f"Sort by {col.title}", f"Key {n + 1}; again to reverse", lambda n=n: self.action_sort_column(n)
+            )
+        yield SystemCommand(
+            "Edit the highlighted entry", "Every field and each statement's stance (e)", self.action_edit
+        )
         yield SystemCommand("Add an entry as a copy", "Copy of the highlighted entry (A)", self.action_add_copy)
         yield SystemCommand("Delete the highlighted entry", "Asks first; undo brings it back (d)", self.action_delete)
         yield SystemCommand("Undo", "Undo the last edit (ctrl+z)", app.action_undo)
         yield SystemCommand("Redo", "Redo the last undone edit (ctrl+y)", app.action_redo)
         yield SystemCommand("Save", "Atomic save with a backup (ctrl+s)", app.action_save)
-        yield SystemCommand("Import an article", "Add a UTF-8 text file as a new source (i)", self.action_import_article)
+        yield SystemCommand(
+            "Import an article", "Add a UTF-8 text file as a new source (i)", self.action_import_article
+        )
         yield SystemCommand("Export the current view", "CSV, JSON or Markdown (x)", self.action_export)
         yield SystemCommand("Help: all keys", "List every key (?)", app.action_help)

@@ -29,11 +29,11 @@ from pledgetui.model import (
     Basis,
     CommitmentType,
     Condition,
+    Entry,
     EntryKind,
     Evidence,
     Ledger,
     Party,
-    Entry,
     Quantity,
     Status,
     Vocabulary,
@@ -147,15 +147,26 @@ class EditEntry(ModalScreen[Entry | None]):
                 for name, vocab in SELECT_FIELDS.items():
                     current = getattr(p, name) if p else None
                     options = [(m.label, m.value) for m in vocab]
-                    default = {"kind": EntryKind.PLEDGE, "actor_type": ActorType.COUNTRY, "us_backstop": Backstop.UNKNOWN}.get(name)
+                    default = {
+                        "kind": EntryKind.PLEDGE,
+                        "actor_type": ActorType.COUNTRY,
+                        "us_backstop": Backstop.UNKNOWN,
+                    }.get(name)
                     value = (current or default).value if (current or default) else Select.NULL
-                    yield from self._row(name, Select(options, value=value, allow_blank=default is None, compact=True, id=f"in-{name}"))
+                    yield from self._row(
+                        name, Select(options, value=value, allow_blank=default is None, compact=True, id=f"in-{name}")
+                    )
                 chosen = set(p.conditions) if p else set()
                 yield from self._row(
                     "conditions",
-                    SelectionList[str](*(Selection(c.label, c.value, c in chosen) for c in Condition), id="in-conditions"),
+                    SelectionList[str](
+                        *(Selection(c.label, c.value, c in chosen) for c in Condition), id="in-conditions"
+                    ),
                 )
-                yield from self._row("condition_detail", SafeInput(p.condition_detail if p else "", compact=True, id="in-condition_detail"))
+                yield from self._row(
+                    "condition_detail",
+                    SafeInput(p.condition_detail if p else "", compact=True, id="in-condition_detail"),
+                )
                 yield from self._row("numbers", SafeInput(numbers_text(p), compact=True, id="in-numbers"))
                 yield from self._row("notes", SafeTextArea(p.notes if p else "", id="in-notes", soft_wrap=True))
                 evidence = p.evidence if p else ()
@@ -175,7 +186,9 @@ class EditEntry(ModalScreen[Entry | None]):
         """Statement ``i``'s stance: claimant, party, basis, status, date."""
         with Vertical(classes="field statement", id=f"field-statement-{i}"):
             yield Label(Content(f"Statement [{i + 1}] {ev.source}: ").append(safe_line(_clip(ev.quote, 50))))
-            yield SafeInput(ev.claimant or "", placeholder="claimant: who says it", compact=True, id=f"in-ev{i}-claimant")
+            yield SafeInput(
+                ev.claimant or "", placeholder="claimant: who says it", compact=True, id=f"in-ev{i}-claimant"
+            )
             with Horizontal(classes="stance"):
                 for name, vocab in STANCE_SELECTS.items():
                     current = getattr(ev, name, None)
@@ -188,7 +201,12 @@ class EditEntry(ModalScreen[Entry | None]):
                         id=f"in-ev{i}-{name}",
                     )
             stated = ev.stated.isoformat() if ev.stated else ""
-            yield SafeInput(stated, placeholder="stated: YYYY-MM-DD, only when the article dates it", compact=True, id=f"in-ev{i}-stated")
+            yield SafeInput(
+                stated,
+                placeholder="stated: YYYY-MM-DD, only when the article dates it",
+                compact=True,
+                id=f"in-ev{i}-stated",
+            )
             yield Static("", classes="error", id=f"error-statement-{i}", markup=False)
 
     def on_mount(self) -> None:
@@ -263,7 +281,9 @@ class EditEntry(ModalScreen[Entry | None]):
         """The pledge the form describes, checked by the model and against the ledger (unique id)."""
         data = self.form_data()
         if not data["evidence"]:
-            raise EditError([("evidence", "a new entry needs a statement: open the quote viewer (v), select a passage and press N")])
+            raise EditError(
+                [("evidence", "a new entry needs a statement: open the quote viewer (v), select a passage and press N")]
+            )
         pledge = validate_entry_fields(data)
         put_entry(self.ledger, pledge, self.replace_id)  # dry run: integrity (unique id, known sources)
         return pledge

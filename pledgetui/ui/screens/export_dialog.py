@@ -77,10 +77,14 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             return
         path = Path(raw).expanduser()
         if path.is_dir():
-            self.query_one("#export-error", Static).update(Content(display_line(f"{path} is a folder; give a file name.")))
+            self.query_one("#export-error", Static).update(
+                Content(display_line(f"{path} is a folder; give a file name."))
+            )
             return
         if not path.parent.is_dir():
-            self.query_one("#export-error", Static).update(Content(display_line(f"The folder {path.parent} does not exist.")))
+            self.query_one("#export-error", Static).update(
+                Content(display_line(f"The folder {path.parent} does not exist."))
+            )
             return
         self.dismiss(
             ExportRequest(

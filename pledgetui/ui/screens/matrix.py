@@ -24,8 +24,8 @@ from pledgetui.model import (
     ActorType,
     Backstop,
     CommitmentType,
-    Ledger,
     Entry,
+    Ledger,
     Status,
     short_label,
 )
@@ -118,9 +118,9 @@ class MatrixTable(DataTable):
         # cell first makes that handler treat the click as a selection.
         meta = event.style.meta
         row, column = meta.get("row"), meta.get("column")
-        if isinstance(row, int) and isinstance(column, int) and row >= 0 and column >= 0:
-            if not meta.get("out_of_bounds", False):
-                self.cursor_coordinate = (row, column)
+        in_table = isinstance(row, int) and isinstance(column, int) and row >= 0 and column >= 0
+        if in_table and not meta.get("out_of_bounds", False):
+            self.cursor_coordinate = (row, column)
 
 
 class MatrixScreen(Screen[tuple[str, str] | None]):

@@ -20,12 +20,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from pledgetui.anchors import Anchor, AnchorStatus, select
-from pledgetui.model import Basis, Evidence, Ledger, Party, Entry
+from pledgetui.model import Basis, Entry, Evidence, Ledger, Party
 from pledgetui.sanitize import display_aligned
 from pledgetui.ui.screens.source_picker import SourcePicker
+from pledgetui.ui.state import LedgerChange
 from pledgetui.ui.text import join, safe, safe_line
 from pledgetui.ui.widgets.article_view import ArticleView, Span
-from pledgetui.ui.state import LedgerChange
 from pledgetui.ui.widgets.detail import stance_line
 from pledgetui.verify import Articles
 
@@ -45,7 +45,6 @@ class Passage:
     @property
     def entry_ids(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(pid for pid, _ in self.citations))
-
 
 
 #: The shortest passage accepted as a quote: a word or two cannot carry a claim.
@@ -70,7 +69,9 @@ class QuoteViewer(Screen[None]):
         Binding("a", "attach", "Attach selection", tooltip="Add the selected passage as a statement of this entry"),
         Binding("N", "attach_new", "New entry from selection"),
         Binding(
-            "F", "accept_article_text", "Accept article text",
+            "F",
+            "accept_article_text",
+            "Accept article text",
             tooltip="A drifted quote: take the article's words as the quote (an undoable edit)",
         ),
         Binding("escape", "back", "Back"),
@@ -80,7 +81,7 @@ class QuoteViewer(Screen[None]):
     class PassagePicked(Message):
         """The reader picked a passage as evidence: for ``entry_id``, or for a new pledge when None."""
 
-        def __init__(self, viewer: "QuoteViewer", entry_id: str | None, evidence: Evidence) -> None:
+        def __init__(self, viewer: QuoteViewer, entry_id: str | None, evidence: Evidence) -> None:
             super().__init__()
             self.viewer = viewer
             self.entry_id = entry_id
@@ -89,7 +90,7 @@ class QuoteViewer(Screen[None]):
     class ArticleTextAccepted(Message):
         """The reader accepted the article's text at ``start:end`` for a drifted quote."""
 
-        def __init__(self, viewer: "QuoteViewer", entry_id: str, index: int, text: str, start: int, end: int) -> None:
+        def __init__(self, viewer: QuoteViewer, entry_id: str, index: int, text: str, start: int, end: int) -> None:
             super().__init__()
             self.viewer = viewer
             self.entry_id = entry_id
@@ -219,7 +220,9 @@ class QuoteViewer(Screen[None]):
         if source is not None:
             title = safe_line(source.title, "bold")
             meta_parts = [p for p in (source.date.isoformat() if source.date else "", source.outlet) if p]
-            meta = join(safe_line(" · ".join(meta_parts) or "no date or outlet"), "  ", safe_line(f"({source.file})", "dim"))
+            meta = join(
+                safe_line(" · ".join(meta_parts) or "no date or outlet"), "  ", safe_line(f"({source.file})", "dim")
+            )
             note = join("Note: ", safe_line(source.note, "italic")) if source.note else Content("")
         else:
             title = join("Source ", safe_line(source_id, "bold"), " is not listed in the ledger")
@@ -260,7 +263,9 @@ class QuoteViewer(Screen[None]):
             )
         )
         count = len(passages)
-        self.query_one("#qv-cited", Static).update(Content(f"{count} quoted passage{'s' if count != 1 else ''} in this article"))
+        self.query_one("#qv-cited", Static).update(
+            Content(f"{count} quoted passage{'s' if count != 1 else ''} in this article")
+        )
         self.query_one("#qv-orphan").display = text is None
         if text is None:
             why = self.articles.problems.get(source_id, "")
@@ -280,7 +285,9 @@ class QuoteViewer(Screen[None]):
         file_name = self._show_source_header(ev.source)
 
         if self.anchor.verified:
-            state = Content("verified" + ("" if self.anchor.status is AnchorStatus.EXACT else f" ({self.anchor.status})"))
+            state = Content(
+                "verified" + ("" if self.anchor.status is AnchorStatus.EXACT else f" ({self.anchor.status})")
+            )
         elif self.anchor.found:
             state = Content("DRIFTED: not the article's words (F accepts the article's text)").stylize("bold $error")
         else:
@@ -404,9 +411,19 @@ class QuoteViewer(Screen[None]):
         sel = select(text, start, end)
         # A draft statement: its stance (claimant, party, basis, status) is set in the edit form.
         return Evidence.model_construct(
-            source=self.current_source_id, claimant="", party=Party.FIRST_PARTY, basis=Basis.STATEMENT, status=None,
-            stated=None, conditions=None, numbers=(),
-            quote=sel.quote, prefix=sel.prefix, suffix=sel.suffix, start=sel.start, end=sel.end,
+            source=self.current_source_id,
+            claimant="",
+            party=Party.FIRST_PARTY,
+            basis=Basis.STATEMENT,
+            status=None,
+            stated=None,
+            conditions=None,
+            numbers=(),
+            quote=sel.quote,
+            prefix=sel.prefix,
+            suffix=sel.suffix,
+            start=sel.start,
+            end=sel.end,
         )
 
     def action_accept_article_text(self) -> None:
@@ -417,7 +434,9 @@ class QuoteViewer(Screen[None]):
         if text is None:
             return
         self.post_message(
-            self.ArticleTextAccepted(self, self.current_entry_id, self.current_index, text, self.anchor.start, self.anchor.end)
+            self.ArticleTextAccepted(
+                self, self.current_entry_id, self.current_index, text, self.anchor.start, self.anchor.end
+            )
         )
 
     def action_attach(self) -> None:

@@ -12,7 +12,7 @@ from pledgetui.ui.text import join, safe, safe_line
 from pledgetui.vocab import Backstop, Party
 
 if TYPE_CHECKING:
-    from pledgetui.model import Evidence, Ledger, Entry
+    from pledgetui.model import Entry, Evidence, Ledger
     from pledgetui.verify import Articles
 
 #: Anchor statuses (``anchors.AnchorStatus`` values) as the reader sees them.

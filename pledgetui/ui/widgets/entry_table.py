@@ -131,19 +131,19 @@ class EntryTable(ScrollView, can_focus=True):
     class Highlighted(Message):
         """The cursor moved to another pledge (``position`` in the ledger, or None when empty)."""
 
-        def __init__(self, table: "EntryTable", position: int | None) -> None:
+        def __init__(self, table: EntryTable, position: int | None) -> None:
             super().__init__()
             self.table = table
             self.position = position
 
     class Selected(Message):
-        def __init__(self, table: "EntryTable", position: int) -> None:
+        def __init__(self, table: EntryTable, position: int) -> None:
             super().__init__()
             self.table = table
             self.position = position
 
     class HeaderClicked(Message):
-        def __init__(self, table: "EntryTable", column: str) -> None:
+        def __init__(self, table: EntryTable, column: str) -> None:
             super().__init__()
             self.table = table
             self.column = column
@@ -172,7 +172,9 @@ class EntryTable(ScrollView, can_focus=True):
         pos = self.current
         return None if pos is None else self.entries[pos]
 
-    def set_rows(self, pledges: list[Entry], view: list[int], sort_keys: tuple[SortKey, ...] = (), keep: int | None = None) -> None:
+    def set_rows(
+        self, pledges: list[Entry], view: list[int], sort_keys: tuple[SortKey, ...] = (), keep: int | None = None
+    ) -> None:
         """Show ``view`` (positions into ``pledges``); keep the cursor on ledger position ``keep`` if shown."""
         self.entries = pledges
         self.view = view
@@ -310,10 +312,7 @@ class EntryTable(ScrollView, can_focus=True):
         last = len(self._shown) - 1
         for i, (col, width) in enumerate(zip(self._shown, self._widths)):
             text = display_line(col.value(pledge))
-            if cell_len(text) > width:
-                text = set_cell_size(text, width - 1) + "…"
-            else:
-                text = set_cell_size(text, width)
+            text = set_cell_size(text, width - 1) + "…" if cell_len(text) > width else set_cell_size(text, width)
             segments.append(Segment(text, status_style if col.key == "status" else style))
             if i < last:
                 segments.append(Segment(" ", style))
