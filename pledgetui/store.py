@@ -27,9 +27,9 @@ import tomli
 import tomli_w
 from pydantic import TypeAdapter, ValidationError
 
-from pledgetui import cache, files, nesting, paths
+from pledgetui import cache, errors, files, nesting, paths
 from pledgetui.migrate import MIGRATED_FIELDS, migrate
-from pledgetui.model import MAX_STRING, SCHEMA_VERSION, Ledger, Pledge, integrity_problems
+from pledgetui.model import SCHEMA_VERSION, Ledger, Pledge, integrity_problems
 
 MAX_LEDGER_BYTES = 256 * 1024 * 1024
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024
@@ -151,64 +151,6 @@ def _raw_problems(doc: dict[str, Any]) -> list[Problem]:
     return [Problem("schema_version", f"is required but missing (a ledger starts with schema_version = {SCHEMA_VERSION})")]
 
 
-def _describe_loc(doc: dict[str, Any], loc: tuple[Any, ...]) -> str:
-    parts: list[str] = []
-    i = 0
-    if len(loc) >= 2 and loc[0] in ("pledges", "sources") and isinstance(loc[1], int):
-        items = doc.get(loc[0])
-        ident = None
-        if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
-            ident = items[loc[1]].get("id")
-        noun = "pledge" if loc[0] == "pledges" else "source"
-        parts.append(f"{noun} {ident!r}" if isinstance(ident, str) and ident else f"{noun} #{loc[1] + 1}")
-        i = 2
-    rest = loc[i:]
-    field: list[str] = []
-    for key in rest:
-        if isinstance(key, int):
-            field.append(f"[{key + 1}]")
-        else:
-            field.append(("." if field else "") + str(key))
-    if field:
-        parts.append("field " + "".join(field))
-    return " ".join(parts) or "ledger"
-
-
-def _describe_error(err: dict[str, Any]) -> str:
-    kind = err.get("type", "")
-    value = err.get("input")
-    shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
-    if len(shown) > 60:
-        shown = shown[:57] + "..."
-    if kind == "extra_forbidden":
-        return f"unknown key {err['loc'][-1]!r} (not part of the ledger format; check the spelling)"
-    if kind == "missing":
-        return "is required but missing"
-    if kind == "enum":
-        expected = err.get("ctx", {}).get("expected", "")
-        return f"{shown} is not allowed; choose one of {expected}"
-    if kind == "string_too_long":
-        limit = err.get("ctx", {}).get("max_length", MAX_STRING)
-        return f"is longer than the limit of {limit:,} characters"
-    msg = str(err.get("msg", "is invalid"))
-    msg = msg.removeprefix("Value error, ")
-    return f"{msg} (got {shown})"
-
-
-def _without_echoes(errors: list[Any]) -> list[Any]:
-    """Drop a list's length error when its items failed too.
-
-    A list whose only item is invalid also fails ``min_length`` ("at least 1 item
-    after validation, not 0"), which wrongly suggests the list is empty.
-    """
-    locs = [tuple(e["loc"]) for e in errors]
-
-    def echoed(loc: tuple[Any, ...]) -> bool:
-        return any(len(other) > len(loc) and other[: len(loc)] == loc for other in locs)
-
-    return [e for e, loc in zip(errors, locs) if not (e["type"] == "too_short" and echoed(loc))]
-
-
 Progress = Callable[[str, float], None]
 
 
@@ -240,16 +182,8 @@ _PLEDGES = TypeAdapter(tuple[Pledge, ...])
 
 
 def _report(path: Path, doc: dict[str, Any], exc: ValidationError, migrated_from: int | None = None) -> LedgerError:
-    errors = _without_echoes(exc.errors())
-    problems: list[Problem] = []
-    for e in errors:
-        loc = tuple(e["loc"])
-        if migrated_from is not None:
-            loc = _original_loc(loc)
-        problem = Problem(_describe_loc(doc, loc), _describe_error(e))
-        if problem not in problems:  # a version 1 value copied to every statement: once
-            problems.append(problem)
-    return LedgerError(path, problems)
+    relocate = _original_loc if migrated_from is not None else None
+    return LedgerError(path, [Problem(where, what) for where, what in errors.ledger_problems(doc, exc, relocate)])
 
 
 def _original_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
