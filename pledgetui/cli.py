@@ -148,13 +148,12 @@ def _dispatch(args: list[str]) -> int:
 
 
 def run_dashboard(ledger: str | None) -> int:
-    from pledgetui.commands.common import CommandError, resolve_ledger, say
+    from pledgetui.commands.common import CommandError, report, resolve_ledger
 
     try:
         path = resolve_ledger(ledger)
     except CommandError as exc:
-        say(f"pledgetui: {exc}")
-        return 1
+        return report("pledgetui", exc)
     from pledgetui.ui.app import PledgeApp
 
     app = PledgeApp(path)
