@@ -270,10 +270,19 @@ def loads(data: bytes, path: Path | str = "<ledger>") -> Ledger:
     return validate_document(path, parse_document(path, data))
 
 
+def read_article_bytes(path: Path) -> bytes:
+    """An article file's bytes: a regular file only, opened without blocking, at most
+    :data:`MAX_ARTICLE_BYTES` (checked before reading). Every reader of article files goes
+    through here (find the file with :func:`pledgetui.paths.find_article`). Raises
+    :class:`pledgetui.files.NotReadable` (``kind`` "too_large" beyond the limit)."""
+    data, _ = files.read_regular(path, MAX_ARTICLE_BYTES)
+    return data
+
+
 def read_article(path: Path) -> str:
     """An article's text, exactly as stored (no newline translation). Raises OSError/ValueError."""
     try:
-        data, _ = files.read_regular(path, MAX_ARTICLE_BYTES)
+        data = read_article_bytes(path)
     except files.NotReadable as exc:
         if exc.kind == "too_large":
             raise ValueError(f"{path}: larger than the article limit of {MAX_ARTICLE_BYTES:,} bytes") from None
