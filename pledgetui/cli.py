@@ -69,7 +69,10 @@ def install_signal_handlers() -> dict[int, object]:
     """Install :func:`_on_termination` for SIGTERM and SIGHUP; returns the previous handlers.
     (SIGINT arrives as KeyboardInterrupt, which every save cleans up after by itself.)"""
     previous: dict[int, object] = {}
-    for signum in (signal.SIGTERM, signal.SIGHUP):
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None:  # no SIGHUP on Windows
+            continue
         try:
             previous[signum] = signal.signal(signum, _on_termination)
         except (ValueError, OSError):  # not the main thread, or not on this platform

@@ -8,7 +8,6 @@ and what, so callers can print them without a traceback.
 from __future__ import annotations
 
 import errno
-import fcntl
 import gc
 import hashlib
 import os
@@ -27,7 +26,7 @@ import tomli
 import tomli_w
 from pydantic import TypeAdapter, ValidationError
 
-from pledgetui import cache, errors, files, nesting, paths
+from pledgetui import cache, errors, files, nesting, osutil, paths
 from pledgetui.migrate import MIGRATED_FIELDS, migrate
 from pledgetui.model import SCHEMA_VERSION, Ledger, Pledge, integrity_problems
 
@@ -369,7 +368,9 @@ def fsync_dir(folder: Path) -> None:
 # or removed; the kernel drops that lock when the process dies, however it dies.
 # So a temp file of this pattern that nobody holds locked is a leftover of a killed
 # save, and the next save next to it removes it. Temp files of a save still running
-# in this process are also listed in ``_live_temps`` for signal handlers.
+# in this process are also listed in ``_live_temps`` for signal handlers. Where files
+# cannot be locked (:data:`pledgetui.osutil.LOCKS`), a live save cannot be told from a
+# dead one, so leftovers are left alone.
 
 TEMP_SUFFIX = ".tmp"
 #: An unlocked temp file is only removed if it holds data or is at least this old:
@@ -389,9 +390,9 @@ def _new_temp(folder: Path, name: str) -> tuple[int, str]:
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=TEMP_SUFFIX)
     _live_temps.add(tmp)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        osutil.try_lock(fd)
     except OSError:
-        pass  # a file system without flock: the temp is still removed by this process on failure
+        pass  # no locks here: the temp is still removed by this process on failure
     return fd, tmp
 
 
@@ -418,6 +419,8 @@ def remove_stale_temps(path: Path) -> list[str]:
     once it is :data:`STALE_EMPTY_SECONDS` old. Returns the names removed. Never raises.
     """
     removed: list[str] = []
+    if not osutil.LOCKS:
+        return removed
     patterns = [temp_name_pattern(path.name), temp_name_pattern(path.name + BACKUP_SUFFIX)]
     try:
         entries = [e for e in os.scandir(path.parent) if any(p.fullmatch(e.name) for p in patterns)]
@@ -428,7 +431,7 @@ def remove_stale_temps(path: Path) -> list[str]:
         if full in _live_temps:
             continue
         try:
-            fd = os.open(full, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+            fd = os.open(full, os.O_RDONLY | osutil.O_NOFOLLOW | osutil.O_NONBLOCK | osutil.O_CLOEXEC)
         except OSError:
             continue
         try:
@@ -438,9 +441,10 @@ def remove_stale_temps(path: Path) -> list[str]:
             if st.st_size == 0 and time.time() - st.st_mtime < STALE_EMPTY_SECONDS:
                 continue
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if not osutil.try_lock(fd):
+                    continue  # a live save holds it
             except OSError:
-                continue  # a live save holds it
+                continue
             try:
                 same = os.lstat(full)
             except OSError:
@@ -462,20 +466,6 @@ class ReadOnlyError(SaveError):
     """The target is marked read-only (or is the bundled ledger); nothing was written."""
 
 
-def _write_allowed_by_mode(st: os.stat_result) -> bool:
-    """The file's permission bits let this user write it. For root, whom the kernel lets
-    write anything, a file with no write bit at all counts as marked read-only."""
-    mode = st.st_mode
-    euid = os.geteuid()
-    if euid == 0:
-        return bool(mode & 0o222)
-    if st.st_uid == euid:
-        return bool(mode & stat.S_IWUSR)
-    if st.st_gid == os.getegid() or st.st_gid in os.getgroups():
-        return bool(mode & stat.S_IWGRP)
-    return bool(mode & stat.S_IWOTH)
-
-
 def check_writable(path: Path, st: os.stat_result | None = None) -> None:
     """Raise :class:`ReadOnlyError` when ``path`` must not be replaced: the ledger bundled
     with the package, or a file whose mode marks it read-only."""
@@ -487,7 +477,7 @@ def check_writable(path: Path, st: os.stat_result | None = None) -> None:
             st = os.stat(path)
         except OSError:
             return
-    if stat.S_ISREG(st.st_mode) and not _write_allowed_by_mode(st):
+    if stat.S_ISREG(st.st_mode) and not osutil.write_allowed_by_mode(st):
         raise ReadOnlyError(
             f"refusing to save {path}: the file is read-only (mode {stat.S_IMODE(st.st_mode):04o}); "
             "make it writable (chmod u+w) to save over it, or save a copy; nothing was written"
@@ -585,7 +575,7 @@ def atomic_write(
             step = "fsync"
             os.fsync(fh.fileno())
             step = "set the file mode"
-            os.fchmod(fh.fileno(), old_mode)
+            osutil.set_mode(fh.fileno(), tmp, old_mode)
         if backup and st_old is not None:
             step = "keep a backup of the previous version"
             _backup(path, expected)
@@ -644,7 +634,7 @@ def _backup(path: Path, expected: Fingerprint | None = None) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-            os.fchmod(fh.fileno(), mode)
+            osutil.set_mode(fh.fileno(), tmp, mode)
         os.replace(tmp, target)
         _live_temps.discard(tmp)
     except BaseException:
@@ -681,7 +671,7 @@ def write_output(
         kind = "block device" if stat.S_ISBLK(st.st_mode) else "socket" if stat.S_ISSOCK(st.st_mode) else "special file"
         raise SaveError(f"could not save {target}: it is a {kind}; nothing was written")
     try:
-        fd = os.open(target, os.O_WRONLY | os.O_CLOEXEC | (os.O_TRUNC if stat.S_ISREG(st.st_mode) else 0))
+        fd = os.open(target, os.O_WRONLY | osutil.O_CLOEXEC | osutil.O_BINARY | (os.O_TRUNC if stat.S_ISREG(st.st_mode) else 0))
     except OSError as exc:
         raise SaveError(f"could not write to {target}: {exc.strerror or exc}") from exc
     try:
