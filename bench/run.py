@@ -21,7 +21,6 @@ import platform
 import re
 import shlex
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -59,8 +58,8 @@ def core_child(path: Path, csv_out: Path) -> dict[str, Any]:
     out["load_cached"] = time.perf_counter() - t
     assert cached.ledger == loaded.ledger
     ledger = loaded.ledger
-    out["pledges"] = len(ledger.pledges)
-    out["counter"] = sum(1 for p in ledger.pledges if p.is_counter)
+    out["entries"] = len(ledger.entries)
+    out["counter"] = sum(1 for p in ledger.entries if p.is_counter)
     out["bytes"] = path.stat().st_size
 
     doc = store.to_document(ledger)
@@ -74,7 +73,7 @@ def core_child(path: Path, csv_out: Path) -> dict[str, Any]:
     out["save"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    write_export(csv_out, export_view(ledger, ledger.pledges, "csv", "pledges"))
+    write_export(csv_out, export_view(ledger, ledger.entries, "csv", "entries"))
     out["csv_export"] = time.perf_counter() - t
     return out
 
@@ -110,7 +109,7 @@ async def _ui(path: Path) -> dict[str, Any]:
 
         # Handlers are timed directly (a Pilot round trip adds a constant ~100 ms of its own);
         # the frame that follows redraws only the visible rows.
-        def timed(fn) -> float:  # noqa: ANN001
+        def timed(fn) -> float:
             t = time.perf_counter()
             fn()
             return time.perf_counter() - t
@@ -140,7 +139,7 @@ async def _ui(path: Path) -> dict[str, Any]:
 
         def move() -> None:
             app.table.action_cursor(1)
-            app.query_one(DetailPane).show(app.table.current_pledge, app.ledger, app.articles)
+            app.query_one(DetailPane).show(app.table.current_entry, app.ledger, app.articles)
 
         out["detail"] = timed(move)
         await pilot.pause()
@@ -187,7 +186,9 @@ def in_tmux(cmd: list[str], marks: dict[str, str], env: dict[str, str], timeout:
     found: dict[str, Any] = {}
     pid = None
     try:
-        pid = int(subprocess.run([*TMUX, "display", "-p", "-t", name, "#{pane_pid}"], capture_output=True, text=True).stdout)
+        pid = int(
+            subprocess.run([*TMUX, "display", "-p", "-t", name, "#{pane_pid}"], capture_output=True, text=True).stdout
+        )
         while len(found) < len(marks) and time.perf_counter() - t0 < timeout:
             screen = subprocess.run([*TMUX, "capture-pane", "-p", "-t", name], capture_output=True, text=True).stdout
             now = time.perf_counter() - t0
@@ -207,25 +208,29 @@ def in_tmux(cmd: list[str], marks: dict[str, str], env: dict[str, str], timeout:
 
 
 def _child(mode: str, *args: str, env: dict[str, str]) -> dict[str, Any]:
-    res = subprocess.run([PY, "-m", "bench.run", mode, *args], capture_output=True, text=True, cwd=ROOT, env={**os.environ, **env})
+    res = subprocess.run(
+        [PY, "-m", "bench.run", mode, *args], capture_output=True, text=True, cwd=ROOT, env={**os.environ, **env}
+    )
     if res.returncode:
         raise SystemExit(f"{mode} {args} failed:\n{res.stderr[-3000:]}")
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
 def measure(label: str, ledger: Path, work: Path, with_datatable: bool) -> dict[str, Any]:
-    from pledgetui.export import PLEDGE_COLUMNS  # noqa: F401  (the CSV the baselines read)
+    from pledgetui.export import ENTRY_COLUMNS  # noqa: F401  (the CSV the baselines read)
 
     print(f"== {label}", file=sys.stderr, flush=True)
     dirs = {n: work / n for n in ("data", "state", "cache")}
     env = {f"PLEDGETUI_{n.upper()}_DIR": str(p) for n, p in dirs.items()}
     csv_path = work / "export.csv"
     r: dict[str, Any] = {"label": label}
-    r["core"] = _child("--core", str(ledger), str(csv_path), env={**env, "PLEDGETUI_CACHE_DIR": str(work / "core-cache")})
-    n_pledges = r["core"]["pledges"] - r["core"]["counter"]
+    r["core"] = _child(
+        "--core", str(ledger), str(csv_path), env={**env, "PLEDGETUI_CACHE_DIR": str(work / "core-cache")}
+    )
+    n_pledges = r["core"]["entries"] - r["core"]["counter"]
     count = rf"\b{n_pledges} of {n_pledges} pledges"
     first_id = re.escape(_first_csv_id(csv_path)[:17])
-    n_rows = r["core"]["pledges"]
+    n_rows = r["core"]["entries"]
 
     shutil.rmtree(dirs["cache"], ignore_errors=True)
     app = [PY, "-m", "pledgetui", str(ledger)]
@@ -239,7 +244,9 @@ def measure(label: str, ledger: Path, work: Path, with_datatable: bool) -> dict[
             [vd, "-f", "csv", str(csv_path)], {"first": first_id, "loaded": rf"\b{n_rows} rows"}, {"HOME": str(work)}
         )
     if with_datatable:
-        r["datatable"] = in_tmux([PY, "-m", "bench.datatable_app", str(csv_path)], {"first": first_id}, env, timeout=120)
+        r["datatable"] = in_tmux(
+            [PY, "-m", "bench.datatable_app", str(csv_path)], {"first": first_id}, env, timeout=120
+        )
     for key in ("app_cold", "app_cached", "bare", "visidata", "datatable"):
         if key in r:
             r[key].pop("screen", None)
@@ -335,7 +342,7 @@ def report(results: list[dict[str, Any]], cmd: str) -> str:
         cold, warm = r["app_cold"], r["app_cached"]
         dt = r.get("datatable", {})
         lines += [
-            f"## {r['label']}: {c['pledges']:,} entries, {c['bytes'] / 1e6:.1f} MB TOML",
+            f"## {r['label']}: {c['entries']:,} entries, {c['bytes'] / 1e6:.1f} MB TOML",
             "",
             "| measure | pledgetui | baseline | ratio |",
             "|---|---|---|---|",
@@ -383,36 +390,48 @@ def targets(results: list[dict[str, Any]]) -> list[str]:
     by = {r["label"]: r for r in results}
     out = ["| target | measured | |", "|---|---|---|"]
 
-    def ratio(a, b):  # noqa: ANN001, ANN202
+    def ratio(a, b):
         return None if a is None or not b else a / b
 
     if "bundled" in by:
         r = by["bundled"]
         x = ratio(r["app_cold"].get("loaded"), r["bare"].get("first"))
-        out.append(f"| bundled ledger: table shown <= 1.25x bare Textual app | {x and f'{x:.2f}x'} | {_ok(x is not None and x <= 1.25)} |")
+        out.append(
+            f"| bundled ledger: table shown <= 1.25x bare Textual app | {x and f'{x:.2f}x'} | {_ok(x is not None and x <= 1.25)} |"
+        )
     if "10k" in by:
         r = by["10k"]
         for kind in ("app_cold", "app_cached"):
             x = ratio(r[kind].get("loaded"), r.get("visidata", {}).get("first"))
-            out.append(f"| 10k: table shown ({kind[4:]}) <= 1.0x VisiData | {x and f'{x:.2f}x'} | {_ok(None if x is None else x <= 1.0)} |")
+            out.append(
+                f"| 10k: table shown ({kind[4:]}) <= 1.0x VisiData | {x and f'{x:.2f}x'} | {_ok(None if x is None else x <= 1.0)} |"
+            )
     if "100k" in by:
         r = by["100k"]
         first = r["app_cold"].get("first")
-        out.append(f"| 100k: first frame with progress within 1 s | {_s(first)} | {_ok(first is not None and first <= 1.0)} |")
+        out.append(
+            f"| 100k: first frame with progress within 1 s | {_s(first)} | {_ok(first is not None and first <= 1.0)} |"
+        )
         for kind in ("app_cold", "app_cached"):
             x = ratio(r[kind].get("loaded"), r.get("visidata", {}).get("loaded"))
-            out.append(f"| 100k: fully loaded ({kind[4:]}) <= 2x VisiData | {x and f'{x:.2f}x'} | {_ok(None if x is None else x <= 2.0)} |")
+            out.append(
+                f"| 100k: fully loaded ({kind[4:]}) <= 2x VisiData | {x and f'{x:.2f}x'} | {_ok(None if x is None else x <= 2.0)} |"
+            )
         u = r["ui"]
         worst = max(u["sort_first"], u["sort_again"])
         out.append(f"| 100k: sort <= 100 ms | {_s(worst)} | {_ok(worst <= 0.1)} |")
         fk = max(u["filter_key_max"], u["filter_field"])
         out.append(f"| 100k: one filter keystroke <= 100 ms | {_s(fk)} | {_ok(fk <= 0.1)} |")
-        out.append(f"| 100k: UI never blocked > 100 ms while loading | {_s(u['stall_load'])} | {_ok(u['stall_load'] <= 0.1)} |")
+        out.append(
+            f"| 100k: UI never blocked > 100 ms while loading | {_s(u['stall_load'])} | {_ok(u['stall_load'] <= 0.1)} |"
+        )
         x = ratio(r["core"]["save"], r["core"]["bare_dump"])
         out.append(f"| 100k: atomic save <= 1.5x bare tomli-w dump | {x:.2f}x | {_ok(x <= 1.5)} |")
         for kind in ("app_cached", "app_cold"):
             x = ratio(r[kind].get("hwm_mb"), r.get("visidata", {}).get("hwm_mb"))
-            out.append(f"| 100k: peak memory ({kind[4:]}) <= 2x VisiData | {x and f'{x:.2f}x'} | {_ok(None if x is None else x <= 2.0)} |")
+            out.append(
+                f"| 100k: peak memory ({kind[4:]}) <= 2x VisiData | {x and f'{x:.2f}x'} | {_ok(None if x is None else x <= 2.0)} |"
+            )
     return out
 
 
@@ -424,7 +443,9 @@ def main(argv: list[str]) -> int:
         print(json.dumps(ui_child(Path(argv[1]))))
         return 0
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="1000,10000,100000", help="comma-separated entry counts (default: 1000,10000,100000)")
+    ap.add_argument(
+        "--sizes", default="1000,10000,100000", help="comma-separated entry counts (default: 1000,10000,100000)"
+    )
     ap.add_argument("--no-bundled", action="store_true", help="skip the bundled ledger")
     ap.add_argument("--no-datatable", action="store_true", help="skip the DataTable baseline (slow at 100k)")
     ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"), help="report file, or - for stdout")

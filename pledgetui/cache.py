@@ -49,11 +49,11 @@ from pledgetui.model import (
     Basis,
     CommitmentType,
     Condition,
+    Entry,
     EntryKind,
     Evidence,
     Ledger,
     Party,
-    Pledge,
     Quantity,
     Source,
     Status,
@@ -67,27 +67,59 @@ KEEP = 4  # cache files kept; older ones are removed when a new one is written
 
 _SOURCE = ("id", "file", "title", "date", "outlet", "note")
 _EVIDENCE = (
-    "source", "claimant", "party", "basis", "status", "stated", "conditions", "numbers",
-    "quote", "prefix", "suffix", "start", "end",
+    "source",
+    "claimant",
+    "party",
+    "basis",
+    "status",
+    "stated",
+    "conditions",
+    "numbers",
+    "quote",
+    "prefix",
+    "suffix",
+    "start",
+    "end",
 )
 _QUANTITY = ("label", "low", "high")
-_PLEDGE = (
-    "id", "kind", "actor", "actor_type", "commitment", "conditions", "condition_detail",
-    "us_backstop", "numbers", "summary", "notes", "evidence",
+_ENTRY = (
+    "id",
+    "kind",
+    "actor",
+    "actor_type",
+    "commitment",
+    "conditions",
+    "condition_detail",
+    "us_backstop",
+    "numbers",
+    "summary",
+    "notes",
+    "evidence",
 )
-_LEDGER = ("schema_version", "sources", "pledges")
+_LEDGER = ("schema_version", "sources", "entries")
 
 #: The cache is only used while the models have exactly the fields this module encodes.
 SUPPORTED = (
     tuple(Source.model_fields) == _SOURCE
     and tuple(Evidence.model_fields) == _EVIDENCE
     and tuple(Quantity.model_fields) == _QUANTITY
-    and tuple(Pledge.model_fields) == _PLEDGE
+    and tuple(Entry.model_fields) == _ENTRY
     and tuple(Ledger.model_fields) == _LEDGER
 )
 SIGNATURE = repr(
-    (FORMAT, __version__, sys.version, sys.implementation.cache_tag, marshal.version, pydantic.VERSION,
-     _SOURCE, _EVIDENCE, _QUANTITY, _PLEDGE, _LEDGER)
+    (
+        FORMAT,
+        __version__,
+        sys.version,
+        sys.implementation.cache_tag,
+        marshal.version,
+        pydantic.VERSION,
+        _SOURCE,
+        _EVIDENCE,
+        _QUANTITY,
+        _ENTRY,
+        _LEDGER,
+    )
 )
 #: Part of every cache file's name: another version of anything above never finds this one's files.
 SIGNATURE_DIGEST = hashlib.sha256(SIGNATURE.encode("utf-8")).hexdigest()[:16]
@@ -113,7 +145,7 @@ def _mask(names: tuple[str, ...], model: pydantic.BaseModel) -> int:
     return sum(1 << i for i, n in enumerate(names) if n in fs)
 
 
-def _make(cls: type, values: dict, fields_set: set[str]):  # noqa: ANN202
+def _make(cls: type, values: dict, fields_set: set[str]):
     m = _new(cls)
     _set(m, "__dict__", values)
     _set(m, "__pydantic_fields_set__", fields_set)
@@ -139,19 +171,38 @@ def _enc_numbers(numbers: tuple[Quantity, ...]) -> tuple:
 
 def _enc_evidence(e: Evidence) -> tuple:
     return (
-        e.source, e.claimant, e.party.value, e.basis.value, e.status.value, _date(e.stated),
-        None if e.conditions is None else tuple(c.value for c in e.conditions), _enc_numbers(e.numbers),
-        e.quote, e.prefix, e.suffix, e.start, e.end, _mask(_EVIDENCE, e),
+        e.source,
+        e.claimant,
+        e.party.value,
+        e.basis.value,
+        e.status.value,
+        _date(e.stated),
+        None if e.conditions is None else tuple(c.value for c in e.conditions),
+        _enc_numbers(e.numbers),
+        e.quote,
+        e.prefix,
+        e.suffix,
+        e.start,
+        e.end,
+        _mask(_EVIDENCE, e),
     )
 
 
-def _enc_pledge(p: Pledge) -> tuple:
+def _enc_entry(p: Entry) -> tuple:
     return (
-        p.id, p.kind.value, p.actor, p.actor_type.value, p.commitment.value,
-        tuple(c.value for c in p.conditions), p.condition_detail, p.us_backstop.value,
-        _enc_numbers(p.numbers), p.summary, p.notes,
+        p.id,
+        p.kind.value,
+        p.actor,
+        p.actor_type.value,
+        p.commitment.value,
+        tuple(c.value for c in p.conditions),
+        p.condition_detail,
+        p.us_backstop.value,
+        _enc_numbers(p.numbers),
+        p.summary,
+        p.notes,
         tuple(_enc_evidence(e) for e in p.evidence),
-        _mask(_PLEDGE, p),
+        _mask(_ENTRY, p),
     )
 
 
@@ -161,12 +212,18 @@ def _mac(key: bytes, sha256: str, body: bytes) -> bytes:
 
 def encode(ledger: Ledger, sha256: str, key: bytes) -> bytes:
     """The cache file for ``ledger``, read from a file whose bytes hash to ``sha256``, signed with ``key``."""
-    pledges = ledger.pledges
+    pledges = ledger.entries
     chunks = tuple(
-        marshal.dumps(tuple(_enc_pledge(p) for p in pledges[i : i + CHUNK])) for i in range(0, len(pledges), CHUNK)
+        marshal.dumps(tuple(_enc_entry(p) for p in pledges[i : i + CHUNK])) for i in range(0, len(pledges), CHUNK)
     )
     body = marshal.dumps(
-        (ledger.schema_version, _mask(_LEDGER, ledger), tuple(_enc_source(s) for s in ledger.sources), len(pledges), chunks)
+        (
+            ledger.schema_version,
+            _mask(_LEDGER, ledger),
+            tuple(_enc_source(s) for s in ledger.sources),
+            len(pledges),
+            chunks,
+        )
     )
     return marshal.dumps((MAGIC, SIGNATURE, _mac(key, sha256, body), body))
 
@@ -186,8 +243,12 @@ _BACKSTOP = {m.value: m for m in Backstop}
 def _dec_source(t: tuple) -> Source:
     sid, file, title, date, outlet, note, mask = t
     values = {
-        "id": sid, "file": file, "title": title,
-        "date": None if date is None else dt.date.fromordinal(date), "outlet": outlet, "note": note,
+        "id": sid,
+        "file": file,
+        "title": title,
+        "date": None if date is None else dt.date.fromordinal(date),
+        "outlet": outlet,
+        "note": note,
     }
     return _make(Source, values, _fields_set(_SOURCE, mask))
 
@@ -204,11 +265,19 @@ def _dec_evidence(evidence: tuple) -> tuple[Evidence, ...]:
         _make(
             Evidence,
             {
-                "source": src, "claimant": claimant, "party": _PARTY[party], "basis": _BASIS[basis],
-                "status": _STATUS[status], "stated": None if stated is None else fromordinal(stated),
+                "source": src,
+                "claimant": claimant,
+                "party": _PARTY[party],
+                "basis": _BASIS[basis],
+                "status": _STATUS[status],
+                "stated": None if stated is None else fromordinal(stated),
                 "conditions": None if conditions is None else tuple(_CONDITION[c] for c in conditions),
                 "numbers": _dec_numbers(numbers),
-                "quote": q, "prefix": pre, "suffix": suf, "start": a, "end": b,
+                "quote": q,
+                "prefix": pre,
+                "suffix": suf,
+                "start": a,
+                "end": b,
             },
             _fields_set(_EVIDENCE, m),
         )
@@ -216,11 +285,24 @@ def _dec_evidence(evidence: tuple) -> tuple[Evidence, ...]:
     )
 
 
-def _dec_pledges(chunk: tuple) -> list[Pledge]:
-    out: list[Pledge] = []
+def _dec_entries(chunk: tuple) -> list[Entry]:
+    out: list[Entry] = []
     append = out.append
-    for (pid, kind, actor, actor_type, commitment, conditions, detail, backstop,
-         numbers, summary, notes, evidence, mask) in chunk:
+    for (
+        pid,
+        kind,
+        actor,
+        actor_type,
+        commitment,
+        conditions,
+        detail,
+        backstop,
+        numbers,
+        summary,
+        notes,
+        evidence,
+        mask,
+    ) in chunk:
         values = {
             "id": pid,
             "kind": _KIND[kind],
@@ -235,7 +317,7 @@ def _dec_pledges(chunk: tuple) -> list[Pledge]:
             "notes": notes,
             "evidence": _dec_evidence(evidence),
         }
-        append(_make(Pledge, values, _fields_set(_PLEDGE, mask)))
+        append(_make(Entry, values, _fields_set(_ENTRY, mask)))
     return out
 
 
@@ -243,9 +325,7 @@ class CacheMiss(Exception):
     pass
 
 
-def decode(
-    data: bytes, sha256: str, key: bytes, progress: Callable[[int, int], None] | None = None
-) -> Ledger:
+def decode(data: bytes, sha256: str, key: bytes, progress: Callable[[int, int], None] | None = None) -> Ledger:
     """Rebuild a ledger; raises :class:`CacheMiss` for anything that is not an intact cache of this
     format, signed with ``key`` for the file whose bytes hash to ``sha256``, holding a ledger
     without integrity problems."""
@@ -253,17 +333,25 @@ def decode(
         magic, signature, mac, body = marshal.loads(data)
         if magic != MAGIC or signature != SIGNATURE:
             raise CacheMiss("not a cache of this format")
-        if not isinstance(mac, bytes) or not isinstance(body, bytes) or not hmac.compare_digest(mac, _mac(key, sha256, body)):
+        if (
+            not isinstance(mac, bytes)
+            or not isinstance(body, bytes)
+            or not hmac.compare_digest(mac, _mac(key, sha256, body))
+        ):
             raise CacheMiss("not signed by this user's key for this file (forged, copied or corrupt)")
         version, mask, sources, total, chunks = marshal.loads(body)
-        pledges: list[Pledge] = []
+        pledges: list[Entry] = []
         for chunk in chunks:
-            pledges.extend(_dec_pledges(marshal.loads(chunk)))
+            pledges.extend(_dec_entries(marshal.loads(chunk)))
             if progress is not None:
                 progress(len(pledges), total)
         if len(pledges) != total:
             raise CacheMiss("entry count does not match")
-        values = {"schema_version": version, "sources": tuple(_dec_source(s) for s in sources), "pledges": tuple(pledges)}
+        values = {
+            "schema_version": version,
+            "sources": tuple(_dec_source(s) for s in sources),
+            "entries": tuple(pledges),
+        }
         ledger = _make(Ledger, values, _fields_set(_LEDGER, mask))
         if integrity_problems(ledger):
             raise CacheMiss("the cached ledger has integrity problems")

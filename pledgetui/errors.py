@@ -67,12 +67,12 @@ def ledger_location(doc: Any, loc: Loc) -> str:
     ``source #2 field file`` (an entry without a usable id is named by its position), or ``ledger``."""
     parts: list[str] = []
     rest = loc
-    if len(loc) >= 2 and loc[0] in ("pledges", "sources") and isinstance(loc[1], int):
+    if len(loc) >= 2 and loc[0] in ("entries", "sources") and isinstance(loc[1], int):
         items = doc.get(loc[0]) if isinstance(doc, dict) else None
         ident = None
         if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
             ident = items[loc[1]].get("id")
-        noun = "pledge" if loc[0] == "pledges" else "source"
+        noun = "pledge" if loc[0] == "entries" else "source"
         parts.append(f"{noun} {ident!r}" if isinstance(ident, str) and ident else f"{noun} #{loc[1] + 1}")
         rest = loc[2:]
     field = field_path(rest)

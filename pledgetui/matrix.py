@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pledgetui.model import ActorType, Backstop, CommitmentType, Pledge, Status, short_label
+from pledgetui.model import ActorType, Backstop, CommitmentType, Entry, Status, short_label
 from pledgetui.textcheck import canonical
 
 BACKSTOP_NEEDED = (Backstop.REQUIRED, Backstop.SOUGHT)
@@ -26,7 +26,7 @@ class CellSummary:
     status: Status
     count: int
     backstop: bool
-    pledge_ids: tuple[str, ...]
+    entry_ids: tuple[str, ...]
 
     @property
     def name(self) -> str:
@@ -38,7 +38,7 @@ def status_name(status: Status) -> str:
     return "✗ declined" if status is Status.DECLINED else short_label(status)
 
 
-def summarise(entries: Iterable[Pledge]) -> CellSummary:
+def summarise(entries: Iterable[Entry]) -> CellSummary:
     """The summary of a non-empty group of entries."""
     entries = list(entries)
     strongest = max((p.status for p in entries), key=lambda s: s.strength)
@@ -46,11 +46,11 @@ def summarise(entries: Iterable[Pledge]) -> CellSummary:
         status=strongest,
         count=len(entries),
         backstop=any(p.us_backstop in BACKSTOP_NEEDED for p in entries),
-        pledge_ids=tuple(p.id for p in entries),
+        entry_ids=tuple(p.id for p in entries),
     )
 
 
-def actor_order(entries: Iterable[Pledge]) -> list[str]:
+def actor_order(entries: Iterable[Entry]) -> list[str]:
     """Countries first, then coalitions and organisations; alphabetical within each.
 
     Actors are named as they read (:func:`canonical`): ``Fr<U+00AD>ance`` is France's row.
@@ -70,8 +70,8 @@ class Grid:
     first spelling, whose invisible characters the display shows.
     """
 
-    def __init__(self, entries: Sequence[Pledge]) -> None:
-        groups: dict[tuple[str, str], list[Pledge]] = {}
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        groups: dict[tuple[str, str], list[Entry]] = {}
         self.labels: dict[str, str] = {}
         for p in entries:
             actor = canonical(p.actor)
@@ -93,15 +93,15 @@ class Matrix:
     """The matrix over a set of entries: a pledge section, a counter-position section, and the
     commitment types that occur (in the vocabulary's order) as its columns."""
 
-    def __init__(self, entries: Sequence[Pledge]) -> None:
-        self.pledges = Grid([p for p in entries if not p.is_counter])
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self.entries = Grid([p for p in entries if not p.is_counter])
         self.counters = Grid([p for p in entries if p.is_counter])
         present = {p.commitment for p in entries}
         self.commitments: list[CommitmentType] = [c for c in CommitmentType if c in present]
 
     def cell(self, actor: str, commitment_value: str, counter: bool = False) -> CellSummary | None:
         """The summary of a pledge cell (or, with ``counter``, a counter-position cell); None if empty."""
-        return (self.counters if counter else self.pledges).cell(actor, commitment_value)
+        return (self.counters if counter else self.entries).cell(actor, commitment_value)
 
     def key_at(self, grid: Grid, row: int, column: int) -> tuple[str, str] | None:
         """(actor as it reads, commitment value) at (``row``, ``column``) of ``grid``; None outside it."""

@@ -37,7 +37,7 @@ class Passage:
         return (self.start, self.end)
 
     @property
-    def pledge_ids(self) -> tuple[str, ...]:
+    def entry_ids(self) -> tuple[str, ...]:
         """The citing entries, each once, in ledger order."""
         return tuple(dict.fromkeys(pid for pid, _ in self.citations))
 
@@ -51,7 +51,7 @@ def collect(ledger: Ledger, articles: Articles, source_id: str) -> tuple[Passage
     if articles.text(ledger, source_id) is None:
         return ()
     spans: dict[Span, list[tuple[str, int]]] = {}
-    for p in ledger.pledges:
+    for p in ledger.entries:
         for i, ev in enumerate(p.evidence):
             if ev.source == source_id:
                 anchor = articles.anchor(ledger, ev)
@@ -62,7 +62,7 @@ def collect(ledger: Ledger, articles: Articles, source_id: str) -> tuple[Passage
 
 def citing(passages: tuple[Passage, ...], span: Span, default: tuple[str, ...]) -> tuple[str, ...]:
     """The entries citing the passage at ``span``; ``default`` when no passage is there."""
-    return next((p.pledge_ids for p in passages if p.span == span), default)
+    return next((p.entry_ids for p in passages if p.span == span), default)
 
 
 def named_citations(citing_ids: tuple[str, ...], current_id: str, limit: int = CITED_SHOWN) -> tuple[str, ...]:
@@ -98,11 +98,11 @@ def step(passages: tuple[Passage, ...], current: Span | None, stored_start: int,
     return passage
 
 
-def citation_for(passage: Passage, pledge_id: str) -> tuple[str, int]:
+def citation_for(passage: Passage, entry_id: str) -> tuple[str, int]:
     """Which statement to show for ``passage``: the current entry's own first statement
     quoting it, when it quotes it; else the first citing statement."""
-    own = [i for pid, i in passage.citations if pid == pledge_id]
-    return (pledge_id, own[0]) if own else passage.citations[0]
+    own = [i for pid, i in passage.citations if pid == entry_id]
+    return (entry_id, own[0]) if own else passage.citations[0]
 
 
 class SelectionRejected(ValueError):
@@ -127,7 +127,17 @@ def draft_evidence(text: str, source_id: str, start: int, end: int) -> Evidence:
         raise SelectionRejected(f"Select at least {MIN_PASSAGE} characters: a quote must carry who says what.")
     sel = select(text, start, end)
     return Evidence.model_construct(
-        source=source_id, claimant="", party=Party.FIRST_PARTY, basis=Basis.STATEMENT, status=None,
-        stated=None, conditions=None, numbers=(),
-        quote=sel.quote, prefix=sel.prefix, suffix=sel.suffix, start=sel.start, end=sel.end,
+        source=source_id,
+        claimant="",
+        party=Party.FIRST_PARTY,
+        basis=Basis.STATEMENT,
+        status=None,
+        stated=None,
+        conditions=None,
+        numbers=(),
+        quote=sel.quote,
+        prefix=sel.prefix,
+        suffix=sel.suffix,
+        start=sel.start,
+        end=sel.end,
     )

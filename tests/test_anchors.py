@@ -20,13 +20,13 @@ def anchored(text: str, quote: str) -> tuple[Anchor, Anchor]:
     """Select ``quote`` in TEXT, then locate it in ``text``; return (original span, result)."""
     start = TEXT.index(quote)
     sel = select(TEXT, start, start + len(quote))
-    return Anchor(AnchorStatus.EXACT, sel.start, sel.end), locate(text, sel.quote, sel.prefix, sel.suffix, sel.start, sel.end)
+    return Anchor(AnchorStatus.EXACT, sel.start, sel.end), locate(
+        text, sel.quote, sel.prefix, sel.suffix, sel.start, sel.end
+    )
 
 
 def fold_quotes(text: str) -> str:
-    return (
-        text.replace("“", '"').replace("”", '"').replace("’", "'").replace("‘", "'").replace("—", "-")
-    )
+    return text.replace("“", '"').replace("”", '"').replace("’", "'").replace("‘", "'").replace("—", "-")
 
 
 # --------------------------------------------------------------------------- exact and moved

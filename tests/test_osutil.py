@@ -49,10 +49,10 @@ out["saved_same"] = store.load(path).ledger == loaded.ledger and fp.sha256 == st
 out["mode_kept"] = oct(stat.S_IMODE(os.stat(path).st_mode))
 
 first, second = EditSession.open(path), EditSession.open(path)
-p = first.ledger.pledge("uk-ground")
-first.put_pledge(p.model_copy(update={"notes": "first"}))
+p = first.ledger.entry("uk-ground")
+first.put_entry(p.model_copy(update={"notes": "first"}))
 try:
-    second.put_pledge(p.model_copy(update={"notes": "second"}))
+    second.put_entry(p.model_copy(update={"notes": "second"}))
     out["second"] = "accepted"
 except JournalBusy as exc:
     out["second"] = str(exc)
@@ -62,9 +62,9 @@ out["discard_own"] = journal.discard(path)  # this process holds it: never delet
 first.save()
 out["journal_after_save"] = journal.journal_path(path).exists()
 second.reload()
-second.put_pledge(p.model_copy(update={"notes": "second"}))
+second.put_entry(p.model_copy(update={"notes": "second"}))
 second.save()
-out["notes"] = store.load(path).ledger.pledge("uk-ground").notes
+out["notes"] = store.load(path).ledger.entry("uk-ground").notes
 print(json.dumps(out))
 """
 

@@ -25,12 +25,14 @@ THIRD = "absolutely unacceptable to Moscow"
 
 def ledger_of(*entries) -> Ledger:
     sources = (Source(id="s1", file="s1.txt", title="One"), Source(id="s2", file="s2.txt", title="Two"))
-    return Ledger(sources=sources, pledges=tuple(entries))
+    return Ledger(sources=sources, entries=tuple(entries))
 
 
 def entry(pid: str, *quotes: str, **fields) -> object:
     evidence = [evidence_for(TEXT, "s1", q) for q in quotes]
-    return pledge(id=pid, actor="A", commitment="ground_troops", status="announced", summary="s", evidence=evidence, **fields)
+    return pledge(
+        id=pid, actor="A", commitment="ground_troops", status="announced", summary="s", evidence=evidence, **fields
+    )
 
 
 def articles(**texts: str) -> Articles:
@@ -48,7 +50,7 @@ def test_passages_are_grouped_by_span_in_reading_order_with_citations_in_ledger_
     found = passages.collect(ledger, articles(), "s1")
     assert [p.span for p in found] == [span_of(FIRST), span_of(SECOND), span_of(THIRD)]
     assert found[0].citations == (("b", 1), ("a", 0), ("c", 1))
-    assert found[0].pledge_ids == ("b", "a", "c")
+    assert found[0].entry_ids == ("b", "a", "c")
     assert found[2].citations == (("b", 0),)
 
 
@@ -56,7 +58,7 @@ def test_a_quote_that_does_not_anchor_is_in_no_passage_and_an_unreadable_article
     ledger = ledger_of(entry("a", FIRST))
     lost = evidence_for(TEXT, "s1", SECOND).model_copy(update={"quote": "words this article never held at any place"})
     orphan = pledge(id="o", actor="B", commitment="air", status="announced", summary="s", evidence=[lost])
-    ledger = ledger.model_copy(update={"pledges": ledger.pledges + (orphan,)})
+    ledger = ledger.model_copy(update={"entries": ledger.entries + (orphan,)})
     assert [p.citations for p in passages.collect(ledger, articles(), "s1")] == [(("a", 0),)]
     unreadable = Articles(Path("unused.toml"), problems={"s1": "no such file"})
     assert passages.collect(ledger, unreadable, "s1") == ()
@@ -65,7 +67,7 @@ def test_a_quote_that_does_not_anchor_is_in_no_passage_and_an_unreadable_article
 
 def test_pledge_ids_name_an_entry_once_however_many_of_its_statements_quote_the_span() -> None:
     passage = Passage(0, 5, (("a", 0), ("b", 2), ("a", 3)))
-    assert passage.pledge_ids == ("a", "b")
+    assert passage.entry_ids == ("a", "b")
 
 
 def test_citing_falls_back_when_no_passage_is_at_the_span() -> None:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from pledgetui import paths
-from pledgetui.sanitize import display_line
 from pledgetui.files import NotReadable, check_regular
+from pledgetui.sanitize import display_line
 
 if TYPE_CHECKING:
-    from pledgetui.model import Ledger, Pledge
+    from pledgetui.model import Entry, Ledger
     from pledgetui.store import LedgerError, Loaded
 
 
@@ -45,7 +45,9 @@ def resolve_ledger(arg: str | None) -> Path:
         try:
             check_regular(path)  # Path.exists() would call a link loop "no such file"
         except NotReadable as exc:
-            raise CommandError(f"{path}: {'is a directory, not a ledger file' if exc.kind == 'folder' else exc.what}") from None
+            raise CommandError(
+                f"{path}: {'is a directory, not a ledger file' if exc.kind == 'folder' else exc.what}"
+            ) from None
         return path
     try:
         return paths.ensure_working_copy()
@@ -69,13 +71,13 @@ def load_ledger(ledger_arg: str | None, *, use_cache: bool = True) -> Loaded:
         raise LedgerUnreadable("\n".join(ledger_report(exc))) from None
 
 
-def select_entries(ledger_arg: str | None, query: str, sort: str) -> tuple[Path, Ledger, list[Pledge]]:
+def select_entries(ledger_arg: str | None, query: str, sort: str) -> tuple[Path, Ledger, list[Entry]]:
     """The ledger and the entries ``query``/``sort`` select, exactly as the dashboard would.
 
     The query and sort are checked before the ledger is read, so a typo is reported at once.
     Raises :class:`CommandError` (one line) or :class:`LedgerUnreadable` (the full report).
     """
-    from pledgetui.query import QueryError, parse_query, parse_sort, select_pledges
+    from pledgetui.query import QueryError, parse_query, parse_sort, select_entries
 
     try:
         parse_query(query)
@@ -83,7 +85,7 @@ def select_entries(ledger_arg: str | None, query: str, sort: str) -> tuple[Path,
     except QueryError as exc:
         raise CommandError(str(exc)) from None
     loaded = load_ledger(ledger_arg)
-    return loaded.path, loaded.ledger, select_pledges(loaded.ledger, query, sort)
+    return loaded.path, loaded.ledger, select_entries(loaded.ledger, query, sort)
 
 
 def report(prog: str, exc: CommandError) -> int:

@@ -20,12 +20,12 @@ from pledgetui.sanitize import display, display_line
 from pledgetui.ui.editing import EditingActions, TransferActions
 from pledgetui.ui.text import join, safe_line
 from pledgetui.ui.widgets.detail import DetailPane
-from pledgetui.ui.widgets.pledge_table import COLUMNS, PledgeTable
+from pledgetui.ui.widgets.entry_table import COLUMNS, EntryTable
 from pledgetui.ui.widgets.safe_inputs import SafeInput
 
 if TYPE_CHECKING:
     from pledgetui import journal
-    from pledgetui.model import Ledger, Pledge
+    from pledgetui.model import Entry, Ledger
     from pledgetui.query import Index, Query, SortKey
     from pledgetui.session import EditSession
     from pledgetui.store import LedgerError
@@ -51,7 +51,9 @@ def _prefetch_core() -> None:
 
 
 class LedgerLoaded(Message):
-    def __init__(self, session: EditSession, index: Index, articles: Articles, recovery: journal.Recovery | None) -> None:
+    def __init__(
+        self, session: EditSession, index: Index, articles: Articles, recovery: journal.Recovery | None
+    ) -> None:
         super().__init__()
         self.session = session
         self.index = index
@@ -125,8 +127,22 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
 
     #: Actions that act on the table and its filter: only offered while the main screen is on top.
     MAIN_SCREEN_ACTIONS = frozenset(
-        {"focus_filter", "clear_filter", "open_quote", "matrix", "toggle_counter", "cycle_sort", "reverse_sort",
-         "sort_column", "edit", "add_blank", "add_copy", "delete", "import_article", "export"}
+        {
+            "focus_filter",
+            "clear_filter",
+            "open_quote",
+            "matrix",
+            "toggle_counter",
+            "cycle_sort",
+            "reverse_sort",
+            "sort_column",
+            "edit",
+            "add_blank",
+            "add_copy",
+            "delete",
+            "import_article",
+            "export",
+        }
     )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -134,7 +150,15 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
             return False
         return True
 
-    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = True) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity="information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
         """Every notification is plain text through the sanitiser: messages quote paths and field values."""
         super().notify(display(message), title=display(title), severity=severity, timeout=timeout, markup=False)
 
@@ -151,12 +175,12 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
             )
             yield Static("loading…", id="count", markup=False)
         with Horizontal(id="main"):
-            yield PledgeTable(id="table")
+            yield EntryTable(id="table")
             yield DetailPane(id="detail")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.main.query_one(PledgeTable).focus()
+        self.main.query_one(EntryTable).focus()
         try:
             small = self.path.stat().st_size <= SMALL_LEDGER_BYTES
         except OSError:
@@ -236,9 +260,9 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         assert self.session is not None and self.index is not None
         ledger = self.session.ledger
         self.index = self.index.derive(ledger)
-        keep = next((i for i, p in enumerate(self.index.pledges) if p.id == keep_id), None) if keep_id else None
+        keep = next((i for i, p in enumerate(self.index.entries) if p.id == keep_id), None) if keep_id else None
         self.refresh_view(keep=keep)
-        self.main.query_one(DetailPane).show(self.table.current_pledge, ledger, self.articles)
+        self.main.query_one(DetailPane).show(self.table.current_entry, ledger, self.articles)
         self.update_title()
         for screen in self.screen_stack:
             if getattr(screen, "is_quote_viewer", False) and screen.ledger is not ledger:
@@ -248,7 +272,9 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
     def update_title(self) -> None:
         dirty = self.session is not None and self.session.dirty
         read_only = self.session is not None and self.session.read_only is not None
-        state = "  ⟳ saving…" if self.saving else "  ● unsaved changes" if dirty else "  (read-only)" if read_only else ""
+        state = (
+            "  ⟳ saving…" if self.saving else "  ● unsaved changes" if dirty else "  (read-only)" if read_only else ""
+        )
         self.sub_title = f"{display_line(self.path.name)}{state}"
 
     @on(LedgerLoadFailed)
@@ -270,11 +296,11 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         return self.screen_stack[0]
 
     @property
-    def table(self) -> PledgeTable:
-        return self.main.query_one(PledgeTable)
+    def table(self) -> EntryTable:
+        return self.main.query_one(EntryTable)
 
-    def visible_pledges(self) -> list[Pledge]:
-        return [self.table.pledges[i] for i in self.table.view]
+    def visible_entries(self) -> list[Entry]:
+        return [self.table.entries[i] for i in self.table.view]
 
     def refresh_view(self, keep: int | None = None) -> None:
         if self.index is None:
@@ -287,7 +313,7 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
             counters = self.index.counter_positions
             rows = [i for i in rows if i not in counters]
         rows = self.index.sort(rows, self.sort_keys)
-        table.set_rows(self.index.pledges, rows, self.sort_keys, keep=keep)
+        table.set_rows(self.index.entries, rows, self.sort_keys, keep=keep)
         self._update_count()
 
     def _update_count(self, error: str | None = None) -> None:
@@ -373,8 +399,8 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
         if self.sort_keys:
             self.sort_by(self.sort_keys[0].field, descending=not self.sort_keys[0].descending)
 
-    @on(PledgeTable.HeaderClicked)
-    def _header_clicked(self, event: PledgeTable.HeaderClicked) -> None:
+    @on(EntryTable.HeaderClicked)
+    def _header_clicked(self, event: EntryTable.HeaderClicked) -> None:
         self.sort_by(event.column)
 
     def action_toggle_counter(self) -> None:
@@ -384,17 +410,17 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
 
     # ------------------------------------------------------------------ detail / screens
 
-    @on(PledgeTable.Highlighted)
-    def _highlighted(self, event: PledgeTable.Highlighted) -> None:
-        pledge = self.table.current_pledge
+    @on(EntryTable.Highlighted)
+    def _highlighted(self, event: EntryTable.Highlighted) -> None:
+        pledge = self.table.current_entry
         self.main.query_one(DetailPane).show(pledge, self.ledger, self.articles)
 
-    @on(PledgeTable.Selected)
-    def _selected(self, event: PledgeTable.Selected) -> None:
+    @on(EntryTable.Selected)
+    def _selected(self, event: EntryTable.Selected) -> None:
         self.action_open_quote()
 
     def action_open_quote(self, evidence_index: int = 0) -> None:
-        pledge = self.table.current_pledge
+        pledge = self.table.current_entry
         if pledge is None or self.ledger is None or self.articles is None:
             return
         from pledgetui.ui.screens.quote_viewer import QuoteViewer
@@ -403,15 +429,15 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
 
     def on_quote_viewer_passage_picked(self, event) -> None:
         """A passage picked in the quote viewer (``QuoteViewer.PassagePicked``)."""
-        if event.pledge_id is not None:
-            self.attach_evidence(event.pledge_id, event.evidence, event.viewer)
+        if event.entry_id is not None:
+            self.attach_evidence(event.entry_id, event.evidence, event.viewer)
         else:
             self.new_pledge_with_evidence(event.evidence)
 
     def on_quote_viewer_article_text_accepted(self, event) -> None:
         """``QuoteViewer.ArticleTextAccepted``: a drifted quote takes the article's words."""
-        if self.accept_article_text(event.pledge_id, event.index, event.text, event.start, event.end):
-            event.viewer.update_ledger(self.ledger, event.pledge_id, event.index)
+        if self.accept_article_text(event.entry_id, event.index, event.text, event.start, event.end):
+            event.viewer.update_ledger(self.ledger, event.entry_id, event.index)
 
     def action_matrix(self) -> None:
         if self.ledger is None:
@@ -425,7 +451,7 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
                 self.set_filter(f'actor="{quoted}" type:{commitment}')
                 self.table.focus()
 
-        self.push_screen(MatrixScreen(self.ledger, self.visible_pledges()), chosen)
+        self.push_screen(MatrixScreen(self.ledger, self.visible_entries()), chosen)
 
     def action_help(self) -> None:
         from pledgetui.ui.screens.help import HelpScreen, bindings_for_help
@@ -438,18 +464,26 @@ class PledgeApp(EditingActions, TransferActions, App[int]):
             return
         yield SystemCommand("Filter the table", "Focus the filter bar (/)", self.action_focus_filter)
         yield SystemCommand("Clear the filter", "Show every entry", self.action_clear_filter)
-        yield SystemCommand("Open the quote viewer", "The article with the quote highlighted (v)", self.action_open_quote)
+        yield SystemCommand(
+            "Open the quote viewer", "The article with the quote highlighted (v)", self.action_open_quote
+        )
         yield SystemCommand("Matrix: actors x commitments", "Who's in, who's holding back (m)", self.action_matrix)
-        yield SystemCommand("Toggle counter-positions", "Show or hide Russia's red lines etc. (c)", self.action_toggle_counter)
+        yield SystemCommand(
+            "Toggle counter-positions", "Show or hide Russia's red lines etc. (c)", self.action_toggle_counter
+        )
         yield SystemCommand("Reverse the sort", "Flip the direction (r)", self.action_reverse_sort)
         for n, col in enumerate(COLUMNS):
-            yield SystemCommand(f"Sort by {col.title}", f"Key {n + 1}; again to reverse", lambda n=n: self.action_sort_column(n))
+            yield SystemCommand(
+                f"Sort by {col.title}", f"Key {n + 1}; again to reverse", lambda n=n: self.action_sort_column(n)
+            )
         yield SystemCommand("Edit the highlighted pledge", "Every field, validated (e)", self.action_edit)
         yield SystemCommand("Add a pledge as a copy", "Copy of the highlighted pledge (A)", self.action_add_copy)
         yield SystemCommand("Delete the highlighted pledge", "Asks first; undo brings it back (d)", self.action_delete)
         yield SystemCommand("Undo", "Undo the last edit (ctrl+z)", self.action_undo)
         yield SystemCommand("Redo", "Redo the last undone edit (ctrl+y)", self.action_redo)
         yield SystemCommand("Save", "Atomic save with a backup (ctrl+s)", self.action_save)
-        yield SystemCommand("Import an article", "Add a UTF-8 text file as a new source (i)", self.action_import_article)
+        yield SystemCommand(
+            "Import an article", "Add a UTF-8 text file as a new source (i)", self.action_import_article
+        )
         yield SystemCommand("Export the current view", "CSV, JSON or Markdown (x)", self.action_export)
         yield SystemCommand("Help: all keys", "List every key (?)", self.action_help)

@@ -20,7 +20,7 @@ from pledgetui.ui.text import join, safe_line
 
 if TYPE_CHECKING:
     from pledgetui import journal
-    from pledgetui.model import Evidence, Pledge
+    from pledgetui.model import Entry, Evidence
     from pledgetui.session import EditSession
     from pledgetui.ui.app import PledgeApp
 
@@ -50,7 +50,7 @@ class EditingActions:
 
     # ------------------------------------------------------------------ helpers
 
-    def _session(self: "PledgeApp") -> EditSession | None:
+    def _session(self: PledgeApp) -> EditSession | None:
         """The session, for an action that edits or saves; None (and a message) when there is none,
         or when the ledger is opened read-only (the bundled ledger)."""
         if self.session is None:
@@ -61,12 +61,15 @@ class EditingActions:
         elif self.session.read_only is not None:
             self.notify(
                 f"{self.session.path.name} is opened read-only: {self.session.read_only}.",
-                title="Read-only", severity="warning", markup=False, timeout=12,
+                title="Read-only",
+                severity="warning",
+                markup=False,
+                timeout=12,
             )
             return None
         return self.session
 
-    def _apply(self: "PledgeApp", change, keep_id: str | None) -> bool:
+    def _apply(self: PledgeApp, change, keep_id: str | None) -> bool:
         """Run one session edit; report a refusal without changing anything."""
         from pledgetui.edits import EditError
         from pledgetui.journal import JournalError
@@ -80,64 +83,72 @@ class EditingActions:
             self.notify(f"Not changed: {exc}", title="Edit refused", severity="error", markup=False, timeout=8)
             return False
         except JournalError as exc:
-            self.notify(f"Not changed: the recovery journal could not be written ({exc})", severity="error", markup=False)
+            self.notify(
+                f"Not changed: the recovery journal could not be written ({exc})", severity="error", markup=False
+            )
             return False
         self.after_edit(desc, keep_id)
         return True
 
     # ------------------------------------------------------------------ edit / add / delete
 
-    def action_edit(self: "PledgeApp") -> None:
+    def action_edit(self: PledgeApp) -> None:
         session = self._session()
-        pledge = self.table.current_pledge
+        pledge = self.table.current_entry
         if session is None or pledge is None:
             return
-        from pledgetui.ui.screens.edit_pledge import EditPledge
+        from pledgetui.ui.screens.edit_entry import EditEntry
 
-        def done(result: Pledge | None) -> None:
+        def done(result: Entry | None) -> None:
             if result is not None and result != pledge:
-                self._apply(lambda: session.put_pledge(result, replace_id=pledge.id), result.id)
+                self._apply(lambda: session.put_entry(result, replace_id=pledge.id), result.id)
 
-        self.push_screen(EditPledge(session.ledger, pledge, replace_id=pledge.id, title=f"Edit {pledge.id}"), done)
+        self.push_screen(EditEntry(session.ledger, pledge, replace_id=pledge.id, title=f"Edit {pledge.id}"), done)
 
-    def action_add_copy(self: "PledgeApp") -> None:
+    def action_add_copy(self: PledgeApp) -> None:
         session = self._session()
-        pledge = self.table.current_pledge
+        pledge = self.table.current_entry
         if session is None or pledge is None:
             return
-        existing = {p.id for p in session.ledger.pledges}
+        existing = {p.id for p in session.ledger.entries}
         copy = pledge.model_copy(update={"id": _copy_id(existing, pledge.id)})
         self.open_new_pledge(copy, f"New pledge (copy of {pledge.id})")
 
-    def open_new_pledge(self: "PledgeApp", template: Pledge, title: str) -> None:
+    def open_new_pledge(self: PledgeApp, template: Entry, title: str) -> None:
         session = self._session()
         if session is None:
             return
-        from pledgetui.ui.screens.edit_pledge import EditPledge
+        from pledgetui.ui.screens.edit_entry import EditEntry
 
-        def done(result: Pledge | None) -> None:
+        def done(result: Entry | None) -> None:
             if result is not None:
-                self._apply(lambda: session.put_pledge(result), result.id)
+                self._apply(lambda: session.put_entry(result), result.id)
 
-        self.push_screen(EditPledge(session.ledger, template, replace_id=None, title=title), done)
+        self.push_screen(EditEntry(session.ledger, template, replace_id=None, title=title), done)
 
-    def new_pledge_with_evidence(self: "PledgeApp", evidence: Evidence) -> None:
+    def new_pledge_with_evidence(self: PledgeApp, evidence: Evidence) -> None:
         """A blank pledge whose first quote is ``evidence`` (picked in the quote viewer)."""
         session = self._session()
         if session is None:
             return
-        from pledgetui.model import Pledge
+        from pledgetui.model import Entry
 
-        existing = {p.id for p in session.ledger.pledges}
-        template = Pledge.model_construct(
-            id=_copy_id(existing, "new-pledge"), actor="", summary="",
-            commitment=None, evidence=(evidence,),
-            **{k: v.default for k, v in Pledge.model_fields.items() if k not in
-               {"id", "actor", "summary", "commitment", "evidence"}},
+        existing = {p.id for p in session.ledger.entries}
+        template = Entry.model_construct(
+            id=_copy_id(existing, "new-pledge"),
+            actor="",
+            summary="",
+            commitment=None,
+            evidence=(evidence,),
+            **{
+                k: v.default
+                for k, v in Entry.model_fields.items()
+                if k not in {"id", "actor", "summary", "commitment", "evidence"}
+            },
         )
         self.open_new_pledge(template, "New pledge")
 
-    def action_add_blank(self: "PledgeApp") -> None:
+    def action_add_blank(self: PledgeApp) -> None:
         self.notify(
             "A pledge starts from its evidence: open the quote viewer (v), select a passage and press N.",
             title="New pledge",
@@ -145,9 +156,9 @@ class EditingActions:
         )
         self.action_open_quote()
 
-    def action_delete(self: "PledgeApp") -> None:
+    def action_delete(self: PledgeApp) -> None:
         session = self._session()
-        pledge = self.table.current_pledge
+        pledge = self.table.current_entry
         if session is None or pledge is None:
             return
         row = self.table.cursor
@@ -156,63 +167,71 @@ class EditingActions:
             if answer == "delete":
                 view = self.table.view
                 nxt = view[row + 1] if row + 1 < len(view) else (view[row - 1] if row > 0 else None)
-                keep_id = self.table.pledges[nxt].id if nxt is not None else None
-                self._apply(lambda: session.delete_pledge(pledge.id), keep_id)
+                keep_id = self.table.entries[nxt].id if nxt is not None else None
+                self._apply(lambda: session.delete_entry(pledge.id), keep_id)
 
-        message = join("Delete ", safe_line(pledge.id, "bold"), " (", safe_line(pledge.summary), ")?\nUndo (ctrl+z) brings it back.")
-        self.push_screen(ChoiceScreen("Delete pledge", message, [("y", "delete", "Delete"), ("n", "keep", "Keep")]), done)
+        message = join(
+            "Delete ",
+            safe_line(pledge.id, "bold"),
+            " (",
+            safe_line(pledge.summary),
+            ")?\nUndo (ctrl+z) brings it back.",
+        )
+        self.push_screen(
+            ChoiceScreen("Delete pledge", message, [("y", "delete", "Delete"), ("n", "keep", "Keep")]), done
+        )
 
-    def attach_evidence(self: "PledgeApp", pledge_id: str, evidence: Evidence, viewer=None) -> None:
+    def attach_evidence(self: PledgeApp, entry_id: str, evidence: Evidence, viewer=None) -> None:
         """Add ``evidence`` (a passage picked in the quote viewer) as a new statement of
-        ``pledge_id``: the edit form opens with it, for its stance (who says it, how firm)."""
+        ``entry_id``: the edit form opens with it, for its stance (who says it, how firm)."""
         session = self._session()
-        pledge = session.ledger.pledge(pledge_id) if session is not None else None
+        pledge = session.ledger.entry(entry_id) if session is not None else None
         if session is None or pledge is None:
             return
-        from pledgetui.ui.screens.edit_pledge import EditPledge
+        from pledgetui.ui.screens.edit_entry import EditEntry
 
         draft = pledge.model_copy(update={"evidence": pledge.evidence + (evidence,)})
 
-        def done(result: Pledge | None) -> None:
-            if result is not None and self._apply(lambda: session.put_pledge(result, replace_id=pledge_id), result.id):
+        def done(result: Entry | None) -> None:
+            if result is not None and self._apply(lambda: session.put_entry(result, replace_id=entry_id), result.id):
                 if viewer is not None:
                     viewer.update_ledger(self.ledger, result.id)
 
-        title = f"Add statement {len(draft.evidence)} to {pledge_id}: who says it, and how firmly"
-        self.push_screen(EditPledge(session.ledger, draft, replace_id=pledge_id, title=title), done)
+        title = f"Add statement {len(draft.evidence)} to {entry_id}: who says it, and how firmly"
+        self.push_screen(EditEntry(session.ledger, draft, replace_id=entry_id, title=title), done)
 
-    def accept_article_text(self: "PledgeApp", pledge_id: str, index: int, text: str, start: int, end: int) -> bool:
+    def accept_article_text(self: PledgeApp, entry_id: str, index: int, text: str, start: int, end: int) -> bool:
         """A drifted quote: take the article's words (a journaled, undoable edit)."""
         session = self._session()
         return session is not None and self._apply(
-            lambda: session.accept_article_text(pledge_id, index, text, start, end), pledge_id
+            lambda: session.accept_article_text(entry_id, index, text, start, end), entry_id
         )
 
     # ------------------------------------------------------------------ undo / redo
 
-    def action_undo(self: "PledgeApp") -> None:
+    def action_undo(self: PledgeApp) -> None:
         session = self._session()
         if session is None:
             return
         if not session.can_undo:
             self.notify("Nothing to undo.")
             return
-        current = self.table.current_pledge
+        current = self.table.current_entry
         self._apply(lambda: "undo: " + session.undo(), current.id if current else None)
 
-    def action_redo(self: "PledgeApp") -> None:
+    def action_redo(self: PledgeApp) -> None:
         session = self._session()
         if session is None:
             return
         if not session.can_redo:
             self.notify("Nothing to redo.")
             return
-        current = self.table.current_pledge
+        current = self.table.current_entry
         self._apply(lambda: "redo: " + session.redo(), current.id if current else None)
 
     # ------------------------------------------------------------------ saving
 
-    def action_save(self: "PledgeApp") -> None:
+    def action_save(self: PledgeApp) -> None:
         session = self._session()
         if session is None:
             return
@@ -224,7 +243,7 @@ class EditingActions:
             return
         self.start_save("save")
 
-    def start_save(self: "PledgeApp", kind: str, *, then_quit: bool = False) -> None:
+    def start_save(self: PledgeApp, kind: str, *, then_quit: bool = False) -> None:
         """Save in a worker thread (a large ledger takes seconds); edits wait until it ends."""
         self.saving = True
         self.quit_after_save = then_quit
@@ -232,7 +251,7 @@ class EditingActions:
         self._save_in_thread(kind)
 
     @work(thread=True, exclusive=True, group="save")
-    def _save_in_thread(self: "PledgeApp", kind: str) -> None:
+    def _save_in_thread(self: PledgeApp, kind: str) -> None:
         from pledgetui import store
 
         session = self.session
@@ -249,7 +268,7 @@ class EditingActions:
         else:
             self.post_message(SaveFinished(kind, None, conflict=False))
 
-    def on_save_finished(self: "PledgeApp", event: "SaveFinished") -> None:
+    def on_save_finished(self: PledgeApp, event: SaveFinished) -> None:
         self.saving = False
         quit_after = self.quit_after_save
         self.quit_after_save = False
@@ -264,13 +283,13 @@ class EditingActions:
                 self.session.close()
                 self.exit(0)
 
-    def saved_ok(self: "PledgeApp") -> None:
+    def saved_ok(self: PledgeApp) -> None:
         assert self.session is not None
         self.update_title()
-        n = sum(1 for p in self.session.ledger.pledges if not p.is_counter)
+        n = sum(1 for p in self.session.ledger.entries if not p.is_counter)
         self.notify(f"Saved {n} pledges to {self.session.path} (previous version kept as .bak)", markup=False)
 
-    def _offer_conflict(self: "PledgeApp") -> None:
+    def _offer_conflict(self: PledgeApp) -> None:
         from pledgetui import store
 
         session = self.session
@@ -307,7 +326,7 @@ class EditingActions:
 
     # ------------------------------------------------------------------ quitting and recovery
 
-    async def action_quit(self: "PledgeApp") -> None:
+    async def action_quit(self: PledgeApp) -> None:
         session = self.session
         if session is None or not session.dirty:
             if session is not None:
@@ -326,12 +345,16 @@ class EditingActions:
             ChoiceScreen(
                 "Unsaved changes",
                 Content("The ledger has unsaved changes."),
-                [("s", "save", "Save and quit"), ("d", "discard", "Discard and quit"), ("escape", "cancel", "Keep editing")],
+                [
+                    ("s", "save", "Save and quit"),
+                    ("d", "discard", "Discard and quit"),
+                    ("escape", "cancel", "Keep editing"),
+                ],
             ),
             done,
         )
 
-    def offer_recovery(self: "PledgeApp", recovery: journal.Recovery) -> None:
+    def offer_recovery(self: PledgeApp, recovery: journal.Recovery) -> None:
         from pledgetui import journal, store
         from pledgetui.journal import JournalError
         from pledgetui.session import EditSession
@@ -360,8 +383,12 @@ class EditingActions:
         when = f"last at {recovery.last.astimezone():%Y-%m-%d %H:%M}" if recovery.last else "time unknown"
         text = (
             f"{recovery.edits} unsaved edit(s) from a session that ended without saving ({when}).\n"
-            + ("The file has changed since (or which version they were made on is unknown); "
-               "restored edits will not overwrite it without asking.\n" if recovery.file_changed else "")
+            + (
+                "The file has changed since (or which version they were made on is unknown); "
+                "restored edits will not overwrite it without asking.\n"
+                if recovery.file_changed
+                else ""
+            )
             + _problems_text(recovery)
             + "Restore them, or discard them for good? Later asks again next time; if you edit now,\n"
             "they are set aside in the state folder, never deleted."
@@ -405,7 +432,7 @@ def _free_name(path: Path) -> Path:
 class TransferActions:
     """Import an article; export the current view. Mixed into :class:`PledgeApp`."""
 
-    def action_import_article(self: "PledgeApp") -> None:
+    def action_import_article(self: PledgeApp) -> None:
         session = self._session()
         if session is None:
             return
@@ -420,13 +447,13 @@ class TransferActions:
 
         self.push_screen(ImportArticle(session.ledger), done)
 
-    def action_export(self: "PledgeApp") -> None:
+    def action_export(self: PledgeApp) -> None:
         if self.ledger is None:
             return
         from pledgetui import export, store
         from pledgetui.ui.screens.export_dialog import ExportDialog, ExportRequest
 
-        pledges = self.visible_pledges()
+        pledges = self.visible_entries()
         ledger = self.ledger
         sort = ",".join(("-" if k.descending else "") + k.field for k in self.sort_keys)
         query = self.query_text
@@ -435,7 +462,9 @@ class TransferActions:
             if request is None:
                 return
             try:
-                data = export.export_view(ledger, pledges, request.fmt, request.rows, excel=request.excel, query=query, sort=sort)
+                data = export.export_view(
+                    ledger, pledges, request.fmt, request.rows, excel=request.excel, query=query, sort=sort
+                )
                 export.write_export(request.path, data, protect=export.protected_files(self.path, ledger))
             except (OSError, ValueError, store.SaveError) as exc:
                 self.notify(f"Not exported: {exc}", severity="error", markup=False, timeout=10)

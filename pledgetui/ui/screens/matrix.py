@@ -22,12 +22,20 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from pledgetui.matrix import BACKSTOP_NEEDED, CellSummary, Grid, Matrix, actor_order, status_name, summarise
-from pledgetui.model import CommitmentType, Ledger, Pledge, Status, short_label
+from pledgetui.model import CommitmentType, Entry, Ledger, Status, short_label
 from pledgetui.ui.text import join, safe_line
 
 __all__ = [
-    "BACKSTOP_MARK", "BACKSTOP_NEEDED", "STATUS_STYLE", "CellSummary", "Grid", "MatrixScreen", "MatrixTable",
-    "actor_order", "cell_label", "summarise",
+    "BACKSTOP_MARK",
+    "BACKSTOP_NEEDED",
+    "STATUS_STYLE",
+    "CellSummary",
+    "Grid",
+    "MatrixScreen",
+    "MatrixTable",
+    "actor_order",
+    "cell_label",
+    "summarise",
 ]
 
 #: Rich styles per status: data cells of the built-in DataTable are rich Text.
@@ -76,13 +84,13 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
         Binding("q", "close", "Back", show=False),
     ]
 
-    def __init__(self, ledger: Ledger, pledges: Sequence[Pledge]) -> None:
+    def __init__(self, ledger: Ledger, pledges: Sequence[Entry]) -> None:
         super().__init__()
         self.ledger = ledger
         self.matrix = Matrix(pledges)
-        self.pledges = self.matrix.pledges
+        self.entries = self.matrix.entries
         self.counters = self.matrix.counters
-        names = [safe_line(g.labels[a]).cell_length for g in (self.pledges, self.counters) for a in g.actors]
+        names = [safe_line(g.labels[a]).cell_length for g in (self.entries, self.counters) for a in g.actors]
         self._label_width = min(MAX_ACTOR_CELLS, max(names, default=0))
         self.commitments: list[CommitmentType] = self.matrix.commitments
 
@@ -90,14 +98,14 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
         yield Static(
             join(
                 Content("Who's in, who's holding back").stylize("bold"),
-                f"  ·  {len(self.pledges.actors)} actors with pledges, "
+                f"  ·  {len(self.entries.actors)} actors with pledges, "
                 f"{len(self.counters.actors)} with counter-positions",
             ),
             id="mx-title",
         )
         with Vertical(id="mx-body"):
             yield Static(Content("Pledges").stylize("bold"), classes="mx-section")
-            yield self._table(self.pledges, "mx-pledges")
+            yield self._table(self.entries, "mx-pledges")
             if len(self.counters):
                 yield Static(
                     Content("Counter-positions (opposition to deployments; not pledges, never counted)").stylize(
@@ -127,7 +135,7 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
         """One width for both tables, so the sections line up."""
         cells = [
             cell_label(grid.cells[(actor, commitment.value)]).cell_len
-            for grid in (self.pledges, self.counters)
+            for grid in (self.entries, self.counters)
             for actor in grid.actors
             if (actor, commitment.value) in grid.cells
         ]
@@ -150,7 +158,7 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
         return self.matrix.cell(actor, commitment_value, counter)
 
     def _grid_of(self, table: DataTable) -> Grid:
-        return self.counters if table.id == "mx-counters" else self.pledges
+        return self.counters if table.id == "mx-counters" else self.entries
 
     # ------------------------------------------------------------------ choosing
 
