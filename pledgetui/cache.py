@@ -42,7 +42,7 @@ from pathlib import Path
 
 import pydantic
 
-from pledgetui import __version__, paths
+from pledgetui import __version__, osutil, paths
 from pledgetui.model import (
     ActorType,
     Backstop,
@@ -381,16 +381,19 @@ def key() -> bytes | None:
     """This user's secret for signing cache files, made on first use; None when it cannot be
     read or made safely (then there is no cache). A key file that is not a regular file of
     this user, readable by others, or of the wrong length is not used."""
+    if not osutil.USER_IDS:
+        return None  # the key file cannot be checked to be private to this user
     where = paths.state_dir() / KEY_NAME
     found = _keys.get(str(where))
     if found is not None:
         return found
     try:
-        fd = os.open(where, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = os.open(where, os.O_RDONLY | osutil.O_NOFOLLOW | osutil.O_CLOEXEC | osutil.O_BINARY)
     except FileNotFoundError:
         try:
             where.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | osutil.O_NOFOLLOW | osutil.O_CLOEXEC | osutil.O_BINARY
+            fd = os.open(where, flags, 0o600)
         except FileExistsError:
             return None  # another process is making it: no cache this time
         except OSError:
@@ -409,7 +412,7 @@ def key() -> bytes | None:
         return None
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o077:
+        if not osutil.private_to_user(st):
             return None
         data = os.read(fd, KEY_BYTES + 1)
     except OSError:

@@ -69,7 +69,10 @@ def install_signal_handlers() -> dict[int, object]:
     """Install :func:`_on_termination` for SIGTERM and SIGHUP; returns the previous handlers.
     (SIGINT arrives as KeyboardInterrupt, which every save cleans up after by itself.)"""
     previous: dict[int, object] = {}
-    for signum in (signal.SIGTERM, signal.SIGHUP):
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None:  # no SIGHUP on Windows
+            continue
         try:
             previous[signum] = signal.signal(signum, _on_termination)
         except (ValueError, OSError):  # not the main thread, or not on this platform
@@ -148,13 +151,12 @@ def _dispatch(args: list[str]) -> int:
 
 
 def run_dashboard(ledger: str | None) -> int:
-    from pledgetui.commands.common import CommandError, resolve_ledger, say
+    from pledgetui.commands.common import CommandError, report, resolve_ledger
 
     try:
         path = resolve_ledger(ledger)
     except CommandError as exc:
-        say(f"pledgetui: {exc}")
-        return 1
+        return report("pledgetui", exc)
     from pledgetui.ui.app import PledgeApp
 
     app = PledgeApp(path)

@@ -18,6 +18,7 @@ import tomli_w
 from pydantic import ValidationError
 
 from pledgetui.anchors import select
+from pledgetui.errors import form_problems
 from pledgetui.model import Entry, Evidence, Ledger, Source, integrity_problems
 from pledgetui.store import to_document
 
@@ -44,52 +45,12 @@ class EditError(ValueError):
 # --------------------------------------------------------------------------- validation
 
 
-def _field_name(loc: tuple[Any, ...]) -> str:
-    name = ""
-    for key in loc:
-        if isinstance(key, int):
-            name += f"[{key + 1}]"
-        else:
-            name += ("." if name else "") + str(key)
-    return name
-
-
-def _message(err: dict[str, Any]) -> str:
-    kind = err.get("type", "")
-    if kind == "missing":
-        return "is required"
-    if kind == "extra_forbidden":
-        return "is not a field of an entry"
-    if kind == "enum":
-        return f"must be one of {err.get('ctx', {}).get('expected', '')}"
-    if kind == "string_too_long":
-        return f"is longer than the limit of {err.get('ctx', {}).get('max_length', 0):,} characters"
-    if kind == "string_too_short":
-        return "must not be empty"
-    if kind == "string_pattern_mismatch":
-        return "may hold only lower-case letters, digits, '.', '_' and '-' (starting with a letter or digit)"
-    return str(err.get("msg", "is invalid")).removeprefix("Value error, ")
-
-
-def problems_of(exc: ValidationError, prefix: str = "") -> list[tuple[str, str]]:
-    """(field, message) pairs for a pydantic error, dropping a list's length error echoed by its items."""
-    errors = exc.errors()
-    locs = [tuple(e["loc"]) for e in errors]
-    out = []
-    for err, loc in zip(errors, locs):
-        if err["type"] == "too_short" and any(len(o) > len(loc) and o[: len(loc)] == loc for o in locs):
-            continue
-        name = _field_name(loc)
-        out.append((f"{prefix}.{name}" if prefix and name else prefix or name, _message(err)))
-    return out
-
-
 def validate_entry_fields(data: dict[str, Any]) -> Entry:
     """Build a pledge from form data; raise :class:`EditError` with a message per field."""
     try:
         return Entry.model_validate(data)
     except ValidationError as exc:
-        raise EditError(problems_of(exc)) from None
+        raise EditError(form_problems(exc)) from None
 
 
 def _unencodable(value: Any, name: str) -> list[tuple[str, str]]:
@@ -113,7 +74,7 @@ def _revalidate(model_type: type, value: Any, prefix: str = "") -> Any:
     try:
         model = model_type.model_validate(data)
     except ValidationError as exc:
-        raise EditError(problems_of(exc, prefix)) from None
+        raise EditError(form_problems(exc, prefix)) from None
     problems = _unencodable(model.model_dump(mode="json"), prefix)
     if problems:
         raise EditError(problems)

@@ -12,6 +12,8 @@ import errno
 import os
 import stat
 
+from pledgetui import osutil
+
 _KINDS = (
     (stat.S_ISDIR, "is a folder, not a file"),
     (stat.S_ISFIFO, "is a named pipe (FIFO), not a regular file"),
@@ -82,7 +84,7 @@ def read_regular(path: str | os.PathLike[str], limit: int) -> tuple[bytes, os.st
     read after, as a file in /proc says it has 0 bytes)."""
     check_regular(path)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | osutil.O_NONBLOCK | osutil.O_NOCTTY | osutil.O_CLOEXEC | osutil.O_BINARY)
     except OSError as exc:
         raise NotReadable(os_problem(exc), _kind(exc)) from None
     try:

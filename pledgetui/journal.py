@@ -34,13 +34,18 @@ session on the same ledger is refused its first edit instead of taking the
 journal over; a journal locked by a live session is never offered for recovery,
 set aside or deleted by anyone else; and a session deletes a journal only if the
 file at the journal's path is still the one it holds open.
+
+Where files cannot be locked (:data:`pledgetui.osutil.LOCKS` is False, e.g. on
+Windows) a live session cannot be told from an ended one, so a journal is never
+shared: a session starts its journal only by creating it, and its first edit is
+refused (:data:`UNSHARED`) while a journal of the ledger exists. Recovering or
+discarding a journal at start then trusts that the session that wrote it has
+ended; a journal this process holds is still never set aside or deleted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -49,7 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pledgetui import edits, paths, store
+from pledgetui import edits, osutil, paths, store
 from pledgetui.edits import EditError, History
 from pledgetui.migrate import migrate_entry
 from pledgetui.model import Entry, Ledger, Source
@@ -70,6 +75,13 @@ BUSY = (
     "this ledger is being edited in another pledgetui session; save or close it there first (nothing was changed here)"
 )
 
+UNSHARED = (
+    "this system cannot lock files, so pledgetui cannot tell whether another session is editing "
+    "this ledger: its recovery journal {path} exists, and a journal is never shared. If no other "
+    "pledgetui window has this ledger open, restart pledgetui to recover or discard the edits "
+    "in it, or delete that file (nothing was changed here)"
+)
+
 # A lock held by a live session is held for good; one taken by a reader or a
 # deleter is gone within milliseconds. A few short retries tell them apart.
 _LOCK_TRIES = 5
@@ -81,15 +93,16 @@ _LOCK_PAUSE = 0.02
 _held: set[tuple[int, int]] = set()
 
 
-def _lock(fd: int, operation: int) -> bool:
-    """Take a non-blocking ``flock``; False when another open file holds a conflicting one."""
+def _lock(fd: int, shared: bool = False) -> bool:
+    """Take a non-blocking lock; False when another open file holds a conflicting one.
+
+    Where files cannot be locked, False only for a journal this process holds (a live
+    session of another process cannot be seen)."""
+    if not osutil.LOCKS:
+        return _identity(os.fstat(fd)) not in _held
     for attempt in range(_LOCK_TRIES):
-        try:
-            fcntl.flock(fd, operation | fcntl.LOCK_NB)
+        if osutil.try_lock(fd, shared=shared):
             return True
-        except OSError as exc:
-            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise
         if attempt + 1 < _LOCK_TRIES:
             time.sleep(_LOCK_PAUSE)
     return False
@@ -195,11 +208,11 @@ def read_unless_live(jpath: Path) -> Contents | None:
 
 def _read_unless_live(jpath: Path) -> tuple[Contents, bytes] | None:
     try:
-        fd = os.open(jpath, os.O_RDONLY)
+        fd = os.open(jpath, os.O_RDONLY | osutil.O_BINARY)
     except FileNotFoundError:
         return None
     try:
-        if _identity(os.fstat(fd)) not in _held and not _lock(fd, fcntl.LOCK_SH):
+        if _identity(os.fstat(fd)) not in _held and not _lock(fd, shared=True):
             return None
         data = _read_all(fd)
     finally:
@@ -416,11 +429,11 @@ def _set_aside(jpath: Path, kind: str) -> Path | None:
     """Move an ended session's journal to ``<name>.<time>.jsonl.<kind>``; None if a live session
     holds it (or it is gone). It is renamed, never rewritten."""
     try:
-        fd = os.open(jpath, os.O_RDONLY)
+        fd = os.open(jpath, os.O_RDONLY | osutil.O_BINARY)
     except FileNotFoundError:
         return None
     try:
-        if not _lock(fd, fcntl.LOCK_EX) or not _same_file(fd, jpath):
+        if not _lock(fd) or not _same_file(fd, jpath):
             return None
         target = jpath.with_name(f"{jpath.stem}.{dt.datetime.now():%Y%m%dT%H%M%S%f}.jsonl.{kind}")
         os.rename(jpath, target)
@@ -510,11 +523,11 @@ def discard(ledger_path: Path | str) -> bool:
     """
     jpath = journal_path(ledger_path)
     try:
-        fd = os.open(jpath, os.O_RDWR)
+        fd = os.open(jpath, os.O_RDWR | osutil.O_BINARY)
     except FileNotFoundError:
         return False
     try:
-        if not _lock(fd, fcntl.LOCK_EX) or not _same_file(fd, jpath):
+        if not _lock(fd) or not _same_file(fd, jpath):
             return False
         jpath.unlink()
     finally:
@@ -572,10 +585,18 @@ class Journal:
     @staticmethod
     def _take(jpath: Path, flags: int) -> int:
         """Open ``jpath`` and hold its exclusive lock; the fd, or -1 when the file at ``jpath``
-        changed between the open and the lock (try again). Raises :class:`JournalBusy`."""
-        fd = os.open(jpath, flags, 0o600)
+        changed between the open and the lock (try again). Raises :class:`JournalBusy`.
+
+        Where files cannot be locked, a journal is created (``flags`` with ``O_CREAT``) only
+        when none exists: :class:`JournalBusy` with :data:`UNSHARED` otherwise."""
+        if not osutil.LOCKS and flags & os.O_CREAT:
+            try:
+                return os.open(jpath, flags | os.O_EXCL | osutil.O_BINARY, 0o600)
+            except FileExistsError:
+                raise JournalBusy(UNSHARED.format(path=jpath)) from None
+        fd = os.open(jpath, flags | osutil.O_BINARY, 0o600)
         try:
-            if not _lock(fd, fcntl.LOCK_EX):
+            if not _lock(fd):
                 raise JournalBusy(BUSY)
             if _same_file(fd, jpath):
                 return fd

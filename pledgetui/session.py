@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from pledgetui import edits, paths, store
+from pledgetui import edits, files, paths, store
 from pledgetui.edits import EditError, History, validate_entry_fields
 from pledgetui.journal import Journal, JournalBusy, JournalError
 from pledgetui.model import Entry, Evidence, Ledger, Source
@@ -184,11 +184,11 @@ class EditSession:
             raise EditError([("file", f"{exc}; choose another file name")]) from None
         for candidate in found:
             try:
-                held = candidate.read_bytes()
-            except OSError as exc:
-                raise EditError(
-                    [("file", f"cannot read the existing {candidate.name}: {exc.strerror or exc}")]
-                ) from None
+                held = store.read_article_bytes(candidate)
+            except files.NotReadable as exc:
+                if exc.kind != "too_large":  # larger than any article: other text than this one
+                    raise EditError([("file", f"cannot read the existing {candidate.name}: {exc.what}")]) from None
+                held = None
             if held != data:
                 raise EditError(
                     [
@@ -301,8 +301,8 @@ class EditSession:
                 continue
             try:
                 seeds.mkdir(parents=True, exist_ok=True)
-                store.atomic_write(dest, found.read_bytes(), backup=False, exclusive=True)
-            except (OSError, store.SaveError):
+                store.atomic_write(dest, store.read_article_bytes(found), backup=False, exclusive=True)
+            except (files.NotReadable, OSError, store.SaveError):
                 pass  # the copy's quotes will show as unverifiable; the ledger itself is written
         return target
 

@@ -8,7 +8,6 @@ and what, so callers can print them without a traceback.
 from __future__ import annotations
 
 import errno
-import fcntl
 import gc
 import hashlib
 import os
@@ -27,9 +26,9 @@ import tomli
 import tomli_w
 from pydantic import TypeAdapter, ValidationError
 
-from pledgetui import cache, files, nesting, paths
+from pledgetui import cache, errors, files, nesting, osutil, paths
 from pledgetui.migrate import MIGRATED_FIELDS, migrate
-from pledgetui.model import MAX_STRING, SCHEMA_VERSION, Entry, Ledger, integrity_problems
+from pledgetui.model import SCHEMA_VERSION, Entry, Ledger, integrity_problems
 
 MAX_LEDGER_BYTES = 256 * 1024 * 1024
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024
@@ -158,64 +157,6 @@ def _raw_problems(doc: dict[str, Any]) -> list[Problem]:
     ]
 
 
-def _describe_loc(doc: dict[str, Any], loc: tuple[Any, ...]) -> str:
-    parts: list[str] = []
-    i = 0
-    if len(loc) >= 2 and loc[0] in ("entries", "sources") and isinstance(loc[1], int):
-        items = doc.get(loc[0])
-        ident = None
-        if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
-            ident = items[loc[1]].get("id")
-        noun = "entry" if loc[0] == "entries" else "source"
-        parts.append(f"{noun} {ident!r}" if isinstance(ident, str) and ident else f"{noun} #{loc[1] + 1}")
-        i = 2
-    rest = loc[i:]
-    field: list[str] = []
-    for key in rest:
-        if isinstance(key, int):
-            field.append(f"[{key + 1}]")
-        else:
-            field.append(("." if field else "") + str(key))
-    if field:
-        parts.append("field " + "".join(field))
-    return " ".join(parts) or "ledger"
-
-
-def _describe_error(err: dict[str, Any]) -> str:
-    kind = err.get("type", "")
-    value = err.get("input")
-    shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
-    if len(shown) > 60:
-        shown = shown[:57] + "..."
-    if kind == "extra_forbidden":
-        return f"unknown key {err['loc'][-1]!r} (not part of the ledger format; check the spelling)"
-    if kind == "missing":
-        return "is required but missing"
-    if kind == "enum":
-        expected = err.get("ctx", {}).get("expected", "")
-        return f"{shown} is not allowed; choose one of {expected}"
-    if kind == "string_too_long":
-        limit = err.get("ctx", {}).get("max_length", MAX_STRING)
-        return f"is longer than the limit of {limit:,} characters"
-    msg = str(err.get("msg", "is invalid"))
-    msg = msg.removeprefix("Value error, ")
-    return f"{msg} (got {shown})"
-
-
-def _without_echoes(errors: list[Any]) -> list[Any]:
-    """Drop a list's length error when its items failed too.
-
-    A list whose only item is invalid also fails ``min_length`` ("at least 1 item
-    after validation, not 0"), which wrongly suggests the list is empty.
-    """
-    locs = [tuple(e["loc"]) for e in errors]
-
-    def echoed(loc: tuple[Any, ...]) -> bool:
-        return any(len(other) > len(loc) and other[: len(loc)] == loc for other in locs)
-
-    return [e for e, loc in zip(errors, locs) if not (e["type"] == "too_short" and echoed(loc))]
-
-
 Progress = Callable[[str, float], None]
 
 
@@ -248,16 +189,8 @@ _ENTRIES = TypeAdapter(tuple[Entry, ...])
 
 
 def _report(path: Path, doc: dict[str, Any], exc: ValidationError, migrated_from: int | None = None) -> LedgerError:
-    errors = _without_echoes(exc.errors())
-    problems: list[Problem] = []
-    for e in errors:
-        loc = tuple(e["loc"])
-        if migrated_from is not None:
-            loc = _original_loc(loc)
-        problem = Problem(_describe_loc(doc, loc), _describe_error(e))
-        if problem not in problems:  # a version 1 value copied to every statement: once
-            problems.append(problem)
-    return LedgerError(path, problems)
+    relocate = _original_loc if migrated_from is not None else None
+    return LedgerError(path, [Problem(where, what) for where, what in errors.ledger_problems(doc, exc, relocate)])
 
 
 def _original_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -344,10 +277,19 @@ def loads(data: bytes, path: Path | str = "<ledger>") -> Ledger:
     return validate_document(path, parse_document(path, data))
 
 
+def read_article_bytes(path: Path) -> bytes:
+    """An article file's bytes: a regular file only, opened without blocking, at most
+    :data:`MAX_ARTICLE_BYTES` (checked before reading). Every reader of article files goes
+    through here (find the file with :func:`pledgetui.paths.find_article`). Raises
+    :class:`pledgetui.files.NotReadable` (``kind`` "too_large" beyond the limit)."""
+    data, _ = files.read_regular(path, MAX_ARTICLE_BYTES)
+    return data
+
+
 def read_article(path: Path) -> str:
     """An article's text, exactly as stored (no newline translation). Raises OSError/ValueError."""
     try:
-        data, _ = files.read_regular(path, MAX_ARTICLE_BYTES)
+        data = read_article_bytes(path)
     except files.NotReadable as exc:
         if exc.kind == "too_large":
             raise ValueError(f"{path}: larger than the article limit of {MAX_ARTICLE_BYTES:,} bytes") from None
@@ -434,7 +376,9 @@ def fsync_dir(folder: Path) -> None:
 # or removed; the kernel drops that lock when the process dies, however it dies.
 # So a temp file of this pattern that nobody holds locked is a leftover of a killed
 # save, and the next save next to it removes it. Temp files of a save still running
-# in this process are also listed in ``_live_temps`` for signal handlers.
+# in this process are also listed in ``_live_temps`` for signal handlers. Where files
+# cannot be locked (:data:`pledgetui.osutil.LOCKS`), a live save cannot be told from a
+# dead one, so leftovers are left alone.
 
 TEMP_SUFFIX = ".tmp"
 #: An unlocked temp file is only removed if it holds data or is at least this old:
@@ -454,9 +398,9 @@ def _new_temp(folder: Path, name: str) -> tuple[int, str]:
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=TEMP_SUFFIX)
     _live_temps.add(tmp)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        osutil.try_lock(fd)
     except OSError:
-        pass  # a file system without flock: the temp is still removed by this process on failure
+        pass  # no locks here: the temp is still removed by this process on failure
     return fd, tmp
 
 
@@ -483,6 +427,8 @@ def remove_stale_temps(path: Path) -> list[str]:
     once it is :data:`STALE_EMPTY_SECONDS` old. Returns the names removed. Never raises.
     """
     removed: list[str] = []
+    if not osutil.LOCKS:
+        return removed
     patterns = [temp_name_pattern(path.name), temp_name_pattern(path.name + BACKUP_SUFFIX)]
     try:
         entries = [e for e in os.scandir(path.parent) if any(p.fullmatch(e.name) for p in patterns)]
@@ -493,7 +439,7 @@ def remove_stale_temps(path: Path) -> list[str]:
         if full in _live_temps:
             continue
         try:
-            fd = os.open(full, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+            fd = os.open(full, os.O_RDONLY | osutil.O_NOFOLLOW | osutil.O_NONBLOCK | osutil.O_CLOEXEC)
         except OSError:
             continue
         try:
@@ -503,9 +449,10 @@ def remove_stale_temps(path: Path) -> list[str]:
             if st.st_size == 0 and time.time() - st.st_mtime < STALE_EMPTY_SECONDS:
                 continue
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if not osutil.try_lock(fd):
+                    continue  # a live save holds it
             except OSError:
-                continue  # a live save holds it
+                continue
             try:
                 same = os.lstat(full)
             except OSError:
@@ -527,20 +474,6 @@ class ReadOnlyError(SaveError):
     """The target is marked read-only (or is the bundled ledger); nothing was written."""
 
 
-def _write_allowed_by_mode(st: os.stat_result) -> bool:
-    """The file's permission bits let this user write it. For root, whom the kernel lets
-    write anything, a file with no write bit at all counts as marked read-only."""
-    mode = st.st_mode
-    euid = os.geteuid()
-    if euid == 0:
-        return bool(mode & 0o222)
-    if st.st_uid == euid:
-        return bool(mode & stat.S_IWUSR)
-    if st.st_gid == os.getegid() or st.st_gid in os.getgroups():
-        return bool(mode & stat.S_IWGRP)
-    return bool(mode & stat.S_IWOTH)
-
-
 def check_writable(path: Path, st: os.stat_result | None = None) -> None:
     """Raise :class:`ReadOnlyError` when ``path`` must not be replaced: the ledger bundled
     with the package, or a file whose mode marks it read-only."""
@@ -552,7 +485,7 @@ def check_writable(path: Path, st: os.stat_result | None = None) -> None:
             st = os.stat(path)
         except OSError:
             return
-    if stat.S_ISREG(st.st_mode) and not _write_allowed_by_mode(st):
+    if stat.S_ISREG(st.st_mode) and not osutil.write_allowed_by_mode(st):
         raise ReadOnlyError(
             f"refusing to save {path}: the file is read-only (mode {stat.S_IMODE(st.st_mode):04o}); "
             "make it writable (chmod u+w) to save over it, or save a copy; nothing was written"
@@ -655,7 +588,7 @@ def atomic_write(
             step = "fsync"
             os.fsync(fh.fileno())
             step = "set the file mode"
-            os.fchmod(fh.fileno(), old_mode)
+            osutil.set_mode(fh.fileno(), tmp, old_mode)
         if backup and st_old is not None:
             step = "keep a backup of the previous version"
             _backup(path, expected)
@@ -716,7 +649,7 @@ def _backup(path: Path, expected: Fingerprint | None = None) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-            os.fchmod(fh.fileno(), mode)
+            osutil.set_mode(fh.fileno(), tmp, mode)
         os.replace(tmp, target)
         _live_temps.discard(tmp)
     except BaseException:
@@ -751,7 +684,9 @@ def write_output(target: Path | str, data: bytes, *, for_terminal: Callable[[byt
         kind = "block device" if stat.S_ISBLK(st.st_mode) else "socket" if stat.S_ISSOCK(st.st_mode) else "special file"
         raise SaveError(f"could not save {target}: it is a {kind}; nothing was written")
     try:
-        fd = os.open(target, os.O_WRONLY | os.O_CLOEXEC | (os.O_TRUNC if stat.S_ISREG(st.st_mode) else 0))
+        fd = os.open(
+            target, os.O_WRONLY | osutil.O_CLOEXEC | osutil.O_BINARY | (os.O_TRUNC if stat.S_ISREG(st.st_mode) else 0)
+        )
     except OSError as exc:
         raise SaveError(f"could not write to {target}: {exc.strerror or exc}") from exc
     try:

@@ -5,39 +5,38 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import pkgutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
+import pledgetui
 from tests.factory import REPO
 
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+CONTRACT = "The ledger core is usable without the TUI"
 
-CORE = [
-    "pledgetui.model",
-    "pledgetui.store",
-    "pledgetui.anchors",
-    "pledgetui.verify",
-    "pledgetui.query",
-    "pledgetui.export",
-    "pledgetui.edits",
-    "pledgetui.session",
-    "pledgetui.journal",
-    "pledgetui.cache",
-    "pledgetui.migrate",
-    "pledgetui.review",
-    "pledgetui.paths",
-    "pledgetui.sanitize",
-    "pledgetui.cli",
-    "pledgetui.commands.check",
-    "pledgetui.commands.export",
-    "pledgetui.commands.listing",
-    "pledgetui.nesting",
-    "pledgetui.files",
-    "pledgetui.textcheck",
-]
+
+def core_modules() -> list[str]:
+    """The contract's module list in pyproject.toml: the one place the core is listed."""
+    with open(REPO / "pyproject.toml", "rb") as fh:
+        contracts = tomllib.load(fh)["tool"]["importlinter"]["contracts"]
+    [contract] = [c for c in contracts if c["name"] == CONTRACT]
+    return list(contract["source_modules"])
+
+
+CORE = core_modules()
+
+
+def test_every_module_outside_the_ui_is_listed_once() -> None:
+    """A new core module cannot be left out of the contract (nor listed twice)."""
+    assert len(CORE) == len(set(CORE))
+    found = {m.name for m in pkgutil.walk_packages(pledgetui.__path__, "pledgetui.")}
+    outside_ui = {m for m in found if not m.startswith("pledgetui.ui")} - {"pledgetui.__main__", "pledgetui.commands"}
+    assert outside_ui == set(CORE)
 
 
 def test_import_linter_contract_is_kept() -> None:

@@ -331,3 +331,27 @@ def test_add_source_never_shadows_an_article_found_beside_the_data_folder(tmp_pa
     assert paths.find_article(path, "012_new.txt") == (tmp_path / "data" / "seeds" / "012_new.txt").resolve()
     session.save()
     assert [s.id for s in store.load(path).ledger.sources] == ["a002", "a003", "a010", "a011", "a012"]
+
+
+def test_save_copy_reads_articles_as_every_article_reader_does(
+    ledger_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Articles are copied through store.read_article_bytes: one over the article limit is not read."""
+    session = EditSession.open(ledger_path)
+    files = {s.file: (ledger_path.parent / "seeds" / s.file).stat().st_size for s in session.ledger.sources}
+    small, large = sorted(files, key=files.get)
+    monkeypatch.setattr(store, "MAX_ARTICLE_BYTES", files[small])
+    (tmp_path / "elsewhere").mkdir()
+    copy = session.save_copy(tmp_path / "elsewhere" / "copy.toml")
+    copied = {p.name for p in (copy.parent / "seeds").iterdir()}
+    assert small in copied and large not in copied
+
+
+def test_an_existing_article_over_the_limit_is_other_text_and_is_not_read(
+    ledger_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = EditSession.open(ledger_path)
+    (ledger_path.parent / "seeds" / "big.txt").write_bytes(b"x" * 64)
+    monkeypatch.setattr(store, "MAX_ARTICLE_BYTES", 32)
+    with pytest.raises(EditError, match="already exists in seeds/ with other text"):
+        session.add_source(Source(id="a900", file="big.txt", title="Big"), "x" * 16)

@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import TextIO
 
 from pledgetui.anchors import AnchorStatus, format_word_diff, word_diff
-from pledgetui.commands.common import CommandError, ledger_report, resolve_ledger, say
+from pledgetui.commands import common
+from pledgetui.commands.common import CommandError, load_ledger, say
 from pledgetui.model import Ledger
 from pledgetui.review import review
-from pledgetui.store import LedgerError, load
+from pledgetui.store import LedgerError
 from pledgetui.verify import Articles, QuoteCheck, Report, verify
+
+PROG = "pledgetui check"
 
 EPILOG = """\
 A quote is verified only when it is its article's exact words, after folding
@@ -31,7 +34,7 @@ examples:
 
 def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     p = cls(
-        prog="pledgetui check",
+        prog=PROG,
         description="Validate a ledger: schema, vocabularies, unique ids, article files, every quote "
         "verified verbatim in its article, and the coding manual's checks (docs/coding.md).",
         epilog=EPILOG,
@@ -61,15 +64,10 @@ def article_span(articles: Articles, ledger: Ledger, c: QuoteCheck) -> str:
 def run(ns: argparse.Namespace) -> int:
     out = sys.stdout
     try:
-        path = resolve_ledger(ns.ledger)
-        loaded = load(path, use_cache=False)  # a check reads the file itself, never the cache
+        loaded = load_ledger(ns.ledger, use_cache=False)  # a check reads the file itself, never the cache
     except CommandError as exc:
-        say(f"pledgetui check: {exc}")
-        return 1
-    except LedgerError as exc:
-        say(ledger_report(exc))
-        return 1
-    ledger = loaded.ledger
+        return common.report(PROG, exc)
+    path, ledger = loaded.path, loaded.ledger
     articles = Articles(path)
     report = verify(ledger, articles)
     if ns.fix:
@@ -142,7 +140,7 @@ def _fix(
     try:
         session = EditSession.open(path)
     except (LedgerError, JournalError, OSError) as exc:
-        say(f"pledgetui check: cannot edit {path}: {exc}")
+        say(f"{PROG}: cannot edit {path}: {exc}")
         return False, None
     accepted = 0
     try:
@@ -171,7 +169,7 @@ def _fix(
             return True, None
         session.save()
     except (SaveError, JournalError) as exc:
-        say(f"pledgetui check: not saved: {exc}; the edits are kept in the recovery journal")
+        say(f"{PROG}: not saved: {exc}; the edits are kept in the recovery journal")
         return False, None
     finally:
         session.close()

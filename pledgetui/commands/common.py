@@ -12,7 +12,7 @@ from pledgetui.sanitize import display_line
 
 if TYPE_CHECKING:
     from pledgetui.model import Entry, Ledger
-    from pledgetui.store import LedgerError
+    from pledgetui.store import LedgerError, Loaded
 
 
 def say(message: object, file: TextIO | None = None) -> None:
@@ -59,6 +59,18 @@ class LedgerUnreadable(CommandError):
     """The ledger file has problems; the message is the full multi-line report."""
 
 
+def load_ledger(ledger_arg: str | None, *, use_cache: bool = True) -> Loaded:
+    """Resolve (:func:`resolve_ledger`) and load the ledger a command works on.
+    Raises :class:`CommandError` (one line) or :class:`LedgerUnreadable` (the full report)."""
+    from pledgetui.store import LedgerError, load
+
+    path = resolve_ledger(ledger_arg)
+    try:
+        return load(path, use_cache=use_cache)
+    except LedgerError as exc:
+        raise LedgerUnreadable("\n".join(ledger_report(exc))) from None
+
+
 def select_entries(ledger_arg: str | None, query: str, sort: str) -> tuple[Path, Ledger, list[Entry]]:
     """The ledger and the entries ``query``/``sort`` select, exactly as the dashboard would.
 
@@ -66,23 +78,27 @@ def select_entries(ledger_arg: str | None, query: str, sort: str) -> tuple[Path,
     Raises :class:`CommandError` (one line) or :class:`LedgerUnreadable` (the full report).
     """
     from pledgetui.query import QueryError, parse_query, parse_sort, select_entries
-    from pledgetui.store import LedgerError, load
 
     try:
         parse_query(query)
         parse_sort(sort)
     except QueryError as exc:
         raise CommandError(str(exc)) from None
-    path = resolve_ledger(ledger_arg)
-    try:
-        ledger = load(path).ledger
-    except LedgerError as exc:
-        raise LedgerUnreadable("\n".join(ledger_report(exc))) from None
-    return path, ledger, select_entries(ledger, query, sort)
+    loaded = load_ledger(ledger_arg)
+    return loaded.path, loaded.ledger, select_entries(loaded.ledger, query, sort)
 
 
 def report(prog: str, exc: CommandError) -> int:
     """Print a command's error on stderr (a ledger report as it is, anything else as one line); exit 1."""
     # A ledger report's lines were made safe one by one (see ledger_report).
     say(str(exc).split("\n") if isinstance(exc, LedgerUnreadable) else f"{prog}: {exc}")
+    return 1
+
+
+def fail(prog: str, message: str) -> int:
+    """Print ``prog: message`` on stderr; exit status 1.
+
+    A closed pipe (``| head``) is not reported here: it reaches :func:`pledgetui.cli.main`,
+    which ends every command quietly on it."""
+    say(f"{prog}: {message}")
     return 1

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
-from pledgetui.commands.common import CommandError, report, say, select_entries
+from pledgetui.commands.common import CommandError, fail, report, say, select_entries
 from pledgetui.export import (
     FORMATS,
     ROW_KINDS,
@@ -116,11 +115,6 @@ def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     return p
 
 
-def _fail(message: str) -> int:
-    say(f"{PROG}: {message}")
-    return 1
-
-
 def run(ns: argparse.Namespace) -> int:
     try:
         path, ledger, pledges = select_entries(ns.ledger, ns.query, ns.sort)
@@ -136,14 +130,11 @@ def run(ns: argparse.Namespace) -> int:
     try:
         write_export(ns.output, data, protect=protected_files(path, ledger))
     except SaveError as exc:
-        return _fail(str(exc))
+        return fail(PROG, str(exc))
     except BrokenPipeError:
-        # The reader went away (e.g. `| head`): stop quietly, without a traceback at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 1
+        raise  # the reader went away (`| head`): cli.main ends quietly
     except OSError as exc:
-        return _fail(f"cannot write to {'stdout' if ns.output == '-' else ns.output}: {exc.strerror or exc}")
+        return fail(PROG, f"cannot write to {'stdout' if ns.output == '-' else ns.output}: {exc.strerror or exc}")
     if ns.output != "-":
         say(f"wrote {count_line(pledges)} ({row_count(pledges, rows)} rows) to {ns.output}")
     return 0

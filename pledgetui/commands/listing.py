@@ -128,27 +128,16 @@ def _is_tty() -> bool:
     return sys.stdout.isatty()
 
 
-def _fail(message: str) -> int:
-    say(f"{PROG}: {message}")
-    return 1
-
-
 def run(ns: argparse.Namespace) -> int:
     try:
         _path, ledger, pledges = select_entries(ns.ledger, ns.query, ns.sort)
     except CommandError as exc:
         return report(PROG, exc)
-    try:
-        if _is_tty():
-            render(ledger, pledges, Console(highlight=False, emoji=False, markup=False))
-        else:
-            write_plain(pledges, sys.stdout)
-            sys.stdout.flush()
-            say(summary_line(pledges, len(ledger.entries)))
-    except BrokenPipeError:
-        import os
-
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 1
+    # A reader that goes away (`| head`) raises BrokenPipeError: cli.main ends quietly.
+    if _is_tty():
+        render(ledger, pledges, Console(highlight=False, emoji=False, markup=False))
+    else:
+        write_plain(pledges, sys.stdout)
+        sys.stdout.flush()
+        say(summary_line(pledges, len(ledger.entries)))
     return 0

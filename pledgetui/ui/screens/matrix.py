@@ -4,12 +4,13 @@ Each cell shows the strongest status among the actor's entries of that
 commitment type (declined shown as such), the number of entries when more than
 one, and a dagger when any of them requires or seeks a US backstop.
 Counter-positions are summarised in their own table and never counted as pledges.
+The summaries are :mod:`pledgetui.matrix`'s; this screen draws them and reports
+the cell chosen.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from rich.text import Text
 from textual import events, on
@@ -20,17 +21,22 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from pledgetui.model import (
-    ActorType,
-    Backstop,
-    CommitmentType,
-    Entry,
-    Ledger,
-    Status,
-    short_label,
-)
-from pledgetui.textcheck import canonical
+from pledgetui.matrix import BACKSTOP_NEEDED, CellSummary, Grid, Matrix, actor_order, status_name, summarise
+from pledgetui.model import CommitmentType, Entry, Ledger, Status, short_label
 from pledgetui.ui.text import join, safe_line
+
+__all__ = [
+    "BACKSTOP_MARK",
+    "BACKSTOP_NEEDED",
+    "STATUS_STYLE",
+    "CellSummary",
+    "Grid",
+    "MatrixScreen",
+    "MatrixTable",
+    "actor_order",
+    "cell_label",
+    "summarise",
+]
 
 #: Rich styles per status: data cells of the built-in DataTable are rich Text.
 STATUS_STYLE: dict[Status, str] = {
@@ -42,72 +48,17 @@ STATUS_STYLE: dict[Status, str] = {
     Status.DECLINED: "bold red",
 }
 BACKSTOP_MARK = "†"
-BACKSTOP_NEEDED = (Backstop.REQUIRED, Backstop.SOUGHT)
 MAX_ACTOR_CELLS = 36
 
 
-@dataclass(frozen=True, slots=True)
-class CellSummary:
-    """What one matrix cell says about an actor's entries of one commitment type."""
-
-    status: Status
-    count: int
-    backstop: bool
-    entry_ids: tuple[str, ...]
-
-    def label(self) -> Text:
-        name = "✗ declined" if self.status is Status.DECLINED else short_label(self.status)
-        text = Text(name, style=STATUS_STYLE[self.status], end="")
-        if self.count > 1:
-            text.append(f" ×{self.count}")
-        if self.backstop:
-            text.append(f" {BACKSTOP_MARK}", style="bold magenta")
-        return text
-
-
-def summarise(entries: Iterable[Entry]) -> CellSummary:
-    entries = list(entries)
-    strongest = max((p.status for p in entries), key=lambda s: s.strength)
-    return CellSummary(
-        status=strongest,
-        count=len(entries),
-        backstop=any(p.us_backstop in BACKSTOP_NEEDED for p in entries),
-        entry_ids=tuple(p.id for p in entries),
-    )
-
-
-def actor_order(entries: Iterable[Entry]) -> list[str]:
-    """Countries first, then coalitions and organisations; alphabetical within each.
-
-    Actors are named as they read (:func:`canonical`): ``Fr<U+00AD>ance`` is France's row.
-    """
-    country: dict[str, bool] = {}
-    for p in entries:
-        actor = canonical(p.actor)
-        country[actor] = country.get(actor, False) or p.actor_type is ActorType.COUNTRY
-    return sorted(country, key=lambda a: (not country[a], a.casefold(), a))
-
-
-class Grid:
-    """The summaries of one section (pledges or counter-positions), keyed by (actor as it reads, commitment value).
-
-    A row's label is the actor as it reads when some entry spells it so; otherwise the
-    first spelling, whose invisible characters the display shows.
-    """
-
-    def __init__(self, entries: Sequence[Entry]) -> None:
-        groups: dict[tuple[str, str], list[Entry]] = {}
-        self.labels: dict[str, str] = {}
-        for p in entries:
-            actor = canonical(p.actor)
-            groups.setdefault((actor, p.commitment.value), []).append(p)
-            if self.labels.get(actor) != actor:
-                self.labels[actor] = p.actor
-        self.cells = {key: summarise(group) for key, group in groups.items()}
-        self.actors = actor_order(entries)
-
-    def __len__(self) -> int:
-        return len(self.cells)
+def cell_label(summary: CellSummary) -> Text:
+    """A cell as drawn: its status styled, ``×n`` for several entries, a dagger for a backstop."""
+    text = Text(summary.name, style=STATUS_STYLE[summary.status], end="")
+    if summary.count > 1:
+        text.append(f" ×{summary.count}")
+    if summary.backstop:
+        text.append(f" {BACKSTOP_MARK}", style="bold magenta")
+    return text
 
 
 class MatrixTable(DataTable):
@@ -138,12 +89,12 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
     def __init__(self, ledger: Ledger, pledges: Sequence[Entry]) -> None:
         super().__init__()
         self.ledger = ledger
-        self.entries = Grid([p for p in pledges if not p.is_counter])
-        self.counters = Grid([p for p in pledges if p.is_counter])
-        present = {p.commitment for p in pledges}
+        self.matrix = Matrix(pledges)
+        self.entries = self.matrix.entries
+        self.counters = self.matrix.counters
         names = [safe_line(g.labels[a]).cell_length for g in (self.entries, self.counters) for a in g.actors]
         self._label_width = min(MAX_ACTOR_CELLS, max(names, default=0))
-        self.commitments: list[CommitmentType] = [c for c in CommitmentType if c in present]
+        self.commitments: list[CommitmentType] = self.matrix.commitments
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -178,14 +129,14 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
             cells = []
             for c in self.commitments:
                 summary = grid.cells.get((actor, c.value))
-                cells.append(summary.label() if summary else Text("·", style="dim", end=""))
+                cells.append(cell_label(summary) if summary else Text("·", style="dim", end=""))
             table.add_row(*cells, key=str(n), label=label)
         return table
 
     def _column_width(self, commitment: CommitmentType) -> int:
         """One width for both tables, so the sections line up."""
         cells = [
-            grid.cells[(actor, commitment.value)].label().cell_len
+            cell_label(grid.cells[(actor, commitment.value)]).cell_len
             for grid in (self.entries, self.counters)
             for actor in grid.actors
             if (actor, commitment.value) in grid.cells
@@ -195,8 +146,7 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
     def _legend(self) -> Content:
         parts: list[Content | str] = ["Strongest status per cell: "]
         for status in sorted(Status, key=lambda s: -s.strength):
-            name = "✗ declined" if status is Status.DECLINED else short_label(status)
-            parts += [Content.from_rich_text(Text(name, style=STATUS_STYLE[status])), "  "]
+            parts += [Content.from_rich_text(Text(status_name(status), style=STATUS_STYLE[status])), "  "]
         parts.append(f"\n×n  entries in the cell   {BACKSTOP_MARK}  US backstop required or sought   ·  no entry")
         return join(*parts)
 
@@ -207,8 +157,7 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
 
     def cell_at(self, actor: str, commitment_value: str, counter: bool = False) -> CellSummary | None:
         """The summary of a pledge cell (or, with ``counter``, a counter-position cell); None if empty."""
-        grid = self.counters if counter else self.entries
-        return grid.cells.get((canonical(actor), commitment_value))
+        return self.matrix.cell(actor, commitment_value, counter)
 
     def _grid_of(self, table: DataTable) -> Grid:
         return self.counters if table.id == "mx-counters" else self.entries
@@ -229,13 +178,14 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
 
     def _choose(self, table: MatrixTable, row: int, column: int) -> None:
         grid = self._grid_of(table)
-        if not (0 <= row < len(grid.actors) and 0 <= column < len(self.commitments)):
+        key = self.matrix.key_at(grid, row, column)
+        if key is None:
             return
-        actor, commitment = grid.actors[row], self.commitments[column].value
-        if (actor, commitment) not in grid.cells:
+        chosen = self.matrix.choice(grid, key)
+        if chosen is None:
             self.app.bell()
             return
-        self.dismiss((grid.labels[actor], commitment))  # a stored spelling: the filter matches every one
+        self.dismiss(chosen)  # a stored spelling: the filter matches every one
 
     def action_close(self) -> None:
         self.dismiss(None)

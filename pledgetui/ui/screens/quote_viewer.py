@@ -9,8 +9,6 @@ as an orphan with its stored text, never hidden.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -19,8 +17,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from pledgetui.anchors import Anchor, AnchorStatus, select
-from pledgetui.model import Basis, Entry, Evidence, Ledger, Party
+from pledgetui import passages as passage_rules
+from pledgetui.anchors import Anchor, AnchorStatus
+from pledgetui.model import Entry, Evidence, Ledger
+from pledgetui.passages import CITED_SHOWN, MIN_PASSAGE, Passage, SelectionRejected
 from pledgetui.sanitize import display_aligned
 from pledgetui.ui.screens.source_picker import SourcePicker
 from pledgetui.ui.state import LedgerChange
@@ -29,29 +29,7 @@ from pledgetui.ui.widgets.article_view import ArticleView, Span
 from pledgetui.ui.widgets.detail import stance_line
 from pledgetui.verify import Articles
 
-
-@dataclass(frozen=True, slots=True)
-class Passage:
-    """A located span of an article and the (pledge id, evidence index) pairs quoting it."""
-
-    start: int
-    end: int
-    citations: tuple[tuple[str, int], ...]
-
-    @property
-    def span(self) -> Span:
-        return (self.start, self.end)
-
-    @property
-    def entry_ids(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(pid for pid, _ in self.citations))
-
-
-#: The shortest passage accepted as a quote: a word or two cannot carry a claim.
-MIN_PASSAGE = 12
-
-#: How many citing entries the header names before "and N more".
-CITED_SHOWN = 12
+__all__ = ["CITED_SHOWN", "MIN_PASSAGE", "ArticleView", "Passage", "QuoteViewer", "SourcePicker"]
 
 
 class QuoteViewer(Screen[None]):
@@ -105,7 +83,7 @@ class QuoteViewer(Screen[None]):
         if pledge is None:
             raise ValueError(f"no entry with id {entry_id!r} in the ledger")
         if not 0 <= evidence_index < len(pledge.evidence):
-            raise ValueError(f"pledge {entry_id!r} has no evidence number {evidence_index + 1}")
+            raise ValueError(f"entry {entry_id!r} has no statement number {evidence_index + 1}")
         self.ledger = ledger
         self.articles = articles
         self.current_entry_id: str = entry_id
@@ -168,21 +146,11 @@ class QuoteViewer(Screen[None]):
         return self.articles.text(self.ledger, source_id)
 
     def passages(self, source_id: str) -> tuple[Passage, ...]:
-        """Every located quote in the article, grouped by span, in reading order (cached)."""
-        if source_id in self._passages:
-            return self._passages[source_id]
-        text = self._text(source_id)
-        spans: dict[Span, list[tuple[str, int]]] = {}
-        if text is not None:
-            for p in self.ledger.entries:
-                for i, ev in enumerate(p.evidence):
-                    if ev.source == source_id:
-                        anchor = self.articles.anchor(self.ledger, ev)
-                        if anchor.found:
-                            spans.setdefault((anchor.start, anchor.end), []).append((p.id, i))
-        result = tuple(Passage(s, e, tuple(c)) for (s, e), c in sorted(spans.items()))
-        self._passages[source_id] = result
-        return result
+        """Every located quote in the article, grouped by span, in reading order (cached;
+        see :func:`pledgetui.passages.collect`)."""
+        if source_id not in self._passages:
+            self._passages[source_id] = passage_rules.collect(self.ledger, self.articles, source_id)
+        return self._passages[source_id]
 
     def selected_span(self) -> Span | None:
         """The reader's current selection as article offsets (start, end), or None if empty."""
@@ -200,7 +168,7 @@ class QuoteViewer(Screen[None]):
         passages = self.passages(ev.source)
         if self.anchor.found:
             self.highlight = (self.anchor.start, self.anchor.end)
-            self.citing_ids = next((p.entry_ids for p in passages if p.span == self.highlight), (pledge.id,))
+            self.citing_ids = passage_rules.citing(passages, self.highlight, (pledge.id,))
         else:
             self.highlight = None
             self.citing_ids = ()
@@ -322,9 +290,7 @@ class QuoteViewer(Screen[None]):
         if not self.citing_ids:
             return Content("cited by: (no located passage)")
         parts: list[Content | str] = ["cited by: "]
-        shown = self.citing_ids[:CITED_SHOWN]
-        if self.current_entry_id in self.citing_ids and self.current_entry_id not in shown:
-            shown = (self.current_entry_id, *shown[: CITED_SHOWN - 1])
+        shown = passage_rules.named_citations(self.citing_ids, self.current_entry_id, CITED_SHOWN)
         for n, pid in enumerate(shown):
             if n:
                 parts.append(", ")
@@ -364,28 +330,12 @@ class QuoteViewer(Screen[None]):
         self._step_passage(-1)
 
     def _step_passage(self, step: int) -> None:
-        passages = self.passages(self.current_source_id)
-        if not passages:
+        stored = self.pledge.evidence[self.current_index].start  # where an orphan steps from
+        passage = passage_rules.step(self.passages(self.current_source_id), self.highlight, stored, step)
+        if passage is None:
             self.app.bell()
             return
-        spans = [p.span for p in passages]
-        if self.highlight in spans:
-            target = (spans.index(self.highlight) + step) % len(passages)
-        else:  # an orphan: step from where the quote was stored
-            stored = self.pledge.evidence[self.current_index].start
-            after = [i for i, p in enumerate(passages) if p.start >= stored]
-            before = [i for i, p in enumerate(passages) if p.start < stored]
-            pool = after + before if step > 0 else (before[::-1] + after[::-1])
-            target = pool[0]
-        passage = passages[target]
-        if passage.span == self.highlight and len(passages) == 1:
-            self.app.bell()
-            return
-        own = [i for pid, i in passage.citations if pid == self.current_entry_id]
-        if own:
-            self.current_index = own[0]
-        else:
-            self.current_entry_id, self.current_index = passage.citations[0]
+        self.current_entry_id, self.current_index = passage_rules.citation_for(passage, self.current_entry_id)
         self._show()
 
     def picked_evidence(self) -> Evidence | None:
@@ -395,36 +345,12 @@ class QuoteViewer(Screen[None]):
         if span is None or text is None:
             self.notify("Select a passage first: shift+arrow keys, or drag with the mouse.", severity="warning")
             return None
-        start, end = span
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if start >= end:
-            self.notify("The selection holds only white space.", severity="warning")
+        try:
+            # A draft statement: its stance (claimant, party, basis, status) is set in the edit form.
+            return passage_rules.draft_evidence(text, self.current_source_id, *span)
+        except SelectionRejected as exc:
+            self.notify(str(exc), severity="warning")
             return None
-        if end - start < MIN_PASSAGE:
-            self.notify(
-                f"Select at least {MIN_PASSAGE} characters: a quote must carry who says what.", severity="warning"
-            )
-            return None
-        sel = select(text, start, end)
-        # A draft statement: its stance (claimant, party, basis, status) is set in the edit form.
-        return Evidence.model_construct(
-            source=self.current_source_id,
-            claimant="",
-            party=Party.FIRST_PARTY,
-            basis=Basis.STATEMENT,
-            status=None,
-            stated=None,
-            conditions=None,
-            numbers=(),
-            quote=sel.quote,
-            prefix=sel.prefix,
-            suffix=sel.suffix,
-            start=sel.start,
-            end=sel.end,
-        )
 
     def action_accept_article_text(self) -> None:
         if self.browsing or self.anchor.status is not AnchorStatus.DRIFTED:
