@@ -39,6 +39,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pydantic
 
@@ -126,6 +127,7 @@ SIGNATURE_DIGEST = hashlib.sha256(SIGNATURE.encode("utf-8")).hexdigest()[:16]
 KEY_NAME = "cache.key"
 KEY_BYTES = 32
 
+_M = TypeVar("_M", bound=pydantic.BaseModel)
 _new = object.__new__
 _set = object.__setattr__
 _sets: dict[tuple[int, int], set[str]] = {}
@@ -145,8 +147,8 @@ def _mask(names: tuple[str, ...], model: pydantic.BaseModel) -> int:
     return sum(1 << i for i, n in enumerate(names) if n in fs)
 
 
-def _make(cls: type, values: dict, fields_set: set[str]):
-    m = _new(cls)
+def _make(cls: type[_M], values: dict[str, Any], fields_set: set[str]) -> _M:
+    m: _M = _new(cls)
     _set(m, "__dict__", values)
     _set(m, "__pydantic_fields_set__", fields_set)
     _set(m, "__pydantic_extra__", None)
@@ -161,15 +163,15 @@ def _date(value: dt.date | None) -> int | None:
 # --------------------------------------------------------------------------- encoding
 
 
-def _enc_source(s: Source) -> tuple:
+def _enc_source(s: Source) -> tuple[Any, ...]:
     return (s.id, s.file, s.title, _date(s.date), s.outlet, s.note, _mask(_SOURCE, s))
 
 
-def _enc_numbers(numbers: tuple[Quantity, ...]) -> tuple:
+def _enc_numbers(numbers: tuple[Quantity, ...]) -> tuple[Any, ...]:
     return tuple((q.label, q.low, q.high, _mask(_QUANTITY, q)) for q in numbers)
 
 
-def _enc_evidence(e: Evidence) -> tuple:
+def _enc_evidence(e: Evidence) -> tuple[Any, ...]:
     return (
         e.source,
         e.claimant,
@@ -188,7 +190,7 @@ def _enc_evidence(e: Evidence) -> tuple:
     )
 
 
-def _enc_entry(p: Entry) -> tuple:
+def _enc_entry(p: Entry) -> tuple[Any, ...]:
     return (
         p.id,
         p.kind.value,
@@ -240,7 +242,7 @@ _CONDITION = {m.value: m for m in Condition}
 _BACKSTOP = {m.value: m for m in Backstop}
 
 
-def _dec_source(t: tuple) -> Source:
+def _dec_source(t: tuple[Any, ...]) -> Source:
     sid, file, title, date, outlet, note, mask = t
     values = {
         "id": sid,
@@ -253,13 +255,13 @@ def _dec_source(t: tuple) -> Source:
     return _make(Source, values, _fields_set(_SOURCE, mask))
 
 
-def _dec_numbers(numbers: tuple) -> tuple[Quantity, ...]:
+def _dec_numbers(numbers: tuple[Any, ...]) -> tuple[Quantity, ...]:
     return tuple(
         _make(Quantity, {"label": lb, "low": lo, "high": hi}, _fields_set(_QUANTITY, m)) for lb, lo, hi, m in numbers
     )
 
 
-def _dec_evidence(evidence: tuple) -> tuple[Evidence, ...]:
+def _dec_evidence(evidence: tuple[Any, ...]) -> tuple[Evidence, ...]:
     fromordinal = dt.date.fromordinal
     return tuple(
         _make(
@@ -285,7 +287,7 @@ def _dec_evidence(evidence: tuple) -> tuple[Evidence, ...]:
     )
 
 
-def _dec_entries(chunk: tuple) -> list[Entry]:
+def _dec_entries(chunk: tuple[Any, ...]) -> list[Entry]:
     out: list[Entry] = []
     append = out.append
     for (

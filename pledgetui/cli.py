@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import signal
 import sys
 from collections.abc import Sequence
+from types import ModuleType
+from typing import NoReturn
 
 from pledgetui import __version__
 
@@ -20,6 +23,8 @@ examples:
 commands: check, export, list (pledgetui COMMAND --help for each)"""
 
 COMMANDS = ("check", "export", "list")
+#: The module of each command, imported when it runs.
+COMMAND_MODULES = {"check": "check", "export": "export", "list": "listing"}
 
 
 class UsageError(Exception):
@@ -29,7 +34,7 @@ class UsageError(Exception):
 class Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so main() owns every exit status."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
 
 
@@ -45,14 +50,8 @@ def dashboard_parser() -> Parser:
     return p
 
 
-def _command(name: str):
-    if name == "check":
-        from pledgetui.commands import check as mod
-    elif name == "export":
-        from pledgetui.commands import export as mod
-    else:
-        from pledgetui.commands import listing as mod
-    return mod
+def _command(name: str) -> ModuleType:
+    return importlib.import_module(f"pledgetui.commands.{COMMAND_MODULES[name]}")
 
 
 def _on_termination(signum: int, frame: object) -> None:
@@ -142,7 +141,8 @@ def _dispatch(args: list[str]) -> int:
             ns = parser.parse_args(args[1:])
         except SystemExit as exc:  # --help
             return int(exc.code or 0)
-        return mod.run(ns)
+        code: int = mod.run(ns)
+        return code
     try:
         ns = dashboard_parser().parse_args(args)
     except SystemExit as exc:  # --help / --version

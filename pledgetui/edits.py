@@ -15,7 +15,7 @@ from typing import Any
 
 import tomli
 import tomli_w
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from pledgetui.anchors import select
 from pledgetui.errors import form_problems
@@ -68,7 +68,7 @@ def _unencodable(value: Any, name: str) -> list[tuple[str, str]]:
     return []
 
 
-def _revalidate(model_type: type, value: Any, prefix: str = "") -> Any:
+def _revalidate(model_type: type[BaseModel], value: Any, prefix: str = "") -> Any:
     """Re-check a model instance (it may have been built with ``model_construct``)."""
     data = value.model_dump(mode="python", warnings=False) if hasattr(value, "model_dump") else value
     try:

@@ -376,7 +376,7 @@ def to_markdown(
                 p.id,
                 _kind_label(p),
                 p.actor,
-                n,
+                str(n),
                 ev.claimant,
                 f"{ev.status.label} ({ev.party.label.split(' (')[0].lower()}, {ev.basis.value})",
                 ev.stated.isoformat() if ev.stated else "",

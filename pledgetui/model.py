@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StringConstraints, model_validator
 
-from pledgetui.vocab import (  # noqa: F401  (re-exported: the vocabularies are part of the model's API)
+from pledgetui.vocab import (  # re-exported: the vocabularies are part of the model's API
     SHORT_LABELS,
     ActorType,
     Backstop,
@@ -31,6 +31,31 @@ from pledgetui.vocab import (  # noqa: F401  (re-exported: the vocabularies are 
     Vocabulary,
     short_label,
 )
+
+__all__ = [
+    "MAX_STRING",
+    "READABLE_VERSIONS",
+    "SCHEMA_VERSION",
+    "SHORT_LABELS",
+    "ActorType",
+    "Backstop",
+    "Basis",
+    "CommitmentType",
+    "Condition",
+    "Entry",
+    "EntryKind",
+    "Evidence",
+    "Ledger",
+    "Party",
+    "Quantity",
+    "Source",
+    "Stance",
+    "Status",
+    "Vocabulary",
+    "derive_stance",
+    "integrity_problems",
+    "short_label",
+]
 
 SCHEMA_VERSION = 2
 #: Versions this pledgetui reads (older ones are migrated on load, see ``pledgetui.migrate``).
@@ -237,7 +262,8 @@ class Entry(_Model):
         dates = self.dates_in(source_dates)
         found = self.__dict__.get("_stance")
         if found is not None and found[0] is self.evidence and found[1] == dates:
-            return found[2]
+            kept: Stance = found[2]
+            return kept
         stance = derive_stance(self.evidence, source_dates)
         self.__dict__["_stance"] = (self.evidence, dates, stance)
         return stance
@@ -246,7 +272,8 @@ class Entry(_Model):
     def stance(self) -> Stance:
         found = self.__dict__.get("_stance")
         if found is not None and found[0] is self.evidence:
-            return found[2]
+            kept: Stance = found[2]
+            return kept
         return derive_stance(self.evidence, {})
 
     @property

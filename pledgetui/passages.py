@@ -126,12 +126,13 @@ def draft_evidence(text: str, source_id: str, start: int, end: int) -> Evidence:
     if end - start < MIN_PASSAGE:
         raise SelectionRejected(f"Select at least {MIN_PASSAGE} characters: a quote must carry who says what.")
     sel = select(text, start, end)
+    # model_construct skips validation on purpose: status and claimant are still to be set.
     return Evidence.model_construct(
         source=source_id,
         claimant="",
         party=Party.FIRST_PARTY,
         basis=Basis.STATEMENT,
-        status=None,
+        status=None,  # type: ignore[arg-type]
         stated=None,
         conditions=None,
         numbers=(),

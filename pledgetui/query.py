@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pledgetui.model import (
     Backstop,
@@ -234,7 +235,7 @@ class SortKey:
 _MIN_DATE = dt.date.min
 
 
-def _conditions_key(p: Entry) -> tuple:
+def _conditions_key(p: Entry) -> tuple[bool, tuple[str, ...]]:
     return (len(p.conditions) == 0, tuple(c.label for c in p.conditions))
 
 
@@ -375,7 +376,7 @@ class Index:
         """Stable sort: apply keys last to first, so ties keep their previous order."""
         out = list(rows)
         for key in reversed(keys):
-            values = self.sort_keys(key.field)
+            values: list[Any] = self.sort_keys(key.field)
             out.sort(key=values.__getitem__, reverse=key.descending)
         return out
 

@@ -108,8 +108,9 @@ class EditSession:
         so does another live session editing the same ledger (:class:`JournalBusy`): its journal
         is never taken over, so neither session's unsaved edits can be lost."""
         self._journal_open().record(record, new)
-        self._history.apply(record["desc"], new)
-        return record["desc"]
+        description: str = record["desc"]
+        self._history.apply(description, new)
+        return description
 
     def put_entry(self, pledge: Entry, replace_id: str | None = None) -> str:
         """Add ``pledge``, or replace the one called ``replace_id`` (which may rename it).
@@ -126,9 +127,9 @@ class EditSession:
 
     def _put(self, pledge: Entry, replace_id: str | None, desc: str) -> str:
         new = edits.put_entry(self.ledger, pledge, replace_id)
-        pledge = new.entry(pledge.id)  # the validated copy
-        assert pledge is not None
-        record = {"op": "put", "desc": desc, "pledge": pledge.model_dump(mode="json"), "replace_id": replace_id}
+        validated = new.entry(pledge.id)  # the validated copy
+        assert validated is not None
+        record = {"op": "put", "desc": desc, "pledge": validated.model_dump(mode="json"), "replace_id": replace_id}
         return self._commit(record, new)
 
     def delete_entry(self, entry_id: str) -> str:

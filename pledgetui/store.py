@@ -15,7 +15,7 @@ import re
 import stat
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
@@ -161,7 +161,7 @@ Progress = Callable[[str, float], None]
 
 
 @contextmanager
-def gc_paused():
+def gc_paused() -> Iterator[None]:
     """Build millions of long-lived objects without the cyclic GC rescanning them.
 
     Loading a 100k-entry ledger with the collector on spends more time in
@@ -322,7 +322,7 @@ def _plain(value: Any) -> Any:
 
 def to_document(ledger: Ledger) -> dict[str, Any]:
     """The ledger as plain TOML-ready data: absent values are missing keys (TOML has no null)."""
-    doc = _plain(ledger.model_dump(mode="python"))
+    doc: dict[str, Any] = _plain(ledger.model_dump(mode="python"))
     for key in ("sources", "entries"):
         doc.setdefault(key, [])
     return doc
@@ -381,26 +381,39 @@ def fsync_dir(folder: Path) -> None:
 # dead one, so leftovers are left alone.
 
 TEMP_SUFFIX = ".tmp"
-#: An unlocked temp file is only removed if it holds data or is at least this old:
-#: a save that has just created its temp file takes the lock a moment later.
-STALE_EMPTY_SECONDS = 60
+#: A temp file's name while it is created and locked (microseconds); one left behind by a
+#: process killed in that moment is removed once it is this old.
+PENDING_SUFFIX = ".pending"
+STALE_PENDING_SECONDS = 60
 
 _live_temps: set[str] = set()
 
 
-def temp_name_pattern(name: str) -> re.Pattern[str]:
+def temp_name_pattern(name: str, suffix: str = TEMP_SUFFIX) -> re.Pattern[str]:
     """The names of this module's temp files for a target called ``name``."""
-    return re.compile(rf"\.{re.escape(name)}\.[a-z0-9_]{{8}}{re.escape(TEMP_SUFFIX)}")
+    return re.compile(rf"\.{re.escape(name)}\.[a-z0-9_]{{8}}{re.escape(suffix)}")
 
 
 def _new_temp(folder: Path, name: str) -> tuple[int, str]:
-    """Create, register and lock a temp file for ``name`` in ``folder``: (fd, path)."""
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=TEMP_SUFFIX)
-    _live_temps.add(tmp)
+    """Create, register and lock a temp file for ``name`` in ``folder``: (fd, path).
+
+    The file is created under a pending name and takes the temp name only once it is
+    locked, so an unlocked file of the temp pattern is always a leftover of a killed
+    save, whatever its age or size, and the next save removes it."""
+    fd, pending = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=PENDING_SUFFIX)
+    tmp = pending[: -len(PENDING_SUFFIX)] + TEMP_SUFFIX
+    _live_temps.update((pending, tmp))
     try:
         osutil.try_lock(fd)
     except OSError:
         pass  # no locks here: the temp is still removed by this process on failure
+    try:
+        os.link(pending, tmp)  # never replaces a file that has that name already
+        os.unlink(pending)
+    except OSError:
+        tmp = pending  # a file system without hard links: the pending name serves
+    if tmp != pending:
+        _live_temps.discard(pending)
     return fd, tmp
 
 
@@ -423,13 +436,19 @@ def remove_stale_temps(path: Path) -> list[str]:
     """Remove leftovers of killed saves of ``path`` (and of its backup) from its folder.
 
     Only names of this module's own pattern (:func:`temp_name_pattern`), only regular
-    files (never a link), and only those no live save holds locked; an empty one only
-    once it is :data:`STALE_EMPTY_SECONDS` old. Returns the names removed. Never raises.
+    files (never a link), and only those no live save holds locked (a live save locks
+    its temp file before giving it that name); a file still under its pending name only
+    once it is :data:`STALE_PENDING_SECONDS` old. Returns the names removed. Never raises.
     """
     removed: list[str] = []
     if not osutil.LOCKS:
         return removed
-    patterns = [temp_name_pattern(path.name), temp_name_pattern(path.name + BACKUP_SUFFIX)]
+    patterns = [
+        temp_name_pattern(path.name),
+        temp_name_pattern(path.name + BACKUP_SUFFIX),
+        temp_name_pattern(path.name, PENDING_SUFFIX),
+        temp_name_pattern(path.name + BACKUP_SUFFIX, PENDING_SUFFIX),
+    ]
     try:
         entries = [e for e in os.scandir(path.parent) if any(p.fullmatch(e.name) for p in patterns)]
     except OSError:
@@ -446,7 +465,7 @@ def remove_stale_temps(path: Path) -> list[str]:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
                 continue
-            if st.st_size == 0 and time.time() - st.st_mtime < STALE_EMPTY_SECONDS:
+            if entry.name.endswith(PENDING_SUFFIX) and time.time() - st.st_mtime < STALE_PENDING_SECONDS:
                 continue
             try:
                 if not osutil.try_lock(fd):
@@ -599,6 +618,7 @@ def atomic_write(
             except OSError:
                 now = None
             if now is None or not _same_state(now, seen):
+                assert expected is not None  # seen is only set when a fingerprint was given
                 seen = _verified_stat(path, expected)  # raises ConflictError unless the bytes are the same
             check_writable(path, seen)
         step = "replace"

@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -244,9 +245,15 @@ def test_the_next_save_removes_leftover_temp_files_of_its_own_pattern_only(ledge
     stale = [
         _leftover(folder, ".pledges.toml.k3j2_x9a.tmp"),
         _leftover(folder, ".pledges.toml.bak.0a1b2c3d.tmp"),
+        # killed before writing a byte: unlocked under the temp name, so a leftover however new
+        _leftover(folder, ".pledges.toml.emptynow.tmp", b""),
     ]
+    old_pending = _leftover(folder, ".pledges.toml.oldpendg.pending", b"")
+    os.utime(old_pending, (time.time() - 3600, time.time() - 3600))
+    stale.append(old_pending)
     locked = _leftover(folder, ".pledges.toml.livesave.tmp")  # a save running in another process
-    fresh_empty = _leftover(folder, ".pledges.toml.justmade.tmp", b"")  # created a moment ago, not yet locked
+    # created a moment ago by a save that has not locked it yet: it still has its pending name
+    fresh_empty = _leftover(folder, ".pledges.toml.justmade.pending", b"")
     foreign = [
         _leftover(folder, "pledges.toml.tmp"),
         _leftover(folder, ".pledges.toml.tmp"),

@@ -77,7 +77,7 @@ async def test_highlight_is_exactly_the_quote(ledger_path: Path) -> None:
         await pilot.pause()
         start = T3.index(IRELAND)
         assert viewer.highlight == (start, start + len(IRELAND))
-        assert viewer.anchor.status.value == "exact"
+        assert viewer.quote_anchor.status.value == "exact"
         assert viewer.current_source_id == "a003"
         view = viewer.query_one(ArticleView)
         assert styled_text(view, viewer.highlight) == IRELAND

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 
 from pledgetui.commands.common import CommandError, fail, report, say, select_entries
 from pledgetui.export import (
@@ -76,9 +77,14 @@ def with_dash_values(cls: type[argparse.ArgumentParser]) -> type[argparse.Argume
     """A subclass of the parser ``cls`` that accepts ``--filter -term`` and ``--sort -field``."""
 
     class DashValueParser(cls):  # type: ignore[valid-type,misc]
-        def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+        def parse_known_args(
+            self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+        ) -> tuple[argparse.Namespace, list[str]]:
             words = list(sys.argv[1:] if args is None else args)
-            return super().parse_known_args(attach_dash_values(words, set(self._option_string_actions)), namespace)
+            found: tuple[argparse.Namespace, list[str]] = super().parse_known_args(
+                attach_dash_values(words, set(self._option_string_actions)), namespace
+            )
+            return found
 
     return DashValueParser
 

@@ -107,7 +107,7 @@ class PledgeApp(App[int]):
         self.controller = SessionController(self)
         self.sub_title = display_line(self.path.name)
 
-    def notify(  # type: ignore[override]
+    def notify(
         self,
         message: str,
         *,

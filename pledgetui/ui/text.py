@@ -19,6 +19,7 @@ def safe_line(text: str, style: str = "") -> Content:
     return content.stylize(style) if style else content
 
 
-def join(*parts: Content | str) -> Content:
-    """Assemble Content pieces; plain ``str`` parts must be our own trusted literals."""
+def join(*parts: Content | str | tuple[str, str]) -> Content:
+    """Assemble Content pieces; plain ``str`` parts (and ``(text, style)`` pairs) must be our
+    own trusted literals."""
     return Content.assemble(*parts)

@@ -152,7 +152,8 @@ class EditEntry(ModalScreen[Entry | None]):
                         "actor_type": ActorType.COUNTRY,
                         "us_backstop": Backstop.UNKNOWN,
                     }.get(name)
-                    value = (current or default).value if (current or default) else Select.NULL
+                    chosen = current or default
+                    value = chosen.value if chosen is not None else Select.NULL
                     yield from self._row(
                         name, Select(options, value=value, allow_blank=default is None, compact=True, id=f"in-{name}")
                     )

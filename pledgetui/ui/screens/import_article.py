@@ -129,7 +129,7 @@ class ImportArticle(ModalScreen[ImportRequest | None]):
         date = self.value("date")
         if date:
             try:
-                data["date"] = dt.date.fromisoformat(date)
+                data["date"] = dt.date.fromisoformat(date).isoformat()
             except ValueError:
                 problems.append(("date", "write the date as YYYY-MM-DD"))
         if any(s.id == data["id"] for s in self.ledger.sources):

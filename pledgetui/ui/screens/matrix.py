@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -69,9 +70,9 @@ class MatrixTable(DataTable):
         # cell first makes that handler treat the click as a selection.
         meta = event.style.meta
         row, column = meta.get("row"), meta.get("column")
-        in_table = isinstance(row, int) and isinstance(column, int) and row >= 0 and column >= 0
-        if in_table and not meta.get("out_of_bounds", False):
-            self.cursor_coordinate = (row, column)
+        if isinstance(row, int) and isinstance(column, int) and row >= 0 and column >= 0:  # noqa: SIM102
+            if not meta.get("out_of_bounds", False):
+                self.cursor_coordinate = Coordinate(row, column)
 
 
 class MatrixScreen(Screen[tuple[str, str] | None]):

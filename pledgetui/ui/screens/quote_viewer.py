@@ -92,7 +92,7 @@ class QuoteViewer(Screen[None]):
         self.highlight: Span | None = None
         self.browsing = False
         self.citing_ids: tuple[str, ...] = ()
-        self.anchor: Anchor = Anchor(AnchorStatus.ORPHAN)
+        self.quote_anchor: Anchor = Anchor(AnchorStatus.ORPHAN)  # not "anchor": that is a Widget method
         self._passages: dict[str, tuple[Passage, ...]] = {}
         self._shown_source: str | None = None
         self._by_id: dict[str, Entry] | None = None
@@ -164,10 +164,10 @@ class QuoteViewer(Screen[None]):
         ev = pledge.evidence[self.current_index]
         self.current_source_id = ev.source
         text = self._text(ev.source)
-        self.anchor = self.articles.anchor(self.ledger, ev)
+        self.quote_anchor = self.articles.anchor(self.ledger, ev)
         passages = self.passages(ev.source)
-        if self.anchor.found:
-            self.highlight = (self.anchor.start, self.anchor.end)
+        if self.quote_anchor.found:
+            self.highlight = (self.quote_anchor.start, self.quote_anchor.end)
             self.citing_ids = passage_rules.citing(passages, self.highlight, (pledge.id,))
         else:
             self.highlight = None
@@ -177,7 +177,7 @@ class QuoteViewer(Screen[None]):
         if self._shown_source != ev.source:
             view.show_article(display_aligned(text) if text is not None else "")
             self._shown_source = ev.source
-        view.mark(self.highlight, tuple(p.span for p in passages) if self.anchor.found else ())
+        view.mark(self.highlight, tuple(p.span for p in passages) if self.quote_anchor.found else ())
         view.move_cursor(view.location_of(self.highlight[0] if self.highlight else 0))
         view.call_after_refresh(view.scroll_cursor_visible, True)
         self._show_header(text)
@@ -252,11 +252,12 @@ class QuoteViewer(Screen[None]):
         ev = pledge.evidence[self.current_index]
         file_name = self._show_source_header(ev.source)
 
-        if self.anchor.verified:
+        if self.quote_anchor.verified:
             state = Content(
-                "verified" + ("" if self.anchor.status is AnchorStatus.EXACT else f" ({self.anchor.status})")
+                "verified"
+                + ("" if self.quote_anchor.status is AnchorStatus.EXACT else f" ({self.quote_anchor.status})")
             )
-        elif self.anchor.found:
+        elif self.quote_anchor.found:
             state = Content("DRIFTED: not the article's words (F accepts the article's text)").stylize("bold $error")
         else:
             state = Content("ORPHAN").stylize("bold $error")
@@ -276,7 +277,7 @@ class QuoteViewer(Screen[None]):
         self.query_one("#qv-stance", Static).update(join("said by: ", stance_line(ev)))
         self.query_one("#qv-cited", Static).update(self._cited_line())
 
-        orphan = not self.anchor.found
+        orphan = not self.quote_anchor.found
         self.query_one("#qv-orphan").display = orphan
         if orphan:
             why = self.articles.problems.get(ev.source, "") if text is None else ""
@@ -353,7 +354,7 @@ class QuoteViewer(Screen[None]):
             return None
 
     def action_accept_article_text(self) -> None:
-        if self.browsing or self.anchor.status is not AnchorStatus.DRIFTED:
+        if self.browsing or self.quote_anchor.status is not AnchorStatus.DRIFTED:
             self.notify("Only a drifted quote (found only approximately) can take the article's text.")
             return
         text = self._text(self.current_source_id)
@@ -361,7 +362,7 @@ class QuoteViewer(Screen[None]):
             return
         self.post_message(
             self.ArticleTextAccepted(
-                self, self.current_entry_id, self.current_index, text, self.anchor.start, self.anchor.end
+                self, self.current_entry_id, self.current_index, text, self.quote_anchor.start, self.quote_anchor.end
             )
         )
 

@@ -6,8 +6,11 @@ article are offsets into what the reader sees and selects.
 
 from __future__ import annotations
 
+from typing import cast
+
 from rich.style import Style
 from rich.text import Text
+from textual.document._document import Document
 from textual.widgets import TextArea
 
 Span = tuple[int, int]
@@ -97,11 +100,12 @@ class ArticleView(TextArea):
         return line
 
     def location_of(self, offset: int) -> tuple[int, int]:
-        return self.document.get_location_from_index(max(0, min(offset, len(self.document.text))))
+        document = cast(Document, self.document)  # the view is never a syntax-tree document
+        return document.get_location_from_index(max(0, min(offset, len(document.text))))
 
     def selected_span(self) -> Span | None:
         start, end = sorted(self.selection)
         if start == end:
             return None
-        get_index = self.document.get_index_from_location
+        get_index = cast(Document, self.document).get_index_from_location
         return (get_index(start), get_index(end))
