@@ -132,10 +132,14 @@ async def test_escape_cancels_with_nothing_changed(ledger_path: Path) -> None:
         original = app.session.ledger
         await pilot.press("e")
         await pilot.pause()
-        app.screen.query_one("#in-summary").value = "typed but cancelled"
+        form = app.screen
+        assert isinstance(form, EditPledge)
+        form.query_one("#in-summary").value = "typed but cancelled"
         await pilot.press("escape")
         await pilot.pause()
-        assert app.session.ledger == original and not app.session.can_undo
+        assert app.screen is app.dashboard and form not in app.screen_stack  # the form is gone
+        assert app.session.ledger == original and not app.session.can_undo and not app.session.dirty
+        assert app.dashboard.table.current_pledge.summary == original.pledges[0].summary
 
 
 async def test_delete_asks_and_undo_restores(ledger_path: Path) -> None:
@@ -373,14 +377,22 @@ async def test_pick_a_passage_in_the_viewer_and_attach_it(ledger_path: Path) -> 
 
 
 async def test_attach_without_selection_changes_nothing(ledger_path: Path) -> None:
+    from pledgetui.ui.screens.quote_viewer import QuoteViewer
+
     app = PledgeApp(ledger_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(app, pilot)
+        original = app.session.ledger
         await pilot.press("v")
         await pilot.pause()
-        await pilot.press("a")
-        await pilot.pause()
-        assert not app.session.dirty
+        viewer = app.screen
+        assert isinstance(viewer, QuoteViewer) and viewer.selected_span() is None
+        for key in ("a", "N"):  # attach to this entry, or start a new one: neither without a passage
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is viewer  # no edit form opened
+        assert app.session.ledger is original and not app.session.dirty and not app.session.can_undo
+        assert sum("Select a passage first" in m for m in _notes(app)) == 2
 
 
 async def test_export_from_dashboard_refuses_the_ledger_file(ledger_path: Path) -> None:
@@ -424,17 +436,29 @@ async def test_editing_one_field_leaves_the_others_exactly_as_stored(tmp_path: P
 
 
 async def test_quitting_after_undoing_everything_leaves_nothing_to_recover(ledger_path: Path) -> None:
+    before = ledger_path.read_bytes()
     app = PledgeApp(ledger_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(app, pilot)
+        victim = app.dashboard.table.current_pledge.id
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("y", "u")
+        await pilot.press("y")
         await pilot.pause()
-        assert not app.session.dirty
+        assert app.session.ledger.pledge(victim) is None  # the delete was made and journaled
+        jpath = app.session.journal_path
+        assert jpath is not None and jpath.exists()
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.session.ledger.pledge(victim) is not None and not app.session.dirty and app.session.can_redo
+        assert jpath.exists()  # undone, but its journal is still there until the session ends
         await pilot.press("q")
         await pilot.pause()
+        assert not isinstance(app.screen, ChoiceScreen)  # nothing unsaved: no question
+        assert not app.is_running
+    assert not jpath.exists()
     assert journal.pending(ledger_path) is None
+    assert ledger_path.read_bytes() == before
 
 
 async def test_an_imported_article_can_be_opened_and_quoted(ledger_path: Path, tmp_path: Path) -> None:
