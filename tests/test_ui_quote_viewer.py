@@ -150,6 +150,8 @@ async def test_shared_passage_lists_every_citing_pledge(ledger_path: Path) -> No
         await app.push_screen(viewer)
         await pilot.pause()
         assert viewer.citing_ids == ("uk-ground", "france-ground")
+        cited = str(viewer.query_one("#qv-cited", Static).render())
+        assert cited.startswith("cited by: uk-ground, france-ground ") and cited.endswith("· 1 quoted passage in this article")
         header = str(viewer.query_one("#qv-title", Static).render())
         assert header == "Paris summit report"
         assert "partisan framing" in str(viewer.query_one("#qv-note", Static).render())
