@@ -182,25 +182,99 @@ async def test_copy_adds_a_new_pledge(ledger_path: Path) -> None:
         assert app.dashboard.table.current_pledge.id == new_id
 
 
-async def test_outside_change_is_caught_and_not_overwritten(ledger_path: Path) -> None:
+OUTSIDE_SUMMARY = "Changed by another writer"
+
+
+def _outside_change(path: Path) -> bytes:
+    """Another writer rewrites the ledger: a new summary for ireland-ground, russia-mfa removed."""
+    outside = store.load(path, use_cache=False).ledger
+    pledges = tuple(
+        p.model_copy(update={"summary": OUTSIDE_SUMMARY}) if p.id == "ireland-ground" else p
+        for p in outside.pledges
+        if p.id != "russia-mfa"
+    )
+    store.save(outside.model_copy(update={"pledges": pledges}), path, backup=False)
+    return path.read_bytes()
+
+
+async def _conflict_offered(app: PledgeApp, pilot, ledger_path: Path) -> bytes:
+    """Edit the first entry's summary, let another writer change the file, press ctrl+s:
+    the conflict question is asked and nothing is written. Returns the file's bytes."""
+    await edit_current(app, pilot, summary="my edit")
+    assert app.session.dirty
+    theirs = _outside_change(ledger_path)
+    await press_and_settle(app, pilot, "ctrl+s")
+    prompt = app.screen
+    assert isinstance(prompt, ChoiceScreen) and prompt.title_text == "The file changed on disk"
+    assert [(key, value) for key, value, _ in prompt.choices] == [("c", "copy"), ("r", "reload"), ("o", "overwrite")]
+    assert ledger_path.read_bytes() == theirs
+    assert not ledger_path.with_name("pledges.toml.bak").exists()
+    assert app.session.dirty
+    return theirs
+
+
+async def test_conflict_save_a_copy_writes_the_copy_and_leaves_the_file_unchanged(ledger_path: Path) -> None:
     app = PledgeApp(ledger_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(app, pilot)
-        await edit_current(app, pilot, summary="my edit")
-        outside = store.load(ledger_path).ledger
-        outside = outside.model_copy(update={"pledges": outside.pledges[1:]})
-        store.save(outside, ledger_path, backup=False)
-        outside_bytes = ledger_path.read_bytes()
-        await press_and_settle(app, pilot, "ctrl+s")
-        await pilot.pause()
-        assert isinstance(app.screen, ChoiceScreen)
-        assert ledger_path.read_bytes() == outside_bytes
+        theirs = await _conflict_offered(app, pilot, ledger_path)
+        mine = app.session.ledger
         await pilot.press("c")  # save a copy
         await pilot.pause()
+        assert app.screen is app.dashboard
         copy = ledger_path.with_name("pledges.copy.toml")
-        assert store.load(copy).ledger == app.session.ledger
-        assert ledger_path.read_bytes() == outside_bytes
-        assert app.session.dirty
+        assert store.load(copy).ledger == mine and mine.pledge("uk-ground").summary == "my edit"
+        assert {s.file for s in mine.sources} <= {p.name for p in (copy.parent / "seeds").iterdir()}
+        assert ledger_path.read_bytes() == theirs
+        assert not ledger_path.with_name("pledges.toml.bak").exists()
+        assert app.session.ledger is mine and app.session.dirty and "unsaved" in app.sub_title
+        assert app.dashboard.table.current_pledge.summary == "my edit"  # the view still shows my version
+        assert any(str(copy) in m and "unchanged" in m for m in _notes(app))
+    assert ledger_path.read_bytes() == theirs
+
+
+async def test_conflict_reload_drops_the_edits_and_shows_the_file(ledger_path: Path) -> None:
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        theirs = await _conflict_offered(app, pilot, ledger_path)
+        jpath = app.session.journal_path
+        assert jpath is not None and jpath.exists()
+        await pilot.press("r")  # reload
+        await pilot.pause()
+        assert app.screen is app.dashboard
+        assert store.dumps(app.session.ledger) == theirs
+        assert not app.session.dirty and not app.session.can_undo and "unsaved" not in app.sub_title
+        shown = {p.id: p.summary for p in app.dashboard.visible_pledges()}
+        assert shown == {p.id: p.summary for p in store.loads(theirs).pledges}
+        assert shown["ireland-ground"] == OUTSIDE_SUMMARY and "russia-mfa" not in shown  # the outside change
+        assert "my edit" not in shown.values()  # my edit is dropped
+        assert app.dashboard.ledger is app.session.ledger
+        assert str(app.dashboard.query_one("#count").content).startswith("3 of 3 pledges")
+        assert not jpath.exists()  # the dropped edits are not offered for recovery either
+    assert ledger_path.read_bytes() == theirs
+    assert journal.pending(ledger_path) is None
+
+
+async def test_conflict_overwrite_writes_my_version_and_keeps_a_backup(ledger_path: Path) -> None:
+    original = store.load(ledger_path).ledger
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        theirs = await _conflict_offered(app, pilot, ledger_path)
+        mine = app.session.ledger
+        await press_and_settle(app, pilot, "o")  # overwrite (a save in the background)
+        assert app.screen is app.dashboard
+        assert not app.controller.saving and not app.session.dirty and "unsaved" not in app.sub_title
+        assert app.session.ledger is mine
+        assert any(m.startswith("Saved ") for m in _notes(app))
+    on_disk = store.load(ledger_path).ledger
+    assert on_disk == mine and on_disk.pledge("uk-ground").summary == "my edit"
+    # the outside change is gone: ireland-ground's summary and russia-mfa are as I had them
+    assert on_disk.pledge("ireland-ground").summary == original.pledge("ireland-ground").summary != OUTSIDE_SUMMARY
+    assert on_disk.pledge("russia-mfa") is not None
+    assert ledger_path.with_name("pledges.toml.bak").read_bytes() == theirs  # the overwritten version is kept
+    assert journal.pending(ledger_path) is None
 
 
 async def test_quit_with_unsaved_changes_asks(ledger_path: Path) -> None:
