@@ -340,6 +340,86 @@ async def test_recovery_is_offered_and_restores_exactly(ledger_path: Path) -> No
     assert journal.pending(ledger_path) is None
 
 
+def _crash_with_two_edits(ledger_path: Path):
+    """A session that edits and deletes, then ends without saving (as a killed process would):
+    its journal stays for the next start to offer. Returns the ledger it held."""
+    crashed = EditSession.open(ledger_path)
+    crashed.put_pledge(crashed.ledger.pledges[0].model_copy(update={"summary": "edit before the crash"}))
+    crashed.delete_pledge("russia-mfa")
+    edited = crashed.ledger
+    crashed.close()
+    found = journal.pending(ledger_path)
+    assert found is not None and found.edits == 2
+    return edited
+
+
+async def _recovery_offered(app: PledgeApp, pilot) -> ChoiceScreen:
+    await started(app, pilot)
+    prompt = app.screen
+    assert isinstance(prompt, ChoiceScreen) and prompt.title_text == "Recover unsaved edits"
+    assert "2 unsaved edit(s)" in str(prompt.message)
+    assert [(key, value) for key, value, _ in prompt.choices] == [("r", "restore"), ("d", "discard"), ("l", "later")]
+    return prompt
+
+
+async def test_recovery_discard_drops_the_pending_edits_for_good(ledger_path: Path) -> None:
+    before = ledger_path.read_bytes()
+    _crash_with_two_edits(ledger_path)
+    jpath = journal.journal_path(ledger_path)
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _recovery_offered(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        assert app.screen is app.dashboard
+        assert app.session.ledger == store.loads(before) and not app.session.dirty and not app.session.can_undo
+        shown = {p.id: p.summary for p in app.dashboard.visible_pledges()}
+        assert "russia-mfa" in shown and "edit before the crash" not in shown.values()
+        assert not jpath.exists() and journal.pending(ledger_path) is None
+        assert any("discarded" in m for m in _notes(app))
+        await pilot.press("q")
+        await pilot.pause()
+    assert ledger_path.read_bytes() == before
+    assert list(jpath.parent.iterdir()) == []  # deleted, not set aside
+
+    again = PledgeApp(ledger_path)  # the next start offers nothing
+    async with again.run_test(size=(120, 40)) as pilot:
+        await started(again, pilot)
+        assert again.screen is again.dashboard and len(again.screen_stack) == 1
+        assert again.session.ledger == store.loads(before) and not again.session.dirty
+    assert ledger_path.read_bytes() == before
+
+
+async def test_recovery_later_keeps_the_pending_edits_offered(ledger_path: Path) -> None:
+    before = ledger_path.read_bytes()
+    edited = _crash_with_two_edits(ledger_path)
+    jpath = journal.journal_path(ledger_path)
+    kept = jpath.read_bytes()
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _recovery_offered(app, pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.screen is app.dashboard
+        assert app.session.ledger == store.loads(before) and not app.session.dirty  # nothing restored
+        assert jpath.read_bytes() == kept
+        await pilot.press("q")  # nothing unsaved in this session: it quits at once
+        await pilot.pause()
+        assert not app.is_running
+    assert ledger_path.read_bytes() == before
+    assert jpath.read_bytes() == kept
+    found = journal.pending(ledger_path)
+    assert found is not None and found.edits == 2
+
+    again = PledgeApp(ledger_path)  # the next start offers the same edits, and they still restore
+    async with again.run_test(size=(120, 40)) as pilot:
+        await _recovery_offered(again, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        assert again.session.ledger == edited and again.session.dirty
+    assert ledger_path.read_bytes() == before
+
+
 async def test_import_article_adds_a_source(ledger_path: Path, tmp_path: Path) -> None:
     article = tmp_path / "new report.txt"
     article.write_text("Norway said it would send two frigates [/bold] once a ceasefire holds.\n", encoding="utf-8")
