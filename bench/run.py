@@ -59,8 +59,8 @@ def core_child(path: Path, csv_out: Path) -> dict[str, Any]:
     out["load_cached"] = time.perf_counter() - t
     assert cached.ledger == loaded.ledger
     ledger = loaded.ledger
-    out["pledges"] = len(ledger.pledges)
-    out["counter"] = sum(1 for p in ledger.pledges if p.is_counter)
+    out["entries"] = len(ledger.entries)
+    out["counter"] = sum(1 for p in ledger.entries if p.is_counter)
     out["bytes"] = path.stat().st_size
 
     doc = store.to_document(ledger)
@@ -74,7 +74,7 @@ def core_child(path: Path, csv_out: Path) -> dict[str, Any]:
     out["save"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    write_export(csv_out, export_view(ledger, ledger.pledges, "csv", "pledges"))
+    write_export(csv_out, export_view(ledger, ledger.entries, "csv", "entries"))
     out["csv_export"] = time.perf_counter() - t
     return out
 
@@ -140,7 +140,7 @@ async def _ui(path: Path) -> dict[str, Any]:
 
         def move() -> None:
             app.dashboard.table.action_cursor(1)
-            app.query_one(DetailPane).show(app.dashboard.table.current_pledge, app.ledger, app.articles)
+            app.query_one(DetailPane).show(app.dashboard.table.current_entry, app.ledger, app.articles)
 
         out["detail"] = timed(move)
         await pilot.pause()
@@ -214,7 +214,7 @@ def _child(mode: str, *args: str, env: dict[str, str]) -> dict[str, Any]:
 
 
 def measure(label: str, ledger: Path, work: Path, with_datatable: bool) -> dict[str, Any]:
-    from pledgetui.export import PLEDGE_COLUMNS  # noqa: F401  (the CSV the baselines read)
+    from pledgetui.export import ENTRY_COLUMNS  # noqa: F401  (the CSV the baselines read)
 
     print(f"== {label}", file=sys.stderr, flush=True)
     dirs = {n: work / n for n in ("data", "state", "cache")}
@@ -222,10 +222,10 @@ def measure(label: str, ledger: Path, work: Path, with_datatable: bool) -> dict[
     csv_path = work / "export.csv"
     r: dict[str, Any] = {"label": label}
     r["core"] = _child("--core", str(ledger), str(csv_path), env={**env, "PLEDGETUI_CACHE_DIR": str(work / "core-cache")})
-    n_pledges = r["core"]["pledges"] - r["core"]["counter"]
+    n_pledges = r["core"]["entries"] - r["core"]["counter"]
     count = rf"\b{n_pledges} of {n_pledges} pledges"
     first_id = re.escape(_first_csv_id(csv_path)[:17])
-    n_rows = r["core"]["pledges"]
+    n_rows = r["core"]["entries"]
 
     shutil.rmtree(dirs["cache"], ignore_errors=True)
     app = [PY, "-m", "pledgetui", str(ledger)]
@@ -335,7 +335,7 @@ def report(results: list[dict[str, Any]], cmd: str) -> str:
         cold, warm = r["app_cold"], r["app_cached"]
         dt = r.get("datatable", {})
         lines += [
-            f"## {r['label']}: {c['pledges']:,} entries, {c['bytes'] / 1e6:.1f} MB TOML",
+            f"## {r['label']}: {c['entries']:,} entries, {c['bytes'] / 1e6:.1f} MB TOML",
             "",
             "| measure | pledgetui | baseline | ratio |",
             "|---|---|---|---|",

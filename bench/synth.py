@@ -67,7 +67,7 @@ class _Pools:
     def __init__(self) -> None:
         bundled = tomli.loads(bundled_ledger().read_text("utf-8"))
         self.sources: list[dict[str, Any]] = bundled["sources"]
-        pledges = bundled["pledges"]
+        pledges = bundled["entries"]
         self.summaries = [p["summary"] for p in pledges]
         self.notes = [p["notes"] for p in pledges if p.get("notes")]
         self.details = [p["condition_detail"] for p in pledges if p.get("condition_detail")]
@@ -158,7 +158,7 @@ def ledger_document(n: int, seed: int = 0) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "sources": [dict(s) for s in _pools().sources],
-        "pledges": [pledge_document(i, rng) for i in range(n)],
+        "entries": [pledge_document(i, rng) for i in range(n)],
     }
 
 

@@ -53,7 +53,7 @@ from pledgetui.model import (
     Evidence,
     Ledger,
     Party,
-    Pledge,
+    Entry,
     Quantity,
     Source,
     Status,
@@ -71,23 +71,23 @@ _EVIDENCE = (
     "quote", "prefix", "suffix", "start", "end",
 )
 _QUANTITY = ("label", "low", "high")
-_PLEDGE = (
+_ENTRY = (
     "id", "kind", "actor", "actor_type", "commitment", "conditions", "condition_detail",
     "us_backstop", "numbers", "summary", "notes", "evidence",
 )
-_LEDGER = ("schema_version", "sources", "pledges")
+_LEDGER = ("schema_version", "sources", "entries")
 
 #: The cache is only used while the models have exactly the fields this module encodes.
 SUPPORTED = (
     tuple(Source.model_fields) == _SOURCE
     and tuple(Evidence.model_fields) == _EVIDENCE
     and tuple(Quantity.model_fields) == _QUANTITY
-    and tuple(Pledge.model_fields) == _PLEDGE
+    and tuple(Entry.model_fields) == _ENTRY
     and tuple(Ledger.model_fields) == _LEDGER
 )
 SIGNATURE = repr(
     (FORMAT, __version__, sys.version, sys.implementation.cache_tag, marshal.version, pydantic.VERSION,
-     _SOURCE, _EVIDENCE, _QUANTITY, _PLEDGE, _LEDGER)
+     _SOURCE, _EVIDENCE, _QUANTITY, _ENTRY, _LEDGER)
 )
 #: Part of every cache file's name: another version of anything above never finds this one's files.
 SIGNATURE_DIGEST = hashlib.sha256(SIGNATURE.encode("utf-8")).hexdigest()[:16]
@@ -145,13 +145,13 @@ def _enc_evidence(e: Evidence) -> tuple:
     )
 
 
-def _enc_pledge(p: Pledge) -> tuple:
+def _enc_entry(p: Entry) -> tuple:
     return (
         p.id, p.kind.value, p.actor, p.actor_type.value, p.commitment.value,
         tuple(c.value for c in p.conditions), p.condition_detail, p.us_backstop.value,
         _enc_numbers(p.numbers), p.summary, p.notes,
         tuple(_enc_evidence(e) for e in p.evidence),
-        _mask(_PLEDGE, p),
+        _mask(_ENTRY, p),
     )
 
 
@@ -161,9 +161,9 @@ def _mac(key: bytes, sha256: str, body: bytes) -> bytes:
 
 def encode(ledger: Ledger, sha256: str, key: bytes) -> bytes:
     """The cache file for ``ledger``, read from a file whose bytes hash to ``sha256``, signed with ``key``."""
-    pledges = ledger.pledges
+    pledges = ledger.entries
     chunks = tuple(
-        marshal.dumps(tuple(_enc_pledge(p) for p in pledges[i : i + CHUNK])) for i in range(0, len(pledges), CHUNK)
+        marshal.dumps(tuple(_enc_entry(p) for p in pledges[i : i + CHUNK])) for i in range(0, len(pledges), CHUNK)
     )
     body = marshal.dumps(
         (ledger.schema_version, _mask(_LEDGER, ledger), tuple(_enc_source(s) for s in ledger.sources), len(pledges), chunks)
@@ -216,8 +216,8 @@ def _dec_evidence(evidence: tuple) -> tuple[Evidence, ...]:
     )
 
 
-def _dec_pledges(chunk: tuple) -> list[Pledge]:
-    out: list[Pledge] = []
+def _dec_entries(chunk: tuple) -> list[Entry]:
+    out: list[Entry] = []
     append = out.append
     for (pid, kind, actor, actor_type, commitment, conditions, detail, backstop,
          numbers, summary, notes, evidence, mask) in chunk:
@@ -235,7 +235,7 @@ def _dec_pledges(chunk: tuple) -> list[Pledge]:
             "notes": notes,
             "evidence": _dec_evidence(evidence),
         }
-        append(_make(Pledge, values, _fields_set(_PLEDGE, mask)))
+        append(_make(Entry, values, _fields_set(_ENTRY, mask)))
     return out
 
 
@@ -256,14 +256,14 @@ def decode(
         if not isinstance(mac, bytes) or not isinstance(body, bytes) or not hmac.compare_digest(mac, _mac(key, sha256, body)):
             raise CacheMiss("not signed by this user's key for this file (forged, copied or corrupt)")
         version, mask, sources, total, chunks = marshal.loads(body)
-        pledges: list[Pledge] = []
+        pledges: list[Entry] = []
         for chunk in chunks:
-            pledges.extend(_dec_pledges(marshal.loads(chunk)))
+            pledges.extend(_dec_entries(marshal.loads(chunk)))
             if progress is not None:
                 progress(len(pledges), total)
         if len(pledges) != total:
             raise CacheMiss("entry count does not match")
-        values = {"schema_version": version, "sources": tuple(_dec_source(s) for s in sources), "pledges": tuple(pledges)}
+        values = {"schema_version": version, "sources": tuple(_dec_source(s) for s in sources), "entries": tuple(pledges)}
         ledger = _make(Ledger, values, _fields_set(_LEDGER, mask))
         if integrity_problems(ledger):
             raise CacheMiss("the cached ledger has integrity problems")

@@ -51,7 +51,7 @@ from typing import Any
 
 from pledgetui import edits, paths, store
 from pledgetui.edits import EditError, History
-from pledgetui.model import Ledger, Pledge, Source
+from pledgetui.model import Ledger, Entry, Source
 from pledgetui.migrate import migrate_entry
 
 FORMAT = 1
@@ -289,13 +289,13 @@ def header_fingerprint(header: dict[str, Any]) -> store.Fingerprint:
 
 
 def _ledger_from_restore(current: Ledger, record: dict[str, Any]) -> Ledger:
-    by_id = {p.id: p for p in current.pledges}
+    by_id = {p.id: p for p in current.entries}
     pledges = []
     for item in record["pledges"]:
         if "ref" in item:
             pledges.append(by_id[item["ref"]])
         else:
-            pledges.append(Pledge.model_validate(migrate_entry(item["pledge"])))
+            pledges.append(Entry.model_validate(migrate_entry(item["pledge"])))
     sources = tuple(Source.model_validate(s) for s in record["sources"])
     return current.model_copy(update={"sources": sources, "pledges": tuple(pledges)})
 
@@ -310,10 +310,10 @@ def apply_record(history: History, record: dict[str, Any]) -> None:
     elif op == "restore":
         history.restore(record["direction"], record["desc"], _ledger_from_restore(history.ledger, record))
     elif op == "put":
-        pledge = Pledge.model_validate(migrate_entry(record["pledge"]))
-        history.apply(record["desc"], edits.put_pledge(history.ledger, pledge, record.get("replace_id")))
+        pledge = Entry.model_validate(migrate_entry(record["pledge"]))
+        history.apply(record["desc"], edits.put_entry(history.ledger, pledge, record.get("replace_id")))
     elif op == "delete":
-        history.apply(record["desc"], edits.delete_pledge(history.ledger, record["id"]))
+        history.apply(record["desc"], edits.delete_entry(history.ledger, record["id"]))
     elif op == "add_source":
         history.apply(record["desc"], edits.add_source(history.ledger, Source.model_validate(record["source"])))
     else:
@@ -526,9 +526,9 @@ def _only_a_header(data: bytes) -> bool:
 
 
 def _restore_record(direction: str, description: str, current: Ledger, target: Ledger) -> dict[str, Any]:
-    by_id = {p.id: p for p in current.pledges}
+    by_id = {p.id: p for p in current.entries}
     pledges: list[dict[str, Any]] = []
-    for p in target.pledges:
+    for p in target.entries:
         old = by_id.get(p.id)
         if old is not None and (old is p or old == p):
             pledges.append({"ref": p.id})

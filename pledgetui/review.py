@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pledgetui.model import Basis, Evidence, Ledger, Party, Pledge, Status
+from pledgetui.model import Basis, Evidence, Ledger, Party, Entry, Status
 from pledgetui.textcheck import format_char_warnings
 
 #: Bases that report someone's claim without the claimant on the record.
@@ -47,7 +47,7 @@ def _firmer(status: Status, than: Status) -> bool:
     return status is not Status.DECLINED and status.strength > than.strength
 
 
-def review_entry(p: Pledge, source_dates: Mapping[str, dt.date | None] | None = None) -> list[Finding]:
+def review_entry(p: Entry, source_dates: Mapping[str, dt.date | None] | None = None) -> list[Finding]:
     found: list[Finding] = []
     for n, ev in enumerate(p.evidence, 1):
         if ev.basis in UNVERIFIED_BASES and _firmer(ev.status, Status.CLAIMED):
@@ -79,6 +79,6 @@ def review(ledger: Ledger) -> list[Finding]:
     """Every finding of the manual's mechanical checks, entry by entry in ledger order, then
     the names that hold invisible format characters (:mod:`pledgetui.textcheck`)."""
     dates = ledger.source_dates()
-    found = [f for p in ledger.pledges for f in review_entry(p, dates)]
+    found = [f for p in ledger.entries for f in review_entry(p, dates)]
     found.extend(Finding(where, 0, what) for where, what in format_char_warnings(ledger))
     return found

@@ -29,7 +29,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from pledgetui import cache, files, nesting, paths
 from pledgetui.migrate import MIGRATED_FIELDS, migrate
-from pledgetui.model import MAX_STRING, SCHEMA_VERSION, Ledger, Pledge, integrity_problems
+from pledgetui.model import MAX_STRING, SCHEMA_VERSION, Ledger, Entry, integrity_problems
 
 MAX_LEDGER_BYTES = 256 * 1024 * 1024
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024
@@ -154,12 +154,12 @@ def _raw_problems(doc: dict[str, Any]) -> list[Problem]:
 def _describe_loc(doc: dict[str, Any], loc: tuple[Any, ...]) -> str:
     parts: list[str] = []
     i = 0
-    if len(loc) >= 2 and loc[0] in ("pledges", "sources") and isinstance(loc[1], int):
+    if len(loc) >= 2 and loc[0] in ("entries", "sources") and isinstance(loc[1], int):
         items = doc.get(loc[0])
         ident = None
         if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
             ident = items[loc[1]].get("id")
-        noun = "pledge" if loc[0] == "pledges" else "source"
+        noun = "pledge" if loc[0] == "entries" else "source"
         parts.append(f"{noun} {ident!r}" if isinstance(ident, str) and ident else f"{noun} #{loc[1] + 1}")
         i = 2
     rest = loc[i:]
@@ -236,7 +236,7 @@ def gc_paused():
 #: of this size hold it a few milliseconds each.
 VALIDATE_CHUNK = 1000
 
-_PLEDGES = TypeAdapter(tuple[Pledge, ...])
+_ENTRIES = TypeAdapter(tuple[Entry, ...])
 
 
 def _report(path: Path, doc: dict[str, Any], exc: ValidationError, migrated_from: int | None = None) -> LedgerError:
@@ -256,7 +256,7 @@ def _original_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     """Where an error in a migrated version 1 file is in that file: the stance copied from
     an entry to its statements (``pledges[i].evidence[j].stated``) is the entry's field
     (``pledges[i].date_stated``)."""
-    if len(loc) == 5 and loc[0] == "pledges" and loc[2] == "evidence" and loc[4] in MIGRATED_FIELDS:
+    if len(loc) == 5 and loc[0] == "entries" and loc[2] == "evidence" and loc[4] in MIGRATED_FIELDS:
         return (loc[0], loc[1], MIGRATED_FIELDS[loc[4]])
     return loc
 
@@ -264,19 +264,19 @@ def _original_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
 def _validate(doc: dict[str, Any], progress: Progress | None) -> Ledger:
     """``Ledger.model_validate(doc)``, entries in chunks. Raises ValidationError (from the whole
     document, so the error locations are the usual ones) if anything is invalid."""
-    pledges = doc.get("pledges")
+    pledges = doc.get("entries")
     if not isinstance(doc, dict) or not isinstance(pledges, list) or len(pledges) <= VALIDATE_CHUNK:
         return Ledger.model_validate(doc)
     try:
-        head = Ledger.model_validate({**doc, "pledges": []})
-        done: list[Pledge] = []
+        head = Ledger.model_validate({**doc, "entries": []})
+        done: list[Entry] = []
         for i in range(0, len(pledges), VALIDATE_CHUNK):
-            done.extend(_PLEDGES.validate_python(pledges[i : i + VALIDATE_CHUNK]))
+            done.extend(_ENTRIES.validate_python(pledges[i : i + VALIDATE_CHUNK]))
             if progress is not None:
                 progress("checking", len(done) / len(pledges))
     except ValidationError:
         return Ledger.model_validate(doc)  # raises, with locations in the whole document
-    return head.model_copy(update={"pledges": tuple(done)})
+    return head.model_copy(update={"entries": tuple(done)})
 
 
 def validate_document(path: Path, doc: dict[str, Any], progress: Progress | None = None) -> Ledger:
@@ -326,7 +326,7 @@ def _load(path: Path, use_cache: bool, progress: Progress | None) -> Loaded:
     del data
     ledger = validate_document(path, doc, progress)
     del doc
-    if use_cache and len(ledger.pledges) >= CACHE_MIN_ENTRIES:
+    if use_cache and len(ledger.entries) >= CACHE_MIN_ENTRIES:
         cache.write(fp.sha256, ledger)
     return Loaded(path=path, ledger=ledger, fingerprint=fp)
 
@@ -373,7 +373,7 @@ def _plain(value: Any) -> Any:
 def to_document(ledger: Ledger) -> dict[str, Any]:
     """The ledger as plain TOML-ready data: absent values are missing keys (TOML has no null)."""
     doc = _plain(ledger.model_dump(mode="python"))
-    for key in ("sources", "pledges"):
+    for key in ("sources", "entries"):
         doc.setdefault(key, [])
     return doc
 
@@ -780,6 +780,6 @@ def save(
         raise SaveError(f"refusing to save {path}: the serialised ledger reads back different")
     st = atomic_write(path, data, backup=backup, expected=expected, exclusive=exclusive)
     fp = Fingerprint(size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=hashlib.sha256(data).hexdigest())
-    if len(again.pledges) >= CACHE_MIN_ENTRIES:
+    if len(again.entries) >= CACHE_MIN_ENTRIES:
         cache.write(fp.sha256, again)  # the next load of these bytes skips parsing
     return fp

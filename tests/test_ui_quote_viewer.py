@@ -11,7 +11,7 @@ from textual.app import App
 from textual.widgets import Static
 from textual.widgets.text_area import Selection
 
-from pledgetui.model import Ledger, Pledge, Source
+from pledgetui.model import Ledger, Source
 from pledgetui.store import read_article
 from pledgetui.ui.screens.quote_viewer import ArticleView, QuoteViewer
 from pledgetui.verify import Articles
@@ -28,15 +28,15 @@ class Host(App[None]):
     pass
 
 
-def replace_pledge(ledger: Ledger, pledge_id: str, **update: object) -> Ledger:
-    pledges = tuple(p.model_copy(update=update) if p.id == pledge_id else p for p in ledger.pledges)
-    return ledger.model_copy(update={"pledges": pledges})
+def replace_pledge(ledger: Ledger, entry_id: str, **update: object) -> Ledger:
+    pledges = tuple(p.model_copy(update=update) if p.id == entry_id else p for p in ledger.entries)
+    return ledger.model_copy(update={"entries": pledges})
 
 
 def three_quote_ledger() -> Ledger:
     """uk-ground quotes a002, then a003 twice."""
     ledger = small_ledger()
-    uk = ledger.pledge("uk-ground")
+    uk = ledger.entry("uk-ground")
     assert uk is not None
     extra = (evidence_for(T3, "a003", IRELAND), evidence_for(T3, "a003", "absolutely unacceptable"))
     return replace_pledge(ledger, "uk-ground", evidence=uk.evidence + extra)
@@ -112,7 +112,7 @@ async def test_n_and_p_step_through_the_pledge_quotes(ledger_path: Path) -> None
             (2, "a003", (r, r + len("absolutely unacceptable"))),
             (0, "a002", (d, d + len(DECL))),  # wraps around
         ]
-        assert viewer.current_pledge_id == "uk-ground"
+        assert viewer.current_entry_id == "uk-ground"
         assert styled_text(viewer.query_one(ArticleView), viewer.highlight) == DECL
         await pilot.press("p")
         await pilot.pause()
@@ -133,12 +133,12 @@ async def test_brackets_step_through_passages_and_citing_ids(ledger_path: Path) 
         r = T3.index("absolutely unacceptable")
         assert viewer.highlight == (r, r + len("absolutely unacceptable"))
         assert viewer.citing_ids == ("uk-ground", "russia-mfa")
-        assert viewer.current_pledge_id == "uk-ground"  # the first entry citing the passage
+        assert viewer.current_entry_id == "uk-ground"  # the first entry citing the passage
         await pilot.press("left_square_bracket")
         await pilot.pause()
         i = T3.index(IRELAND)
         assert viewer.highlight == (i, i + len(IRELAND))
-        assert viewer.current_pledge_id == "uk-ground"  # the current entry cites it too: it stays
+        assert viewer.current_entry_id == "uk-ground"  # the current entry cites it too: it stays
         assert viewer.current_index == 1
         assert styled_text(viewer.query_one(ArticleView), viewer.highlight) == IRELAND
 
@@ -151,7 +151,9 @@ async def test_shared_passage_lists_every_citing_pledge(ledger_path: Path) -> No
         await pilot.pause()
         assert viewer.citing_ids == ("uk-ground", "france-ground")
         cited = str(viewer.query_one("#qv-cited", Static).render())
-        assert cited.startswith("cited by: uk-ground, france-ground ") and cited.endswith("· 1 quoted passage in this article")
+        assert cited.startswith("cited by: uk-ground, france-ground ") and cited.endswith(
+            "· 1 quoted passage in this article"
+        )
         header = str(viewer.query_one("#qv-title", Static).render())
         assert header == "Paris summit report"
         assert "partisan framing" in str(viewer.query_one("#qv-note", Static).render())
@@ -162,8 +164,10 @@ async def test_shared_passage_lists_every_citing_pledge(ledger_path: Path) -> No
 
 async def test_orphan_shows_banner_and_stored_quote(ledger_path: Path) -> None:
     ledger = small_ledger()
-    ev = ledger.pledge("ireland-ground").evidence[0]  # type: ignore[union-attr]
-    garbled = ev.model_copy(update={"quote": "Ireland will send a whole armoured division tomorrow.", "prefix": "", "suffix": ""})
+    ev = ledger.entry("ireland-ground").evidence[0]  # type: ignore[union-attr]
+    garbled = ev.model_copy(
+        update={"quote": "Ireland will send a whole armoured division tomorrow.", "prefix": "", "suffix": ""}
+    )
     ledger = replace_pledge(ledger, "ireland-ground", evidence=(garbled,))
     app = Host()
     async with app.run_test(size=(120, 36)) as pilot:
@@ -173,13 +177,17 @@ async def test_orphan_shows_banner_and_stored_quote(ledger_path: Path) -> None:
         assert viewer.highlight is None and viewer.citing_ids == ()
         banner = viewer.query_one("#qv-orphan")
         assert banner.display
-        assert str(viewer.query_one("#qv-orphan-banner", Static).render()) == f"ORPHAN: quote not found in {ARTICLE_003}"
+        assert (
+            str(viewer.query_one("#qv-orphan-banner", Static).render()) == f"ORPHAN: quote not found in {ARTICLE_003}"
+        )
         assert "Ireland will send a whole armoured division tomorrow." in str(
             viewer.query_one("#qv-orphan-quote", Static).render()
         )
         view = viewer.query_one(ArticleView)
         assert view.text == T3  # the article is still shown ...
-        assert all(s.style != view.quote_style for row in range(view.document.line_count) for s in view.get_line(row).spans)
+        assert all(
+            s.style != view.quote_style for row in range(view.document.line_count) for s in view.get_line(row).spans
+        )
         assert view.passages == ()  # ... unhighlighted
         text = screen_text(app)
         assert "ORPHAN: quote not found in" in text
@@ -251,10 +259,15 @@ async def test_hostile_text_is_shown_literally_and_safely(tmp_path: Path) -> Non
     (path.parent / "seeds" / "hostile.txt").write_text(article, encoding="utf-8")
     source = Source(id="h1", file="hostile.txt", title=HOSTILE, outlet=HOSTILE, note=HOSTILE)
     entry = pledge(
-        id="hostile", actor=HOSTILE, commitment="air", status="announced", claimant=HOSTILE,
-        summary=HOSTILE, evidence=[evidence_for(article, "h1", HOSTILE)],
+        id="hostile",
+        actor=HOSTILE,
+        commitment="air",
+        status="announced",
+        claimant=HOSTILE,
+        summary=HOSTILE,
+        evidence=[evidence_for(article, "h1", HOSTILE)],
     )
-    ledger = base.model_copy(update={"sources": base.sources + (source,), "pledges": base.pledges + (entry,)})
+    ledger = base.model_copy(update={"sources": (*base.sources, source), "entries": (*base.entries, entry)})
     app = Host()
     async with app.run_test(size=(120, 36)) as pilot:
         viewer = QuoteViewer(ledger, Articles(path), "hostile")
@@ -277,21 +290,23 @@ async def test_hostile_text_is_shown_literally_and_safely(tmp_path: Path) -> Non
 
 # --------------------------------------------------------------------------- following the app's ledger
 
-MACRON = "Macron vowed that Ukraine's allies and military backers would \"make concrete commitments\""
+MACRON = 'Macron vowed that Ukraine\'s allies and military backers would "make concrete commitments"'
 
 
-async def viewer_in_app(app, pilot, pledge_id: str, index: int = 0) -> QuoteViewer:  # noqa: ANN001
-    """Open the quote viewer from the dashboard on statement ``index`` of ``pledge_id``."""
+async def viewer_in_app(app, pilot, entry_id: str, index: int = 0) -> QuoteViewer:
+    """Open the quote viewer from the dashboard on statement ``index`` of ``entry_id``."""
     from tests.test_ui_editing import started
 
     await started(app, pilot)
     dashboard = app.dashboard
-    dashboard.table.cursor = dashboard.table.row_of(next(i for i, p in enumerate(dashboard.table.pledges) if p.id == pledge_id))
+    dashboard.table.cursor = dashboard.table.row_of(
+        next(i for i, p in enumerate(dashboard.table.entries) if p.id == entry_id)
+    )
     dashboard.action_open_quote(index)
     await pilot.pause()
     viewer = app.screen
     assert isinstance(viewer, QuoteViewer)
-    assert (viewer.current_pledge_id, viewer.current_index) == (pledge_id, index)
+    assert (viewer.current_entry_id, viewer.current_index) == (entry_id, index)
     assert viewer.ledger is app.session.ledger
     return viewer
 
@@ -309,15 +324,15 @@ async def test_the_viewer_redraws_when_an_edit_changes_the_quote_it_shows(tmp_pa
         d = T2.index(DECL)
         assert viewer.highlight == (d, d + len(DECL))
         session = app.session
-        uk = session.ledger.pledge("uk-ground")
+        uk = session.ledger.entry("uk-ground")
         changed = uk.model_copy(
             update={"summary": "UK quote replaced", "evidence": (evidence_for(T2, "a002", MACRON), *uk.evidence[1:])}
         )
-        assert app.controller.apply(lambda: session.put_pledge(changed, replace_id="uk-ground"), "uk-ground")
+        assert app.controller.apply(lambda: session.put_entry(changed, replace_id="uk-ground"), "uk-ground")
         await pilot.pause()
         assert app.screen is viewer
         assert viewer.ledger is app.session.ledger  # the new ledger, not the one it was opened with
-        assert (viewer.current_pledge_id, viewer.current_index) == ("uk-ground", 0)
+        assert (viewer.current_entry_id, viewer.current_index) == ("uk-ground", 0)
         assert viewer.pledge.evidence[viewer.current_index].quote == MACRON
         m = T2.index(MACRON)
         assert viewer.highlight == (m, m + len(MACRON))
@@ -325,7 +340,7 @@ async def test_the_viewer_redraws_when_an_edit_changes_the_quote_it_shows(tmp_pa
         assert "statement 1 of 3 for uk-ground" in status_line(viewer) and "UK quote replaced" in status_line(viewer)
         # the article's passages are the new ledger's: the old quote stays only as france-ground's
         assert viewer.citing_ids == ("uk-ground",)
-        assert {p.span: p.pledge_ids for p in viewer.passages("a002")} == {
+        assert {p.span: p.entry_ids for p in viewer.passages("a002")} == {
             (d, d + len(DECL)): ("france-ground",),
             (m, m + len(MACRON)): ("uk-ground",),
         }
@@ -338,9 +353,9 @@ async def test_the_viewer_follows_a_removed_statement_and_its_undo(tmp_path: Pat
     async with app.run_test(size=(120, 36)) as pilot:
         viewer = await viewer_in_app(app, pilot, "uk-ground", 2)  # the third statement, "absolutely unacceptable"
         session = app.session
-        uk = session.ledger.pledge("uk-ground")
+        uk = session.ledger.entry("uk-ground")
         shorter = uk.model_copy(update={"evidence": uk.evidence[:2]})
-        assert app.controller.apply(lambda: session.put_pledge(shorter, replace_id="uk-ground"), "uk-ground")
+        assert app.controller.apply(lambda: session.put_entry(shorter, replace_id="uk-ground"), "uk-ground")
         await pilot.pause()
         assert app.screen is viewer and viewer.ledger is session.ledger
         assert len(viewer.pledge.evidence) == 2
@@ -364,10 +379,10 @@ async def test_the_viewer_closes_when_the_entry_it_shows_is_deleted(tmp_path: Pa
     async with app.run_test(size=(120, 36)) as pilot:
         viewer = await viewer_in_app(app, pilot, "ireland-ground")
         session = app.session
-        assert app.controller.apply(lambda: session.delete_pledge("ireland-ground"), None)
+        assert app.controller.apply(lambda: session.delete_entry("ireland-ground"), None)
         await pilot.pause()
         assert viewer not in app.screen_stack and app.screen is app.dashboard
-        assert "ireland-ground" not in {p.id for p in app.dashboard.visible_pledges()}
+        assert "ireland-ground" not in {p.id for p in app.dashboard.visible_entries()}
 
 
 async def test_the_viewer_closes_when_an_undo_removes_the_entry_it_shows(tmp_path: Path) -> None:
@@ -379,11 +394,11 @@ async def test_the_viewer_closes_when_an_undo_removes_the_entry_it_shows(tmp_pat
 
         await started(app, pilot)
         session = app.session
-        copy = session.ledger.pledge("russia-mfa").model_copy(update={"id": "russia-mfa-2"})
-        assert app.controller.apply(lambda: session.put_pledge(copy), "russia-mfa-2")
+        copy = session.ledger.entry("russia-mfa").model_copy(update={"id": "russia-mfa-2"})
+        assert app.controller.apply(lambda: session.put_entry(copy), "russia-mfa-2")
         await pilot.pause()
         viewer = await viewer_in_app(app, pilot, "russia-mfa-2")
         app.controller.undo("russia-mfa-2")  # the entry was added by the edit undone
         await pilot.pause()
-        assert session.ledger.pledge("russia-mfa-2") is None
+        assert session.ledger.entry("russia-mfa-2") is None
         assert viewer not in app.screen_stack and app.screen is app.dashboard

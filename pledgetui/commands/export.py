@@ -89,7 +89,7 @@ def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     p.add_argument(
         "--rows",
         choices=ROW_KINDS,
-        default="pledges",
+        default="entries",
         help="one row per entry, or one per entry and quote (default: pledges)",
     )
     p.add_argument("--filter", dest="query", default="", metavar="QUERY", help="select entries, e.g. 'status:signed -kind:counter'")

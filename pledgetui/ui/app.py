@@ -251,14 +251,14 @@ class PledgeApp(App[int]):
 
     def on_quote_viewer_passage_picked(self, event) -> None:  # noqa: ANN001 (QuoteViewer.PassagePicked)
         """A passage picked in the quote viewer: a new statement of an entry, or a new entry."""
-        if event.pledge_id is not None:
-            self.controller.attach_evidence(event.pledge_id, event.evidence)
+        if event.entry_id is not None:
+            self.controller.attach_evidence(event.entry_id, event.evidence)
         else:
             self.controller.new_with_evidence(event.evidence)
 
     def on_quote_viewer_article_text_accepted(self, event) -> None:  # noqa: ANN001
         """``QuoteViewer.ArticleTextAccepted``: a drifted quote takes the article's words."""
-        self.controller.accept_article_text(event.pledge_id, event.index, event.text, event.start, event.end)
+        self.controller.accept_article_text(event.entry_id, event.index, event.text, event.start, event.end)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -22,11 +22,11 @@ from textual.widgets import Footer, Header, Input, Static
 from pledgetui.ui.state import LedgerChange
 from pledgetui.ui.text import join, safe_line
 from pledgetui.ui.widgets.detail import DetailPane
-from pledgetui.ui.widgets.pledge_table import COLUMNS, PledgeTable
+from pledgetui.ui.widgets.entry_table import COLUMNS, EntryTable
 from pledgetui.ui.widgets.safe_inputs import SafeInput
 
 if TYPE_CHECKING:
-    from pledgetui.model import Ledger, Pledge
+    from pledgetui.model import Ledger, Entry
     from pledgetui.query import Index, Query, SortKey
     from pledgetui.ui.app import PledgeApp
 
@@ -84,7 +84,7 @@ class DashboardScreen(Screen[None]):
             )
             yield Static("loading…", id="count", markup=False)
         with Horizontal(id="main"):
-            yield PledgeTable(id="table")
+            yield EntryTable(id="table")
             yield DetailPane(id="detail")
         yield Footer()
 
@@ -117,7 +117,7 @@ class DashboardScreen(Screen[None]):
         self.ledger = change.ledger
         keep = None
         if change.keep_id is not None:
-            keep = next((i for i, p in enumerate(self.index.pledges) if p.id == change.keep_id), None)
+            keep = next((i for i, p in enumerate(self.index.entries) if p.id == change.keep_id), None)
         self.refresh_view(keep=keep)
         self.show_detail()
 
@@ -130,15 +130,15 @@ class DashboardScreen(Screen[None]):
     # ------------------------------------------------------------------ the view
 
     @property
-    def table(self) -> PledgeTable:
-        return self.query_one(PledgeTable)
+    def table(self) -> EntryTable:
+        return self.query_one(EntryTable)
 
     @property
-    def current(self) -> Pledge | None:
-        return self.table.current_pledge
+    def current(self) -> Entry | None:
+        return self.table.current_entry
 
-    def visible_pledges(self) -> list[Pledge]:
-        return [self.table.pledges[i] for i in self.table.view]
+    def visible_entries(self) -> list[Entry]:
+        return [self.table.entries[i] for i in self.table.view]
 
     def refresh_view(self, keep: int | None = None) -> None:
         if self.index is None:
@@ -151,7 +151,7 @@ class DashboardScreen(Screen[None]):
             counters = self.index.counter_positions
             rows = [i for i in rows if i not in counters]
         rows = self.index.sort(rows, self.sort_keys)
-        table.set_rows(self.index.pledges, rows, self.sort_keys, keep=keep)
+        table.set_rows(self.index.entries, rows, self.sort_keys, keep=keep)
         self._update_count()
 
     def show_detail(self) -> None:
@@ -172,11 +172,11 @@ class DashboardScreen(Screen[None]):
             text = join(text, "  ", safe_line(error, "bold $error"))
         self.query_one("#count", Static).update(text)
 
-    @on(PledgeTable.Highlighted)
+    @on(EntryTable.Highlighted)
     def _highlighted(self) -> None:
         self.show_detail()
 
-    @on(PledgeTable.Selected)
+    @on(EntryTable.Selected)
     def _selected(self) -> None:
         self.action_open_quote()
 
@@ -248,8 +248,8 @@ class DashboardScreen(Screen[None]):
         if self.sort_keys:
             self.sort_by(self.sort_keys[0].field, descending=not self.sort_keys[0].descending)
 
-    @on(PledgeTable.HeaderClicked)
-    def _header_clicked(self, event: PledgeTable.HeaderClicked) -> None:
+    @on(EntryTable.HeaderClicked)
+    def _header_clicked(self, event: EntryTable.HeaderClicked) -> None:
         self.sort_by(event.column)
 
     def action_toggle_counter(self) -> None:
@@ -279,7 +279,7 @@ class DashboardScreen(Screen[None]):
                 self.set_filter(f'actor="{quoted}" type:{commitment}')
                 self.table.focus()
 
-        self.app.push_screen(MatrixScreen(self.ledger, self.visible_pledges()), chosen)
+        self.app.push_screen(MatrixScreen(self.ledger, self.visible_entries()), chosen)
 
     # ------------------------------------------------------------------ editing (through the controller)
 
@@ -304,7 +304,7 @@ class DashboardScreen(Screen[None]):
             return
         row, view = self.table.cursor, self.table.view
         nxt = view[row + 1] if row + 1 < len(view) else (view[row - 1] if row > 0 else None)
-        keep_id = self.table.pledges[nxt].id if nxt is not None else None
+        keep_id = self.table.entries[nxt].id if nxt is not None else None
         self.pledge_app.controller.delete(entry, keep_id)
 
     def action_import_article(self) -> None:
@@ -316,7 +316,7 @@ class DashboardScreen(Screen[None]):
         from pledgetui import export, store
         from pledgetui.ui.screens.export_dialog import ExportDialog, ExportRequest
 
-        pledges = self.visible_pledges()
+        pledges = self.visible_entries()
         ledger = self.ledger
         sort = ",".join(("-" if k.descending else "") + k.field for k in self.sort_keys)
         query = self.query_text

@@ -22,7 +22,7 @@ from textual.widgets import (
 )
 from textual.widgets.selection_list import Selection
 
-from pledgetui.edits import EditError, put_pledge, validate_pledge_fields
+from pledgetui.edits import EditError, put_entry, validate_entry_fields
 from pledgetui.model import (
     ActorType,
     Backstop,
@@ -33,7 +33,7 @@ from pledgetui.model import (
     Evidence,
     Ledger,
     Party,
-    Pledge,
+    Entry,
     Quantity,
     Status,
     Vocabulary,
@@ -71,7 +71,7 @@ LABELS = {
 }
 
 
-def numbers_text(pledge: Pledge | None) -> str:
+def numbers_text(pledge: Entry | None) -> str:
     if pledge is None:
         return ""
     parts = []
@@ -107,18 +107,18 @@ def parse_numbers(text: str) -> list[dict[str, Any]]:
     return out
 
 
-class EditPledge(ModalScreen[Pledge | None]):
+class EditEntry(ModalScreen[Entry | None]):
     """Edit ``pledge`` (or a new one when None); dismisses with the validated pledge, or None on Escape."""
 
     HELP_TITLE = "Edit form"
 
-    CSS_PATH = "edit_pledge.tcss"
+    CSS_PATH = "edit_entry.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Apply"),
     ]
 
-    def __init__(self, ledger: Ledger, pledge: Pledge | None, *, replace_id: str | None, title: str) -> None:
+    def __init__(self, ledger: Ledger, pledge: Entry | None, *, replace_id: str | None, title: str) -> None:
         super().__init__()
         self.ledger = ledger
         self.pledge = pledge
@@ -259,13 +259,13 @@ class EditPledge(ModalScreen[Pledge | None]):
             data["stated"] = stated or None
         return data
 
-    def validate_form(self) -> Pledge:
+    def validate_form(self) -> Entry:
         """The pledge the form describes, checked by the model and against the ledger (unique id)."""
         data = self.form_data()
         if not data["evidence"]:
             raise EditError([("evidence", "a new pledge needs a quote: open the quote viewer (v), select a passage and press N")])
-        pledge = validate_pledge_fields(data)
-        put_pledge(self.ledger, pledge, self.replace_id)  # dry run: integrity (unique id, known sources)
+        pledge = validate_entry_fields(data)
+        put_entry(self.ledger, pledge, self.replace_id)  # dry run: integrity (unique id, known sources)
         return pledge
 
     def show_errors(self, error: EditError) -> None:
