@@ -408,10 +408,11 @@ def _new_temp(folder: Path, name: str) -> tuple[int, str]:
     except OSError:
         pass  # no locks here: the temp is still removed by this process on failure
     try:
-        os.link(pending, tmp)  # never replaces a file that has that name already
-        os.unlink(pending)
+        # Atomic: one name at any moment. A file of the temp name with the same random
+        # part could only be an earlier leftover of ours, which this replaces.
+        os.rename(pending, tmp)
     except OSError:
-        tmp = pending  # a file system without hard links: the pending name serves
+        tmp = pending  # the pending name serves; it is removed on every exit path as well
     if tmp != pending:
         _live_temps.discard(pending)
     return fd, tmp

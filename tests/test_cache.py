@@ -61,7 +61,10 @@ def test_an_unwritable_cache_folder_is_not_an_error(big: Path, monkeypatch: pyte
     blocker = tmp_path / "file"
     blocker.write_text("x")
     monkeypatch.setenv("PLEDGETUI_CACHE_DIR", str(blocker))
-    assert store.load(big).ledger.entries
+    loaded = store.load(big)  # the cache cannot be written: the load itself still succeeds
+    assert loaded.ledger == store.load(big, use_cache=False).ledger
+    assert len(loaded.ledger.entries) == store.CACHE_MIN_ENTRIES + 10
+    assert blocker.read_text() == "x"  # nothing was written over the file in the way
 
 
 def test_save_refreshes_the_cache(big: Path) -> None:

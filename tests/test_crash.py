@@ -139,7 +139,7 @@ for command in sys.stdin:
     print("ended", code, flush=True)
 """
 
-TEMP_NAME = re.compile(r"^\.pledges\.toml(\.bak)?\..+\.tmp$")
+TEMP_NAME = re.compile(r"^\.pledges\.toml(\.bak)?\..+\.(tmp|pending)$")
 
 
 def _save_seconds(path: Path) -> tuple[float, float]:

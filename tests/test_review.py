@@ -182,4 +182,9 @@ def test_an_invisible_format_character_in_a_name_is_flagged() -> None:
         sources=(Source(id="c1", file="c1.txt", title="One"),),
         entries=(entry(statement(claimant="Ruritanian\u200b government")),),
     )
-    assert review(ledger) != []
+    [finding] = review(ledger)
+    assert finding.where == "entry rur statement 1 claimant"
+    assert "U+200B ZERO WIDTH SPACE" in finding.what and "'Ruritanian government'" in finding.what
+    # the same name without the invisible character is no finding
+    clean = Ledger(sources=ledger.sources, entries=(entry(statement(claimant="Ruritanian government")),))
+    assert review(clean) == []

@@ -97,8 +97,10 @@ def test_csv_export_has_one_row_per_entry(ledger) -> None:
 
 # The server opens the ledger once, then for each command forks a worker. "kill POINT"
 # workers write the ledger's disk steps (atomic_write, as a save does after serialising)
-# and stop at POINT: "write" says so just before the 97 MB write and carries on (the test
-# kills it mid-write), "backup" and "replace" say so and wait there to be killed (the
+# and stop at POINT: "write" says so halfway through the 97 MB write and carries on (the
+# test kills it mid-write; an empty temp file, killed before its first byte, is left for
+# store.STALE_EMPTY_SECONDS by design, as a save that has just created it may not have
+# locked it yet), "backup" and "replace" say so and wait there to be killed (the
 # backup's temp file, or the whole new file, written). A "save" worker makes an edit and
 # saves it through the session, as the next save after the kills would.
 KILL_SERVER = r"""
@@ -132,8 +134,11 @@ for command in sys.stdin:
             def __enter__(self): return self
             def __exit__(self, *a): self.fh.close()
             def write(self, b):
+                half = len(b) // 2
+                self.fh.write(b[:half])
+                self.fh.flush()  # on disk before the kill: the temp file is not empty
                 stop()
-                return self.fh.write(b)
+                return half + self.fh.write(b[half:])
             def __getattr__(self, name): return getattr(self.fh, name)
         if point == "write":
             store.os.fdopen = lambda fd, mode: Traced(real_fdopen(fd, mode))

@@ -278,6 +278,7 @@ def test_overwrite_replaces_an_outside_change_only_when_asked(ledger_path: Path)
     assert store.load(ledger_path).ledger == session.ledger and not session.dirty
     session.put_entry(session.ledger.entry("russia-mfa").model_copy(update={"notes": "after"}))
     session.save()  # the fingerprint was updated: no false conflict
+    assert not session.dirty and store.load(ledger_path).ledger.entry("russia-mfa").notes == "after"
 
 
 def test_discard_returns_to_the_saved_ledger_and_drops_the_journal(ledger_path: Path) -> None:

@@ -130,10 +130,14 @@ async def test_escape_cancels_with_nothing_changed(ledger_path: Path) -> None:
         original = app.session.ledger
         await pilot.press("e")
         await pilot.pause()
-        app.screen.query_one("#in-summary").value = "typed but cancelled"
+        form = app.screen
+        assert isinstance(form, EditEntry)
+        form.query_one("#in-summary").value = "typed but cancelled"
         await pilot.press("escape")
         await pilot.pause()
-        assert app.session.ledger == original and not app.session.can_undo
+        assert app.screen is app.dashboard and form not in app.screen_stack  # the form is gone
+        assert app.session.ledger == original and not app.session.can_undo and not app.session.dirty
+        assert app.dashboard.table.current_entry.summary == original.entries[0].summary
 
 
 async def test_delete_asks_and_undo_restores(ledger_path: Path) -> None:
@@ -176,25 +180,99 @@ async def test_copy_adds_a_new_pledge(ledger_path: Path) -> None:
         assert app.dashboard.table.current_entry.id == new_id
 
 
-async def test_outside_change_is_caught_and_not_overwritten(ledger_path: Path) -> None:
+OUTSIDE_SUMMARY = "Changed by another writer"
+
+
+def _outside_change(path: Path) -> bytes:
+    """Another writer rewrites the ledger: a new summary for ireland-ground, russia-mfa removed."""
+    outside = store.load(path, use_cache=False).ledger
+    pledges = tuple(
+        p.model_copy(update={"summary": OUTSIDE_SUMMARY}) if p.id == "ireland-ground" else p
+        for p in outside.entries
+        if p.id != "russia-mfa"
+    )
+    store.save(outside.model_copy(update={"entries": pledges}), path, backup=False)
+    return path.read_bytes()
+
+
+async def _conflict_offered(app: PledgeApp, pilot, ledger_path: Path) -> bytes:
+    """Edit the first entry's summary, let another writer change the file, press ctrl+s:
+    the conflict question is asked and nothing is written. Returns the file's bytes."""
+    await edit_current(app, pilot, summary="my edit")
+    assert app.session.dirty
+    theirs = _outside_change(ledger_path)
+    await press_and_settle(app, pilot, "ctrl+s")
+    prompt = app.screen
+    assert isinstance(prompt, ChoiceScreen) and prompt.title_text == "The file changed on disk"
+    assert [(key, value) for key, value, _ in prompt.choices] == [("c", "copy"), ("r", "reload"), ("o", "overwrite")]
+    assert ledger_path.read_bytes() == theirs
+    assert not ledger_path.with_name("pledges.toml.bak").exists()
+    assert app.session.dirty
+    return theirs
+
+
+async def test_conflict_save_a_copy_writes_the_copy_and_leaves_the_file_unchanged(ledger_path: Path) -> None:
     app = PledgeApp(ledger_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(app, pilot)
-        await edit_current(app, pilot, summary="my edit")
-        outside = store.load(ledger_path).ledger
-        outside = outside.model_copy(update={"entries": outside.entries[1:]})
-        store.save(outside, ledger_path, backup=False)
-        outside_bytes = ledger_path.read_bytes()
-        await press_and_settle(app, pilot, "ctrl+s")
-        await pilot.pause()
-        assert isinstance(app.screen, ChoiceScreen)
-        assert ledger_path.read_bytes() == outside_bytes
+        theirs = await _conflict_offered(app, pilot, ledger_path)
+        mine = app.session.ledger
         await pilot.press("c")  # save a copy
         await pilot.pause()
+        assert app.screen is app.dashboard
         copy = ledger_path.with_name("pledges.copy.toml")
-        assert store.load(copy).ledger == app.session.ledger
-        assert ledger_path.read_bytes() == outside_bytes
-        assert app.session.dirty
+        assert store.load(copy).ledger == mine and mine.entry("uk-ground").summary == "my edit"
+        assert {s.file for s in mine.sources} <= {p.name for p in (copy.parent / "seeds").iterdir()}
+        assert ledger_path.read_bytes() == theirs
+        assert not ledger_path.with_name("pledges.toml.bak").exists()
+        assert app.session.ledger is mine and app.session.dirty and "unsaved" in app.sub_title
+        assert app.dashboard.table.current_entry.summary == "my edit"  # the view still shows my version
+        assert any(str(copy) in m and "unchanged" in m for m in _notes(app))
+    assert ledger_path.read_bytes() == theirs
+
+
+async def test_conflict_reload_drops_the_edits_and_shows_the_file(ledger_path: Path) -> None:
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        theirs = await _conflict_offered(app, pilot, ledger_path)
+        jpath = app.session.journal_path
+        assert jpath is not None and jpath.exists()
+        await pilot.press("r")  # reload
+        await pilot.pause()
+        assert app.screen is app.dashboard
+        assert store.dumps(app.session.ledger) == theirs
+        assert not app.session.dirty and not app.session.can_undo and "unsaved" not in app.sub_title
+        shown = {p.id: p.summary for p in app.dashboard.visible_entries()}
+        assert shown == {p.id: p.summary for p in store.loads(theirs).entries}
+        assert shown["ireland-ground"] == OUTSIDE_SUMMARY and "russia-mfa" not in shown  # the outside change
+        assert "my edit" not in shown.values()  # my edit is dropped
+        assert app.dashboard.ledger is app.session.ledger
+        assert str(app.dashboard.query_one("#count").content).startswith("3 of 3 pledges")
+        assert not jpath.exists()  # the dropped edits are not offered for recovery either
+    assert ledger_path.read_bytes() == theirs
+    assert journal.pending(ledger_path) is None
+
+
+async def test_conflict_overwrite_writes_my_version_and_keeps_a_backup(ledger_path: Path) -> None:
+    original = store.load(ledger_path).ledger
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        theirs = await _conflict_offered(app, pilot, ledger_path)
+        mine = app.session.ledger
+        await press_and_settle(app, pilot, "o")  # overwrite (a save in the background)
+        assert app.screen is app.dashboard
+        assert not app.controller.saving and not app.session.dirty and "unsaved" not in app.sub_title
+        assert app.session.ledger is mine
+        assert any(m.startswith("Saved ") for m in _notes(app))
+    on_disk = store.load(ledger_path).ledger
+    assert on_disk == mine and on_disk.entry("uk-ground").summary == "my edit"
+    # the outside change is gone: ireland-ground's summary and russia-mfa are as I had them
+    assert on_disk.entry("ireland-ground").summary == original.entry("ireland-ground").summary != OUTSIDE_SUMMARY
+    assert on_disk.entry("russia-mfa") is not None
+    assert ledger_path.with_name("pledges.toml.bak").read_bytes() == theirs  # the overwritten version is kept
+    assert journal.pending(ledger_path) is None
 
 
 async def test_quit_with_unsaved_changes_asks(ledger_path: Path) -> None:
@@ -258,6 +336,86 @@ async def test_recovery_is_offered_and_restores_exactly(ledger_path: Path) -> No
         await pilot.pause()
     assert store.load(ledger_path).ledger == expected
     assert journal.pending(ledger_path) is None
+
+
+def _crash_with_two_edits(ledger_path: Path):
+    """A session that edits and deletes, then ends without saving (as a killed process would):
+    its journal stays for the next start to offer. Returns the ledger it held."""
+    crashed = EditSession.open(ledger_path)
+    crashed.put_entry(crashed.ledger.entries[0].model_copy(update={"summary": "edit before the crash"}))
+    crashed.delete_entry("russia-mfa")
+    edited = crashed.ledger
+    crashed.close()
+    found = journal.pending(ledger_path)
+    assert found is not None and found.edits == 2
+    return edited
+
+
+async def _recovery_offered(app: PledgeApp, pilot) -> ChoiceScreen:
+    await started(app, pilot)
+    prompt = app.screen
+    assert isinstance(prompt, ChoiceScreen) and prompt.title_text == "Recover unsaved edits"
+    assert "2 unsaved edit(s)" in str(prompt.message)
+    assert [(key, value) for key, value, _ in prompt.choices] == [("r", "restore"), ("d", "discard"), ("l", "later")]
+    return prompt
+
+
+async def test_recovery_discard_drops_the_pending_edits_for_good(ledger_path: Path) -> None:
+    before = ledger_path.read_bytes()
+    _crash_with_two_edits(ledger_path)
+    jpath = journal.journal_path(ledger_path)
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _recovery_offered(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        assert app.screen is app.dashboard
+        assert app.session.ledger == store.loads(before) and not app.session.dirty and not app.session.can_undo
+        shown = {p.id: p.summary for p in app.dashboard.visible_entries()}
+        assert "russia-mfa" in shown and "edit before the crash" not in shown.values()
+        assert not jpath.exists() and journal.pending(ledger_path) is None
+        assert any("discarded" in m for m in _notes(app))
+        await pilot.press("q")
+        await pilot.pause()
+    assert ledger_path.read_bytes() == before
+    assert list(jpath.parent.iterdir()) == []  # deleted, not set aside
+
+    again = PledgeApp(ledger_path)  # the next start offers nothing
+    async with again.run_test(size=(120, 40)) as pilot:
+        await started(again, pilot)
+        assert again.screen is again.dashboard and len(again.screen_stack) == 1
+        assert again.session.ledger == store.loads(before) and not again.session.dirty
+    assert ledger_path.read_bytes() == before
+
+
+async def test_recovery_later_keeps_the_pending_edits_offered(ledger_path: Path) -> None:
+    before = ledger_path.read_bytes()
+    edited = _crash_with_two_edits(ledger_path)
+    jpath = journal.journal_path(ledger_path)
+    kept = jpath.read_bytes()
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _recovery_offered(app, pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.screen is app.dashboard
+        assert app.session.ledger == store.loads(before) and not app.session.dirty  # nothing restored
+        assert jpath.read_bytes() == kept
+        await pilot.press("q")  # nothing unsaved in this session: it quits at once
+        await pilot.pause()
+        assert not app.is_running
+    assert ledger_path.read_bytes() == before
+    assert jpath.read_bytes() == kept
+    found = journal.pending(ledger_path)
+    assert found is not None and found.edits == 2
+
+    again = PledgeApp(ledger_path)  # the next start offers the same edits, and they still restore
+    async with again.run_test(size=(120, 40)) as pilot:
+        await _recovery_offered(again, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        assert again.session.ledger == edited and again.session.dirty
+    assert ledger_path.read_bytes() == before
 
 
 async def test_import_article_adds_a_source(ledger_path: Path, tmp_path: Path) -> None:
@@ -380,14 +538,22 @@ async def test_pick_a_passage_in_the_viewer_and_attach_it(ledger_path: Path) -> 
 
 
 async def test_attach_without_selection_changes_nothing(ledger_path: Path) -> None:
+    from pledgetui.ui.screens.quote_viewer import QuoteViewer
+
     app = PledgeApp(ledger_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(app, pilot)
+        original = app.session.ledger
         await pilot.press("v")
         await pilot.pause()
-        await pilot.press("a")
-        await pilot.pause()
-        assert not app.session.dirty
+        viewer = app.screen
+        assert isinstance(viewer, QuoteViewer) and viewer.selected_span() is None
+        for key in ("a", "N"):  # attach to this entry, or start a new one: neither without a passage
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is viewer  # no edit form opened
+        assert app.session.ledger is original and not app.session.dirty and not app.session.can_undo
+        assert sum("Select a passage first" in m for m in _notes(app)) == 2
 
 
 async def test_export_from_dashboard_refuses_the_ledger_file(ledger_path: Path) -> None:
@@ -431,17 +597,29 @@ async def test_editing_one_field_leaves_the_others_exactly_as_stored(tmp_path: P
 
 
 async def test_quitting_after_undoing_everything_leaves_nothing_to_recover(ledger_path: Path) -> None:
+    before = ledger_path.read_bytes()
     app = PledgeApp(ledger_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(app, pilot)
+        victim = app.dashboard.table.current_entry.id
         await pilot.press("d")
         await pilot.pause()
-        await pilot.press("y", "u")
+        await pilot.press("y")
         await pilot.pause()
-        assert not app.session.dirty
+        assert app.session.ledger.entry(victim) is None  # the delete was made and journaled
+        jpath = app.session.journal_path
+        assert jpath is not None and jpath.exists()
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.session.ledger.entry(victim) is not None and not app.session.dirty and app.session.can_redo
+        assert jpath.exists()  # undone, but its journal is still there until the session ends
         await pilot.press("q")
         await pilot.pause()
+        assert not isinstance(app.screen, ChoiceScreen)  # nothing unsaved: no question
+        assert not app.is_running
+    assert not jpath.exists()
     assert journal.pending(ledger_path) is None
+    assert ledger_path.read_bytes() == before
 
 
 async def test_an_imported_article_can_be_opened_and_quoted(ledger_path: Path, tmp_path: Path) -> None:

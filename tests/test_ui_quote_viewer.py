@@ -150,6 +150,10 @@ async def test_shared_passage_lists_every_citing_pledge(ledger_path: Path) -> No
         await app.push_screen(viewer)
         await pilot.pause()
         assert viewer.citing_ids == ("uk-ground", "france-ground")
+        cited = str(viewer.query_one("#qv-cited", Static).render())
+        assert cited.startswith("cited by: uk-ground, france-ground ") and cited.endswith(
+            "· 1 quoted passage in this article"
+        )
         header = str(viewer.query_one("#qv-title", Static).render())
         assert header == "Paris summit report"
         assert "partisan framing" in str(viewer.query_one("#qv-note", Static).render())
@@ -282,3 +286,119 @@ async def test_hostile_text_is_shown_literally_and_safely(tmp_path: Path) -> Non
         await pilot.press("n", "right_square_bracket", "left_square_bracket")
         await pilot.pause()
         screen_text(app)
+
+
+# --------------------------------------------------------------------------- following the app's ledger
+
+MACRON = 'Macron vowed that Ukraine\'s allies and military backers would "make concrete commitments"'
+
+
+async def viewer_in_app(app, pilot, entry_id: str, index: int = 0) -> QuoteViewer:
+    """Open the quote viewer from the dashboard on statement ``index`` of ``entry_id``."""
+    from tests.test_ui_editing import started
+
+    await started(app, pilot)
+    dashboard = app.dashboard
+    dashboard.table.cursor = dashboard.table.row_of(
+        next(i for i, p in enumerate(dashboard.table.entries) if p.id == entry_id)
+    )
+    dashboard.action_open_quote(index)
+    await pilot.pause()
+    viewer = app.screen
+    assert isinstance(viewer, QuoteViewer)
+    assert (viewer.current_entry_id, viewer.current_index) == (entry_id, index)
+    assert viewer.ledger is app.session.ledger
+    return viewer
+
+
+def status_line(viewer: QuoteViewer) -> str:
+    return str(viewer.query_one("#qv-status", Static).render())
+
+
+async def test_the_viewer_redraws_when_an_edit_changes_the_quote_it_shows(tmp_path: Path) -> None:
+    from pledgetui.ui.app import PledgeApp
+
+    app = PledgeApp(write_ledger(tmp_path / "l", three_quote_ledger()))
+    async with app.run_test(size=(120, 36)) as pilot:
+        viewer = await viewer_in_app(app, pilot, "uk-ground")
+        d = T2.index(DECL)
+        assert viewer.highlight == (d, d + len(DECL))
+        session = app.session
+        uk = session.ledger.entry("uk-ground")
+        changed = uk.model_copy(
+            update={"summary": "UK quote replaced", "evidence": (evidence_for(T2, "a002", MACRON), *uk.evidence[1:])}
+        )
+        assert app.controller.apply(lambda: session.put_entry(changed, replace_id="uk-ground"), "uk-ground")
+        await pilot.pause()
+        assert app.screen is viewer
+        assert viewer.ledger is app.session.ledger  # the new ledger, not the one it was opened with
+        assert (viewer.current_entry_id, viewer.current_index) == ("uk-ground", 0)
+        assert viewer.pledge.evidence[viewer.current_index].quote == MACRON
+        m = T2.index(MACRON)
+        assert viewer.highlight == (m, m + len(MACRON))
+        assert styled_text(viewer.query_one(ArticleView), viewer.highlight) == MACRON
+        assert "statement 1 of 3 for uk-ground" in status_line(viewer) and "UK quote replaced" in status_line(viewer)
+        # the article's passages are the new ledger's: the old quote stays only as france-ground's
+        assert viewer.citing_ids == ("uk-ground",)
+        assert {p.span: p.entry_ids for p in viewer.passages("a002")} == {
+            (d, d + len(DECL)): ("france-ground",),
+            (m, m + len(MACRON)): ("uk-ground",),
+        }
+
+
+async def test_the_viewer_follows_a_removed_statement_and_its_undo(tmp_path: Path) -> None:
+    from pledgetui.ui.app import PledgeApp
+
+    app = PledgeApp(write_ledger(tmp_path / "l", three_quote_ledger()))
+    async with app.run_test(size=(120, 36)) as pilot:
+        viewer = await viewer_in_app(app, pilot, "uk-ground", 2)  # the third statement, "absolutely unacceptable"
+        session = app.session
+        uk = session.ledger.entry("uk-ground")
+        shorter = uk.model_copy(update={"evidence": uk.evidence[:2]})
+        assert app.controller.apply(lambda: session.put_entry(shorter, replace_id="uk-ground"), "uk-ground")
+        await pilot.pause()
+        assert app.screen is viewer and viewer.ledger is session.ledger
+        assert len(viewer.pledge.evidence) == 2
+        assert viewer.current_index == 1  # the statement shown is gone: the last one left is shown
+        i = T3.index(IRELAND)
+        assert (viewer.current_source_id, viewer.highlight) == ("a003", (i, i + len(IRELAND)))
+        assert "statement 2 of 2 for uk-ground" in status_line(viewer)
+
+        app.controller.undo("uk-ground")
+        await pilot.pause()
+        assert app.screen is viewer and viewer.ledger is session.ledger
+        assert viewer.pledge == uk and len(viewer.pledge.evidence) == 3
+        assert viewer.current_index == 1 and viewer.highlight == (i, i + len(IRELAND))
+        assert "statement 2 of 3 for uk-ground" in status_line(viewer)
+
+
+async def test_the_viewer_closes_when_the_entry_it_shows_is_deleted(tmp_path: Path) -> None:
+    from pledgetui.ui.app import PledgeApp
+
+    app = PledgeApp(write_ledger(tmp_path / "l", three_quote_ledger()))
+    async with app.run_test(size=(120, 36)) as pilot:
+        viewer = await viewer_in_app(app, pilot, "ireland-ground")
+        session = app.session
+        assert app.controller.apply(lambda: session.delete_entry("ireland-ground"), None)
+        await pilot.pause()
+        assert viewer not in app.screen_stack and app.screen is app.dashboard
+        assert "ireland-ground" not in {p.id for p in app.dashboard.visible_entries()}
+
+
+async def test_the_viewer_closes_when_an_undo_removes_the_entry_it_shows(tmp_path: Path) -> None:
+    from pledgetui.ui.app import PledgeApp
+
+    app = PledgeApp(write_ledger(tmp_path / "l", three_quote_ledger()))
+    async with app.run_test(size=(120, 36)) as pilot:
+        from tests.test_ui_editing import started
+
+        await started(app, pilot)
+        session = app.session
+        copy = session.ledger.entry("russia-mfa").model_copy(update={"id": "russia-mfa-2"})
+        assert app.controller.apply(lambda: session.put_entry(copy), "russia-mfa-2")
+        await pilot.pause()
+        viewer = await viewer_in_app(app, pilot, "russia-mfa-2")
+        app.controller.undo("russia-mfa-2")  # the entry was added by the edit undone
+        await pilot.pause()
+        assert session.ledger.entry("russia-mfa-2") is None
+        assert viewer not in app.screen_stack and app.screen is app.dashboard
