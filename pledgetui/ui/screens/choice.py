@@ -28,7 +28,7 @@ class ChoiceScreen(ModalScreen[str | None]):
     ChoiceScreen Button { margin-right: 2; }
     """
 
-    BINDINGS = [Binding("escape", "choose_none", "Cancel")]
+    BINDINGS = [Binding("escape", "choose_none", "Cancel", id="choice.choose_none")]
 
     def __init__(self, title: str, message: Content | str, choices: list[tuple[str, str, str]]) -> None:
         super().__init__()

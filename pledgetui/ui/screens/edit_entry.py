@@ -114,8 +114,8 @@ class EditEntry(ModalScreen[Entry | None]):
 
     CSS_PATH = "edit_entry.tcss"
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Apply"),
+        Binding("escape", "cancel", "Cancel", id="edit_form.cancel"),
+        Binding("ctrl+s", "save", "Apply", id="edit_form.save"),
     ]
 
     def __init__(self, ledger: Ledger, pledge: Entry | None, *, replace_id: str | None, title: str) -> None:

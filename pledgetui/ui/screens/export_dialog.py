@@ -41,7 +41,10 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     ExportDialog Horizontal { height: auto; margin-top: 1; }
     ExportDialog Button { margin-right: 2; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "export", "Export")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="export_dialog.cancel"),
+        Binding("ctrl+s", "export", "Export", id="export_dialog.export"),
+    ]
 
     def __init__(self, default_path: Path, summary: str) -> None:
         super().__init__()

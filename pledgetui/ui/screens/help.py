@@ -65,9 +65,9 @@ class HelpScreen(ModalScreen[None]):
 
     CSS_PATH = "help.tcss"
     BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("question_mark", "close", "Close", key_display="?"),
-        Binding("q", "close", "Close"),
+        Binding("escape", "close", "Close", id="help.close"),
+        Binding("question_mark", "close", "Close", key_display="?", id="help.close_question_mark"),
+        Binding("q", "close", "Close", id="help.close_q"),
     ]
 
     def __init__(self, sections: list[Section]) -> None:

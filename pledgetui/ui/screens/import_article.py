@@ -83,7 +83,10 @@ class ImportArticle(ModalScreen[ImportRequest | None]):
     ImportArticle Horizontal { height: 3; }
     ImportArticle Button { margin-right: 2; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "import", "Import")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="import_dialog.cancel"),
+        Binding("ctrl+s", "import", "Import", id="import_dialog.import"),
+    ]
 
     def __init__(self, ledger: Ledger) -> None:
         super().__init__()

@@ -82,9 +82,9 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
 
     CSS_PATH = "matrix.tcss"
     BINDINGS = [
-        Binding("enter", "choose", "Show entries", priority=True),
-        Binding("escape", "close", "Back"),
-        Binding("q", "close", "Back", show=False),
+        Binding("enter", "choose", "Show entries", priority=True, id="matrix.choose"),
+        Binding("escape", "close", "Back", id="matrix.close"),
+        Binding("q", "close", "Back", show=False, id="matrix.close_q"),
     ]
 
     def __init__(self, ledger: Ledger, pledges: Sequence[Entry]) -> None:

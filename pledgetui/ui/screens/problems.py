@@ -16,7 +16,7 @@ from pledgetui.ui.text import join, safe
 class ProblemsScreen(Screen[None]):
     HELP_TITLE = "Ledger problems"
 
-    BINDINGS = [Binding("q,escape", "quit_app", "Quit")]
+    BINDINGS = [Binding("q,escape", "quit_app", "Quit", id="problems.quit_app")]
 
     DEFAULT_CSS = """
     ProblemsScreen VerticalScroll { padding: 1 2; }

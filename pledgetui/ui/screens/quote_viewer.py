@@ -39,21 +39,42 @@ class QuoteViewer(Screen[None]):
 
     CSS_PATH = "quote_viewer.tcss"
     BINDINGS = [
-        Binding("n", "next_quote", "Next quote"),
-        Binding("p", "previous_quote", "Prev quote"),
-        Binding("right_square_bracket", "next_passage", "Next passage", key_display="]"),
-        Binding("left_square_bracket", "previous_passage", "Prev passage", key_display="["),
-        Binding("o", "open_article", "Open article", tooltip="Browse any article of the ledger to pick a passage"),
-        Binding("a", "attach", "Attach selection", tooltip="Add the selected passage as a statement of this entry"),
-        Binding("N", "attach_new", "New entry from selection"),
+        Binding("n", "next_quote", "Next quote", id="quote_viewer.next_quote"),
+        Binding("p", "previous_quote", "Prev quote", id="quote_viewer.previous_quote"),
+        Binding(
+            "right_square_bracket", "next_passage", "Next passage", key_display="]", id="quote_viewer.next_passage"
+        ),
+        Binding(
+            "left_square_bracket",
+            "previous_passage",
+            "Prev passage",
+            key_display="[",
+            id="quote_viewer.previous_passage",
+        ),
+        Binding(
+            "o",
+            "open_article",
+            "Open article",
+            tooltip="Browse any article of the ledger to pick a passage",
+            id="quote_viewer.open_article",
+        ),
+        Binding(
+            "a",
+            "attach",
+            "Attach selection",
+            tooltip="Add the selected passage as a statement of this entry",
+            id="quote_viewer.attach",
+        ),
+        Binding("N", "attach_new", "New entry from selection", id="quote_viewer.attach_new"),
         Binding(
             "F",
             "accept_article_text",
             "Accept article text",
             tooltip="A drifted quote: take the article's words as the quote (an undoable edit)",
+            id="quote_viewer.accept_article_text",
         ),
-        Binding("escape", "back", "Back"),
-        Binding("q", "back", "Back", show=False),
+        Binding("escape", "back", "Back", id="quote_viewer.back"),
+        Binding("q", "back", "Back", show=False, id="quote_viewer.back_q"),
     ]
 
     class PassagePicked(Message):

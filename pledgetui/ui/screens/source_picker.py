@@ -21,7 +21,7 @@ class SourcePicker(ModalScreen[str | None]):
     SourcePicker { align: center middle; }
     SourcePicker > OptionList { width: 90%; max-width: 110; height: auto; max-height: 80%; border: thick $primary; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="article_picker.cancel")]
 
     def __init__(self, ledger: Ledger, current: str | None) -> None:
         super().__init__()

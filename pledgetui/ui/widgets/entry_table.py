@@ -95,13 +95,13 @@ class EntryTable(ScrollView, can_focus=True):
     HELP_TITLE = "The table"
 
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home,g", "jump(0)", "First row", show=False),
-        Binding("end,G", "jump(-1)", "Last row", show=False),
-        Binding("enter", "select", "Open quote", show=False),
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="table.up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="table.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="table.page_down"),
+        Binding("home,g", "jump(0)", "First row", show=False, id="table.first"),
+        Binding("end,G", "jump(-1)", "Last row", show=False, id="table.last"),
+        Binding("enter", "select", "Open quote", show=False, id="table.select"),
     ]
 
     COMPONENT_CLASSES = {
