@@ -270,9 +270,11 @@ class PledgeApp(App[int]):
         self.controller.quit()
 
     def action_help(self) -> None:
+        from pledgetui.paths import locations
         from pledgetui.ui.screens.help import HelpScreen, bindings_for_help
 
-        self.push_screen(HelpScreen(bindings_for_help(self)))
+        files = ("Where your data is (pledgetui paths)", [(what, str(where)) for what, where in locations(self.path)])
+        self.push_screen(HelpScreen([*bindings_for_help(self), files]))
 
     def on_quote_viewer_passage_picked(self, event) -> None:
         """A passage picked in the quote viewer: a new statement of an entry, or a new entry."""
