@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import ModuleType
 from typing import NoReturn
 
@@ -20,11 +21,14 @@ examples:
   pledgetui check                validate the working copy and every quote
   pledgetui export --format csv --filter 'country:france' -o france.csv
 
-commands: check, export, list (pledgetui COMMAND --help for each)"""
+  pledgetui --no-config          start with the default settings; read and write no settings file
+  pledgetui paths                where the working copy, journal, cache, settings and backups are
 
-COMMANDS = ("check", "export", "list")
+commands: check, export, list, paths (pledgetui COMMAND --help for each)"""
+
+COMMANDS = ("check", "export", "list", "paths")
 #: The module of each command, imported when it runs.
-COMMAND_MODULES = {"check": "check", "export": "export", "list": "listing"}
+COMMAND_MODULES = {"check": "check", "export": "export", "list": "listing", "paths": "paths"}
 
 
 class UsageError(Exception):
@@ -45,7 +49,12 @@ def dashboard_parser() -> Parser:
         epilog=EPILOG_DASHBOARD,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("ledger", nargs="?", help="ledger file (default: your working copy)")
+    p.add_argument("ledger", nargs="?", help="ledger file (default: the last ledger opened, else your working copy)")
+    p.add_argument(
+        "--no-config",
+        action="store_true",
+        help="start clean: default settings, and no settings file read or written",
+    )
     p.add_argument("--version", action="version", version=f"pledgetui {__version__}")
     return p
 
@@ -147,19 +156,33 @@ def _dispatch(args: list[str]) -> int:
         ns = dashboard_parser().parse_args(args)
     except SystemExit as exc:  # --help / --version
         return int(exc.code or 0)
-    return run_dashboard(ns.ledger)
+    return run_dashboard(ns.ledger, no_config=ns.no_config)
 
 
-def run_dashboard(ledger: str | None) -> int:
+def last_ledger(config: Path) -> str | None:
+    """The ledger opened last (from the settings), when reopening it is on and it is still a file."""
+    from pledgetui import settings
+
+    chosen = settings.read(config).settings
+    if chosen.reopen_last and chosen.last_ledger and Path(chosen.last_ledger).is_file():
+        return chosen.last_ledger
+    return None
+
+
+def run_dashboard(ledger: str | None, *, no_config: bool = False) -> int:
+    from pledgetui import paths
     from pledgetui.commands.common import CommandError, report, resolve_ledger
 
+    config = None if no_config else paths.config_file()
+    if ledger is None and config is not None:
+        ledger = last_ledger(config)
     try:
         path = resolve_ledger(ledger)
     except CommandError as exc:
         return report("pledgetui", exc)
     from pledgetui.ui.app import PledgeApp
 
-    app = PledgeApp(path)
+    app = PledgeApp(path, config=config)
     app.run()
     return app.return_code or 0
 

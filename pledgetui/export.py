@@ -245,16 +245,25 @@ def cited_sources(ledger: Ledger, pledges: Iterable[Entry]) -> list[Source]:
     return [s for s in ledger.sources if s.id in wanted]
 
 
-def to_json(ledger: Ledger, pledges: Sequence[Entry], *, query: str = "", sort: str = "") -> bytes:
-    """The selected entries in full structure, with the sources they cite; deterministic bytes."""
-    doc = {
+def to_json(
+    ledger: Ledger, pledges: Sequence[Entry], *, query: str = "", sort: str = "", rows: str = "entries"
+) -> bytes:
+    """One JSON shape whatever the rows: ``{schema_version, generated_by, query, sort, rows,
+    sources, entries | statements}``. ``entries``: the selected entries in full structure
+    (statements nested); ``evidence``: one flat object per statement under ``statements``
+    (the CSV columns, offsets as numbers). ``sources``: those the entries cite. Deterministic bytes."""
+    doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "generated_by": f"pledgetui {__version__}",
         "query": query,
         "sort": sort,
+        "rows": rows,
         "sources": [s.model_dump(mode="json") for s in cited_sources(ledger, pledges)],
-        "entries": [entry_json(p) for p in pledges],
     }
+    if rows == "entries":
+        doc["entries"] = [entry_json(p) for p in pledges]
+    else:
+        doc["statements"] = evidence_rows(ledger, pledges)
     return _json_bytes(doc)
 
 
@@ -271,8 +280,9 @@ def entry_json(p: Entry) -> dict[str, Any]:
     return doc
 
 
-def evidence_json(ledger: Ledger, pledges: Sequence[Entry]) -> bytes:
-    return _json_bytes(evidence_rows(ledger, pledges))
+def evidence_json(ledger: Ledger, pledges: Sequence[Entry], *, query: str = "", sort: str = "") -> bytes:
+    """The statements of ``pledges``, one object each, in the one JSON shape (see :func:`to_json`)."""
+    return to_json(ledger, pledges, query=query, sort=sort, rows="evidence")
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -421,9 +431,7 @@ def export_view(
         columns = ENTRY_COLUMNS if rows == "entries" else EVIDENCE_COLUMNS
         return to_csv(rows_for(ledger, pledges, rows), columns, excel=excel, raw=raw)
     if fmt == "json":
-        if rows == "entries":
-            return to_json(ledger, pledges, query=query, sort=sort)
-        return evidence_json(ledger, pledges)
+        return to_json(ledger, pledges, query=query, sort=sort, rows=rows)
     if fmt == "md":
         return to_markdown(ledger, pledges, rows, query=query, sort=sort)
     raise ValueError(f"unknown format {fmt!r} (choose one of: {', '.join(FORMATS)})")

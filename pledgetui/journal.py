@@ -130,7 +130,7 @@ def _read_all(fd: int) -> bytes:
 
 def journal_path(ledger_path: Path | str) -> Path:
     key = hashlib.sha256(str(Path(ledger_path).resolve()).encode("utf-8", "surrogateescape")).hexdigest()
-    return paths.state_dir() / "journal" / f"{key}.jsonl"
+    return paths.journal_dir() / f"{key}.jsonl"
 
 
 def _now() -> str:

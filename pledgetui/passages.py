@@ -8,6 +8,7 @@ quote viewer shows them; these rules do not depend on how they are shown.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pledgetui.anchors import select
@@ -142,3 +143,14 @@ def draft_evidence(text: str, source_id: str, start: int, end: int) -> Evidence:
         start=sel.start,
         end=sel.end,
     )
+
+
+def find_all(text: str, needle: str) -> list[tuple[int, int]]:
+    """Every (start, end) of ``needle`` in ``text``, case-insensitive, without overlaps, in order.
+
+    Offsets are into ``text`` itself (a regular expression with IGNORECASE, not a lowered
+    copy whose length may differ), so they select what the reader sees.
+    """
+    if not needle:
+        return []
+    return [m.span() for m in re.finditer(re.escape(needle), text, re.IGNORECASE)]

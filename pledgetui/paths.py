@@ -71,6 +71,41 @@ def cache_dir() -> Path:
     return Path(override) if override else platformdirs.user_cache_path(APP)
 
 
+def config_dir() -> Path:
+    override = os.environ.get("PLEDGETUI_CONFIG_DIR")
+    return Path(override) if override else platformdirs.user_config_path(APP)
+
+
+CONFIG_NAME = "config.toml"
+
+
+def config_file() -> Path:
+    """The settings file (see :mod:`pledgetui.settings`)."""
+    return config_dir() / CONFIG_NAME
+
+
+def journal_dir() -> Path:
+    """Where the crash journals of unsaved edits live (one file per ledger)."""
+    return state_dir() / "journal"
+
+
+def locations(ledger: Path | None = None) -> list[tuple[str, Path]]:
+    """Where the user's data lives, as (what, where): for ``pledgetui paths`` and the help screen."""
+    rows = [
+        ("working copy", working_ledger()),
+        ("articles of the working copy", data_dir() / SEEDS_DIR),
+        ("recovery journal", journal_dir()),
+        ("cache (safe to delete)", cache_dir()),
+        ("settings", config_file()),
+    ]
+    if ledger is not None:
+        rows.insert(0, ("ledger open now", ledger))
+        rows.append(("backup of the previous save", ledger.with_name(ledger.name + ".bak")))
+    else:
+        rows.append(("backup of the previous save", working_ledger().with_name(LEDGER_NAME + ".bak")))
+    return rows
+
+
 def working_ledger() -> Path:
     return data_dir() / LEDGER_NAME
 

@@ -11,6 +11,7 @@ Syntax (terms are ANDed; case-insensitive):
     type:air backstop:required condition:ceasefire source:a002 kind:counter
     claimant:rutte              any statement's claimant contains "rutte"
     basis:partisan party:third  any statement with that basis / that party
+    date:2026-01 summary:troops the date stated starts with / the summary contains
 
 Only double quotes group words (an apostrophe is an ordinary character); inside
 them ``\"`` is a quote. Text is matched as it reads: NFKC-normalised, invisible
@@ -61,6 +62,9 @@ FIELD_ALIASES: dict[str, str] = {
     "kind": "kind",
     "is": "kind",
     "id": "id",
+    "date": "date",
+    "stated": "date",
+    "summary": "summary",
 }
 
 _VOCAB: dict[str, type[Vocabulary]] = {
@@ -79,6 +83,16 @@ _KIND_WORDS = {
     "counter_position": EntryKind.COUNTER_POSITION,
     "counter-position": EntryKind.COUNTER_POSITION,
 }
+
+
+def field_values(field: str) -> tuple[tuple[str, str], ...]:
+    """The (value, label) pairs a vocabulary field accepts (``status``, ``type``, ``kind`` ...);
+    empty for a free-text field (``actor``, ``claimant``, ``date`` ...)."""
+    canonical = FIELD_ALIASES.get(field.lower(), field)
+    if canonical == "kind":
+        return (("pledge", EntryKind.PLEDGE.label), ("counter", EntryKind.COUNTER_POSITION.label))
+    vocab = _VOCAB.get(canonical)
+    return tuple((m.value, m.label) for m in vocab) if vocab is not None else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,6 +357,12 @@ class Index:
             return any(ev.basis in term.values for ev in p.evidence)
         if f == "id":
             return any(v == p.id for v in term.values)
+        if f == "date":  # the derived date: starts with, so date:2026-01 is January 2026
+            day = p.date_stated.isoformat() if p.date_stated else ""
+            return day in term.values if term.exact else any(day.startswith(v) for v in term.values)  # type: ignore[arg-type]
+        if f == "summary":
+            summary = comparable(p.summary)
+            return summary in term.values if term.exact else any(v in summary for v in term.values)  # type: ignore[operator]
         if f == "commitment":
             return p.commitment in term.values
         if f == "status":

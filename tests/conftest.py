@@ -9,9 +9,9 @@ from tests.factory import write_ledger
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own user data/state/cache folders: the real ones are never touched."""
+    """Every test gets its own user data/state/cache/config folders: the real ones are never touched."""
     base = tmp_path_factory.mktemp("user")
-    for name in ("DATA", "STATE", "CACHE"):
+    for name in ("DATA", "STATE", "CACHE", "CONFIG"):
         monkeypatch.setenv(f"PLEDGETUI_{name}_DIR", str(base / name.lower()))
     return base
 

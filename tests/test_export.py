@@ -262,7 +262,7 @@ def test_json_round_trip_small_ledger() -> None:
     assert data.endswith(b"}\n")
     assert data == export_view(ledger, ledger.entries, "json", "entries", query="kind:pledge", sort="-date")
     doc = json.loads(data)
-    assert list(doc) == ["schema_version", "generated_by", "query", "sort", "sources", "entries"]
+    assert list(doc) == ["schema_version", "generated_by", "query", "sort", "rows", "sources", "entries"]
     assert doc["schema_version"] == SCHEMA_VERSION
     assert doc["generated_by"] == f"pledgetui {__version__}"
     assert (doc["query"], doc["sort"]) == ("kind:pledge", "-date")
@@ -287,11 +287,18 @@ def test_json_lists_only_the_cited_sources() -> None:
     assert [p["id"] for p in doc["entries"]] == ["ireland-ground"]
 
 
-def test_json_evidence_rows_are_a_list() -> None:
+def test_json_has_one_shape_whatever_the_rows() -> None:
     ledger = small_ledger()
-    doc = json.loads(export_view(ledger, ledger.entries, "json", "evidence"))
-    assert doc == evidence_rows(ledger, ledger.entries)
-    assert isinstance(doc[0]["start"], int)
+    by_entry = json.loads(export_view(ledger, ledger.entries, "json", "entries", query="x", sort="-date"))
+    by_statement = json.loads(export_view(ledger, ledger.entries, "json", "evidence", query="x", sort="-date"))
+    common = ["schema_version", "generated_by", "query", "sort", "rows", "sources"]
+    assert list(by_entry) == [*common, "entries"]
+    assert list(by_statement) == [*common, "statements"]
+    assert {k: by_entry[k] for k in common if k != "rows"} == {k: by_statement[k] for k in common if k != "rows"}
+    assert (by_entry["rows"], by_statement["rows"]) == ("entries", "evidence")
+    assert (by_statement["query"], by_statement["sort"]) == ("x", "-date")
+    assert by_statement["statements"] == evidence_rows(ledger, ledger.entries)
+    assert isinstance(by_statement["statements"][0]["start"], int)
 
 
 def test_json_keeps_non_ascii_literal() -> None:
@@ -437,7 +444,9 @@ def test_property_json_round_trip(ledger: Ledger) -> None:
     back = Ledger.model_validate({"sources": doc["sources"], "entries": doc["entries"]})
     assert back.entries == ledger.entries
     assert back.sources == tuple(s for s in ledger.sources if s.id in cited)
-    assert json.loads(export_view(ledger, ledger.entries, "json", "evidence")) == evidence_rows(ledger, ledger.entries)
+    assert json.loads(export_view(ledger, ledger.entries, "json", "evidence"))["statements"] == evidence_rows(
+        ledger, ledger.entries
+    )
 
 
 @PROPS

@@ -16,6 +16,7 @@ from textual.screen import Screen
 
 from pledgetui.sanitize import display, display_line
 from pledgetui.ui.controller import SessionController
+from pledgetui.ui.preferences import Preferences
 from pledgetui.ui.screens.dashboard import DashboardScreen
 from pledgetui.ui.state import LedgerChange
 
@@ -97,10 +98,13 @@ class PledgeApp(App[int]):
     #: ``(stage, fraction)`` while a large ledger loads.
     load_progress: var[tuple[str, float]] = var(("", -1.0))
 
-    def __init__(self, path: Path | str, *, watch_css: bool = False) -> None:
+    def __init__(self, path: Path | str, *, watch_css: bool = False, config: Path | None = None) -> None:
+        """``config``: the settings file to read and keep up to date (None: no settings, as ``--no-config``)."""
         threading.Thread(target=_prefetch_core, name="pledgetui-prefetch", daemon=True).start()
         super().__init__(watch_css=watch_css)
         self.path = Path(path)
+        self.preferences = Preferences(config)
+        self.preferences.apply_to_app(self)
         self.session: EditSession | None = None
         self.articles: Articles | None = None
         self.load_error: LedgerError | None = None
@@ -163,9 +167,13 @@ class PledgeApp(App[int]):
 
     def get_default_screen(self) -> Screen:
         """The dashboard is the bottom of the screen stack; every other screen stacks on it."""
-        return DashboardScreen()
+        self._dashboard = DashboardScreen()
+        return self._dashboard
 
     def on_mount(self) -> None:
+        self.preferences.check_keymap()
+        for problem in self.preferences.problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=15)
         try:
             small = self.path.stat().st_size <= SMALL_LEDGER_BYTES
         except OSError:
@@ -228,6 +236,7 @@ class PledgeApp(App[int]):
         self.session = event.session
         self.articles = event.articles
         self.publish("", None, index=event.index)
+        self.preferences.restore_view(self, self.dashboard)
         if event.recovery is not None:
             self.controller.offer_recovery(event.recovery)
 
@@ -237,6 +246,9 @@ class PledgeApp(App[int]):
         from pledgetui.ui.screens.problems import ProblemsScreen
 
         self.push_screen(ProblemsScreen(event.error))
+
+    def on_unmount(self) -> None:
+        self.preferences.remember(self, getattr(self, "_dashboard", None))
 
     # ------------------------------------------------------------------ app-wide actions
 
@@ -258,9 +270,11 @@ class PledgeApp(App[int]):
         self.controller.quit()
 
     def action_help(self) -> None:
+        from pledgetui.paths import locations
         from pledgetui.ui.screens.help import HelpScreen, bindings_for_help
 
-        self.push_screen(HelpScreen(bindings_for_help(self)))
+        files = ("Where your data is (pledgetui paths)", [(what, str(where)) for what, where in locations(self.path)])
+        self.push_screen(HelpScreen([*bindings_for_help(self), files]))
 
     def on_quote_viewer_passage_picked(self, event) -> None:
         """A passage picked in the quote viewer: a new statement of an entry, or a new entry."""

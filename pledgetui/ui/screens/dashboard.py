@@ -19,10 +19,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from pledgetui.ui.columns import column_commands
 from pledgetui.ui.state import LedgerChange
 from pledgetui.ui.text import join, safe_line
 from pledgetui.ui.widgets.detail import DetailPane
 from pledgetui.ui.widgets.entry_table import COLUMNS, EntryTable
+from pledgetui.ui.widgets.filter_suggester import FilterSuggester
 from pledgetui.ui.widgets.safe_inputs import SafeInput
 
 if TYPE_CHECKING:
@@ -71,6 +73,16 @@ class DashboardScreen(Screen[None]):
         Binding(
             "x", "export", "Export", tooltip="Export the current view (filter and sort applied)", id="dashboard.export"
         ),
+        Binding("y", "copy", "Copy", tooltip="Copy the entry with its citation", show=False, id="dashboard.copy"),
+        Binding(
+            "f1",
+            "filter_help",
+            "Filter help",
+            tooltip="The query syntax, every field and value",
+            show=False,
+            id="dashboard.filter_help",
+        ),
+        Binding("E", "edit_file", "Edit file in $EDITOR", show=False, id="dashboard.edit_file"),
     ]
 
     def __init__(self) -> None:
@@ -93,8 +105,9 @@ class DashboardScreen(Screen[None]):
         yield Header(icon="⚖")
         with Horizontal(id="filter-bar"):
             yield SafeInput(
-                placeholder="filter: text, or country:france status:signed backstop:required …",
+                placeholder="filter: text, or country:france status:signed backstop:required …  (F1: syntax)",
                 id="filter",
+                suggester=FilterSuggester(),
                 select_on_focus=False,
                 compact=True,
             )
@@ -351,10 +364,21 @@ class DashboardScreen(Screen[None]):
                 return
             count = export.row_count(pledges, request.rows)
             self.last_export = (request.path, count)
+            self.pledge_app.preferences.update(
+                self.pledge_app,
+                export_folder=str(request.path.resolve().parent),
+                export_format=request.fmt,
+                export_rows=request.rows,
+            )
             self.notify(f"Exported {export.count_line(pledges)} ({count} rows) to {request.path}", timeout=8)
 
         summary = f"Export the current view: {export.count_line(pledges)}" + (f", filter: {query}" if query else "")
-        self.app.push_screen(ExportDialog(Path.cwd() / "pledges-view.csv", summary), done)
+        prefs = self.pledge_app.preferences.settings
+        folder = Path(prefs.export_folder).expanduser() if prefs.export_folder else Path.cwd()
+        dialog = ExportDialog(
+            folder / f"pledges-view.{prefs.export_format}", summary, fmt=prefs.export_format, rows=prefs.export_rows
+        )
+        self.app.push_screen(dialog, done)
 
     # ------------------------------------------------------------------ command palette
 
@@ -387,3 +411,32 @@ class DashboardScreen(Screen[None]):
         )
         yield SystemCommand("Export the current view", "CSV, JSON or Markdown (x)", self.action_export)
         yield SystemCommand("Help: all keys", "List every key (?)", app.action_help)
+        yield SystemCommand("Copy the entry with its citation", "To the clipboard (y)", self.action_copy)
+        yield SystemCommand("Filter help", "The query syntax, every field and value (F1)", self.action_filter_help)
+        yield SystemCommand("Edit the ledger file in $EDITOR", "Then reload it, checked (E)", self.action_edit_file)
+        yield from column_commands(self)
+
+    # ------------------------------------------------------------------ copy, filter help, the file in $EDITOR
+
+    def action_copy(self) -> None:
+        if self.current is not None and self.ledger is not None:
+            from pledgetui.ui.clipboard import copy_entry
+
+            copy_entry(self.app, self.ledger, self.current)
+
+    def action_filter_help(self) -> None:
+        from pledgetui.ui.screens.filter_help import FilterHelp
+
+        def chosen(term: str | None) -> None:
+            if term:
+                filt = self.query_one("#filter", Input)
+                filt.value = f"{filt.value.rstrip()} {term}".lstrip()
+                filt.cursor_position = len(filt.value)
+            self.action_focus_filter()
+
+        self.app.push_screen(FilterHelp(), chosen)
+
+    def action_edit_file(self) -> None:
+        from pledgetui.ui.external_editor import edit_ledger_file
+
+        edit_ledger_file(self.pledge_app)

@@ -46,10 +46,11 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         Binding("ctrl+s", "export", "Export", id="export_dialog.export"),
     ]
 
-    def __init__(self, default_path: Path, summary: str) -> None:
+    def __init__(self, default_path: Path, summary: str, *, fmt: str = "csv", rows: str = "entries") -> None:
         super().__init__()
         self.default_path = default_path
         self.summary = summary
+        self.fmt, self.rows = fmt, rows  # the last export's, from the settings
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -57,9 +58,9 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             yield Label("File (written atomically; an existing file is replaced)")
             yield SafeInput(str(self.default_path), compact=True, id="export-path")
             yield Label("Format")
-            yield Select(FORMATS, value="csv", allow_blank=False, compact=True, id="export-format")
+            yield Select(FORMATS, value=self.fmt, allow_blank=False, compact=True, id="export-format")
             yield Label("Rows")
-            yield Select(ROWS, value="entries", allow_blank=False, compact=True, id="export-rows")
+            yield Select(ROWS, value=self.rows, allow_blank=False, compact=True, id="export-rows")
             yield Checkbox("Excel: add a byte-order mark (CSV)", compact=True, id="export-excel")
             yield Static("", id="export-error", markup=False)
             with Horizontal():

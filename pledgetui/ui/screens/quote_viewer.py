@@ -27,6 +27,7 @@ from pledgetui.ui.state import LedgerChange
 from pledgetui.ui.text import join, safe, safe_line
 from pledgetui.ui.widgets.article_view import ArticleView, Span
 from pledgetui.ui.widgets.detail import stance_line
+from pledgetui.ui.widgets.find_bar import FindBar
 from pledgetui.verify import Articles
 
 __all__ = ["CITED_SHOWN", "MIN_PASSAGE", "ArticleView", "Passage", "QuoteViewer", "SourcePicker"]
@@ -73,6 +74,12 @@ class QuoteViewer(Screen[None]):
             tooltip="A drifted quote: take the article's words as the quote (an undoable edit)",
             id="quote_viewer.accept_article_text",
         ),
+        Binding("slash", "find", "Find", key_display="/", tooltip="Find in the article", id="quote_viewer.find"),
+        Binding("f3", "step_match(1)", "Next match", show=False, id="quote_viewer.next_match"),
+        Binding("shift+f3", "step_match(-1)", "Previous match", show=False, id="quote_viewer.previous_match"),
+        Binding(
+            "y", "copy", "Copy", tooltip="Copy the selection (or the quote) with its citation", id="quote_viewer.copy"
+        ),
         Binding("escape", "back", "Back", id="quote_viewer.back"),
         Binding("q", "back", "Back", show=False, id="quote_viewer.back_q"),
     ]
@@ -117,6 +124,8 @@ class QuoteViewer(Screen[None]):
         self._passages: dict[str, tuple[Passage, ...]] = {}
         self._shown_source: str | None = None
         self._by_id: dict[str, Entry] | None = None
+        self.matches: list[Span] = []  # of the find bar's text in the article shown
+        self.match_index = -1
 
     @property
     def by_id(self) -> dict[str, Entry]:
@@ -139,6 +148,7 @@ class QuoteViewer(Screen[None]):
             yield Static(id="qv-orphan-banner")
             yield Static(id="qv-orphan-quote")
         yield ArticleView(id="qv-article")
+        yield FindBar(id="qv-find")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -208,7 +218,7 @@ class QuoteViewer(Screen[None]):
         source = self.ledger.source(source_id)
         if source is not None:
             title = safe_line(source.title, "bold")
-            meta_parts = [p for p in (source.date.isoformat() if source.date else "", source.outlet) if p]
+            meta_parts = [p for p in (source.id, source.date.isoformat() if source.date else "", source.outlet) if p]
             meta = join(
                 safe_line(" · ".join(meta_parts) or "no date or outlet"), "  ", safe_line(f"({source.file})", "dim")
             )
@@ -415,3 +425,63 @@ class QuoteViewer(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    # ------------------------------------------------------------------ find and copy
+
+    def action_find(self) -> None:
+        self.query_one(FindBar).open()
+
+    def on_find_bar_changed(self, event: FindBar.Changed) -> None:
+        from pledgetui.passages import find_all
+
+        self.matches = find_all(self.query_one(ArticleView).text, event.text)
+        self.match_index = -1
+        if self.matches:
+            cursor = self.query_one(ArticleView).selected_span() or (0, 0)
+            # the first match at or after the cursor, as a browser's find does
+            self.match_index = next((i for i, (start, _) in enumerate(self.matches) if start >= cursor[0]), 0) - 1
+            self.action_step_match(1)
+        else:
+            self._show_match_count(event.text)
+
+    def on_find_bar_step(self, event: FindBar.Step) -> None:
+        self.action_step_match(event.step)
+
+    def on_find_bar_closed(self) -> None:
+        self.query_one(ArticleView).focus()
+
+    def action_step_match(self, step: int) -> None:
+        """Select the next (``1``) or previous (``-1``) match, wrapping around."""
+        if not self.matches:
+            self._show_match_count(self.query_one(FindBar).input.value)
+            return
+        from textual.widgets.text_area import Selection
+
+        self.match_index = (self.match_index + step) % len(self.matches)
+        start, end = self.matches[self.match_index]
+        view = self.query_one(ArticleView)
+        view.selection = Selection(view.location_of(start), view.location_of(end))
+        view.scroll_cursor_visible(center=True)
+        self._show_match_count(self.query_one(FindBar).input.value)
+
+    def _show_match_count(self, text: str) -> None:
+        count = "" if not text else f"{self.match_index + 1} of {len(self.matches)}" if self.matches else "no match"
+        self.query_one(FindBar).show_count(count)
+
+    def action_copy(self) -> None:
+        """Copy the selected passage (or, with nothing selected, the current quote) with its citation."""
+        from pledgetui.ui.clipboard import copy_passage, copy_statement
+
+        span = self.selected_span()
+        article = self.query_one(ArticleView).text
+        selection = self._text(self.current_source_id) if span is not None else None
+        chosen = selection[span[0] : span[1]] if selection is not None and span is not None else None
+        if chosen is None and span is not None:
+            chosen = article[span[0] : span[1]]
+        if self.browsing:
+            if chosen:
+                copy_passage(self.app, self.ledger, self.current_source_id, chosen)
+            else:
+                self.notify("Select a passage to copy (shift+arrows or the mouse)", severity="warning")
+            return
+        copy_statement(self.app, self.ledger, self.pledge, self.current_index, chosen)

@@ -154,6 +154,7 @@ class EntryTable(ScrollView, can_focus=True):
         self.view: list[int] = []
         self.sort_keys: tuple[SortKey, ...] = ()
         self._shown: list[Column] = list(COLUMNS)
+        self._hidden: frozenset[str] = frozenset()
         self._widths: list[int] = layout_widths(80)
         self._fitted_width = -1
         self._last_posted: int | None = -1
@@ -195,6 +196,18 @@ class EntryTable(ScrollView, can_focus=True):
             return self.view.index(position)
         except ValueError:
             return None
+
+    @property
+    def hidden_columns(self) -> frozenset[str]:
+        """Keys of the columns the user hid (the narrow-screen drop order applies to the rest)."""
+        return self._hidden
+
+    @hidden_columns.setter
+    def hidden_columns(self, keys: frozenset[str]) -> None:
+        self._hidden = frozenset(keys)
+        self._fitted_width = -1
+        self._fit()
+        self.refresh()
 
     # ------------------------------------------------------------------ cursor
 
@@ -271,7 +284,8 @@ class EntryTable(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if width != self._fitted_width:
             self._fitted_width = width
-            self._shown = [COLUMNS[i] for i in fit_columns(width)]
+            wanted = [c for c in COLUMNS if c.key not in self._hidden] or list(COLUMNS[:1])
+            self._shown = [wanted[i] for i in fit_columns(width, wanted)]
             self._widths = layout_widths(width, self._shown)
         total = sum(self._widths) + len(self._widths) - 1
         size = Size(max(total, width) if total > width else width, len(self.view) + 1)

@@ -1,0 +1,64 @@
+"""Citations for the clipboard: a quote (or an entry) with who said it, where and when.
+
+Built here, without Textual, so that the text is testable; every value goes through
+the display filter (:func:`pledgetui.sanitize.display`): ledger and article text are
+untrusted, and a clipboard pasted into a terminal must not carry escape sequences.
+"""
+
+from __future__ import annotations
+
+from pledgetui.model import Entry, Evidence, Ledger
+from pledgetui.sanitize import display, display_line
+
+
+def source_line(ledger: Ledger, evidence: Evidence) -> str:
+    """``“Title”, Outlet, 2026-01-06`` for the source a statement quotes (what is known of it)."""
+    source = ledger.source(evidence.source)
+    if source is None:
+        return f"source {evidence.source} (not listed in the ledger)"
+    parts = [f"“{source.title}”" if source.title else "", source.outlet]
+    stated = evidence.stated or source.date
+    if stated is not None:
+        parts.append(stated.isoformat())
+    return ", ".join(p for p in parts if p)
+
+
+def cite_statement(ledger: Ledger, entry: Entry, index: int, text: str | None = None) -> str:
+    """The quote of statement ``index`` of ``entry`` (or ``text``, a passage of its article) with
+    its citation::
+
+        “We are ready to deploy.”
+        — Downing Street statement, “UK ready to deploy troops”, Reuters, 2026-01-06
+          [entry uk-ground, statement 1, source a001]
+    """
+    evidence = entry.evidence[index]
+    quote = evidence.quote if text is None else text
+    body = display(f"“{quote.strip()}”")
+    who = display_line(evidence.claimant or entry.actor)
+    where = display_line(source_line(ledger, evidence))
+    ids = display_line(f"[entry {entry.id}, statement {index + 1}, source {evidence.source}]")
+    return f"{body}\n— {who}, {where}\n  {ids}"
+
+
+def cite_passage(ledger: Ledger, source_id: str, text: str) -> str:
+    """A passage of an article no statement quotes yet (browsing): the text and its source."""
+    source = ledger.source(source_id)
+    if source is None:
+        where = f"source {source_id}"
+    else:
+        parts = [f"“{source.title}”", source.outlet, source.date.isoformat() if source.date else ""]
+        where = ", ".join(p for p in parts if p)
+    return f"{display(f'“{text.strip()}”')}\n— {display_line(where)}\n  {display_line(f'[source {source_id}]')}"
+
+
+def cite_entry(ledger: Ledger, entry: Entry) -> str:
+    """An entry as a row of the dashboard, with its derived stance and every statement cited."""
+    stance = entry.stance.index
+    kind = " (counter-position)" if entry.is_counter else ""
+    head = display_line(
+        f"{entry.actor}{kind}: {entry.summary} — {entry.commitment.label}, {entry.status.label} [entry {entry.id}]"
+    )
+    statements = [cite_statement(ledger, entry, i) for i in range(len(entry.evidence))]
+    if len(statements) > 1:
+        statements[stance] += "  (the statement the entry's status is read from)"
+    return "\n\n".join([head, *statements])

@@ -1,0 +1,262 @@
+"""Settings that persist between runs: ``config.toml`` in the user config folder.
+
+The file (``paths.config_file()``; ``PLEDGETUI_CONFIG_DIR`` overrides the folder)::
+
+    theme = "nord"                      # any Textual theme name
+
+    [ledger]
+    reopen_last = true                  # `pledgetui` without a file opens the last ledger
+    last = "/home/me/notes/pledges.toml"
+
+    [view]
+    filter = "country:france"           # the dashboard's filter and sort at the last exit
+    sort = "status,-date"
+    hidden_columns = ["claimant"]       # actor commitment status conditions backstop claimant date sources
+    show_counter_positions = true
+
+    [export]
+    folder = "~/exports"                # where the export dialog proposes to write
+    format = "json"                     # csv, json or md
+    rows = "entries"                    # entries or evidence
+
+    [keymap]                            # binding id = keys (comma-separated)
+    "dashboard.edit" = "E"
+    "app.quit" = "ctrl+q"
+
+Reading never fails: a file that cannot be read or parsed gives a message naming the
+file and the problem, and every default; a bad value gives a message naming its key,
+and that key's default. A file with problems is never written over, so the user can
+fix it. Writing is atomic (:func:`pledgetui.store.atomic_write`); the app rewrites
+the file, without comments, when a setting changes.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from pledgetui.export import FORMATS, ROW_KINDS
+from pledgetui.query import SORT_FIELDS, QueryError, parse_query, parse_sort
+
+#: A settings file larger than this is not read (it is a few hundred bytes).
+MAX_BYTES = 256 * 1024
+
+#: Columns of the dashboard table that can be hidden (their query sort names).
+COLUMN_KEYS = ("actor", "commitment", "status", "conditions", "backstop", "claimant", "date", "sources")
+
+
+@dataclass(frozen=True)
+class Settings:
+    theme: str | None = None  # None: Textual's default theme
+    reopen_last: bool = True
+    last_ledger: str | None = None
+    filter: str = ""
+    sort: str = ""
+    hidden_columns: tuple[str, ...] = ()
+    show_counter: bool = True
+    export_folder: str | None = None  # None: the current folder
+    export_format: str = "csv"
+    export_rows: str = "entries"
+    keymap: dict[str, str] = field(default_factory=dict)
+
+    def but(self, **changes: Any) -> Settings:
+        """A copy with ``changes``."""
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    settings: Settings
+    problems: tuple[str, ...] = ()  # each names the file and the key; empty when all is well
+
+    @property
+    def writable(self) -> bool:
+        """False when the file had problems: it is left for the user to fix, not written over."""
+        return not self.problems
+
+
+class _Reader:
+    def __init__(self, path: Path, doc: dict[str, Any]) -> None:
+        self.path = path
+        self.doc = doc
+        self.problems: list[str] = []
+
+    def problem(self, where: str, message: str) -> None:
+        self.problems.append(f"{self.path}: {where}: {message}; using the default")
+
+    def table(self, name: str) -> dict[str, Any]:
+        value = self.doc.get(name, {})
+        if not isinstance(value, dict):
+            self.problem(f"[{name}]", "must be a table (a [section])")
+            return {}
+        return value
+
+    def get(self, table: dict[str, Any], where: str, key: str, kind: type, default: Any) -> Any:
+        if key not in table:
+            return default
+        value = table[key]
+        if kind is str and isinstance(value, str):
+            return value
+        if kind is bool and isinstance(value, bool):
+            return value
+        self.problem(f"{where}{key}", f"must be {'true or false' if kind is bool else 'a string'}, not {value!r}")
+        return default
+
+
+_KNOWN = {
+    "": {"theme", "ledger", "view", "export", "keymap"},
+    "ledger": {"reopen_last", "last"},
+    "view": {"filter", "sort", "hidden_columns", "show_counter_positions"},
+    "export": {"folder", "format", "rows"},
+}
+
+
+def from_document(doc: dict[str, Any], path: Path) -> Loaded:
+    """Settings from a parsed TOML document, with a problem for each bad or unknown key."""
+    r = _Reader(path, doc)
+    for section, known in _KNOWN.items():
+        table = doc if not section else doc.get(section, {})
+        if isinstance(table, dict):
+            for key in table:
+                if key not in known:
+                    where = f"[{section}] {key}" if section else key
+                    r.problems.append(f"{path}: {where}: unknown setting, ignored (known: {', '.join(sorted(known))})")
+    defaults = Settings()
+    theme = r.get(doc, "", "theme", str, None)
+    ledger, view, export = r.table("ledger"), r.table("view"), r.table("export")
+
+    filter_text = r.get(view, "[view] ", "filter", str, "")
+    try:
+        parse_query(filter_text)
+    except QueryError as exc:
+        r.problem("[view] filter", str(exc))
+        filter_text = ""
+    sort = r.get(view, "[view] ", "sort", str, "")
+    try:
+        parse_sort(sort)
+    except QueryError as exc:
+        r.problem("[view] sort", str(exc))
+        sort = ""
+    hidden: tuple[str, ...] = ()
+    raw_hidden = view.get("hidden_columns", [])
+    if not isinstance(raw_hidden, list) or not all(isinstance(c, str) for c in raw_hidden):
+        r.problem("[view] hidden_columns", "must be a list of column names")
+    else:
+        unknown = [c for c in raw_hidden if c not in COLUMN_KEYS]
+        if unknown:
+            r.problem("[view] hidden_columns", f"unknown column {unknown[0]!r} (columns: {', '.join(COLUMN_KEYS)})")
+        else:
+            hidden = tuple(dict.fromkeys(raw_hidden))
+
+    fmt = r.get(export, "[export] ", "format", str, defaults.export_format)
+    if fmt not in FORMATS:
+        r.problem("[export] format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
+        fmt = defaults.export_format
+    rows = r.get(export, "[export] ", "rows", str, defaults.export_rows)
+    if rows not in ROW_KINDS:
+        r.problem("[export] rows", f"{rows!r} is not one of {', '.join(ROW_KINDS)}")
+        rows = defaults.export_rows
+
+    keymap: dict[str, str] = {}
+    raw_keymap = doc.get("keymap", {})
+    if not isinstance(raw_keymap, dict):
+        r.problem("[keymap]", "must be a table of binding id = keys")
+    else:
+        for binding_id, keys in raw_keymap.items():
+            if isinstance(keys, str) and keys.strip():
+                keymap[binding_id] = keys
+            else:
+                r.problems.append(f"{path}: [keymap] {binding_id}: keys must be a non-empty string; ignored")
+
+    settings = Settings(
+        theme=theme,
+        reopen_last=r.get(ledger, "[ledger] ", "reopen_last", bool, defaults.reopen_last),
+        last_ledger=r.get(ledger, "[ledger] ", "last", str, None),
+        filter=filter_text,
+        sort=sort,
+        hidden_columns=hidden,
+        show_counter=r.get(view, "[view] ", "show_counter_positions", bool, defaults.show_counter),
+        export_folder=r.get(export, "[export] ", "folder", str, None),
+        export_format=fmt,
+        export_rows=rows,
+        keymap=keymap,
+    )
+    return Loaded(settings, tuple(r.problems))
+
+
+def read(path: Path) -> Loaded:
+    """The settings in ``path``; defaults (and no problem) when it does not exist.
+
+    Never raises: an unreadable or broken file gives every default and a problem
+    that names the file and what is wrong with it.
+    """
+    try:
+        if not path.exists():
+            return Loaded(Settings())
+        if not path.is_file():
+            return Loaded(Settings(), (f"{path}: not a regular file; using the default settings",))
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return Loaded(
+                Settings(), (f"{path}: {size:,} bytes, more than a settings file holds; using the default settings",)
+            )
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return Loaded(Settings(), (f"{path}: not UTF-8 text; using the default settings",))
+    except OSError as exc:
+        return Loaded(Settings(), (f"{path}: cannot be read ({exc.strerror or exc}); using the default settings",))
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return Loaded(Settings(), (f"{path}: not valid TOML: {exc}; using the default settings",))
+    except RecursionError:
+        return Loaded(Settings(), (f"{path}: nested too deeply; using the default settings",))
+    return from_document(doc, path)
+
+
+def to_document(settings: Settings) -> dict[str, Any]:
+    """The TOML document for ``settings`` (absent values are left out: TOML has no null)."""
+    doc: dict[str, Any] = {}
+    if settings.theme:
+        doc["theme"] = settings.theme
+    ledger: dict[str, Any] = {"reopen_last": settings.reopen_last}
+    if settings.last_ledger:
+        ledger["last"] = settings.last_ledger
+    doc["ledger"] = ledger
+    doc["view"] = {
+        "filter": settings.filter,
+        "sort": settings.sort,
+        "hidden_columns": list(settings.hidden_columns),
+        "show_counter_positions": settings.show_counter,
+    }
+    export: dict[str, Any] = {"format": settings.export_format, "rows": settings.export_rows}
+    if settings.export_folder:
+        export["folder"] = settings.export_folder
+    doc["export"] = export
+    doc["keymap"] = dict(settings.keymap)
+    return doc
+
+
+def dumps(settings: Settings) -> bytes:
+    return tomli_w.dumps(to_document(settings)).encode("utf-8")
+
+
+def write(path: Path, settings: Settings) -> None:
+    """Write ``settings`` to ``path`` atomically (the folder is created). Raises OSError or
+    :class:`pledgetui.store.SaveError` when it cannot be written."""
+    from pledgetui import store
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store.atomic_write(path, dumps(settings), backup=False)
+
+
+def sort_text(fields: list[tuple[str, bool]]) -> str:
+    """``[("status", False), ("date", True)]`` -> ``"status,-date"``."""
+    return ",".join(("-" if descending else "") + name for name, descending in fields if name in SORT_FIELDS)
+
+
+__all__ = ["COLUMN_KEYS", "Loaded", "Settings", "dumps", "from_document", "read", "sort_text", "write"]
