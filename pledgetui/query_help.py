@@ -40,7 +40,8 @@ class FieldHelp:
 def syntax_lines() -> list[str]:
     """The syntax examples of :mod:`pledgetui.query`'s documentation, as written there."""
     doc = query.__doc__ or ""
-    return [line[4:] for line in doc.splitlines() if line.startswith("    ") and line.strip()]
+    # The docstring marks literals as ``code`` for Python's tools; a reader needs the words.
+    return [line[4:].replace("``", "") for line in doc.splitlines() if line.startswith("    ") and line.strip()]
 
 
 def fields() -> list[FieldHelp]:
