@@ -1,0 +1,97 @@
+"""Every dialog at 80x24, the smallest terminal the dashboard supports: its whole text and its choices are visible."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Button
+
+from pledgetui import journal
+from pledgetui.session import EditSession
+from pledgetui.ui.app import PledgeApp
+from pledgetui.ui.screens.choice import ChoiceScreen
+from tests.test_ui_editing import _outside_change, edit_current, press_and_settle, started
+from tests.visible import assert_shown
+
+SMALL = (80, 24)
+
+
+def assert_choice_shown(app: PledgeApp) -> ChoiceScreen:
+    """The question on top: its title, its whole message and every answer's button are on screen."""
+    prompt = app.screen
+    assert isinstance(prompt, ChoiceScreen)
+    dialog = prompt.query_one("#choice-dialog")
+    buttons = [str(b.label) for b in prompt.query(Button)]
+    assert len(buttons) == len(prompt.choices)
+    assert_shown(app, dialog, prompt.title_text, str(prompt.message), *buttons)
+    for button in prompt.query(Button):
+        assert dialog.region.contains_region(button.region), f"{button.label} is cut"
+    return prompt
+
+
+async def test_quit_guard_fits_80x24(ledger_path: Path) -> None:
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(app, pilot)
+        await edit_current(app, pilot, summary="an unsaved edit")
+        await pilot.press("q")
+        await pilot.pause()
+        prompt = assert_choice_shown(app)
+        assert prompt.title_text == "Unsaved changes"
+
+
+async def test_conflict_dialog_fits_80x24(ledger_path: Path) -> None:
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(app, pilot)
+        await edit_current(app, pilot, summary="my edit")
+        _outside_change(ledger_path)
+        await press_and_settle(app, pilot, "ctrl+s")
+        prompt = assert_choice_shown(app)
+        assert prompt.title_text == "The file changed on disk"
+        assert "Save a copy writes your version next to it." in str(prompt.message)
+
+
+async def test_recovery_dialog_fits_80x24(ledger_path: Path) -> None:
+    crashed = EditSession.open(ledger_path)
+    crashed.delete_entry("russia-mfa")
+    crashed.close()
+    assert journal.pending(ledger_path) is not None
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(app, pilot)
+        prompt = assert_choice_shown(app)
+        assert prompt.title_text == "Recover unsaved edits"
+
+
+async def test_delete_dialog_fits_80x24(ledger_path: Path) -> None:
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        assert_choice_shown(app)
+
+
+async def test_a_long_message_scrolls_and_the_answers_stay_visible() -> None:
+    from textual.app import App
+
+    long = "\n".join(f"line {n}: " + "a rather long explanation " * 5 for n in range(40))
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(ChoiceScreen("A long question", long, [("y", "yes", "Yes"), ("n", "no", "No")]))
+
+    app = Host()
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        prompt = app.screen
+        dialog = prompt.query_one("#choice-dialog")
+        assert app.screen.region.contains_region(dialog.region)
+        for button in prompt.query(Button):
+            assert dialog.region.contains_region(button.region)
+        body = prompt.query_one("#choice-body")
+        assert body.max_scroll_y > 0  # the rest is a scroll away
+        assert body.region.width <= 80
+        await pilot.press("pagedown", "pagedown")
+        assert body.scroll_y > 0  # the keys scroll it
