@@ -79,6 +79,7 @@ class DashboardScreen(Screen[None]):
         self.ledger: Ledger | None = None
         self.query_text = ""
         self.query_obj: Query | None = None  # None: no filter
+        self.filter_error: str | None = None  # what is wrong with the text in the filter bar
         self.sort_keys: tuple[SortKey, ...] = ()
         self.show_counter = True
         self.last_export: tuple[Path, int] | None = None
@@ -99,6 +100,7 @@ class DashboardScreen(Screen[None]):
                 compact=True,
             )
             yield Static("loading…", id="count", markup=False)
+        yield Static("", id="filter-error", markup=False)
         with Horizontal(id="main"):
             yield EntryTable(id="table")
             yield DetailPane(id="detail")
@@ -173,9 +175,10 @@ class DashboardScreen(Screen[None]):
     def show_detail(self) -> None:
         self.query_one(DetailPane).show(self.current, self.ledger, self.pledge_app.articles)
 
-    def _update_count(self, error: str | None = None) -> None:
+    def _update_count(self) -> None:
         if self.index is None:
             return
+        error = self.filter_error
         all_counters = self.index.counter_positions
         total = len(self.index) - len(all_counters)
         view = self.table.view
@@ -185,8 +188,13 @@ class DashboardScreen(Screen[None]):
         if counters or all_counters:
             text = join(text, (f" · {counters} counter-position{'s' if counters != 1 else ''}", "italic"))
         if error:
-            text = join(text, "  ", safe_line(error, "bold $error"))
+            text = join(("last valid filter: ", "bold $error"), text)
         self.query_one("#count", Static).update(text)
+        line = self.query_one("#filter-error", Static)
+        line.display = bool(error)
+        if error:
+            shown = f'the last valid filter, "{self.query_text}"' if self.query_text else "every entry (no filter)"
+            line.update(join(safe_line(error, "bold $error"), "\nThe table shows ", safe_line(shown), "."))
 
     @on(EntryTable.Highlighted)
     def _highlighted(self) -> None:
@@ -210,10 +218,11 @@ class DashboardScreen(Screen[None]):
             query = parse_query(text)
         except QueryError as exc:
             self.query_one("#filter", Input).set_class(True, "-invalid")
-            self._update_count(str(exc))
+            self.filter_error = str(exc)
+            self._update_count()
             return False
         self.query_one("#filter", Input).set_class(False, "-invalid")
-        self.query_text, self.query_obj = text, query
+        self.query_text, self.query_obj, self.filter_error = text, query, None
         self.refresh_view()
         return True
 
