@@ -48,3 +48,53 @@ async def test_a_bad_filter_says_the_view_is_the_last_valid_one_and_shows_the_wh
         assert not app.dashboard.query_one("#filter-error").display
         assert "last valid filter" not in count_text(app)
         assert squeeze(error) not in shown_text(app)
+
+
+def header(app: PledgeApp) -> str:
+    table = app.dashboard.table
+    return table.render_line(0).text
+
+
+async def test_the_sort_arrow_shows_on_a_narrow_column() -> None:
+    from pledgetui.ui.widgets.entry_table import COLUMNS
+
+    app = PledgeApp(BUNDLED)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(app, pilot)
+        table = app.dashboard.table
+        for n, col in enumerate(COLUMNS, 1):
+            if col not in table._shown:
+                continue
+            await pilot.press(str(n))
+            await pilot.pause()
+            width = table._widths[table._shown.index(col)]
+            assert "▲" in header(app), (col.key, width, header(app))
+            await pilot.press(str(n))
+            await pilot.pause()
+            assert "▼" in header(app), (col.key, width, header(app))
+
+
+async def test_shift_number_adds_a_secondary_key_and_zero_returns_to_ledger_order() -> None:
+    from pledgetui.query import SortKey
+
+    app = PledgeApp(BUNDLED)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(app, pilot)
+        dash = app.dashboard
+        ledger_order = [p.id for p in dash.visible_entries()]
+        await pilot.press("3")  # status
+        await pilot.press("exclamation_mark")  # shift+1: then actor
+        await pilot.pause()
+        assert dash.sort_keys == (SortKey("status"), SortKey("actor"))
+        assert [p.id for p in dash.visible_entries()] == [p.id for p in dash.index.view("", "status,actor")]
+        head = header(app)
+        assert "Status ▲1" in head and "Actor ▲2" in head  # the header shows the order
+        await pilot.press("exclamation_mark")  # the same key again flips that key only
+        await pilot.pause()
+        assert dash.sort_keys == (SortKey("status"), SortKey("actor", descending=True))
+        assert "Actor ▼2" in header(app)
+        await pilot.press("0")
+        await pilot.pause()
+        assert dash.sort_keys == ()
+        assert [p.id for p in dash.visible_entries()] == ledger_order
+        assert "▲" not in header(app) and "▼" not in header(app)

@@ -31,6 +31,19 @@ if TYPE_CHECKING:
     from pledgetui.ui.app import PledgeApp
 
 
+#: What shift+1 ... shift+8 send (a US layout): each adds a column as the next sort key.
+SHIFTED_DIGITS = (
+    "exclamation_mark",
+    "at",
+    "number_sign",
+    "dollar_sign",
+    "percent_sign",
+    "circumflex_accent",
+    "ampersand",
+    "asterisk",
+)
+
+
 class DashboardScreen(Screen[None]):
     """``DashboardScreen()``: the main view; the app pushes it first and every other screen stacks on it."""
 
@@ -61,6 +74,18 @@ class DashboardScreen(Screen[None]):
             Binding(str(n), f"sort_column({n - 1})", f"Sort by {col.title}", show=False, id=f"dashboard.sort_{col.key}")
             for n, col in enumerate(COLUMNS, 1)
         ),
+        *(
+            Binding(
+                key,
+                f"add_sort_column({n - 1})",
+                f"Then by {col.title}",
+                key_display=f"shift+{n}",
+                show=False,
+                id=f"dashboard.then_sort_{col.key}",
+            )
+            for (n, col), key in zip(enumerate(COLUMNS, 1), SHIFTED_DIGITS)
+        ),
+        Binding("0", "clear_sort", "Ledger order", tooltip="Clear the sort", show=False, id="dashboard.clear_sort"),
         Binding("e", "edit", "Edit", tooltip="Edit the highlighted entry", id="dashboard.edit"),
         Binding(
             "a", "add_blank", "Add", tooltip="New entry from a passage picked in the quote viewer", id="dashboard.add"
@@ -263,6 +288,25 @@ class DashboardScreen(Screen[None]):
     def action_sort_column(self, n: int) -> None:
         self.sort_by(COLUMNS[n].key)
 
+    def action_add_sort_column(self, n: int) -> None:
+        """Add column ``n`` as the next sort key (ties of the keys before it); again flips it."""
+        from pledgetui.query import SortKey
+
+        column = COLUMNS[n].key
+        keys = list(self.sort_keys)
+        at = next((i for i, k in enumerate(keys) if k.field == column), None)
+        if at is None:
+            keys.append(SortKey(column))
+        else:
+            keys[at] = SortKey(column, not keys[at].descending)
+        self.sort_keys = tuple(keys)
+        self.refresh_view()
+
+    def action_clear_sort(self) -> None:
+        """Back to the ledger's own order."""
+        self.sort_keys = ()
+        self.refresh_view()
+
     def action_cycle_sort(self) -> None:
         keys = [c.key for c in COLUMNS]
         current = self.sort_keys[0].field if self.sort_keys else None
@@ -270,8 +314,13 @@ class DashboardScreen(Screen[None]):
         self.sort_by(nxt, descending=False)
 
     def action_reverse_sort(self) -> None:
+        """Flip the first sort key; the keys after it stay as they are."""
         if self.sort_keys:
-            self.sort_by(self.sort_keys[0].field, descending=not self.sort_keys[0].descending)
+            from pledgetui.query import SortKey
+
+            first, *rest = self.sort_keys
+            self.sort_keys = (SortKey(first.field, not first.descending), *rest)
+            self.refresh_view()
 
     @on(EntryTable.HeaderClicked)
     def _header_clicked(self, event: EntryTable.HeaderClicked) -> None:
@@ -379,6 +428,7 @@ class DashboardScreen(Screen[None]):
             "Toggle counter-positions", "Show or hide Russia's red lines etc. (c)", self.action_toggle_counter
         )
         yield SystemCommand("Reverse the sort", "Flip the direction (r)", self.action_reverse_sort)
+        yield SystemCommand("Ledger order", "Clear the sort (0)", self.action_clear_sort)
         for n, col in enumerate(COLUMNS):
             yield SystemCommand(
                 f"Sort by {col.title}", f"Key {n + 1}; again to reverse", lambda n=n: self.action_sort_column(n)

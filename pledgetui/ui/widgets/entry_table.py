@@ -282,14 +282,18 @@ class EntryTable(ScrollView, can_focus=True):
     def _header_strip(self) -> Strip:
         base = self.get_component_rich_style("pledge-table--header")
         sorted_style = self.get_component_rich_style("pledge-table--sorted")
-        primary = self.sort_keys[0] if self.sort_keys else None
+        order = {key.field: (n, key.descending) for n, key in enumerate(self.sort_keys, 1)}
+        several = len(self.sort_keys) > 1
         segments: list[Segment] = []
         last = len(self._shown) - 1
         for i, (col, width) in enumerate(zip(self._shown, self._widths)):
             title = col.title
             style = base
-            if primary is not None and primary.field == col.key:
-                title = f"{title} {'▼' if primary.descending else '▲'}"
+            if col.key in order:
+                n, descending = order[col.key]
+                # the arrow (and the key's rank when there are several) always shows: the title gives way
+                mark = f" {'▼' if descending else '▲'}{n if several else ''}"
+                title = set_cell_size(title, max(0, width - cell_len(mark))).rstrip() + mark
                 style = sorted_style
             segments.append(Segment(set_cell_size(title, width), style))
             if i < last:
