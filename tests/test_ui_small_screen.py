@@ -95,3 +95,67 @@ async def test_a_long_message_scrolls_and_the_answers_stay_visible() -> None:
         assert body.region.width <= 80
         await pilot.press("pagedown", "pagedown")
         assert body.scroll_y > 0  # the keys scroll it
+
+
+async def test_edit_form_fits_80x24(ledger_path: Path) -> None:
+    from pledgetui.ui.screens.edit_entry import EditEntry
+
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, EditEntry)
+        dialog = form.query_one("#dialog")
+        assert_shown(app, dialog, form.title_text, "Apply (ctrl+s)", "Cancel (esc)")
+        for button in form.query(Button):
+            assert dialog.region.contains_region(button.region)
+        assert form.query_one("#form").max_scroll_y > 0  # the rest of the fields are a scroll away
+
+
+async def test_export_dialog_fits_80x24(ledger_path: Path) -> None:
+    from textual.widgets import Checkbox, Label, Static
+
+    from pledgetui.ui.screens.export_dialog import ExportDialog
+
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(app, pilot)
+        app.dashboard.set_filter("country:united")
+        await pilot.press("x")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        box = dialog.query_one("#export-box")
+        texts = [dialog.summary]
+        texts += [str(label.content) for label in dialog.query(Label)]
+        texts += [str(dialog.query_one(Checkbox).label)]
+        texts += [str(b.label) for b in dialog.query(Button)]
+        assert_shown(app, box, *texts)
+        dialog.query_one("#export-path").value = "/nonexistent-folder/x.csv"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        error = str(dialog.query_one("#export-error", Static).content)
+        assert "does not exist" in error
+        assert_shown(app, box, error, *[str(b.label) for b in dialog.query(Button)])
+
+
+async def test_import_dialog_fits_80x24(ledger_path: Path) -> None:
+    from textual.widgets import Label
+
+    from pledgetui.ui.screens.import_article import ImportArticle
+
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(app, pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ImportArticle)
+        box = dialog.query_one("#import-box")
+        assert_shown(app, box, *[str(b.label) for b in dialog.query(Button)])
+        for label in dialog.query(Label):
+            label.scroll_visible(animate=False, immediate=True)
+            await pilot.pause()
+            assert_shown(app, label, str(label.content))  # each label whole, once scrolled to
