@@ -159,3 +159,19 @@ async def test_import_dialog_fits_80x24(ledger_path: Path) -> None:
             label.scroll_visible(animate=False, immediate=True)
             await pilot.pause()
             assert_shown(app, label, str(label.content))  # each label whole, once scrolled to
+
+
+async def test_the_footer_shows_help_and_quit_at_80_columns(ledger_path: Path) -> None:
+    from textual.widgets import Footer
+
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(app, pilot)
+        footer = app.screen.query_one(Footer)
+        assert_shown(app, footer, "? Help", "q Quit")
+        await pilot.press("v")  # the quote viewer and the matrix keep them too
+        await pilot.pause()
+        assert_shown(app, app.screen.query_one(Footer), "? Help")
+        await pilot.press("escape", "m")
+        await pilot.pause()
+        assert_shown(app, app.screen.query_one(Footer), "? Help")

@@ -17,12 +17,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from pledgetui.ui.state import LedgerChange
 from pledgetui.ui.text import join, safe_line
 from pledgetui.ui.widgets.detail import DetailPane
 from pledgetui.ui.widgets.entry_table import COLUMNS, EntryTable
+from pledgetui.ui.widgets.footer import KeyFooter
 from pledgetui.ui.widgets.safe_inputs import SafeInput
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ class DashboardScreen(Screen[None]):
         with Horizontal(id="main"):
             yield EntryTable(id="table")
             yield DetailPane(id="detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.table.focus()

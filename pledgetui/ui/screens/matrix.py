@@ -20,11 +20,12 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from pledgetui.matrix import BACKSTOP_NEEDED, CellSummary, Grid, Matrix, actor_order, status_name, summarise
 from pledgetui.model import CommitmentType, Entry, Ledger, Status, short_label
 from pledgetui.ui.text import join, safe_line
+from pledgetui.ui.widgets.footer import KeyFooter
 
 __all__ = [
     "BACKSTOP_MARK",
@@ -118,7 +119,7 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
                 )
                 yield self._table(self.counters, "mx-counters")
         yield Static(self._legend(), id="mx-legend")
-        yield Footer()
+        yield KeyFooter()
 
     def _table(self, grid: Grid, table_id: str) -> MatrixTable:
         table = MatrixTable(id=table_id, cursor_type="cell", zebra_stripes=True)

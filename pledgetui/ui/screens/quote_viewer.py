@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from pledgetui import passages as passage_rules
 from pledgetui.anchors import Anchor, AnchorStatus
@@ -27,6 +27,7 @@ from pledgetui.ui.state import LedgerChange
 from pledgetui.ui.text import join, safe, safe_line
 from pledgetui.ui.widgets.article_view import ArticleView, Span
 from pledgetui.ui.widgets.detail import stance_line
+from pledgetui.ui.widgets.footer import KeyFooter
 from pledgetui.verify import Articles
 
 __all__ = ["CITED_SHOWN", "MIN_PASSAGE", "ArticleView", "Passage", "QuoteViewer", "SourcePicker"]
@@ -139,7 +140,7 @@ class QuoteViewer(Screen[None]):
             yield Static(id="qv-orphan-banner")
             yield Static(id="qv-orphan-quote")
         yield ArticleView(id="qv-article")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show()
