@@ -175,3 +175,40 @@ async def test_the_footer_shows_help_and_quit_at_80_columns(ledger_path: Path) -
         await pilot.press("escape", "m")
         await pilot.pause()
         assert_shown(app, app.screen.query_one(Footer), "? Help")
+
+
+async def test_matrix_at_80x24_names_the_filter_counts_in_words_and_shows_its_columns() -> None:
+    from textual.widgets import DataTable
+
+    from pledgetui.ui.screens.matrix import MatrixScreen
+    from tests.factory import REPO
+
+    app = PledgeApp(REPO / "data" / "pledges.toml")
+    async with app.run_test(size=SMALL) as pilot:
+        await started(app, pilot)
+        app.dashboard.set_filter("country:france")
+        await pilot.press("m")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MatrixScreen)
+        title = str(screen.query_one("#mx-title").content)
+        assert "1 actor with pledges" in title and "1 actors" not in title
+        assert 'filtered by "country:france"' in title  # the matrix is of the dashboard's view, and says so
+        assert_shown(app, screen.query_one("#mx-title"), title)
+        await pilot.press("escape")
+        await pilot.pause()
+        app.dashboard.set_filter("")
+        await pilot.press("m")
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#mx-pledges", DataTable)
+        right, shown = table._row_label_column_width, 0
+        for col in table.ordered_columns:
+            right += col.get_render_width(table)
+            shown += right <= table.scrollable_content_region.width
+        assert table._row_label_column_width <= 18  # actor names give way to commitment columns
+        assert shown >= 4
+        title = str(screen.query_one("#mx-title").content)
+        if table.virtual_size.width > table.scrollable_content_region.width:
+            assert f"{len(screen.commitments)} commitment types" in title and "←/→" in title
+        assert_shown(app, screen.query_one("#mx-title"), title)

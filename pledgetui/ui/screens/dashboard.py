@@ -354,7 +354,7 @@ class DashboardScreen(Screen[None]):
                 self.set_filter(f'actor="{quoted}" type:{commitment}')
                 self.table.focus()
 
-        self.app.push_screen(MatrixScreen(self.ledger, self.visible_entries()), chosen)
+        self.app.push_screen(MatrixScreen(self.ledger, self.visible_entries(), self.query_text), chosen)
 
     # ------------------------------------------------------------------ editing (through the controller)
 
