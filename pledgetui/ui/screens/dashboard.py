@@ -160,9 +160,12 @@ class DashboardScreen(Screen[None]):
             self.index = self.index.derive(change.ledger)
         self.ledger = change.ledger
         keep = None
-        if change.keep_id is not None:
-            keep = next((i for i, p in enumerate(self.index.entries) if p.id == change.keep_id), None)
-        self.refresh_view(keep=keep)
+        current = self.current
+        for wanted in (change.keep_id, current.id if current is not None else None):
+            if keep is None and wanted is not None:
+                keep = next((i for i, p in enumerate(self.index.entries) if p.id == wanted), None)
+        # an entry that is gone (an add undone, a delete): the cursor stays at its row, the nearest entry
+        self.refresh_view(keep=keep, row=self.table.cursor)
         self.show_detail()
 
     def _load_progress(self, progress: tuple[str, float]) -> None:
@@ -184,7 +187,8 @@ class DashboardScreen(Screen[None]):
     def visible_entries(self) -> list[Entry]:
         return [self.table.entries[i] for i in self.table.view]
 
-    def refresh_view(self, keep: int | None = None) -> None:
+    def refresh_view(self, keep: int | None = None, row: int = 0) -> None:
+        """Redraw the table; the cursor goes to ledger position ``keep`` if shown, else to ``row``."""
         if self.index is None:
             return
         table = self.table
@@ -195,7 +199,7 @@ class DashboardScreen(Screen[None]):
             counters = self.index.counter_positions
             rows = [i for i in rows if i not in counters]
         rows = self.index.sort(rows, self.sort_keys)
-        table.set_rows(self.index.entries, rows, self.sort_keys, keep=keep)
+        table.set_rows(self.index.entries, rows, self.sort_keys, keep=keep, row=row)
         self._update_count()
 
     def show_detail(self) -> None:

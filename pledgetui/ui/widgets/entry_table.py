@@ -173,18 +173,20 @@ class EntryTable(ScrollView, can_focus=True):
         return None if pos is None else self.entries[pos]
 
     def set_rows(
-        self, pledges: list[Entry], view: list[int], sort_keys: tuple[SortKey, ...] = (), keep: int | None = None
+        self,
+        pledges: list[Entry],
+        view: list[int],
+        sort_keys: tuple[SortKey, ...] = (),
+        keep: int | None = None,
+        row: int = 0,
     ) -> None:
-        """Show ``view`` (positions into ``pledges``); keep the cursor on ledger position ``keep`` if shown."""
+        """Show ``view`` (positions into ``pledges``); keep the cursor on ledger position ``keep`` if shown,
+        else put it on ``row`` (clamped to the view)."""
         self.entries = pledges
         self.view = view
         self.sort_keys = sort_keys
-        row = 0
-        if keep is not None:
-            try:
-                row = view.index(keep)
-            except ValueError:
-                row = 0
+        if keep is not None and keep in view:
+            row = view.index(keep)
         self._fit()
         self._last_posted = -1
         self.cursor = row
