@@ -66,6 +66,8 @@ def cell_label(summary: CellSummary) -> Text:
 class MatrixTable(DataTable):
     """A cell-cursor table in which one click on a cell selects it (the built-in needs two)."""
 
+    HELP_TITLE = "The matrix"
+
     def on_click(self, event: events.Click) -> None:
         # Runs before DataTable's own click handler: moving the cursor onto the clicked
         # cell first makes that handler treat the click as a selection.
