@@ -96,6 +96,16 @@ class EditSession:
 
     # ----------------------------------------------------------------- edits
 
+    def take_set_aside(self) -> Path | None:
+        """Where this session's first edit moved an ended session's unsaved edits (once; then None).
+
+        They are offered again at the next start (:func:`journal.pending`)."""
+        journal = self._journal
+        if journal is None or journal.set_aside is None:
+            return None
+        aside, journal.set_aside = journal.set_aside, None
+        return aside
+
     def _journal_open(self) -> Journal:
         if self.read_only is not None:
             raise EditError([("", f"{self.path.name} is opened read-only: {self.read_only}")])

@@ -104,6 +104,15 @@ class SessionController:
             app.notify(f"Not changed: the recovery journal could not be written ({exc})", severity="error")
             return False
         app.publish(description, keep_id() if callable(keep_id) else keep_id, statement)
+        aside = self.session.take_set_aside() if self.session is not None else None
+        if aside is not None:
+            app.notify(
+                f"The unsaved edits of an earlier session were set aside, not lost:\n{aside}\n"
+                "They will be offered again the next time you open this ledger.",
+                title="Earlier edits set aside",
+                severity="warning",
+                timeout=20,
+            )
         return True
 
     # ------------------------------------------------------------------ entries
@@ -414,8 +423,8 @@ class SessionController:
                 else ""
             )
             + _problems_text(recovery)
-            + "Restore them, or discard them for good? Later asks again next time; if you edit now,\n"
-            "they are set aside in the state folder, never deleted."
+            + "Restore them, or discard them for good? Later asks again next time; if you edit now, "
+            "they are set aside in the state folder (never deleted) and offered again at the next start."
         )
         app.push_screen(
             ChoiceScreen(
