@@ -81,3 +81,15 @@ async def test_every_help_section_title_is_declared_words(ledger_path: Path) -> 
     unknown = {title: where for title, where in seen.items() if title not in known}
     assert not unknown, f"help section titles that are class names, not words: {unknown}"
     assert {"Dashboard", "Edit form", "Quote viewer", "Matrix", "Export dialog", "Import dialog"} <= set(seen)
+
+
+async def test_the_help_lists_the_new_sort_keys(ledger_path: Path) -> None:
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = dict((action, key) for key, action in app.screen.rows())
+        assert rows["Then by Actor"] == "shift+1" and rows["Then by Src"] == "shift+8"
+        assert rows["Ledger order"] == "0"
