@@ -46,6 +46,7 @@ ended; a journal this process holds is still never set aside or deleted.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import hashlib
 import json
 import os
@@ -456,6 +457,31 @@ def _keep_copy(jpath: Path, data: bytes) -> Path | None:
     return target
 
 
+def set_aside_journals(jpath: Path) -> list[Path]:
+    """Journals of ended sessions set aside to make room for a new one (``Later``, then an edit), newest last."""
+    return sorted(jpath.parent.glob(f"{glob.escape(jpath.stem)}.*.jsonl.stale"))
+
+
+def _bring_back_set_aside(jpath: Path) -> None:
+    """With no journal in place, put the newest set-aside one back, so its edits are offered again.
+
+    ``os.link`` fails if a journal appeared meanwhile (a session started one): nothing
+    is replaced, and the set-aside journal stays where it is for the next start.
+    """
+    if jpath.exists():
+        return
+    for stale in reversed(set_aside_journals(jpath)):
+        try:
+            os.link(stale, jpath)
+        except FileExistsError:
+            return
+        except OSError:
+            continue
+        stale.unlink()
+        store.fsync_dir(jpath.parent)
+        return
+
+
 def pending(ledger_path: Path | str) -> Recovery | None:
     """Report unsaved edits journaled for ``ledger_path``, or None.
 
@@ -469,6 +495,7 @@ def pending(ledger_path: Path | str) -> Recovery | None:
     """
     ledger_path = Path(ledger_path)
     jpath = journal_path(ledger_path)
+    _bring_back_set_aside(jpath)
     found = _read_unless_live(jpath)
     if found is None:
         return None
@@ -581,6 +608,8 @@ class Journal:
         self._shadow = shadow
         self._id = _identity(os.fstat(fd))
         _held.add(self._id)
+        #: Where an ended session's unsaved edits were moved to make room for this journal (None: nothing was).
+        self.set_aside: Path | None = None
 
     @staticmethod
     def _take(jpath: Path, flags: int) -> int:
@@ -615,6 +644,7 @@ class Journal:
         crash nobody recovered from) is kept under another name, never overwritten.
         """
         jpath = journal_path(ledger_path)
+        aside: Path | None = None
         try:
             jpath.parent.mkdir(parents=True, exist_ok=True)
             for _ in range(10):
@@ -624,9 +654,8 @@ class Journal:
                 try:
                     old = _read_all(fd)
                     if not _only_a_header(old):
-                        os.replace(
-                            jpath, jpath.with_name(f"{jpath.stem}.{dt.datetime.now():%Y%m%dT%H%M%S%f}.jsonl.stale")
-                        )
+                        aside = jpath.with_name(f"{jpath.stem}.{dt.datetime.now():%Y%m%dT%H%M%S%f}.jsonl.stale")
+                        os.replace(jpath, aside)
                         store.fsync_dir(jpath.parent)
                         os.close(fd)
                         continue
@@ -640,6 +669,7 @@ class Journal:
         except OSError as exc:
             raise JournalError(f"could not start the recovery journal: {exc.strerror or exc}") from exc
         journal = cls(jpath, fd, 0, History(ledger))
+        journal.set_aside = aside
         header = {
             HEADER_KEY: FORMAT,
             "ledger": str(Path(ledger_path).resolve()),

@@ -32,6 +32,9 @@ class EditSession:
         self.saved = ledger
         self._history = History(ledger)
         self._journal: Journal | None = None
+        #: Articles this session's imports wrote (file name -> path, bytes): removed when no ledger
+        #: state names them any more, written back when a redo does.
+        self._written: dict[str, tuple[Path, bytes]] = {}
 
     # ----------------------------------------------------------------- opening
 
@@ -95,6 +98,16 @@ class EditSession:
         return self.path.parent / paths.SEEDS_DIR
 
     # ----------------------------------------------------------------- edits
+
+    def take_set_aside(self) -> Path | None:
+        """Where this session's first edit moved an ended session's unsaved edits (once; then None).
+
+        They are offered again at the next start (:func:`journal.pending`)."""
+        journal = self._journal
+        if journal is None or journal.set_aside is None:
+            return None
+        aside, journal.set_aside = journal.set_aside, None
+        return aside
 
     def _journal_open(self) -> Journal:
         if self.read_only is not None:
@@ -208,6 +221,7 @@ class EditSession:
                 store.atomic_write(target, data, backup=False, exclusive=True)
             except (OSError, store.SaveError) as exc:
                 raise EditError([("file", f"could not write the article: {exc}")]) from None
+            self._written[source.file] = (target, data)
         record = {
             "op": "add_source",
             "desc": f"add source {source.id}",
@@ -224,14 +238,43 @@ class EditSession:
             raise IndexError("nothing to undo")
         desc, target = self._history.undo_stack[-1]
         self._journal_open().record_step("undo", desc, target)
-        return self._history.undo()
+        description = self._history.undo()
+        self._sync_written()
+        return description
 
     def redo(self) -> str:
         if not self.can_redo:
             raise IndexError("nothing to redo")
         desc, target = self._history.redo_stack[-1]
         self._journal_open().record_step("redo", desc, target)
-        return self._history.redo()
+        description = self._history.redo()
+        self._sync_written()
+        return description
+
+    def _sync_written(self) -> None:
+        """Match the articles this session's imports wrote to the ledger: an article neither the
+        ledger nor the saved file names is removed (only if its bytes are still the ones written);
+        one the ledger names again (a redo) is written back. The edit itself is already journaled,
+        so a recovery replays to a ledger that agrees with the folder."""
+        named = {s.file for s in self.ledger.sources} | {s.file for s in self.saved.sources}
+        for name, (path, data) in list(self._written.items()):
+            if name in named:
+                if not path.exists():
+                    try:
+                        store.atomic_write(path, data, backup=False, exclusive=True)
+                    except (OSError, store.SaveError):
+                        pass  # the quote viewer reports the article missing; nothing else is lost
+                continue
+            try:
+                held, _ = files.read_regular(path, store.MAX_ARTICLE_BYTES)
+            except (files.NotReadable, OSError):
+                continue  # gone already, or not a plain file any more: left alone
+            if held == data:
+                try:
+                    path.unlink()
+                except OSError:
+                    continue
+                store.fsync_dir(path.parent)
 
     # ----------------------------------------------------------------- saving
 
@@ -314,11 +357,13 @@ class EditSession:
         self.saved = loaded.ledger
         self._history = History(loaded.ledger)
         self._drop_journal()
+        self._sync_written()
 
     def discard(self) -> None:
         """Drop unsaved edits: back to the ledger as last read or saved; the journal is deleted."""
         self._history = History(self.saved)
         self._drop_journal()
+        self._sync_written()
 
     def close(self) -> None:
         """Stop writing the journal (it stays on disk if there are unsaved edits)."""

@@ -95,7 +95,8 @@ async def test_filter_text_and_fields_narrow_and_count_updates() -> None:
         app.query_one("#filter").value = "country:france status:zzz"
         await pilot.pause()
         assert [p.id for p in app.dashboard.visible_entries()] == [p.id for p in expected]
-        assert "zzz" in count_text(app)
+        assert "last valid filter" in count_text(app)
+        assert "zzz" in str(app.dashboard.query_one("#filter-error").content)
         await pilot.press("escape")
         assert len(app.dashboard.visible_entries()) == len(ledger.entries)
         assert count_text(app).startswith(f"{total} of {total} pledges")

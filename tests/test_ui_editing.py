@@ -116,9 +116,12 @@ async def test_invalid_edit_is_refused_with_the_field_named(ledger_path: Path) -
         await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
         assert app.screen is form and "id" in form.errors
-        await pilot.press("escape")
+        await pilot.press("escape")  # a changed form asks first
         await pilot.pause()
-        assert not isinstance(app.screen, EditEntry)
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("d")  # discard
+        await pilot.pause()
+        assert app.screen is app.dashboard
         assert app.session.ledger == original and not app.session.dirty
     assert ledger_path.read_bytes() == before
 
@@ -134,6 +137,9 @@ async def test_escape_cancels_with_nothing_changed(ledger_path: Path) -> None:
         assert isinstance(form, EditEntry)
         form.query_one("#in-summary").value = "typed but cancelled"
         await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)  # a changed form asks before dropping the change
+        await pilot.press("d")
         await pilot.pause()
         assert app.screen is app.dashboard and form not in app.screen_stack  # the form is gone
         assert app.session.ledger == original and not app.session.can_undo and not app.session.dirty

@@ -80,7 +80,7 @@ async def test_bindings_for_help_collects_app_screen_and_focused_widget() -> Non
         app.screen.query_one(Input).focus()
         await pilot.pause()
         titles = [title for title, _ in bindings_for_help(app)]
-        assert titles[0] == "Main" and "Input" in titles and titles[-1] == "Everywhere"
+        assert titles[0] == "Main" and "A text field" in titles and titles[-1] == "Everywhere"
         # the Input takes printable keys, so m/e are not active while it has focus
         sections = dict(bindings_for_help(app))
         assert all(key not in ("m", "e") for key, _ in sections["Main"])

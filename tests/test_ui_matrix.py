@@ -228,7 +228,8 @@ async def test_hostile_actor_name_is_literal_and_safe() -> None:
     )
     ledger = base.model_copy(update={"entries": base.entries + hostile})
     app = Host()
-    async with app.run_test(size=(120, 36)) as pilot:
+    # wide enough for the whole name: actor names give way to the columns on narrower screens
+    async with app.run_test(size=(160, 36)) as pilot:
         screen = await open_matrix(app, ledger, pilot)
         assert screen.cell_at(HOSTILE, "air") is not None
         svg = app.export_screenshot()

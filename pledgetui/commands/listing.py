@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -25,7 +26,8 @@ COUNTER_MARK = "\u27c2 counter"  # ⟂ counter
 PLAIN_COLUMNS = ("id", "kind", "actor", "commitment", "status", "conditions", "backstop", "claimant", "date", "sources")
 
 EPILOG = """\
-On a terminal the table fits the window; in a pipe the output is tab-separated
+On a terminal the table fits the window (words are never broken: columns that
+do not fit are left out and named); in a pipe the output is tab-separated
 text with a header line (vocabulary values, one entry per line) and the count
 goes to stderr. Counter-positions are marked and counted apart from pledges.
 
@@ -93,34 +95,89 @@ def write_plain(pledges: Sequence[Entry], out: TextIO) -> None:
         out.write("\t".join(row) + "\n")
 
 
-def build_table(pledges: Sequence[Entry]) -> Table:
-    """A Rich table; every cell is a ``Text`` (never markup) of sanitised ledger text."""
+#: The table's columns, in order; and the order they are left out in when the terminal is narrow.
+TABLE_COLUMNS = ("id", "actor", "commitment", "status", "conditions", "backstop", "claimant", "date", "sources")
+DROP_ORDER = ("date", "claimant", "sources", "backstop", "conditions")
+#: A word longer than this may still be folded (a long id), so that one column cannot take the whole width.
+LONGEST_WORD = 24
+#: Cells between two columns (padding on each side of the rule-less gap).
+GAP = 2
+
+
+def _cells(p: Entry) -> dict[str, Text]:
+    ident = Text(display_line(p.id))
+    if p.is_counter:
+        ident.append(f" {COUNTER_MARK}", style="bold")
+    return {
+        "id": ident,
+        "actor": Text(display_line(p.actor)),
+        "commitment": Text(short_label(p.commitment)),
+        "status": Text(short_label(p.status)),
+        "conditions": Text(", ".join(short_label(c) for c in p.conditions)),
+        "backstop": Text(short_label(p.us_backstop)),
+        "claimant": Text(display_line(p.claimant)),
+        "date": Text(_date(p)),
+        "sources": Text(display_line(", ".join(p.source_ids))),
+    }
+
+
+def _longest_word(text: str) -> int:
+    return max((cell_len(word) for word in text.split()), default=0)
+
+
+def fit_table_columns(rows: Sequence[dict[str, Text]], width: int | None) -> tuple[list[str], dict[str, int]]:
+    """The columns that fit ``width`` with no word broken, and each one's width.
+
+    A column is at least as wide as its longest word; columns are left out in
+    :data:`DROP_ORDER` until the rest fit (the first four always stay); the room
+    left goes to the columns whose text is longer than their width.
+    """
+    need = {
+        name: min(LONGEST_WORD, max(cell_len(name), *(_longest_word(row[name].plain) for row in rows)))
+        for name in TABLE_COLUMNS
+    }
+    natural = {name: max(cell_len(name), *(cell_len(row[name].plain) for row in rows)) for name in TABLE_COLUMNS}
+    shown = list(TABLE_COLUMNS)
+    if width is None:
+        return shown, natural
+    for name in DROP_ORDER:
+        if sum(need[c] for c in shown) + GAP * (len(shown) - 1) <= width:
+            break
+        shown.remove(name)
+    widths = {name: need[name] for name in shown}
+    spare = width - sum(widths.values()) - GAP * (len(shown) - 1)
+    while spare > 0:  # the room left, a cell at a time to each column that can use it
+        wanting = [name for name in shown if widths[name] < natural[name]]
+        if not wanting:
+            break
+        for name in wanting[:spare]:
+            widths[name] += 1
+            spare -= 1
+    return shown, widths
+
+
+def build_table(pledges: Sequence[Entry], width: int | None = None) -> tuple[Table, list[str]]:
+    """A Rich table for a terminal ``width`` cells wide, and the columns left out to fit it.
+
+    Every cell is a ``Text`` (never markup) of sanitised ledger text. Each column is at
+    least as wide as its longest word, so words wrap whole; columns that cannot fit are
+    left out (the caller names them).
+    """
+    rows = [_cells(p) for p in pledges]
+    shown, need = fit_table_columns(rows, width)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, collapse_padding=True)
-    for name in ("id", "actor", "commitment", "status", "conditions", "backstop", "claimant", "date", "sources"):
-        # No minimum widths: on a narrow terminal every column stays, folded, rather than some being cut off.
-        table.add_column(name, overflow="fold")
-    for p in pledges:
-        style = "italic magenta" if p.is_counter else ""
-        ident = Text(display_line(p.id))
-        if p.is_counter:
-            ident.append(f" {COUNTER_MARK}", style="bold")
-        table.add_row(
-            ident,
-            Text(display_line(p.actor)),
-            Text(short_label(p.commitment)),
-            Text(short_label(p.status)),
-            Text(", ".join(short_label(c) for c in p.conditions)),
-            Text(short_label(p.us_backstop)),
-            Text(display_line(p.claimant)),
-            Text(_date(p)),
-            Text(display_line(", ".join(p.source_ids))),
-            style=style,
-        )
-    return table
+    for name in shown:
+        table.add_column(name, overflow="fold", width=need[name])
+    for p, row in zip(pledges, rows):
+        table.add_row(*(row[name] for name in shown), style="italic magenta" if p.is_counter else "")
+    return table, [c for c in TABLE_COLUMNS if c not in shown]
 
 
 def render(ledger: Ledger, pledges: Sequence[Entry], console: Console) -> None:
-    console.print(build_table(pledges))
+    table, hidden = build_table(pledges, console.width)
+    console.print(table)
+    if hidden:
+        console.print(Text(f"not shown at this width: {', '.join(hidden)} (a wider window, or a pipe, shows all)"))
     console.print(Text(summary_line(pledges, len(ledger.entries))))
 
 

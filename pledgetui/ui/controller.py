@@ -22,7 +22,7 @@ from pledgetui.ui.text import join, safe_line
 
 if TYPE_CHECKING:
     from pledgetui import journal
-    from pledgetui.model import Entry, Evidence
+    from pledgetui.model import Entry, Evidence, Ledger
     from pledgetui.session import EditSession
     from pledgetui.ui.app import PledgeApp
 
@@ -39,6 +39,12 @@ def copy_id(existing: set[str], base: str) -> str:
     while f"{base}-{n}" in existing:
         n += 1
     return f"{base}-{n}"
+
+
+def changed_entry(before: Ledger, after: Ledger) -> str | None:
+    """The id of the first entry of ``after`` that is new or changed since ``before`` (None: only removals)."""
+    old = {p.id: p for p in before.entries}
+    return next((p.id for p in after.entries if old.get(p.id) is not p and old.get(p.id) != p), None)
 
 
 class SessionController:
@@ -75,8 +81,13 @@ class SessionController:
             return None
         return session
 
-    def apply(self, change: Callable[[], str], keep_id: str | None, statement: int | None = None) -> bool:
-        """Run one session edit and publish the new ledger; report a refusal without changing anything."""
+    def apply(
+        self, change: Callable[[], str], keep_id: str | Callable[[], str | None] | None, statement: int | None = None
+    ) -> bool:
+        """Run one session edit and publish the new ledger; report a refusal without changing anything.
+
+        ``keep_id`` is the entry the cursor goes to, or a function that names it once the edit is made.
+        """
         from pledgetui.edits import EditError
         from pledgetui.journal import JournalError
 
@@ -92,7 +103,16 @@ class SessionController:
         except JournalError as exc:
             app.notify(f"Not changed: the recovery journal could not be written ({exc})", severity="error")
             return False
-        app.publish(description, keep_id, statement)
+        app.publish(description, keep_id() if callable(keep_id) else keep_id, statement)
+        aside = self.session.take_set_aside() if self.session is not None else None
+        if aside is not None:
+            app.notify(
+                f"The unsaved edits of an earlier session were set aside, not lost:\n{aside}\n"
+                "They will be offered again the next time you open this ledger.",
+                title="Earlier edits set aside",
+                severity="warning",
+                timeout=20,
+            )
         return True
 
     # ------------------------------------------------------------------ entries
@@ -214,13 +234,14 @@ class SessionController:
     # ------------------------------------------------------------------ undo / redo
 
     def undo(self, keep_id: str | None) -> None:
+        """Undo the last edit; the cursor goes to the entry it changed (else stays on ``keep_id``)."""
         session = self.editable()
         if session is None:
             return
         if not session.can_undo:
             self.app.notify("Nothing to undo.")
             return
-        self.apply(lambda: "undo: " + session.undo(), keep_id)
+        self._step(session, session.undo, "undo: ", keep_id)
 
     def redo(self, keep_id: str | None) -> None:
         session = self.editable()
@@ -229,7 +250,11 @@ class SessionController:
         if not session.can_redo:
             self.app.notify("Nothing to redo.")
             return
-        self.apply(lambda: "redo: " + session.redo(), keep_id)
+        self._step(session, session.redo, "redo: ", keep_id)
+
+    def _step(self, session: EditSession, step: Callable[[], str], prefix: str, keep_id: str | None) -> None:
+        before = session.ledger
+        self.apply(lambda: prefix + step(), lambda: changed_entry(before, session.ledger) or keep_id)
 
     # ------------------------------------------------------------------ saving
 
@@ -398,8 +423,8 @@ class SessionController:
                 else ""
             )
             + _problems_text(recovery)
-            + "Restore them, or discard them for good? Later asks again next time; if you edit now,\n"
-            "they are set aside in the state folder, never deleted."
+            + "Restore them, or discard them for good? Later asks again next time; if you edit now, "
+            "they are set aside in the state folder (never deleted) and offered again at the next start."
         )
         app.push_screen(
             ChoiceScreen(

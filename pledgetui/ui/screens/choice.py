@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
@@ -16,19 +16,29 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     HELP_TITLE = "This question"
 
+    # The message wraps to the dialog's width and scrolls when it is taller than the
+    # screen allows; the title and the answers stay in view (80x24 is the smallest
+    # terminal supported: 24 rows less border, padding, title and buttons leave 13).
     DEFAULT_CSS = """
     ChoiceScreen { align: center middle; }
-    ChoiceScreen > Vertical {
-        width: auto; max-width: 90%; min-width: 40; height: auto;
-        border: thick $warning; background: $surface; padding: 1 2;
+    ChoiceScreen > #choice-dialog {
+        width: 95%; max-width: 100; height: auto; max-height: 100%;
+        border: thick $warning; background: $surface; padding: 1 1;
     }
     ChoiceScreen #choice-title { text-style: bold; margin-bottom: 1; }
-    ChoiceScreen #choice-message { margin-bottom: 1; width: auto; max-width: 100; }
-    ChoiceScreen Horizontal { height: auto; width: auto; }
-    ChoiceScreen Button { margin-right: 2; }
+    ChoiceScreen #choice-body { height: auto; max-height: 55vh; margin-bottom: 1; }
+    ChoiceScreen #choice-message { width: 1fr; }
+    ChoiceScreen #choice-buttons { height: auto; width: 1fr; }
+    ChoiceScreen Button { margin-right: 1; }
     """
 
-    BINDINGS = [Binding("escape", "choose_none", "Cancel", id="choice.choose_none")]
+    BINDINGS = [
+        Binding("escape", "choose_none", "Cancel", id="choice.choose_none"),
+        Binding("up", "scroll_message(-1)", "Scroll up", show=False, id="choice.scroll_up"),
+        Binding("down", "scroll_message(1)", "Scroll down", show=False, id="choice.scroll_down"),
+        Binding("pageup", "scroll_message(-10)", "Page up", show=False, id="choice.page_up"),
+        Binding("pagedown", "scroll_message(10)", "Page down", show=False, id="choice.page_down"),
+    ]
 
     def __init__(self, title: str, message: Content | str, choices: list[tuple[str, str, str]]) -> None:
         super().__init__()
@@ -38,12 +48,14 @@ class ChoiceScreen(ModalScreen[str | None]):
         self._keys = {key: value for key, value, _ in choices}
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(id="choice-dialog"):
             yield Static(Content(self.title_text), id="choice-title", markup=False)
-            yield Static(self.message, id="choice-message", markup=False)
-            with Horizontal():
+            with VerticalScroll(id="choice-body", can_focus=False):
+                yield Static(self.message, id="choice-message", markup=False)
+            with Horizontal(id="choice-buttons"):
                 for i, (key, value, label) in enumerate(self.choices):
-                    yield Button(f"{label} ({key})", id=f"choice-{value}", variant="primary" if i == 0 else "default")
+                    shown = "esc" if key == "escape" else key
+                    yield Button(f"{label} ({shown})", id=f"choice-{value}", variant="primary" if i == 0 else "default")
 
     def on_key(self, event) -> None:
         if event.key in self._keys:
@@ -53,6 +65,10 @@ class ChoiceScreen(ModalScreen[str | None]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss((event.button.id or "").removeprefix("choice-") or None)
+
+    def action_scroll_message(self, lines: int) -> None:
+        body = self.query_one("#choice-body", VerticalScroll)
+        body.scroll_to(y=body.scroll_y + lines, animate=False)
 
     def action_choose_none(self) -> None:
         self.dismiss(None)

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from pledgetui.ui.columns import column_commands
 from pledgetui.ui.state import LedgerChange
@@ -25,12 +25,26 @@ from pledgetui.ui.text import join, safe_line
 from pledgetui.ui.widgets.detail import DetailPane
 from pledgetui.ui.widgets.entry_table import COLUMNS, EntryTable
 from pledgetui.ui.widgets.filter_suggester import FilterSuggester
+from pledgetui.ui.widgets.footer import KeyFooter
 from pledgetui.ui.widgets.safe_inputs import SafeInput
 
 if TYPE_CHECKING:
     from pledgetui.model import Entry, Ledger
     from pledgetui.query import Index, Query, SortKey
     from pledgetui.ui.app import PledgeApp
+
+
+#: What shift+1 ... shift+8 send (a US layout): each adds a column as the next sort key.
+SHIFTED_DIGITS = (
+    "exclamation_mark",
+    "at",
+    "number_sign",
+    "dollar_sign",
+    "percent_sign",
+    "circumflex_accent",
+    "ampersand",
+    "asterisk",
+)
 
 
 class DashboardScreen(Screen[None]):
@@ -63,6 +77,18 @@ class DashboardScreen(Screen[None]):
             Binding(str(n), f"sort_column({n - 1})", f"Sort by {col.title}", show=False, id=f"dashboard.sort_{col.key}")
             for n, col in enumerate(COLUMNS, 1)
         ),
+        *(
+            Binding(
+                key,
+                f"add_sort_column({n - 1})",
+                f"Then by {col.title}",
+                key_display=f"shift+{n}",
+                show=False,
+                id=f"dashboard.then_sort_{col.key}",
+            )
+            for (n, col), key in zip(enumerate(COLUMNS, 1), SHIFTED_DIGITS)
+        ),
+        Binding("0", "clear_sort", "Ledger order", tooltip="Clear the sort", show=False, id="dashboard.clear_sort"),
         Binding("e", "edit", "Edit", tooltip="Edit the highlighted entry", id="dashboard.edit"),
         Binding(
             "a", "add_blank", "Add", tooltip="New entry from a passage picked in the quote viewer", id="dashboard.add"
@@ -91,6 +117,7 @@ class DashboardScreen(Screen[None]):
         self.ledger: Ledger | None = None
         self.query_text = ""
         self.query_obj: Query | None = None  # None: no filter
+        self.filter_error: str | None = None  # what is wrong with the text in the filter bar
         self.sort_keys: tuple[SortKey, ...] = ()
         self.show_counter = True
         self.last_export: tuple[Path, int] | None = None
@@ -112,10 +139,11 @@ class DashboardScreen(Screen[None]):
                 compact=True,
             )
             yield Static("loading…", id="count", markup=False)
+        yield Static("", id="filter-error", markup=False)
         with Horizontal(id="main"):
             yield EntryTable(id="table")
             yield DetailPane(id="detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.table.focus()
@@ -145,9 +173,12 @@ class DashboardScreen(Screen[None]):
             self.index = self.index.derive(change.ledger)
         self.ledger = change.ledger
         keep = None
-        if change.keep_id is not None:
-            keep = next((i for i, p in enumerate(self.index.entries) if p.id == change.keep_id), None)
-        self.refresh_view(keep=keep)
+        current = self.current
+        for wanted in (change.keep_id, current.id if current is not None else None):
+            if keep is None and wanted is not None:
+                keep = next((i for i, p in enumerate(self.index.entries) if p.id == wanted), None)
+        # an entry that is gone (an add undone, a delete): the cursor stays at its row, the nearest entry
+        self.refresh_view(keep=keep, row=self.table.cursor)
         self.show_detail()
 
     def _load_progress(self, progress: tuple[str, float]) -> None:
@@ -169,7 +200,8 @@ class DashboardScreen(Screen[None]):
     def visible_entries(self) -> list[Entry]:
         return [self.table.entries[i] for i in self.table.view]
 
-    def refresh_view(self, keep: int | None = None) -> None:
+    def refresh_view(self, keep: int | None = None, row: int = 0) -> None:
+        """Redraw the table; the cursor goes to ledger position ``keep`` if shown, else to ``row``."""
         if self.index is None:
             return
         table = self.table
@@ -180,15 +212,16 @@ class DashboardScreen(Screen[None]):
             counters = self.index.counter_positions
             rows = [i for i in rows if i not in counters]
         rows = self.index.sort(rows, self.sort_keys)
-        table.set_rows(self.index.entries, rows, self.sort_keys, keep=keep)
+        table.set_rows(self.index.entries, rows, self.sort_keys, keep=keep, row=row)
         self._update_count()
 
     def show_detail(self) -> None:
         self.query_one(DetailPane).show(self.current, self.ledger, self.pledge_app.articles)
 
-    def _update_count(self, error: str | None = None) -> None:
+    def _update_count(self) -> None:
         if self.index is None:
             return
+        error = self.filter_error
         all_counters = self.index.counter_positions
         total = len(self.index) - len(all_counters)
         view = self.table.view
@@ -198,8 +231,13 @@ class DashboardScreen(Screen[None]):
         if counters or all_counters:
             text = join(text, (f" · {counters} counter-position{'s' if counters != 1 else ''}", "italic"))
         if error:
-            text = join(text, "  ", safe_line(error, "bold $error"))
+            text = join(("last valid filter: ", "bold $error"), text)
         self.query_one("#count", Static).update(text)
+        line = self.query_one("#filter-error", Static)
+        line.display = bool(error)
+        if error:
+            shown = f'the last valid filter, "{self.query_text}"' if self.query_text else "every entry (no filter)"
+            line.update(join(safe_line(error, "bold $error"), "\nThe table shows ", safe_line(shown), "."))
 
     @on(EntryTable.Highlighted)
     def _highlighted(self) -> None:
@@ -223,10 +261,11 @@ class DashboardScreen(Screen[None]):
             query = parse_query(text)
         except QueryError as exc:
             self.query_one("#filter", Input).set_class(True, "-invalid")
-            self._update_count(str(exc))
+            self.filter_error = str(exc)
+            self._update_count()
             return False
         self.query_one("#filter", Input).set_class(False, "-invalid")
-        self.query_text, self.query_obj = text, query
+        self.query_text, self.query_obj, self.filter_error = text, query, None
         self.refresh_view()
         return True
 
@@ -267,6 +306,25 @@ class DashboardScreen(Screen[None]):
     def action_sort_column(self, n: int) -> None:
         self.sort_by(COLUMNS[n].key)
 
+    def action_add_sort_column(self, n: int) -> None:
+        """Add column ``n`` as the next sort key (ties of the keys before it); again flips it."""
+        from pledgetui.query import SortKey
+
+        column = COLUMNS[n].key
+        keys = list(self.sort_keys)
+        at = next((i for i, k in enumerate(keys) if k.field == column), None)
+        if at is None:
+            keys.append(SortKey(column))
+        else:
+            keys[at] = SortKey(column, not keys[at].descending)
+        self.sort_keys = tuple(keys)
+        self.refresh_view()
+
+    def action_clear_sort(self) -> None:
+        """Back to the ledger's own order."""
+        self.sort_keys = ()
+        self.refresh_view()
+
     def action_cycle_sort(self) -> None:
         keys = [c.key for c in COLUMNS]
         current = self.sort_keys[0].field if self.sort_keys else None
@@ -274,8 +332,13 @@ class DashboardScreen(Screen[None]):
         self.sort_by(nxt, descending=False)
 
     def action_reverse_sort(self) -> None:
+        """Flip the first sort key; the keys after it stay as they are."""
         if self.sort_keys:
-            self.sort_by(self.sort_keys[0].field, descending=not self.sort_keys[0].descending)
+            from pledgetui.query import SortKey
+
+            first, *rest = self.sort_keys
+            self.sort_keys = (SortKey(first.field, not first.descending), *rest)
+            self.refresh_view()
 
     @on(EntryTable.HeaderClicked)
     def _header_clicked(self, event: EntryTable.HeaderClicked) -> None:
@@ -308,7 +371,7 @@ class DashboardScreen(Screen[None]):
                 self.set_filter(f'actor="{quoted}" type:{commitment}')
                 self.table.focus()
 
-        self.app.push_screen(MatrixScreen(self.ledger, self.visible_entries()), chosen)
+        self.app.push_screen(MatrixScreen(self.ledger, self.visible_entries(), self.query_text), chosen)
 
     # ------------------------------------------------------------------ editing (through the controller)
 
@@ -394,6 +457,7 @@ class DashboardScreen(Screen[None]):
             "Toggle counter-positions", "Show or hide Russia's red lines etc. (c)", self.action_toggle_counter
         )
         yield SystemCommand("Reverse the sort", "Flip the direction (r)", self.action_reverse_sort)
+        yield SystemCommand("Ledger order", "Clear the sort (0)", self.action_clear_sort)
         for n, col in enumerate(COLUMNS):
             yield SystemCommand(
                 f"Sort by {col.title}", f"Key {n + 1}; again to reverse", lambda n=n: self.action_sort_column(n)

@@ -127,6 +127,7 @@ class EditEntry(ModalScreen[Entry | None]):
         self.errors: dict[str, list[str]] = {}
         self.initial: dict[str, str] = {}
         self.kept: list[int] = []  # the statements kept, by their index in the form
+        self.shown_at_start: list[object] | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -214,6 +215,26 @@ class EditEntry(ModalScreen[Entry | None]):
         self.initial = {name: self.query_one(f"#in-{name}", Input).value for name in TEXT_FIELDS}
         self.initial["notes"] = self.query_one("#in-notes", TextArea).text
         self.query_one("#in-id", Input).focus()
+        self.call_after_refresh(self._remember_shown)
+
+    def _remember_shown(self) -> None:
+        self.shown_at_start = self._shown_values()
+
+    def _shown_values(self) -> list[object]:
+        """Every field's value as shown: what Esc compares to know whether the form was changed."""
+        values: list[object] = []
+        for widget in self.query("#form *"):
+            if isinstance(widget, Input | Select):
+                values.append(widget.value)
+            elif isinstance(widget, TextArea):
+                values.append(widget.text)
+            elif isinstance(widget, SelectionList):
+                values.append(sorted(widget.selected))
+        return values
+
+    @property
+    def changed(self) -> bool:
+        return self.shown_at_start is not None and self._shown_values() != self.shown_at_start
 
     # ------------------------------------------------------------------ data
 
@@ -302,10 +323,10 @@ class EditEntry(ModalScreen[Entry | None]):
             messages = self.errors.get(name, [])
             static.update(Content(display_line("; ".join(messages))))
             static.set_class(bool(messages), "-shown")
-        unplaced = [f"{f}: {m}" for f, ms in self.errors.items() if not self.query(f"#error-{f}") for m in ms]
-        summary = f"{sum(len(m) for m in self.errors.values())} problem(s): fix the marked fields"
-        if unplaced:
-            summary += " · " + "; ".join(unplaced)
+        # Next to Apply, every problem by the field's name: the fields themselves may be scrolled out of view.
+        named = [_problem_name(name, self.kept) + f": {message}" for name, message in error.problems]
+        count = f"{len(named)} problem{'s' if len(named) != 1 else ''}"
+        summary = f"{count}: " + "; ".join(named) + " (each is marked at its field)"
         self.query_one("#form-errors", Static).update(Content(display_line(summary)))
         first = next(iter(self.errors), None)
         if first and self.query(f"#field-{first}"):
@@ -322,7 +343,24 @@ class EditEntry(ModalScreen[Entry | None]):
         self.dismiss(pledge)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close without applying; a changed form asks first (an Esc by mistake loses nothing)."""
+        if not self.changed:
+            self.dismiss(None)
+            return
+        from pledgetui.ui.screens.choice import ChoiceScreen
+
+        def answered(answer: str | None) -> None:
+            if answer == "discard":
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ChoiceScreen(
+                "Discard your changes?",
+                "You changed this form. Discard drops the changes; Keep editing returns to the form.",
+                [("d", "discard", "Discard"), ("escape", "keep", "Keep editing")],
+            ),
+            answered,
+        )
 
     @on(Button.Pressed, "#apply")
     def _apply(self) -> None:
@@ -331,6 +369,16 @@ class EditEntry(ModalScreen[Entry | None]):
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
         self.action_cancel()
+
+
+def _problem_name(name: str, kept: list[int]) -> str:
+    """A problem's field in the form's words: ``evidence[1].stated`` -> ``Statement 1, stated``."""
+    m = re.match(r"evidence\[(\d+)\]\.(\w+)", name)
+    if m:
+        k = int(m[1]) - 1
+        return f"Statement {(kept[k] if k < len(kept) else k) + 1}, {m[2]}"
+    top = name.split(".", 1)[0].split("[", 1)[0]
+    return LABELS.get(top, top.replace("_", " "))
 
 
 def _clip(text: str, width: int = 70) -> str:

@@ -17,7 +17,14 @@ from pledgetui.sanitize import display_line
 from pledgetui.ui.widgets.safe_inputs import SafeInput
 
 FORMATS = [("CSV (spreadsheets)", "csv"), ("JSON (machine-readable)", "json"), ("Markdown (reports)", "md")]
-ROWS = [("One row per pledge", "entries"), ("One row per quote", "evidence")]
+ROWS = [("One row per entry (pledge or counter-position)", "entries"), ("One row per quote", "evidence")]
+#: File name extensions and the format each one means (the dialog follows what is typed).
+EXTENSIONS = {".csv": "csv", ".json": "json", ".md": "md", ".markdown": "md"}
+
+
+def format_of(path: Path | str) -> str | None:
+    """The export format a file name's extension names, or None for another extension."""
+    return EXTENSIONS.get(Path(path).suffix.lower())
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         self.fmt, self.rows = fmt, rows  # the last export's, from the settings
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(id="export-box"):
             yield Static(Content(display_line(self.summary)).stylize("bold"), markup=False)
             yield Label("File (written atomically; an existing file is replaced)")
             yield SafeInput(str(self.default_path), compact=True, id="export-path")
@@ -71,8 +78,16 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     def _format_changed(self, event: Select.Changed) -> None:
         path_input = self.query_one("#export-path", Input)
         path = Path(path_input.value)
-        if path.suffix.lower() in (".csv", ".json", ".md"):
+        if format_of(path) not in (None, event.value):
             path_input.value = str(path.with_suffix(f".{event.value}"))
+
+    @on(Input.Changed, "#export-path")
+    def _path_changed(self, event: Input.Changed) -> None:
+        """``x.json`` typed with CSV chosen: the format follows the name (what the file will be opened as)."""
+        fmt = format_of(event.value.strip())
+        select = self.query_one("#export-format", Select)
+        if fmt is not None and select.value != fmt:
+            select.value = fmt
 
     def action_export(self) -> None:
         raw = self.query_one("#export-path", Input).value.strip()
@@ -93,7 +108,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         self.dismiss(
             ExportRequest(
                 path=path,
-                fmt=str(self.query_one("#export-format", Select).value),
+                fmt=format_of(path) or str(self.query_one("#export-format", Select).value),
                 rows=str(self.query_one("#export-rows", Select).value),
                 excel=self.query_one("#export-excel", Checkbox).value,
             )

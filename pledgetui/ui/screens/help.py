@@ -16,13 +16,32 @@ from pledgetui.ui.text import safe_line
 Section = tuple[str, list[tuple[str, str]]]
 
 
+#: Section titles for Textual's own widgets, which carry no ``HELP_TITLE`` (looked up along the class's bases).
+BUILTIN_TITLES: dict[str, str] = {
+    "Select": "A choice list",
+    "SelectOverlay": "A choice list, open",
+    "SelectionList": "A checklist",
+    "OptionList": "A list",
+    "DataTable": "A table",
+    "TextArea": "A text area",
+    "Input": "A text field",
+    "Button": "A button",
+    "Checkbox": "A checkbox",
+    "ScrollableContainer": "Scrolling",
+}
+
+
 def _section_title(node: DOMNode, app: App) -> str:
-    """Words for where keys apply: a screen's or widget's ``HELP_TITLE``, else its class name in words."""
+    """Words for where keys apply: a screen's or widget's ``HELP_TITLE``, else the title of the
+    Textual widget it is (:data:`BUILTIN_TITLES`), else its class name in words."""
     if node is app:
         return "Everywhere"
     title = getattr(node, "HELP_TITLE", None)
     if isinstance(title, str) and title:
         return title
+    for cls in type(node).__mro__:
+        if cls.__name__ in BUILTIN_TITLES:
+            return BUILTIN_TITLES[cls.__name__]
     words = "".join(f" {c.lower()}" if c.isupper() else c for c in type(node).__name__).strip()
     return words[:1].upper() + words[1:]
 

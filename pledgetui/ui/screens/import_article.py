@@ -93,7 +93,7 @@ class ImportArticle(ModalScreen[ImportRequest | None]):
         self.ledger = ledger
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(id="import-box"):
             yield Static(Content("Import an article as a new source").stylize("bold"), markup=False)
             with VerticalScroll():
                 for name, label in FIELDS.items():

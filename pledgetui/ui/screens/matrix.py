@@ -20,11 +20,12 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from pledgetui.matrix import BACKSTOP_NEEDED, CellSummary, Grid, Matrix, actor_order, status_name, summarise
 from pledgetui.model import CommitmentType, Entry, Ledger, Status, short_label
 from pledgetui.ui.text import join, safe_line
+from pledgetui.ui.widgets.footer import KeyFooter
 
 __all__ = [
     "BACKSTOP_MARK",
@@ -65,6 +66,8 @@ def cell_label(summary: CellSummary) -> Text:
 class MatrixTable(DataTable):
     """A cell-cursor table in which one click on a cell selects it (the built-in needs two)."""
 
+    HELP_TITLE = "The matrix"
+
     def on_click(self, event: events.Click) -> None:
         # Runs before DataTable's own click handler: moving the cursor onto the clicked
         # cell first makes that handler treat the click as a selection.
@@ -87,25 +90,22 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
         Binding("q", "close", "Back", show=False, id="matrix.close_q"),
     ]
 
-    def __init__(self, ledger: Ledger, pledges: Sequence[Entry]) -> None:
+    def __init__(self, ledger: Ledger, pledges: Sequence[Entry], query: str = "") -> None:
         super().__init__()
         self.ledger = ledger
+        self.query_text = query
         self.matrix = Matrix(pledges)
         self.entries = self.matrix.entries
         self.counters = self.matrix.counters
         names = [safe_line(g.labels[a]).cell_length for g in (self.entries, self.counters) for a in g.actors]
-        self._label_width = min(MAX_ACTOR_CELLS, max(names, default=0))
+        self._longest_label = max(names, default=0)
+        self._label_width = min(MAX_ACTOR_CELLS, self._longest_label)
         self.commitments: list[CommitmentType] = self.matrix.commitments
 
     def compose(self) -> ComposeResult:
-        yield Static(
-            join(
-                Content("Who's in, who's holding back").stylize("bold"),
-                f"  ·  {len(self.entries.actors)} actors with pledges, "
-                f"{len(self.counters.actors)} with counter-positions",
-            ),
-            id="mx-title",
-        )
+        # Actor names give way to commitment columns on a narrow screen (a fifth of the width).
+        self._label_width = min(MAX_ACTOR_CELLS, self._longest_label, max(12, self.app.size.width // 5))
+        yield Static(self._title(), id="mx-title")
         with Vertical(id="mx-body"):
             yield Static(Content("Pledges").stylize("bold"), classes="mx-section")
             yield self._table(self.entries, "mx-pledges")
@@ -118,7 +118,7 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
                 )
                 yield self._table(self.counters, "mx-counters")
         yield Static(self._legend(), id="mx-legend")
-        yield Footer()
+        yield KeyFooter()
 
     def _table(self, grid: Grid, table_id: str) -> MatrixTable:
         table = MatrixTable(id=table_id, cursor_type="cell", zebra_stripes=True)
@@ -133,6 +133,24 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
                 cells.append(cell_label(summary) if summary else Text("·", style="dim", end=""))
             table.add_row(*cells, key=str(n), label=label)
         return table
+
+    def _title(self, scrolls: bool = False) -> Content:
+        """What the matrix covers (the dashboard's view: its filter), its counts, and whether it scrolls."""
+        actors, counters = len(self.entries.actors), len(self.counters.actors)
+        view = f'the view filtered by "{self.query_text}"' if self.query_text else "every entry"
+        parts: list[Content | str] = [
+            Content("Who's in, who's holding back").stylize("bold"),
+            f"  ·  {actors} actor{'' if actors == 1 else 's'} with pledges, {counters} with counter-positions, in ",
+            safe_line(view),
+        ]
+        if scrolls:
+            parts.append(f"  ·  ←/→ for all {len(self.commitments)} commitment types")
+        return join(*parts)
+
+    def on_resize(self) -> None:
+        table = self.query_one("#mx-pledges", DataTable)
+        scrolls = table.virtual_size.width > table.scrollable_content_region.width
+        self.query_one("#mx-title", Static).update(self._title(scrolls))
 
     def _column_width(self, commitment: CommitmentType) -> int:
         """One width for both tables, so the sections line up."""

@@ -7,10 +7,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from pledgetui.store import LedgerError
 from pledgetui.ui.text import join, safe
+from pledgetui.ui.widgets.footer import KeyFooter
 
 
 class ProblemsScreen(Screen[None]):
@@ -45,7 +46,7 @@ class ProblemsScreen(Screen[None]):
                 ),
                 markup=False,
             )
-        yield Footer()
+        yield KeyFooter()
 
     def action_quit_app(self) -> None:
         self.app.exit(1)

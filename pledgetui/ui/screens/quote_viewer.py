@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from pledgetui import passages as passage_rules
 from pledgetui.anchors import Anchor, AnchorStatus
@@ -28,6 +28,7 @@ from pledgetui.ui.text import join, safe, safe_line
 from pledgetui.ui.widgets.article_view import ArticleView, Span
 from pledgetui.ui.widgets.detail import stance_line
 from pledgetui.ui.widgets.find_bar import FindBar
+from pledgetui.ui.widgets.footer import KeyFooter
 from pledgetui.verify import Articles
 
 __all__ = ["CITED_SHOWN", "MIN_PASSAGE", "ArticleView", "Passage", "QuoteViewer", "SourcePicker"]
@@ -149,7 +150,7 @@ class QuoteViewer(Screen[None]):
             yield Static(id="qv-orphan-quote")
         yield ArticleView(id="qv-article")
         yield FindBar(id="qv-find")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show()

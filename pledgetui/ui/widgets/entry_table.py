@@ -174,18 +174,20 @@ class EntryTable(ScrollView, can_focus=True):
         return None if pos is None else self.entries[pos]
 
     def set_rows(
-        self, pledges: list[Entry], view: list[int], sort_keys: tuple[SortKey, ...] = (), keep: int | None = None
+        self,
+        pledges: list[Entry],
+        view: list[int],
+        sort_keys: tuple[SortKey, ...] = (),
+        keep: int | None = None,
+        row: int = 0,
     ) -> None:
-        """Show ``view`` (positions into ``pledges``); keep the cursor on ledger position ``keep`` if shown."""
+        """Show ``view`` (positions into ``pledges``); keep the cursor on ledger position ``keep`` if shown,
+        else put it on ``row`` (clamped to the view)."""
         self.entries = pledges
         self.view = view
         self.sort_keys = sort_keys
-        row = 0
-        if keep is not None:
-            try:
-                row = view.index(keep)
-            except ValueError:
-                row = 0
+        if keep is not None and keep in view:
+            row = view.index(keep)
         self._fit()
         self._last_posted = -1
         self.cursor = row
@@ -296,14 +298,18 @@ class EntryTable(ScrollView, can_focus=True):
     def _header_strip(self) -> Strip:
         base = self.get_component_rich_style("pledge-table--header")
         sorted_style = self.get_component_rich_style("pledge-table--sorted")
-        primary = self.sort_keys[0] if self.sort_keys else None
+        order = {key.field: (n, key.descending) for n, key in enumerate(self.sort_keys, 1)}
+        several = len(self.sort_keys) > 1
         segments: list[Segment] = []
         last = len(self._shown) - 1
         for i, (col, width) in enumerate(zip(self._shown, self._widths)):
             title = col.title
             style = base
-            if primary is not None and primary.field == col.key:
-                title = f"{title} {'▼' if primary.descending else '▲'}"
+            if col.key in order:
+                n, descending = order[col.key]
+                # the arrow (and the key's rank when there are several) always shows: the title gives way
+                mark = f" {'▼' if descending else '▲'}{n if several else ''}"
+                title = set_cell_size(title, max(0, width - cell_len(mark))).rstrip() + mark
                 style = sorted_style
             segments.append(Segment(set_cell_size(title, width), style))
             if i < last:
