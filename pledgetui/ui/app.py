@@ -21,7 +21,7 @@ from pledgetui.ui.state import LedgerChange
 
 if TYPE_CHECKING:
     from pledgetui import journal
-    from pledgetui.model import Ledger
+    from pledgetui.model import Ledger, Pledge
     from pledgetui.query import Index
     from pledgetui.session import EditSession
     from pledgetui.store import LedgerError
@@ -33,9 +33,6 @@ if TYPE_CHECKING:
 # as soon as the app is created, so it overlaps Textual's own start-up.
 
 
-#: Ledgers up to this size load before the first frame (a few milliseconds once the
-#: core is imported); larger ones load in a worker behind a progress line.
-SMALL_LEDGER_BYTES = 1_000_000
 
 
 def _prefetch_core() -> None:
@@ -53,6 +50,15 @@ class LedgerLoaded(Message):
         self.index = index
         self.articles = articles
         self.recovery = recovery
+
+
+class LedgerRowsArrived(Message):
+    """A batch of entries read while the ledger loads (provisional: shown, never editable)."""
+
+    def __init__(self, entries: list[Pledge], fraction: float) -> None:
+        super().__init__()
+        self.entries = entries
+        self.fraction = fraction
 
 
 class LedgerLoading(Message):
@@ -153,29 +159,22 @@ class PledgeApp(App[int]):
         return DashboardScreen()
 
     def on_mount(self) -> None:
-        try:
-            small = self.path.stat().st_size <= SMALL_LEDGER_BYTES
-        except OSError:
-            small = False  # the worker reports what is wrong with the path
-        if small:
-            self._read_ledger(self._deliver_now)  # the first frame shows the table itself
-        else:
-            self.load_ledger()
-
-    def _deliver_now(self, message: Message) -> None:
-        if isinstance(message, LedgerLoaded):
-            self._loaded(message)
-        elif isinstance(message, LedgerLoadFailed):
-            self._load_failed(message)
+        # Every ledger loads in a worker: the first frame never waits for it. Its entries
+        # show as they are read (``LedgerRowsArrived``); nothing is editable until the
+        # whole file has loaded and passed every check (``LedgerLoaded``).
+        self.load_ledger()
 
     @work(thread=True, exclusive=True, group="load")
     def load_ledger(self) -> None:
-        """Load a large ledger off the UI thread, with progress on the count line."""
+        """Load the ledger off the UI thread, with its entries and the progress on screen as they come."""
         self._read_ledger(self.post_message)
 
     def _read_ledger(self, deliver: Callable[[Message], object]) -> None:
         """Read, validate and index the ledger; hand the outcome to ``deliver``."""
         last: list[tuple[str, int]] = [("", -2)]
+
+        def arrived(entries: list[Pledge], fraction: float) -> None:
+            self.post_message(LedgerRowsArrived(entries, fraction))
 
         def progress(stage: str, fraction: float) -> None:
             step = (stage, int(fraction * 20) if fraction >= 0 else -1)  # at most every 5%
@@ -190,7 +189,7 @@ class PledgeApp(App[int]):
         from pledgetui.verify import Articles
 
         try:
-            loaded = store.load(self.path, progress=progress)
+            loaded = store.load(self.path, progress=progress, on_entries=arrived)
         except LedgerError as exc:
             deliver(LedgerLoadFailed(exc))
             return
@@ -210,6 +209,11 @@ class PledgeApp(App[int]):
     def _loading(self, event: LedgerLoading) -> None:
         self.load_progress = (event.stage, event.fraction)
 
+    @on(LedgerRowsArrived)
+    def _rows_arrived(self, event: LedgerRowsArrived) -> None:
+        if self.session is None and self.load_error is None:
+            self.dashboard.rows_arrived(event.entries, event.fraction)
+
     @on(LedgerLoaded)
     def _loaded(self, event: LedgerLoaded) -> None:
         self.session = event.session
@@ -221,6 +225,7 @@ class PledgeApp(App[int]):
     @on(LedgerLoadFailed)
     def _load_failed(self, event: LedgerLoadFailed) -> None:
         self.load_error = event.error
+        self.dashboard.load_failed()  # the entries read before the problem was found are taken away
         from pledgetui.ui.screens.problems import ProblemsScreen
 
         self.push_screen(ProblemsScreen(event.error))
