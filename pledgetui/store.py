@@ -303,7 +303,12 @@ OnEntries = Callable[[list[Pledge], float], None]
 
 
 def load(
-    path: Path | str, *, use_cache: bool = True, progress: Progress | None = None, on_entries: OnEntries | None = None
+    path: Path | str,
+    *,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    on_entries: OnEntries | None = None,
+    write_cache: bool = True,
 ) -> Loaded:
     """Read, parse and validate a ledger file. Raises :class:`LedgerError`.
 
@@ -315,14 +320,25 @@ def load(
     pydantic, which report every problem. ``progress`` is called as
     ``progress(stage, fraction)`` with stage ``reading``, ``parsing`` or ``checking``
     (fraction in 0..1, or -1 when unknown); ``on_entries`` with each batch of entries
-    as it is read (see :data:`OnEntries`).
+    as it is read (see :data:`OnEntries`). With ``write_cache=False`` a ledger parsed from
+    the file is not put in the cache here; the caller does it with :func:`remember` once
+    it has shown the ledger.
     """
     path = Path(path)
     with gc_paused():
-        return _load(path, use_cache, progress, on_entries)
+        return _load(path, use_cache, progress, on_entries, write_cache)
 
 
-def _load(path: Path, use_cache: bool, progress: Progress | None, on_entries: OnEntries | None = None) -> Loaded:
+def remember(loaded: Loaded) -> bool:
+    """Put a loaded ledger in the validated cache (when it is large enough to gain from it)."""
+    if len(loaded.ledger.pledges) < CACHE_MIN_ENTRIES or cache.cache_path(loaded.fingerprint.sha256).exists():
+        return False
+    return cache.write(loaded.fingerprint.sha256, loaded.ledger)
+
+
+def _load(
+    path: Path, use_cache: bool, progress: Progress | None, on_entries: OnEntries | None = None, write_cache: bool = True
+) -> Loaded:
     if progress is not None:
         progress("reading", -1)
     data, st = read_bytes(path)
@@ -333,7 +349,7 @@ def _load(path: Path, use_cache: bool, progress: Progress | None, on_entries: On
             return Loaded(path=path, ledger=cached, fingerprint=fp)
     ledger = _read(path, data, progress, on_entries)
     del data
-    if use_cache and len(ledger.pledges) >= CACHE_MIN_ENTRIES:
+    if use_cache and write_cache and len(ledger.pledges) >= CACHE_MIN_ENTRIES:
         cache.write(fp.sha256, ledger)
     return Loaded(path=path, ledger=ledger, fingerprint=fp)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,18 +28,9 @@ if TYPE_CHECKING:
 
 # The ledger core (pydantic models, store, query, session) is imported by the
 # loading worker and the actions that need it, never at module level: the first
-# frame appears while it loads. ``_prefetch_core`` starts that import on a thread
-# as soon as the app is created, so it overlaps Textual's own start-up.
+# frame appears before it loads.
 
 
-
-
-def _prefetch_core() -> None:
-    import pledgetui.journal
-    import pledgetui.query
-    import pledgetui.session
-    import pledgetui.store
-    import pledgetui.verify  # noqa: F401
 
 
 class LedgerLoaded(Message):
@@ -102,7 +92,6 @@ class PledgeApp(App[int]):
     load_progress: var[tuple[str, float]] = var(("", -1.0))
 
     def __init__(self, path: Path | str, *, watch_css: bool = False) -> None:
-        threading.Thread(target=_prefetch_core, name="pledgetui-prefetch", daemon=True).start()
         super().__init__(watch_css=watch_css)
         self.path = Path(path)
         self.session: EditSession | None = None
@@ -162,7 +151,9 @@ class PledgeApp(App[int]):
         # Every ledger loads in a worker: the first frame never waits for it. Its entries
         # show as they are read (``LedgerRowsArrived``); nothing is editable until the
         # whole file has loaded and passed every check (``LedgerLoaded``).
-        self.load_ledger()
+        # The worker starts once the first frame is drawn: importing the ledger core on a
+        # thread while Textual draws it would take the GIL from the first frame.
+        self.call_after_refresh(self.load_ledger)
 
     @work(thread=True, exclusive=True, group="load")
     def load_ledger(self) -> None:
@@ -189,7 +180,7 @@ class PledgeApp(App[int]):
         from pledgetui.verify import Articles
 
         try:
-            loaded = store.load(self.path, progress=progress, on_entries=arrived)
+            loaded = store.load(self.path, progress=progress, on_entries=arrived, write_cache=False)
         except LedgerError as exc:
             deliver(LedgerLoadFailed(exc))
             return
@@ -200,6 +191,7 @@ class PledgeApp(App[int]):
         except (LedgerError, OSError, ValueError, KeyError):
             recovery = None
         deliver(LedgerLoaded(session, index, Articles(self.path), recovery))
+        store.remember(loaded)  # the validated cache for the next start, once the table is live
         with store.gc_paused():
             _ = index.haystacks  # the search text, built off the UI thread once the table shows
             for field in SORT_FIELDS:  # and every column's sort keys, so the first sort is one sorted()
