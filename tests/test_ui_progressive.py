@@ -9,6 +9,7 @@ import pytest
 
 from bench.synth import dumps, ledger_document
 from pledgetui import fastread, store
+from pledgetui.ui import app as app_module
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens.dashboard import DashboardScreen
 from pledgetui.ui.screens.edit_pledge import EditPledge
@@ -50,6 +51,7 @@ def seen(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
 
     monkeypatch.setattr(DashboardScreen, "rows_arrived", spy)
     monkeypatch.setattr(fastread, "BATCH", 500)
+    monkeypatch.setattr(app_module, "ROWS_EVERY", 0.0)
     return calls
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
 # frame appears before it loads.
 
 
+
+
+#: While a ledger loads, the table takes new rows at most this often (seconds).
+ROWS_EVERY = 0.25
 
 
 class LedgerLoaded(Message):
@@ -164,8 +169,18 @@ class PledgeApp(App[int]):
         """Read, validate and index the ledger; hand the outcome to ``deliver``."""
         last: list[tuple[str, int]] = [("", -2)]
 
+        pending: list[Pledge] = []
+        posted = [0.0]
+
         def arrived(entries: list[Pledge], fraction: float) -> None:
-            self.post_message(LedgerRowsArrived(entries, fraction))
+            # The first batch (a screenful) at once, then at most every ROWS_EVERY seconds:
+            # each update redraws the table, and the UI thread shares the GIL with this worker.
+            pending.extend(entries)
+            now = time.monotonic()
+            if posted[0] == 0.0 or now - posted[0] >= ROWS_EVERY:
+                posted[0] = now
+                self.post_message(LedgerRowsArrived(pending[:], fraction))
+                pending.clear()
 
         def progress(stage: str, fraction: float) -> None:
             step = (stage, int(fraction * 20) if fraction >= 0 else -1)  # at most every 5%
