@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 
 
 
+#: The loading worker waits at most this long (seconds) for the first frame before it starts.
+FIRST_FRAME_WAIT = 1.0
 #: While a ledger loads, the table takes new rows at most this often (seconds).
 ROWS_EVERY = 0.25
 
@@ -156,13 +159,19 @@ class PledgeApp(App[int]):
         # Every ledger loads in a worker: the first frame never waits for it. Its entries
         # show as they are read (``LedgerRowsArrived``); nothing is editable until the
         # whole file has loaded and passed every check (``LedgerLoaded``).
-        # The worker starts once the first frame is drawn: importing the ledger core on a
-        # thread while Textual draws it would take the GIL from the first frame.
-        self.call_after_refresh(self.load_ledger)
+        # The worker is started now (so anyone waiting for the workers waits for the load) but
+        # begins once the first frame is drawn: importing the ledger core on a thread while
+        # Textual draws it would take the GIL from the first frame.
+        self._first_frame = threading.Event()
+        self.load_ledger()
+        self.call_after_refresh(self._first_frame.set)
 
     @work(thread=True, exclusive=True, group="load")
     def load_ledger(self) -> None:
         """Load the ledger off the UI thread, with its entries and the progress on screen as they come."""
+        first_frame = getattr(self, "_first_frame", None)
+        if first_frame is not None:
+            first_frame.wait(FIRST_FRAME_WAIT)
         self._read_ledger(self.post_message)
 
     def _read_ledger(self, deliver: Callable[[Message], object]) -> None:
