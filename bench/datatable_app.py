@@ -1,6 +1,6 @@
 """Baseline: Textual's built-in DataTable showing the rows of a CSV export (cells as Text, never markup).
 
-    python -m bench.datatable_app EXPORT.csv
+python -m bench.datatable_app EXPORT.csv
 """
 
 import csv
@@ -10,7 +10,17 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Footer, Header
 
-COLUMNS = ("id", "country", "commitment_type", "status", "conditions", "us_backstop", "claimant", "date_stated", "sources")
+COLUMNS = (
+    "id",
+    "country",
+    "commitment_type",
+    "status",
+    "conditions",
+    "us_backstop",
+    "claimant",
+    "date_stated",
+    "sources",
+)
 
 
 class Table(App[None]):

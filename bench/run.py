@@ -21,7 +21,6 @@ import platform
 import re
 import shlex
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -59,8 +58,8 @@ def core_child(path: Path, csv_out: Path) -> dict[str, Any]:
     out["load_cached"] = time.perf_counter() - t
     assert cached.ledger == loaded.ledger
     ledger = loaded.ledger
-    out["pledges"] = len(ledger.pledges)
-    out["counter"] = sum(1 for p in ledger.pledges if p.is_counter)
+    out["entries"] = len(ledger.entries)
+    out["counter"] = sum(1 for p in ledger.entries if p.is_counter)
     out["bytes"] = path.stat().st_size
 
     doc = store.to_document(ledger)
@@ -74,7 +73,7 @@ def core_child(path: Path, csv_out: Path) -> dict[str, Any]:
     out["save"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    write_export(csv_out, export_view(ledger, ledger.pledges, "csv", "pledges"))
+    write_export(csv_out, export_view(ledger, ledger.entries, "csv", "entries"))
     out["csv_export"] = time.perf_counter() - t
 
     # `pledgetui check` (read, validate, verify every quote, the manual's checks) against a
@@ -85,7 +84,9 @@ def core_child(path: Path, csv_out: Path) -> dict[str, Any]:
     t = time.perf_counter()
     subprocess.run(
         [PY, "-c", "import sys; from pledgetui import store; store.load(sys.argv[1], use_cache=False)", str(path)],
-        check=True, capture_output=True, cwd=ROOT,
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
     )
     out["cold_process"] = time.perf_counter() - t
     return out
@@ -122,7 +123,7 @@ async def _ui(path: Path) -> dict[str, Any]:
 
         # Handlers are timed directly (a Pilot round trip adds a constant ~100 ms of its own);
         # the frame that follows redraws only the visible rows.
-        def timed(fn) -> float:  # noqa: ANN001
+        def timed(fn) -> float:
             t = time.perf_counter()
             fn()
             return time.perf_counter() - t
@@ -152,7 +153,7 @@ async def _ui(path: Path) -> dict[str, Any]:
 
         def move() -> None:
             app.dashboard.table.action_cursor(1)
-            app.query_one(DetailPane).show(app.dashboard.table.current_pledge, app.ledger, app.articles)
+            app.query_one(DetailPane).show(app.dashboard.table.current_entry, app.ledger, app.articles)
 
         out["detail"] = timed(move)
         await pilot.pause()
@@ -202,7 +203,9 @@ def in_tmux(
     found: dict[str, Any] = {}
     pid = None
     try:
-        pid = int(subprocess.run([*TMUX, "display", "-p", "-t", name, "#{pane_pid}"], capture_output=True, text=True).stdout)
+        pid = int(
+            subprocess.run([*TMUX, "display", "-p", "-t", name, "#{pane_pid}"], capture_output=True, text=True).stdout
+        )
         while len(found) < len(marks) and time.perf_counter() - t0 < timeout:
             screen = subprocess.run([*TMUX, "capture-pane", "-p", "-t", name], capture_output=True, text=True).stdout
             now = time.perf_counter() - t0
@@ -225,25 +228,29 @@ def in_tmux(
 
 
 def _child(mode: str, *args: str, env: dict[str, str]) -> dict[str, Any]:
-    res = subprocess.run([PY, "-m", "bench.run", mode, *args], capture_output=True, text=True, cwd=ROOT, env={**os.environ, **env})
+    res = subprocess.run(
+        [PY, "-m", "bench.run", mode, *args], capture_output=True, text=True, cwd=ROOT, env={**os.environ, **env}
+    )
     if res.returncode:
         raise SystemExit(f"{mode} {args} failed:\n{res.stderr[-3000:]}")
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
 def measure(label: str, ledger: Path, work: Path, with_datatable: bool) -> dict[str, Any]:
-    from pledgetui.export import PLEDGE_COLUMNS  # noqa: F401  (the CSV the baselines read)
+    from pledgetui.export import ENTRY_COLUMNS  # noqa: F401  (the CSV the baselines read)
 
     print(f"== {label}", file=sys.stderr, flush=True)
     dirs = {n: work / n for n in ("data", "state", "cache")}
     env = {f"PLEDGETUI_{n.upper()}_DIR": str(p) for n, p in dirs.items()}
     csv_path = work / "export.csv"
     r: dict[str, Any] = {"label": label}
-    r["core"] = _child("--core", str(ledger), str(csv_path), env={**env, "PLEDGETUI_CACHE_DIR": str(work / "core-cache")})
-    n_pledges = r["core"]["pledges"] - r["core"]["counter"]
+    r["core"] = _child(
+        "--core", str(ledger), str(csv_path), env={**env, "PLEDGETUI_CACHE_DIR": str(work / "core-cache")}
+    )
+    n_pledges = r["core"]["entries"] - r["core"]["counter"]
     count = rf"\b{n_pledges} of {n_pledges} pledges"
     first_id = re.escape(_first_csv_id(csv_path)[:17])
-    n_rows = r["core"]["pledges"]
+    n_rows = r["core"]["entries"]
 
     shutil.rmtree(dirs["cache"], ignore_errors=True)
     app = [PY, "-m", "pledgetui", str(ledger)]
@@ -251,7 +258,7 @@ def measure(label: str, ledger: Path, work: Path, with_datatable: bool) -> dict[
     marks = {"first": r"pledgetui", "rows": rf"entries so far|{count}", "loaded": count}
     # The app writes the validated cache once the table is live; the cold run is left running
     # until it has, so that the cached run below is a later start on the same bytes.
-    cached_file = lambda: any((dirs["cache"] / "ledgers").glob("*.marshal")) or r["core"]["pledges"] < 2000  # noqa: E731
+    cached_file = lambda: any((dirs["cache"] / "ledgers").glob("*.marshal")) or r["core"]["entries"] < 2000  # noqa: E731
     r["app_cold"] = in_tmux(app, marks, env, settle=cached_file)
     r["app_cached"] = in_tmux(app, marks, env)
     r["ui"] = _child("--ui", str(ledger), env=env)  # cache warm, as a second start is
@@ -262,7 +269,9 @@ def measure(label: str, ledger: Path, work: Path, with_datatable: bool) -> dict[
             [vd, "-f", "csv", str(csv_path)], {"first": first_id, "loaded": rf"\b{n_rows} rows"}, {"HOME": str(work)}
         )
     if with_datatable:
-        r["datatable"] = in_tmux([PY, "-m", "bench.datatable_app", str(csv_path)], {"first": first_id}, env, timeout=120)
+        r["datatable"] = in_tmux(
+            [PY, "-m", "bench.datatable_app", str(csv_path)], {"first": first_id}, env, timeout=120
+        )
     for key in ("app_cold", "app_cached", "bare", "visidata", "datatable"):
         if key in r:
             r[key].pop("screen", None)
@@ -359,7 +368,7 @@ def report(results: list[dict[str, Any]], cmd: str) -> str:
         cold, warm = r["app_cold"], r["app_cached"]
         dt = r.get("datatable", {})
         lines += [
-            f"## {r['label']}: {c['pledges']:,} entries, {c['bytes'] / 1e6:.1f} MB TOML",
+            f"## {r['label']}: {c['entries']:,} entries, {c['bytes'] / 1e6:.1f} MB TOML",
             "",
             "| measure | pledgetui | baseline | ratio |",
             "|---|---|---|---|",
@@ -408,22 +417,32 @@ def targets(results: list[dict[str, Any]]) -> list[str]:
     by = {r["label"]: r for r in results}
     out = ["| target | measured | |", "|---|---|---|"]
 
-    def ratio(a, b):  # noqa: ANN001, ANN202
+    def ratio(a, b):
         return None if a is None or not b else a / b
 
     def row(text: str, x: float | None, limit: float) -> None:
-        out.append(f"| {text} <= {limit}x | {'n/a' if x is None else f'{x:.2f}x'} | {_ok(None if x is None else x <= limit)} |")
+        out.append(
+            f"| {text} <= {limit}x | {'n/a' if x is None else f'{x:.2f}x'} | {_ok(None if x is None else x <= limit)} |"
+        )
 
     if "bundled" in by:
         r = by["bundled"]
-        row("first frame, bundled ledger / bare Textual app", ratio(r["app_cached"].get("first"), r["bare"].get("first")), 1.3)
+        row(
+            "first frame, bundled ledger / bare Textual app",
+            ratio(r["app_cached"].get("first"), r["bare"].get("first")),
+            1.3,
+        )
     for label, cold_limit, cached_limit in (("10k", 1.5, 1.0), ("100k", 2.0, 1.2)):
         if label not in by:
             continue
         r = by[label]
         vd = r.get("visidata", {})
         row(f"{label}: fully loaded, cold / VisiData", ratio(r["app_cold"].get("loaded"), vd.get("loaded")), cold_limit)
-        row(f"{label}: fully loaded, cached / VisiData", ratio(r["app_cached"].get("loaded"), vd.get("loaded")), cached_limit)
+        row(
+            f"{label}: fully loaded, cached / VisiData",
+            ratio(r["app_cached"].get("loaded"), vd.get("loaded")),
+            cached_limit,
+        )
     if "100k" in by:
         r = by["100k"]
         vd = r.get("visidata", {})
@@ -432,7 +451,9 @@ def targets(results: list[dict[str, Any]]) -> list[str]:
         row("100k: atomic save / bare tomli-w dump", ratio(r["core"]["save"], r["core"]["bare_dump"]), 1.5)
         row("100k: `pledgetui check` / cold load", ratio(r["core"]["check"], r["core"]["cold_process"]), 1.2)
         u = r["ui"]
-        out.append(f"| 100k: UI never stalls > 50 ms while loading | {_s(u['stall_load'])} | {_ok(u['stall_load'] <= 0.05)} |")
+        out.append(
+            f"| 100k: UI never stalls > 50 ms while loading | {_s(u['stall_load'])} | {_ok(u['stall_load'] <= 0.05)} |"
+        )
     worst = max((r["ui"]["quote_viewer"] for r in results), default=None)
     if worst is not None:
         out.append(f"| open the quote viewer (any size) <= 50 ms | {_s(worst)} (slowest size) | {_ok(worst <= 0.05)} |")
@@ -447,7 +468,9 @@ def main(argv: list[str]) -> int:
         print(json.dumps(ui_child(Path(argv[1]))))
         return 0
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="1000,10000,100000", help="comma-separated entry counts (default: 1000,10000,100000)")
+    ap.add_argument(
+        "--sizes", default="1000,10000,100000", help="comma-separated entry counts (default: 1000,10000,100000)"
+    )
     ap.add_argument("--no-bundled", action="store_true", help="skip the bundled ledger")
     ap.add_argument("--no-datatable", action="store_true", help="skip the DataTable baseline (slow at 100k)")
     ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"), help="report file, or - for stdout")

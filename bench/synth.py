@@ -39,21 +39,58 @@ from pledgetui.paths import bundled_ledger, bundled_root
 from pledgetui.store import read_article
 
 ACTORS: tuple[tuple[str, ActorType], ...] = tuple(
-    [(name, ActorType.COUNTRY) for name in (
-        "United Kingdom", "France", "Germany", "Italy", "Spain", "Poland", "Netherlands", "Belgium",
-        "Denmark", "Sweden", "Norway", "Finland", "Estonia", "Latvia", "Lithuania", "Czech Republic",
-        "Slovakia", "Romania", "Bulgaria", "Portugal", "Ireland", "Austria", "Greece", "Croatia",
-        "Slovenia", "Luxembourg", "Iceland", "Canada", "United States", "Australia", "New Zealand",
-        "Japan", "South Korea", "Turkey", "Switzerland",
-    )]
+    [
+        (name, ActorType.COUNTRY)
+        for name in (
+            "United Kingdom",
+            "France",
+            "Germany",
+            "Italy",
+            "Spain",
+            "Poland",
+            "Netherlands",
+            "Belgium",
+            "Denmark",
+            "Sweden",
+            "Norway",
+            "Finland",
+            "Estonia",
+            "Latvia",
+            "Lithuania",
+            "Czech Republic",
+            "Slovakia",
+            "Romania",
+            "Bulgaria",
+            "Portugal",
+            "Ireland",
+            "Austria",
+            "Greece",
+            "Croatia",
+            "Slovenia",
+            "Luxembourg",
+            "Iceland",
+            "Canada",
+            "United States",
+            "Australia",
+            "New Zealand",
+            "Japan",
+            "South Korea",
+            "Turkey",
+            "Switzerland",
+        )
+    ]
     + [(name, ActorType.COALITION) for name in ("Coalition of the Willing", "Nordic-Baltic Eight", "Weimar Triangle")]
     + [(name, ActorType.ORGANISATION) for name in ("NATO", "European Union", "OSCE", "United Nations")]
 )
 COUNTER_ACTORS = ("Russia", "Belarus")
 
 _STATUS_WEIGHTS = {
-    Status.CLAIMED: 8, Status.CONSIDERING: 14, Status.SIGNALLED: 22,
-    Status.ANNOUNCED: 30, Status.SIGNED: 18, Status.DECLINED: 8,
+    Status.CLAIMED: 8,
+    Status.CONSIDERING: 14,
+    Status.SIGNALLED: 22,
+    Status.ANNOUNCED: 30,
+    Status.SIGNED: 18,
+    Status.DECLINED: 8,
 }
 
 
@@ -67,7 +104,7 @@ class _Pools:
     def __init__(self) -> None:
         bundled = tomli.loads(bundled_ledger().read_text("utf-8"))
         self.sources: list[dict[str, Any]] = bundled["sources"]
-        pledges = bundled["pledges"]
+        pledges = bundled["entries"]
         self.summaries = [p["summary"] for p in pledges]
         self.notes = [p["notes"] for p in pledges if p.get("notes")]
         self.details = [p["condition_detail"] for p in pledges if p.get("condition_detail")]
@@ -158,7 +195,7 @@ def ledger_document(n: int, seed: int = 0) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "sources": [dict(s) for s in _pools().sources],
-        "pledges": [pledge_document(i, rng) for i in range(n)],
+        "entries": [pledge_document(i, rng) for i in range(n)],
     }
 
 

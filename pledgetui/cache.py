@@ -49,11 +49,11 @@ from pledgetui.model import (
     Basis,
     CommitmentType,
     Condition,
+    Entry,
     EntryKind,
     Evidence,
     Ledger,
     Party,
-    Pledge,
     Quantity,
     Source,
     Status,
@@ -68,27 +68,59 @@ KEEP = 4  # cache files kept; older ones are removed when a new one is written
 
 _SOURCE = ("id", "file", "title", "date", "outlet", "note")
 _EVIDENCE = (
-    "source", "claimant", "party", "basis", "status", "stated", "conditions", "numbers",
-    "quote", "prefix", "suffix", "start", "end",
+    "source",
+    "claimant",
+    "party",
+    "basis",
+    "status",
+    "stated",
+    "conditions",
+    "numbers",
+    "quote",
+    "prefix",
+    "suffix",
+    "start",
+    "end",
 )
 _QUANTITY = ("label", "low", "high")
-_PLEDGE = (
-    "id", "kind", "actor", "actor_type", "commitment", "conditions", "condition_detail",
-    "us_backstop", "numbers", "summary", "notes", "evidence",
+_ENTRY = (
+    "id",
+    "kind",
+    "actor",
+    "actor_type",
+    "commitment",
+    "conditions",
+    "condition_detail",
+    "us_backstop",
+    "numbers",
+    "summary",
+    "notes",
+    "evidence",
 )
-_LEDGER = ("schema_version", "sources", "pledges")
+_LEDGER = ("schema_version", "sources", "entries")
 
 #: The cache is only used while the models have exactly the fields this module encodes.
 SUPPORTED = (
     tuple(Source.model_fields) == _SOURCE
     and tuple(Evidence.model_fields) == _EVIDENCE
     and tuple(Quantity.model_fields) == _QUANTITY
-    and tuple(Pledge.model_fields) == _PLEDGE
+    and tuple(Entry.model_fields) == _ENTRY
     and tuple(Ledger.model_fields) == _LEDGER
 )
 SIGNATURE = repr(
-    (FORMAT, __version__, sys.version, sys.implementation.cache_tag, marshal.version, pydantic.VERSION,
-     _SOURCE, _EVIDENCE, _QUANTITY, _PLEDGE, _LEDGER)
+    (
+        FORMAT,
+        __version__,
+        sys.version,
+        sys.implementation.cache_tag,
+        marshal.version,
+        pydantic.VERSION,
+        _SOURCE,
+        _EVIDENCE,
+        _QUANTITY,
+        _ENTRY,
+        _LEDGER,
+    )
 )
 #: Part of every cache file's name: another version of anything above never finds this one's files.
 SIGNATURE_DIGEST = hashlib.sha256(SIGNATURE.encode("utf-8")).hexdigest()[:16]
@@ -114,7 +146,7 @@ def _mask(names: tuple[str, ...], model: pydantic.BaseModel) -> int:
     return sum(1 << i for i, n in enumerate(names) if n in fs)
 
 
-def _make(cls: type, values: dict, fields_set: set[str]):  # noqa: ANN202
+def _make(cls: type, values: dict, fields_set: set[str]):
     m = _new(cls)
     _set(m, "__dict__", values)
     _set(m, "__pydantic_fields_set__", fields_set)
@@ -140,19 +172,38 @@ def _enc_numbers(numbers: tuple[Quantity, ...]) -> tuple:
 
 def _enc_evidence(e: Evidence) -> tuple:
     return (
-        e.source, e.claimant, e.party.value, e.basis.value, e.status.value, _date(e.stated),
-        None if e.conditions is None else tuple(c.value for c in e.conditions), _enc_numbers(e.numbers),
-        e.quote, e.prefix, e.suffix, e.start, e.end, _mask(_EVIDENCE, e),
+        e.source,
+        e.claimant,
+        e.party.value,
+        e.basis.value,
+        e.status.value,
+        _date(e.stated),
+        None if e.conditions is None else tuple(c.value for c in e.conditions),
+        _enc_numbers(e.numbers),
+        e.quote,
+        e.prefix,
+        e.suffix,
+        e.start,
+        e.end,
+        _mask(_EVIDENCE, e),
     )
 
 
-def _enc_pledge(p: Pledge) -> tuple:
+def _enc_entry(p: Entry) -> tuple:
     return (
-        p.id, p.kind.value, p.actor, p.actor_type.value, p.commitment.value,
-        tuple(c.value for c in p.conditions), p.condition_detail, p.us_backstop.value,
-        _enc_numbers(p.numbers), p.summary, p.notes,
+        p.id,
+        p.kind.value,
+        p.actor,
+        p.actor_type.value,
+        p.commitment.value,
+        tuple(c.value for c in p.conditions),
+        p.condition_detail,
+        p.us_backstop.value,
+        _enc_numbers(p.numbers),
+        p.summary,
+        p.notes,
         tuple(_enc_evidence(e) for e in p.evidence),
-        _mask(_PLEDGE, p),
+        _mask(_ENTRY, p),
     )
 
 
@@ -162,12 +213,18 @@ def _mac(key: bytes, sha256: str, body: bytes) -> bytes:
 
 def encode(ledger: Ledger, sha256: str, key: bytes) -> bytes:
     """The cache file for ``ledger``, read from a file whose bytes hash to ``sha256``, signed with ``key``."""
-    pledges = ledger.pledges
+    pledges = ledger.entries
     chunks = tuple(
-        marshal.dumps(tuple(_enc_pledge(p) for p in pledges[i : i + CHUNK])) for i in range(0, len(pledges), CHUNK)
+        marshal.dumps(tuple(_enc_entry(p) for p in pledges[i : i + CHUNK])) for i in range(0, len(pledges), CHUNK)
     )
     body = marshal.dumps(
-        (ledger.schema_version, _mask(_LEDGER, ledger), tuple(_enc_source(s) for s in ledger.sources), len(pledges), chunks)
+        (
+            ledger.schema_version,
+            _mask(_LEDGER, ledger),
+            tuple(_enc_source(s) for s in ledger.sources),
+            len(pledges),
+            chunks,
+        )
     )
     return marshal.dumps((MAGIC, SIGNATURE, _mac(key, sha256, body), body))
 
@@ -187,8 +244,12 @@ _BACKSTOP = {m.value: m for m in Backstop}
 def _dec_source(t: tuple) -> Source:
     sid, file, title, date, outlet, note, mask = t
     values = {
-        "id": sid, "file": file, "title": title,
-        "date": None if date is None else dt.date.fromordinal(date), "outlet": outlet, "note": note,
+        "id": sid,
+        "file": file,
+        "title": title,
+        "date": None if date is None else dt.date.fromordinal(date),
+        "outlet": outlet,
+        "note": note,
     }
     return _make(Source, values, _fields_set(_SOURCE, mask))
 
@@ -205,11 +266,19 @@ def _dec_evidence(evidence: tuple) -> tuple[Evidence, ...]:
         _make(
             Evidence,
             {
-                "source": src, "claimant": claimant, "party": _PARTY[party], "basis": _BASIS[basis],
-                "status": _STATUS[status], "stated": None if stated is None else fromordinal(stated),
+                "source": src,
+                "claimant": claimant,
+                "party": _PARTY[party],
+                "basis": _BASIS[basis],
+                "status": _STATUS[status],
+                "stated": None if stated is None else fromordinal(stated),
                 "conditions": None if conditions is None else tuple(_CONDITION[c] for c in conditions),
                 "numbers": _dec_numbers(numbers),
-                "quote": q, "prefix": pre, "suffix": suf, "start": a, "end": b,
+                "quote": q,
+                "prefix": pre,
+                "suffix": suf,
+                "start": a,
+                "end": b,
             },
             _fields_set(_EVIDENCE, m),
         )
@@ -217,12 +286,25 @@ def _dec_evidence(evidence: tuple) -> tuple[Evidence, ...]:
     )
 
 
-def _dec_pledges(chunk: tuple, dates: dict[str, dt.date | None]) -> list[Pledge]:
+def _dec_entries(chunk: tuple, dates: dict[str, dt.date | None]) -> list[Entry]:
     """Entries rebuilt without validation, each with its reading derived for the sources' ``dates``."""
-    out: list[Pledge] = []
+    out: list[Entry] = []
     append = out.append
-    for (pid, kind, actor, actor_type, commitment, conditions, detail, backstop,
-         numbers, summary, notes, evidence, mask) in chunk:
+    for (
+        pid,
+        kind,
+        actor,
+        actor_type,
+        commitment,
+        conditions,
+        detail,
+        backstop,
+        numbers,
+        summary,
+        notes,
+        evidence,
+        mask,
+    ) in chunk:
         values = {
             "id": pid,
             "kind": _KIND[kind],
@@ -237,7 +319,7 @@ def _dec_pledges(chunk: tuple, dates: dict[str, dt.date | None]) -> list[Pledge]
             "notes": notes,
             "evidence": _dec_evidence(evidence),
         }
-        p = _make(Pledge, values, _fields_set(_PLEDGE, mask))
+        p = _make(Entry, values, _fields_set(_ENTRY, mask))
         evs = values["evidence"]
         values["_stance"] = (evs, p.dates_in(dates), derive_stance(evs, dates))
         append(p)
@@ -253,7 +335,7 @@ def decode(
     sha256: str,
     key: bytes,
     progress: Callable[[str, float], None] | None = None,
-    on_entries: Callable[[list[Pledge], float], None] | None = None,
+    on_entries: Callable[[list[Entry], float], None] | None = None,
 ) -> Ledger:
     """Rebuild a ledger; raises :class:`CacheMiss` for anything that is not an intact cache of this
     format, signed with ``key`` for the file whose bytes hash to ``sha256``, holding a ledger
@@ -262,14 +344,18 @@ def decode(
         magic, signature, mac, body = marshal.loads(data)
         if magic != MAGIC or signature != SIGNATURE:
             raise CacheMiss("not a cache of this format")
-        if not isinstance(mac, bytes) or not isinstance(body, bytes) or not hmac.compare_digest(mac, _mac(key, sha256, body)):
+        if (
+            not isinstance(mac, bytes)
+            or not isinstance(body, bytes)
+            or not hmac.compare_digest(mac, _mac(key, sha256, body))
+        ):
             raise CacheMiss("not signed by this user's key for this file (forged, copied or corrupt)")
         version, mask, sources, total, chunks = marshal.loads(body)
         decoded_sources = tuple(_dec_source(s) for s in sources)
         dates = {s.id: s.date for s in decoded_sources}
-        pledges: list[Pledge] = []
+        pledges: list[Entry] = []
         for chunk in chunks:
-            batch = _dec_pledges(marshal.loads(chunk), dates)  # each with its reading derived
+            batch = _dec_entries(marshal.loads(chunk), dates)  # each with its reading derived
             pledges.extend(batch)
             if progress is not None:
                 progress("reading", len(pledges) / max(total, 1))
@@ -277,7 +363,7 @@ def decode(
                 on_entries(batch, len(pledges) / max(total, 1))
         if len(pledges) != total:
             raise CacheMiss("entry count does not match")
-        values = {"schema_version": version, "sources": decoded_sources, "pledges": tuple(pledges)}
+        values = {"schema_version": version, "sources": decoded_sources, "entries": tuple(pledges)}
         ledger = _make(Ledger, values, _fields_set(_LEDGER, mask))
         if integrity_problems(ledger):
             raise CacheMiss("the cached ledger has integrity problems")
@@ -350,7 +436,7 @@ def key() -> bytes | None:
 def read(
     sha256: str,
     progress: Callable[[str, float], None] | None = None,
-    on_entries: Callable[[list[Pledge], float], None] | None = None,
+    on_entries: Callable[[list[Entry], float], None] | None = None,
 ) -> Ledger | None:
     """The cached ledger for a file whose bytes hash to ``sha256``, or None. Never raises."""
     if not SUPPORTED:

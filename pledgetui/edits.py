@@ -18,7 +18,7 @@ import tomli_w
 from pydantic import ValidationError
 
 from pledgetui.anchors import select
-from pledgetui.model import Evidence, Ledger, Pledge, Source, integrity_problems
+from pledgetui.model import Entry, Evidence, Ledger, Source, integrity_problems
 from pledgetui.store import to_document
 
 #: How many edits can be undone; the oldest are forgotten beyond this.
@@ -84,10 +84,10 @@ def problems_of(exc: ValidationError, prefix: str = "") -> list[tuple[str, str]]
     return out
 
 
-def validate_pledge_fields(data: dict[str, Any]) -> Pledge:
+def validate_entry_fields(data: dict[str, Any]) -> Entry:
     """Build a pledge from form data; raise :class:`EditError` with a message per field."""
     try:
-        return Pledge.model_validate(data)
+        return Entry.model_validate(data)
     except ValidationError as exc:
         raise EditError(problems_of(exc)) from None
 
@@ -120,8 +120,8 @@ def _revalidate(model_type: type, value: Any, prefix: str = "") -> Any:
     return model
 
 
-def _checked(ledger: Ledger, pledge_id: str | None = None, problems: list[tuple[str, str]] | None = None) -> Ledger:
-    """Refuse a ledger with cross-reference problems; name fields relative to ``pledge_id``.
+def _checked(ledger: Ledger, entry_id: str | None = None, problems: list[tuple[str, str]] | None = None) -> Ledger:
+    """Refuse a ledger with cross-reference problems; name fields relative to ``entry_id``.
 
     ``problems`` may be given when the caller knows which part can be wrong (one pledge)."""
     if problems is None:
@@ -130,9 +130,9 @@ def _checked(ledger: Ledger, pledge_id: str | None = None, problems: list[tuple[
         return ledger
     out = []
     for where, what in problems:
-        if pledge_id and where == f"pledge {pledge_id}":
-            out.append(("id", f"{pledge_id!r} {what}"))
-        elif pledge_id and where.startswith(f"pledge {pledge_id} evidence "):
+        if entry_id and where == f"pledge {entry_id}":
+            out.append(("id", f"{entry_id!r} {what}"))
+        elif entry_id and where.startswith(f"pledge {entry_id} evidence "):
             n = where.split()[3]
             out.append((f"evidence[{n}].source", what))
         elif where.startswith("source "):
@@ -142,28 +142,28 @@ def _checked(ledger: Ledger, pledge_id: str | None = None, problems: list[tuple[
     raise EditError(out)
 
 
-def _round_trips(ledger: Ledger, pledge: Pledge) -> None:
+def _round_trips(ledger: Ledger, pledge: Entry) -> None:
     """Refuse a pledge the ledger file could not hold exactly (checked once here, not at save time)."""
-    doc = to_document(ledger.model_copy(update={"pledges": (pledge,)}))
+    doc = to_document(ledger.model_copy(update={"entries": (pledge,)}))
     again = Ledger.model_validate(tomli.loads(tomli_w.dumps(doc, multiline_strings=False)))
-    if again.pledges != (pledge,):
+    if again.entries != (pledge,):
         raise EditError([("", "this pledge would not read back the same after saving")])
 
 
 # --------------------------------------------------------------------------- edits
 
 
-def _index(ledger: Ledger, pledge_id: str) -> int:
-    for i, p in enumerate(ledger.pledges):
-        if p.id == pledge_id:
+def _index(ledger: Ledger, entry_id: str) -> int:
+    for i, p in enumerate(ledger.entries):
+        if p.id == entry_id:
             return i
-    raise EditError([("id", f"no pledge has the id {pledge_id!r}")])
+    raise EditError([("id", f"no pledge has the id {entry_id!r}")])
 
 
-def put_pledge(ledger: Ledger, pledge: Pledge, replace_id: str | None = None) -> Ledger:
+def put_entry(ledger: Ledger, pledge: Entry, replace_id: str | None = None) -> Ledger:
     """Add ``pledge`` at the end, or replace the pledge ``replace_id`` (default: its own id) in place."""
-    pledge = _revalidate(Pledge, pledge)
-    pledges = list(ledger.pledges)
+    pledge = _revalidate(Entry, pledge)
+    pledges = list(ledger.entries)
     if replace_id is not None:
         pledges[_index(ledger, replace_id)] = pledge
     else:
@@ -173,43 +173,43 @@ def put_pledge(ledger: Ledger, pledge: Pledge, replace_id: str | None = None) ->
             pledges.append(pledge)
     # Only the new pledge can break the ledger's integrity (the rest was checked on load),
     # so check it alone rather than walking every entry: an edit at 100k entries stays cheap.
-    problems = integrity_problems(ledger.model_copy(update={"pledges": (pledge,)}))
+    problems = integrity_problems(ledger.model_copy(update={"entries": (pledge,)}))
     if sum(1 for p in pledges if p.id == pledge.id) > 1:
         problems.insert(0, (f"pledge {pledge.id}", "id is used by more than one pledge"))
-    new = _checked(ledger.model_copy(update={"pledges": tuple(pledges)}), pledge.id, problems)
+    new = _checked(ledger.model_copy(update={"entries": tuple(pledges)}), pledge.id, problems)
     _round_trips(new, pledge)
     return new
 
 
-def delete_pledge(ledger: Ledger, pledge_id: str) -> Ledger:
-    i = _index(ledger, pledge_id)
-    return ledger.model_copy(update={"pledges": ledger.pledges[:i] + ledger.pledges[i + 1 :]})
+def delete_entry(ledger: Ledger, entry_id: str) -> Ledger:
+    i = _index(ledger, entry_id)
+    return ledger.model_copy(update={"entries": ledger.entries[:i] + ledger.entries[i + 1 :]})
 
 
-def add_evidence(ledger: Ledger, pledge_id: str, evidence: Evidence) -> Pledge:
-    """The pledge with one more quote (apply it with :func:`put_pledge`)."""
-    old = ledger.pledges[_index(ledger, pledge_id)]
+def add_evidence(ledger: Ledger, entry_id: str, evidence: Evidence) -> Entry:
+    """The pledge with one more quote (apply it with :func:`put_entry`)."""
+    old = ledger.entries[_index(ledger, entry_id)]
     evidence = _revalidate(Evidence, evidence, f"evidence[{len(old.evidence) + 1}]")
-    return old.model_copy(update={"evidence": old.evidence + (evidence,)})
+    return old.model_copy(update={"evidence": (*old.evidence, evidence)})
 
 
-def remove_evidence(ledger: Ledger, pledge_id: str, index: int) -> Pledge:
+def remove_evidence(ledger: Ledger, entry_id: str, index: int) -> Entry:
     """The pledge without quote number ``index`` (0-based); the last quote cannot go."""
-    old = ledger.pledges[_index(ledger, pledge_id)]
+    old = ledger.entries[_index(ledger, entry_id)]
     if not 0 <= index < len(old.evidence):
-        raise EditError([("evidence", f"{pledge_id} has no quote number {index + 1}")])
+        raise EditError([("evidence", f"{entry_id} has no quote number {index + 1}")])
     if len(old.evidence) == 1:
         raise EditError([("evidence", "a pledge needs at least one quote; add another before removing this one")])
     return old.model_copy(update={"evidence": old.evidence[:index] + old.evidence[index + 1 :]})
 
 
-def replace_evidence(ledger: Ledger, pledge_id: str, index: int, evidence: Evidence) -> Pledge:
+def replace_evidence(ledger: Ledger, entry_id: str, index: int, evidence: Evidence) -> Entry:
     """The pledge with quote number ``index`` (0-based) replaced by ``evidence``."""
-    old = ledger.pledges[_index(ledger, pledge_id)]
+    old = ledger.entries[_index(ledger, entry_id)]
     if not 0 <= index < len(old.evidence):
-        raise EditError([("evidence", f"{pledge_id} has no quote number {index + 1}")])
+        raise EditError([("evidence", f"{entry_id} has no quote number {index + 1}")])
     evidence = _revalidate(Evidence, evidence, f"evidence[{index + 1}]")
-    return old.model_copy(update={"evidence": old.evidence[:index] + (evidence,) + old.evidence[index + 1 :]})
+    return old.model_copy(update={"evidence": (*old.evidence[:index], evidence, *old.evidence[index + 1:])})
 
 
 def with_article_text(evidence: Evidence, text: str, start: int, end: int) -> Evidence:
@@ -224,10 +224,15 @@ def with_article_text(evidence: Evidence, text: str, start: int, end: int) -> Ev
 
 def add_source(ledger: Ledger, source: Source) -> Ledger:
     source = _revalidate(Source, source)
-    new = ledger.model_copy(update={"sources": ledger.sources + (source,)})
+    new = ledger.model_copy(update={"sources": (*ledger.sources, source)})
     problems = integrity_problems(new)
     if problems:
-        raise EditError([("id", f"{source.id!r} {what}") if where == f"source {source.id}" else (where, what) for where, what in problems])
+        raise EditError(
+            [
+                ("id", f"{source.id!r} {what}") if where == f"source {source.id}" else (where, what)
+                for where, what in problems
+            ]
+        )
     return new
 
 
@@ -266,5 +271,5 @@ class History:
         other.append((description, self.ledger))
         self.ledger = target
 
-    def copy(self) -> "History":
+    def copy(self) -> History:
         return History(self.ledger, list(self.undo_stack), list(self.redo_stack))

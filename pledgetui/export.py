@@ -33,15 +33,15 @@ from pathlib import Path
 from typing import Any
 
 from pledgetui import __version__
-from pledgetui.model import SCHEMA_VERSION, Ledger, Pledge, Source
+from pledgetui.model import SCHEMA_VERSION, Entry, Ledger, Source
 from pledgetui.paths import article_candidates
 from pledgetui.sanitize import display, display_line
 from pledgetui.store import BACKUP_SUFFIX, SaveError, write_output
 
 FORMATS = ("csv", "json", "md")
-ROW_KINDS = ("pledges", "evidence")
+ROW_KINDS = ("entries", "evidence")
 
-PLEDGE_COLUMNS: tuple[str, ...] = (
+ENTRY_COLUMNS: tuple[str, ...] = (
     "id",
     "kind",
     "country",
@@ -112,7 +112,7 @@ def _sources_by_id(ledger: Ledger) -> dict[str, Source]:
     return {s.id: s for s in ledger.sources}
 
 
-def pledge_row(pledge: Pledge, sources: dict[str, Source]) -> dict[str, Any]:
+def entry_row(pledge: Entry, sources: dict[str, Source]) -> dict[str, Any]:
     ids = pledge.source_ids
     return {
         "id": pledge.id,
@@ -136,13 +136,13 @@ def pledge_row(pledge: Pledge, sources: dict[str, Source]) -> dict[str, Any]:
     }
 
 
-def pledge_rows(ledger: Ledger, pledges: Iterable[Pledge]) -> list[dict[str, Any]]:
-    """One row per entry, keys in :data:`PLEDGE_COLUMNS` order."""
+def entry_rows(ledger: Ledger, pledges: Iterable[Entry]) -> list[dict[str, Any]]:
+    """One row per entry, keys in :data:`ENTRY_COLUMNS` order."""
     sources = _sources_by_id(ledger)
-    return [pledge_row(p, sources) for p in pledges]
+    return [entry_row(p, sources) for p in pledges]
 
 
-def evidence_rows(ledger: Ledger, pledges: Iterable[Pledge]) -> list[dict[str, Any]]:
+def evidence_rows(ledger: Ledger, pledges: Iterable[Entry]) -> list[dict[str, Any]]:
     """One row per entry x quote, keys in :data:`EVIDENCE_COLUMNS` order; ``evidence_index`` counts from 1."""
     sources = _sources_by_id(ledger)
     rows: list[dict[str, Any]] = []
@@ -182,9 +182,9 @@ def evidence_rows(ledger: Ledger, pledges: Iterable[Pledge]) -> list[dict[str, A
     return rows
 
 
-def rows_for(ledger: Ledger, pledges: Sequence[Pledge], rows: str) -> list[dict[str, Any]]:
-    if rows == "pledges":
-        return pledge_rows(ledger, pledges)
+def rows_for(ledger: Ledger, pledges: Sequence[Entry], rows: str) -> list[dict[str, Any]]:
+    if rows == "entries":
+        return entry_rows(ledger, pledges)
     if rows == "evidence":
         return evidence_rows(ledger, pledges)
     raise ValueError(f"unknown row kind {rows!r} (choose one of: {', '.join(ROW_KINDS)})")
@@ -211,7 +211,7 @@ def guard_cell(value: Any) -> Any:
     splits on that character (``a;=1+1`` in a locale whose separator is ``;``) then still
     reads text. Cells holding no sign, no ``@`` and only ASCII are returned at once.
     """
-    if not isinstance(value, str) or not _MAYBE_FORMULA.search(value) and not value.startswith(FORMULA_TRIGGERS):
+    if not isinstance(value, str) or (not _MAYBE_FORMULA.search(value) and not value.startswith(FORMULA_TRIGGERS)):
         return value
     lead = value.startswith(FORMULA_TRIGGERS) or _opens_formula(value, 0)
     cuts = [m.end() for m in _CELL_BREAK.finditer(value) if _opens_formula(value, m.end())]
@@ -239,13 +239,13 @@ def _json_bytes(doc: Any) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def cited_sources(ledger: Ledger, pledges: Iterable[Pledge]) -> list[Source]:
+def cited_sources(ledger: Ledger, pledges: Iterable[Entry]) -> list[Source]:
     """The sources the given pledges quote, in ledger order."""
     wanted = {sid for p in pledges for sid in p.source_ids}
     return [s for s in ledger.sources if s.id in wanted]
 
 
-def to_json(ledger: Ledger, pledges: Sequence[Pledge], *, query: str = "", sort: str = "") -> bytes:
+def to_json(ledger: Ledger, pledges: Sequence[Entry], *, query: str = "", sort: str = "") -> bytes:
     """The selected entries in full structure, with the sources they cite; deterministic bytes."""
     doc = {
         "schema_version": SCHEMA_VERSION,
@@ -253,12 +253,12 @@ def to_json(ledger: Ledger, pledges: Sequence[Pledge], *, query: str = "", sort:
         "query": query,
         "sort": sort,
         "sources": [s.model_dump(mode="json") for s in cited_sources(ledger, pledges)],
-        "pledges": [entry_json(p) for p in pledges],
+        "entries": [entry_json(p) for p in pledges],
     }
     return _json_bytes(doc)
 
 
-def entry_json(p: Pledge) -> dict[str, Any]:
+def entry_json(p: Entry) -> dict[str, Any]:
     """An entry as stored, plus its derived reading (``status``, ``claimant``, ``date_stated``)
     under ``derived``: the stored statements stay the evidence."""
     doc = p.model_dump(mode="json")
@@ -271,7 +271,7 @@ def entry_json(p: Pledge) -> dict[str, Any]:
     return doc
 
 
-def evidence_json(ledger: Ledger, pledges: Sequence[Pledge]) -> bytes:
+def evidence_json(ledger: Ledger, pledges: Sequence[Entry]) -> bytes:
     return _json_bytes(evidence_rows(ledger, pledges))
 
 
@@ -314,11 +314,11 @@ def _md_table(header: Sequence[str], body: Iterable[Sequence[Any]]) -> list[str]
     return lines
 
 
-def _kind_label(p: Pledge) -> str:
+def _kind_label(p: Entry) -> str:
     return f"{COUNTER_MARK} {p.kind.label}" if p.is_counter else p.kind.label
 
 
-def count_line(pledges: Sequence[Pledge]) -> str:
+def count_line(pledges: Sequence[Entry]) -> str:
     counters = sum(1 for p in pledges if p.is_counter)
     n = len(pledges) - counters
     return (
@@ -327,10 +327,12 @@ def count_line(pledges: Sequence[Pledge]) -> str:
     )
 
 
-def to_markdown(ledger: Ledger, pledges: Sequence[Pledge], rows: str = "pledges", *, query: str = "", sort: str = "") -> bytes:
+def to_markdown(
+    ledger: Ledger, pledges: Sequence[Entry], rows: str = "entries", *, query: str = "", sort: str = ""
+) -> bytes:
     """A report table headed with the count and the query; counter-positions marked with ⟂."""
     head = [
-        "# Security-guarantee claims for Ukraine" if rows == "pledges" else "# Evidence for security-guarantee claims",
+        "# Security-guarantee claims for Ukraine" if rows == "entries" else "# Evidence for security-guarantee claims",
         "",
         f"{count_line(pledges)}. Filter: {_md_code(query) if query.strip() else 'none (all entries)'}."
         + (f" Sort: {_md_code(sort)}." if sort.strip() else ""),
@@ -338,7 +340,7 @@ def to_markdown(ledger: Ledger, pledges: Sequence[Pledge], rows: str = "pledges"
         "",
     ]
     sources = _sources_by_id(ledger)
-    if rows == "pledges":
+    if rows == "entries":
         body = (
             [
                 p.id,
@@ -355,7 +357,19 @@ def to_markdown(ledger: Ledger, pledges: Sequence[Pledge], rows: str = "pledges"
             ]
             for p in pledges
         )
-        header = ["ID", "Kind", "Actor", "Commitment", "Status", "Conditions", "US backstop", "Claimant", "Date", "Summary", "Sources"]
+        header = [
+            "ID",
+            "Kind",
+            "Actor",
+            "Commitment",
+            "Status",
+            "Conditions",
+            "US backstop",
+            "Claimant",
+            "Date",
+            "Summary",
+            "Sources",
+        ]
     elif rows == "evidence":
         body = (
             [
@@ -384,7 +398,7 @@ def to_markdown(ledger: Ledger, pledges: Sequence[Pledge], rows: str = "pledges"
 
 def export_view(
     ledger: Ledger,
-    pledges: Sequence[Pledge],
+    pledges: Sequence[Entry],
     fmt: str,
     rows: str,
     *,
@@ -404,10 +418,10 @@ def export_view(
     if rows not in ROW_KINDS:
         raise ValueError(f"unknown row kind {rows!r} (choose one of: {', '.join(ROW_KINDS)})")
     if fmt == "csv":
-        columns = PLEDGE_COLUMNS if rows == "pledges" else EVIDENCE_COLUMNS
+        columns = ENTRY_COLUMNS if rows == "entries" else EVIDENCE_COLUMNS
         return to_csv(rows_for(ledger, pledges, rows), columns, excel=excel, raw=raw)
     if fmt == "json":
-        if rows == "pledges":
+        if rows == "entries":
             return to_json(ledger, pledges, query=query, sort=sort)
         return evidence_json(ledger, pledges)
     if fmt == "md":
@@ -415,9 +429,9 @@ def export_view(
     raise ValueError(f"unknown format {fmt!r} (choose one of: {', '.join(FORMATS)})")
 
 
-def row_count(pledges: Sequence[Pledge], rows: str) -> int:
+def row_count(pledges: Sequence[Entry], rows: str) -> int:
     """How many data rows an export of ``pledges`` holds."""
-    return len(pledges) if rows == "pledges" else sum(len(p.evidence) for p in pledges)
+    return len(pledges) if rows == "entries" else sum(len(p.evidence) for p in pledges)
 
 
 def protected_files(ledger_path: Path, ledger: Ledger) -> set[Path]:
@@ -463,7 +477,13 @@ def write_export(path_or_dash: str | Path, data: bytes, *, protect: Iterable[Pat
         raise SaveError(f"refusing to export over {path}: it is the ledger, its backup or one of its articles")
     try:
         sys.stdout.flush()  # the target may be /dev/stdout: what was printed before comes first
-        write_output(path, data, for_terminal=lambda b: display(b.decode("utf-8").removeprefix(UTF8_BOM).replace("\r\n", "\n")).encode("utf-8"))
+        write_output(
+            path,
+            data,
+            for_terminal=lambda b: display(b.decode("utf-8").removeprefix(UTF8_BOM).replace("\r\n", "\n")).encode(
+                "utf-8"
+            ),
+        )
     except OSError as exc:
         # atomic_write reports its own steps as SaveError; its first look at the target
         # (a stat) can still raise, e.g. NotADirectoryError when a parent is a file.

@@ -39,11 +39,11 @@ from pledgetui.model import (
     Basis,
     CommitmentType,
     Condition,
+    Entry,
     EntryKind,
     Evidence,
     Ledger,
     Party,
-    Pledge,
     Quantity,
     Status,
     derive_stance,
@@ -120,6 +120,7 @@ _CONDITION_ITEM = _compile(r'    "([a-z_]+)",\n')
 #: The first entry's header: where the head (format version and sources) ends.
 _FIRST = re.compile(rb"^\[\[pledges\]\]$", re.M)
 
+
 def _members(vocab: type) -> dict[bytes, Any]:
     return {m.value.encode("ascii"): m for m in vocab}
 
@@ -133,16 +134,43 @@ _BASIS = _members(Basis)
 _CONDITION = _members(Condition)
 _BACKSTOP = _members(Backstop)
 
-_P_FIELDS = tuple(Pledge.model_fields)
+_P_FIELDS = tuple(Entry.model_fields)
 _E_FIELDS = tuple(Evidence.model_fields)
 _Q_FIELDS = tuple(Quantity.model_fields)
-SUPPORTED = _P_FIELDS == (
-    "id", "kind", "actor", "actor_type", "commitment", "conditions", "condition_detail",
-    "us_backstop", "numbers", "summary", "notes", "evidence",
-) and _E_FIELDS == (
-    "source", "claimant", "party", "basis", "status", "stated", "conditions", "numbers",
-    "quote", "prefix", "suffix", "start", "end",
-) and _Q_FIELDS == ("label", "low", "high")
+SUPPORTED = (
+    _P_FIELDS
+    == (
+        "id",
+        "kind",
+        "actor",
+        "actor_type",
+        "commitment",
+        "conditions",
+        "condition_detail",
+        "us_backstop",
+        "numbers",
+        "summary",
+        "notes",
+        "evidence",
+    )
+    and _E_FIELDS
+    == (
+        "source",
+        "claimant",
+        "party",
+        "basis",
+        "status",
+        "stated",
+        "conditions",
+        "numbers",
+        "quote",
+        "prefix",
+        "suffix",
+        "start",
+        "end",
+    )
+    and _Q_FIELDS == ("label", "low", "high")
+)
 
 _scan = json.decoder.scanstring  # the C scanner: reads a JSON string body up to its closing quote
 _new = object.__new__
@@ -211,8 +239,13 @@ def _numbers(block: bytes) -> tuple[Quantity, ...]:
             names.add("low")
         if high is not None:
             names.add("high")
-        out.append(_make(Quantity, {"label": _text(label, 1, MAX_NAME), "low": lo, "high": hi},
-                         _fields_set("q", frozenset(names))))
+        out.append(
+            _make(
+                Quantity,
+                {"label": _text(label, 1, MAX_NAME), "low": lo, "high": hi},
+                _fields_set("q", frozenset(names)),
+            )
+        )
     return tuple(out)
 
 
@@ -243,7 +276,7 @@ def read_head(text: bytes) -> tuple[Ledger, int]:
         raise Unexpected("the first entry does not follow a blank line")
     try:
         doc = tomli.loads(head.decode("utf-8"))
-        if "pledges" in doc or "schema_version" not in doc:
+        if "entries" in doc or "schema_version" not in doc:
             raise Unexpected("the head is not the canonical one")
         ledger = Ledger.model_validate(doc)
     except Unexpected:
@@ -257,7 +290,7 @@ def read_head(text: bytes) -> tuple[Ledger, int]:
 
 def iter_entries(
     text: bytes, pos: int, source_dates: dict[str, dt.date | None], batch: int = BATCH
-) -> Iterator[tuple[list[Pledge], int]]:
+) -> Iterator[tuple[list[Entry], int]]:
     """Entries from ``pos`` to the end of ``text``, in batches, validated, each with its stance
     attached for ``source_dates``, with the offset reached after each batch. Raises
     :class:`Unexpected` at the first thing it does not know.
@@ -274,11 +307,12 @@ def iter_entries(
         if found is None:
             found = names[raw] = _text(raw, 1, hi)
         return found
+
     kinds, actor_types, commitments = _KIND, _ACTOR_TYPE, _COMMITMENT
     parties, bases, statuses, backstops = _PARTY, _BASIS, _STATUS, _BACKSTOP
     e_sets: dict[tuple[bool, ...], set[str]] = {}
     p_sets: dict[tuple[bool, ...], set[str]] = {}
-    out: list[Pledge] = []
+    out: list[Entry] = []
     first = min(FIRST_BATCH, batch)
     while pos < end:
         m = entry_match(text, pos)
@@ -292,7 +326,9 @@ def iter_entries(
             if e is None:
                 break
             pos = e.end()
-            (src, claimant, party, basis, status, stated, econds, enums, quote, prefix, suffix, start, stop) = e.groups()
+            (src, claimant, party, basis, status, stated, econds, enums, quote, prefix, suffix, start, stop) = (
+                e.groups()
+            )
             a, b = int(start), int(stop)
             if b < a or b > MAX_OFFSET:
                 raise Unexpected("offsets outside the model's limits")
@@ -323,13 +359,21 @@ def iter_entries(
             )
         if not evidence:
             raise Unexpected("an entry without statements in the canonical form")
-        shape = (kind is None, actor_type is None, conds is None, detail is None, backstop is None, nums is None, notes is None)
+        shape = (
+            kind is None,
+            actor_type is None,
+            conds is None,
+            detail is None,
+            backstop is None,
+            nums is None,
+            notes is None,
+        )
         fields = p_sets.get(shape)
         if fields is None:
             fields = p_sets[shape] = _entry_fields(shape)
         evs = tuple(evidence)
         p = _make(
-            Pledge,
+            Entry,
             {
                 "id": pid.decode("ascii"),
                 "kind": EntryKind.PLEDGE if kind is None else kinds[kind],
@@ -360,7 +404,7 @@ def iter_entries(
         yield out, pos
 
 
-def read(text: bytes, on_batch: Callable[[list[Pledge], float], None] | None = None) -> Ledger:
+def read(text: bytes, on_batch: Callable[[list[Entry], float], None] | None = None) -> Ledger:
     """The whole ledger from the canonical file bytes (a byte-order mark already removed);
     raises :class:`Unexpected` (the caller then uses the full path). ``on_batch(entries, fraction)``
     is called with each batch of validated entries as it is read."""
@@ -368,14 +412,16 @@ def read(text: bytes, on_batch: Callable[[list[Pledge], float], None] | None = N
         raise Unexpected("the model changed; this reader does not know it")
     head, pos = read_head(text)
     dates = head.source_dates()
-    pledges: list[Pledge] = []
+    pledges: list[Entry] = []
     total = max(len(text), 1)
     for chunk, reached in iter_entries(text, pos, dates):
         pledges.extend(chunk)
         if on_batch is not None:
             on_batch(chunk, reached / total)
-    fields = set(head.model_fields_set) | ({"pledges"} if pledges else set())
-    ledger = _make(Ledger, {"schema_version": head.schema_version, "sources": head.sources, "pledges": tuple(pledges)}, fields)
+    fields = set(head.model_fields_set) | ({"entries"} if pledges else set())
+    ledger = _make(
+        Ledger, {"schema_version": head.schema_version, "sources": head.sources, "entries": tuple(pledges)}, fields
+    )
     if integrity_problems(ledger):
         raise Unexpected("duplicate ids or unknown sources")
     return ledger

@@ -51,8 +51,8 @@ from typing import Any
 
 from pledgetui import edits, paths, store
 from pledgetui.edits import EditError, History
-from pledgetui.model import Ledger, Pledge, Source
 from pledgetui.migrate import migrate_entry
+from pledgetui.model import Entry, Ledger, Source
 
 FORMAT = 1
 HEADER_KEY = "pledgetui_journal"
@@ -67,8 +67,7 @@ class JournalBusy(JournalError, LookupError):
 
 
 BUSY = (
-    "this ledger is being edited in another pledgetui session; "
-    "save or close it there first (nothing was changed here)"
+    "this ledger is being edited in another pledgetui session; save or close it there first (nothing was changed here)"
 )
 
 # A lock held by a live session is held for good; one taken by a reader or a
@@ -122,9 +121,7 @@ def journal_path(ledger_path: Path | str) -> Path:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
-
-
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
 
 
 # --------------------------------------------------------------------------- reading
@@ -170,7 +167,7 @@ def _timestamp(value: Any) -> dt.datetime | None:
         stamp = dt.datetime.fromisoformat(value)
     except ValueError:
         return None
-    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=dt.timezone.utc)
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=dt.UTC)
 
 
 def read(jpath: Path) -> Contents | None:
@@ -214,8 +211,13 @@ def _read_unless_live(jpath: Path) -> tuple[Contents, bytes] | None:
 def _header_damage(header: dict[str, Any]) -> list[Damage]:
     found = []
     if not _valid_hash(header.get("sha256")):
-        found.append(Damage(1, "the header does not name the ledger file the edits were made on (no valid hash); "
-                               "they are replayed onto the file as it is now"))
+        found.append(
+            Damage(
+                1,
+                "the header does not name the ledger file the edits were made on (no valid hash); "
+                "they are replayed onto the file as it is now",
+            )
+        )
     if _timestamp(header.get("created")) is None:
         found.append(Damage(1, "the header has no valid start time"))
     return found
@@ -252,7 +254,9 @@ def parse(data: bytes) -> Contents | None:
             else:
                 damage.append(Damage(number, "unreadable (not a journal record: damaged or not written whole)"))
             if number == 1:
-                damage.append(Damage(1, "the header is unreadable; the edits are replayed onto the ledger file as it is now"))
+                damage.append(
+                    Damage(1, "the header is unreadable; the edits are replayed onto the ledger file as it is now")
+                )
             continue
         if number == 1 and HEADER_KEY in item:
             if item.get(HEADER_KEY) != FORMAT:
@@ -289,13 +293,13 @@ def header_fingerprint(header: dict[str, Any]) -> store.Fingerprint:
 
 
 def _ledger_from_restore(current: Ledger, record: dict[str, Any]) -> Ledger:
-    by_id = {p.id: p for p in current.pledges}
+    by_id = {p.id: p for p in current.entries}
     pledges = []
     for item in record["pledges"]:
         if "ref" in item:
             pledges.append(by_id[item["ref"]])
         else:
-            pledges.append(Pledge.model_validate(migrate_entry(item["pledge"])))
+            pledges.append(Entry.model_validate(migrate_entry(item["pledge"])))
     sources = tuple(Source.model_validate(s) for s in record["sources"])
     return current.model_copy(update={"sources": sources, "pledges": tuple(pledges)})
 
@@ -310,10 +314,10 @@ def apply_record(history: History, record: dict[str, Any]) -> None:
     elif op == "restore":
         history.restore(record["direction"], record["desc"], _ledger_from_restore(history.ledger, record))
     elif op == "put":
-        pledge = Pledge.model_validate(migrate_entry(record["pledge"]))
-        history.apply(record["desc"], edits.put_pledge(history.ledger, pledge, record.get("replace_id")))
+        pledge = Entry.model_validate(migrate_entry(record["pledge"]))
+        history.apply(record["desc"], edits.put_entry(history.ledger, pledge, record.get("replace_id")))
     elif op == "delete":
-        history.apply(record["desc"], edits.delete_pledge(history.ledger, record["id"]))
+        history.apply(record["desc"], edits.delete_entry(history.ledger, record["id"]))
     elif op == "add_source":
         history.apply(record["desc"], edits.add_source(history.ledger, Source.model_validate(record["source"])))
     else:
@@ -380,7 +384,14 @@ def replay(ledger_path: Path | str, contents: Contents | None = None) -> Replaye
     problems.sort(key=lambda d: d.line)
     skipped = len(contents.records) - applied
     return Replayed(
-        history, base_ledger, header_fingerprint(contents.header), base, applied, skipped, contents.torn, tuple(problems)
+        history,
+        base_ledger,
+        header_fingerprint(contents.header),
+        base,
+        applied,
+        skipped,
+        contents.torn,
+        tuple(problems),
     )
 
 
@@ -526,9 +537,9 @@ def _only_a_header(data: bytes) -> bool:
 
 
 def _restore_record(direction: str, description: str, current: Ledger, target: Ledger) -> dict[str, Any]:
-    by_id = {p.id: p for p in current.pledges}
+    by_id = {p.id: p for p in current.entries}
     pledges: list[dict[str, Any]] = []
-    for p in target.pledges:
+    for p in target.entries:
         old = by_id.get(p.id)
         if old is not None and (old is p or old == p):
             pledges.append({"ref": p.id})
@@ -575,7 +586,7 @@ class Journal:
         return -1
 
     @classmethod
-    def create(cls, ledger_path: Path, fingerprint: store.Fingerprint, ledger: Ledger) -> "Journal":
+    def create(cls, ledger_path: Path, fingerprint: store.Fingerprint, ledger: Ledger) -> Journal:
         """Start a journal for edits on ``ledger`` (read from a file with ``fingerprint``).
 
         Raises :class:`JournalBusy` when another live session holds the ledger's
@@ -592,7 +603,9 @@ class Journal:
                 try:
                     old = _read_all(fd)
                     if not _only_a_header(old):
-                        os.replace(jpath, jpath.with_name(f"{jpath.stem}.{dt.datetime.now():%Y%m%dT%H%M%S%f}.jsonl.stale"))
+                        os.replace(
+                            jpath, jpath.with_name(f"{jpath.stem}.{dt.datetime.now():%Y%m%dT%H%M%S%f}.jsonl.stale")
+                        )
                         store.fsync_dir(jpath.parent)
                         os.close(fd)
                         continue
@@ -623,7 +636,7 @@ class Journal:
         return journal
 
     @classmethod
-    def resume(cls, ledger_path: Path) -> tuple["Journal", Replayed]:
+    def resume(cls, ledger_path: Path) -> tuple[Journal, Replayed]:
         """Take over the journal of an ended session: its replay, and the journal to continue
         (appended to; nothing in it is cut off or rewritten). Raises LookupError when there is none, :class:`JournalBusy`
         when a live session holds it, :class:`store.LedgerError` when the ledger is unreadable."""
@@ -670,7 +683,9 @@ class Journal:
                 os.ftruncate(self._fd, self._size)  # never leave half a line for the next one to follow
             except OSError:
                 pass
-            raise JournalError(f"could not record the edit for crash recovery: {exc.strerror or exc}; the edit was not applied") from exc
+            raise JournalError(
+                f"could not record the edit for crash recovery: {exc.strerror or exc}; the edit was not applied"
+            ) from exc
         self._size += len(line)
 
     def record(self, item: dict[str, Any], result: Ledger) -> None:

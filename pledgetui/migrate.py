@@ -33,10 +33,10 @@ def migrate(doc: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
     version = doc.get("schema_version")
     if version != 1 or type(version) is not int:
         return doc, None
-    pledges = doc.get("pledges")
+    pledges = doc.get("entries")
     if not isinstance(pledges, list):
         return {**doc, "schema_version": SCHEMA_VERSION}, 1
-    return {**doc, "schema_version": SCHEMA_VERSION, "pledges": [_entry(p) for p in pledges]}, 1
+    return {**doc, "schema_version": SCHEMA_VERSION, "entries": [_entry(p) for p in pledges]}, 1
 
 
 def migrate_entry(entry: Any) -> Any:

@@ -12,11 +12,9 @@ documented in docs/coding.md), never stored.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
-
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StringConstraints, model_validator
 
@@ -95,7 +93,7 @@ class Quantity(_Model):
     high: Amount | None = None
 
     @model_validator(mode="after")
-    def _range(self) -> "Quantity":
+    def _range(self) -> Quantity:
         if self.low is None and self.high is None:
             raise ValueError("give at least one of low and high")
         if self.low is not None and self.high is not None and self.high < self.low:
@@ -132,7 +130,7 @@ class Evidence(_Model):
     end: Offset
 
     @model_validator(mode="after")
-    def _span(self) -> "Evidence":
+    def _span(self) -> Evidence:
         if self.end < self.start:
             raise ValueError(f"end offset {self.end} is before start offset {self.start}")
         return self
@@ -197,7 +195,7 @@ def derive_stance(evidence: tuple[Evidence, ...], source_dates: Mapping[str, dt.
     return Stance(status, ev.claimant, when(ev), chosen, authoritative)
 
 
-class Pledge(_Model):
+class Entry(_Model):
     """A ledger entry: one actor and one commitment type (a pledge or a counter-position)."""
 
     id: Ident
@@ -280,10 +278,10 @@ class Pledge(_Model):
 class Ledger(_Model):
     schema_version: StrictInt = SCHEMA_VERSION
     sources: tuple[Source, ...] = ()
-    pledges: tuple[Pledge, ...] = ()
+    pledges: tuple[Entry, ...] = ()
 
     @model_validator(mode="after")
-    def _attach(self) -> "Ledger":
+    def _attach(self) -> Ledger:
         self.attach_stances()
         return self
 
@@ -296,7 +294,7 @@ class Ledger(_Model):
         other dates belongs to another ledger too: this ledger gets its own copy of it, so
         the other ledger's reading never changes."""
         dates = self.source_dates()
-        pledges = list(self.pledges)
+        pledges = list(self.entries)
         copied = False
         for i, p in enumerate(pledges):
             if only is not None and id(p) not in only:
@@ -311,16 +309,16 @@ class Ledger(_Model):
                 copied = True
             p.__dict__["_stance"] = (evidence, mine, derive_stance(evidence, dates))
         if copied:
-            self.__dict__["pledges"] = tuple(pledges)  # frozen model: set once, while being built
+            self.__dict__["entries"] = tuple(pledges)  # frozen model: set once, while being built
 
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> "Ledger":
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Ledger:
         new = super().model_copy(update=update, deep=deep)
-        if update and ("pledges" in update or "sources" in update):
+        if update and ("entries" in update or "sources" in update):
             if "sources" in update and new.source_dates() != self.source_dates():
                 new.attach_stances()
             else:
-                old = {id(p) for p in self.pledges}
-                new.attach_stances({id(p) for p in new.pledges if id(p) not in old})
+                old = {id(p) for p in self.entries}
+                new.attach_stances({id(p) for p in new.entries if id(p) not in old})
         return new
 
     def source(self, source_id: str) -> Source | None:
@@ -329,9 +327,9 @@ class Ledger(_Model):
                 return s
         return None
 
-    def pledge(self, pledge_id: str) -> Pledge | None:
-        for p in self.pledges:
-            if p.id == pledge_id:
+    def pledge(self, entry_id: str) -> Entry | None:
+        for p in self.entries:
+            if p.id == entry_id:
                 return p
         return None
 
@@ -349,13 +347,16 @@ def integrity_problems(ledger: Ledger) -> list[tuple[str, str]]:
         seen.add(s.id)
     source_ids = seen
     seen = set()
-    for p in ledger.pledges:
+    for p in ledger.entries:
         if p.id in seen:
             problems.append((f"pledge {p.id}", "id is used by more than one pledge"))
         seen.add(p.id)
         for n, ev in enumerate(p.evidence, 1):
             if ev.source not in source_ids:
                 problems.append(
-                    (f"pledge {p.id} evidence {n} source", f"names source {ev.source!r}, which the ledger does not list")
+                    (
+                        f"pledge {p.id} evidence {n} source",
+                        f"names source {ev.source!r}, which the ledger does not list",
+                    )
                 )
     return problems

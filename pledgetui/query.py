@@ -29,14 +29,14 @@ from pledgetui.model import (
     Backstop,
     CommitmentType,
     Condition,
+    Entry,
     EntryKind,
     Ledger,
-    Pledge,
     Status,
     Vocabulary,
 )
-from pledgetui.vocab import Basis, Party
 from pledgetui.textcheck import comparable
+from pledgetui.vocab import Basis, Party
 
 
 class QueryError(ValueError):
@@ -202,7 +202,7 @@ def parse_query(text: str) -> Query:
 # --------------------------------------------------------------------------- the index
 
 
-def _haystack(p: Pledge, ledger_titles: dict[str, str]) -> str:
+def _haystack(p: Entry, ledger_titles: dict[str, str]) -> str:
     parts = [
         p.id,
         p.actor,
@@ -235,11 +235,11 @@ class SortKey:
 _MIN_DATE = dt.date.min
 
 
-def _conditions_key(p: Pledge) -> tuple:
+def _conditions_key(p: Entry) -> tuple:
     return (len(p.conditions) == 0, tuple(c.label for c in p.conditions))
 
 
-SORT_FIELDS: dict[str, Callable[[Pledge], object]] = {
+SORT_FIELDS: dict[str, Callable[[Entry], object]] = {
     "id": lambda p: p.id,
     "actor": lambda p: comparable(p.actor),
     "commitment": lambda p: p.commitment.label,
@@ -273,14 +273,14 @@ def parse_sort(text: str) -> tuple[SortKey, ...]:
 class Index:
     """Pledges of one ledger with what filtering and sorting need, computed once.
 
-    Rows are addressed by their position in ``ledger.pledges``. Filtering is a
+    Rows are addressed by their position in ``ledger.entries``. Filtering is a
     pass over precomputed lower-cased text; sort keys are computed per field on
     first use and cached, so a re-sort of 100k rows is one ``sorted`` call.
     """
 
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
-        self.pledges: list[Pledge] = list(ledger.pledges)
+        self.entries: list[Entry] = list(ledger.entries)
         self._titles = {s.id: s.title for s in ledger.sources}
         self._files = {s.id: comparable(s.file) for s in ledger.sources}
         self._title_keys = {s.id: comparable(s.title) for s in ledger.sources}
@@ -289,41 +289,41 @@ class Index:
         self._counters: frozenset[int] | None = None
 
     def __len__(self) -> int:
-        return len(self.pledges)
+        return len(self.entries)
 
     @property
     def counter_positions(self) -> frozenset[int]:
         """Positions of the counter-positions (few; computed once)."""
         if self._counters is None:
-            self._counters = frozenset(i for i, p in enumerate(self.pledges) if p.is_counter)
+            self._counters = frozenset(i for i, p in enumerate(self.entries) if p.is_counter)
         return self._counters
 
-    def derive(self, ledger: Ledger) -> "Index":
+    def derive(self, ledger: Ledger) -> Index:
         """An index for an edited ``ledger``, reusing the search text of every pledge object it shares
         with this one (an edit touches one pledge; rebuilding 100k haystacks would stall the UI)."""
         new = Index(ledger)
         if self._hay is not None and self._titles == new._titles:
-            known = {id(p): h for p, h in zip(self.pledges, self._hay)}
-            new._hay = [known.get(id(p)) or _haystack(p, new._titles) for p in new.pledges]
+            known = {id(p): h for p, h in zip(self.entries, self._hay)}
+            new._hay = [known.get(id(p)) or _haystack(p, new._titles) for p in new.entries]
         return new
 
     @property
     def haystacks(self) -> list[str]:
         if self._hay is None:
-            self._hay = [_haystack(p, self._titles) for p in self.pledges]
+            self._hay = [_haystack(p, self._titles) for p in self.entries]
         return self._hay
 
     def sort_keys(self, field: str) -> list[object]:
         keys = self._keys.get(field)
         if keys is None:
             fn = SORT_FIELDS[field]
-            keys = self._keys[field] = [fn(p) for p in self.pledges]
+            keys = self._keys[field] = [fn(p) for p in self.entries]
         return keys
 
     # ---- matching
 
     def _term_matches(self, term: Term, i: int) -> bool:
-        p = self.pledges[i]
+        p = self.entries[i]
         f = term.field
         if f is None:
             return term.values[0] in self.haystacks[i]  # type: ignore[operator]
@@ -362,7 +362,7 @@ class Index:
         raise QueryError(f"unknown field {f!r}")
 
     def filter(self, query: Query, candidates: Iterable[int] | None = None) -> list[int]:
-        rows = range(len(self.pledges)) if candidates is None else candidates
+        rows = range(len(self.entries)) if candidates is None else candidates
         if query.empty:
             return list(rows)
         terms = query.terms
@@ -380,13 +380,13 @@ class Index:
             out.sort(key=values.__getitem__, reverse=key.descending)
         return out
 
-    def view(self, query: Query | str = "", sort: Sequence[SortKey] | str = ()) -> list[Pledge]:
+    def view(self, query: Query | str = "", sort: Sequence[SortKey] | str = ()) -> list[Entry]:
         """Convenience for scripts and the CLI: the pledges a query and sort select."""
         q = parse_query(query) if isinstance(query, str) else query
         s = parse_sort(sort) if isinstance(sort, str) else sort
-        return [self.pledges[i] for i in self.sort(self.filter(q), s)]
+        return [self.entries[i] for i in self.sort(self.filter(q), s)]
 
 
-def select_pledges(ledger: Ledger, query: str = "", sort: str = "") -> list[Pledge]:
+def select_entries(ledger: Ledger, query: str = "", sort: str = "") -> list[Entry]:
     """The pledges of ``ledger`` matching ``query`` in ``sort`` order (ledger order for ties)."""
     return Index(ledger).view(query, sort)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pledgetui.model import Basis, Evidence, Ledger, Party, Pledge, Status
+from pledgetui.model import Basis, Entry, Evidence, Ledger, Party, Status
 from pledgetui.textcheck import format_char_warnings
 
 #: Bases that report someone's claim without the claimant on the record.
@@ -24,8 +24,11 @@ CUES: tuple[tuple[re.Pattern[str], Status, str], ...] = (
     (re.compile(r"\b(?<!not )(?:ready|willing|prepared) to\b", re.I), Status.SIGNALLED, "'ready/willing/prepared to'"),
     (re.compile(r"\breadiness\b|\bwillingness\b", re.I), Status.SIGNALLED, "'readiness/willingness'"),
     (re.compile(r"\b(?:is|are|was|were) said to\b", re.I), Status.CLAIMED, "'is said to'"),
-    (re.compile(r"\breportedly\b|\baccording to\b|\ballegedly\b|\bspeculated\b", re.I), Status.CLAIMED,
-     "'reportedly/according to/allegedly/speculated'"),
+    (
+        re.compile(r"\breportedly\b|\baccording to\b|\ballegedly\b|\bspeculated\b", re.I),
+        Status.CLAIMED,
+        "'reportedly/according to/allegedly/speculated'",
+    ),
 )
 
 
@@ -47,19 +50,37 @@ def _firmer(status: Status, than: Status) -> bool:
     return status is not Status.DECLINED and status.strength > than.strength
 
 
-def review_entry(p: Pledge, source_dates: Mapping[str, dt.date | None] | None = None) -> list[Finding]:
+def review_entry(p: Entry, source_dates: Mapping[str, dt.date | None] | None = None) -> list[Finding]:
     found: list[Finding] = []
     for n, ev in enumerate(p.evidence, 1):
         if ev.basis in UNVERIFIED_BASES and _firmer(ev.status, Status.CLAIMED):
-            found.append(Finding(p.id, n, f"basis {ev.basis.value} ({ev.claimant}) is coded {ev.status.value}; "
-                                          "an unverified or partisan statement is at most 'claimed'"))
+            found.append(
+                Finding(
+                    p.id,
+                    n,
+                    f"basis {ev.basis.value} ({ev.claimant}) is coded {ev.status.value}; "
+                    "an unverified or partisan statement is at most 'claimed'",
+                )
+            )
         if ev.party is Party.THIRD_PARTY and ev.status not in (Status.CLAIMED, Status.DECLINED):
-            found.append(Finding(p.id, n, f"{ev.claimant} is a third party to {p.actor} and the statement is coded "
-                                          f"{ev.status.value}; a third-party statement is 'claimed' or 'declined'"))
+            found.append(
+                Finding(
+                    p.id,
+                    n,
+                    f"{ev.claimant} is a third party to {p.actor} and the statement is coded "
+                    f"{ev.status.value}; a third-party statement is 'claimed' or 'declined'",
+                )
+            )
         for pattern, cap, why in CUES:
             if pattern.search(ev.quote) and _firmer(ev.status, cap):
-                found.append(Finding(p.id, n, f"the quote says {why}, which is at most '{cap.value}', "
-                                              f"but the statement is coded {ev.status.value}"))
+                found.append(
+                    Finding(
+                        p.id,
+                        n,
+                        f"the quote says {why}, which is at most '{cap.value}', "
+                        f"but the statement is coded {ev.status.value}",
+                    )
+                )
     ranked = [ev for ev in p.evidence if ev.authoritative]
     if ranked:
         dates = source_dates or {}
@@ -70,8 +91,14 @@ def review_entry(p: Pledge, source_dates: Mapping[str, dt.date | None] | None = 
 
         tied = [ev for ev in ranked if when(ev) == latest]
         if len({ev.status is Status.DECLINED for ev in tied}) > 1:
-            found.append(Finding(p.id, 0, "the actor's own latest statements point both ways (declined and not) and "
-                                          "no date orders them; date them, or record the tension in the notes"))
+            found.append(
+                Finding(
+                    p.id,
+                    0,
+                    "the actor's own latest statements point both ways (declined and not) and "
+                    "no date orders them; date them, or record the tension in the notes",
+                )
+            )
     return found
 
 
@@ -79,6 +106,6 @@ def review(ledger: Ledger) -> list[Finding]:
     """Every finding of the manual's mechanical checks, entry by entry in ledger order, then
     the names that hold invisible format characters (:mod:`pledgetui.textcheck`)."""
     dates = ledger.source_dates()
-    found = [f for p in ledger.pledges for f in review_entry(p, dates)]
+    found = [f for p in ledger.entries for f in review_entry(p, dates)]
     found.extend(Finding(where, 0, what) for where, what in format_char_warnings(ledger))
     return found

@@ -24,15 +24,15 @@ from functools import cache
 ZWJ, ZWNJ = "\u200d", "\u200c"
 _JOINERS = (ZWJ, ZWNJ)
 #: A flag's tag sequence: black flag, tag letters/digits, cancel tag.
-_FLAG_TAGS = "\U0001F3F4[\U000E0020-\U000E007E]+\U000E007F"
+_FLAG_TAGS = "\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f"
 #: Emoji modifiers that may sit between a pictograph and a joiner (skin tones, VS16).
-_EMOJI_TRAILERS = frozenset("\ufe0f\U0001F3FB\U0001F3FC\U0001F3FD\U0001F3FE\U0001F3FF")
+_EMOJI_TRAILERS = frozenset("\ufe0f\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff")
 
 
 #: Astral code points are matched as a block and sorted out one by one (see ``_kept``): a
 #: character class of their unsafe ranges makes the regex engine test hundreds of ranges
 #: per character, 40 times slower on a long article.
-_ASTRAL = "\U00010000-\U0010FFFF"
+_ASTRAL = "\U00010000-\U0010ffff"
 
 
 @cache

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from pledgetui import edits, paths, store
-from pledgetui.edits import EditError, History, validate_pledge_fields
+from pledgetui.edits import EditError, History, validate_entry_fields
 from pledgetui.journal import Journal, JournalBusy, JournalError
-from pledgetui.model import Evidence, Ledger, Pledge, Source
+from pledgetui.model import Entry, Evidence, Ledger, Source
 
-__all__ = ["EditError", "EditSession", "JournalBusy", "JournalError", "validate_pledge_fields"]
+__all__ = ["EditError", "EditSession", "JournalBusy", "JournalError", "validate_entry_fields"]
 
 
 class EditSession:
@@ -36,14 +36,14 @@ class EditSession:
     # ----------------------------------------------------------------- opening
 
     @classmethod
-    def open(cls, path: Path | str) -> "EditSession":
+    def open(cls, path: Path | str) -> EditSession:
         """Load ``path`` (raises :class:`store.LedgerError`). An existing journal is left alone:
         check :func:`journal.pending` first and offer :meth:`recover`."""
         loaded = store.load(path)
         return cls(loaded.path, loaded.ledger, loaded.fingerprint)
 
     @classmethod
-    def recover(cls, path: Path | str) -> "EditSession":
+    def recover(cls, path: Path | str) -> EditSession:
         """A session holding the journaled edits of a crashed session, undo history included.
 
         Its fingerprint is the one the edits were made against, so if the file has
@@ -111,12 +111,12 @@ class EditSession:
         self._history.apply(record["desc"], new)
         return record["desc"]
 
-    def put_pledge(self, pledge: Pledge, replace_id: str | None = None) -> str:
+    def put_entry(self, pledge: Entry, replace_id: str | None = None) -> str:
         """Add ``pledge``, or replace the one called ``replace_id`` (which may rename it).
 
         Without ``replace_id`` a pledge with the same id is replaced. Returns a description.
         """
-        if replace_id is None and self.ledger.pledge(pledge.id) is None:
+        if replace_id is None and self.ledger.entry(pledge.id) is None:
             desc = f"add {pledge.id}"
         elif replace_id is not None and replace_id != pledge.id:
             desc = f"rename {replace_id} to {pledge.id}"
@@ -124,39 +124,41 @@ class EditSession:
             desc = f"edit {pledge.id}"
         return self._put(pledge, replace_id, desc)
 
-    def _put(self, pledge: Pledge, replace_id: str | None, desc: str) -> str:
-        new = edits.put_pledge(self.ledger, pledge, replace_id)
-        pledge = new.pledge(pledge.id)  # the validated copy
+    def _put(self, pledge: Entry, replace_id: str | None, desc: str) -> str:
+        new = edits.put_entry(self.ledger, pledge, replace_id)
+        pledge = new.entry(pledge.id)  # the validated copy
         assert pledge is not None
         record = {"op": "put", "desc": desc, "pledge": pledge.model_dump(mode="json"), "replace_id": replace_id}
         return self._commit(record, new)
 
-    def delete_pledge(self, pledge_id: str) -> str:
-        new = edits.delete_pledge(self.ledger, pledge_id)
-        return self._commit({"op": "delete", "desc": f"delete {pledge_id}", "id": pledge_id}, new)
+    def delete_entry(self, entry_id: str) -> str:
+        new = edits.delete_entry(self.ledger, entry_id)
+        return self._commit({"op": "delete", "desc": f"delete {entry_id}", "id": entry_id}, new)
 
-    def add_evidence(self, pledge_id: str, evidence: Evidence) -> str:
-        pledge = edits.add_evidence(self.ledger, pledge_id, evidence)
-        return self._put(pledge, pledge_id, f"add a quote to {pledge_id}")
+    def add_evidence(self, entry_id: str, evidence: Evidence) -> str:
+        pledge = edits.add_evidence(self.ledger, entry_id, evidence)
+        return self._put(pledge, entry_id, f"add a quote to {entry_id}")
 
-    def remove_evidence(self, pledge_id: str, index: int) -> str:
+    def remove_evidence(self, entry_id: str, index: int) -> str:
         """Remove quote number ``index`` (0-based); refused for the last quote of a pledge."""
-        pledge = edits.remove_evidence(self.ledger, pledge_id, index)
-        return self._put(pledge, pledge_id, f"remove quote {index + 1} from {pledge_id}")
+        pledge = edits.remove_evidence(self.ledger, entry_id, index)
+        return self._put(pledge, entry_id, f"remove quote {index + 1} from {entry_id}")
 
-    def replace_evidence(self, pledge_id: str, index: int, evidence: Evidence, desc: str | None = None) -> str:
-        """Replace quote number ``index`` (0-based) of ``pledge_id``: a journaled, undoable edit."""
-        pledge = edits.replace_evidence(self.ledger, pledge_id, index, evidence)
-        return self._put(pledge, pledge_id, desc or f"edit quote {index + 1} of {pledge_id}")
+    def replace_evidence(self, entry_id: str, index: int, evidence: Evidence, desc: str | None = None) -> str:
+        """Replace quote number ``index`` (0-based) of ``entry_id``: a journaled, undoable edit."""
+        pledge = edits.replace_evidence(self.ledger, entry_id, index, evidence)
+        return self._put(pledge, entry_id, desc or f"edit quote {index + 1} of {entry_id}")
 
-    def accept_article_text(self, pledge_id: str, index: int, text: str, start: int, end: int) -> str:
-        """Take the article's text at ``start:end`` as quote number ``index`` of ``pledge_id``
+    def accept_article_text(self, entry_id: str, index: int, text: str, start: int, end: int) -> str:
+        """Take the article's text at ``start:end`` as quote number ``index`` of ``entry_id``
         (a drifted quote accepted, or a moved one re-anchored): journaled and undoable."""
-        pledge = self.ledger.pledge(pledge_id)
+        pledge = self.ledger.entry(entry_id)
         if pledge is None or not 0 <= index < len(pledge.evidence):
-            raise edits.EditError([("evidence", f"{pledge_id} has no quote number {index + 1}")])
+            raise edits.EditError([("evidence", f"{entry_id} has no quote number {index + 1}")])
         evidence = edits.with_article_text(pledge.evidence[index], text, start, end)
-        return self.replace_evidence(pledge_id, index, evidence, f"take the article's text for quote {index + 1} of {pledge_id}")
+        return self.replace_evidence(
+            entry_id, index, evidence, f"take the article's text for quote {index + 1} of {entry_id}"
+        )
 
     def add_source(self, source: Source, article_text: str | bytes) -> str:
         """Add a source and write its article into the ledger's ``seeds/`` folder.
@@ -172,7 +174,9 @@ class EditSession:
         data = _article_bytes(article_text)
         users = [s.id for s in self.ledger.sources if s.file == source.file]
         if users:
-            raise EditError([("file", f"{source.file} is already the article of source {users[0]}; choose another file name")])
+            raise EditError(
+                [("file", f"{source.file} is already the article of source {users[0]}; choose another file name")]
+            )
         existing = False
         try:
             found = paths.existing_articles(self.path, source.file)
@@ -182,9 +186,18 @@ class EditSession:
             try:
                 held = candidate.read_bytes()
             except OSError as exc:
-                raise EditError([("file", f"cannot read the existing {candidate.name}: {exc.strerror or exc}")]) from None
+                raise EditError(
+                    [("file", f"cannot read the existing {candidate.name}: {exc.strerror or exc}")]
+                ) from None
             if held != data:
-                raise EditError([("file", f"{source.file} already exists in {candidate.parent.name}/ with other text; choose another file name")])
+                raise EditError(
+                    [
+                        (
+                            "file",
+                            f"{source.file} already exists in {candidate.parent.name}/ with other text; choose another file name",
+                        )
+                    ]
+                )
             existing = True
         if not existing:
             self._journal_open()  # another live session refuses the edit before anything is written

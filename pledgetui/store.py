@@ -29,7 +29,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from pledgetui import cache, files, nesting, paths
 from pledgetui.migrate import MIGRATED_FIELDS, migrate
-from pledgetui.model import MAX_STRING, SCHEMA_VERSION, Ledger, Pledge, integrity_problems
+from pledgetui.model import MAX_STRING, SCHEMA_VERSION, Entry, Ledger, integrity_problems
 
 MAX_LEDGER_BYTES = 256 * 1024 * 1024
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024
@@ -147,19 +147,26 @@ def _raw_problems(doc: dict[str, Any]) -> list[Problem]:
     if "schema_version" in doc:
         return []
     if not doc:
-        return [Problem("schema_version", f"is required but missing: the file is empty or holds only comments (a ledger starts with schema_version = {SCHEMA_VERSION})")]
-    return [Problem("schema_version", f"is required but missing (a ledger starts with schema_version = {SCHEMA_VERSION})")]
+        return [
+            Problem(
+                "schema_version",
+                f"is required but missing: the file is empty or holds only comments (a ledger starts with schema_version = {SCHEMA_VERSION})",
+            )
+        ]
+    return [
+        Problem("schema_version", f"is required but missing (a ledger starts with schema_version = {SCHEMA_VERSION})")
+    ]
 
 
 def _describe_loc(doc: dict[str, Any], loc: tuple[Any, ...]) -> str:
     parts: list[str] = []
     i = 0
-    if len(loc) >= 2 and loc[0] in ("pledges", "sources") and isinstance(loc[1], int):
+    if len(loc) >= 2 and loc[0] in ("entries", "sources") and isinstance(loc[1], int):
         items = doc.get(loc[0])
         ident = None
         if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
             ident = items[loc[1]].get("id")
-        noun = "pledge" if loc[0] == "pledges" else "source"
+        noun = "pledge" if loc[0] == "entries" else "source"
         parts.append(f"{noun} {ident!r}" if isinstance(ident, str) and ident else f"{noun} #{loc[1] + 1}")
         i = 2
     rest = loc[i:]
@@ -231,12 +238,13 @@ def gc_paused():
         if was_enabled:
             gc.enable()
 
+
 #: Entries validated per pydantic call. One call over 100k entries holds the GIL
 #: for ~0.4 s (pydantic-core does not release it), freezing a UI thread; chunks
 #: of this size hold it a few milliseconds each.
 VALIDATE_CHUNK = 1000
 
-_PLEDGES = TypeAdapter(tuple[Pledge, ...])
+_ENTRIES = TypeAdapter(tuple[Entry, ...])
 
 
 def _report(path: Path, doc: dict[str, Any], exc: ValidationError, migrated_from: int | None = None) -> LedgerError:
@@ -256,7 +264,7 @@ def _original_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     """Where an error in a migrated version 1 file is in that file: the stance copied from
     an entry to its statements (``pledges[i].evidence[j].stated``) is the entry's field
     (``pledges[i].date_stated``)."""
-    if len(loc) == 5 and loc[0] == "pledges" and loc[2] == "evidence" and loc[4] in MIGRATED_FIELDS:
+    if len(loc) == 5 and loc[0] == "entries" and loc[2] == "evidence" and loc[4] in MIGRATED_FIELDS:
         return (loc[0], loc[1], MIGRATED_FIELDS[loc[4]])
     return loc
 
@@ -264,19 +272,19 @@ def _original_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
 def _validate(doc: dict[str, Any], progress: Progress | None) -> Ledger:
     """``Ledger.model_validate(doc)``, entries in chunks. Raises ValidationError (from the whole
     document, so the error locations are the usual ones) if anything is invalid."""
-    pledges = doc.get("pledges")
+    pledges = doc.get("entries")
     if not isinstance(doc, dict) or not isinstance(pledges, list) or len(pledges) <= VALIDATE_CHUNK:
         return Ledger.model_validate(doc)
     try:
-        head = Ledger.model_validate({**doc, "pledges": []})
-        done: list[Pledge] = []
+        head = Ledger.model_validate({**doc, "entries": []})
+        done: list[Entry] = []
         for i in range(0, len(pledges), VALIDATE_CHUNK):
-            done.extend(_PLEDGES.validate_python(pledges[i : i + VALIDATE_CHUNK]))
+            done.extend(_ENTRIES.validate_python(pledges[i : i + VALIDATE_CHUNK]))
             if progress is not None:
                 progress("checking", len(done) / len(pledges))
     except ValidationError:
         return Ledger.model_validate(doc)  # raises, with locations in the whole document
-    return head.model_copy(update={"pledges": tuple(done)})
+    return head.model_copy(update={"entries": tuple(done)})
 
 
 def validate_document(path: Path, doc: dict[str, Any], progress: Progress | None = None) -> Ledger:
@@ -299,7 +307,7 @@ def validate_document(path: Path, doc: dict[str, Any], progress: Progress | None
 #: ``on_entries(entries, fraction)``: a batch of entries read so far (validated, stance attached).
 #: They are provisional: the load may still fail (a problem found later in the file), and only
 #: the ledger :func:`load` returns is the ledger.
-OnEntries = Callable[[list[Pledge], float], None]
+OnEntries = Callable[[list[Entry], float], None]
 
 
 def load(
@@ -331,13 +339,17 @@ def load(
 
 def remember(loaded: Loaded) -> bool:
     """Put a loaded ledger in the validated cache (when it is large enough to gain from it)."""
-    if len(loaded.ledger.pledges) < CACHE_MIN_ENTRIES or cache.cache_path(loaded.fingerprint.sha256).exists():
+    if len(loaded.ledger.entries) < CACHE_MIN_ENTRIES or cache.cache_path(loaded.fingerprint.sha256).exists():
         return False
     return cache.write(loaded.fingerprint.sha256, loaded.ledger)
 
 
 def _load(
-    path: Path, use_cache: bool, progress: Progress | None, on_entries: OnEntries | None = None, write_cache: bool = True
+    path: Path,
+    use_cache: bool,
+    progress: Progress | None,
+    on_entries: OnEntries | None = None,
+    write_cache: bool = True,
 ) -> Loaded:
     if progress is not None:
         progress("reading", -1)
@@ -349,7 +361,7 @@ def _load(
             return Loaded(path=path, ledger=cached, fingerprint=fp)
     ledger = _read(path, data, progress, on_entries)
     del data
-    if use_cache and write_cache and len(ledger.pledges) >= CACHE_MIN_ENTRIES:
+    if use_cache and write_cache and len(ledger.entries) >= CACHE_MIN_ENTRIES:
         cache.write(fp.sha256, ledger)
     return Loaded(path=path, ledger=ledger, fingerprint=fp)
 
@@ -360,7 +372,7 @@ def _read(path: Path, data: bytes, progress: Progress | None = None, on_entries:
 
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
 
-    def batch(entries: list[Pledge], fraction: float) -> None:
+    def batch(entries: list[Entry], fraction: float) -> None:
         if progress is not None:
             progress("parsing", fraction)
         if on_entries is not None:
@@ -417,7 +429,7 @@ def _plain(value: Any) -> Any:
 def to_document(ledger: Ledger) -> dict[str, Any]:
     """The ledger as plain TOML-ready data: absent values are missing keys (TOML has no null)."""
     doc = _plain(ledger.model_dump(mode="python"))
-    for key in ("sources", "pledges"):
+    for key in ("sources", "entries"):
         doc.setdefault(key, [])
     return doc
 
@@ -599,7 +611,12 @@ def _same_state(a: os.stat_result, b: os.stat_result) -> bool:
     """Nothing wrote, replaced or re-moded the file between two stats (ctime moves on any write,
     and cannot be set back the way mtime can)."""
     return (a.st_dev, a.st_ino, a.st_size, a.st_mtime_ns, a.st_ctime_ns, a.st_mode) == (
-        b.st_dev, b.st_ino, b.st_size, b.st_mtime_ns, b.st_ctime_ns, b.st_mode
+        b.st_dev,
+        b.st_ino,
+        b.st_size,
+        b.st_mtime_ns,
+        b.st_ctime_ns,
+        b.st_mode,
     )
 
 
@@ -720,7 +737,9 @@ def atomic_write(
     except FileExistsError as exc:
         raise SaveError(f"{path} already exists; not overwritten") from exc
     except OSError as exc:
-        raise SaveError(f"could not save {path}: {step} failed: {exc.strerror or exc}; the file on disk is unchanged") from exc
+        raise SaveError(
+            f"could not save {path}: {step} failed: {exc.strerror or exc}; the file on disk is unchanged"
+        ) from exc
     finally:
         if tmp is not None:
             _drop_temp(tmp)
@@ -756,9 +775,7 @@ def _backup(path: Path, expected: Fingerprint | None = None) -> None:
 _FD_ALIASES = re.compile(r"/dev/(stdout|stderr|fd/\d+)|/proc/self/fd/\d+")
 
 
-def write_output(
-    target: Path | str, data: bytes, *, for_terminal: Callable[[bytes], bytes] | None = None
-) -> None:
+def write_output(target: Path | str, data: bytes, *, for_terminal: Callable[[bytes], bytes] | None = None) -> None:
     """Write an export to ``target``: a regular file (or a new name) is replaced atomically
     (:func:`atomic_write`, no backup); a character device, a named pipe or an alias of an
     open descriptor (``/dev/stdout``, ``/dev/fd/N``) is written into, never replaced; a
@@ -824,6 +841,6 @@ def save(
         raise SaveError(f"refusing to save {path}: the serialised ledger reads back different")
     st = atomic_write(path, data, backup=backup, expected=expected, exclusive=exclusive)
     fp = Fingerprint(size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=hashlib.sha256(data).hexdigest())
-    if len(again.pledges) >= CACHE_MIN_ENTRIES:
+    if len(again.entries) >= CACHE_MIN_ENTRIES:
         cache.write(fp.sha256, again)  # the next load of these bytes skips parsing
     return fp

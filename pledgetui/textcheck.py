@@ -80,7 +80,7 @@ def format_char_warnings(ledger: Ledger) -> list[tuple[str, str]]:
     for s in ledger.sources:
         check(f"source {s.id!r} id" if format_chars(s.id) else f"source {s.id} id", s.id)
         check(f"source {s.id} file", s.file)
-    for p in ledger.pledges:
+    for p in ledger.entries:
         name = f"pledge {p.id!r}" if format_chars(p.id) else f"pledge {p.id}"
         check(f"{name} id", p.id)
         check(f"{name} actor", p.actor)

@@ -13,7 +13,7 @@ from pledgetui.store import read_article
 
 @dataclass(frozen=True, slots=True)
 class QuoteCheck:
-    pledge_id: str
+    entry_id: str
     index: int  # 0-based position in the pledge's evidence
     evidence: Evidence
     anchor: Anchor
@@ -25,7 +25,7 @@ class QuoteCheck:
 
     @property
     def where(self) -> str:
-        return f"{self.pledge_id} statement {self.index + 1} ({self.evidence.source})"
+        return f"{self.entry_id} statement {self.index + 1} ({self.evidence.source})"
 
 
 @dataclass
@@ -108,7 +108,7 @@ def verify(ledger: Ledger, articles: Articles) -> Report:
         articles.text(ledger, source.id)
     checks = [
         QuoteCheck(p.id, i, ev, anchor_evidence(articles.text(ledger, ev.source), ev))
-        for p in ledger.pledges
+        for p in ledger.entries
         for i, ev in enumerate(p.evidence)
     ]
     return Report(checks=checks, source_problems=dict(articles.problems))

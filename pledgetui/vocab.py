@@ -17,17 +17,13 @@ class Vocabulary(StrEnum):
         return _LABELS[type(self)][self]
 
     @classmethod
-    def parse(cls, text: str) -> "Vocabulary":
+    def parse(cls, text: str) -> Vocabulary:
         """Accept a value, a label, or an unambiguous prefix of either (case-insensitive)."""
         key = text.strip().lower().replace(" ", "_").replace("-", "_")
         for member in cls:
             if key in (member.value, member.label.lower().replace(" ", "_")):
                 return member
-        hits = [
-            m
-            for m in cls
-            if m.value.startswith(key) or m.label.lower().replace(" ", "_").startswith(key)
-        ]
+        hits = [m for m in cls if m.value.startswith(key) or m.label.lower().replace(" ", "_").startswith(key)]
         if len(hits) == 1:
             return hits[0]
         if hits:

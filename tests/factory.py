@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pledgetui.anchors import select
-from pledgetui.model import Evidence, Ledger, Pledge, Source
+from pledgetui.model import Entry, Evidence, Ledger, Source
 from pledgetui.paths import bundled_root
 from pledgetui.store import read_article, save
 
@@ -29,13 +29,18 @@ def evidence_for(text: str, source_id: str, quote: str, occurrence: int = 0, **s
         start = text.index(quote, start + 1)
     sel = select(text, start, start + len(quote))
     return Evidence(
-        source=source_id, quote=sel.quote, prefix=sel.prefix, suffix=sel.suffix, start=sel.start, end=sel.end,
+        source=source_id,
+        quote=sel.quote,
+        prefix=sel.prefix,
+        suffix=sel.suffix,
+        start=sel.start,
+        end=sel.end,
         **{**STANCE, **stance},
     )
 
 
-def pledge(*, status: str | None = None, claimant: str | None = None, date_stated: Any = None, **fields: Any) -> Pledge:
-    """A ``Pledge`` written the version 1 way: ``status``, ``claimant`` and ``date_stated`` are
+def pledge(*, status: str | None = None, claimant: str | None = None, date_stated: Any = None, **fields: Any) -> Entry:
+    """A ``Entry`` written the version 1 way: ``status``, ``claimant`` and ``date_stated`` are
     given to every statement (a ``claimed`` entry's statements become third-party reports),
     so the derived reading equals them."""
     stance: dict[str, Any] = {}
@@ -48,12 +53,13 @@ def pledge(*, status: str | None = None, claimant: str | None = None, date_state
     if date_stated is not None:
         stance["stated"] = date_stated
     evidence = [
-        {**(ev.model_dump() if isinstance(ev, Evidence) else {**STANCE, **ev}), **stance} for ev in fields.pop("evidence")
+        {**(ev.model_dump() if isinstance(ev, Evidence) else {**STANCE, **ev}), **stance}
+        for ev in fields.pop("evidence")
     ]
-    return Pledge(evidence=evidence, **fields)
+    return Entry(evidence=evidence, **fields)
 
 
-def restance(p: Pledge, **stance: Any) -> Pledge:
+def restance(p: Entry, **stance: Any) -> Entry:
     """``p`` with ``stance`` (claimant, party, basis, status, stated, ...) given to every statement.
 
     The way to change an entry's reading: ``p.model_copy(update={"status": ...})`` does
@@ -75,28 +81,54 @@ def small_ledger() -> Ledger:
     decl = "This is a declaration of intent to deploy forces to Ukraine in event of a peace deal."
     pledges = (
         pledge(
-            id="uk-ground", actor="United Kingdom", commitment="ground_troops", status="signed",
-            conditions=["peace_deal", "legal_framework"], us_backstop="unknown",
-            claimant="Downing Street statement", summary="UK declaration of intent to deploy forces after a peace deal",
+            id="uk-ground",
+            actor="United Kingdom",
+            commitment="ground_troops",
+            status="signed",
+            conditions=["peace_deal", "legal_framework"],
+            us_backstop="unknown",
+            claimant="Downing Street statement",
+            summary="UK declaration of intent to deploy forces after a peace deal",
             evidence=[evidence_for(t2, "a002", decl)],
         ),
         pledge(
-            id="france-ground", actor="France", commitment="ground_troops", status="signed",
-            conditions=["peace_deal"], claimant="Downing Street statement",
-            summary="France co-signed the declaration of intent", evidence=[evidence_for(t2, "a002", decl)],
+            id="france-ground",
+            actor="France",
+            commitment="ground_troops",
+            status="signed",
+            conditions=["peace_deal"],
+            claimant="Downing Street statement",
+            summary="France co-signed the declaration of intent",
+            evidence=[evidence_for(t2, "a002", decl)],
         ),
         pledge(
-            id="ireland-ground", actor="Ireland", commitment="ground_troops", status="considering",
-            conditions=["peace_deal"], claimant="Simon Harris", summary="Ireland would consider contributing troops",
-            evidence=[evidence_for(t3, "a003", "If there is a peace agreement, Ireland — as part of this coalition — will want to assist.")],
+            id="ireland-ground",
+            actor="Ireland",
+            commitment="ground_troops",
+            status="considering",
+            conditions=["peace_deal"],
+            claimant="Simon Harris",
+            summary="Ireland would consider contributing troops",
+            evidence=[
+                evidence_for(
+                    t3,
+                    "a003",
+                    "If there is a peace agreement, Ireland — as part of this coalition — will want to assist.",
+                )
+            ],
         ),
         pledge(
-            id="russia-mfa", kind="counter_position", actor="Russia", commitment="ground_troops", status="announced",
-            claimant="Maria Zakharova", summary="Foreign troops on Ukrainian soil 'absolutely unacceptable'",
+            id="russia-mfa",
+            kind="counter_position",
+            actor="Russia",
+            commitment="ground_troops",
+            status="announced",
+            claimant="Maria Zakharova",
+            summary="Foreign troops on Ukrainian soil 'absolutely unacceptable'",
             evidence=[evidence_for(t3, "a003", "absolutely unacceptable")],
         ),
     )
-    return Ledger(sources=sources, pledges=pledges)
+    return Ledger(sources=sources, entries=pledges)
 
 
 def write_ledger(folder: Path, ledger: Ledger | None = None, name: str = "pledges.toml") -> Path:

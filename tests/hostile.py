@@ -39,23 +39,43 @@ def write_hostile(folder: Path, name: str = HOSTILE_NAME) -> Path:
     quote = f"{OSC_TITLE}the force [/bold] would deploy{CSI_CLEAR}"
     start = ARTICLE.index(quote)
     sel = select(ARTICLE, start, start + len(quote))
-    ev = Evidence(**STANCE, source="h1", quote=sel.quote, prefix=sel.prefix, suffix=sel.suffix, start=sel.start, end=sel.end)
+    ev = Evidence(
+        **STANCE, source="h1", quote=sel.quote, prefix=sel.prefix, suffix=sel.suffix, start=sel.start, end=sel.end
+    )
     start2 = ARTICLE.index(MARKUP)
     sel2 = select(ARTICLE, start2, start2 + len(MARKUP))
-    ev2 = Evidence(**STANCE, source="h1", quote=sel2.quote, prefix=sel2.prefix, suffix=sel2.suffix, start=sel2.start, end=sel2.end)
-    source = Source(id="h1", file="hostile.txt", title=f"Title {HOSTILE}", outlet=f"Outlet {MARKUP}", note=f"Note {HOSTILE}")
+    ev2 = Evidence(
+        **STANCE, source="h1", quote=sel2.quote, prefix=sel2.prefix, suffix=sel2.suffix, start=sel2.start, end=sel2.end
+    )
+    source = Source(
+        id="h1", file="hostile.txt", title=f"Title {HOSTILE}", outlet=f"Outlet {MARKUP}", note=f"Note {HOSTILE}"
+    )
     pledges = (
         pledge(
-            id="hostile-1", actor=f"[/bold]Ruritania {OSC_TITLE}{BIDI}", commitment="ground_troops", status="announced",
-            conditions=["peace_deal", "other"], condition_detail=HOSTILE, us_backstop="required",
-            claimant=f"{MARKUP} {CSI_CLEAR}", summary=f"Summary {HOSTILE}", notes=f"{HOSTILE}\n{LONG}",
-            numbers=[{"label": f"troops {MARKUP}", "low": 1, "high": 2}], evidence=(ev, ev2),
+            id="hostile-1",
+            actor=f"[/bold]Ruritania {OSC_TITLE}{BIDI}",
+            commitment="ground_troops",
+            status="announced",
+            conditions=["peace_deal", "other"],
+            condition_detail=HOSTILE,
+            us_backstop="required",
+            claimant=f"{MARKUP} {CSI_CLEAR}",
+            summary=f"Summary {HOSTILE}",
+            notes=f"{HOSTILE}\n{LONG}",
+            numbers=[{"label": f"troops {MARKUP}", "low": 1, "high": 2}],
+            evidence=(ev, ev2),
         ),
         pledge(
-            id="hostile-2", kind="counter_position", actor=f"{CYRILLIC} [link=x]", commitment="air", status="declined",
-            claimant=EMOJI, summary=LONG[:480], evidence=(ev2,),
+            id="hostile-2",
+            kind="counter_position",
+            actor=f"{CYRILLIC} [link=x]",
+            commitment="air",
+            status="declined",
+            claimant=EMOJI,
+            summary=LONG[:480],
+            evidence=(ev2,),
         ),
     )
     path = folder / name
-    save(Ledger(sources=(source,), pledges=pledges), path, backup=False)
+    save(Ledger(sources=(source,), entries=pledges), path, backup=False)
     return path

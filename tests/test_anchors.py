@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,13 +22,13 @@ def anchored(text: str, quote: str) -> tuple[Anchor, Anchor]:
     """Select ``quote`` in TEXT, then locate it in ``text``; return (original span, result)."""
     start = TEXT.index(quote)
     sel = select(TEXT, start, start + len(quote))
-    return Anchor(AnchorStatus.EXACT, sel.start, sel.end), locate(text, sel.quote, sel.prefix, sel.suffix, sel.start, sel.end)
+    return Anchor(AnchorStatus.EXACT, sel.start, sel.end), locate(
+        text, sel.quote, sel.prefix, sel.suffix, sel.start, sel.end
+    )
 
 
 def fold_quotes(text: str) -> str:
-    return (
-        text.replace("“", '"').replace("”", '"').replace("’", "'").replace("‘", "'").replace("—", "-")
-    )
+    return text.replace("“", '"').replace("”", '"').replace("’", "'").replace("‘", "'").replace("—", "-")
 
 
 # --------------------------------------------------------------------------- exact and moved
@@ -209,7 +211,7 @@ def test_normalise_index_map_invariants(text: str) -> None:
     assert len(index) == len(folded) + 1
     assert index[-1] == len(text)
     assert all(0 <= i < len(text) for i in index[:-1])
-    assert all(a <= b for a, b in zip(index, index[1:]))
+    assert all(a <= b for a, b in itertools.pairwise(index))
     # No run of two spaces survives folding, and every original non-space character is kept.
     assert "  " not in folded
     kept = {i for i in index[:-1]}

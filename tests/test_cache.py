@@ -24,9 +24,9 @@ def test_a_load_writes_the_cache_and_the_next_load_reads_it_equal(big: Path) -> 
     assert second.ledger == first.ledger
     assert second.fingerprint == first.fingerprint
     assert store.dumps(second.ledger) == big.read_bytes()
-    assert second.ledger.pledges[0].model_fields_set == first.ledger.pledges[0].model_fields_set
+    assert second.ledger.entries[0].model_fields_set == first.ledger.entries[0].model_fields_set
     # Built without validation, the cached ledger still derives each entry's reading with its article dates.
-    assert [p.stance for p in second.ledger.pledges] == [p.stance for p in first.ledger.pledges]
+    assert [p.stance for p in second.ledger.entries] == [p.stance for p in first.ledger.entries]
 
 
 def test_any_byte_change_misses_the_cache(big: Path) -> None:
@@ -61,12 +61,12 @@ def test_an_unwritable_cache_folder_is_not_an_error(big: Path, monkeypatch: pyte
     blocker = tmp_path / "file"
     blocker.write_text("x")
     monkeypatch.setenv("PLEDGETUI_CACHE_DIR", str(blocker))
-    assert store.load(big).ledger.pledges
+    assert store.load(big).ledger.entries
 
 
 def test_save_refreshes_the_cache(big: Path) -> None:
     loaded = store.load(big)
-    ledger = loaded.ledger.model_copy(update={"pledges": loaded.ledger.pledges[1:]})
+    ledger = loaded.ledger.model_copy(update={"entries": loaded.ledger.entries[1:]})
     fp = store.save(ledger, big)
     assert cache.cache_path(fp.sha256).is_file()
     assert store.load(big).ledger == ledger
@@ -86,7 +86,9 @@ def _forge(path: Path, ledger) -> Path:
     return target
 
 
-def test_a_hand_made_cache_is_not_trusted(ledger_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys) -> None:
+def test_a_hand_made_cache_is_not_trusted(
+    ledger_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys
+) -> None:
     from pledgetui.cli import main
 
     good = store.load(ledger_path, use_cache=False).ledger
@@ -115,7 +117,7 @@ def test_a_cache_file_renamed_to_stand_for_another_ledger_is_not_used(big: Path,
     first = store.load(big)
     other = tmp_path / "other" / "pledges.toml"
     other.parent.mkdir()
-    smaller = first.ledger.model_copy(update={"pledges": first.ledger.pledges[1:]})
+    smaller = first.ledger.model_copy(update={"entries": first.ledger.entries[1:]})
     store.save(smaller, other, backup=False)
     other_sha = store.fingerprint(other).sha256
     cache.cache_path(other_sha).write_bytes(cache.cache_path(first.fingerprint.sha256).read_bytes())

@@ -15,7 +15,7 @@ import pytest
 from pledgetui import paths
 from pledgetui.anchors import AnchorStatus
 from pledgetui.cli import main
-from pledgetui.model import Ledger, Pledge, Source
+from pledgetui.model import Entry, Ledger, Source
 from pledgetui.review import review
 from pledgetui.session import EditSession
 from pledgetui.store import load, read_article, save
@@ -59,16 +59,23 @@ def test_clean_ledger_exits_0_with_counts(capsys: pytest.CaptureFixture[str], le
 
 def test_garbled_quote_exits_1_naming_the_pledge(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     base = small_ledger()
-    ireland = base.pledge("ireland-ground")
+    ireland = base.entry("ireland-ground")
     assert ireland is not None
-    garbled = ireland.evidence[0].model_copy(update={"quote": "Ireland will send ten thousand troops tomorrow, no matter what."})
+    garbled = ireland.evidence[0].model_copy(
+        update={"quote": "Ireland will send ten thousand troops tomorrow, no matter what."}
+    )
     ledger = base.model_copy(
-        update={"pledges": tuple(p.model_copy(update={"evidence": (garbled,)}) if p is ireland else p for p in base.pledges)}
+        update={
+            "entries": tuple(p.model_copy(update={"evidence": (garbled,)}) if p is ireland else p for p in base.entries)
+        }
     )
     path = write_ledger(tmp_path / "garbled", ledger)
     code, out, _ = run(capsys, str(path))
     assert code == 1
-    assert "orphan: ireland-ground statement 1 (a003): 'Ireland will send ten thousand troops tomorrow, no matter..." in out
+    assert (
+        "orphan: ireland-ground statement 1 (a003): 'Ireland will send ten thousand troops tomorrow, no matter..."
+        in out
+    )
     assert "3 verified" in out and "0 drifted" in out and "1 orphaned" in out
     assert "PROBLEMS FOUND" in out
     assert "uk-ground" not in out
@@ -79,11 +86,9 @@ def test_article_resaved_with_other_whitespace_and_quotes_is_folded_and_verified
 ) -> None:
     article = writable(ledger_path.parent / "seeds" / ARTICLE_003)
     text = read_article(article)
-    resaved = (
-        text.replace("\n", "\n\n").replace("“", '"').replace("”", '"').replace("’", "'").replace("—", "-")
-    )
+    resaved = text.replace("\n", "\n\n").replace("“", '"').replace("”", '"').replace("’", "'").replace("—", "-")
     article.write_bytes(resaved.encode())
-    old = small_ledger().pledge("ireland-ground").evidence[0]  # type: ignore[union-attr]
+    old = small_ledger().entry("ireland-ground").evidence[0]  # type: ignore[union-attr]
     new_quote = IRELAND.replace("—", "-")
     start = resaved.index(new_quote)
     code, out, err = run(capsys, str(ledger_path))
@@ -93,9 +98,12 @@ def test_article_resaved_with_other_whitespace_and_quotes_is_folded_and_verified
         f"{start}-{start + len(new_quote)} (folded; verified)"
     ) in out
     # The counter-position's quote has no quote marks inside: it just moved.
-    russia = small_ledger().pledge("russia-mfa").evidence[0]  # type: ignore[union-attr]
+    russia = small_ledger().entry("russia-mfa").evidence[0]  # type: ignore[union-attr]
     moved = resaved.index(russia.quote)
-    assert f"moved: russia-mfa statement 1 (a003): offsets {russia.start}-{russia.end} -> {moved}-{moved + len(russia.quote)} (moved; verified)" in out
+    assert (
+        f"moved: russia-mfa statement 1 (a003): offsets {russia.start}-{russia.end} -> {moved}-{moved + len(russia.quote)} (moved; verified)"
+        in out
+    )
     assert "quotes:   4: 4 verified (2 exact, 1 moved, 1 folded), 0 drifted, 0 orphaned" in out
     assert "drifted:" not in out and out.rstrip().endswith("OK")
 
@@ -175,10 +183,10 @@ def test_bundled_ledger_checks_clean(capsys: pytest.CaptureFixture[str]) -> None
     assert report.checks, "the bundled ledger holds no quotes"
     assert report.source_problems == {}
     assert report.orphans == [] and report.drifted == []
-    assert report.verified == len(report.checks) == sum(len(p.evidence) for p in ledger.pledges)
+    assert report.verified == len(report.checks) == sum(len(p.evidence) for p in ledger.entries)
     assert report.count(AnchorStatus.EXACT) == len(report.checks)
-    counters = sum(1 for p in ledger.pledges if p.is_counter)
-    assert f"entries:  {len(ledger.pledges) - counters} pledges and {counters} counter-positions" in out
+    counters = sum(1 for p in ledger.entries if p.is_counter)
+    assert f"entries:  {len(ledger.entries) - counters} pledges and {counters} counter-positions" in out
     assert f"sources:  {len(ledger.sources)}\n" in out
     n = len(report.checks)
     assert f"quotes:   {n}: {n} verified ({n} exact, 0 moved, 0 folded), 0 drifted, 0 orphaned" in out
@@ -211,7 +219,7 @@ def test_articles_anchor_each_quote_once(ledger_path, monkeypatch):
     calls = []
     real = verify.anchor_evidence
     monkeypatch.setattr(verify, "anchor_evidence", lambda text, ev: calls.append(ev) or real(text, ev))
-    ev = ledger.pledges[0].evidence[0]
+    ev = ledger.entries[0].evidence[0]
     first = articles.anchor(ledger, ev)
     assert articles.anchor(ledger, ev) == first and first.found
     assert len(calls) == 1
@@ -228,13 +236,13 @@ def bundled_copy(tmp_path: Path, quote_edit) -> tuple[Path, str, int, str, str]:
     folder.mkdir()
     shutil.copytree(SEEDS, folder / "seeds")
     ledger = load(paths.bundled_ledger()).ledger
-    entry = next(p for p in ledger.pledges if len(p.evidence) >= 2)
+    entry = next(p for p in ledger.entries if len(p.evidence) >= 2)
     ev = entry.evidence[1]
     stored = quote_edit(ev.quote)
     assert stored != ev.quote
     evidence = (entry.evidence[0], ev.model_copy(update={"quote": stored}), *entry.evidence[2:])
     changed = entry.model_copy(update={"evidence": evidence})
-    ledger = ledger.model_copy(update={"pledges": tuple(changed if p is entry else p for p in ledger.pledges)})
+    ledger = ledger.model_copy(update={"entries": tuple(changed if p is entry else p for p in ledger.entries)})
     path = folder / "pledges.toml"
     save(ledger, path, backup=False)
     return path, entry.id, 2, ev.quote, stored
@@ -243,7 +251,7 @@ def bundled_copy(tmp_path: Path, quote_edit) -> tuple[Path, str, int, str, str]:
 def insert_words(quote: str) -> str:
     words = quote.split(" ")
     mid = len(words) // 2
-    return " ".join(words[:mid] + ["ZZZ", "garbled"] + words[mid:])
+    return " ".join([*words[:mid], "ZZZ", "garbled", *words[mid:]])
 
 
 def change_a_word(quote: str) -> str:
@@ -290,10 +298,10 @@ def test_fix_yes_takes_the_article_s_text_saves_with_a_backup_and_checks_clean(
     assert "take the article's text as the quote? [y/N/q]" in out
     assert "fixed:    1 quote; saved" in out
     assert path.with_name("pledges.toml.bak").read_bytes() == before
-    fixed = load(path).ledger.pledge(entry_id)
+    fixed = load(path).ledger.entry(entry_id)
     assert fixed is not None and fixed.evidence[n - 1].quote == article_words
     # Only the quote changed: the statement keeps its stance, the entry its reading.
-    original = load(paths.bundled_ledger()).ledger.pledge(entry_id)
+    original = load(paths.bundled_ledger()).ledger.entry(entry_id)
     assert fixed.evidence == original.evidence and fixed.stance == original.stance
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     code, out, err = run(capsys, str(path), "--strict")
@@ -322,19 +330,19 @@ def test_taking_the_article_s_text_is_an_undoable_edit(tmp_path: Path) -> None:
         before = session.ledger
         report = verify(before, Articles(path))
         [check] = report.drifted
-        assert (check.pledge_id, check.index) == (entry_id, n - 1)
+        assert (check.entry_id, check.index) == (entry_id, n - 1)
         text = Articles(path).text(before, check.evidence.source)
         assert text is not None and text[check.anchor.start : check.anchor.end] == article_words
         desc = session.accept_article_text(entry_id, n - 1, text, check.anchor.start, check.anchor.end)
         assert desc == f"take the article's text for quote {n} of {entry_id}"
-        after = session.ledger.pledge(entry_id).evidence[n - 1]
+        after = session.ledger.entry(entry_id).evidence[n - 1]
         assert after.quote == article_words and (after.start, after.end) == (check.anchor.start, check.anchor.end)
         assert verify(session.ledger, Articles(path)).drifted == []
         assert session.undo() == desc
         assert session.ledger == before
-        assert session.ledger.pledge(entry_id).evidence[n - 1].quote == stored
+        assert session.ledger.entry(entry_id).evidence[n - 1].quote == stored
         assert not session.dirty
-        assert session.redo() == desc and session.ledger.pledge(entry_id).evidence[n - 1].quote == article_words
+        assert session.redo() == desc and session.ledger.entry(entry_id).evidence[n - 1].quote == article_words
     finally:
         session.close()
 
@@ -378,27 +386,27 @@ def test_check_prints_each_warning_with_entry_and_statement_and_fails_only_under
         return evidence_for(t, "c1", quote, claimant="Ruritanian government", **stance)
 
     entries = (
-        Pledge(id="rur-ground", actor="Ruritania", commitment="ground_troops", summary="s", evidence=[
+        Entry(id="rur-ground", actor="Ruritania", commitment="ground_troops", summary="s", evidence=[
             ev("Ruritania would consider sending troops to the mission next spring.", status="signalled"),
         ]),
-        Pledge(id="rur-air", actor="Ruritania", commitment="air", summary="s", evidence=[
+        Entry(id="rur-air", actor="Ruritania", commitment="air", summary="s", evidence=[
             ev("Ruritania is ready to deploy an air wing once a ceasefire holds.", status="signalled"),
             ev("Ruritania is ready to deploy an air wing", status="announced"),
         ]),
-        Pledge(id="rur-engineers", actor="Ruritania", commitment="other", summary="s", evidence=[
+        Entry(id="rur-engineers", actor="Ruritania", commitment="other", summary="s", evidence=[
             ev("Ruritania is said to be sending engineers to the border region.", party="third_party", basis="report",
                status="announced"),
         ]),
-        Pledge(id="rur-station", actor="Ruritania", commitment="military_hubs", summary="s", evidence=[
+        Entry(id="rur-station", actor="Ruritania", commitment="military_hubs", summary="s", evidence=[
             ev("Ruritanian officials are not prepared to station their own troops there.", basis="anonymous",
                status="declined"),
         ]),
-        Pledge(id="rur-navy", actor="Ruritania", commitment="maritime", summary="s", evidence=[
+        Entry(id="rur-navy", actor="Ruritania", commitment="maritime", summary="s", evidence=[
             ev("The Ruritanian minister said the navy will patrol the coast.", status="announced"),
             ev("The Ruritanian minister said the navy will not patrol the coast.", status="declined"),
         ]),
     )  # fmt: skip
-    ledger = Ledger(sources=(Source(id="c1", file="cues.txt", title="Cues"),), pledges=entries)
+    ledger = Ledger(sources=(Source(id="c1", file="cues.txt", title="Cues"),), entries=entries)
     path = folder / "pledges.toml"
     save(ledger, path, backup=False)
     expected = [str(f) for f in review(load(path).ledger)]

@@ -89,13 +89,17 @@ raise SystemExit(cli.main(sys.argv[3:]))
     ],
     ids=["check", "list", "export", "export -o"],
 )
-def test_ctrl_c_is_one_line_exit_130_and_no_temp_file(step: str, command: list[str], ledger_path: Path, tmp_path: Path) -> None:
+def test_ctrl_c_is_one_line_exit_130_and_no_temp_file(
+    step: str, command: list[str], ledger_path: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "out" / "view.csv"
     out.parent.mkdir()
     args = [command[0], str(ledger_path), *(a.format(out=out) for a in command[1:])]
     child = subprocess.Popen(
         [sys.executable, "-c", INTERRUPTED, str(REPO), step, *args],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     try:
         assert child.stderr.readline() == b"ready\n"

@@ -14,9 +14,9 @@ import pytest
 
 from pledgetui import paths
 from pledgetui.cli import main
-from pledgetui.export import export_view, pledge_rows
+from pledgetui.export import entry_rows, export_view
 from pledgetui.model import Ledger
-from pledgetui.query import select_pledges
+from pledgetui.query import select_entries
 from pledgetui.store import load
 from tests.factory import REPO, pledge, small_ledger, write_ledger
 
@@ -26,7 +26,7 @@ BOM = "\ufeff".encode()
 def varied_ledger() -> Ledger:
     """The small ledger plus entries that differ in date, status, backstop and conditions, for sorting."""
     base = small_ledger()
-    ev2, ev3 = base.pledge("uk-ground").evidence[0], base.pledge("ireland-ground").evidence[0]
+    ev2, ev3 = base.entry("uk-ground").evidence[0], base.entry("ireland-ground").evidence[0]
     extra = (
         pledge(
             id="poland-logistics", actor="Poland", commitment="logistics_medical_demining", status="announced",
@@ -43,7 +43,7 @@ def varied_ledger() -> Ledger:
             date_stated="2026-01-06", summary="No Italian troops", notes="=cmd|' /C calc'!A0", evidence=[ev3],
         ),
     )  # fmt: skip
-    return base.model_copy(update={"pledges": (*base.pledges, *extra)})
+    return base.model_copy(update={"entries": (*base.entries, *extra)})
 
 
 @pytest.fixture
@@ -68,17 +68,21 @@ def test_default_is_csv_of_pledge_rows_on_stdout(capsys: pytest.CaptureFixture[s
     code, out, err = run(capsys, str(ledger_path))
     assert (code, err) == (0, "")
     ledger = load(ledger_path).ledger
-    assert [r["id"] for r in read_csv(out)] == [p.id for p in ledger.pledges]
-    assert out.encode() == export_view(ledger, ledger.pledges, "csv", "pledges")
+    assert [r["id"] for r in read_csv(out)] == [p.id for p in ledger.entries]
+    assert out.encode() == export_view(ledger, ledger.entries, "csv", "entries")
 
 
-def test_output_file_gets_exactly_the_export_bytes(capsys: pytest.CaptureFixture[str], varied_path: Path, tmp_path: Path) -> None:
+def test_output_file_gets_exactly_the_export_bytes(
+    capsys: pytest.CaptureFixture[str], varied_path: Path, tmp_path: Path
+) -> None:
     target = tmp_path / "out.json"
-    code, out, err = run(capsys, str(varied_path), "--format", "json", "--filter", "-kind:counter", "--sort", "-date", "-o", str(target))
+    code, out, err = run(
+        capsys, str(varied_path), "--format", "json", "--filter", "-kind:counter", "--sort", "-date", "-o", str(target)
+    )
     assert code == 0 and out == ""
     ledger = load(varied_path).ledger
-    chosen = select_pledges(ledger, "-kind:counter", "-date")
-    assert target.read_bytes() == export_view(ledger, chosen, "json", "pledges", query="-kind:counter", sort="-date")
+    chosen = select_entries(ledger, "-kind:counter", "-date")
+    assert target.read_bytes() == export_view(ledger, chosen, "json", "entries", query="-kind:counter", sort="-date")
     assert err == f"wrote {len(chosen)} pledges ({len(chosen)} rows) to {target}\n"
     doc = json.loads(target.read_text(encoding="utf-8"))
     assert (doc["query"], doc["sort"]) == ("-kind:counter", "-date")
@@ -90,7 +94,10 @@ def test_evidence_rows_count_quotes(capsys: pytest.CaptureFixture[str], varied_p
     assert code == 0
     assert err == f"wrote 1 pledges (2 rows) to {target}\n"
     rows = read_csv(target.read_text(encoding="utf-8"))
-    assert [(r["id"], r["evidence_index"], r["source"]) for r in rows] == [("germany-air", "1", "a003"), ("germany-air", "2", "a002")]
+    assert [(r["id"], r["evidence_index"], r["source"]) for r in rows] == [
+        ("germany-air", "1", "a003"),
+        ("germany-air", "2", "a002"),
+    ]
 
 
 def test_markdown_output(capsys: pytest.CaptureFixture[str], varied_path: Path) -> None:
@@ -123,12 +130,12 @@ def test_filter_and_sort_select_what_the_query_module_selects(
     capsys: pytest.CaptureFixture[str], varied_path: Path, query: str, sort: str
 ) -> None:
     ledger = load(varied_path).ledger
-    want = [p.id for p in select_pledges(ledger, query, sort)]
+    want = [p.id for p in select_entries(ledger, query, sort)]
     code, out, _ = run(capsys, str(varied_path), "--filter", query, "--sort", sort)
     assert code == 0
     assert [r["id"] for r in read_csv(out)] == want
     code, out, _ = run(capsys, str(varied_path), "--format", "json", "--filter", query, "--sort", sort)
-    assert [p["id"] for p in json.loads(out)["pledges"]] == want
+    assert [p["id"] for p in json.loads(out)["entries"]] == want
 
 
 # --------------------------------------------------------------------------- formula guard
@@ -216,7 +223,9 @@ def test_output_into_a_missing_folder(capsys: pytest.CaptureFixture[str], ledger
     assert_one_clear_error(err, "pledgetui export:", "could not save", "out.csv", "unchanged")
 
 
-def test_output_where_the_folder_is_a_file(capsys: pytest.CaptureFixture[str], ledger_path: Path, tmp_path: Path) -> None:
+def test_output_where_the_folder_is_a_file(
+    capsys: pytest.CaptureFixture[str], ledger_path: Path, tmp_path: Path
+) -> None:
     blocker = tmp_path / "blocker"
     blocker.write_text("not a folder")
     code, _, err = run(capsys, str(ledger_path), "-o", str(blocker / "out.csv"))
@@ -256,7 +265,7 @@ def test_default_ledger_is_the_working_copy(capsys: pytest.CaptureFixture[str]) 
     assert code == 0
     assert paths.working_ledger().is_file()
     ledger = load(paths.working_ledger()).ledger
-    assert [r["id"] for r in read_csv(out)] == [p.id for p in ledger.pledges]
+    assert [r["id"] for r in read_csv(out)] == [p.id for p in ledger.entries]
     assert out.startswith("id,kind,country,")
 
 
@@ -268,7 +277,7 @@ def test_real_subprocess(ledger_path: Path, tmp_path: Path) -> None:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr.decode()
     doc = json.loads(proc.stdout)
-    assert [p["id"] for p in doc["pledges"]] == sorted((p.id for p in small_ledger().pledges), reverse=True)
+    assert [p["id"] for p in doc["entries"]] == sorted((p.id for p in small_ledger().entries), reverse=True)
     bad = subprocess.run(
         [sys.executable, "-m", "pledgetui", "export", str(ledger_path), "--filter", "colour:red"],
         capture_output=True, cwd=tmp_path, env=env, timeout=60,
@@ -284,16 +293,16 @@ def test_bundled_ledger_round_trips(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, str(bundled))
     assert code == 0
     rows = read_csv(out)
-    expected = pledge_rows(ledger, ledger.pledges)
+    expected = entry_rows(ledger, ledger.entries)
     triggers = ("=", "+", "-", "@", "\t", "\r", "\n")
     unguarded = [{k: v[1:] if v[:1] == "'" and v[1:2] in triggers else v for k, v in r.items()} for r in rows]
     assert unguarded == [{k: str(v) for k, v in r.items()} for r in expected]
     code, out, _ = run(capsys, str(bundled), "--format", "json")
     assert code == 0
     doc = json.loads(out)
-    derived = [entry.pop("derived") for entry in doc["pledges"]]
-    back = Ledger.model_validate({"sources": doc["sources"], "pledges": doc["pledges"]})
-    assert back.pledges == ledger.pledges
+    derived = [entry.pop("derived") for entry in doc["entries"]]
+    back = Ledger.model_validate({"sources": doc["sources"], "entries": doc["entries"]})
+    assert back.entries == ledger.entries
     # The derived reading travels next to the stored statements, and equals the ledger's own.
     assert derived == [
         {
@@ -302,10 +311,10 @@ def test_bundled_ledger_round_trips(capsys: pytest.CaptureFixture[str]) -> None:
             "date_stated": p.date_stated.isoformat() if p.date_stated else None,
             "statement": p.stance.index + 1,
         }
-        for p in ledger.pledges
+        for p in ledger.entries
     ]
-    assert [(p.status, p.claimant, p.date_stated) for p in back.pledges] == [
-        (p.status, p.claimant, p.date_stated) for p in ledger.pledges
+    assert [(p.status, p.claimant, p.date_stated) for p in back.entries] == [
+        (p.status, p.claimant, p.date_stated) for p in ledger.entries
     ]
 
 

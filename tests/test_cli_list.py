@@ -12,7 +12,7 @@ from rich.console import Console
 from pledgetui.cli import main
 from pledgetui.commands import listing
 from pledgetui.model import Ledger
-from pledgetui.query import select_pledges
+from pledgetui.query import select_entries
 from pledgetui.store import load
 from tests.factory import restance, small_ledger, write_ledger
 
@@ -22,10 +22,10 @@ HEADER = "id\tkind\tactor\tcommitment\tstatus\tconditions\tbackstop\tclaimant\td
 def hostile_ledger() -> Ledger:
     base = small_ledger()
     uk = restance(
-        base.pledge("uk-ground").model_copy(update={"actor": "[/foo] bad [bold]loud[/bold] :smile:"}),
+        base.entry("uk-ground").model_copy(update={"actor": "[/foo] bad [bold]loud[/bold] :smile:"}),
         claimant="Evil\x1b]0;pwned\x07 \x1b[2J\ttabbed\nsecond line \u202eRTL",
     )
-    return base.model_copy(update={"pledges": (uk, *base.pledges[1:])})
+    return base.model_copy(update={"entries": (uk, *base.entries[1:])})
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_plain_output_is_tab_separated_with_header(capsys: pytest.CaptureFixture
     lines = out.splitlines()
     assert lines[0] == HEADER
     rows = [ln.split("\t") for ln in lines[1:]]
-    assert [r[0] for r in rows] == [p.id for p in small_ledger().pledges]
+    assert [r[0] for r in rows] == [p.id for p in small_ledger().entries]
     assert all(len(r) == len(HEADER.split("\t")) for r in rows)
     russia = dict(zip(HEADER.split("\t"), rows[3]))
     assert russia["kind"] == "counter_position"
@@ -74,7 +74,7 @@ def test_filter_sort_and_counts(
     code, out, err = run(capsys, str(ledger_path), "--filter", query, "--sort", sort)
     assert code == 0
     ids = [ln.split("\t")[0] for ln in out.splitlines()[1:]]
-    assert ids == [p.id for p in select_pledges(load(ledger_path).ledger, query, sort)]
+    assert ids == [p.id for p in select_entries(load(ledger_path).ledger, query, sort)]
     assert err.strip() == summary
 
 
@@ -95,7 +95,7 @@ def test_plain_output_keeps_untrusted_text_inert(capsys: pytest.CaptureFixture[s
 def render(ledger: Ledger, width: int) -> str:
     # Markup and emoji codes on: cells must be Text, which never reads them.
     console = Console(file=io.StringIO(), width=width, force_terminal=True, color_system=None, markup=True, emoji=True)
-    listing.render(ledger, list(ledger.pledges), console)
+    listing.render(ledger, list(ledger.entries), console)
     return console.file.getvalue()  # type: ignore[attr-defined]
 
 

@@ -20,15 +20,42 @@ from pledgetui.session import EditSession, JournalBusy
 from tests.factory import REPO, SEEDS, evidence_for, pledge, restance, write_ledger
 
 ACTORS = [
-    "United Kingdom", "France", "Germany", "Poland", "Italy", "Canada", "Netherlands", "Denmark",
-    "Sweden", "Norway", "Finland", "Estonia", "Latvia", "Lithuania", "Belgium", "Spain", "Portugal",
-    "Czech Republic", "Romania", "Turkey", "Japan", "Australia", "Ireland", "Austria", "Greece",
+    "United Kingdom",
+    "France",
+    "Germany",
+    "Poland",
+    "Italy",
+    "Canada",
+    "Netherlands",
+    "Denmark",
+    "Sweden",
+    "Norway",
+    "Finland",
+    "Estonia",
+    "Latvia",
+    "Lithuania",
+    "Belgium",
+    "Spain",
+    "Portugal",
+    "Czech Republic",
+    "Romania",
+    "Turkey",
+    "Japan",
+    "Australia",
+    "Ireland",
+    "Austria",
+    "Greece",
 ]
 VERBS = ["would contribute", "is ready to send", "will consider", "offered", "ruled out", "pledged", "signalled"]
 THINGS = [
-    "troops to a reassurance force", "air policing over western Ukraine", "mine-clearing ships in the Black Sea",
-    "instructors for Ukrainian brigades", "satellite intelligence", "logistics hubs behind the line",
-    "funding to rebuild the armed forces", "monitors for a ceasefire line",
+    "troops to a reassurance force",
+    "air policing over western Ukraine",
+    "mine-clearing ships in the Black Sea",
+    "instructors for Ukrainian brigades",
+    "satellite intelligence",
+    "logistics hubs behind the line",
+    "funding to rebuild the armed forces",
+    "monitors for a ceasefire line",
 ]
 
 
@@ -59,7 +86,7 @@ def big_ledger(n: int, seed: int = 7) -> Ledger:
                 evidence=rnd.sample(quotes, rnd.randint(1, 3)),
             )
         )
-    return Ledger(sources=tuple(sources), pledges=tuple(pledges))
+    return Ledger(sources=tuple(sources), entries=tuple(pledges))
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +103,8 @@ def big_states(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes, b
 
 
 def _with_first_status(ledger: Ledger, status: Status) -> Ledger:
-    first = restance(ledger.pledges[0], status=status)
-    return ledger.model_copy(update={"pledges": (first,) + ledger.pledges[1:]})
+    first = restance(ledger.entries[0], status=status)
+    return ledger.model_copy(update={"entries": (first, *ledger.entries[1:])})
 
 
 # The child is a small fork server: it imports everything once, then for each "go"
@@ -102,9 +129,9 @@ for command in sys.stdin:
     if pid == 0:
         session = EditSession.open(path)
         while True:
-            p = session.ledger.pledges[0]
+            p = session.ledger.entries[0]
             status = Status.DECLINED if p.status is not Status.DECLINED else Status.SIGNED
-            session.put_pledge(restance(p, status=status))
+            session.put_entry(restance(p, status=status))
             print("saving", flush=True)
             session.save()
     print("worker", pid, flush=True)
@@ -138,7 +165,10 @@ def test_sigkill_during_save_leaves_old_or_new_file(big_states, tmp_path: Path) 
     env = {**os.environ, "PLEDGETUI_STATE_DIR": str(tmp_path / "state")}
     server = subprocess.Popen(
         [sys.executable, "-c", SAVE_LOOP, str(path), str(REPO)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     rnd = random.Random(2026)
     kills, torn_temps, seen = 25, 0, set()
@@ -202,19 +232,19 @@ from pledgetui.model import Source, Status
 from pledgetui.session import EditSession, JournalBusy
 from tests.factory import SEEDS, ARTICLE_002, evidence_for
 s = EditSession.open(sys.argv[1])
-uk = s.ledger.pledge("uk-ground")
+uk = s.ledger.entry("uk-ground")
 from tests.factory import restance
-s.put_pledge(restance(uk.model_copy(update={"notes": "first edit"}), status=Status.ANNOUNCED))
-s.delete_pledge("france-ground")
+s.put_entry(restance(uk.model_copy(update={"notes": "first edit"}), status=Status.ANNOUNCED))
+s.delete_entry("france-ground")
 s.save()
-s.put_pledge(s.ledger.pledge("uk-ground").model_copy(update={"id": "uk-ground-troops"}), replace_id="uk-ground")
+s.put_entry(s.ledger.entry("uk-ground").model_copy(update={"id": "uk-ground-troops"}), replace_id="uk-ground")
 text = store.read_article(SEEDS / ARTICLE_002)
 s.add_evidence("ireland-ground", evidence_for(text, "a002", "declaration of intent"))
 s.remove_evidence("ireland-ground", 0)
 s.add_source(Source(id="a009", file="009_new.txt", title="A new report"), "Nine says yes.\n")
 s.undo(); s.undo(); s.undo(); s.undo(); s.undo()   # the fifth reaches back before the save
 s.redo()
-s.put_pledge(s.ledger.pledge("russia-mfa").model_copy(update={"summary": "Moscow: \u201cabsolutely unacceptable\u201d"}))
+s.put_entry(s.ledger.entry("russia-mfa").model_copy(update={"summary": "Moscow: \u201cabsolutely unacceptable\u201d"}))
 open(sys.argv[2], "wb").write(store.dumps(s.ledger))
 print("ready", s.dirty, flush=True)
 sys.stdin.read()
@@ -225,7 +255,9 @@ def test_journal_recovers_edits_after_sigkill(ledger_path: Path, tmp_path: Path)
     expected = tmp_path / "expected.toml"
     child = subprocess.Popen(
         [sys.executable, "-c", EDIT_THEN_WAIT, str(ledger_path), str(expected), str(REPO)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert child.stdout.readline().split() == ["ready", "True"]
@@ -307,9 +339,9 @@ STEPS = {
 def test_failure_at_each_save_step_loses_nothing(step: str, ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = ledger_path.read_bytes()
     session = EditSession.open(ledger_path)
-    uk = session.ledger.pledge("uk-ground")
-    session.put_pledge(uk.model_copy(update={"notes": "unsaved work"}))
-    session.delete_pledge("russia-mfa")
+    uk = session.ledger.entry("uk-ground")
+    session.put_entry(uk.model_copy(update={"notes": "unsaved work"}))
+    session.delete_entry("russia-mfa")
     edited = session.ledger
 
     breaker, named = STEPS[step]
@@ -339,7 +371,7 @@ import sys
 sys.path.insert(0, sys.argv[2])
 from pledgetui.session import EditSession, JournalBusy
 s = EditSession.open(sys.argv[1])
-s.delete_pledge("russia-mfa")
+s.delete_entry("russia-mfa")
 print("ready", flush=True)
 sys.stdin.read()
 """
@@ -349,7 +381,9 @@ def test_a_journal_held_by_a_live_process_is_left_alone_until_it_dies(ledger_pat
     jpath = journal.journal_path(ledger_path)
     child = subprocess.Popen(
         [sys.executable, "-c", EDIT_AND_STAY, str(ledger_path), str(REPO)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert child.stdout.readline().split() == ["ready"]
@@ -364,7 +398,7 @@ def test_a_journal_held_by_a_live_process_is_left_alone_until_it_dies(ledger_pat
         assert journal.discard(ledger_path) is False
         here = EditSession.open(ledger_path)
         with pytest.raises(JournalBusy, match="another pledgetui session"):
-            here.delete_pledge("uk-ground")
+            here.delete_entry("uk-ground")
         assert not here.dirty
         assert jpath.read_bytes() == held and not list(jpath.parent.glob("*.stale"))
 
@@ -376,7 +410,7 @@ def test_a_journal_held_by_a_live_process_is_left_alone_until_it_dies(ledger_pat
 
     found = journal.pending(ledger_path)
     assert found is not None and found.edits == 1
-    assert journal.recover(ledger_path).pledge("russia-mfa") is None
+    assert journal.recover(ledger_path).entry("russia-mfa") is None
     session = EditSession.recover(ledger_path)
     session.save()
-    assert store.load(ledger_path).ledger.pledge("russia-mfa") is None and not jpath.exists()
+    assert store.load(ledger_path).ledger.entry("russia-mfa") is None and not jpath.exists()

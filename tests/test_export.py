@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 
 from pledgetui import __version__
 from pledgetui.export import (
+    ENTRY_COLUMNS,
     EVIDENCE_COLUMNS,
-    PLEDGE_COLUMNS,
+    entry_rows,
     evidence_rows,
     export_view,
     md_cell,
-    pledge_rows,
     write_export,
 )
 from pledgetui.model import (
@@ -32,11 +32,11 @@ from pledgetui.model import (
     Basis,
     CommitmentType,
     Condition,
+    Entry,
     EntryKind,
     Evidence,
     Ledger,
     Party,
-    Pledge,
     Quantity,
     Source,
     Status,
@@ -61,7 +61,7 @@ def guarded(value: object) -> str:
     a ' in front when the cell opens a formula, and after every , ; tab or line break that one follows."""
     if not isinstance(value, str):
         return str(value)
-    out = ["'"] if value[:1] in TRIGGERS + ("\x00",) or _formula_at(value, 0) else []
+    out = ["'"] if value[:1] in (*TRIGGERS, "\x00") or _formula_at(value, 0) else []
     for i, ch in enumerate(value):
         out.append(ch)
         if ch in ",;\t\r\n" and _formula_at(value, i + 1):
@@ -109,7 +109,7 @@ def md_unescape(cell: str) -> str:
 
 
 def test_column_names_are_stable() -> None:
-    assert PLEDGE_COLUMNS == (
+    assert ENTRY_COLUMNS == (
         "id", "kind", "country", "actor_type", "commitment_type", "status", "conditions",
         "condition_detail", "us_backstop", "claimant", "claimants", "numbers", "date_stated", "summary",
         "notes", "sources", "source_files", "quote_count",
@@ -121,8 +121,8 @@ def test_column_names_are_stable() -> None:
         "quote", "start", "end", "prefix", "suffix",
     )  # fmt: skip
     ledger = small_ledger()
-    assert all(tuple(r) == PLEDGE_COLUMNS for r in pledge_rows(ledger, ledger.pledges))
-    assert all(tuple(r) == EVIDENCE_COLUMNS for r in evidence_rows(ledger, ledger.pledges))
+    assert all(tuple(r) == ENTRY_COLUMNS for r in entry_rows(ledger, ledger.entries))
+    assert all(tuple(r) == EVIDENCE_COLUMNS for r in evidence_rows(ledger, ledger.entries))
 
 
 def test_pledge_rows_use_vocabulary_values_and_joins() -> None:
@@ -132,10 +132,10 @@ def test_pledge_rows_use_vocabulary_values_and_joins() -> None:
         conditions=["ceasefire", "us_backstop"], us_backstop="required", claimant="Minister",
         numbers=[Quantity(label="troops", low=20000, high=50000), Quantity(label="jets", low=4)],
         date_stated="2026-01-06", summary="Logistics hub", notes="n",
-        evidence=[ledger.pledges[0].evidence[0], ledger.pledges[2].evidence[0], ledger.pledges[0].evidence[0]],
+        evidence=[ledger.entries[0].evidence[0], ledger.entries[2].evidence[0], ledger.entries[0].evidence[0]],
     )  # fmt: skip
-    ledger = ledger.model_copy(update={"pledges": (*ledger.pledges, extra)})
-    rows = {r["id"]: r for r in pledge_rows(ledger, ledger.pledges)}
+    ledger = ledger.model_copy(update={"entries": (*ledger.entries, extra)})
+    rows = {r["id"]: r for r in entry_rows(ledger, ledger.entries)}
     uk = rows["uk-ground"]
     assert uk["kind"] == "pledge"
     assert uk["country"] == "United Kingdom"
@@ -161,17 +161,23 @@ def test_pledge_rows_use_vocabulary_values_and_joins() -> None:
 
 def test_pledge_rows_carry_the_derived_reading_and_every_claimant() -> None:
     ledger = small_ledger()
-    base = ledger.pledge("uk-ground")
+    base = ledger.entry("uk-ground")
     third = Evidence.model_validate(
-        {**base.evidence[0].model_dump(), "claimant": "Reporter", "party": "third_party", "basis": "report", "status": "claimed"}
+        {
+            **base.evidence[0].model_dump(),
+            "claimant": "Reporter",
+            "party": "third_party",
+            "basis": "report",
+            "status": "claimed",
+        }
     )
     mixed = base.model_copy(update={"id": "uk-mixed", "evidence": (third, base.evidence[0])})
-    ledger = ledger.model_copy(update={"pledges": (*ledger.pledges, mixed)})
-    row = {r["id"]: r for r in pledge_rows(ledger, ledger.pledges)}["uk-mixed"]
+    ledger = ledger.model_copy(update={"entries": (*ledger.entries, mixed)})
+    row = {r["id"]: r for r in entry_rows(ledger, ledger.entries)}["uk-mixed"]
     # The first-party statement decides the entry; both claimants are listed in statement order.
     assert (row["status"], row["claimant"]) == ("signed", "Downing Street statement")
     assert row["claimants"] == "Reporter; Downing Street statement"
-    evidence = [r for r in evidence_rows(ledger, ledger.pledges) if r["id"] == "uk-mixed"]
+    evidence = [r for r in evidence_rows(ledger, ledger.entries) if r["id"] == "uk-mixed"]
     assert [(r["entry_status"], r["entry_claimant"]) for r in evidence] == [("signed", "Downing Street statement")] * 2
     assert [(r["claimant"], r["party"], r["basis"], r["status"]) for r in evidence] == [
         ("Reporter", "third_party", "report", "claimed"),
@@ -181,10 +187,10 @@ def test_pledge_rows_carry_the_derived_reading_and_every_claimant() -> None:
 
 def test_evidence_rows_one_per_quote_with_source_details() -> None:
     ledger = small_ledger()
-    rows = evidence_rows(ledger, ledger.pledges)
-    assert len(rows) == sum(len(p.evidence) for p in ledger.pledges)
+    rows = evidence_rows(ledger, ledger.entries)
+    assert len(rows) == sum(len(p.evidence) for p in ledger.entries)
     ire = next(r for r in rows if r["id"] == "ireland-ground")
-    ev = ledger.pledge("ireland-ground").evidence[0]
+    ev = ledger.entry("ireland-ground").evidence[0]
     assert ire["evidence_index"] == 1
     assert (ire["source"], ire["source_file"], ire["source_title"], ire["source_date"]) == (
         "a003", "003_9047b5abc4c43ace.txt", "After the Summit", "2026-01-08",
@@ -200,26 +206,28 @@ def test_evidence_rows_one_per_quote_with_source_details() -> None:
 
 def test_csv_round_trip_small_ledger() -> None:
     ledger = small_ledger()
-    data = export_view(ledger, ledger.pledges, "csv", "pledges")
+    data = export_view(ledger, ledger.entries, "csv", "entries")
     assert data.startswith(b"id,kind,country,")
     assert b"\r\n" in data  # RFC 4180 record separator
     back = read_csv(data)
-    expected = [{k: guarded(v) for k, v in r.items()} for r in pledge_rows(ledger, ledger.pledges)]
+    expected = [{k: guarded(v) for k, v in r.items()} for r in entry_rows(ledger, ledger.entries)]
     assert back == expected
-    ev = read_csv(export_view(ledger, ledger.pledges, "csv", "evidence"))
-    assert ev == [{k: guarded(v) for k, v in r.items()} for r in evidence_rows(ledger, ledger.pledges)]
+    ev = read_csv(export_view(ledger, ledger.entries, "csv", "evidence"))
+    assert ev == [{k: guarded(v) for k, v in r.items()} for r in evidence_rows(ledger, ledger.entries)]
 
 
 @pytest.mark.parametrize("lead", TRIGGERS)
 def test_formula_guard_each_leading_character(lead: str) -> None:
     ledger = small_ledger()
-    p = ledger.pledges[0].model_copy(update={"actor": f"{lead}HYPERLINK(\"http://x\")", "notes": f"ok {lead} in the middle"})
-    ledger = ledger.model_copy(update={"pledges": (p,)})
-    row = read_csv(export_view(ledger, ledger.pledges, "csv", "pledges"))[0]
-    assert row["country"] == f"'{lead}HYPERLINK(\"http://x\")"
+    p = ledger.entries[0].model_copy(
+        update={"actor": f'{lead}HYPERLINK("http://x")', "notes": f"ok {lead} in the middle"}
+    )
+    ledger = ledger.model_copy(update={"entries": (p,)})
+    row = read_csv(export_view(ledger, ledger.entries, "csv", "entries"))[0]
+    assert row["country"] == f'\'{lead}HYPERLINK("http://x")'
     assert row["notes"] == f"ok {lead} in the middle"  # only the leading character matters
-    raw = read_csv(export_view(ledger, ledger.pledges, "csv", "pledges", raw=True))[0]
-    assert raw["country"] == f"{lead}HYPERLINK(\"http://x\")"
+    raw = read_csv(export_view(ledger, ledger.entries, "csv", "entries", raw=True))[0]
+    assert raw["country"] == f'{lead}HYPERLINK("http://x")'
 
 
 def test_formula_guard_covers_evidence_quotes_not_numbers() -> None:
@@ -228,9 +236,9 @@ def test_formula_guard_covers_evidence_quotes_not_numbers() -> None:
         source="a002", quote="=1+1", prefix="-x", suffix="@y", start=0, end=4,
         claimant="+cmd", party="first_party", basis="statement", status="announced",
     )  # fmt: skip
-    p = ledger.pledges[0].model_copy(update={"evidence": (ev,)})
-    ledger = ledger.model_copy(update={"pledges": (p,)})
-    row = read_csv(export_view(ledger, ledger.pledges, "csv", "evidence"))[0]
+    p = ledger.entries[0].model_copy(update={"evidence": (ev,)})
+    ledger = ledger.model_copy(update={"entries": (p,)})
+    row = read_csv(export_view(ledger, ledger.entries, "csv", "evidence"))[0]
     assert (row["quote"], row["prefix"], row["suffix"]) == ("'=1+1", "'-x", "'@y")
     assert (row["claimant"], row["entry_claimant"]) == ("'+cmd", "'+cmd")
     assert (row["start"], row["end"], row["evidence_index"]) == ("0", "4", "1")
@@ -238,8 +246,8 @@ def test_formula_guard_covers_evidence_quotes_not_numbers() -> None:
 
 def test_excel_adds_bom_and_plain_does_not() -> None:
     ledger = small_ledger()
-    excel = export_view(ledger, ledger.pledges, "csv", "pledges", excel=True)
-    plain = export_view(ledger, ledger.pledges, "csv", "pledges")
+    excel = export_view(ledger, ledger.entries, "csv", "entries", excel=True)
+    plain = export_view(ledger, ledger.entries, "csv", "entries")
     assert excel.startswith(BOM.encode("utf-8"))
     assert not plain.startswith(BOM.encode("utf-8"))
     assert excel.decode("utf-8").removeprefix(BOM) == plain.decode("utf-8")
@@ -250,46 +258,46 @@ def test_excel_adds_bom_and_plain_does_not() -> None:
 
 def test_json_round_trip_small_ledger() -> None:
     ledger = small_ledger()
-    data = export_view(ledger, ledger.pledges, "json", "pledges", query="kind:pledge", sort="-date")
+    data = export_view(ledger, ledger.entries, "json", "entries", query="kind:pledge", sort="-date")
     assert data.endswith(b"}\n")
-    assert data == export_view(ledger, ledger.pledges, "json", "pledges", query="kind:pledge", sort="-date")
+    assert data == export_view(ledger, ledger.entries, "json", "entries", query="kind:pledge", sort="-date")
     doc = json.loads(data)
-    assert list(doc) == ["schema_version", "generated_by", "query", "sort", "sources", "pledges"]
+    assert list(doc) == ["schema_version", "generated_by", "query", "sort", "sources", "entries"]
     assert doc["schema_version"] == SCHEMA_VERSION
     assert doc["generated_by"] == f"pledgetui {__version__}"
     assert (doc["query"], doc["sort"]) == ("kind:pledge", "-date")
-    assert list(doc["pledges"][0]) == [*Pledge.model_fields, "derived"]
-    assert [d.pop("derived") for d in doc["pledges"]] == [
+    assert list(doc["entries"][0]) == [*Entry.model_fields, "derived"]
+    assert [d.pop("derived") for d in doc["entries"]] == [
         {
             "status": p.status.value,
             "claimant": p.claimant,
             "date_stated": p.date_stated.isoformat() if p.date_stated else None,
             "statement": p.stance.index + 1,
         }
-        for p in ledger.pledges
+        for p in ledger.entries
     ]
-    assert Ledger.model_validate({"sources": doc["sources"], "pledges": doc["pledges"]}) == ledger
+    assert Ledger.model_validate({"sources": doc["sources"], "entries": doc["entries"]}) == ledger
 
 
 def test_json_lists_only_the_cited_sources() -> None:
     ledger = small_ledger()
-    only_ireland = [ledger.pledge("ireland-ground")]
-    doc = json.loads(export_view(ledger, only_ireland, "json", "pledges"))
+    only_ireland = [ledger.entry("ireland-ground")]
+    doc = json.loads(export_view(ledger, only_ireland, "json", "entries"))
     assert [s["id"] for s in doc["sources"]] == ["a003"]
-    assert [p["id"] for p in doc["pledges"]] == ["ireland-ground"]
+    assert [p["id"] for p in doc["entries"]] == ["ireland-ground"]
 
 
 def test_json_evidence_rows_are_a_list() -> None:
     ledger = small_ledger()
-    doc = json.loads(export_view(ledger, ledger.pledges, "json", "evidence"))
-    assert doc == evidence_rows(ledger, ledger.pledges)
+    doc = json.loads(export_view(ledger, ledger.entries, "json", "evidence"))
+    assert doc == evidence_rows(ledger, ledger.entries)
     assert isinstance(doc[0]["start"], int)
 
 
 def test_json_keeps_non_ascii_literal() -> None:
     ledger = small_ledger()
-    p = ledger.pledges[0].model_copy(update={"actor": "Україна 🇺🇦"})
-    data = export_view(ledger, [p], "json", "pledges")
+    p = ledger.entries[0].model_copy(update={"actor": "Україна 🇺🇦"})
+    data = export_view(ledger, [p], "json", "entries")
     assert "Україна 🇺🇦".encode() in data
 
 
@@ -298,9 +306,9 @@ def test_json_keeps_non_ascii_literal() -> None:
 
 def test_markdown_escapes_pipes_and_newlines_and_marks_counters() -> None:
     ledger = small_ledger()
-    p = restance(ledger.pledges[0].model_copy(update={"summary": "a | b\nc\\|d <b>x</b>"}), claimant="x|y")
-    pledges = [p, ledger.pledge("russia-mfa")]
-    text = export_view(ledger, pledges, "md", "pledges", query="country:uk | x").decode()
+    p = restance(ledger.entries[0].model_copy(update={"summary": "a | b\nc\\|d <b>x</b>"}), claimant="x|y")
+    pledges = [p, ledger.entry("russia-mfa")]
+    text = export_view(ledger, pledges, "md", "entries", query="country:uk | x").decode()
     lines = text.splitlines()
     assert lines[0].startswith("# ")
     assert "2 entries: 1 pledge, 1 counter-position" in text
@@ -324,23 +332,23 @@ def test_markdown_defuses_control_characters() -> None:
 
 def test_markdown_evidence_table() -> None:
     ledger = small_ledger()
-    text = export_view(ledger, ledger.pledges, "md", "evidence").decode()
+    text = export_view(ledger, ledger.entries, "md", "evidence").decode()
     table = [ln for ln in text.splitlines() if ln.startswith("| ")]
-    assert len(table) == 1 + sum(len(p.evidence) for p in ledger.pledges)
+    assert len(table) == 1 + sum(len(p.evidence) for p in ledger.entries)
     assert "absolutely unacceptable" in text
 
 
 def test_unknown_format_and_rows_raise() -> None:
     ledger = small_ledger()
     with pytest.raises(ValueError, match="format"):
-        export_view(ledger, ledger.pledges, "xlsx", "pledges")
+        export_view(ledger, ledger.entries, "xlsx", "entries")
     with pytest.raises(ValueError, match="row kind"):
-        export_view(ledger, ledger.pledges, "csv", "quotes")
+        export_view(ledger, ledger.entries, "csv", "quotes")
 
 
 # --------------------------------------------------------------------------- property tests
 
-SPECIAL = list(",\"';\n\r\t|\\<&=+-@ ") + ["Київ", "Ґ", "😀", "🇺🇦", "\x00", "\u202e", "\r\n"]
+SPECIAL = [*list(",\"';\n\r\t|\\<&=+-@ "), "Київ", "Ґ", "😀", "🇺🇦", "\x00", "\u202e", "\r\n"]
 text_parts = st.one_of(st.sampled_from(SPECIAL), st.characters(codec="utf-8"), st.text(max_size=3))
 texts = st.lists(text_parts, max_size=8).map("".join)
 names = texts.filter(lambda s: 1 <= len(s) <= 500)
@@ -372,15 +380,19 @@ def ledgers(draw: st.DrawFn) -> Ledger:
     source_ids = draw(st.lists(idents, min_size=1, max_size=3, unique=True))
     sources = tuple(
         Source(
-            id=sid, file=draw(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,20}", fullmatch=True)),
-            title=draw(names), date=draw(dates), outlet=draw(texts), note=draw(texts),
-        )  # fmt: skip
+            id=sid,
+            file=draw(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,20}", fullmatch=True)),
+            title=draw(names),
+            date=draw(dates),
+            outlet=draw(texts),
+            note=draw(texts),
+        )
         for sid in source_ids
     )
     pledges = []
     for pid in draw(st.lists(idents, max_size=4, unique=True)):
         pledges.append(
-            Pledge(
+            Entry(
                 id=pid,
                 kind=draw(st.sampled_from(EntryKind)),
                 actor=draw(names),
@@ -395,7 +407,7 @@ def ledgers(draw: st.DrawFn) -> Ledger:
                 evidence=tuple(draw(st.lists(evidences(source_ids), min_size=1, max_size=3))),
             )
         )
-    return Ledger(sources=sources, pledges=tuple(pledges))
+    return Ledger(sources=sources, entries=tuple(pledges))
 
 
 PROPS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -404,37 +416,37 @@ PROPS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCh
 @PROPS
 @given(ledgers())
 def test_property_csv_round_trip(ledger: Ledger) -> None:
-    for rows, build in (("pledges", pledge_rows), ("evidence", evidence_rows)):
-        expected = build(ledger, ledger.pledges)
-        back = read_csv(export_view(ledger, ledger.pledges, "csv", rows))
+    for rows, build in (("entries", entry_rows), ("evidence", evidence_rows)):
+        expected = build(ledger, ledger.entries)
+        back = read_csv(export_view(ledger, ledger.entries, "csv", rows))
         assert back == [{k: guarded(v) for k, v in r.items()} for r in expected]
-        raw = read_csv(export_view(ledger, ledger.pledges, "csv", rows, raw=True, excel=True), "utf-8-sig")
+        raw = read_csv(export_view(ledger, ledger.entries, "csv", rows, raw=True, excel=True), "utf-8-sig")
         assert raw == [{k: str(v) for k, v in r.items()} for r in expected]
 
 
 @PROPS
 @given(ledgers())
 def test_property_json_round_trip(ledger: Ledger) -> None:
-    doc = json.loads(export_view(ledger, ledger.pledges, "json", "pledges"))
-    cited = {s for p in ledger.pledges for s in p.source_ids}
+    doc = json.loads(export_view(ledger, ledger.entries, "json", "entries"))
+    cited = {s for p in ledger.entries for s in p.source_ids}
     assert [s["id"] for s in doc["sources"]] == [s.id for s in ledger.sources if s.id in cited]
-    derived = [d.pop("derived") for d in doc["pledges"]]
+    derived = [d.pop("derived") for d in doc["entries"]]
     assert [(d["status"], d["claimant"], d["date_stated"]) for d in derived] == [
-        (p.status.value, p.claimant, p.date_stated.isoformat() if p.date_stated else None) for p in ledger.pledges
+        (p.status.value, p.claimant, p.date_stated.isoformat() if p.date_stated else None) for p in ledger.entries
     ]
-    back = Ledger.model_validate({"sources": doc["sources"], "pledges": doc["pledges"]})
-    assert back.pledges == ledger.pledges
+    back = Ledger.model_validate({"sources": doc["sources"], "entries": doc["entries"]})
+    assert back.entries == ledger.entries
     assert back.sources == tuple(s for s in ledger.sources if s.id in cited)
-    assert json.loads(export_view(ledger, ledger.pledges, "json", "evidence")) == evidence_rows(ledger, ledger.pledges)
+    assert json.loads(export_view(ledger, ledger.entries, "json", "evidence")) == evidence_rows(ledger, ledger.entries)
 
 
 @PROPS
 @given(ledgers())
 def test_property_markdown_table_shape(ledger: Ledger) -> None:
-    for rows in ("pledges", "evidence"):
-        text = export_view(ledger, ledger.pledges, "md", rows).decode()
+    for rows in ("entries", "evidence"):
+        text = export_view(ledger, ledger.entries, "md", rows).decode()
         table = [ln for ln in text.splitlines() if ln.startswith("|")]
-        n = len(ledger.pledges) if rows == "pledges" else sum(len(p.evidence) for p in ledger.pledges)
+        n = len(ledger.entries) if rows == "entries" else sum(len(p.evidence) for p in ledger.entries)
         assert len(table) == n + 2  # header, rule, one line per row: no cell broke a line
         width = len(md_split(table[0]))
         assert all(len(md_split(r)) == width for r in table[2:])

@@ -24,7 +24,7 @@ def full_path(data: bytes) -> Ledger:
 def same(a: Ledger, b: Ledger) -> None:
     assert a == b
     assert a.model_fields_set == b.model_fields_set
-    for p, q in zip(a.pledges, b.pledges, strict=True):
+    for p, q in zip(a.entries, b.entries, strict=True):
         assert p.model_fields_set == q.model_fields_set
         assert p.stance == q.stance
         assert p.stance_dates == q.stance_dates
@@ -71,7 +71,9 @@ def test_a_changed_file_reads_the_same_or_is_declined(ledger: Ledger, data: st.D
         edit = data.draw(st.sampled_from(["insert", "delete", "replace"]))
         piece = data.draw(
             st.one_of(
-                st.sampled_from([b"\n", b'"', b"\\", b"#", b" ", b"=", b"[", b"]", b"0", b"-", b"\xff", b"\t", b"x", b"A"]),
+                st.sampled_from(
+                    [b"\n", b'"', b"\\", b"#", b" ", b"=", b"[", b"]", b"0", b"-", b"\xff", b"\t", b"x", b"A"]
+                ),
                 st.binary(min_size=1, max_size=3),
             )
         )

@@ -59,7 +59,7 @@ def test_every_command_reports_deep_nesting(capsys: pytest.CaptureFixture[str], 
     """Item 8: check, list and export print the problem and exit 1, no traceback."""
     path = tmp_path / "deep.toml"
     path.write_text(NESTED_ARRAYS, encoding="utf-8")
-    code, out, err = run_cli(capsys, command, str(path))
+    code, _out, err = run_cli(capsys, command, str(path))
     assert code == 1
     assert "nested too deep" in err and "line 1, column" in err
 
@@ -67,7 +67,9 @@ def test_every_command_reports_deep_nesting(capsys: pytest.CaptureFixture[str], 
 # --------------------------------------------------------------------------- 9: empty ledgers
 
 
-@pytest.mark.parametrize("text", ["", "\n\n   \n", "# just a comment\n# and another\n"], ids=["empty", "blank", "comments"])
+@pytest.mark.parametrize(
+    "text", ["", "\n\n   \n", "# just a comment\n# and another\n"], ids=["empty", "blank", "comments"]
+)
 def test_empty_blank_or_comment_only_file_is_not_a_ledger(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str
 ) -> None:
@@ -116,7 +118,7 @@ def outcome_on_fifo(fifo: Path, call: Callable[[], object]) -> BaseException | o
     def target() -> None:
         try:
             box.append(call())
-        except BaseException as exc:  # noqa: BLE001 - handed to the test
+        except BaseException as exc:
             box.append(exc)
 
     thread = threading.Thread(target=target, daemon=True)
@@ -149,7 +151,7 @@ def test_import_names_a_symlink_loop(tmp_path: Path) -> None:
 def test_commands_name_a_symlink_loop(capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str) -> None:
     """Item 11: every command says "symbolic link loop" for a looping ledger path, not "no such file"."""
     loop = make_loop(tmp_path)
-    code, out, err = run_cli(capsys, *([] if command == "dashboard" else [command]), str(loop))
+    code, _out, err = run_cli(capsys, *([] if command == "dashboard" else [command]), str(loop))
     assert code == 1
     assert "symbolic link loop" in err and "no such file" not in err
 
@@ -159,7 +161,7 @@ def test_commands_refuse_a_named_pipe_ledger(capsys: pytest.CaptureFixture[str],
     """Item 11: a FIFO given as the ledger is refused by name, without blocking."""
     fifo = make_fifo(tmp_path / "pledges.toml")
     code = outcome_on_fifo(fifo, lambda: main([command, str(fifo)]))
-    out, err = capsys.readouterr()
+    _out, err = capsys.readouterr()
     assert code == 1
     assert "named pipe" in err and "Traceback" not in err
 
@@ -172,7 +174,7 @@ SECRET = "SECRET_TOKEN=hunter2 would deploy forces after a ceasefire\n"
 def ledger_quoting_a_link(tmp_path: Path, *, link_folder: bool = False) -> tuple[Path, Path]:
     """A ledger whose source ``leak.txt`` is a link to a file outside the ledger's folder,
     and a pledge quoting that file's text (so a followed link "verifies")."""
-    from pledgetui.model import Ledger, Pledge, Source
+    from pledgetui.model import Ledger, Source
     from tests.factory import evidence_for, pledge, small_ledger, write_ledger
 
     outside = tmp_path / "outside"
@@ -183,7 +185,12 @@ def ledger_quoting_a_link(tmp_path: Path, *, link_folder: bool = False) -> tuple
     ev = evidence_for(SECRET, "leak", "SECRET_TOKEN=hunter2")
     ledger = Ledger(
         sources=(*base.sources, Source(id="leak", file="leak.txt", title="Leak")),
-        pledges=(*base.pledges, pledge(id="leak-1", actor="X", commitment="air", status="claimed", claimant="x", summary="x", evidence=(ev,))),
+        entries=(
+            *base.entries,
+            pledge(
+                id="leak-1", actor="X", commitment="air", status="claimed", claimant="x", summary="x", evidence=(ev,)
+            ),
+        ),
     )
     path = write_ledger(tmp_path / "ledger", ledger)
     seeds = path.parent / "seeds"
@@ -210,15 +217,15 @@ def test_an_article_linked_outside_the_ledger_folder_is_not_read(tmp_path: Path,
     report = verify(ledger, articles)
     assert "leak" not in articles.texts
     assert "outside" in report.source_problems["leak"]
-    orphans = [c.pledge_id for c in report.orphans]
+    orphans = [c.entry_id for c in report.orphans]
     # A linked seeds/ folder takes every article with it; a linked file only its own.
-    assert orphans == [p.id for p in ledger.pledges] if link_folder else orphans == ["leak-1"]
+    assert orphans == [p.id for p in ledger.entries] if link_folder else orphans == ["leak-1"]
 
 
 def test_check_reports_the_link_and_does_not_verify_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """Item 13: ``check`` names the link and counts its quote as orphaned, never as verified."""
     path, _ = ledger_quoting_a_link(tmp_path)
-    code, out, err = run_cli(capsys, "check", str(path))
+    code, out, _err = run_cli(capsys, "check", str(path))
     assert code == 1
     assert "source leak:" in out and "outside" in out
     assert "1 orphaned" in out and "hunter2" not in out.replace("SECRET_TOKEN=hunter2' not found", "")
@@ -264,17 +271,33 @@ def test_import_refuses_a_file_name_taken_by_an_outside_link(tmp_path: Path) -> 
 # --------------------------------------------------------------------------- 14: invisible format characters
 
 #: One of each kind of invisible format character (Unicode category Cf) the review used.
-FORMAT_CHARS = ["\u2060", "\u00ad", "\U000E0041", "\ufff9", "\ufffa", "\ufffb", "\u206a", "\u206f", "\u180e", "\u200b", "\ufeff"]
+FORMAT_CHARS = [
+    "\u2060",
+    "\u00ad",
+    "\U000e0041",
+    "\ufff9",
+    "\ufffa",
+    "\ufffb",
+    "\u206a",
+    "\u206f",
+    "\u180e",
+    "\u200b",
+    "\ufeff",
+]
 #: Other characters with nothing to show: private use, unassigned, a lone surrogate, line/paragraph separators.
-OTHER_INVISIBLE = ["\ue000", "\U000E0080", "\ud800", "\u2028", "\u2029"]
-FAMILY = "\U0001F469\u200d\U0001F469\u200d\U0001F467"  # one emoji joined by ZWJ
-SCOTLAND = "\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F"  # a flag tag sequence
+OTHER_INVISIBLE = ["\ue000", "\U000e0080", "\ud800", "\u2028", "\u2029"]
+FAMILY = "\U0001f469\u200d\U0001f469\u200d\U0001f467"  # one emoji joined by ZWJ
+SCOTLAND = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"  # a flag tag sequence
 
 
 def invisible_in(text: str) -> list[str]:
     import unicodedata
 
-    return [f"U+{ord(c):04X}" for c in text if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp") and c != "\n"]
+    return [
+        f"U+{ord(c):04X}"
+        for c in text
+        if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp") and c != "\n"
+    ]
 
 
 @pytest.mark.parametrize("ch", FORMAT_CHARS + OTHER_INVISIBLE, ids=lambda c: f"U+{ord(c):04X}")
@@ -296,7 +319,7 @@ def test_display_keeps_emoji_sequences_and_ordinary_spaces() -> None:
     for text in (FAMILY, SCOTLAND, "a\u00a0b\u202fc\u3000d", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"):
         assert display(text) == display_line(text) == display_aligned(text) == text
     assert display(f"x\u200d{FAMILY}") == f"x<U+200D>{FAMILY}"  # a joiner that joins no emoji is shown
-    assert display("Fran\U000E0041ce\U000E007F") == "Fran<U+E0041>ce<U+E007F>"
+    assert display("Fran\U000e0041ce\U000e007f") == "Fran<U+E0041>ce<U+E007F>"
 
 
 def lookalike_ledger():
@@ -305,9 +328,9 @@ def lookalike_ledger():
     from tests.factory import restance, small_ledger
 
     base = small_ledger()
-    france = base.pledge("france-ground")
+    france = base.entry("france-ground")
     assert france is not None
-    spellings = ["France", "France", "Fran\U000E0041ce", "Fr\u00adance", "France", "France"]
+    spellings = ["France", "France", "Fran\U000e0041ce", "Fr\u00adance", "France", "France"]
     extra = tuple(
         restance(
             france.model_copy(update={"id": f"fr-{n}", "actor": actor, "summary": "co-signed"}),
@@ -315,7 +338,7 @@ def lookalike_ledger():
         )
         for n, actor in enumerate(spellings[1:], 1)
     )
-    return Ledger(sources=base.sources, pledges=(*base.pledges, *extra))
+    return Ledger(sources=base.sources, entries=(*base.entries, *extra))
 
 
 def test_format_char_warnings_name_the_field_and_the_character() -> None:
@@ -323,7 +346,11 @@ def test_format_char_warnings_name_the_field_and_the_character() -> None:
     from pledgetui.textcheck import format_char_warnings
 
     warnings = format_char_warnings(lookalike_ledger())
-    assert [where for where, _ in warnings] == ["pledge fr-2 actor", "pledge fr-3 actor", "pledge fr-3 statement 1 claimant"]
+    assert [where for where, _ in warnings] == [
+        "pledge fr-2 actor",
+        "pledge fr-3 actor",
+        "pledge fr-3 statement 1 claimant",
+    ]
     what = dict(warnings)
     assert "U+E0041" in what["pledge fr-2 actor"] and "'France'" in what["pledge fr-2 actor"]
     assert "U+00AD" in what["pledge fr-3 actor"] and "SOFT HYPHEN" in what["pledge fr-3 actor"]
@@ -345,9 +372,9 @@ def test_check_prints_format_char_warnings_without_failing(capsys: pytest.Captur
 @pytest.mark.parametrize("query", ["actor:france", 'actor="France"', "france", "country:franc", 'claimant="Élysée"'])
 def test_filters_match_on_normalised_text(query: str) -> None:
     """Item 14: a filter finds every spelling a reader sees as the same word."""
-    from pledgetui.query import select_pledges
+    from pledgetui.query import select_entries
 
-    found = {p.id for p in select_pledges(lookalike_ledger(), query)}
+    found = {p.id for p in select_entries(lookalike_ledger(), query)}
     if query.startswith("claimant"):
         assert found == {"fr-3"}
     else:
@@ -356,12 +383,12 @@ def test_filters_match_on_normalised_text(query: str) -> None:
 
 def test_sorting_by_actor_keeps_lookalikes_together() -> None:
     """Item 14 (same class): the actor sort compares normalised text too."""
-    from pledgetui.query import select_pledges
+    from pledgetui.query import select_entries
 
     ledger = lookalike_ledger()
-    frisia = ledger.pledges[0].model_copy(update={"id": "frisia", "actor": "Frisia"})
-    ledger = ledger.model_copy(update={"pledges": (*ledger.pledges, frisia)})
-    ids = [p.id for p in select_pledges(ledger, "", "actor")]
+    frisia = ledger.entries[0].model_copy(update={"id": "frisia", "actor": "Frisia"})
+    ledger = ledger.model_copy(update={"entries": (*ledger.entries, frisia)})
+    ids = [p.id for p in select_entries(ledger, "", "actor")]
     assert ids.index("frisia") > max(ids.index(f"fr-{n}") for n in range(1, 6))
 
 
@@ -370,7 +397,7 @@ def test_list_output_shows_format_characters(capsys: pytest.CaptureFixture[str],
     from tests.factory import write_ledger
 
     path = write_ledger(tmp_path / "ledger", lookalike_ledger())
-    code, out, err = run_cli(capsys, "list", str(path))
+    code, out, _err = run_cli(capsys, "list", str(path))
     assert code == 0
     assert invisible_in(out.replace("\t", " ")) == [] and "Fran<U+E0041>ce" in out and "Fr<U+00AD>ance" in out
 
@@ -380,7 +407,7 @@ def test_markdown_export_shows_format_characters() -> None:
     from pledgetui.export import export_view
 
     ledger = lookalike_ledger()
-    text = export_view(ledger, ledger.pledges, "md", "pledges").decode()
+    text = export_view(ledger, ledger.entries, "md", "entries").decode()
     assert invisible_in(text) == [] and "U+00AD" in text and "U+E0041" in text
 
 
@@ -408,7 +435,12 @@ def test_check_prints_the_ledger_name_safely(capsys: pytest.CaptureFixture[str],
 @pytest.mark.parametrize(
     ("command", "problem"),
     # (The dashboard shows a broken ledger on its problems screen, not on stderr.)
-    [(c, p) for c in ("check", "list", "export", "dashboard") for p in ("missing", "broken") if (c, p) != ("dashboard", "broken")],
+    [
+        (c, p)
+        for c in ("check", "list", "export", "dashboard")
+        for p in ("missing", "broken")
+        if (c, p) != ("dashboard", "broken")
+    ],
 )
 def test_errors_print_the_ledger_name_safely(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str, problem: str
@@ -416,7 +448,7 @@ def test_errors_print_the_ledger_name_safely(
     """Item 15: every command's error names the file through the display filter."""
     path = tmp_path / EVIL_NAME
     if problem == "broken":
-        path.write_text("schema_version = 1\n[[pledges]]\n\"\\u001b]0;key\\u0007\" = 1\n", encoding="utf-8")
+        path.write_text('schema_version = 1\n[[pledges]]\n"\\u001b]0;key\\u0007" = 1\n', encoding="utf-8")
     code, out, err = run_cli(capsys, *([] if command == "dashboard" else [command]), str(path))
     assert code == 1
     assert terminal_safe(out + err), repr(err)
@@ -426,7 +458,7 @@ def test_errors_print_the_ledger_name_safely(
 def test_export_names_its_output_safely(capsys: pytest.CaptureFixture[str], ledger_path: Path, tmp_path: Path) -> None:
     """Item 15: export's "wrote ... to" line shows the output name through the display filter."""
     target = tmp_path / EVIL_NAME.replace(".toml", ".csv")
-    code, out, err = run_cli(capsys, "export", str(ledger_path), "-o", str(target))
+    code, _out, err = run_cli(capsys, "export", str(ledger_path), "-o", str(target))
     assert code == 0 and target.is_file()
     assert terminal_safe(err) and "wrote 4 pledges" in err
 
@@ -435,7 +467,7 @@ def test_usage_errors_echo_arguments_safely(capsys: pytest.CaptureFixture[str]) 
     """Item 15 (same class): argparse echoes a bad argument; it goes through the filter too."""
     code, out, err = run_cli(capsys, "list", "--sort", "\x1b]0;pwned\x07")
     assert code in (1, 2) and terminal_safe(err) and "\u241b]0;pwned" in err
-    code, out, err = run_cli(capsys, "check", "a", "b\x1b[2J")
+    code, _out, err = run_cli(capsys, "check", "a", "b\x1b[2J")
     assert code == 2 and terminal_safe(err)
 
 
@@ -451,9 +483,9 @@ def csv_cells(value: str, *, raw: bool = False) -> dict[str, str]:
     from tests.factory import small_ledger
 
     ledger = small_ledger()
-    p = ledger.pledges[0].model_copy(update={"actor": value, "notes": value})
-    ledger = ledger.model_copy(update={"pledges": (p,)})
-    data = export_view(ledger, ledger.pledges, "csv", "pledges", raw=raw).decode("utf-8")
+    p = ledger.entries[0].model_copy(update={"actor": value, "notes": value})
+    ledger = ledger.model_copy(update={"entries": (p,)})
+    data = export_view(ledger, ledger.entries, "csv", "entries", raw=raw).decode("utf-8")
     return next(csv.DictReader(io.StringIO(data, newline="")))
 
 
@@ -472,9 +504,25 @@ def opens_formula(cell: str) -> bool:
 @pytest.mark.parametrize(
     "value",
     [
-        " =1+1", "\u00a0=1+1", "\u3000+1", "\uff1d1+1", "\ufe66HYPERLINK(x)", "\uff0b1", "\uff20SUM(A1)", "\u22121+1",
-        "a;=1+1", "a; -1+1", "x,=cmd|' /C calc'!A0", "a\t@SUM(A1)", "a\n=1+1", "a\r\n+1", "\t=1+1", '"=1+1',
-        "\u200b=1+1", "\x00=1", "a;\uff1d1",
+        " =1+1",
+        "\u00a0=1+1",
+        "\u3000+1",
+        "\uff1d1+1",
+        "\ufe66HYPERLINK(x)",
+        "\uff0b1",
+        "\uff20SUM(A1)",
+        "\u22121+1",
+        "a;=1+1",
+        "a; -1+1",
+        "x,=cmd|' /C calc'!A0",
+        "a\t@SUM(A1)",
+        "a\n=1+1",
+        "a\r\n+1",
+        "\t=1+1",
+        '"=1+1',
+        "\u200b=1+1",
+        "\x00=1",
+        "a;\uff1d1",
     ],
 )
 def test_csv_guard_covers_every_cell_start(value: str) -> None:
@@ -498,11 +546,11 @@ def test_markdown_export_loads_no_remote_image() -> None:
     from pledgetui.export import export_view
     from tests.factory import small_ledger
 
-    hostile = '![img](http://tracker.invalid/p.png) [x](http://a.invalid) <img src=http://b.invalid> [r]: http://c.invalid | a\nb'
+    hostile = "![img](http://tracker.invalid/p.png) [x](http://a.invalid) <img src=http://b.invalid> [r]: http://c.invalid | a\nb"
     ledger = small_ledger()
-    p = ledger.pledges[0].model_copy(update={"actor": hostile, "summary": hostile})
-    ledger = ledger.model_copy(update={"pledges": (p,)})
-    text = export_view(ledger, ledger.pledges, "md", "pledges").decode()
+    p = ledger.entries[0].model_copy(update={"actor": hostile, "summary": hostile})
+    ledger = ledger.model_copy(update={"entries": (p,)})
+    text = export_view(ledger, ledger.entries, "md", "entries").decode()
     html = MarkdownIt("gfm-like").render(text)
     assert "<img" not in html  # nothing loads when the file is shown
     # No link hides its address behind other words (a bare address may be linkified: it shows itself).

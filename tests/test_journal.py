@@ -34,16 +34,16 @@ def test_journal_location_header_and_one_line_per_edit(ledger_path: Path) -> Non
     assert jpath == paths.state_dir() / "journal" / f"{key}.jsonl"
     assert not jpath.exists()  # nothing is written until the first edit
 
-    session.put_pledge(restance(session.ledger.pledge("uk-ground"), status=Status.DECLINED))
+    session.put_entry(restance(session.ledger.entry("uk-ground"), status=Status.DECLINED))
     header, put = _lines(jpath)
     assert header["ledger"] == str(ledger_path.resolve())
     assert header["sha256"] == hashlib.sha256(ledger_path.read_bytes()).hexdigest()
     assert put["op"] == "put" and put["pledge"]["id"] == "uk-ground"
     assert "status" not in put["pledge"]  # the stance is journaled with each statement
     assert [ev["status"] for ev in put["pledge"]["evidence"]] == ["declined"]
-    assert journal.recover(ledger_path).pledge("uk-ground").status is Status.DECLINED
+    assert journal.recover(ledger_path).entry("uk-ground").status is Status.DECLINED
 
-    session.delete_pledge("russia-mfa")
+    session.delete_entry("russia-mfa")
     session.undo()
     assert [r["op"] for r in _lines(jpath)[1:]] == ["put", "delete", "undo"]
     found = journal.pending(ledger_path)
@@ -53,16 +53,18 @@ def test_journal_location_header_and_one_line_per_edit(ledger_path: Path) -> Non
 
 def test_replay_is_exact_across_saves_undo_and_redo(ledger_path: Path) -> None:
     session = EditSession.open(ledger_path)
-    uk = session.ledger.pledge("uk-ground")
-    session.put_pledge(uk.model_copy(update={"notes": "a"}))
-    session.delete_pledge("france-ground")
+    uk = session.ledger.entry("uk-ground")
+    session.put_entry(uk.model_copy(update={"notes": "a"}))
+    session.delete_entry("france-ground")
     session.save()
-    session.put_pledge(session.ledger.pledge("uk-ground").model_copy(update={"id": "uk-ground-troops"}), replace_id="uk-ground")
+    session.put_entry(
+        session.ledger.entry("uk-ground").model_copy(update={"id": "uk-ground-troops"}), replace_id="uk-ground"
+    )
     for _ in range(3):  # the last two reach back before the save: carried as restore records
         session.undo()
     session.redo()
     session.redo()
-    session.put_pledge(session.ledger.pledge("ireland-ground").model_copy(update={"notes": "after redo"}))
+    session.put_entry(session.ledger.entry("ireland-ground").model_copy(update={"notes": "after redo"}))
     _crash(session)
 
     ops = [r["op"] for r in _lines(journal.journal_path(ledger_path))[1:]]
@@ -74,16 +76,16 @@ def test_replay_is_exact_across_saves_undo_and_redo(ledger_path: Path) -> None:
     assert again.ledger == session.ledger and again.undo_description == session.undo_description
     while again.can_undo:
         again.undo()
-    assert again.ledger.pledge("france-ground") is not None and again.ledger.pledge("uk-ground").notes == ""
+    assert again.ledger.entry("france-ground") is not None and again.ledger.entry("uk-ground").notes == ""
     _crash(again)
     assert journal.recover(ledger_path) == again.ledger
 
 
 def test_a_torn_last_line_is_ignored(ledger_path: Path) -> None:
     session = EditSession.open(ledger_path)
-    session.delete_pledge("russia-mfa")
+    session.delete_entry("russia-mfa")
     after_first = session.ledger
-    session.delete_pledge("uk-ground")
+    session.delete_entry("uk-ground")
     _crash(session)
     jpath = journal.journal_path(ledger_path)
     data = jpath.read_bytes()
@@ -95,7 +97,7 @@ def test_a_torn_last_line_is_ignored(ledger_path: Path) -> None:
 
     # Continuing from the recovery cuts the torn tail off before appending.
     again = EditSession.recover(ledger_path)
-    again.delete_pledge("ireland-ground")
+    again.delete_entry("ireland-ground")
     _crash(again)
     assert journal.recover(ledger_path) == again.ledger
     assert not journal.pending(ledger_path).torn
@@ -106,7 +108,7 @@ def _five_edits(ledger_path: Path) -> tuple[EditSession, list[Ledger]]:
     session = EditSession.open(ledger_path)
     after = []
     for n, pid in enumerate(["uk-ground", "france-ground", "ireland-ground", "russia-mfa", "uk-ground"]):
-        session.put_pledge(session.ledger.pledge(pid).model_copy(update={"notes": f"edit {n + 1}"}))
+        session.put_entry(session.ledger.entry(pid).model_copy(update={"notes": f"edit {n + 1}"}))
         after.append(session.ledger)
     _crash(session)
     return session, after
@@ -120,7 +122,7 @@ def _damage_line(jpath: Path, number: int, replacement: bytes) -> bytes:
 
 
 def test_a_damaged_line_in_the_middle_is_reported_and_every_other_edit_is_offered(ledger_path: Path) -> None:
-    session, _ = _five_edits(ledger_path)
+    _session, _ = _five_edits(ledger_path)
     jpath = journal.journal_path(ledger_path)
     damaged = _damage_line(jpath, 3, b'{"op": "put", "desc": "edit france-gr\x00\x00\x00\n')  # edit 2 of 5
 
@@ -130,20 +132,20 @@ def test_a_damaged_line_in_the_middle_is_reported_and_every_other_edit_is_offere
     assert found.kept is not None and found.kept.read_bytes() == damaged  # a copy as found
     assert jpath.read_bytes() == damaged  # the journal itself is left as it is
     recovered = journal.recover(ledger_path)
-    notes = {p.id: p.notes for p in recovered.pledges}
+    notes = {p.id: p.notes for p in recovered.entries}
     assert notes == {"uk-ground": "edit 5", "france-ground": "", "ireland-ground": "edit 3", "russia-mfa": "edit 4"}
 
     # Restoring never cuts the journal: the later edits survive a second crash too.
     again = EditSession.recover(ledger_path)
     assert again.ledger == recovered
     assert jpath.read_bytes() == damaged
-    again.put_pledge(again.ledger.pledge("france-ground").model_copy(update={"notes": "redone"}))
+    again.put_entry(again.ledger.entry("france-ground").model_copy(update={"notes": "redone"}))
     _crash(again)
     assert jpath.read_bytes().startswith(damaged)
     assert journal.recover(ledger_path) == again.ledger
     again = EditSession.recover(ledger_path)
     again.save()
-    assert store.load(ledger_path).ledger.pledge("ireland-ground").notes == "edit 3"
+    assert store.load(ledger_path).ledger.entry("ireland-ground").notes == "edit 3"
     assert not jpath.exists() and found.kept.exists()
 
 
@@ -159,7 +161,7 @@ def test_a_journal_of_an_unknown_format_is_kept_aside_and_named(ledger_path: Pat
     assert not jpath.exists()
     # The next edit starts a new journal; the kept one is untouched.
     session = EditSession.open(ledger_path)
-    session.delete_pledge("russia-mfa")
+    session.delete_entry("russia-mfa")
     assert found.kept.read_bytes() == data
     assert journal.pending(ledger_path) is not None
 
@@ -195,7 +197,7 @@ def test_a_header_with_a_bad_field_is_reported_and_its_edits_offered(ledger_path
 
 
 def test_unknown_and_invalid_records_are_reported_by_line_and_the_rest_applied(ledger_path: Path) -> None:
-    _, after = _five_edits(ledger_path)
+    _, _after = _five_edits(ledger_path)
     jpath = journal.journal_path(ledger_path)
     _damage_line(jpath, 2, b'{"op": "frobnicate", "at": "2026-01-01T00:00:00+00:00"}\n')  # edit 1
     _damage_line(jpath, 4, b'{"op": "delete", "desc": "delete ghost", "id": "no-such-pledge"}\n')  # edit 3
@@ -208,8 +210,8 @@ def test_unknown_and_invalid_records_are_reported_by_line_and_the_rest_applied(l
     assert "does not apply" in reasons[4] and "no-such-pledge" in reasons[4]
     assert "no operation" in reasons[5]
     recovered = journal.recover(ledger_path)
-    assert recovered.pledge("france-ground").notes == "edit 2" and recovered.pledge("uk-ground").notes == "edit 5"
-    assert recovered.pledge("ireland-ground").notes == "" and recovered.pledge("russia-mfa").notes == ""
+    assert recovered.entry("france-ground").notes == "edit 2" and recovered.entry("uk-ground").notes == "edit 5"
+    assert recovered.entry("ireland-ground").notes == "" and recovered.entry("russia-mfa").notes == ""
 
 
 def test_a_damaged_journal_is_never_truncated_by_the_next_edit(ledger_path: Path) -> None:
@@ -218,23 +220,23 @@ def test_a_damaged_journal_is_never_truncated_by_the_next_edit(ledger_path: Path
     jpath = journal.journal_path(ledger_path)
     data = _damage_line(jpath, 1, b"\x00" * 40 + b"\n")  # a zeroed block over the header
     session = EditSession.open(ledger_path)
-    session.delete_pledge("russia-mfa")
+    session.delete_entry("russia-mfa")
     kept = [p for p in jpath.parent.iterdir() if p != jpath and p.read_bytes() == data]
     assert len(kept) == 1
 
 
 def test_outside_change_after_a_crash_is_reported_and_saving_conflicts(ledger_path: Path) -> None:
     session = EditSession.open(ledger_path)
-    session.put_pledge(session.ledger.pledge("uk-ground").model_copy(update={"notes": "mine"}))
+    session.put_entry(session.ledger.entry("uk-ground").model_copy(update={"notes": "mine"}))
     _crash(session)
     loaded = store.load(ledger_path).ledger
-    theirs = store.dumps(loaded.model_copy(update={"pledges": loaded.pledges[1:] + loaded.pledges[:1]}))
+    theirs = store.dumps(loaded.model_copy(update={"entries": loaded.entries[1:] + loaded.entries[:1]}))
     ledger_path.write_bytes(theirs)
 
     found = journal.pending(ledger_path)
     assert found is not None and found.file_changed
     recovered = journal.recover(ledger_path)  # replayed onto the current file, offered as a copy
-    assert recovered.pledge("uk-ground").notes == "mine"
+    assert recovered.entry("uk-ground").notes == "mine"
 
     again = EditSession.recover(ledger_path)
     with pytest.raises(store.ConflictError):
@@ -244,10 +246,10 @@ def test_outside_change_after_a_crash_is_reported_and_saving_conflicts(ledger_pa
 
 def test_the_backup_serves_as_base_when_another_save_replaced_the_file(ledger_path: Path) -> None:
     first = EditSession.open(ledger_path)
-    first.put_pledge(first.ledger.pledge("uk-ground").model_copy(update={"notes": "mine"}))
+    first.put_entry(first.ledger.entry("uk-ground").model_copy(update={"notes": "mine"}))
     _crash(first)
     other = EditSession.open(ledger_path)
-    other.delete_pledge("russia-mfa")
+    other.delete_entry("russia-mfa")
     jpath = journal.journal_path(ledger_path)
     # The second session started its own journal: the first one's was kept aside, not overwritten.
     stale = list(jpath.parent.glob("*.stale"))
@@ -259,13 +261,15 @@ def test_the_backup_serves_as_base_when_another_save_replaced_the_file(ledger_pa
     assert found is not None and found.file_changed
     done = journal.replay(ledger_path)
     assert done.base == "backup" and done.skipped == 0
-    assert done.history.ledger.pledge("uk-ground").notes == "mine"
-    assert done.history.ledger.pledge("russia-mfa") is not None  # the first session never deleted it
+    assert done.history.ledger.entry("uk-ground").notes == "mine"
+    assert done.history.ledger.entry("russia-mfa") is not None  # the first session never deleted it
 
 
-def test_a_crash_between_save_and_journal_removal_is_not_reported(ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crash_between_save_and_journal_removal_is_not_reported(
+    ledger_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     session = EditSession.open(ledger_path)
-    session.delete_pledge("russia-mfa")
+    session.delete_entry("russia-mfa")
     with monkeypatch.context() as mp:
         mp.setattr(journal.Journal, "delete", lambda self: self.close())  # the process dies before deleting
         session.save()
@@ -279,7 +283,7 @@ def test_discard_deletes_the_journal_and_no_journal_means_nothing_pending(ledger
     with pytest.raises(LookupError):
         journal.recover(ledger_path)
     session = EditSession.open(ledger_path)
-    session.delete_pledge("russia-mfa")
+    session.delete_entry("russia-mfa")
     _crash(session)
     journal.discard(ledger_path)
     assert journal.pending(ledger_path) is None
@@ -301,10 +305,10 @@ def test_a_second_session_is_refused_rather_than_taking_over_the_journal(ledger_
     jpath = journal.journal_path(ledger_path)
     a, b = EditSession.open(ledger_path), EditSession.open(ledger_path)
     original = b.ledger
-    a.delete_pledge("russia-mfa")
+    a.delete_entry("russia-mfa")
 
     with pytest.raises(JournalError, match="being edited in another pledgetui session") as caught:
-        b.delete_pledge("uk-ground")
+        b.delete_entry("uk-ground")
     assert isinstance(caught.value, JournalBusy)
     assert b.ledger is original and not b.dirty and not b.can_undo  # refused: nothing to lose
     assert not list(jpath.parent.glob("*.stale"))  # A's live journal was not set aside
@@ -317,11 +321,11 @@ def test_a_second_session_is_refused_rather_than_taking_over_the_journal(ledger_
 
     a.save()  # deletes A's own journal only
     assert not jpath.exists()
-    b.put_pledge(b.ledger.pledge("ireland-ground").model_copy(update={"notes": "B's edit"}))
+    b.put_entry(b.ledger.entry("ireland-ground").model_copy(update={"notes": "B's edit"}))
     with pytest.raises(JournalBusy):
-        a.delete_pledge("france-ground")  # now B holds it
+        a.delete_entry("france-ground")  # now B holds it
     a.discard()  # A has no journal: B's is untouched
-    assert jpath.exists() and journal.recover(ledger_path).pledge("ireland-ground").notes == "B's edit"
+    assert jpath.exists() and journal.recover(ledger_path).entry("ireland-ground").notes == "B's edit"
 
     b.close()  # B ends without saving: its edits are offered, and A may now take them over
     found = journal.pending(ledger_path)
@@ -333,7 +337,7 @@ def test_a_second_session_is_refused_rather_than_taking_over_the_journal(ledger_
 def test_a_session_deletes_only_the_journal_file_it_holds(ledger_path: Path) -> None:
     jpath = journal.journal_path(ledger_path)
     session = EditSession.open(ledger_path)
-    session.delete_pledge("russia-mfa")
+    session.delete_entry("russia-mfa")
     # Whatever replaced the file at the journal's path is not this session's to delete.
     other = jpath.with_name("other.jsonl")
     other.write_bytes(jpath.read_bytes())
@@ -343,7 +347,9 @@ def test_a_session_deletes_only_the_journal_file_it_holds(ledger_path: Path) -> 
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_no_interleaving_of_two_sessions_loses_unsaved_edits(ledger_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_interleaving_of_two_sessions_loses_unsaved_edits(
+    ledger_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Random interleavings of edits, undos, saves, discards and crashes (a session ending
     without saving, then reopened) of two sessions on one ledger. After every step:
     a session with unsaved edits holds the journal at the journal's path and that
@@ -366,8 +372,8 @@ def test_no_interleaving_of_two_sessions_loses_unsaved_edits(ledger_path: Path, 
         try:
             if op == "edit":
                 counter += 1
-                pid = rnd.choice([p.id for p in s.ledger.pledges])
-                s.put_pledge(s.ledger.pledge(pid).model_copy(update={"notes": f"{name} {counter}"}))
+                pid = rnd.choice([p.id for p in s.ledger.entries])
+                s.put_entry(s.ledger.entry(pid).model_copy(update={"notes": f"{name} {counter}"}))
             elif op == "undo" and s.can_undo:
                 s.undo()
             elif op == "save":
@@ -402,10 +408,12 @@ from hypothesis import strategies as st  # noqa: E402
 
 from tests.factory import small_ledger, write_ledger  # noqa: E402
 
-BASE_IDS = [p.id for p in small_ledger().pledges]
+BASE_IDS = [p.id for p in small_ledger().entries]
 
 # An edit: a note on a pledge of the ledger ("note", index of the pledge), or a new pledge ("add",).
-EDITS = st.lists(st.one_of(st.tuples(st.just("note"), st.integers(0, len(BASE_IDS) - 1)), st.just(("add",))), min_size=1, max_size=12)
+EDITS = st.lists(
+    st.one_of(st.tuples(st.just("note"), st.integers(0, len(BASE_IDS) - 1)), st.just(("add",))), min_size=1, max_size=12
+)
 
 
 def _damaged(line: bytes, how: str, garbage: bytes) -> bytes:
@@ -431,13 +439,13 @@ def test_any_one_damaged_line_costs_only_that_edit_and_the_journal_is_never_shor
 ) -> None:
     ledger_path = write_ledger(tmp_path_factory.mktemp("prop"))
     session = EditSession.open(ledger_path)
-    template = session.ledger.pledge(BASE_IDS[0])
+    template = session.ledger.entry(BASE_IDS[0])
     for k, edit in enumerate(plan):
         if edit[0] == "note":
             pid = BASE_IDS[edit[1]]
-            session.put_pledge(session.ledger.pledge(pid).model_copy(update={"notes": f"note {k}"}))
+            session.put_entry(session.ledger.entry(pid).model_copy(update={"notes": f"note {k}"}))
         else:
-            session.put_pledge(template.model_copy(update={"id": f"added-{k}"}))
+            session.put_entry(template.model_copy(update={"id": f"added-{k}"}))
     _crash(session)
     jpath = journal.journal_path(ledger_path)
     lines = jpath.read_bytes().splitlines(keepends=True)
@@ -466,13 +474,13 @@ def test_any_one_damaged_line_costs_only_that_edit_and_the_journal_is_never_shor
     assert found.edits == len(plan) - (hit > 0)
     assert hit + 1 in [d.line for d in found.problems]  # the damage is reported by its line
     recovered = journal.recover(ledger_path)
-    assert {p.id: p.notes for p in recovered.pledges if p.id in notes} == notes
-    assert [p.id for p in recovered.pledges if p.id.startswith("added-")] == added
+    assert {p.id: p.notes for p in recovered.entries if p.id in notes} == notes
+    assert [p.id for p in recovered.entries if p.id.startswith("added-")] == added
     assert jpath.read_bytes() == data
 
     again = EditSession.recover(ledger_path)
     assert again.ledger == recovered and jpath.read_bytes() == data
-    again.put_pledge(again.ledger.pledge(BASE_IDS[1]).model_copy(update={"summary": "after recovery"}))
+    again.put_entry(again.ledger.entry(BASE_IDS[1]).model_copy(update={"summary": "after recovery"}))
     _crash(again)
     assert jpath.read_bytes().startswith(data)  # only appended to
     assert journal.pending(ledger_path).edits == found.edits + 1
@@ -486,26 +494,26 @@ def test_any_one_damaged_line_costs_only_that_edit_and_the_journal_is_never_shor
     else:
         again.save()
     saved = store.load(ledger_path).ledger
-    assert {p.id: p.notes for p in saved.pledges if p.id in notes} == notes
-    assert [p.id for p in saved.pledges if p.id.startswith("added-")] == added
+    assert {p.id: p.notes for p in saved.entries if p.id in notes} == notes
+    assert [p.id for p in saved.entries if p.id.startswith("added-")] == added
     assert not jpath.exists()
 
 
 def test_a_journal_written_before_schema_version_2_replays_its_edits(tmp_path) -> None:
     """A journal of an older pledgetui records entries with their own status and claimant:
     replay migrates them like a version 1 file, so the edits are not lost."""
-    from pledgetui.journal import apply_record
     from pledgetui.edits import History
+    from pledgetui.journal import apply_record
     from tests.factory import small_ledger
 
     ledger = small_ledger()
-    old = ledger.pledge("ireland-ground").model_dump(mode="json")
+    old = ledger.entry("ireland-ground").model_dump(mode="json")
     for ev in old["evidence"]:
         for key in ("claimant", "party", "basis", "status", "stated", "conditions", "numbers"):
             ev.pop(key, None)
     old.update(status="signalled", claimant="Simon Harris", summary="edited before the upgrade")
     history = History(ledger)
     apply_record(history, {"op": "put", "desc": "edit ireland-ground", "pledge": old, "replace_id": "ireland-ground"})
-    replayed = history.ledger.pledge("ireland-ground")
+    replayed = history.ledger.entry("ireland-ground")
     assert replayed.summary == "edited before the upgrade"
     assert (replayed.status.value, replayed.claimant) == ("signalled", "Simon Harris")

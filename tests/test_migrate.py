@@ -35,7 +35,7 @@ def evidence(source: str, text: str, quote: str) -> str:
     end = start + len(quote)
     return (
         f"[[pledges.evidence]]\nsource = {s(source)}\nquote = {s(quote)}\n"
-        f"prefix = {s(text[max(0, start - 32):start])}\nsuffix = {s(text[end:end + 32])}\n"
+        f"prefix = {s(text[max(0, start - 32) : start])}\nsuffix = {s(text[end : end + 32])}\n"
         f"start = {start}\nend = {end}\n"
     )
 
@@ -121,8 +121,8 @@ def v1_path(tmp_path: Path) -> Path:
 def test_a_version_1_file_loads_with_the_stance_on_every_statement(v1_path: Path) -> None:
     ledger = store.load(v1_path, use_cache=False).ledger
     assert ledger.schema_version == SCHEMA_VERSION == 2
-    assert [p.id for p in ledger.pledges] == list(V1_READING)
-    for p in ledger.pledges:
+    assert [p.id for p in ledger.entries] == list(V1_READING)
+    for p in ledger.entries:
         status, claimant, stated = V1_READING[p.id]
         for ev in p.evidence:
             assert (ev.status, ev.claimant, ev.stated) == (status, claimant, stated), p.id
@@ -131,25 +131,25 @@ def test_a_version_1_file_loads_with_the_stance_on_every_statement(v1_path: Path
             else:
                 assert (ev.party, ev.basis) == (Party.FIRST_PARTY, Basis.STATEMENT), p.id
             assert ev.conditions is None  # the entry's conditions, as in version 1
-    assert [len(p.evidence) for p in ledger.pledges] == [2, 1, 2, 1]  # nothing dropped
+    assert [len(p.evidence) for p in ledger.entries] == [2, 1, 2, 1]  # nothing dropped
 
 
 def test_the_derived_reading_equals_the_version_1_reading(v1_path: Path) -> None:
     ledger = store.load(v1_path, use_cache=False).ledger
-    assert {p.id: (p.status, p.claimant) for p in ledger.pledges} == {k: v[:2] for k, v in V1_READING.items()}
+    assert {p.id: (p.status, p.claimant) for p in ledger.entries} == {k: v[:2] for k, v in V1_READING.items()}
     # The date, where version 1 gave one or the article has none (see the xfail below for the rest).
     for entry in ("uk-ground", "ireland-ground", "france-rumour"):
-        assert ledger.pledge(entry).date_stated == V1_READING[entry][2], entry
-    assert ledger.pledge("france-rumour").stance.authoritative is False
-    assert ledger.pledge("uk-ground").stance.authoritative is True
+        assert ledger.entry(entry).date_stated == V1_READING[entry][2], entry
+    assert ledger.entry("france-rumour").stance.authoritative is False
+    assert ledger.entry("uk-ground").stance.authoritative is True
 
 
 def test_everything_else_is_kept(v1_path: Path) -> None:
     ledger = store.load(v1_path, use_cache=False).ledger
-    uk = ledger.pledge("uk-ground")
+    uk = ledger.entry("uk-ground")
     assert [c.value for c in uk.conditions] == ["peace_deal", "legal_framework"]
     assert [ev.quote for ev in uk.evidence] == [DECL, PRESSURE]
-    assert ledger.pledge("russia-mfa").is_counter
+    assert ledger.entry("russia-mfa").is_counter
     assert ledger.source("a003").date == dt.date(2026, 1, 8)
     report = verify(ledger, Articles(v1_path))
     assert report.count(AnchorStatus.EXACT) == len(report.checks) == 6
@@ -160,7 +160,7 @@ def test_saving_writes_version_2_with_no_entry_level_stance(v1_path: Path) -> No
     data = store.dumps(ledger)
     doc = tomli.loads(data.decode())
     assert doc["schema_version"] == 2
-    for entry in doc["pledges"]:
+    for entry in doc["entries"]:
         assert not {"status", "claimant", "date_stated"} & set(entry), entry["id"]
         assert all({"claimant", "party", "basis", "status"} <= set(ev) for ev in entry["evidence"])
     assert store.loads(data) == ledger
@@ -172,14 +172,19 @@ def test_saving_writes_version_2_with_no_entry_level_stance(v1_path: Path) -> No
 
 
 def test_migrate_leaves_a_version_2_or_unknown_document_alone() -> None:
-    v2 = {"schema_version": 2, "pledges": [{"id": "x", "status": "signed"}]}
+    v2 = {"schema_version": 2, "entries": [{"id": "x", "status": "signed"}]}
     assert migrate(v2) == (v2, None)
-    unknown = {"schema_version": 99, "pledges": []}
+    unknown = {"schema_version": 99, "entries": []}
     assert migrate(unknown) == (unknown, None)
     assert migrate({"schema_version": True})[1] is None  # a boolean is not version 1
-    doc, was = migrate({"schema_version": 1, "pledges": [{"id": "x", "status": "declined", "evidence": [{"source": "a"}]}]})
+    doc, was = migrate(
+        {"schema_version": 1, "entries": [{"id": "x", "status": "declined", "evidence": [{"source": "a"}]}]}
+    )
     assert was == 1 and doc["schema_version"] == 2
-    assert doc["pledges"][0] == {"id": "x", "evidence": [{"source": "a", "party": "first_party", "basis": "statement", "status": "declined"}]}
+    assert doc["entries"][0] == {
+        "id": "x",
+        "evidence": [{"source": "a", "party": "first_party", "basis": "statement", "status": "declined"}],
+    }
 
 
 def _v1_with(old: str, new: str) -> bytes:
@@ -190,11 +195,23 @@ def _v1_with(old: str, new: str) -> bytes:
 @pytest.mark.parametrize(
     ("old", "new", "entry", "field", "what"),
     [
-        ('summary = "Ireland would consider contributing troops"\n', "", "ireland-ground", "summary", "required but missing"),
+        (
+            'summary = "Ireland would consider contributing troops"\n',
+            "",
+            "ireland-ground",
+            "summary",
+            "required but missing",
+        ),
         ('claimant = "Simon Harris"', 'claimnt = "Simon Harris"', "ireland-ground", "claimnt", "unknown key 'claimnt'"),
         ('status = "considering"', 'status = "rumoured"', "ireland-ground", "status", "'rumoured' is not allowed"),
         ("date_stated = 2026-01-06", 'date_stated = "last week"', "ireland-ground", "stated", "is not a date"),
-        ('commitment = "ground_troops"\nstatus = "claimed"', 'commitment = "lasers"\nstatus = "claimed"', "france-rumour", "commitment", "'lasers'"),
+        (
+            'commitment = "ground_troops"\nstatus = "claimed"',
+            'commitment = "lasers"\nstatus = "claimed"',
+            "france-rumour",
+            "commitment",
+            "'lasers'",
+        ),
     ],
     ids=["missing summary", "misspelt key", "bad status", "bad date", "bad commitment"],
 )
@@ -216,7 +233,7 @@ def test_an_undated_version_1_entry_takes_its_article_s_date_as_documented(v1_pa
     """The one reading migration can change (pledgetui.migrate's docstring): an undated
     entry quoting a dated article shows the article's date, as any version 2 statement would."""
     ledger = store.load(v1_path, use_cache=False).ledger
-    entry = ledger.pledge("russia-mfa")
+    entry = ledger.entry("russia-mfa")
     source = ledger.source(entry.evidence[0].source)
     assert source.date is not None and all(ev.stated is None for ev in entry.evidence)
     assert entry.date_stated == source.date

@@ -17,11 +17,11 @@ from pledgetui.model import (
     Basis,
     CommitmentType,
     Condition,
+    Entry,
     EntryKind,
     Evidence,
     Ledger,
     Party,
-    Pledge,
     Quantity,
     Source,
     Status,
@@ -87,12 +87,12 @@ def test_vocabulary_accepts_every_member_and_rejects_unknown(vocab: type[Vocabul
     field = VOCABULARIES[vocab]
     for member in vocab:
         value = [member.value] if field == "conditions" else member.value
-        p = Pledge.model_validate(pledge(**{field: value}))
+        p = Entry.model_validate(pledge(**{field: value}))
         got = getattr(p, field)
         assert (got[0] if field == "conditions" else got) is member
     bad = ["rumoured"] if field == "conditions" else "rumoured"
     with pytest.raises(ValidationError) as exc:
-        Pledge.model_validate(pledge(**{field: bad}))
+        Entry.model_validate(pledge(**{field: bad}))
     assert [t for _, t in error_types(exc)] == ["enum"]
 
 
@@ -100,7 +100,7 @@ def test_vocabulary_accepts_every_member_and_rejects_unknown(vocab: type[Vocabul
 def test_statement_vocabulary_accepts_every_member_and_rejects_unknown(vocab: type[Vocabulary]) -> None:
     field = STATEMENT_VOCABULARIES[vocab]
     for member in vocab:
-        p = Pledge.model_validate(pledge(evidence=[evidence(**{field: member.value})]))
+        p = Entry.model_validate(pledge(evidence=[evidence(**{field: member.value})]))
         assert getattr(p.evidence[0], field) is member
     with pytest.raises(ValidationError) as exc:
         Evidence.model_validate(evidence(**{field: "rumoured"}))
@@ -111,7 +111,7 @@ def test_statement_vocabulary_accepts_every_member_and_rejects_unknown(vocab: ty
 def test_entry_level_stance_is_not_a_field(field: str) -> None:
     """Version 1 kept the stance on the entry; now it is derived, so such a key is refused."""
     with pytest.raises(ValidationError) as exc:
-        Pledge.model_validate(pledge(**{field: "2026-01-01" if field == "date_stated" else "signed"}))
+        Entry.model_validate(pledge(**{field: "2026-01-01" if field == "date_stated" else "signed"}))
     assert error_types(exc) == [((field,), "extra_forbidden")]
 
 
@@ -127,7 +127,7 @@ def test_statement_stance_is_required(field: str) -> None:
 def test_copy_with_entry_status_does_not_change_the_derived_status() -> None:
     """The trap the schema change sets: ``model_copy`` does not validate, so an entry-level
     ``status`` update is silently ignored; the stance must be changed on the statements."""
-    p = Pledge.model_validate(pledge())
+    p = Entry.model_validate(pledge())
     assert p.status is Status.SIGNED
     assert p.model_copy(update={"status": Status.DECLINED}).status is Status.SIGNED
     declined = p.model_copy(update={"evidence": (p.evidence[0].model_copy(update={"status": Status.DECLINED}),)})
@@ -178,7 +178,17 @@ def test_parse_rejects_unknown_word() -> None:
 
 
 def test_status_strength_orders_declined_lowest() -> None:
-    ranks = [s.strength for s in (Status.DECLINED, Status.CLAIMED, Status.CONSIDERING, Status.SIGNALLED, Status.ANNOUNCED, Status.SIGNED)]
+    ranks = [
+        s.strength
+        for s in (
+            Status.DECLINED,
+            Status.CLAIMED,
+            Status.CONSIDERING,
+            Status.SIGNALLED,
+            Status.ANNOUNCED,
+            Status.SIGNED,
+        )
+    ]
     assert ranks == sorted(set(ranks))
 
 
@@ -188,11 +198,11 @@ def test_status_strength_orders_declined_lowest() -> None:
 @pytest.mark.parametrize(
     ("doc", "loc"),
     [
-        ({"sources": [], "pledges": [], "sourecs": []}, ("sourecs",)),
+        ({"sources": [], "entries": [], "sourecs": []}, ("sourecs",)),
         ({"sources": [source(titel="x")]}, ("sources", 0, "titel")),
-        ({"pledges": [pledge(staus="signed")]}, ("pledges", 0, "staus")),
-        ({"pledges": [pledge(evidence=[evidence(qoute="x")])]}, ("pledges", 0, "evidence", 0, "qoute")),
-        ({"pledges": [pledge(numbers=[{"label": "troops", "low": 1, "hi": 2}])]}, ("pledges", 0, "numbers", 0, "hi")),
+        ({"entries": [pledge(staus="signed")]}, ("entries", 0, "staus")),
+        ({"entries": [pledge(evidence=[evidence(qoute="x")])]}, ("entries", 0, "evidence", 0, "qoute")),
+        ({"entries": [pledge(numbers=[{"label": "troops", "low": 1, "hi": 2}])]}, ("entries", 0, "numbers", 0, "hi")),
     ],
     ids=["ledger", "source", "pledge", "evidence", "quantity"],
 )
@@ -276,19 +286,19 @@ def test_dates_reject_anything_but_a_day(bad: Any) -> None:
 
 def test_pledge_needs_evidence() -> None:
     with pytest.raises(ValidationError) as exc:
-        Pledge.model_validate(pledge(evidence=[]))
+        Entry.model_validate(pledge(evidence=[]))
     assert (("evidence",), "too_short") in error_types(exc)
 
 
 @pytest.mark.parametrize("good", ["uk-ground", "a", "0", "nato.air_2", "x" * 80])
 def test_id_pattern_accepts(good: str) -> None:
-    assert Pledge.model_validate(pledge(id=good)).id == good
+    assert Entry.model_validate(pledge(id=good)).id == good
 
 
 @pytest.mark.parametrize("bad", ["", "UK-ground", "uk ground", "-uk", ".uk", "_uk", "x" * 81, "uk/ground", "ук"])
 def test_id_pattern_rejects(bad: str) -> None:
     with pytest.raises(ValidationError):
-        Pledge.model_validate(pledge(id=bad))
+        Entry.model_validate(pledge(id=bad))
     with pytest.raises(ValidationError):
         Source.model_validate(source(id=bad))
     with pytest.raises(ValidationError):
@@ -309,20 +319,20 @@ def test_source_file_must_be_a_bare_file_name(bad: str) -> None:
 
 
 def test_string_length_limit() -> None:
-    Pledge.model_validate(pledge(notes="x" * MAX_STRING))
+    Entry.model_validate(pledge(notes="x" * MAX_STRING))
     with pytest.raises(ValidationError) as exc:
-        Pledge.model_validate(pledge(notes="x" * (MAX_STRING + 1)))
+        Entry.model_validate(pledge(notes="x" * (MAX_STRING + 1)))
     assert error_types(exc) == [(("notes",), "string_too_long")]
 
 
 def test_required_names_cannot_be_empty() -> None:
     with pytest.raises(ValidationError) as exc:
-        Pledge.model_validate(pledge(summary="", actor=""))
+        Entry.model_validate(pledge(summary="", actor=""))
     assert {loc for loc, _ in error_types(exc)} == {("summary",), ("actor",)}
 
 
 def test_models_are_frozen() -> None:
-    p = Pledge.model_validate(pledge())
+    p = Entry.model_validate(pledge())
     with pytest.raises(ValidationError):
         p.actor = "France"  # type: ignore[misc]
     with pytest.raises(ValidationError):
@@ -331,28 +341,28 @@ def test_models_are_frozen() -> None:
 
 
 def test_pledge_helpers() -> None:
-    p = Pledge.model_validate(
+    p = Entry.model_validate(
         pledge(kind="counter_position", evidence=[evidence(source="b"), evidence(source="a1"), evidence(source="b")])
     )
     assert p.is_counter
     assert p.source_ids == ("b", "a1")
-    assert not Pledge.model_validate(pledge()).is_counter
+    assert not Entry.model_validate(pledge()).is_counter
 
 
 # --------------------------------------------------------------------------- integrity
 
 
 def test_clean_ledger_has_no_integrity_problems() -> None:
-    ledger = Ledger.model_validate({"sources": [source()], "pledges": [pledge()]})
+    ledger = Ledger.model_validate({"sources": [source()], "entries": [pledge()]})
     assert integrity_problems(ledger) == []
     assert ledger.source("a1") is ledger.sources[0]
-    assert ledger.pledge("uk-ground") is ledger.pledges[0]
-    assert ledger.source("nope") is None and ledger.pledge("nope") is None
+    assert ledger.entry("uk-ground") is ledger.entries[0]
+    assert ledger.source("nope") is None and ledger.entry("nope") is None
 
 
 def test_duplicate_ids_are_integrity_problems() -> None:
     ledger = Ledger.model_validate(
-        {"sources": [source(), source(title="again")], "pledges": [pledge(), pledge(actor="again")]}
+        {"sources": [source(), source(title="again")], "entries": [pledge(), pledge(actor="again")]}
     )
     problems = integrity_problems(ledger)
     assert ("source a1", "id is used by more than one source") in problems
@@ -362,7 +372,7 @@ def test_duplicate_ids_are_integrity_problems() -> None:
 
 def test_evidence_naming_unknown_source_is_an_integrity_problem() -> None:
     ledger = Ledger.model_validate(
-        {"sources": [source()], "pledges": [pledge(evidence=[evidence(), evidence(source="ghost")])]}
+        {"sources": [source()], "entries": [pledge(evidence=[evidence(), evidence(source="ghost")])]}
     )
     problems = integrity_problems(ledger)
     assert len(problems) == 1

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pledgetui.model import Status
-from pledgetui.query import Index, QueryError, parse_query, parse_sort, select_pledges
+from pledgetui.query import Index, QueryError, parse_query, parse_sort, select_entries
 from tests.factory import small_ledger
 
 
 def ids(query: str, sort: str = "") -> list[str]:
-    return [p.id for p in select_pledges(small_ledger(), query, sort)]
+    return [p.id for p in select_entries(small_ledger(), query, sort)]
 
 
 def test_free_text_field_filters_or_and_negation() -> None:
@@ -66,11 +68,11 @@ def test_bad_queries_say_what_is_wrong(bad: str, words: str) -> None:
 
 def test_sort_is_stable_and_multi_key() -> None:
     ledger = small_ledger()
-    order = {p.id: i for i, p in enumerate(ledger.pledges)}
-    rows = select_pledges(ledger, "", "status")
-    for a, b in zip(rows, rows[1:]):
+    order = {p.id: i for i, p in enumerate(ledger.entries)}
+    rows = select_entries(ledger, "", "status")
+    for a, b in itertools.pairwise(rows):
         assert a.status.strength < b.status.strength or (a.status == b.status and order[a.id] < order[b.id])
-    assert [p.id for p in select_pledges(ledger, "", "-status,actor")][:2] == ["france-ground", "uk-ground"]
+    assert [p.id for p in select_entries(ledger, "", "-status,actor")][:2] == ["france-ground", "uk-ground"]
     with pytest.raises(QueryError, match="cannot sort by"):
         parse_sort("colour")
 
@@ -79,8 +81,8 @@ def test_derived_index_reuses_unchanged_search_text() -> None:
     ledger = small_ledger()
     index = Index(ledger)
     index.haystacks
-    edited = ledger.pledges[0].model_copy(update={"summary": "zebra"})
-    new_ledger = ledger.model_copy(update={"pledges": (edited, *ledger.pledges[1:])})
+    edited = ledger.entries[0].model_copy(update={"summary": "zebra"})
+    new_ledger = ledger.model_copy(update={"entries": (edited, *ledger.entries[1:])})
     derived = index.derive(new_ledger)
     assert derived.haystacks[1] is index.haystacks[1]
     assert "zebra" in derived.haystacks[0]
@@ -101,33 +103,38 @@ def test_any_text_either_parses_or_raises_query_error(text: str) -> None:
 
 
 def _two_claimant_ledger():
-    from tests.factory import ARTICLE_002, SEEDS, evidence_for, small_ledger
     from pledgetui.store import read_article
+    from tests.factory import ARTICLE_002, SEEDS, evidence_for, small_ledger
 
     base = small_ledger()
     text = read_article(SEEDS / ARTICLE_002)
-    uk = base.pledge("uk-ground")
+    uk = base.entry("uk-ground")
     extra = evidence_for(
-        text, "a002", "Washington is also said to b willing",
-        claimant="Partisan Weekly", party="third_party", basis="partisan", status="claimed",
+        text,
+        "a002",
+        "Washington is also said to b willing",
+        claimant="Partisan Weekly",
+        party="third_party",
+        basis="partisan",
+        status="claimed",
     )
-    changed = uk.model_copy(update={"evidence": uk.evidence + (extra,)})
-    return base.model_copy(update={"pledges": tuple(changed if p.id == "uk-ground" else p for p in base.pledges)})
+    changed = uk.model_copy(update={"evidence": (*uk.evidence, extra)})
+    return base.model_copy(update={"entries": tuple(changed if p.id == "uk-ground" else p for p in base.entries)})
 
 
 def test_claimant_filter_matches_any_statement_not_only_the_deciding_one() -> None:
     ledger = _two_claimant_ledger()
-    uk = ledger.pledge("uk-ground")
+    uk = ledger.entry("uk-ground")
     assert uk.claimant == "Downing Street statement"  # the derived claimant is unchanged
-    assert [p.id for p in select_pledges(ledger, "claimant:partisan")] == ["uk-ground"]
-    assert [p.id for p in select_pledges(ledger, 'claimant="Partisan Weekly"')] == ["uk-ground"]
-    assert [p.id for p in select_pledges(ledger, "partisan weekly")] == ["uk-ground"]  # free text too
+    assert [p.id for p in select_entries(ledger, "claimant:partisan")] == ["uk-ground"]
+    assert [p.id for p in select_entries(ledger, 'claimant="Partisan Weekly"')] == ["uk-ground"]
+    assert [p.id for p in select_entries(ledger, "partisan weekly")] == ["uk-ground"]  # free text too
 
 
 def test_party_and_basis_filters_match_any_statement() -> None:
     ledger = _two_claimant_ledger()
-    assert [p.id for p in select_pledges(ledger, "basis:partisan")] == ["uk-ground"]
-    assert [p.id for p in select_pledges(ledger, "party:third")] == ["uk-ground"]
-    assert "uk-ground" not in {p.id for p in select_pledges(ledger, "-basis:partisan")}
+    assert [p.id for p in select_entries(ledger, "basis:partisan")] == ["uk-ground"]
+    assert [p.id for p in select_entries(ledger, "party:third")] == ["uk-ground"]
+    assert "uk-ground" not in {p.id for p in select_entries(ledger, "-basis:partisan")}
     with pytest.raises(QueryError):
         parse_query("basis:rumour")

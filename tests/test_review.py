@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from pledgetui.model import Ledger, Pledge, Source, Status
+from pledgetui.model import Entry, Ledger, Source, Status
 from pledgetui.review import Finding, review, review_entry
 
 FIRMER_THAN_CLAIMED = ("considering", "signalled", "announced", "signed")
@@ -20,8 +20,8 @@ def statement(quote: str = "Ruritania will open a logistics hub.", **stance: Any
     }  # fmt: skip
 
 
-def entry(*statements: dict[str, Any], entry_id: str = "rur") -> Pledge:
-    return Pledge(id=entry_id, actor="Ruritania", commitment="other", summary="s", evidence=list(statements))
+def entry(*statements: dict[str, Any], entry_id: str = "rur") -> Entry:
+    return Entry(id=entry_id, actor="Ruritania", commitment="other", summary="s", evidence=list(statements))
 
 
 def findings(*statements: dict[str, Any]) -> list[tuple[int, str]]:
@@ -128,7 +128,10 @@ def test_undated_authoritative_statements_pointing_both_ways_are_flagged_on_the_
     [
         # a date orders them: the dated one is the later
         (statement(status="announced"), statement(status="declined", stated=dt.date(2026, 1, 5))),
-        (statement(status="announced", stated=dt.date(2026, 1, 6)), statement(status="declined", stated=dt.date(2026, 1, 5))),
+        (
+            statement(status="announced", stated=dt.date(2026, 1, 6)),
+            statement(status="declined", stated=dt.date(2026, 1, 5)),
+        ),
         # the same direction
         (statement(status="announced"), statement(status="signalled")),
         (statement(status="declined"), statement(status="declined", basis="paraphrase")),
@@ -143,16 +146,19 @@ def test_statements_a_date_orders_or_that_agree_are_not_flagged(statements: tupl
 
 
 def test_an_article_date_orders_statements_of_different_articles() -> None:
-    sources = (Source(id="c1", file="c1.txt", title="One", date="2026-01-05"), Source(id="c2", file="c2.txt", title="Two"))
+    sources = (
+        Source(id="c1", file="c1.txt", title="One", date="2026-01-05"),
+        Source(id="c2", file="c2.txt", title="Two"),
+    )
     p = entry(statement(status="announced"), statement(status="declined", source="c2"))
-    ledger = Ledger(sources=sources, pledges=(p,))
+    ledger = Ledger(sources=sources, entries=(p,))
     assert review(ledger) == []
-    assert ledger.pledges[0].status is Status.ANNOUNCED  # the dated article is the later one
+    assert ledger.entries[0].status is Status.ANNOUNCED  # the dated article is the later one
 
 
 def test_statements_of_one_dated_article_pointing_both_ways_are_flagged() -> None:
     sources = (Source(id="c1", file="c1.txt", title="One", date="2026-01-05"),)
-    ledger = Ledger(sources=sources, pledges=(entry(statement(status="announced"), statement(status="declined")),))
+    ledger = Ledger(sources=sources, entries=(entry(statement(status="announced"), statement(status="declined")),))
     assert [f.statement for f in review(ledger)] == [0]
 
 
@@ -162,7 +168,7 @@ def test_statements_of_one_dated_article_pointing_both_ways_are_flagged() -> Non
 def test_review_lists_findings_entry_by_entry_in_ledger_order() -> None:
     ledger = Ledger(
         sources=(Source(id="c1", file="c1.txt", title="One"),),
-        pledges=(
+        entries=(
             entry(statement(), statement(basis="report", status="announced"), entry_id="b-second"),
             entry(statement(), entry_id="clean"),
             entry(statement(party="third_party", status="signed"), entry_id="a-first"),
@@ -174,6 +180,6 @@ def test_review_lists_findings_entry_by_entry_in_ledger_order() -> None:
 def test_an_invisible_format_character_in_a_name_is_flagged() -> None:
     ledger = Ledger(
         sources=(Source(id="c1", file="c1.txt", title="One"),),
-        pledges=(entry(statement(claimant="Ruritanian\u200b government")),),
+        entries=(entry(statement(claimant="Ruritanian\u200b government")),),
     )
     assert review(ledger) != []

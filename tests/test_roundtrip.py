@@ -16,11 +16,11 @@ from pledgetui.model import (
     Basis,
     CommitmentType,
     Condition,
+    Entry,
     EntryKind,
     Evidence,
     Ledger,
     Party,
-    Pledge,
     Quantity,
     Source,
     Status,
@@ -30,9 +30,42 @@ from tests.factory import small_ledger
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 TRICKY = [
-    '"', "'", '"""', "'''", "\\", "\\n", "\n", "\r\n", "\t", "[", "]", "[[pledges]]", "#", "=", "{", "}",
-    "Київ", "Зеленський", "🇺🇦", "👍🏽", "—", "“", "’", "…", "\u00a0", "\u200b", "\u202e", "\x00", "\x1b[2J", "\x7f",
-    " ", "  ", "key = value", 'a = """', "\\u0041", "${x}",
+    '"',
+    "'",
+    '"""',
+    "'''",
+    "\\",
+    "\\n",
+    "\n",
+    "\r\n",
+    "\t",
+    "[",
+    "]",
+    "[[pledges]]",
+    "#",
+    "=",
+    "{",
+    "}",
+    "Київ",
+    "Зеленський",
+    "🇺🇦",
+    "👍🏽",
+    "—",
+    "“",
+    "’",
+    "…",
+    "\u00a0",
+    "\u200b",
+    "\u202e",
+    "\x00",
+    "\x1b[2J",
+    "\x7f",
+    " ",
+    "  ",
+    "key = value",
+    'a = """',
+    "\\u0041",
+    "${x}",
 ]
 
 chars = st.characters(blacklist_categories=("Cs",))
@@ -77,9 +110,9 @@ def evidences(draw: st.DrawFn, source_ids: list[str]) -> Evidence:
 
 
 @st.composite
-def pledges(draw: st.DrawFn, pledge_id: str, source_ids: list[str]) -> Pledge:
-    return Pledge(
-        id=pledge_id,
+def pledges(draw: st.DrawFn, entry_id: str, source_ids: list[str]) -> Entry:
+    return Entry(
+        id=entry_id,
         kind=draw(st.sampled_from(EntryKind)),
         actor=draw(name),
         actor_type=draw(st.sampled_from(ActorType)),
@@ -101,8 +134,8 @@ def ledgers(draw: st.DrawFn) -> Ledger:
         Source(id=sid, file=draw(file_name), title=draw(name), date=draw(dates), outlet=draw(text), note=draw(text))
         for sid in source_ids
     )
-    pledge_ids = draw(st.lists(ident, max_size=4, unique=True))
-    return Ledger(sources=sources, pledges=tuple(draw(pledges(pid, source_ids)) for pid in pledge_ids))
+    entry_ids = draw(st.lists(ident, max_size=4, unique=True))
+    return Ledger(sources=sources, entries=tuple(draw(pledges(pid, source_ids)) for pid in entry_ids))
 
 
 @SETTINGS
@@ -111,10 +144,10 @@ def test_dumps_loads_round_trip(ledger: Ledger) -> None:
     data = store.dumps(ledger)
     again = store.loads(data)
     assert again == ledger
-    assert [ev.conditions for p in again.pledges for ev in p.evidence] == [
-        ev.conditions for p in ledger.pledges for ev in p.evidence
+    assert [ev.conditions for p in again.entries for ev in p.evidence] == [
+        ev.conditions for p in ledger.entries for ev in p.evidence
     ]
-    assert [p.stance for p in again.pledges] == [p.stance for p in ledger.pledges]
+    assert [p.stance for p in again.entries] == [p.stance for p in ledger.entries]
     assert store.dumps(again) == data
 
 
@@ -122,13 +155,13 @@ def test_dumps_loads_round_trip(ledger: Ledger) -> None:
 @given(text)
 def test_any_text_survives_in_every_string_field(value: str) -> None:
     base = small_ledger()
-    p = base.pledges[0]
+    p = base.entries[0]
     ev = p.evidence[0].model_copy(update={"prefix": value, "suffix": value, "claimant": value or "x"})
     changed = p.model_copy(update={"notes": value, "condition_detail": value, "evidence": (ev,)})
-    ledger = base.model_copy(update={"pledges": (changed, *base.pledges[1:])})
+    ledger = base.model_copy(update={"entries": (changed, *base.entries[1:])})
     again = store.loads(store.dumps(ledger))
     assert again == ledger
-    assert again.pledges[0].claimant == (value or "x")
+    assert again.entries[0].claimant == (value or "x")
 
 
 def test_small_ledger_save_load_save_is_byte_identical(ledger_path: Path) -> None:
@@ -147,19 +180,21 @@ def test_defaults_are_left_out_of_the_file() -> None:
     assert "conditions = []" not in data  # absent: the statements take the entry's conditions
     assert "notes" not in data
     assert "null" not in data and "None" not in data
-    assert 'date = 2026-01-08' in data
+    assert "date = 2026-01-08" in data
 
 
 def test_a_statement_stated_as_unconditional_keeps_its_empty_conditions() -> None:
     base = small_ledger()
-    p = base.pledges[0]
+    p = base.entries[0]
     unconditional = p.evidence[0].model_copy(update={"conditions": ()})
-    ledger = base.model_copy(update={"pledges": (p.model_copy(update={"evidence": (unconditional,)}), *base.pledges[1:])})
+    ledger = base.model_copy(
+        update={"entries": (p.model_copy(update={"evidence": (unconditional,)}), *base.entries[1:])}
+    )
     data = store.dumps(ledger)
     assert data.decode().count("conditions = []") == 1
     again = store.loads(data)
-    assert again.pledges[0].evidence[0].conditions == ()
-    assert again.pledges[1].evidence[0].conditions is None
+    assert again.entries[0].evidence[0].conditions == ()
+    assert again.entries[1].evidence[0].conditions is None
     assert store.dumps(again) == data
 
 
@@ -168,7 +203,7 @@ def test_the_file_holds_each_statement_s_stance_and_no_entry_stance() -> None:
 
     doc = tomli.loads(store.dumps(small_ledger()).decode())
     assert doc["schema_version"] == 2
-    for entry, p in zip(doc["pledges"], small_ledger().pledges):
+    for entry, p in zip(doc["entries"], small_ledger().entries):
         assert not {"status", "claimant", "date_stated"} & set(entry)
         for ev, want in zip(entry["evidence"], p.evidence):
             assert (ev["claimant"], ev["party"], ev["basis"], ev["status"]) == (

@@ -26,14 +26,14 @@ def temps(folder: Path) -> list[str]:
 
 
 def _edited(session: EditSession) -> None:
-    uk = session.ledger.pledge("uk-ground")
-    session.put_pledge(uk.model_copy(update={"notes": "mine"}))
+    uk = session.ledger.entry("uk-ground")
+    session.put_entry(uk.model_copy(update={"notes": "mine"}))
 
 
 def _outside_change(path: Path) -> bytes:
     """Another program rewrites the ledger (one entry less), as an editor would."""
     ledger = store.load(path, use_cache=False).ledger
-    theirs = store.dumps(ledger.model_copy(update={"pledges": ledger.pledges[1:]}))
+    theirs = store.dumps(ledger.model_copy(update={"entries": ledger.entries[1:]}))
     path.write_bytes(theirs)
     return theirs
 
@@ -41,7 +41,9 @@ def _outside_change(path: Path) -> bytes:
 # --------------------------------------------------------------------------- an outside change during a save
 
 
-def test_an_outside_change_made_while_the_session_saves_is_a_conflict(ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_outside_change_made_while_the_session_saves_is_a_conflict(
+    ledger_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     session = EditSession.open(ledger_path)
     _edited(session)
     real_fchmod = os.fchmod
@@ -62,9 +64,11 @@ def test_an_outside_change_made_while_the_session_saves_is_a_conflict(ledger_pat
     assert store.load(ledger_path).ledger == session.ledger
 
 
-def test_a_change_after_the_backup_is_caught_by_the_check_before_the_rename(ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_change_after_the_backup_is_caught_by_the_check_before_the_rename(
+    ledger_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     loaded = store.load(ledger_path)
-    mine = loaded.ledger.model_copy(update={"pledges": loaded.ledger.pledges[:2]})
+    mine = loaded.ledger.model_copy(update={"entries": loaded.ledger.entries[:2]})
     real_backup = store._backup
     theirs: list[bytes] = []
 
@@ -79,7 +83,9 @@ def test_a_change_after_the_backup_is_caught_by_the_check_before_the_rename(ledg
     assert temps(ledger_path.parent) == []
 
 
-def test_overwrite_does_not_replace_a_second_change_made_while_it_runs(ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_overwrite_does_not_replace_a_second_change_made_while_it_runs(
+    ledger_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     session = EditSession.open(ledger_path)
     _edited(session)
     _outside_change(ledger_path)  # the first change: the user saw it and chose Overwrite
@@ -99,7 +105,9 @@ def test_overwrite_does_not_replace_a_second_change_made_while_it_runs(ledger_pa
     assert ledger_path.read_bytes() == second[0]
 
 
-def test_a_copy_never_replaces_a_file_that_appears_while_it_is_written(ledger_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_copy_never_replaces_a_file_that_appears_while_it_is_written(
+    ledger_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     session = EditSession.open(ledger_path)
     target = tmp_path / "copy.toml"
     real_fchmod = os.fchmod
@@ -165,11 +173,11 @@ def test_the_bundled_ledger_opens_read_only(installed: Path) -> None:
     session = EditSession.open(installed)
     assert session.read_only is not None and "working copy" in session.read_only
     assert str(paths.working_ledger()) in session.read_only  # says where the working copy is
-    uk = session.ledger.pledge("uk-ground")
+    uk = session.ledger.entry("uk-ground")
     with pytest.raises(EditError, match="read-only"):
-        session.put_pledge(uk.model_copy(update={"notes": "mine"}))
+        session.put_entry(uk.model_copy(update={"notes": "mine"}))
     with pytest.raises(EditError, match="read-only"):
-        session.delete_pledge("uk-ground")
+        session.delete_entry("uk-ground")
     assert not session.dirty and session.journal_path is None
     with pytest.raises(store.ReadOnlyError, match="bundled with pledgetui"):
         session.save()
@@ -265,7 +273,9 @@ def test_the_next_save_removes_leftover_temp_files_of_its_own_pattern_only(ledge
     assert not locked.exists() and fresh_empty.exists()
 
 
-def test_a_save_in_a_thread_leaves_no_temp_file_when_the_process_is_terminated(ledger_path: Path, tmp_path: Path) -> None:
+def test_a_save_in_a_thread_leaves_no_temp_file_when_the_process_is_terminated(
+    ledger_path: Path, tmp_path: Path
+) -> None:
     """SIGTERM while a worker thread (as the dashboard's) is between writing and renaming."""
     script = r"""
 import os, sys, threading
@@ -274,7 +284,7 @@ from pledgetui import cli, store
 from pledgetui.session import EditSession
 cli.install_signal_handlers()
 s = EditSession.open(sys.argv[1])
-s.put_pledge(s.ledger.pledge("uk-ground").model_copy(update={"notes": "mine"}))
+s.put_entry(s.ledger.entry("uk-ground").model_copy(update={"notes": "mine"}))
 real = store.os.fchmod
 def stall(fd, mode):
     real(fd, mode)
@@ -285,7 +295,9 @@ threading.Thread(target=s.save, daemon=True).start()
 threading.Event().wait()
 """
     before = ledger_path.read_bytes()
-    child = subprocess.Popen([sys.executable, "-c", script, str(ledger_path), str(REPO)], stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, str(ledger_path), str(REPO)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert child.stdout.readline().strip() == "written"
         assert temps(ledger_path.parent)  # the temp file exists now
@@ -339,7 +351,8 @@ def test_export_onto_a_folder_is_refused(tmp_path: Path) -> None:
 def test_export_to_dev_stdout_in_a_pipe(ledger_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "pledgetui", "export", str(ledger_path), "--format", "json", "-o", "/dev/stdout"],
-        capture_output=True, cwd=REPO,
+        capture_output=True,
+        cwd=REPO,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(b"{") and b"uk-ground" in done.stdout

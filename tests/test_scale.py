@@ -30,7 +30,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def ledger(big: Path):  # noqa: ANN201
+def ledger(big: Path):
     return store.load(big, use_cache=False).ledger
 
 
@@ -47,19 +47,19 @@ async def test_sorting_keeps_the_cursor_on_the_same_pledge(big: Path) -> None:
         for _ in range(7):
             await pilot.press("down")
         await pilot.pause()
-        chosen = app.dashboard.table.current_pledge
+        chosen = app.dashboard.table.current_entry
         assert chosen is not None and app.dashboard.table.cursor == 7
         for key in "12345678":
             await pilot.press(key)
             await pilot.pause()
-            assert app.dashboard.table.current_pledge is chosen, f"sort key {key}"
+            assert app.dashboard.table.current_entry is chosen, f"sort key {key}"
         await pilot.press("r")  # reverse the last sort
         await pilot.pause()
-        assert app.dashboard.table.current_pledge is chosen
+        assert app.dashboard.table.current_entry is chosen
 
 
-async def test_a_field_filter_counts_right(big: Path, ledger) -> None:  # noqa: ANN001
-    pledges = [p for p in ledger.pledges if not p.is_counter]
+async def test_a_field_filter_counts_right(big: Path, ledger) -> None:
+    pledges = [p for p in ledger.entries if not p.is_counter]
     signed = sum(1 for p in pledges if p.status is Status.SIGNED)
     app = PledgeApp(big)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -71,28 +71,28 @@ async def test_a_field_filter_counts_right(big: Path, ledger) -> None:  # noqa: 
             await pilot.press(ch)
         await pilot.pause()
         assert count_text(app).startswith(f"{signed} of {len(pledges)} pledges")
-        assert all(app.dashboard.table.pledges[i].status is Status.SIGNED for i in app.dashboard.table.view)
+        assert all(app.dashboard.table.entries[i].status is Status.SIGNED for i in app.dashboard.table.view)
 
 
 def test_save_round_trip(big: Path, tmp_path: Path) -> None:
     path = tmp_path / "pledges.toml"
     shutil.copyfile(big, path)
     session = EditSession.open(path)
-    target = session.ledger.pledges[N // 2]
-    session.put_pledge(target.model_copy(update={"summary": "Edited at scale"}))
+    target = session.ledger.entries[N // 2]
+    session.put_entry(target.model_copy(update={"summary": "Edited at scale"}))
     session.save()
     again = store.load(path)
     assert again.ledger == session.ledger
-    assert again.ledger.pledges[N // 2].summary == "Edited at scale"
+    assert again.ledger.entries[N // 2].summary == "Edited at scale"
     assert store.load(path, use_cache=False).ledger == session.ledger  # the TOML, not just the cache
 
 
-def test_csv_export_has_one_row_per_entry(ledger) -> None:  # noqa: ANN001
-    data = export_view(ledger, ledger.pledges, "csv", "pledges")
+def test_csv_export_has_one_row_per_entry(ledger) -> None:
+    data = export_view(ledger, ledger.entries, "csv", "entries")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
     assert len(rows) == N + 1
-    assert rows[1][0] == ledger.pledges[0].id
-    assert rows[-1][0] == ledger.pledges[-1].id
+    assert rows[1][0] == ledger.entries[0].id
+    assert rows[-1][0] == ledger.entries[-1].id
 
 
 # The server opens the ledger once, then for each command forks a worker. "kill POINT"
@@ -115,8 +115,8 @@ for command in sys.stdin:
     pid = os.fork()
     if pid == 0:
         if what[0] == "save":
-            p = session.ledger.pledges[0]
-            session.put_pledge(p.model_copy(update={"notes": "saved after the kills"}))
+            p = session.ledger.entries[0]
+            session.put_entry(p.model_copy(update={"notes": "saved after the kills"}))
             session.save()
             print("saved", flush=True)
             os._exit(0)
@@ -176,7 +176,9 @@ def test_kills_during_saves_at_scale_leave_temp_files_that_the_next_save_removes
 
     server = subprocess.Popen(
         [sys.executable, "-c", KILL_SERVER, str(path), str(REPO)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     left = {}
     try:
@@ -213,6 +215,6 @@ def test_kills_during_saves_at_scale_leave_temp_files_that_the_next_save_removes
         server.wait()
     assert temps() == []  # every leftover was removed by the next save
     saved = store.load(path, use_cache=False).ledger
-    assert saved.pledges[0].notes == "saved after the kills"
-    assert len(saved.pledges) == N
+    assert saved.entries[0].notes == "saved after the kills"
+    assert len(saved.entries) == N
     print(f"temp files left by the kills: {left}")

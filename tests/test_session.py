@@ -13,7 +13,7 @@ from pledgetui.session import (
     EditError,
     EditSession,
     JournalError,
-    validate_pledge_fields,
+    validate_entry_fields,
 )
 from tests.factory import (
     ARTICLE_002,
@@ -38,35 +38,47 @@ def _journal_lines(session: EditSession) -> int:
 def test_edit_save_and_reload_from_disk(ledger_path: Path) -> None:
     session = EditSession.open(ledger_path)
     assert not session.dirty
-    uk = session.ledger.pledge("uk-ground")
+    uk = session.ledger.entry("uk-ground")
     assert uk.status is Status.SIGNED
-    session.put_pledge(restance(uk.model_copy(update={"notes": "edited", "summary": "New summary"}), status=Status.ANNOUNCED))
-    assert session.ledger.pledge("uk-ground").status is Status.ANNOUNCED
-    form = validate_pledge_fields({**uk.model_dump(), "id": "uk-air", "commitment": "air", "actor": "UK"})
-    assert session.put_pledge(form) == "add uk-air"
+    session.put_entry(
+        restance(uk.model_copy(update={"notes": "edited", "summary": "New summary"}), status=Status.ANNOUNCED)
+    )
+    assert session.ledger.entry("uk-ground").status is Status.ANNOUNCED
+    form = validate_entry_fields({**uk.model_dump(), "id": "uk-air", "commitment": "air", "actor": "UK"})
+    assert session.put_entry(form) == "add uk-air"
     assert session.dirty
     session.save()
     assert not session.dirty and not journal.journal_path(ledger_path).exists()
 
     again = store.load(ledger_path).ledger
     assert again == session.ledger
-    assert again.pledge("uk-ground").status is Status.ANNOUNCED and again.pledge("uk-ground").notes == "edited"
-    assert [p.id for p in again.pledges][-1] == "uk-air"
+    assert again.entry("uk-ground").status is Status.ANNOUNCED and again.entry("uk-ground").notes == "edited"
+    assert [p.id for p in again.entries][-1] == "uk-air"
     assert ledger_path.with_name("pledges.toml.bak").exists()  # the previous version is kept
 
 
 def test_undo_redo_many_levels_and_clean_after_undo_to_saved(ledger_path: Path) -> None:
     session = EditSession.open(ledger_path)
     original = session.ledger
-    uk = session.ledger.pledge("uk-ground")
+    uk = session.ledger.entry("uk-ground")
     descriptions = [
-        session.put_pledge(uk.model_copy(update={"notes": "one"})),
-        session.delete_pledge("france-ground"),
-        session.put_pledge(session.ledger.pledge("uk-ground").model_copy(update={"id": "uk-ground-troops"}), replace_id="uk-ground"),
-        session.add_evidence("ireland-ground", evidence_for(store.read_article(SEEDS / ARTICLE_002), "a002", "declaration of intent")),
+        session.put_entry(uk.model_copy(update={"notes": "one"})),
+        session.delete_entry("france-ground"),
+        session.put_entry(
+            session.ledger.entry("uk-ground").model_copy(update={"id": "uk-ground-troops"}), replace_id="uk-ground"
+        ),
+        session.add_evidence(
+            "ireland-ground", evidence_for(store.read_article(SEEDS / ARTICLE_002), "a002", "declaration of intent")
+        ),
         session.remove_evidence("ireland-ground", 0),
     ]
-    assert descriptions == ["edit uk-ground", "delete france-ground", "rename uk-ground to uk-ground-troops", "add a quote to ireland-ground", "remove quote 1 from ireland-ground"]
+    assert descriptions == [
+        "edit uk-ground",
+        "delete france-ground",
+        "rename uk-ground to uk-ground-troops",
+        "add a quote to ireland-ground",
+        "remove quote 1 from ireland-ground",
+    ]
     states = []
     while session.can_undo:
         states.append(session.ledger)
@@ -77,10 +89,14 @@ def test_undo_redo_many_levels_and_clean_after_undo_to_saved(ledger_path: Path) 
         assert session.redo() == desc
         assert session.dirty
     assert session.ledger == states[0]
-    assert [p.id for p in session.ledger.pledges] == ["uk-ground-troops", "ireland-ground", "russia-mfa"]  # renamed in place
+    assert [p.id for p in session.ledger.entries] == [
+        "uk-ground-troops",
+        "ireland-ground",
+        "russia-mfa",
+    ]  # renamed in place
     # A new edit after undo drops the redo branch.
     session.undo()
-    session.delete_pledge("russia-mfa")
+    session.delete_entry("russia-mfa")
     assert not session.can_redo and session.undo_description == "delete russia-mfa"
     with pytest.raises(IndexError):
         session.redo()
@@ -88,27 +104,46 @@ def test_undo_redo_many_levels_and_clean_after_undo_to_saved(ledger_path: Path) 
 
 def test_undo_past_a_save_makes_the_session_dirty_again(ledger_path: Path) -> None:
     session = EditSession.open(ledger_path)
-    session.delete_pledge("russia-mfa")
+    session.delete_entry("russia-mfa")
     session.save()
     assert not session.dirty and session.can_undo
     assert session.undo() == "delete russia-mfa"
-    assert session.dirty and session.ledger.pledge("russia-mfa") is not None
+    assert session.dirty and session.ledger.entry("russia-mfa") is not None
     assert session.redo() == "delete russia-mfa" and not session.dirty
 
 
 @pytest.mark.parametrize(
     ("edit", "field"),
     [
-        (lambda s: s.put_pledge(s.ledger.pledge("uk-ground").model_copy(update={"id": "france-ground"}), replace_id="uk-ground"), "id"),
-        (lambda s: s.put_pledge(s.ledger.pledge("uk-ground").model_copy(update={"id": "Bad Id!"})), "id"),
-        (lambda s: s.put_pledge(s.ledger.pledge("uk-ground").model_copy(update={"summary": ""})), "summary"),
-        (lambda s: s.put_pledge(s.ledger.pledge("uk-ground").model_copy(update={"notes": "bad \ud800 char"})), "notes"),
-        (lambda s: s.put_pledge(s.ledger.pledge("uk-ground").model_copy(update={"evidence": ()})), "evidence"),
-        (lambda s: s.add_evidence("uk-ground", Evidence.model_construct(source="nowhere", quote="x", prefix="", suffix="", start=0, end=1, **STANCE_OBJ)), "evidence[2].source"),
-        (lambda s: s.add_evidence("uk-ground", Evidence.model_construct(source="a002", quote="x", prefix="", suffix="", start=5, end=1, **STANCE_OBJ)), "evidence[2]"),
+        (
+            lambda s: s.put_entry(
+                s.ledger.entry("uk-ground").model_copy(update={"id": "france-ground"}), replace_id="uk-ground"
+            ),
+            "id",
+        ),
+        (lambda s: s.put_entry(s.ledger.entry("uk-ground").model_copy(update={"id": "Bad Id!"})), "id"),
+        (lambda s: s.put_entry(s.ledger.entry("uk-ground").model_copy(update={"summary": ""})), "summary"),
+        (lambda s: s.put_entry(s.ledger.entry("uk-ground").model_copy(update={"notes": "bad \ud800 char"})), "notes"),
+        (lambda s: s.put_entry(s.ledger.entry("uk-ground").model_copy(update={"evidence": ()})), "evidence"),
+        (
+            lambda s: s.add_evidence(
+                "uk-ground",
+                Evidence.model_construct(
+                    source="nowhere", quote="x", prefix="", suffix="", start=0, end=1, **STANCE_OBJ
+                ),
+            ),
+            "evidence[2].source",
+        ),
+        (
+            lambda s: s.add_evidence(
+                "uk-ground",
+                Evidence.model_construct(source="a002", quote="x", prefix="", suffix="", start=5, end=1, **STANCE_OBJ),
+            ),
+            "evidence[2]",
+        ),
         (lambda s: s.remove_evidence("uk-ground", 0), "evidence"),
         (lambda s: s.remove_evidence("uk-ground", 3), "evidence"),
-        (lambda s: s.delete_pledge("no-such-pledge"), "id"),
+        (lambda s: s.delete_entry("no-such-pledge"), "id"),
         (lambda s: s.add_source(Source(id="a002", file="new.txt", title="Duplicate id"), "text"), "id"),
         (lambda s: s.add_source(Source(id="a010", file=ARTICLE_002, title="Clobber"), "other text"), "file"),
         (lambda s: s.add_source(Source(id="a010", file="bad.txt", title="Binary"), b"\xff\xfe not utf-8"), "article"),
@@ -116,7 +151,7 @@ def test_undo_past_a_save_makes_the_session_dirty_again(ledger_path: Path) -> No
 )
 def test_invalid_edit_is_refused_with_its_field_and_nothing_is_written(ledger_path: Path, edit, field: str) -> None:
     session = EditSession.open(ledger_path)
-    session.delete_pledge("russia-mfa")  # one journaled edit before the refused one
+    session.delete_entry("russia-mfa")  # one journaled edit before the refused one
     before_ledger, before_file, before_lines = session.ledger, ledger_path.read_bytes(), _journal_lines(session)
     seeds_before = sorted(p.name for p in (ledger_path.parent / "seeds").iterdir())
 
@@ -133,7 +168,14 @@ def test_invalid_edit_is_refused_with_its_field_and_nothing_is_written(ledger_pa
 
 def test_validate_pledge_fields_names_every_bad_field() -> None:
     with pytest.raises(EditError) as caught:
-        validate_pledge_fields({"id": "ok-id", "actor": "", "commitment": "lasers", "evidence": [{**STANCE, "source": "a", "quote": "", "start": 0, "end": 1}]})
+        validate_entry_fields(
+            {
+                "id": "ok-id",
+                "actor": "",
+                "commitment": "lasers",
+                "evidence": [{**STANCE, "source": "a", "quote": "", "start": 0, "end": 1}],
+            }
+        )
     fields = caught.value.by_field()
     assert set(fields) == {"actor", "commitment", "summary", "evidence"}
     assert any("lasers" in m or "ground_troops" in m for m in fields["commitment"])
@@ -142,7 +184,7 @@ def test_validate_pledge_fields_names_every_bad_field() -> None:
 
 def test_validate_pledge_fields_names_a_statement_s_bad_stance_and_an_entry_level_status() -> None:
     with pytest.raises(EditError) as caught:
-        validate_pledge_fields(
+        validate_entry_fields(
             {
                 "id": "ok-id", "actor": "UK", "commitment": "air", "summary": "s", "status": "signed",
                 "evidence": [{**STANCE, "party": "second_party", "claimant": "", "source": "a", "quote": "q", "start": 0, "end": 1}],
@@ -154,7 +196,9 @@ def test_validate_pledge_fields_names_a_statement_s_bad_stance_and_an_entry_leve
     assert "first_party" in problems["evidence[1].party"]
 
 
-def test_add_source_writes_the_article_and_reuses_an_identical_one(ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_add_source_writes_the_article_and_reuses_an_identical_one(
+    ledger_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     session = EditSession.open(ledger_path)
     assert session.add_source(Source(id="a010", file="010_new.txt", title="New"), "Ten troops.\n") == "add source a010"
     assert (ledger_path.parent / "seeds" / "010_new.txt").read_bytes() == b"Ten troops.\n"
@@ -175,7 +219,7 @@ def test_add_source_writes_the_article_and_reuses_an_identical_one(ledger_path: 
 
 def test_a_journal_failure_refuses_the_edit(ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     session = EditSession.open(ledger_path)
-    session.delete_pledge("russia-mfa")
+    session.delete_entry("russia-mfa")
     before = session.ledger
 
     def full_disk(fd, data):
@@ -184,15 +228,15 @@ def test_a_journal_failure_refuses_the_edit(ledger_path: Path, monkeypatch: pyte
     with monkeypatch.context() as mp:
         mp.setattr("pledgetui.journal.os.write", full_disk)
         with pytest.raises(JournalError):
-            session.delete_pledge("uk-ground")
+            session.delete_entry("uk-ground")
     assert session.ledger is before and session.undo_description == "delete russia-mfa"
-    session.delete_pledge("uk-ground")  # the journal is still whole: the next edit is recorded
+    session.delete_entry("uk-ground")  # the journal is still whole: the next edit is recorded
     assert journal.recover(ledger_path) == session.ledger
 
 
 def _outside_edit(path: Path) -> bytes:
     ledger = store.load(path).ledger
-    changed = ledger.model_copy(update={"pledges": ledger.pledges[:-1]})
+    changed = ledger.model_copy(update={"entries": ledger.entries[:-1]})
     data = store.dumps(changed)
     path.write_bytes(data)
     return data
@@ -200,7 +244,7 @@ def _outside_edit(path: Path) -> bytes:
 
 def test_outside_change_is_caught_never_overwritten(ledger_path: Path, tmp_path: Path) -> None:
     session = EditSession.open(ledger_path)
-    session.put_pledge(session.ledger.pledge("uk-ground").model_copy(update={"notes": "mine"}))
+    session.put_entry(session.ledger.entry("uk-ground").model_copy(update={"notes": "mine"}))
     theirs = _outside_edit(ledger_path)
 
     assert session.changed_on_disk()
@@ -226,20 +270,20 @@ def test_outside_change_is_caught_never_overwritten(ledger_path: Path, tmp_path:
 
 def test_overwrite_replaces_an_outside_change_only_when_asked(ledger_path: Path) -> None:
     session = EditSession.open(ledger_path)
-    session.delete_pledge("uk-ground")
+    session.delete_entry("uk-ground")
     _outside_edit(ledger_path)
     with pytest.raises(store.ConflictError):
         session.save()
     session.overwrite()
     assert store.load(ledger_path).ledger == session.ledger and not session.dirty
-    session.put_pledge(session.ledger.pledge("russia-mfa").model_copy(update={"notes": "after"}))
+    session.put_entry(session.ledger.entry("russia-mfa").model_copy(update={"notes": "after"}))
     session.save()  # the fingerprint was updated: no false conflict
 
 
 def test_discard_returns_to_the_saved_ledger_and_drops_the_journal(ledger_path: Path) -> None:
     session = EditSession.open(ledger_path)
     saved = session.ledger
-    session.delete_pledge("uk-ground")
+    session.delete_entry("uk-ground")
     assert journal.pending(ledger_path) is not None
     session.discard()
     assert session.ledger == saved and not session.dirty and not session.can_undo

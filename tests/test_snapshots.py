@@ -47,12 +47,16 @@ def test_main_screen(snap_compare, size) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_detail_follows_a_sorted_filtered_row(snap_compare, size) -> None:
     # sort by status (descending), filter to UK entries, move to the third row
-    assert snap_compare(make_app(), terminal_size=size, run_before=run("3", "3", "slash", *"united", "enter", "down", "down"))
+    assert snap_compare(
+        make_app(), terminal_size=size, run_before=run("3", "3", "slash", *"united", "enter", "down", "down")
+    )
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_quote_viewer(snap_compare, size) -> None:
-    assert snap_compare(make_app(), terminal_size=size, run_before=run("down", "down", "down", "down", "down", "down", "v"))
+    assert snap_compare(
+        make_app(), terminal_size=size, run_before=run("down", "down", "down", "down", "down", "down", "v")
+    )
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

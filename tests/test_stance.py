@@ -12,17 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pledgetui import edits
 from pledgetui.model import (
     Basis,
+    Entry,
     Evidence,
     Ledger,
     Party,
-    Pledge,
     Source,
     Stance,
     Status,
@@ -66,18 +65,21 @@ def test_without_a_stated_date_the_article_s_date_counts() -> None:
     assert derive(a, b, dates={"s1": D1, "s2": D2}).claimant == "B"
     assert derive(a, b, dates={"s1": D3, "s2": D2}).claimant == "A"
     # A stated date overrides the article's.
-    assert derive(a, ev("B", "considering", source="s2", stated=dt.date(2025, 12, 1)), dates={"s1": D1, "s2": D2}).claimant == "A"
+    assert (
+        derive(a, ev("B", "considering", source="s2", stated=dt.date(2025, 12, 1)), dates={"s1": D1, "s2": D2}).claimant
+        == "A"
+    )
 
 
 def test_the_article_s_date_comes_from_the_ledger() -> None:
-    p = Pledge(id="p", actor="A", commitment="air", summary="s",
+    p = Entry(id="p", actor="A", commitment="air", summary="s",
                evidence=[ev("A", "signed", source="s1"), ev("B", "considering", source="s2")])  # fmt: skip
     sources = (Source(id="s1", file="a.txt", title="t", date=D1), Source(id="s2", file="b.txt", title="t", date=D2))
-    ledger = Ledger(sources=sources, pledges=(p,))
-    got = ledger.pledges[0]
+    ledger = Ledger(sources=sources, entries=(p,))
+    got = ledger.entries[0]
     assert (got.status, got.claimant, got.date_stated) == (Status.CONSIDERING, "B", D2)
     # The same entry outside a ledger knows no article dates: both undated, the firmest wins.
-    alone = Pledge.model_validate(p.model_dump())
+    alone = Entry.model_validate(p.model_dump())
     assert (alone.status, alone.claimant, alone.date_stated) == (Status.SIGNED, "A", None)
 
 
@@ -103,7 +105,12 @@ def test_non_authoritative_statements_are_ignored_when_an_authoritative_one_exis
         ev("Anonymous officials", "signed", basis="anonymous", stated=D3),
         ev("Minister", "considering", basis="paraphrase", stated=D1),
     )
-    assert (stance.status, stance.claimant, stance.index, stance.authoritative) == (Status.CONSIDERING, "Minister", 2, True)
+    assert (stance.status, stance.claimant, stance.index, stance.authoritative) == (
+        Status.CONSIDERING,
+        "Minister",
+        2,
+        True,
+    )
 
 
 # --------------------------------------------------------------------------- claims
@@ -130,7 +137,9 @@ def test_a_claim_takes_the_firmest_statement_s_claimant() -> None:
 def test_a_refusal_claimed_by_others_is_declined_unless_a_firmer_claim_exists() -> None:
     stance = derive(claim("Reporter", "declined"))
     assert (stance.status, stance.claimant) == (Status.DECLINED, "Reporter")
-    assert derive(claim("Reporter", "declined"), ev("Officials", "declined", basis="anonymous")).status is Status.DECLINED
+    assert (
+        derive(claim("Reporter", "declined"), ev("Officials", "declined", basis="anonymous")).status is Status.DECLINED
+    )
     assert derive(claim("Refuser", "declined", stated=D3), claim("Claimer", stated=D1)).status is Status.CLAIMED
 
 
@@ -187,16 +196,18 @@ def test_the_stance_follows_an_edit_in_a_session(tmp_path) -> None:
     path = write_ledger(tmp_path / "ledger")
     session = EditSession.open(path)
     try:
-        uk = session.ledger.pledge("uk-ground")
+        uk = session.ledger.entry("uk-ground")
         assert (uk.status, uk.claimant) == (Status.SIGNED, "Downing Street statement")
-        session.put_pledge(restance(uk, status="declined", claimant="Prime Minister"))
-        got = session.ledger.pledge("uk-ground")
+        session.put_entry(restance(uk, status="declined", claimant="Prime Minister"))
+        got = session.ledger.entry("uk-ground")
         assert (got.status, got.claimant) == (Status.DECLINED, "Prime Minister")
 
         # A later statement replacing the only one: the entry follows it, date included.
-        later = got.evidence[0].model_copy(update={"status": Status.ANNOUNCED, "claimant": "Defence Secretary", "stated": D3})
+        later = got.evidence[0].model_copy(
+            update={"status": Status.ANNOUNCED, "claimant": "Defence Secretary", "stated": D3}
+        )
         session.replace_evidence("uk-ground", 0, later)
-        got = session.ledger.pledge("uk-ground")
+        got = session.ledger.entry("uk-ground")
         assert (got.status, got.claimant, got.date_stated) == (Status.ANNOUNCED, "Defence Secretary", D3)
 
         # A third-party claim added next to it changes nothing; removing the first-party one makes it a claim.
@@ -204,18 +215,18 @@ def test_the_stance_follows_an_edit_in_a_session(tmp_path) -> None:
             update={"claimant": "Reporter", "party": Party.THIRD_PARTY, "basis": Basis.REPORT, "status": Status.SIGNED}
         )
         session.add_evidence("uk-ground", rumour)
-        assert session.ledger.pledge("uk-ground").status is Status.ANNOUNCED
+        assert session.ledger.entry("uk-ground").status is Status.ANNOUNCED
         session.remove_evidence("uk-ground", 0)
-        got = session.ledger.pledge("uk-ground")
+        got = session.ledger.entry("uk-ground")
         assert (got.status, got.claimant) == (Status.CLAIMED, "Reporter")
 
         session.undo()
         session.undo()
-        assert session.ledger.pledge("uk-ground").claimant == "Defence Secretary"
+        assert session.ledger.entry("uk-ground").claimant == "Defence Secretary"
         session.save()
         reloaded = EditSession.open(path)
         try:
-            assert reloaded.ledger.pledge("uk-ground").stance == session.ledger.pledge("uk-ground").stance
+            assert reloaded.ledger.entry("uk-ground").stance == session.ledger.entry("uk-ground").stance
         finally:
             reloaded.close()
     finally:
@@ -223,33 +234,36 @@ def test_the_stance_follows_an_edit_in_a_session(tmp_path) -> None:
 
 
 def test_replace_evidence_returns_an_entry_with_the_new_reading() -> None:
-    p = Pledge(id="p", actor="A", commitment="air", summary="s", evidence=[ev("A", "signed", stated=D1)])
-    ledger = Ledger(sources=(Source(id="s1", file="a.txt", title="t"),), pledges=(p,))
+    p = Entry(id="p", actor="A", commitment="air", summary="s", evidence=[ev("A", "signed", stated=D1)])
+    ledger = Ledger(sources=(Source(id="s1", file="a.txt", title="t"),), entries=(p,))
     new = edits.replace_evidence(ledger, "p", 0, ev("B", "declined", stated=D2))
     assert (new.status, new.claimant, new.date_stated) == (Status.DECLINED, "B", D2)
-    assert ledger.pledges[0].status is Status.SIGNED
+    assert ledger.entries[0].status is Status.SIGNED
 
 
 def _dated_ledger() -> Ledger:
-    p = Pledge(id="p", actor="A", commitment="air", summary="s",
+    p = Entry(id="p", actor="A", commitment="air", summary="s",
                evidence=[ev("In s1", "signed", source="s1"), ev("In s2", "declined", source="s2")])  # fmt: skip
     sources = (Source(id="s1", file="a.txt", title="t", date=D1), Source(id="s2", file="b.txt", title="t", date=D2))
-    return Ledger(sources=sources, pledges=(p,))
+    return Ledger(sources=sources, entries=(p,))
 
 
 def test_a_ledger_copy_with_new_source_dates_re_derives_the_reading() -> None:
     ledger = _dated_ledger()
-    assert (ledger.pledges[0].claimant, ledger.pledges[0].date_stated) == ("In s2", D2)
+    assert (ledger.entries[0].claimant, ledger.entries[0].date_stated) == ("In s2", D2)
     s1, s2 = ledger.sources
     copy = ledger.model_copy(update={"sources": (s1.model_copy(update={"date": D3}), s2)})
-    assert (copy.pledges[0].status, copy.pledges[0].claimant, copy.pledges[0].date_stated) == (Status.SIGNED, "In s1", D3)
+    assert (copy.entries[0].status, copy.entries[0].claimant, copy.entries[0].date_stated) == (
+        Status.SIGNED,
+        "In s1",
+        D3,
+    )
     undated = ledger.model_copy(update={"sources": (s1.model_copy(update={"date": None}), s2)})
-    assert (undated.pledges[0].claimant, undated.pledges[0].date_stated) == ("In s2", D2)
-
+    assert (undated.entries[0].claimant, undated.entries[0].date_stated) == ("In s2", D2)
 
 
 def test_a_ledger_copy_with_new_source_dates_leaves_the_original_alone() -> None:
     ledger = _dated_ledger()
     s1, s2 = ledger.sources
     ledger.model_copy(update={"sources": (s1.model_copy(update={"date": D3}), s2)})
-    assert (ledger.pledges[0].claimant, ledger.pledges[0].date_stated) == ("In s2", D2)
+    assert (ledger.entries[0].claimant, ledger.entries[0].date_stated) == ("In s2", D2)

@@ -76,7 +76,7 @@ def test_invalid_utf8_reports_line_and_character_column() -> None:
 
 def test_schema_errors_are_all_reported_with_pledge_id_and_field(tmp_path: Path) -> None:
     doc = store.to_document(small_ledger())
-    uk = doc["pledges"][0]
+    uk = doc["entries"][0]
     assert uk["id"] == "uk-ground"
     ev = uk["evidence"][0]
     ev["status"] = "rumoured"
@@ -105,8 +105,8 @@ def test_schema_errors_are_all_reported_with_pledge_id_and_field(tmp_path: Path)
 
 def test_errors_in_nested_items_name_the_item() -> None:
     doc = store.to_document(small_ledger())
-    doc["pledges"][1]["evidence"][0]["end"] = 1
-    doc["pledges"][1]["numbers"] = [{"label": "troops", "low": 5, "high": 2}]
+    doc["entries"][1]["evidence"][0]["end"] = 1
+    doc["entries"][1]["numbers"] = [{"label": "troops", "low": 5, "high": 2}]
     doc["sources"][1]["file"] = "../a.txt"
     with pytest.raises(LedgerError) as exc:
         store.loads(tomli_w.dumps(doc).encode())
@@ -121,7 +121,7 @@ def test_errors_in_nested_items_name_the_item() -> None:
 
 def test_pledge_without_id_is_named_by_position() -> None:
     doc = store.to_document(small_ledger())
-    del doc["pledges"][2]["id"]
+    del doc["entries"][2]["id"]
     with pytest.raises(LedgerError) as exc:
         store.loads(tomli_w.dumps(doc).encode())
     assert problems_of(exc) == ["pledge #3 field id: is required but missing"]
@@ -129,7 +129,7 @@ def test_pledge_without_id_is_named_by_position() -> None:
 
 def test_empty_evidence_list_is_reported() -> None:
     doc = store.to_document(small_ledger())
-    doc["pledges"][0]["evidence"] = []
+    doc["entries"][0]["evidence"] = []
     with pytest.raises(LedgerError) as exc:
         store.loads(tomli_w.dumps(doc).encode())
     [problem] = problems_of(exc)
@@ -138,8 +138,8 @@ def test_empty_evidence_list_is_reported() -> None:
 
 def test_integrity_problems_are_ledger_errors() -> None:
     doc = store.to_document(small_ledger())
-    doc["pledges"][1]["id"] = "uk-ground"
-    doc["pledges"][2]["evidence"][0]["source"] = "ghost"
+    doc["entries"][1]["id"] = "uk-ground"
+    doc["entries"][2]["evidence"][0]["source"] = "ghost"
     with pytest.raises(LedgerError) as exc:
         store.loads(tomli_w.dumps(doc).encode())
     problems = problems_of(exc)
@@ -163,7 +163,7 @@ def test_file_at_the_size_limit_loads(monkeypatch: pytest.MonkeyPatch, ledger_pa
 @pytest.mark.parametrize(("field", "limit"), [("notes", MAX_STRING), ("summary", 500)])
 def test_string_length_limit_names_the_right_limit(field: str, limit: int) -> None:
     doc = store.to_document(small_ledger())
-    doc["pledges"][3][field] = "x" * (limit + 1)
+    doc["entries"][3][field] = "x" * (limit + 1)
     with pytest.raises(LedgerError) as exc:
         store.loads(tomli_w.dumps(doc).encode())
     assert problems_of(exc) == [f"pledge 'russia-mfa' field {field}: is longer than the limit of {limit:,} characters"]
@@ -196,7 +196,7 @@ def test_read_article_rejects_invalid_utf8(tmp_path: Path) -> None:
 def test_save_keeps_previous_version_as_backup(ledger_path: Path) -> None:
     before = ledger_path.read_bytes()
     ledger = small_ledger()
-    changed = ledger.model_copy(update={"pledges": ledger.pledges[:2]})
+    changed = ledger.model_copy(update={"entries": ledger.entries[:2]})
     fp = store.save(changed, ledger_path)
     assert (ledger_path.parent / "pledges.toml.bak").read_bytes() == before
     assert store.load(ledger_path).ledger == changed
@@ -226,7 +226,7 @@ def test_save_keeps_the_file_mode(ledger_path: Path, mode: int) -> None:
 def test_save_refuses_a_ledger_that_would_not_read_back(ledger_path: Path) -> None:
     before = ledger_path.read_bytes()
     ledger = small_ledger()
-    duplicate = ledger.model_copy(update={"pledges": ledger.pledges + ledger.pledges[:1]})
+    duplicate = ledger.model_copy(update={"entries": ledger.entries + ledger.entries[:1]})
     with pytest.raises(SaveError, match="does not read back"):
         store.save(duplicate, ledger_path)
     assert ledger_path.read_bytes() == before
@@ -239,7 +239,7 @@ class FaultyFile:
         self._fh = fh
         self._failing = failing
 
-    def __enter__(self) -> "FaultyFile":
+    def __enter__(self) -> FaultyFile:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -247,6 +247,7 @@ class FaultyFile:
 
     def __getattr__(self, name: str) -> Any:
         if name == self._failing:
+
             def fail(*args: object) -> None:
                 raise OSError(errno.ENOSPC, "No space left on device")
 
@@ -285,16 +286,26 @@ def inject(monkeypatch: pytest.MonkeyPatch, step: str, path: Path) -> None:
         raise AssertionError(step)
 
 
-STEPS = ["create a temporary file", "write", "flush", "fsync", "set the file mode", "keep a backup of the previous version", "replace"]
+STEPS = [
+    "create a temporary file",
+    "write",
+    "flush",
+    "fsync",
+    "set the file mode",
+    "keep a backup of the previous version",
+    "replace",
+]
 
 
 @pytest.mark.parametrize("step", STEPS)
-def test_failed_save_leaves_original_and_no_temp_files(monkeypatch: pytest.MonkeyPatch, ledger_path: Path, step: str) -> None:
+def test_failed_save_leaves_original_and_no_temp_files(
+    monkeypatch: pytest.MonkeyPatch, ledger_path: Path, step: str
+) -> None:
     folder = ledger_path.parent
     before = ledger_path.read_bytes()
     names_before = sorted(p.name for p in folder.iterdir())
     ledger = small_ledger()
-    changed = ledger.model_copy(update={"pledges": ledger.pledges[:1]})
+    changed = ledger.model_copy(update={"entries": ledger.entries[:1]})
     inject(monkeypatch, step, ledger_path)
     with pytest.raises(SaveError) as exc:
         store.save(changed, ledger_path)
@@ -327,7 +338,7 @@ def test_failed_fsync_of_folder_is_not_fatal(monkeypatch: pytest.MonkeyPatch, le
 
     monkeypatch.setattr(os, "open", no_dir_open)
     ledger = small_ledger()
-    changed = ledger.model_copy(update={"pledges": ledger.pledges[:1]})
+    changed = ledger.model_copy(update={"entries": ledger.entries[:1]})
     store.save(changed, ledger_path)
     monkeypatch.undo()
     assert store.load(ledger_path).ledger == changed
@@ -338,7 +349,7 @@ def test_failed_fsync_of_folder_is_not_fatal(monkeypatch: pytest.MonkeyPatch, le
 
 def test_save_with_unchanged_fingerprint_succeeds(ledger_path: Path) -> None:
     loaded = store.load(ledger_path)
-    changed = loaded.ledger.model_copy(update={"pledges": loaded.ledger.pledges[:1]})
+    changed = loaded.ledger.model_copy(update={"entries": loaded.ledger.entries[:1]})
     fp = store.save(changed, ledger_path, expected=loaded.fingerprint)
     assert fp != loaded.fingerprint
     assert not store.changed_on_disk(ledger_path, fp)
@@ -429,7 +440,11 @@ def bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
-    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_working_copy_is_created_from_the_bundle(bundle: Path, isolated_dirs: Path) -> None:
@@ -443,7 +458,7 @@ def test_working_copy_is_created_from_the_bundle(bundle: Path, isolated_dirs: Pa
     assert store.load(target).ledger == small_ledger()
     # The copy is the user's to edit; saving it leaves the bundle alone.
     ledger = small_ledger()
-    store.save(ledger.model_copy(update={"pledges": ledger.pledges[:1]}), target)
+    store.save(ledger.model_copy(update={"entries": ledger.entries[:1]}), target)
     assert snapshot(bundle) == before
 
 
@@ -513,7 +528,7 @@ def test_saving_through_a_symlink_writes_the_real_file(ledger_path, tmp_path):
     link = elsewhere / "pledges.toml"
     link.symlink_to(ledger_path)
     loaded = load(link)
-    edited = loaded.ledger.model_copy(update={"pledges": loaded.ledger.pledges[1:]})
+    edited = loaded.ledger.model_copy(update={"entries": loaded.ledger.entries[1:]})
     save(edited, link, expected=loaded.fingerprint)
     assert link.is_symlink()
     assert load(ledger_path).ledger == edited

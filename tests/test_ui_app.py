@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 
-from pledgetui.query import select_pledges
+from pledgetui.query import select_entries
 from pledgetui.store import load
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.widgets.detail import DetailPane
-from pledgetui.ui.widgets.pledge_table import COLUMNS
+from pledgetui.ui.widgets.entry_table import COLUMNS
 from tests.factory import REPO
 
 BUNDLED = REPO / "data" / "pledges.toml"
@@ -32,19 +33,19 @@ async def test_sort_each_way_keeps_cursor_on_same_pledge(column: str) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await started(app, pilot)
         await pilot.press("down", "down", "down", "down", "down")
-        chosen = app.dashboard.table.current_pledge
+        chosen = app.dashboard.table.current_entry
         assert chosen is not None and app.dashboard.table.cursor == 5
         key = str([c.key for c in COLUMNS].index(column) + 1)
         await pilot.press(key)
         assert app.dashboard.sort_keys[0].field == column and not app.dashboard.sort_keys[0].descending
-        assert app.dashboard.table.current_pledge is chosen
-        ascending = [p.id for p in app.dashboard.visible_pledges()]
-        assert ascending == [p.id for p in select_pledges(app.ledger, "", column)]
+        assert app.dashboard.table.current_entry is chosen
+        ascending = [p.id for p in app.dashboard.visible_entries()]
+        assert ascending == [p.id for p in select_entries(app.ledger, "", column)]
         await pilot.press(key)
         assert app.dashboard.sort_keys[0].descending
-        assert app.dashboard.table.current_pledge is chosen
-        descending = [p.id for p in app.dashboard.visible_pledges()]
-        assert descending == [p.id for p in select_pledges(app.ledger, "", f"-{column}")]
+        assert app.dashboard.table.current_entry is chosen
+        descending = [p.id for p in app.dashboard.visible_entries()]
+        assert descending == [p.id for p in select_entries(app.ledger, "", f"-{column}")]
         assert app.dashboard.table.row_of(app.dashboard.table.current) == app.dashboard.table.cursor
 
 
@@ -52,10 +53,10 @@ async def test_sort_ties_are_stable_and_indicator_shows() -> None:
     app = PledgeApp(BUNDLED)
     async with app.run_test(size=(160, 48)) as pilot:
         await started(app, pilot)
-        ledger_order = {p.id: i for i, p in enumerate(app.ledger.pledges)}
+        ledger_order = {p.id: i for i, p in enumerate(app.ledger.entries)}
         await pilot.press("3")  # status
-        rows = app.dashboard.visible_pledges()
-        for a, b in zip(rows, rows[1:]):
+        rows = app.dashboard.visible_entries()
+        for a, b in itertools.pairwise(rows):
             if a.status == b.status:
                 assert ledger_order[a.id] < ledger_order[b.id]
         header = app.dashboard.table.render_line(0).text
@@ -78,24 +79,24 @@ async def test_header_click_sorts() -> None:
 
 async def test_filter_text_and_fields_narrow_and_count_updates() -> None:
     ledger = load(BUNDLED).ledger
-    total = sum(1 for p in ledger.pledges if not p.is_counter)
+    total = sum(1 for p in ledger.entries if not p.is_counter)
     app = PledgeApp(BUNDLED)
     async with app.run_test(size=(160, 48)) as pilot:
         await started(app, pilot)
         assert count_text(app).startswith(f"{total} of {total} pledges")
         await pilot.press("slash", *"country:kingdom status:signed")
-        expected = select_pledges(ledger, "country:kingdom status:signed")
+        expected = select_entries(ledger, "country:kingdom status:signed")
         assert expected, "the bundled ledger has signed UK pledges"
-        assert [p.id for p in app.dashboard.visible_pledges()] == [p.id for p in expected]
+        assert [p.id for p in app.dashboard.visible_entries()] == [p.id for p in expected]
         assert count_text(app).startswith(f"{len(expected)} of {total} pledges")
-        assert all(p.actor == "United Kingdom" and p.status.value == "signed" for p in app.dashboard.visible_pledges())
+        assert all(p.actor == "United Kingdom" and p.status.value == "signed" for p in app.dashboard.visible_entries())
         # a bad term keeps the last good view and says what is wrong
         app.query_one("#filter").value = "country:france status:zzz"
         await pilot.pause()
-        assert [p.id for p in app.dashboard.visible_pledges()] == [p.id for p in expected]
+        assert [p.id for p in app.dashboard.visible_entries()] == [p.id for p in expected]
         assert "zzz" in count_text(app)
         await pilot.press("escape")
-        assert len(app.dashboard.visible_pledges()) == len(ledger.pledges)
+        assert len(app.dashboard.visible_entries()) == len(ledger.entries)
         assert count_text(app).startswith(f"{total} of {total} pledges")
 
 
@@ -103,7 +104,7 @@ async def test_filter_keeps_cursor_on_same_pledge_when_still_shown() -> None:
     app = PledgeApp(BUNDLED)
     async with app.run_test(size=(160, 48)) as pilot:
         await started(app, pilot)
-        target = next(i for i, p in enumerate(app.dashboard.table.pledges) if p.actor == "Ireland")
+        target = next(i for i, p in enumerate(app.dashboard.table.entries) if p.actor == "Ireland")
         app.dashboard.table.cursor = app.dashboard.table.row_of(target)
         await pilot.press("slash", *"peace")
         assert app.dashboard.table.current == target
@@ -115,16 +116,21 @@ async def test_counter_positions_are_marked_and_not_counted() -> None:
     app = PledgeApp(BUNDLED)
     async with app.run_test(size=(160, 48)) as pilot:
         await started(app, pilot)
-        counters = [p for p in app.dashboard.index.pledges if p.is_counter]
+        counters = [p for p in app.dashboard.index.entries if p.is_counter]
         assert counters
         assert f"· {len(counters)} counter-positions" in count_text(app)
         await pilot.press("c")
-        assert not any(p.is_counter for p in app.dashboard.visible_pledges())
-        row = next(i for i, p in enumerate(app.dashboard.index.pledges) if p.is_counter)
+        assert not any(p.is_counter for p in app.dashboard.visible_entries())
+        row = next(i for i, p in enumerate(app.dashboard.index.entries) if p.is_counter)
         await pilot.press("c")
         app.dashboard.table.cursor = app.dashboard.table.row_of(row)
         await pilot.pause()
-        assert "⟂" in app.dashboard.table.render_line(app.dashboard.table.cursor + 1 - round(app.dashboard.table.scroll_y)).text
+        assert (
+            "⟂"
+            in app.dashboard.table.render_line(
+                app.dashboard.table.cursor + 1 - round(app.dashboard.table.scroll_y)
+            ).text
+        )
         assert "COUNTER-POSITION" in app.query_one(DetailPane).text
 
 
@@ -135,7 +141,7 @@ async def test_detail_pane_follows_cursor() -> None:
         detail = app.query_one(DetailPane)
         seen = []
         for _ in range(4):
-            pledge = app.dashboard.table.current_pledge
+            pledge = app.dashboard.table.current_entry
             await pilot.pause()
             assert f"Id: {pledge.id}" in detail.text
             assert pledge.summary in detail.text
@@ -182,8 +188,16 @@ async def test_command_palette_offers_the_actions() -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await started(app, pilot)
         titles = {c.title for c in app.get_system_commands(app.screen)}
-        for wanted in ("Filter the table", "Matrix: actors x commitments", "Edit the highlighted entry", "Save",
-                       "Undo", "Export the current view", "Sort by Status", "Help: all keys"):
+        for wanted in (
+            "Filter the table",
+            "Matrix: actors x commitments",
+            "Edit the highlighted entry",
+            "Save",
+            "Undo",
+            "Export the current view",
+            "Sort by Status",
+            "Help: all keys",
+        ):
             assert wanted in titles
         command = next(c for c in app.get_system_commands(app.screen) if c.title == "Sort by Status")
         command.callback()
@@ -205,6 +219,6 @@ async def test_matrix_cell_filters_the_table_to_exactly_that_cell() -> None:
         assert cell is not None and cell.count == 1
         matrix.dismiss(("United Kingdom", "ground_troops"))
         await pilot.pause()
-        shown = app.dashboard.visible_pledges()
-        assert sorted(p.id for p in shown) == sorted(cell.pledge_ids)
+        shown = app.dashboard.visible_entries()
+        assert sorted(p.id for p in shown) == sorted(cell.entry_ids)
         assert all(p.actor == "United Kingdom" and p.commitment.value == "ground_troops" for p in shown)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 import csv
 import io
+import re
 from pathlib import Path
 
 from pledgetui import journal, store
 from pledgetui.session import EditSession
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens.choice import ChoiceScreen
-from pledgetui.ui.screens.edit_pledge import EditPledge
-
+from pledgetui.ui.screens.edit_entry import EditEntry
 
 
 async def started(app: PledgeApp, pilot) -> None:
@@ -42,17 +40,17 @@ async def new_pledge_from_passage(app: PledgeApp, pilot, view, start: int, lengt
     await pilot.press("N")
     await pilot.pause()
     form = app.screen
-    assert isinstance(form, EditPledge)
+    assert isinstance(form, EditEntry)
     for name, value in values.items():
         form.query_one(f"#in-{field_id(name)}").value = value
     await press_and_settle(app, pilot, "ctrl+s")
 
 
-async def edit_current(app: PledgeApp, pilot, **values: str) -> EditPledge:
+async def edit_current(app: PledgeApp, pilot, **values: str) -> EditEntry:
     await pilot.press("e")
     await pilot.pause()
     form = app.screen
-    assert isinstance(form, EditPledge)
+    assert isinstance(form, EditEntry)
     for name, value in values.items():
         widget = form.query_one(f"#in-{field_id(name)}")
         if name == "notes":
@@ -69,12 +67,12 @@ async def test_edit_save_reload_equal_and_undo_redo(ledger_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await started(app, pilot)
         original = app.session.ledger
-        first = app.dashboard.table.current_pledge.id
+        first = app.dashboard.table.current_entry.id
         await edit_current(app, pilot, summary="First edit", ev0_status="announced", numbers="troops: 1,000-5,000")
-        assert not isinstance(app.screen, EditPledge)
+        assert not isinstance(app.screen, EditEntry)
         await edit_current(app, pilot, notes="Second edit: a note with [/bold] brackets")
         await edit_current(app, pilot, ev0_claimant="Third edit claimant", ev0_stated="2026-01-06")
-        edited = app.session.ledger.pledge(first)
+        edited = app.session.ledger.entry(first)
         assert edited.summary == "First edit" and edited.status.value == "announced"
         assert (edited.numbers[0].low, edited.numbers[0].high) == (1000, 5000)
         assert edited.notes.startswith("Second edit") and edited.claimant == "Third edit claimant"
@@ -83,8 +81,8 @@ async def test_edit_save_reload_equal_and_undo_redo(ledger_path: Path) -> None:
 
         after_three = app.session.ledger
         await pilot.press("ctrl+z", "ctrl+z")
-        assert app.session.ledger.pledge(first).summary == "First edit"
-        assert app.session.ledger.pledge(first).notes == ""
+        assert app.session.ledger.entry(first).summary == "First edit"
+        assert app.session.ledger.entry(first).notes == ""
         await pilot.press("ctrl+z")
         assert app.session.ledger == original and not app.session.dirty
         assert "unsaved" not in app.sub_title
@@ -94,7 +92,7 @@ async def test_edit_save_reload_equal_and_undo_redo(ledger_path: Path) -> None:
         await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
         assert "unsaved" not in app.sub_title
-        assert app.dashboard.table.current_pledge.id == first
+        assert app.dashboard.table.current_entry.id == first
     assert store.load(ledger_path).ledger == after_three
     assert ledger_path.with_name(ledger_path.name + ".bak").read_bytes() == store.dumps(original)
 
@@ -111,7 +109,7 @@ async def test_invalid_edit_is_refused_with_the_field_named(ledger_path: Path) -
         assert "stated" in str(form.query_one("#error-statement-0").content)
         assert str(form.query_one("#error-id").content)
         # a duplicate id is refused too, against the ledger
-        other = app.session.ledger.pledges[1].id
+        other = app.session.ledger.entries[1].id
         form.query_one("#in-id").value = other
         form.query_one("#in-summary").value = "ok"
         form.query_one("#in-ev0-stated").value = ""
@@ -120,7 +118,7 @@ async def test_invalid_edit_is_refused_with_the_field_named(ledger_path: Path) -
         assert app.screen is form and "id" in form.errors
         await pilot.press("escape")
         await pilot.pause()
-        assert not isinstance(app.screen, EditPledge)
+        assert not isinstance(app.screen, EditEntry)
         assert app.session.ledger == original and not app.session.dirty
     assert ledger_path.read_bytes() == before
 
@@ -142,40 +140,40 @@ async def test_delete_asks_and_undo_restores(ledger_path: Path) -> None:
     app = PledgeApp(ledger_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(app, pilot)
-        victim = app.dashboard.table.current_pledge.id
-        n = len(app.session.ledger.pledges)
+        victim = app.dashboard.table.current_entry.id
+        n = len(app.session.ledger.entries)
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("n")
         await pilot.pause()
-        assert len(app.session.ledger.pledges) == n
+        assert len(app.session.ledger.entries) == n
         await pilot.press("d")
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()
-        assert app.session.ledger.pledge(victim) is None and len(app.dashboard.table.view) == n - 1
+        assert app.session.ledger.entry(victim) is None and len(app.dashboard.table.view) == n - 1
         await pilot.press("u")
-        assert app.session.ledger.pledge(victim) is not None
+        assert app.session.ledger.entry(victim) is not None
 
 
 async def test_copy_adds_a_new_pledge(ledger_path: Path) -> None:
     app = PledgeApp(ledger_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(app, pilot)
-        source = app.dashboard.table.current_pledge
+        source = app.dashboard.table.current_entry
         await pilot.press("A")
         await pilot.pause()
         form = app.screen
-        assert isinstance(form, EditPledge)
+        assert isinstance(form, EditEntry)
         new_id = form.query_one("#in-id").value
         assert new_id != source.id
         form.query_one("#in-actor").value = "Norway"
         await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
-        added = app.session.ledger.pledge(new_id)
+        added = app.session.ledger.entry(new_id)
         assert added is not None and added.actor == "Norway" and added.evidence == source.evidence
-        assert app.dashboard.table.current_pledge.id == new_id
+        assert app.dashboard.table.current_entry.id == new_id
 
 
 async def test_outside_change_is_caught_and_not_overwritten(ledger_path: Path) -> None:
@@ -184,7 +182,7 @@ async def test_outside_change_is_caught_and_not_overwritten(ledger_path: Path) -
         await started(app, pilot)
         await edit_current(app, pilot, summary="my edit")
         outside = store.load(ledger_path).ledger
-        outside = outside.model_copy(update={"pledges": outside.pledges[1:]})
+        outside = outside.model_copy(update={"entries": outside.entries[1:]})
         store.save(outside, ledger_path, backup=False)
         outside_bytes = ledger_path.read_bytes()
         await press_and_settle(app, pilot, "ctrl+s")
@@ -214,7 +212,7 @@ async def test_quit_with_unsaved_changes_asks(ledger_path: Path) -> None:
         await pilot.pause()
         await press_and_settle(app, pilot, "s")  # save and quit
         await pilot.pause()
-    assert store.load(ledger_path).ledger.pledges[0].summary == "unsaved"
+    assert store.load(ledger_path).ledger.entries[0].summary == "unsaved"
     assert journal.pending(ledger_path) is None
 
 
@@ -243,9 +241,9 @@ async def test_save_failure_is_reported_and_nothing_lost(ledger_path: Path, monk
 
 async def test_recovery_is_offered_and_restores_exactly(ledger_path: Path) -> None:
     crashed = EditSession.open(ledger_path)
-    pledge = crashed.ledger.pledges[0]
-    crashed.put_pledge(pledge.model_copy(update={"summary": "edit before the crash"}))
-    crashed.delete_pledge(crashed.ledger.pledges[2].id)
+    pledge = crashed.ledger.entries[0]
+    crashed.put_entry(pledge.model_copy(update={"summary": "edit before the crash"}))
+    crashed.delete_entry(crashed.ledger.entries[2].id)
     expected = crashed.ledger
     crashed.close()  # the process dies here: nothing saved, the journal stays
 
@@ -307,8 +305,8 @@ async def test_export_from_dashboard_writes_the_filtered_sorted_view(ledger_path
         await started(app, pilot)
         app.dashboard.set_filter("-kind:counter")
         await pilot.press("1", "1")  # actor, descending
-        expected = [p.id for p in app.dashboard.visible_pledges()]
-        assert 0 < len(expected) < len(app.session.ledger.pledges)
+        expected = [p.id for p in app.dashboard.visible_entries()]
+        assert 0 < len(expected) < len(app.session.ledger.entries)
         await pilot.press("x")
         await pilot.pause()
         app.screen.query_one("#export-path").value = str(target)
@@ -320,8 +318,6 @@ async def test_export_from_dashboard_writes_the_filtered_sorted_view(ledger_path
     assert all(r["kind"] == "pledge" for r in rows)
 
 
-
-
 async def test_pick_a_passage_in_the_viewer_and_attach_it(ledger_path: Path) -> None:
     from pledgetui.anchors import locate
     from pledgetui.ui.screens.quote_viewer import ArticleView, QuoteViewer
@@ -329,7 +325,7 @@ async def test_pick_a_passage_in_the_viewer_and_attach_it(ledger_path: Path) -> 
     app = PledgeApp(ledger_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(app, pilot)
-        pledge = app.dashboard.table.current_pledge
+        pledge = app.dashboard.table.current_entry
         await pilot.press("v")
         await pilot.pause()
         viewer = app.screen
@@ -346,29 +342,40 @@ async def test_pick_a_passage_in_the_viewer_and_attach_it(ledger_path: Path) -> 
         await pilot.pause()
         # the new statement opens in the edit form: its stance is the reader's to set
         form = app.screen
-        assert isinstance(form, EditPledge)
+        assert isinstance(form, EditEntry)
         n = len(pledge.evidence)
-        assert app.session.ledger.pledge(pledge.id) == pledge  # nothing applied yet
+        assert app.session.ledger.entry(pledge.id) == pledge  # nothing applied yet
         await press_and_settle(app, pilot, "ctrl+s")
         assert app.screen is form and "statement-%d" % n in form.errors  # claimant and status are required
         form.query_one(f"#in-ev{n}-claimant").value = "Downing Street statement"
         form.query_one(f"#in-ev{n}-status").value = "announced"
         await press_and_settle(app, pilot, "ctrl+s")
         assert app.screen is viewer
-        updated = app.session.ledger.pledge(pledge.id)
+        updated = app.session.ledger.entry(pledge.id)
         assert len(updated.evidence) == len(pledge.evidence) + 1
         ev = updated.evidence[-1]
         assert (ev.quote, ev.start, ev.end) == (wanted, start, start + len(wanted))
-        assert text[ev.start - len(ev.prefix) : ev.start] == ev.prefix and text[ev.end : ev.end + len(ev.suffix)] == ev.suffix
+        assert (
+            text[ev.start - len(ev.prefix) : ev.start] == ev.prefix
+            and text[ev.end : ev.end + len(ev.suffix)] == ev.suffix
+        )
         assert locate(text, ev.quote, ev.prefix, ev.suffix, ev.start, ev.end).status.value == "exact"
         assert viewer.highlight == (start, start + len(wanted))
         # the same passage, selected again, as the first quote of a new pledge
         await new_pledge_from_passage(
-            app, pilot, view, start, len(wanted), actor="Poland", summary="New pledge from a picked passage",
-            ev0_claimant="Downing Street statement", commitment="ground_troops", ev0_status="announced",
+            app,
+            pilot,
+            view,
+            start,
+            len(wanted),
+            actor="Poland",
+            summary="New pledge from a picked passage",
+            ev0_claimant="Downing Street statement",
+            commitment="ground_troops",
+            ev0_status="announced",
         )
         assert app.screen is viewer
-        new = [p for p in app.session.ledger.pledges if p.actor == "Poland"]
+        new = [p for p in app.session.ledger.entries if p.actor == "Poland"]
         assert len(new) == 1 and new[0].evidence[0].quote == wanted
 
 
@@ -403,24 +410,24 @@ async def test_editing_one_field_leaves_the_others_exactly_as_stored(tmp_path: P
     from tests.factory import small_ledger, write_ledger
 
     ledger = small_ledger()
-    first = ledger.pledges[0].model_copy(
+    first = ledger.entries[0].model_copy(
         update={
             "numbers": (Quantity(label="troops", high=10000), Quantity(label="ships", low=3, high=3)),
-            "conditions": ledger.pledges[0].conditions[::-1],
+            "conditions": ledger.entries[0].conditions[::-1],
             "notes": "  indented note with trailing space  ",
         }
     )
-    path = write_ledger(tmp_path / "l", ledger.model_copy(update={"pledges": (first, *ledger.pledges[1:])}))
+    path = write_ledger(tmp_path / "l", ledger.model_copy(update={"entries": (first, *ledger.entries[1:])}))
     app = PledgeApp(path)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(app, pilot)
         await edit_current(app, pilot, summary="only the summary changes")
-        after = app.session.ledger.pledge(first.id)
+        after = app.session.ledger.entry(first.id)
         assert after.summary == "only the summary changes"
         assert after.model_copy(update={"summary": first.summary}) == first
         # a high-only amount typed in the form stays high-only
         await edit_current(app, pilot, numbers="troops: up to 20,000")
-        assert app.session.ledger.pledge(first.id).numbers == (Quantity(label="troops", high=20000),)
+        assert app.session.ledger.entry(first.id).numbers == (Quantity(label="troops", high=20000),)
 
 
 async def test_quitting_after_undoing_everything_leaves_nothing_to_recover(ledger_path: Path) -> None:
@@ -468,10 +475,18 @@ async def test_an_imported_article_can_be_opened_and_quoted(ledger_path: Path, t
         start = text.index(wanted)
         view = viewer.query_one(ArticleView)
         await new_pledge_from_passage(
-            app, pilot, view, start, len(wanted), actor="Norway", summary="Two frigates after a ceasefire",
-            ev0_claimant="Norwegian defence minister", commitment="maritime", ev0_status="announced",
+            app,
+            pilot,
+            view,
+            start,
+            len(wanted),
+            actor="Norway",
+            summary="Two frigates after a ceasefire",
+            ev0_claimant="Norwegian defence minister",
+            commitment="maritime",
+            ev0_status="announced",
         )
-        new = [p for p in app.session.ledger.pledges if p.actor == "Norway"]
+        new = [p for p in app.session.ledger.entries if p.actor == "Norway"]
         assert len(new) == 1
         ev = new[0].evidence[0]
         assert (ev.source, ev.quote, ev.start) == (source_id, wanted, start)
@@ -515,7 +530,7 @@ async def test_save_runs_off_the_ui_thread_and_edits_wait_for_it(ledger_path: Pa
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not app.controller.saving and not app.session.dirty and "unsaved" not in app.sub_title
-    assert store.load(ledger_path).ledger.pledges[0].summary == "saved in the background"
+    assert store.load(ledger_path).ledger.entries[0].summary == "saved in the background"
 
 
 # --------------------------------------------------------------------------- damaged journals, read-only ledgers
@@ -528,7 +543,7 @@ def _notes(app: PledgeApp) -> list[str]:
 async def test_the_recovery_prompt_names_the_damaged_lines_and_the_kept_copy(ledger_path: Path) -> None:
     crashed = EditSession.open(ledger_path)
     for pid in ("uk-ground", "france-ground", "ireland-ground"):
-        crashed.put_pledge(crashed.ledger.pledge(pid).model_copy(update={"notes": f"note on {pid}"}))
+        crashed.put_entry(crashed.ledger.entry(pid).model_copy(update={"notes": f"note on {pid}"}))
     crashed.close()
     jpath = journal.journal_path(ledger_path)
     lines = jpath.read_bytes().splitlines(keepends=True)
@@ -547,14 +562,14 @@ async def test_the_recovery_prompt_names_the_damaged_lines_and_the_kept_copy(led
         await pilot.press("r")
         await pilot.pause()
         ledger = app.session.ledger
-        assert ledger.pledge("uk-ground").notes == "note on uk-ground"
-        assert ledger.pledge("ireland-ground").notes == "note on ireland-ground"
-        assert ledger.pledge("france-ground").notes == ""
+        assert ledger.entry("uk-ground").notes == "note on uk-ground"
+        assert ledger.entry("ireland-ground").notes == "note on ireland-ground"
+        assert ledger.entry("france-ground").notes == ""
 
 
 async def test_an_unusable_journal_is_reported_with_the_name_it_is_kept_under(ledger_path: Path) -> None:
     crashed = EditSession.open(ledger_path)
-    crashed.delete_pledge("russia-mfa")
+    crashed.delete_entry("russia-mfa")
     crashed.close()
     jpath = journal.journal_path(ledger_path)
     data = jpath.read_bytes().replace(b'"pledgetui_journal":1', b'"pledgetui_journal":7', 1)
@@ -587,7 +602,7 @@ async def test_the_bundled_ledger_is_read_only_in_the_dashboard(tmp_path: Path, 
         assert "(read-only)" in app.sub_title
         await pilot.press("e")
         await pilot.pause()
-        assert not isinstance(app.screen, EditPledge)
+        assert not isinstance(app.screen, EditEntry)
         await press_and_settle(app, pilot, "d")
         assert not isinstance(app.screen, ChoiceScreen)
         await press_and_settle(app, pilot, "ctrl+s")

@@ -90,6 +90,6 @@ async def test_matrix_has_one_france_row_and_its_cell_selects_all_six(tmp_path: 
         await pilot.press("enter")  # the cursor starts on France x Ground troops
         await pilot.pause()
         assert not isinstance(app.screen, MatrixScreen)
-        shown = {app.dashboard.index.pledges[i].id for i in app.dashboard.table.view}  # type: ignore[union-attr]
+        shown = {app.dashboard.index.entries[i].id for i in app.dashboard.table.view}  # type: ignore[union-attr]
         assert shown == {"france-ground", "fr-1", "fr-2", "fr-3", "fr-4", "fr-5"}
         assert invisible_in(app.export_screenshot()) == []

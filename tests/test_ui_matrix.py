@@ -9,7 +9,7 @@ from textual.app import App
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
-from pledgetui.model import Ledger, Pledge, Status
+from pledgetui.model import Ledger, Status
 from pledgetui.ui.screens.matrix import MatrixScreen
 from tests.factory import pledge, small_ledger
 
@@ -27,26 +27,73 @@ def extended_ledger() -> Ledger:
     """small_ledger plus: a second, weaker UK ground-troops entry that seeks a US backstop,
     a German refusal, a coalition, and a second counter-position."""
     base = small_ledger()
-    ev = base.pledges[0].evidence
+    ev = base.entries[0].evidence
     extra = (
-        pledge(id="uk-ground-2", actor="United Kingdom", commitment="ground_troops", status="considering",
-               us_backstop="sought", claimant="x", summary="x", evidence=ev),
-        pledge(id="uk-air", actor="United Kingdom", commitment="air", status="signalled", us_backstop="required",
-               claimant="x", summary="x", evidence=ev),
-        pledge(id="de-ground", actor="Germany", commitment="ground_troops", status="declined", claimant="x",
-               summary="x", evidence=ev),
-        pledge(id="cow-monitor", actor="Coalition of the willing", actor_type="coalition",
-               commitment="ceasefire_monitoring", status="announced", claimant="x", summary="x", evidence=ev),
-        pledge(id="russia-air", kind="counter_position", actor="Russia", commitment="air", status="announced",
-               claimant="x", summary="x", evidence=ev),
-        pledge(id="russia-ground-2", kind="counter_position", actor="Russia", commitment="ground_troops",
-               status="signed", claimant="x", summary="x", evidence=ev),
+        pledge(
+            id="uk-ground-2",
+            actor="United Kingdom",
+            commitment="ground_troops",
+            status="considering",
+            us_backstop="sought",
+            claimant="x",
+            summary="x",
+            evidence=ev,
+        ),
+        pledge(
+            id="uk-air",
+            actor="United Kingdom",
+            commitment="air",
+            status="signalled",
+            us_backstop="required",
+            claimant="x",
+            summary="x",
+            evidence=ev,
+        ),
+        pledge(
+            id="de-ground",
+            actor="Germany",
+            commitment="ground_troops",
+            status="declined",
+            claimant="x",
+            summary="x",
+            evidence=ev,
+        ),
+        pledge(
+            id="cow-monitor",
+            actor="Coalition of the willing",
+            actor_type="coalition",
+            commitment="ceasefire_monitoring",
+            status="announced",
+            claimant="x",
+            summary="x",
+            evidence=ev,
+        ),
+        pledge(
+            id="russia-air",
+            kind="counter_position",
+            actor="Russia",
+            commitment="air",
+            status="announced",
+            claimant="x",
+            summary="x",
+            evidence=ev,
+        ),
+        pledge(
+            id="russia-ground-2",
+            kind="counter_position",
+            actor="Russia",
+            commitment="ground_troops",
+            status="signed",
+            claimant="x",
+            summary="x",
+            evidence=ev,
+        ),
     )
-    return base.model_copy(update={"pledges": base.pledges + extra})
+    return base.model_copy(update={"entries": base.entries + extra})
 
 
 async def open_matrix(app: Host, ledger: Ledger, pilot) -> MatrixScreen:  # type: ignore[no-untyped-def]
-    screen = MatrixScreen(ledger, ledger.pledges)
+    screen = MatrixScreen(ledger, ledger.entries)
     await app.push_screen(screen, app.results.append)
     await pilot.pause()
     return screen
@@ -67,7 +114,7 @@ async def test_cells_of_the_small_ledger() -> None:
         assert ie is not None and (ie.status, ie.count) == (Status.CONSIDERING, 1)
         assert screen.cell_at("Russia", "ground_troops") is None  # a counter-position is not a pledge
         ru = screen.cell_at("Russia", "ground_troops", counter=True)
-        assert ru is not None and ru.pledge_ids == ("russia-mfa",)
+        assert ru is not None and ru.entry_ids == ("russia-mfa",)
         assert screen.cell_at("Ireland", "air") is None
         pledges = screen.query_one("#mx-pledges", DataTable)
         counters = screen.query_one("#mx-counters", DataTable)
@@ -84,13 +131,13 @@ async def test_strongest_status_counts_backstop_and_order() -> None:
         uk = screen.cell_at("United Kingdom", "ground_troops")
         assert uk is not None
         assert (uk.status, uk.count, uk.backstop) == (Status.SIGNED, 2, True)
-        assert set(uk.pledge_ids) == {"uk-ground", "uk-ground-2"}
+        assert set(uk.entry_ids) == {"uk-ground", "uk-ground-2"}
         de = screen.cell_at("Germany", "ground_troops")
         assert de is not None and de.status is Status.DECLINED
         ru = screen.cell_at("Russia", "ground_troops", counter=True)
         assert ru is not None and (ru.status, ru.count) == (Status.SIGNED, 2)
         # counter-positions never swell the pledge cells
-        assert sum(c.count for c in screen.pledges.cells.values()) == 7
+        assert sum(c.count for c in screen.entries.cells.values()) == 7
         assert sum(c.count for c in screen.counters.cells.values()) == 3
 
         table = screen.query_one("#mx-pledges", DataTable)
@@ -156,14 +203,30 @@ async def test_one_click_on_a_cell_dismisses() -> None:
 
 async def test_hostile_actor_name_is_literal_and_safe() -> None:
     base = small_ledger()
-    ev = base.pledges[0].evidence
+    ev = base.entries[0].evidence
     hostile = (
-        pledge(id="hostile", actor=HOSTILE, actor_type="organisation", commitment="air", status="signed",
-               claimant=HOSTILE, summary=HOSTILE, evidence=ev),
-        pledge(id="hostile-counter", kind="counter_position", actor="[/x] Kremlin\x9b2J", commitment="air",
-               status="announced", claimant="x", summary="x", evidence=ev),
+        pledge(
+            id="hostile",
+            actor=HOSTILE,
+            actor_type="organisation",
+            commitment="air",
+            status="signed",
+            claimant=HOSTILE,
+            summary=HOSTILE,
+            evidence=ev,
+        ),
+        pledge(
+            id="hostile-counter",
+            kind="counter_position",
+            actor="[/x] Kremlin\x9b2J",
+            commitment="air",
+            status="announced",
+            claimant="x",
+            summary="x",
+            evidence=ev,
+        ),
     )
-    ledger = base.model_copy(update={"pledges": base.pledges + hostile})
+    ledger = base.model_copy(update={"entries": base.entries + hostile})
     app = Host()
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_matrix(app, ledger, pilot)

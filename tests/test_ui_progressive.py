@@ -12,7 +12,7 @@ from pledgetui import fastread, store
 from pledgetui.ui import app as app_module
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens.dashboard import DashboardScreen
-from pledgetui.ui.screens.edit_pledge import EditPledge
+from pledgetui.ui.screens.edit_entry import EditEntry
 from pledgetui.ui.screens.problems import ProblemsScreen
 
 N = 2500
@@ -31,9 +31,9 @@ def seen(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
     calls: list[dict] = []
     original = DashboardScreen.rows_arrived
 
-    def spy(self: DashboardScreen, entries, fraction) -> None:  # noqa: ANN001
+    def spy(self: DashboardScreen, entries, fraction) -> None:
         app = self.pledge_app
-        before = self.table.current_pledge
+        before = self.table.current_entry
         original(self, entries, fraction)
         calls.append(
             {
@@ -41,7 +41,7 @@ def seen(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
                 "loaded": app.session is not None,
                 "editable": app.controller.editable() is not None,
                 "cursor": self.table.cursor,
-                "current": self.table.current_pledge,
+                "current": self.table.current_entry,
                 "before": before,
                 "count": str(self.query_one("#count").content),
             }
@@ -67,7 +67,9 @@ async def test_rows_show_before_the_ledger_has_loaded(big: Path, seen: list[dict
         shown = [c["shown"] for c in seen]
         assert shown == sorted(shown) and len(shown) >= 3  # the count grows batch by batch
         assert app.dashboard.table.view == list(range(N))
-        assert f"{N - sum(p.is_counter for p in app.ledger.pledges)} of" in str(app.dashboard.query_one("#count").content)
+        assert f"{N - sum(p.is_counter for p in app.ledger.entries)} of" in str(
+            app.dashboard.query_one("#count").content
+        )
 
 
 async def test_the_cursor_stays_on_its_entry_as_rows_arrive(big: Path, seen: list[dict]) -> None:
@@ -81,8 +83,8 @@ async def test_the_cursor_stays_on_its_entry_as_rows_arrive(big: Path, seen: lis
             assert call["cursor"] == 5
             assert call["current"].id == chosen.id
         table = app.dashboard.table
-        assert table.cursor == 5 and table.current_pledge.id == chosen.id  # and once loaded
-        assert table.current_pledge is app.ledger.pledges[5]
+        assert table.cursor == 5 and table.current_entry.id == chosen.id  # and once loaded
+        assert table.current_entry is app.ledger.entries[5]
 
 
 async def test_nothing_is_editable_while_loading(big: Path, seen: list[dict]) -> None:
@@ -117,7 +119,7 @@ async def test_a_problem_found_late_reports_it_and_leaves_nothing_editable(tmp_p
         await pilot.pause()
         await pilot.press("e")
         await pilot.pause()
-        assert not isinstance(app.screen, EditPledge)
+        assert not isinstance(app.screen, EditEntry)
     assert path.read_bytes() == broken
 
 

@@ -11,7 +11,7 @@ from textual.app import App
 from textual.widgets import Static
 from textual.widgets.text_area import Selection
 
-from pledgetui.model import Ledger, Pledge, Source
+from pledgetui.model import Ledger, Source
 from pledgetui.store import read_article
 from pledgetui.ui.screens.quote_viewer import ArticleView, QuoteViewer
 from pledgetui.verify import Articles
@@ -28,15 +28,15 @@ class Host(App[None]):
     pass
 
 
-def replace_pledge(ledger: Ledger, pledge_id: str, **update: object) -> Ledger:
-    pledges = tuple(p.model_copy(update=update) if p.id == pledge_id else p for p in ledger.pledges)
-    return ledger.model_copy(update={"pledges": pledges})
+def replace_pledge(ledger: Ledger, entry_id: str, **update: object) -> Ledger:
+    pledges = tuple(p.model_copy(update=update) if p.id == entry_id else p for p in ledger.entries)
+    return ledger.model_copy(update={"entries": pledges})
 
 
 def three_quote_ledger() -> Ledger:
     """uk-ground quotes a002, then a003 twice."""
     ledger = small_ledger()
-    uk = ledger.pledge("uk-ground")
+    uk = ledger.entry("uk-ground")
     assert uk is not None
     extra = (evidence_for(T3, "a003", IRELAND), evidence_for(T3, "a003", "absolutely unacceptable"))
     return replace_pledge(ledger, "uk-ground", evidence=uk.evidence + extra)
@@ -112,7 +112,7 @@ async def test_n_and_p_step_through_the_pledge_quotes(ledger_path: Path) -> None
             (2, "a003", (r, r + len("absolutely unacceptable"))),
             (0, "a002", (d, d + len(DECL))),  # wraps around
         ]
-        assert viewer.current_pledge_id == "uk-ground"
+        assert viewer.current_entry_id == "uk-ground"
         assert styled_text(viewer.query_one(ArticleView), viewer.highlight) == DECL
         await pilot.press("p")
         await pilot.pause()
@@ -133,12 +133,12 @@ async def test_brackets_step_through_passages_and_citing_ids(ledger_path: Path) 
         r = T3.index("absolutely unacceptable")
         assert viewer.highlight == (r, r + len("absolutely unacceptable"))
         assert viewer.citing_ids == ("uk-ground", "russia-mfa")
-        assert viewer.current_pledge_id == "uk-ground"  # the first entry citing the passage
+        assert viewer.current_entry_id == "uk-ground"  # the first entry citing the passage
         await pilot.press("left_square_bracket")
         await pilot.pause()
         i = T3.index(IRELAND)
         assert viewer.highlight == (i, i + len(IRELAND))
-        assert viewer.current_pledge_id == "uk-ground"  # the current entry cites it too: it stays
+        assert viewer.current_entry_id == "uk-ground"  # the current entry cites it too: it stays
         assert viewer.current_index == 1
         assert styled_text(viewer.query_one(ArticleView), viewer.highlight) == IRELAND
 
@@ -160,8 +160,10 @@ async def test_shared_passage_lists_every_citing_pledge(ledger_path: Path) -> No
 
 async def test_orphan_shows_banner_and_stored_quote(ledger_path: Path) -> None:
     ledger = small_ledger()
-    ev = ledger.pledge("ireland-ground").evidence[0]  # type: ignore[union-attr]
-    garbled = ev.model_copy(update={"quote": "Ireland will send a whole armoured division tomorrow.", "prefix": "", "suffix": ""})
+    ev = ledger.entry("ireland-ground").evidence[0]  # type: ignore[union-attr]
+    garbled = ev.model_copy(
+        update={"quote": "Ireland will send a whole armoured division tomorrow.", "prefix": "", "suffix": ""}
+    )
     ledger = replace_pledge(ledger, "ireland-ground", evidence=(garbled,))
     app = Host()
     async with app.run_test(size=(120, 36)) as pilot:
@@ -171,13 +173,17 @@ async def test_orphan_shows_banner_and_stored_quote(ledger_path: Path) -> None:
         assert viewer.highlight is None and viewer.citing_ids == ()
         banner = viewer.query_one("#qv-orphan")
         assert banner.display
-        assert str(viewer.query_one("#qv-orphan-banner", Static).render()) == f"ORPHAN: quote not found in {ARTICLE_003}"
+        assert (
+            str(viewer.query_one("#qv-orphan-banner", Static).render()) == f"ORPHAN: quote not found in {ARTICLE_003}"
+        )
         assert "Ireland will send a whole armoured division tomorrow." in str(
             viewer.query_one("#qv-orphan-quote", Static).render()
         )
         view = viewer.query_one(ArticleView)
         assert view.text == T3  # the article is still shown ...
-        assert all(s.style != view.quote_style for row in range(view.document.line_count) for s in view.get_line(row).spans)
+        assert all(
+            s.style != view.quote_style for row in range(view.document.line_count) for s in view.get_line(row).spans
+        )
         assert view.passages == ()  # ... unhighlighted
         text = screen_text(app)
         assert "ORPHAN: quote not found in" in text
@@ -249,10 +255,15 @@ async def test_hostile_text_is_shown_literally_and_safely(tmp_path: Path) -> Non
     (path.parent / "seeds" / "hostile.txt").write_text(article, encoding="utf-8")
     source = Source(id="h1", file="hostile.txt", title=HOSTILE, outlet=HOSTILE, note=HOSTILE)
     entry = pledge(
-        id="hostile", actor=HOSTILE, commitment="air", status="announced", claimant=HOSTILE,
-        summary=HOSTILE, evidence=[evidence_for(article, "h1", HOSTILE)],
+        id="hostile",
+        actor=HOSTILE,
+        commitment="air",
+        status="announced",
+        claimant=HOSTILE,
+        summary=HOSTILE,
+        evidence=[evidence_for(article, "h1", HOSTILE)],
     )
-    ledger = base.model_copy(update={"sources": base.sources + (source,), "pledges": base.pledges + (entry,)})
+    ledger = base.model_copy(update={"sources": (*base.sources, source), "entries": (*base.entries, entry)})
     app = Host()
     async with app.run_test(size=(120, 36)) as pilot:
         viewer = QuoteViewer(ledger, Articles(path), "hostile")

@@ -21,12 +21,18 @@ QUOTE = "If there is a peace agreement, Ireland â€” as part of this coalition â€
 # --------------------------------------------------------------------------- folding: verified
 
 #: A sentence written with plain ASCII punctuation; each case swaps in one variant.
-PLAIN = 'The minister said "we will send \'up to\' 500 troops - a first step - within weeks" on Monday.'
+PLAIN = "The minister said \"we will send 'up to' 500 troops - a first step - within weeks\" on Monday."
 LEAD = "Paragraph one sets the scene at some length before anyone is quoted.\n\n"
 TAIL = "\n\nA closing paragraph follows the quote and says nothing of note."
 
 DASHES = {f"U+{ord(ch):04X}": ch for ch, to in FOLD.items() if to == "-"}
-SPACES = {"NBSP": "\u00a0", "narrow NBSP": "\u202f", "thin space": "\u2009", "figure space": "\u2007", "hair space": "\u200a"}
+SPACES = {
+    "NBSP": "\u00a0",
+    "narrow NBSP": "\u202f",
+    "thin space": "\u2009",
+    "figure space": "\u2007",
+    "hair space": "\u200a",
+}
 
 FOLDING_CASES: dict[str, str] = {
     "run of spaces": PLAIN.replace("will send", "will   send"),
@@ -77,7 +83,11 @@ def test_a_quote_typed_with_other_punctuation_verifies_against_the_plain_article
     ],
 )
 def test_characters_outside_the_folding_are_never_verified(stored: str, article: str) -> None:
-    quote = PLAIN.replace("500 troops", stored) if "troops" in stored else PLAIN.replace("within weeks", f"within weeks {stored}")
+    quote = (
+        PLAIN.replace("500 troops", stored)
+        if "troops" in stored
+        else PLAIN.replace("within weeks", f"within weeks {stored}")
+    )
     text = quote.replace(stored, article)
     page = LEAD + text + TAIL
     found = locate(page, quote, "", "", len(LEAD), len(LEAD) + len(quote))
@@ -200,7 +210,7 @@ def test_verify_counts_only_folded_exact_and_moved_quotes_as_verified(tmp_path) 
     kallas = "Attacks on humanitarian missions are a grave violation of international law."
     ledger = Ledger(
         sources=(source,),
-        pledges=(
+        entries=(
             pledge(id="ireland", actor="Ireland", commitment="ground_troops", summary="s",
                    evidence=[evidence_for(text, "a003", QUOTE)]),
             pledge(id="eu", actor="European Union", commitment="other", summary="s",
@@ -212,12 +222,12 @@ def test_verify_counts_only_folded_exact_and_moved_quotes_as_verified(tmp_path) 
     resaved = resaved.replace(kallas, kallas.replace("grave", "grave "))  # a double space: folded
     article.write_text("A new first line.\n" + resaved, encoding="utf-8")
     report = verify(ledger, Articles(path))
-    statuses = {(c.pledge_id, c.index): c.anchor.status for c in report.checks}
+    statuses = {(c.entry_id, c.index): c.anchor.status for c in report.checks}
     assert statuses == {
         ("ireland", 0): AnchorStatus.DRIFTED,
         ("eu", 0): AnchorStatus.FOLDED,
         ("eu", 1): AnchorStatus.MOVED,
     }
     assert report.verified == 2
-    assert [c.pledge_id for c in report.drifted] == ["ireland"]
+    assert [c.entry_id for c in report.drifted] == ["ireland"]
     assert report.orphans == []

@@ -81,8 +81,8 @@ def run(ns: argparse.Namespace) -> int:
             articles = Articles(path)
             report = verify(ledger, articles)
     findings = review(ledger)
-    pledges = [p for p in ledger.pledges if not p.is_counter]
-    counters = len(ledger.pledges) - len(pledges)
+    pledges = [p for p in ledger.entries if not p.is_counter]
+    counters = len(ledger.entries) - len(pledges)
     say(f"ledger:   {path}", out)
     say(f"entries:  {len(pledges)} pledges and {counters} counter-positions", out)
     say(f"sources:  {len(ledger.sources)}", out)
@@ -154,13 +154,16 @@ def _fix(
                 say(f"  diff: {format_word_diff(word_diff(c.evidence.quote, found))}", out)
                 answer = _ask("  take the article's text as the quote? [y/N/q]", stdin, out)
             else:
-                say(f"moved: {c.where}: offsets {c.evidence.start}-{c.evidence.end} -> {c.anchor.start}-{c.anchor.end}", out)
+                say(
+                    f"moved: {c.where}: offsets {c.evidence.start}-{c.evidence.end} -> {c.anchor.start}-{c.anchor.end}",
+                    out,
+                )
                 answer = _ask("  update the offsets and context? [y/N/q]", stdin, out)
             if answer == "q":
                 break
             if answer != "y":
                 continue
-            session.accept_article_text(c.pledge_id, c.index, text, c.anchor.start, c.anchor.end)
+            session.accept_article_text(c.entry_id, c.index, text, c.anchor.start, c.anchor.end)
             accepted += 1
         if not accepted:
             session.discard()

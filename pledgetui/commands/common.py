@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from pledgetui import paths
-from pledgetui.sanitize import display_line
 from pledgetui.files import NotReadable, check_regular
+from pledgetui.sanitize import display_line
 
 if TYPE_CHECKING:
-    from pledgetui.model import Ledger, Pledge
+    from pledgetui.model import Entry, Ledger
     from pledgetui.store import LedgerError
 
 
@@ -45,7 +45,9 @@ def resolve_ledger(arg: str | None) -> Path:
         try:
             check_regular(path)  # Path.exists() would call a link loop "no such file"
         except NotReadable as exc:
-            raise CommandError(f"{path}: {'is a directory, not a ledger file' if exc.kind == 'folder' else exc.what}") from None
+            raise CommandError(
+                f"{path}: {'is a directory, not a ledger file' if exc.kind == 'folder' else exc.what}"
+            ) from None
         return path
     try:
         return paths.ensure_working_copy()
@@ -57,13 +59,13 @@ class LedgerUnreadable(CommandError):
     """The ledger file has problems; the message is the full multi-line report."""
 
 
-def select_entries(ledger_arg: str | None, query: str, sort: str) -> tuple[Path, Ledger, list[Pledge]]:
+def select_entries(ledger_arg: str | None, query: str, sort: str) -> tuple[Path, Ledger, list[Entry]]:
     """The ledger and the entries ``query``/``sort`` select, exactly as the dashboard would.
 
     The query and sort are checked before the ledger is read, so a typo is reported at once.
     Raises :class:`CommandError` (one line) or :class:`LedgerUnreadable` (the full report).
     """
-    from pledgetui.query import QueryError, parse_query, parse_sort, select_pledges
+    from pledgetui.query import QueryError, parse_query, parse_sort, select_entries
     from pledgetui.store import LedgerError, load
 
     try:
@@ -76,7 +78,7 @@ def select_entries(ledger_arg: str | None, query: str, sort: str) -> tuple[Path,
         ledger = load(path).ledger
     except LedgerError as exc:
         raise LedgerUnreadable("\n".join(ledger_report(exc))) from None
-    return path, ledger, select_pledges(ledger, query, sort)
+    return path, ledger, select_entries(ledger, query, sort)
 
 
 def report(prog: str, exc: CommandError) -> int:

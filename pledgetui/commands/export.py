@@ -57,7 +57,13 @@ def attach_dash_values(args: list[str], known: set[str], options: tuple[str, ...
             out.extend(args[i:])
             break
         nxt = args[i + 1] if i + 1 < len(args) else None
-        if word in options and nxt is not None and nxt.startswith("-") and nxt not in known and nxt.split("=", 1)[0] not in known:
+        if (
+            word in options
+            and nxt is not None
+            and nxt.startswith("-")
+            and nxt not in known
+            and nxt.split("=", 1)[0] not in known
+        ):
             out.append(f"{word}={nxt}")
             i += 2
             continue
@@ -89,13 +95,21 @@ def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     p.add_argument(
         "--rows",
         choices=ROW_KINDS,
-        default="pledges",
+        default="entries",
         help="one row per entry, or one per entry and quote (default: pledges)",
     )
-    p.add_argument("--filter", dest="query", default="", metavar="QUERY", help="select entries, e.g. 'status:signed -kind:counter'")
-    p.add_argument("--sort", default="", metavar="FIELD[,-FIELD]", help="sort keys, '-' for descending, e.g. 'status,-date'")
-    p.add_argument("-o", "--output", default="-", metavar="FILE", help="write to FILE atomically; '-' is stdout (default)")
-    p.add_argument("--excel", action="store_true", help="CSV: start with a UTF-8 byte-order mark so Excel reads the encoding")
+    p.add_argument(
+        "--filter", dest="query", default="", metavar="QUERY", help="select entries, e.g. 'status:signed -kind:counter'"
+    )
+    p.add_argument(
+        "--sort", default="", metavar="FIELD[,-FIELD]", help="sort keys, '-' for descending, e.g. 'status,-date'"
+    )
+    p.add_argument(
+        "-o", "--output", default="-", metavar="FILE", help="write to FILE atomically; '-' is stdout (default)"
+    )
+    p.add_argument(
+        "--excel", action="store_true", help="CSV: start with a UTF-8 byte-order mark so Excel reads the encoding"
+    )
     p.add_argument("--raw", action="store_true", help="CSV: do not guard cells against formula injection")
     return p
 

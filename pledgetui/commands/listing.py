@@ -14,7 +14,7 @@ from rich.text import Text
 
 from pledgetui.commands.common import CommandError, report, say, select_entries
 from pledgetui.commands.export import with_dash_values
-from pledgetui.model import Ledger, Pledge, short_label
+from pledgetui.model import Entry, Ledger, short_label
 from pledgetui.sanitize import display_line
 
 PROG = "pledgetui list"
@@ -46,12 +46,16 @@ def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("ledger", nargs="?", help="ledger file (default: your working copy)")
-    p.add_argument("--filter", dest="query", default="", metavar="QUERY", help="select entries, e.g. 'status:signed -kind:counter'")
-    p.add_argument("--sort", default="", metavar="FIELD[,-FIELD]", help="sort keys, '-' for descending, e.g. 'status,-date'")
+    p.add_argument(
+        "--filter", dest="query", default="", metavar="QUERY", help="select entries, e.g. 'status:signed -kind:counter'"
+    )
+    p.add_argument(
+        "--sort", default="", metavar="FIELD[,-FIELD]", help="sort keys, '-' for descending, e.g. 'status,-date'"
+    )
     return p
 
 
-def summary_line(pledges: Sequence[Pledge], total: int) -> str:
+def summary_line(pledges: Sequence[Entry], total: int) -> str:
     counters = sum(1 for p in pledges if p.is_counter)
     n = len(pledges) - counters
     return (
@@ -60,11 +64,11 @@ def summary_line(pledges: Sequence[Pledge], total: int) -> str:
     )
 
 
-def _date(p: Pledge) -> str:
+def _date(p: Entry) -> str:
     return p.date_stated.isoformat() if p.date_stated else ""
 
 
-def plain_rows(pledges: Sequence[Pledge]) -> list[list[str]]:
+def plain_rows(pledges: Sequence[Entry]) -> list[list[str]]:
     """Tab-safe cells (vocabulary values): every ledger string goes through :func:`display_line`."""
     return [
         [
@@ -83,13 +87,13 @@ def plain_rows(pledges: Sequence[Pledge]) -> list[list[str]]:
     ]
 
 
-def write_plain(pledges: Sequence[Pledge], out: TextIO) -> None:
+def write_plain(pledges: Sequence[Entry], out: TextIO) -> None:
     out.write("\t".join(PLAIN_COLUMNS) + "\n")
     for row in plain_rows(pledges):
         out.write("\t".join(row) + "\n")
 
 
-def build_table(pledges: Sequence[Pledge]) -> Table:
+def build_table(pledges: Sequence[Entry]) -> Table:
     """A Rich table; every cell is a ``Text`` (never markup) of sanitised ledger text."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, collapse_padding=True)
     for name in ("id", "actor", "commitment", "status", "conditions", "backstop", "claimant", "date", "sources"):
@@ -115,9 +119,9 @@ def build_table(pledges: Sequence[Pledge]) -> Table:
     return table
 
 
-def render(ledger: Ledger, pledges: Sequence[Pledge], console: Console) -> None:
+def render(ledger: Ledger, pledges: Sequence[Entry], console: Console) -> None:
     console.print(build_table(pledges))
-    console.print(Text(summary_line(pledges, len(ledger.pledges))))
+    console.print(Text(summary_line(pledges, len(ledger.entries))))
 
 
 def _is_tty() -> bool:
@@ -131,7 +135,7 @@ def _fail(message: str) -> int:
 
 def run(ns: argparse.Namespace) -> int:
     try:
-        path, ledger, pledges = select_entries(ns.ledger, ns.query, ns.sort)
+        _path, ledger, pledges = select_entries(ns.ledger, ns.query, ns.sort)
     except CommandError as exc:
         return report(PROG, exc)
     try:
@@ -140,7 +144,7 @@ def run(ns: argparse.Namespace) -> int:
         else:
             write_plain(pledges, sys.stdout)
             sys.stdout.flush()
-            say(summary_line(pledges, len(ledger.pledges)))
+            say(summary_line(pledges, len(ledger.entries)))
     except BrokenPipeError:
         import os
 

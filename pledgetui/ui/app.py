@@ -22,7 +22,7 @@ from pledgetui.ui.state import LedgerChange
 
 if TYPE_CHECKING:
     from pledgetui import journal
-    from pledgetui.model import Ledger, Pledge
+    from pledgetui.model import Entry, Ledger
     from pledgetui.query import Index
     from pledgetui.session import EditSession
     from pledgetui.store import LedgerError
@@ -33,8 +33,6 @@ if TYPE_CHECKING:
 # frame appears before it loads.
 
 
-
-
 #: The loading worker waits at most this long (seconds) for the first frame before it starts.
 FIRST_FRAME_WAIT = 1.0
 #: While a ledger loads, the table takes new rows at most this often (seconds).
@@ -42,7 +40,9 @@ ROWS_EVERY = 0.25
 
 
 class LedgerLoaded(Message):
-    def __init__(self, session: EditSession, index: Index, articles: Articles, recovery: journal.Recovery | None) -> None:
+    def __init__(
+        self, session: EditSession, index: Index, articles: Articles, recovery: journal.Recovery | None
+    ) -> None:
         super().__init__()
         self.session = session
         self.index = index
@@ -53,7 +53,7 @@ class LedgerLoaded(Message):
 class LedgerRowsArrived(Message):
     """A batch of entries read while the ledger loads (provisional: shown, never editable)."""
 
-    def __init__(self, entries: list[Pledge], fraction: float) -> None:
+    def __init__(self, entries: list[Entry], fraction: float) -> None:
         super().__init__()
         self.entries = entries
         self.fraction = fraction
@@ -109,7 +109,13 @@ class PledgeApp(App[int]):
         self.sub_title = display_line(self.path.name)
 
     def notify(  # type: ignore[override]
-        self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = True
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity="information",
+        timeout: float | None = None,
+        markup: bool = True,
     ) -> None:
         """Every notification is plain text through the sanitiser: messages quote paths and field values."""
         super().notify(display(message), title=display(title), severity=severity, timeout=timeout, markup=False)
@@ -127,7 +133,9 @@ class PledgeApp(App[int]):
         assert isinstance(screen, DashboardScreen), "the dashboard is not mounted"
         return screen
 
-    def publish(self, description: str, keep_id: str | None, statement: int | None = None, index: Index | None = None) -> None:
+    def publish(
+        self, description: str, keep_id: str | None, statement: int | None = None, index: Index | None = None
+    ) -> None:
         """The session's ledger changed: make it the state every subscribed view shows."""
         assert self.session is not None
         self.ledger_state = LedgerChange(self.session.ledger, description, keep_id, statement, index)
@@ -142,9 +150,12 @@ class PledgeApp(App[int]):
         dirty = session is not None and session.dirty
         read_only = session is not None and session.read_only is not None
         state = (
-            "  ⟳ saving…" if self.controller.saving
-            else "  ● unsaved changes" if dirty
-            else "  (read-only)" if read_only
+            "  ⟳ saving…"
+            if self.controller.saving
+            else "  ● unsaved changes"
+            if dirty
+            else "  (read-only)"
+            if read_only
             else ""
         )
         self.sub_title = f"{display_line(self.path.name)}{state}"
@@ -178,10 +189,10 @@ class PledgeApp(App[int]):
         """Read, validate and index the ledger; hand the outcome to ``deliver``."""
         last: list[tuple[str, int]] = [("", -2)]
 
-        pending: list[Pledge] = []
+        pending: list[Entry] = []
         posted = [0.0]
 
-        def arrived(entries: list[Pledge], fraction: float) -> None:
+        def arrived(entries: list[Entry], fraction: float) -> None:
             # The first batch (a screenful) at once, then at most every ROWS_EVERY seconds:
             # each update redraws the table, and the UI thread shares the GIL with this worker.
             pending.extend(entries)
@@ -270,16 +281,16 @@ class PledgeApp(App[int]):
 
         self.push_screen(HelpScreen(bindings_for_help(self)))
 
-    def on_quote_viewer_passage_picked(self, event) -> None:  # noqa: ANN001 (QuoteViewer.PassagePicked)
+    def on_quote_viewer_passage_picked(self, event) -> None:
         """A passage picked in the quote viewer: a new statement of an entry, or a new entry."""
-        if event.pledge_id is not None:
-            self.controller.attach_evidence(event.pledge_id, event.evidence)
+        if event.entry_id is not None:
+            self.controller.attach_evidence(event.entry_id, event.evidence)
         else:
             self.controller.new_with_evidence(event.evidence)
 
-    def on_quote_viewer_article_text_accepted(self, event) -> None:  # noqa: ANN001
+    def on_quote_viewer_article_text_accepted(self, event) -> None:
         """``QuoteViewer.ArticleTextAccepted``: a drifted quote takes the article's words."""
-        self.controller.accept_article_text(event.pledge_id, event.index, event.text, event.start, event.end)
+        self.controller.accept_article_text(event.entry_id, event.index, event.text, event.start, event.end)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

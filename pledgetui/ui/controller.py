@@ -22,7 +22,7 @@ from pledgetui.ui.text import join, safe_line
 
 if TYPE_CHECKING:
     from pledgetui import journal
-    from pledgetui.model import Evidence, Pledge
+    from pledgetui.model import Entry, Evidence
     from pledgetui.session import EditSession
     from pledgetui.ui.app import PledgeApp
 
@@ -68,7 +68,9 @@ class SessionController:
         if session.read_only is not None:
             app.notify(
                 f"{session.path.name} is opened read-only: {session.read_only}.",
-                title="Read-only", severity="warning", timeout=12,
+                title="Read-only",
+                severity="warning",
+                timeout=12,
             )
             return None
         return session
@@ -95,57 +97,61 @@ class SessionController:
 
     # ------------------------------------------------------------------ entries
 
-    def edit(self, entry: Pledge) -> None:
+    def edit(self, entry: Entry) -> None:
         session = self.editable()
         if session is None:
             return
-        from pledgetui.ui.screens.edit_pledge import EditPledge
+        from pledgetui.ui.screens.edit_entry import EditEntry
 
-        def done(result: Pledge | None) -> None:
+        def done(result: Entry | None) -> None:
             if result is not None and result != entry:
-                self.apply(lambda: session.put_pledge(result, replace_id=entry.id), result.id)
+                self.apply(lambda: session.put_entry(result, replace_id=entry.id), result.id)
 
-        self.app.push_screen(EditPledge(session.ledger, entry, replace_id=entry.id, title=f"Edit {entry.id}"), done)
+        self.app.push_screen(EditEntry(session.ledger, entry, replace_id=entry.id, title=f"Edit {entry.id}"), done)
 
-    def add_copy(self, entry: Pledge) -> None:
+    def add_copy(self, entry: Entry) -> None:
         session = self.editable()
         if session is None:
             return
-        existing = {p.id for p in session.ledger.pledges}
+        existing = {p.id for p in session.ledger.entries}
         copy = entry.model_copy(update={"id": copy_id(existing, entry.id)})
         self.open_new(copy, f"New entry (copy of {entry.id})")
 
-    def open_new(self, template: Pledge, title: str) -> None:
+    def open_new(self, template: Entry, title: str) -> None:
         session = self.editable()
         if session is None:
             return
-        from pledgetui.ui.screens.edit_pledge import EditPledge
+        from pledgetui.ui.screens.edit_entry import EditEntry
 
-        def done(result: Pledge | None) -> None:
+        def done(result: Entry | None) -> None:
             if result is not None:
-                self.apply(lambda: session.put_pledge(result), result.id)
+                self.apply(lambda: session.put_entry(result), result.id)
 
-        self.app.push_screen(EditPledge(session.ledger, template, replace_id=None, title=title), done)
+        self.app.push_screen(EditEntry(session.ledger, template, replace_id=None, title=title), done)
 
     def new_with_evidence(self, evidence: Evidence) -> None:
         """A blank entry whose first statement is ``evidence`` (picked in the quote viewer)."""
         session = self.editable()
         if session is None:
             return
-        from pledgetui.model import Pledge
+        from pledgetui.model import Entry
 
-        existing = {p.id for p in session.ledger.pledges}
-        template = Pledge.model_construct(
-            id=copy_id(existing, "new-entry"), actor="", summary="", commitment=None, evidence=(evidence,),
+        existing = {p.id for p in session.ledger.entries}
+        template = Entry.model_construct(
+            id=copy_id(existing, "new-entry"),
+            actor="",
+            summary="",
+            commitment=None,
+            evidence=(evidence,),
             **{
                 k: v.default
-                for k, v in Pledge.model_fields.items()
+                for k, v in Entry.model_fields.items()
                 if k not in {"id", "actor", "summary", "commitment", "evidence"}
             },
         )
         self.open_new(template, "New entry")
 
-    def delete(self, entry: Pledge, keep_id: str | None) -> None:
+    def delete(self, entry: Entry, keep_id: str | None) -> None:
         """Delete ``entry`` after asking; the cursor moves to ``keep_id``."""
         session = self.editable()
         if session is None:
@@ -153,7 +159,7 @@ class SessionController:
 
         def done(answer: str | None) -> None:
             if answer == "delete":
-                self.apply(lambda: session.delete_pledge(entry.id), keep_id)
+                self.apply(lambda: session.delete_entry(entry.id), keep_id)
 
         message = join(
             "Delete ", safe_line(entry.id, "bold"), " (", safe_line(entry.summary), ")?\nUndo (ctrl+z) brings it back."
@@ -167,20 +173,20 @@ class SessionController:
         """Add ``evidence`` (a passage picked in the quote viewer) as a new statement of
         ``entry_id``: the edit form opens with it, for its stance (who says it, how firmly)."""
         session = self.editable()
-        entry = session.ledger.pledge(entry_id) if session is not None else None
+        entry = session.ledger.entry(entry_id) if session is not None else None
         if session is None or entry is None:
             return
-        from pledgetui.ui.screens.edit_pledge import EditPledge
+        from pledgetui.ui.screens.edit_entry import EditEntry
 
         draft = entry.model_copy(update={"evidence": (*entry.evidence, evidence)})
         statement = len(draft.evidence) - 1
 
-        def done(result: Pledge | None) -> None:
+        def done(result: Entry | None) -> None:
             if result is not None:
-                self.apply(lambda: session.put_pledge(result, replace_id=entry_id), result.id, statement)
+                self.apply(lambda: session.put_entry(result, replace_id=entry_id), result.id, statement)
 
         title = f"Add statement {statement + 1} to {entry_id}: who says it, and how firmly"
-        self.app.push_screen(EditPledge(session.ledger, draft, replace_id=entry_id, title=title), done)
+        self.app.push_screen(EditEntry(session.ledger, draft, replace_id=entry_id, title=title), done)
 
     def accept_article_text(self, entry_id: str, index: int, text: str, start: int, end: int) -> bool:
         """A drifted quote: take the article's words (a journaled, undoable edit)."""
@@ -284,8 +290,8 @@ class SessionController:
         session = self.session
         assert session is not None
         self.app.update_title()
-        n = sum(1 for p in session.ledger.pledges if not p.is_counter)
-        counters = len(session.ledger.pledges) - n
+        n = sum(1 for p in session.ledger.entries if not p.is_counter)
+        counters = len(session.ledger.entries) - n
         self.app.notify(
             f"Saved {n} pledges and {counters} counter-positions to {session.path} (previous version kept as .bak)"
         )
@@ -346,7 +352,11 @@ class SessionController:
             ChoiceScreen(
                 "Unsaved changes",
                 Content("The ledger has unsaved changes."),
-                [("s", "save", "Save and quit"), ("d", "discard", "Discard and quit"), ("escape", "cancel", "Keep editing")],
+                [
+                    ("s", "save", "Save and quit"),
+                    ("d", "discard", "Discard and quit"),
+                    ("escape", "cancel", "Keep editing"),
+                ],
             ),
             done,
         )

@@ -22,11 +22,11 @@ from textual.widgets import Footer, Header, Input, Static
 from pledgetui.ui.state import LedgerChange
 from pledgetui.ui.text import join, safe_line
 from pledgetui.ui.widgets.detail import DetailPane
-from pledgetui.ui.widgets.pledge_table import COLUMNS, PledgeTable
+from pledgetui.ui.widgets.entry_table import COLUMNS, EntryTable
 from pledgetui.ui.widgets.safe_inputs import SafeInput
 
 if TYPE_CHECKING:
-    from pledgetui.model import Ledger, Pledge
+    from pledgetui.model import Entry, Ledger
     from pledgetui.query import Index, Query, SortKey
     from pledgetui.ui.app import PledgeApp
 
@@ -40,9 +40,21 @@ class DashboardScreen(Screen[None]):
         Binding("slash", "focus_filter", "Filter", tooltip="Type text or field:value terms", id="dashboard.filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="dashboard.clear_filter"),
         Binding("enter", "open_quote", "Quote viewer", show=False, id="dashboard.open_quote_enter"),
-        Binding("v", "open_quote", "Quote viewer", tooltip="Open the article with the quote highlighted", id="dashboard.open_quote"),
+        Binding(
+            "v",
+            "open_quote",
+            "Quote viewer",
+            tooltip="Open the article with the quote highlighted",
+            id="dashboard.open_quote",
+        ),
         Binding("m", "matrix", "Matrix", tooltip="Actors x commitment types", id="dashboard.matrix"),
-        Binding("c", "toggle_counter", "Counter-positions", tooltip="Show or hide counter-positions", id="dashboard.toggle_counter"),
+        Binding(
+            "c",
+            "toggle_counter",
+            "Counter-positions",
+            tooltip="Show or hide counter-positions",
+            id="dashboard.toggle_counter",
+        ),
         Binding("s", "cycle_sort", "Sort", tooltip="Sort by the next column", id="dashboard.cycle_sort"),
         Binding("r", "reverse_sort", "Reverse", tooltip="Reverse the sort", id="dashboard.reverse_sort"),
         *(
@@ -50,11 +62,15 @@ class DashboardScreen(Screen[None]):
             for n, col in enumerate(COLUMNS, 1)
         ),
         Binding("e", "edit", "Edit", tooltip="Edit the highlighted entry", id="dashboard.edit"),
-        Binding("a", "add_blank", "Add", tooltip="New entry from a passage picked in the quote viewer", id="dashboard.add"),
+        Binding(
+            "a", "add_blank", "Add", tooltip="New entry from a passage picked in the quote viewer", id="dashboard.add"
+        ),
         Binding("A", "add_copy", "Add copy", show=False, id="dashboard.add_copy"),
         Binding("d", "delete", "Delete", show=False, id="dashboard.delete"),
         Binding("i", "import_article", "Import article", show=False, id="dashboard.import_article"),
-        Binding("x", "export", "Export", tooltip="Export the current view (filter and sort applied)", id="dashboard.export"),
+        Binding(
+            "x", "export", "Export", tooltip="Export the current view (filter and sort applied)", id="dashboard.export"
+        ),
     ]
 
     def __init__(self) -> None:
@@ -67,7 +83,7 @@ class DashboardScreen(Screen[None]):
         self.show_counter = True
         self.last_export: tuple[Path, int] | None = None
         #: Entries read so far while the ledger loads (shown in file order, read-only).
-        self.arriving: list[Pledge] = []
+        self.arriving: list[Entry] = []
 
     @property
     def pledge_app(self) -> PledgeApp:
@@ -86,7 +102,7 @@ class DashboardScreen(Screen[None]):
             )
             yield Static("loading…", id="count", markup=False)
         with Horizontal(id="main"):
-            yield PledgeTable(id="table")
+            yield EntryTable(id="table")
             yield DetailPane(id="detail")
         yield Footer()
 
@@ -120,7 +136,7 @@ class DashboardScreen(Screen[None]):
         self.arriving = []
         keep = None
         if change.keep_id is not None:
-            keep = next((i for i, p in enumerate(self.index.pledges) if p.id == change.keep_id), None)
+            keep = next((i for i, p in enumerate(self.index.entries) if p.id == change.keep_id), None)
         self.refresh_view(keep=keep)
         self.show_detail()
 
@@ -136,7 +152,7 @@ class DashboardScreen(Screen[None]):
             safe_line(f"{self.pledge_app.path.name}: {got}{stage or 'loading'}{pct}…")
         )
 
-    def rows_arrived(self, entries: list[Pledge], fraction: float) -> None:
+    def rows_arrived(self, entries: list[Entry], fraction: float) -> None:
         """A batch of entries read while the ledger loads: show them at once, in file order.
 
         New entries only ever come after the ones shown, so the cursor stays on its row and
@@ -161,15 +177,15 @@ class DashboardScreen(Screen[None]):
     # ------------------------------------------------------------------ the view
 
     @property
-    def table(self) -> PledgeTable:
-        return self.query_one(PledgeTable)
+    def table(self) -> EntryTable:
+        return self.query_one(EntryTable)
 
     @property
-    def current(self) -> Pledge | None:
-        return self.table.current_pledge
+    def current(self) -> Entry | None:
+        return self.table.current_entry
 
-    def visible_pledges(self) -> list[Pledge]:
-        return [self.table.pledges[i] for i in self.table.view]
+    def visible_entries(self) -> list[Entry]:
+        return [self.table.entries[i] for i in self.table.view]
 
     def refresh_view(self, keep: int | None = None) -> None:
         if self.index is None:
@@ -182,7 +198,7 @@ class DashboardScreen(Screen[None]):
             counters = self.index.counter_positions
             rows = [i for i in rows if i not in counters]
         rows = self.index.sort(rows, self.sort_keys)
-        table.set_rows(self.index.pledges, rows, self.sort_keys, keep=keep)
+        table.set_rows(self.index.entries, rows, self.sort_keys, keep=keep)
         self._update_count()
 
     def show_detail(self) -> None:
@@ -205,11 +221,11 @@ class DashboardScreen(Screen[None]):
             text = join(text, "  ", safe_line(error, "bold $error"))
         self.query_one("#count", Static).update(text)
 
-    @on(PledgeTable.Highlighted)
+    @on(EntryTable.Highlighted)
     def _highlighted(self) -> None:
         self.show_detail()
 
-    @on(PledgeTable.Selected)
+    @on(EntryTable.Selected)
     def _selected(self) -> None:
         self.action_open_quote()
 
@@ -281,8 +297,8 @@ class DashboardScreen(Screen[None]):
         if self.sort_keys:
             self.sort_by(self.sort_keys[0].field, descending=not self.sort_keys[0].descending)
 
-    @on(PledgeTable.HeaderClicked)
-    def _header_clicked(self, event: PledgeTable.HeaderClicked) -> None:
+    @on(EntryTable.HeaderClicked)
+    def _header_clicked(self, event: EntryTable.HeaderClicked) -> None:
         self.sort_by(event.column)
 
     def action_toggle_counter(self) -> None:
@@ -312,7 +328,7 @@ class DashboardScreen(Screen[None]):
                 self.set_filter(f'actor="{quoted}" type:{commitment}')
                 self.table.focus()
 
-        self.app.push_screen(MatrixScreen(self.ledger, self.visible_pledges()), chosen)
+        self.app.push_screen(MatrixScreen(self.ledger, self.visible_entries()), chosen)
 
     # ------------------------------------------------------------------ editing (through the controller)
 
@@ -337,7 +353,7 @@ class DashboardScreen(Screen[None]):
             return
         row, view = self.table.cursor, self.table.view
         nxt = view[row + 1] if row + 1 < len(view) else (view[row - 1] if row > 0 else None)
-        keep_id = self.table.pledges[nxt].id if nxt is not None else None
+        keep_id = self.table.entries[nxt].id if nxt is not None else None
         self.pledge_app.controller.delete(entry, keep_id)
 
     def action_import_article(self) -> None:
@@ -349,7 +365,7 @@ class DashboardScreen(Screen[None]):
         from pledgetui import export, store
         from pledgetui.ui.screens.export_dialog import ExportDialog, ExportRequest
 
-        pledges = self.visible_pledges()
+        pledges = self.visible_entries()
         ledger = self.ledger
         sort = ",".join(("-" if k.descending else "") + k.field for k in self.sort_keys)
         query = self.query_text
@@ -379,18 +395,28 @@ class DashboardScreen(Screen[None]):
         app = self.pledge_app
         yield SystemCommand("Filter the table", "Focus the filter bar (/)", self.action_focus_filter)
         yield SystemCommand("Clear the filter", "Show every entry", self.action_clear_filter)
-        yield SystemCommand("Open the quote viewer", "The article with the quote highlighted (v)", self.action_open_quote)
+        yield SystemCommand(
+            "Open the quote viewer", "The article with the quote highlighted (v)", self.action_open_quote
+        )
         yield SystemCommand("Matrix: actors x commitments", "Who's in, who's holding back (m)", self.action_matrix)
-        yield SystemCommand("Toggle counter-positions", "Show or hide Russia's red lines etc. (c)", self.action_toggle_counter)
+        yield SystemCommand(
+            "Toggle counter-positions", "Show or hide Russia's red lines etc. (c)", self.action_toggle_counter
+        )
         yield SystemCommand("Reverse the sort", "Flip the direction (r)", self.action_reverse_sort)
         for n, col in enumerate(COLUMNS):
-            yield SystemCommand(f"Sort by {col.title}", f"Key {n + 1}; again to reverse", lambda n=n: self.action_sort_column(n))
-        yield SystemCommand("Edit the highlighted entry", "Every field and each statement's stance (e)", self.action_edit)
+            yield SystemCommand(
+                f"Sort by {col.title}", f"Key {n + 1}; again to reverse", lambda n=n: self.action_sort_column(n)
+            )
+        yield SystemCommand(
+            "Edit the highlighted entry", "Every field and each statement's stance (e)", self.action_edit
+        )
         yield SystemCommand("Add an entry as a copy", "Copy of the highlighted entry (A)", self.action_add_copy)
         yield SystemCommand("Delete the highlighted entry", "Asks first; undo brings it back (d)", self.action_delete)
         yield SystemCommand("Undo", "Undo the last edit (ctrl+z)", app.action_undo)
         yield SystemCommand("Redo", "Redo the last undone edit (ctrl+y)", app.action_redo)
         yield SystemCommand("Save", "Atomic save with a backup (ctrl+s)", app.action_save)
-        yield SystemCommand("Import an article", "Add a UTF-8 text file as a new source (i)", self.action_import_article)
+        yield SystemCommand(
+            "Import an article", "Add a UTF-8 text file as a new source (i)", self.action_import_article
+        )
         yield SystemCommand("Export the current view", "CSV, JSON or Markdown (x)", self.action_export)
         yield SystemCommand("Help: all keys", "List every key (?)", app.action_help)

@@ -17,7 +17,7 @@ from pledgetui.sanitize import display_line
 from pledgetui.ui.widgets.safe_inputs import SafeInput
 
 FORMATS = [("CSV (spreadsheets)", "csv"), ("JSON (machine-readable)", "json"), ("Markdown (reports)", "md")]
-ROWS = [("One row per pledge", "pledges"), ("One row per quote", "evidence")]
+ROWS = [("One row per pledge", "entries"), ("One row per quote", "evidence")]
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             yield Label("Format")
             yield Select(FORMATS, value="csv", allow_blank=False, compact=True, id="export-format")
             yield Label("Rows")
-            yield Select(ROWS, value="pledges", allow_blank=False, compact=True, id="export-rows")
+            yield Select(ROWS, value="entries", allow_blank=False, compact=True, id="export-rows")
             yield Checkbox("Excel: add a byte-order mark (CSV)", compact=True, id="export-excel")
             yield Static("", id="export-error", markup=False)
             with Horizontal():
@@ -77,10 +77,14 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             return
         path = Path(raw).expanduser()
         if path.is_dir():
-            self.query_one("#export-error", Static).update(Content(display_line(f"{path} is a folder; give a file name.")))
+            self.query_one("#export-error", Static).update(
+                Content(display_line(f"{path} is a folder; give a file name."))
+            )
             return
         if not path.parent.is_dir():
-            self.query_one("#export-error", Static).update(Content(display_line(f"The folder {path.parent} does not exist.")))
+            self.query_one("#export-error", Static).update(
+                Content(display_line(f"The folder {path.parent} does not exist."))
+            )
             return
         self.dismiss(
             ExportRequest(

@@ -24,8 +24,8 @@ from pledgetui.model import (
     ActorType,
     Backstop,
     CommitmentType,
+    Entry,
     Ledger,
-    Pledge,
     Status,
     short_label,
 )
@@ -53,7 +53,7 @@ class CellSummary:
     status: Status
     count: int
     backstop: bool
-    pledge_ids: tuple[str, ...]
+    entry_ids: tuple[str, ...]
 
     def label(self) -> Text:
         name = "✗ declined" if self.status is Status.DECLINED else short_label(self.status)
@@ -65,18 +65,18 @@ class CellSummary:
         return text
 
 
-def summarise(entries: Iterable[Pledge]) -> CellSummary:
+def summarise(entries: Iterable[Entry]) -> CellSummary:
     entries = list(entries)
     strongest = max((p.status for p in entries), key=lambda s: s.strength)
     return CellSummary(
         status=strongest,
         count=len(entries),
         backstop=any(p.us_backstop in BACKSTOP_NEEDED for p in entries),
-        pledge_ids=tuple(p.id for p in entries),
+        entry_ids=tuple(p.id for p in entries),
     )
 
 
-def actor_order(entries: Iterable[Pledge]) -> list[str]:
+def actor_order(entries: Iterable[Entry]) -> list[str]:
     """Countries first, then coalitions and organisations; alphabetical within each.
 
     Actors are named as they read (:func:`canonical`): ``Fr<U+00AD>ance`` is France's row.
@@ -95,8 +95,8 @@ class Grid:
     first spelling, whose invisible characters the display shows.
     """
 
-    def __init__(self, entries: Sequence[Pledge]) -> None:
-        groups: dict[tuple[str, str], list[Pledge]] = {}
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        groups: dict[tuple[str, str], list[Entry]] = {}
         self.labels: dict[str, str] = {}
         for p in entries:
             actor = canonical(p.actor)
@@ -135,13 +135,13 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
         Binding("q", "close", "Back", show=False),
     ]
 
-    def __init__(self, ledger: Ledger, pledges: Sequence[Pledge]) -> None:
+    def __init__(self, ledger: Ledger, pledges: Sequence[Entry]) -> None:
         super().__init__()
         self.ledger = ledger
-        self.pledges = Grid([p for p in pledges if not p.is_counter])
+        self.entries = Grid([p for p in pledges if not p.is_counter])
         self.counters = Grid([p for p in pledges if p.is_counter])
         present = {p.commitment for p in pledges}
-        names = [safe_line(g.labels[a]).cell_length for g in (self.pledges, self.counters) for a in g.actors]
+        names = [safe_line(g.labels[a]).cell_length for g in (self.entries, self.counters) for a in g.actors]
         self._label_width = min(MAX_ACTOR_CELLS, max(names, default=0))
         self.commitments: list[CommitmentType] = [c for c in CommitmentType if c in present]
 
@@ -149,14 +149,14 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
         yield Static(
             join(
                 Content("Who's in, who's holding back").stylize("bold"),
-                f"  ·  {len(self.pledges.actors)} actors with pledges, "
+                f"  ·  {len(self.entries.actors)} actors with pledges, "
                 f"{len(self.counters.actors)} with counter-positions",
             ),
             id="mx-title",
         )
         with Vertical(id="mx-body"):
             yield Static(Content("Pledges").stylize("bold"), classes="mx-section")
-            yield self._table(self.pledges, "mx-pledges")
+            yield self._table(self.entries, "mx-pledges")
             if len(self.counters):
                 yield Static(
                     Content("Counter-positions (opposition to deployments; not pledges, never counted)").stylize(
@@ -186,7 +186,7 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
         """One width for both tables, so the sections line up."""
         cells = [
             grid.cells[(actor, commitment.value)].label().cell_len
-            for grid in (self.pledges, self.counters)
+            for grid in (self.entries, self.counters)
             for actor in grid.actors
             if (actor, commitment.value) in grid.cells
         ]
@@ -207,11 +207,11 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
 
     def cell_at(self, actor: str, commitment_value: str, counter: bool = False) -> CellSummary | None:
         """The summary of a pledge cell (or, with ``counter``, a counter-position cell); None if empty."""
-        grid = self.counters if counter else self.pledges
+        grid = self.counters if counter else self.entries
         return grid.cells.get((canonical(actor), commitment_value))
 
     def _grid_of(self, table: DataTable) -> Grid:
-        return self.counters if table.id == "mx-counters" else self.pledges
+        return self.counters if table.id == "mx-counters" else self.entries
 
     # ------------------------------------------------------------------ choosing
 

@@ -39,7 +39,12 @@ class ProblemsScreen(Screen[None]):
             )
             lines = [join(("• ", "bold"), safe(str(p)), "\n") for p in self.error.problems]
             yield Static(join(*lines) if lines else Content(""), id="problems", markup=False)
-            yield Static(Content("\nFix the file in an editor, then open it again (pledgetui check FILE lists the same problems)."), markup=False)
+            yield Static(
+                Content(
+                    "\nFix the file in an editor, then open it again (pledgetui check FILE lists the same problems)."
+                ),
+                markup=False,
+            )
         yield Footer()
 
     def action_quit_app(self) -> None:

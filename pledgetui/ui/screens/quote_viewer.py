@@ -20,12 +20,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from pledgetui.anchors import Anchor, AnchorStatus, select
-from pledgetui.model import Basis, Evidence, Ledger, Party, Pledge
+from pledgetui.model import Basis, Entry, Evidence, Ledger, Party
 from pledgetui.sanitize import display_aligned
 from pledgetui.ui.screens.source_picker import SourcePicker
+from pledgetui.ui.state import LedgerChange
 from pledgetui.ui.text import join, safe, safe_line
 from pledgetui.ui.widgets.article_view import ArticleView, Span
-from pledgetui.ui.state import LedgerChange
 from pledgetui.ui.widgets.detail import stance_line
 from pledgetui.verify import Articles
 
@@ -43,9 +43,8 @@ class Passage:
         return (self.start, self.end)
 
     @property
-    def pledge_ids(self) -> tuple[str, ...]:
+    def entry_ids(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(pid for pid, _ in self.citations))
-
 
 
 #: The shortest passage accepted as a quote: a word or two cannot carry a claim.
@@ -70,7 +69,9 @@ class QuoteViewer(Screen[None]):
         Binding("a", "attach", "Attach selection", tooltip="Add the selected passage as a quote of this pledge"),
         Binding("N", "attach_new", "New pledge from selection"),
         Binding(
-            "F", "accept_article_text", "Accept article text",
+            "F",
+            "accept_article_text",
+            "Accept article text",
             tooltip="A drifted quote: take the article's words as the quote (an undoable edit)",
         ),
         Binding("escape", "back", "Back"),
@@ -78,36 +79,36 @@ class QuoteViewer(Screen[None]):
     ]
 
     class PassagePicked(Message):
-        """The reader picked a passage as evidence: for ``pledge_id``, or for a new pledge when None."""
+        """The reader picked a passage as evidence: for ``entry_id``, or for a new pledge when None."""
 
-        def __init__(self, viewer: "QuoteViewer", pledge_id: str | None, evidence: Evidence) -> None:
+        def __init__(self, viewer: QuoteViewer, entry_id: str | None, evidence: Evidence) -> None:
             super().__init__()
             self.viewer = viewer
-            self.pledge_id = pledge_id
+            self.entry_id = entry_id
             self.evidence = evidence
 
     class ArticleTextAccepted(Message):
         """The reader accepted the article's text at ``start:end`` for a drifted quote."""
 
-        def __init__(self, viewer: "QuoteViewer", pledge_id: str, index: int, text: str, start: int, end: int) -> None:
+        def __init__(self, viewer: QuoteViewer, entry_id: str, index: int, text: str, start: int, end: int) -> None:
             super().__init__()
             self.viewer = viewer
-            self.pledge_id = pledge_id
+            self.entry_id = entry_id
             self.index = index
             self.text = text
             self.start = start
             self.end = end
 
-    def __init__(self, ledger: Ledger, articles: Articles, pledge_id: str, evidence_index: int = 0) -> None:
+    def __init__(self, ledger: Ledger, articles: Articles, entry_id: str, evidence_index: int = 0) -> None:
         super().__init__()
-        pledge = ledger.pledge(pledge_id)
+        pledge = ledger.entry(entry_id)
         if pledge is None:
-            raise ValueError(f"no pledge with id {pledge_id!r} in the ledger")
+            raise ValueError(f"no pledge with id {entry_id!r} in the ledger")
         if not 0 <= evidence_index < len(pledge.evidence):
-            raise ValueError(f"pledge {pledge_id!r} has no evidence number {evidence_index + 1}")
+            raise ValueError(f"pledge {entry_id!r} has no evidence number {evidence_index + 1}")
         self.ledger = ledger
         self.articles = articles
-        self.current_pledge_id: str = pledge_id
+        self.current_entry_id: str = entry_id
         self.current_index: int = evidence_index
         self.current_source_id: str = pledge.evidence[evidence_index].source
         self.highlight: Span | None = None
@@ -116,13 +117,13 @@ class QuoteViewer(Screen[None]):
         self.anchor: Anchor = Anchor(AnchorStatus.ORPHAN)
         self._passages: dict[str, tuple[Passage, ...]] = {}
         self._shown_source: str | None = None
-        self._by_id: dict[str, Pledge] | None = None
+        self._by_id: dict[str, Entry] | None = None
 
     @property
-    def by_id(self) -> dict[str, Pledge]:
+    def by_id(self) -> dict[str, Entry]:
         """The ledger's entries by id, built once per ledger (``Ledger.pledge`` is a linear scan)."""
         if self._by_id is None:
-            self._by_id = {p.id: p for p in self.ledger.pledges}
+            self._by_id = {p.id: p for p in self.ledger.entries}
         return self._by_id
 
     # ------------------------------------------------------------------ layout
@@ -158,8 +159,8 @@ class QuoteViewer(Screen[None]):
     # ------------------------------------------------------------------ model
 
     @property
-    def pledge(self) -> Pledge:
-        pledge = self.by_id.get(self.current_pledge_id)
+    def pledge(self) -> Entry:
+        pledge = self.by_id.get(self.current_entry_id)
         assert pledge is not None
         return pledge
 
@@ -173,7 +174,7 @@ class QuoteViewer(Screen[None]):
         text = self._text(source_id)
         spans: dict[Span, list[tuple[str, int]]] = {}
         if text is not None:
-            for p in self.ledger.pledges:
+            for p in self.ledger.entries:
                 for i, ev in enumerate(p.evidence):
                     if ev.source == source_id:
                         anchor = self.articles.anchor(self.ledger, ev)
@@ -199,7 +200,7 @@ class QuoteViewer(Screen[None]):
         passages = self.passages(ev.source)
         if self.anchor.found:
             self.highlight = (self.anchor.start, self.anchor.end)
-            self.citing_ids = next((p.pledge_ids for p in passages if p.span == self.highlight), (pledge.id,))
+            self.citing_ids = next((p.entry_ids for p in passages if p.span == self.highlight), (pledge.id,))
         else:
             self.highlight = None
             self.citing_ids = ()
@@ -219,7 +220,9 @@ class QuoteViewer(Screen[None]):
         if source is not None:
             title = safe_line(source.title, "bold")
             meta_parts = [p for p in (source.date.isoformat() if source.date else "", source.outlet) if p]
-            meta = join(safe_line(" · ".join(meta_parts) or "no date or outlet"), "  ", safe_line(f"({source.file})", "dim"))
+            meta = join(
+                safe_line(" · ".join(meta_parts) or "no date or outlet"), "  ", safe_line(f"({source.file})", "dim")
+            )
             note = join("Note: ", safe_line(source.note, "italic")) if source.note else Content("")
         else:
             title = join("Source ", safe_line(source_id, "bold"), " is not listed in the ledger")
@@ -260,7 +263,9 @@ class QuoteViewer(Screen[None]):
             )
         )
         count = len(passages)
-        self.query_one("#qv-cited", Static).update(Content(f"{count} quoted passage{'s' if count != 1 else ''} in this article"))
+        self.query_one("#qv-cited", Static).update(
+            Content(f"{count} quoted passage{'s' if count != 1 else ''} in this article")
+        )
         self.query_one("#qv-orphan").display = text is None
         if text is None:
             why = self.articles.problems.get(source_id, "")
@@ -280,7 +285,9 @@ class QuoteViewer(Screen[None]):
         file_name = self._show_source_header(ev.source)
 
         if self.anchor.verified:
-            state = Content("verified" + ("" if self.anchor.status is AnchorStatus.EXACT else f" ({self.anchor.status})"))
+            state = Content(
+                "verified" + ("" if self.anchor.status is AnchorStatus.EXACT else f" ({self.anchor.status})")
+            )
         elif self.anchor.found:
             state = Content("DRIFTED: not the article's words (F accepts the article's text)").stylize("bold $error")
         else:
@@ -316,13 +323,13 @@ class QuoteViewer(Screen[None]):
             return Content("cited by: (no located passage)")
         parts: list[Content | str] = ["cited by: "]
         shown = self.citing_ids[:CITED_SHOWN]
-        if self.current_pledge_id in self.citing_ids and self.current_pledge_id not in shown:
-            shown = (self.current_pledge_id, *shown[: CITED_SHOWN - 1])
+        if self.current_entry_id in self.citing_ids and self.current_entry_id not in shown:
+            shown = (self.current_entry_id, *shown[: CITED_SHOWN - 1])
         for n, pid in enumerate(shown):
             if n:
                 parts.append(", ")
             other = self.by_id.get(pid)
-            parts.append(safe_line(pid, "bold" if pid == self.current_pledge_id else ""))
+            parts.append(safe_line(pid, "bold" if pid == self.current_entry_id else ""))
             if other is not None and other.is_counter:
                 parts.append(" (counter-position)")
         if len(self.citing_ids) > len(shown):
@@ -374,11 +381,11 @@ class QuoteViewer(Screen[None]):
         if passage.span == self.highlight and len(passages) == 1:
             self.app.bell()
             return
-        own = [i for pid, i in passage.citations if pid == self.current_pledge_id]
+        own = [i for pid, i in passage.citations if pid == self.current_entry_id]
         if own:
             self.current_index = own[0]
         else:
-            self.current_pledge_id, self.current_index = passage.citations[0]
+            self.current_entry_id, self.current_index = passage.citations[0]
         self._show()
 
     def picked_evidence(self) -> Evidence | None:
@@ -404,9 +411,19 @@ class QuoteViewer(Screen[None]):
         sel = select(text, start, end)
         # A draft statement: its stance (claimant, party, basis, status) is set in the edit form.
         return Evidence.model_construct(
-            source=self.current_source_id, claimant="", party=Party.FIRST_PARTY, basis=Basis.STATEMENT, status=None,
-            stated=None, conditions=None, numbers=(),
-            quote=sel.quote, prefix=sel.prefix, suffix=sel.suffix, start=sel.start, end=sel.end,
+            source=self.current_source_id,
+            claimant="",
+            party=Party.FIRST_PARTY,
+            basis=Basis.STATEMENT,
+            status=None,
+            stated=None,
+            conditions=None,
+            numbers=(),
+            quote=sel.quote,
+            prefix=sel.prefix,
+            suffix=sel.suffix,
+            start=sel.start,
+            end=sel.end,
         )
 
     def action_accept_article_text(self) -> None:
@@ -417,30 +434,32 @@ class QuoteViewer(Screen[None]):
         if text is None:
             return
         self.post_message(
-            self.ArticleTextAccepted(self, self.current_pledge_id, self.current_index, text, self.anchor.start, self.anchor.end)
+            self.ArticleTextAccepted(
+                self, self.current_entry_id, self.current_index, text, self.anchor.start, self.anchor.end
+            )
         )
 
     def action_attach(self) -> None:
         evidence = self.picked_evidence()
         if evidence is not None:
-            self.post_message(self.PassagePicked(self, self.current_pledge_id, evidence))
+            self.post_message(self.PassagePicked(self, self.current_entry_id, evidence))
 
     def action_attach_new(self) -> None:
         evidence = self.picked_evidence()
         if evidence is not None:
             self.post_message(self.PassagePicked(self, None, evidence))
 
-    def update_ledger(self, ledger: Ledger, pledge_id: str | None = None, evidence_index: int | None = None) -> None:
-        """Show ``ledger``, optionally moving to statement ``evidence_index`` of ``pledge_id``
+    def update_ledger(self, ledger: Ledger, entry_id: str | None = None, evidence_index: int | None = None) -> None:
+        """Show ``ledger``, optionally moving to statement ``evidence_index`` of ``entry_id``
         (its last statement when no index is given); leave when the entry shown is gone."""
         self.ledger = ledger
         self._passages.clear()
         self._by_id = None
-        if pledge_id is not None and pledge_id in self.by_id:
-            self.current_pledge_id = pledge_id
+        if entry_id is not None and entry_id in self.by_id:
+            self.current_entry_id = entry_id
             count = len(self.pledge.evidence)
             self.current_index = count - 1 if evidence_index is None else evidence_index
-        if self.current_pledge_id not in self.by_id:
+        if self.current_entry_id not in self.by_id:
             self.dismiss(None)
             return
         self.current_index = min(self.current_index, len(self.pledge.evidence) - 1)

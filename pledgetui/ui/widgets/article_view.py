@@ -16,9 +16,18 @@ Span = tuple[int, int]
 #: (and left out of the footer and the help screen).
 EDITING_ACTIONS = frozenset(
     {
-        "delete_left", "delete_word_left", "delete_right", "delete_word_right", "cut", "paste",
-        "delete_to_start_of_line", "delete_to_end_of_line", "delete_to_end_of_line_or_delete_line",
-        "delete_line", "undo", "redo",
+        "delete_left",
+        "delete_word_left",
+        "delete_right",
+        "delete_word_right",
+        "cut",
+        "paste",
+        "delete_to_start_of_line",
+        "delete_to_end_of_line",
+        "delete_to_end_of_line_or_delete_line",
+        "delete_line",
+        "undo",
+        "redo",
     }
 )
 

@@ -12,7 +12,7 @@ from pledgetui.ui.text import join, safe, safe_line
 from pledgetui.vocab import Backstop, Party
 
 if TYPE_CHECKING:
-    from pledgetui.model import Evidence, Ledger, Pledge
+    from pledgetui.model import Entry, Evidence, Ledger
     from pledgetui.verify import Articles
 
 #: Anchor statuses (``anchors.AnchorStatus`` values) as the reader sees them.
@@ -44,7 +44,7 @@ def _field(label: str, value: Content) -> Content:
     return join((f"{label}: ", "bold"), value, "\n")
 
 
-def describe(pledge: Pledge, ledger: Ledger, articles: Articles | None) -> Content:
+def describe(pledge: Entry, ledger: Ledger, articles: Articles | None) -> Content:
     """The whole pledge as Content; every ledger string goes through the sanitiser."""
     parts: list[Content | str | tuple[str, str]] = []
     if pledge.is_counter:
@@ -98,7 +98,7 @@ class DetailPane(VerticalScroll):
     def compose(self):
         yield Static("", id="detail-body", markup=False)
 
-    def show(self, pledge: Pledge | None, ledger: Ledger | None, articles: Articles | None) -> None:
+    def show(self, pledge: Entry | None, ledger: Ledger | None, articles: Articles | None) -> None:
         body = self.query_one("#detail-body", Static)
         if pledge is None or ledger is None:
             body.update(Content("No pledge selected."))

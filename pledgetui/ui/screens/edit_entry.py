@@ -22,18 +22,18 @@ from textual.widgets import (
 )
 from textual.widgets.selection_list import Selection
 
-from pledgetui.edits import EditError, put_pledge, validate_pledge_fields
+from pledgetui.edits import EditError, put_entry, validate_entry_fields
 from pledgetui.model import (
     ActorType,
     Backstop,
     Basis,
     CommitmentType,
     Condition,
+    Entry,
     EntryKind,
     Evidence,
     Ledger,
     Party,
-    Pledge,
     Quantity,
     Status,
     Vocabulary,
@@ -71,7 +71,7 @@ LABELS = {
 }
 
 
-def numbers_text(pledge: Pledge | None) -> str:
+def numbers_text(pledge: Entry | None) -> str:
     if pledge is None:
         return ""
     parts = []
@@ -107,18 +107,18 @@ def parse_numbers(text: str) -> list[dict[str, Any]]:
     return out
 
 
-class EditPledge(ModalScreen[Pledge | None]):
+class EditEntry(ModalScreen[Entry | None]):
     """Edit ``pledge`` (or a new one when None); dismisses with the validated pledge, or None on Escape."""
 
     HELP_TITLE = "Edit form"
 
-    CSS_PATH = "edit_pledge.tcss"
+    CSS_PATH = "edit_entry.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Apply"),
     ]
 
-    def __init__(self, ledger: Ledger, pledge: Pledge | None, *, replace_id: str | None, title: str) -> None:
+    def __init__(self, ledger: Ledger, pledge: Entry | None, *, replace_id: str | None, title: str) -> None:
         super().__init__()
         self.ledger = ledger
         self.pledge = pledge
@@ -147,15 +147,26 @@ class EditPledge(ModalScreen[Pledge | None]):
                 for name, vocab in SELECT_FIELDS.items():
                     current = getattr(p, name) if p else None
                     options = [(m.label, m.value) for m in vocab]
-                    default = {"kind": EntryKind.PLEDGE, "actor_type": ActorType.COUNTRY, "us_backstop": Backstop.UNKNOWN}.get(name)
+                    default = {
+                        "kind": EntryKind.PLEDGE,
+                        "actor_type": ActorType.COUNTRY,
+                        "us_backstop": Backstop.UNKNOWN,
+                    }.get(name)
                     value = (current or default).value if (current or default) else Select.NULL
-                    yield from self._row(name, Select(options, value=value, allow_blank=default is None, compact=True, id=f"in-{name}"))
+                    yield from self._row(
+                        name, Select(options, value=value, allow_blank=default is None, compact=True, id=f"in-{name}")
+                    )
                 chosen = set(p.conditions) if p else set()
                 yield from self._row(
                     "conditions",
-                    SelectionList[str](*(Selection(c.label, c.value, c in chosen) for c in Condition), id="in-conditions"),
+                    SelectionList[str](
+                        *(Selection(c.label, c.value, c in chosen) for c in Condition), id="in-conditions"
+                    ),
                 )
-                yield from self._row("condition_detail", SafeInput(p.condition_detail if p else "", compact=True, id="in-condition_detail"))
+                yield from self._row(
+                    "condition_detail",
+                    SafeInput(p.condition_detail if p else "", compact=True, id="in-condition_detail"),
+                )
                 yield from self._row("numbers", SafeInput(numbers_text(p), compact=True, id="in-numbers"))
                 yield from self._row("notes", SafeTextArea(p.notes if p else "", id="in-notes", soft_wrap=True))
                 evidence = p.evidence if p else ()
@@ -175,7 +186,9 @@ class EditPledge(ModalScreen[Pledge | None]):
         """Statement ``i``'s stance: claimant, party, basis, status, date."""
         with Vertical(classes="field statement", id=f"field-statement-{i}"):
             yield Label(Content(f"Statement [{i + 1}] {ev.source}: ").append(safe_line(_clip(ev.quote, 50))))
-            yield SafeInput(ev.claimant or "", placeholder="claimant: who says it", compact=True, id=f"in-ev{i}-claimant")
+            yield SafeInput(
+                ev.claimant or "", placeholder="claimant: who says it", compact=True, id=f"in-ev{i}-claimant"
+            )
             with Horizontal(classes="stance"):
                 for name, vocab in STANCE_SELECTS.items():
                     current = getattr(ev, name, None)
@@ -188,7 +201,12 @@ class EditPledge(ModalScreen[Pledge | None]):
                         id=f"in-ev{i}-{name}",
                     )
             stated = ev.stated.isoformat() if ev.stated else ""
-            yield SafeInput(stated, placeholder="stated: YYYY-MM-DD, only when the article dates it", compact=True, id=f"in-ev{i}-stated")
+            yield SafeInput(
+                stated,
+                placeholder="stated: YYYY-MM-DD, only when the article dates it",
+                compact=True,
+                id=f"in-ev{i}-stated",
+            )
             yield Static("", classes="error", id=f"error-statement-{i}", markup=False)
 
     def on_mount(self) -> None:
@@ -259,13 +277,15 @@ class EditPledge(ModalScreen[Pledge | None]):
             data["stated"] = stated or None
         return data
 
-    def validate_form(self) -> Pledge:
+    def validate_form(self) -> Entry:
         """The pledge the form describes, checked by the model and against the ledger (unique id)."""
         data = self.form_data()
         if not data["evidence"]:
-            raise EditError([("evidence", "a new pledge needs a quote: open the quote viewer (v), select a passage and press N")])
-        pledge = validate_pledge_fields(data)
-        put_pledge(self.ledger, pledge, self.replace_id)  # dry run: integrity (unique id, known sources)
+            raise EditError(
+                [("evidence", "a new pledge needs a quote: open the quote viewer (v), select a passage and press N")]
+            )
+        pledge = validate_entry_fields(data)
+        put_entry(self.ledger, pledge, self.replace_id)  # dry run: integrity (unique id, known sources)
         return pledge
 
     def show_errors(self, error: EditError) -> None:

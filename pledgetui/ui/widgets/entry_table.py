@@ -25,7 +25,7 @@ from pledgetui.sanitize import display_line
 from pledgetui.vocab import Backstop, short_label
 
 if TYPE_CHECKING:
-    from pledgetui.model import Pledge
+    from pledgetui.model import Entry
     from pledgetui.query import SortKey
 
 
@@ -35,15 +35,15 @@ class Column:
     title: str
     min_width: int
     weight: int  # share of the spare width
-    value: Callable[[Pledge], str]
+    value: Callable[[Entry], str]
     drop: int = 0  # narrow screens drop columns with the highest ``drop`` first (0: always shown)
 
 
-def _conditions(p: Pledge) -> str:
+def _conditions(p: Entry) -> str:
     return ", ".join(short_label(c) for c in p.conditions) or "none stated"
 
 
-def _backstop(p: Pledge) -> str:
+def _backstop(p: Entry) -> str:
     return "" if p.us_backstop is Backstop.UNKNOWN else short_label(p.us_backstop)
 
 
@@ -89,7 +89,7 @@ def layout_widths(total: int, columns: Sequence[Column] = COLUMNS, gap: int = 1)
     return widths
 
 
-class PledgeTable(ScrollView, can_focus=True):
+class EntryTable(ScrollView, can_focus=True):
     """Rows are positions in ``pledges``; ``view`` holds the positions shown, in order."""
 
     HELP_TITLE = "The table"
@@ -115,15 +115,15 @@ class PledgeTable(ScrollView, can_focus=True):
     }
 
     DEFAULT_CSS = """
-    PledgeTable { background: $surface; }
-    PledgeTable > .pledge-table--header { text-style: bold; background: $panel; color: $text; }
-    PledgeTable > .pledge-table--sorted { text-style: bold underline; background: $panel; color: $accent; }
-    PledgeTable > .pledge-table--cursor { background: $primary 40%; }
-    PledgeTable:focus > .pledge-table--cursor { background: $primary; color: $text; }
-    PledgeTable > .pledge-table--counter { color: $error; text-style: italic; }
-    PledgeTable > .pledge-table--declined { color: $warning; }
-    PledgeTable > .pledge-table--claimed { color: $text-muted; }
-    PledgeTable > .pledge-table--signed { color: $success; }
+    EntryTable { background: $surface; }
+    EntryTable > .pledge-table--header { text-style: bold; background: $panel; color: $text; }
+    EntryTable > .pledge-table--sorted { text-style: bold underline; background: $panel; color: $accent; }
+    EntryTable > .pledge-table--cursor { background: $primary 40%; }
+    EntryTable:focus > .pledge-table--cursor { background: $primary; color: $text; }
+    EntryTable > .pledge-table--counter { color: $error; text-style: italic; }
+    EntryTable > .pledge-table--declined { color: $warning; }
+    EntryTable > .pledge-table--claimed { color: $text-muted; }
+    EntryTable > .pledge-table--signed { color: $success; }
     """
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -131,26 +131,26 @@ class PledgeTable(ScrollView, can_focus=True):
     class Highlighted(Message):
         """The cursor moved to another pledge (``position`` in the ledger, or None when empty)."""
 
-        def __init__(self, table: "PledgeTable", position: int | None) -> None:
+        def __init__(self, table: EntryTable, position: int | None) -> None:
             super().__init__()
             self.table = table
             self.position = position
 
     class Selected(Message):
-        def __init__(self, table: "PledgeTable", position: int) -> None:
+        def __init__(self, table: EntryTable, position: int) -> None:
             super().__init__()
             self.table = table
             self.position = position
 
     class HeaderClicked(Message):
-        def __init__(self, table: "PledgeTable", column: str) -> None:
+        def __init__(self, table: EntryTable, column: str) -> None:
             super().__init__()
             self.table = table
             self.column = column
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.pledges: list[Pledge] = []
+        self.entries: list[Entry] = []
         self.view: list[int] = []
         self.sort_keys: tuple[SortKey, ...] = ()
         self._shown: list[Column] = list(COLUMNS)
@@ -168,13 +168,15 @@ class PledgeTable(ScrollView, can_focus=True):
         return self.view[min(self.cursor, len(self.view) - 1)]
 
     @property
-    def current_pledge(self) -> Pledge | None:
+    def current_entry(self) -> Entry | None:
         pos = self.current
-        return None if pos is None else self.pledges[pos]
+        return None if pos is None else self.entries[pos]
 
-    def set_rows(self, pledges: list[Pledge], view: list[int], sort_keys: tuple[SortKey, ...] = (), keep: int | None = None) -> None:
+    def set_rows(
+        self, pledges: list[Entry], view: list[int], sort_keys: tuple[SortKey, ...] = (), keep: int | None = None
+    ) -> None:
         """Show ``view`` (positions into ``pledges``); keep the cursor on ledger position ``keep`` if shown."""
-        self.pledges = pledges
+        self.entries = pledges
         self.view = view
         self.sort_keys = sort_keys
         row = 0
@@ -295,7 +297,7 @@ class PledgeTable(ScrollView, can_focus=True):
         return Strip(segments)
 
     def _row_strip(self, row: int) -> Strip:
-        pledge = self.pledges[self.view[row]]
+        pledge = self.entries[self.view[row]]
         style = self.rich_style
         if pledge.is_counter:
             style += self.get_component_rich_style("pledge-table--counter")
@@ -310,10 +312,7 @@ class PledgeTable(ScrollView, can_focus=True):
         last = len(self._shown) - 1
         for i, (col, width) in enumerate(zip(self._shown, self._widths)):
             text = display_line(col.value(pledge))
-            if cell_len(text) > width:
-                text = set_cell_size(text, width - 1) + "…"
-            else:
-                text = set_cell_size(text, width)
+            text = set_cell_size(text, width - 1) + "…" if cell_len(text) > width else set_cell_size(text, width)
             segments.append(Segment(text, status_style if col.key == "status" else style))
             if i < last:
                 segments.append(Segment(" ", style))
