@@ -75,6 +75,20 @@ def core_child(path: Path, csv_out: Path) -> dict[str, Any]:
     t = time.perf_counter()
     write_export(csv_out, export_view(ledger, ledger.entries, "csv", "entries"))
     out["csv_export"] = time.perf_counter() - t
+
+    # `pledgetui check` (read, validate, verify every quote, the manual's checks) against a
+    # cold load alone, both as fresh processes.
+    t = time.perf_counter()
+    subprocess.run([PY, "-m", "pledgetui", "check", str(path)], capture_output=True, cwd=ROOT)
+    out["check"] = time.perf_counter() - t
+    t = time.perf_counter()
+    subprocess.run(
+        [PY, "-c", "import sys; from pledgetui import store; store.load(sys.argv[1], use_cache=False)", str(path)],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    out["cold_process"] = time.perf_counter() - t
     return out
 
 
@@ -174,8 +188,11 @@ def _vm_hwm_kb(pid: int) -> int | None:
     return None
 
 
-def in_tmux(cmd: list[str], marks: dict[str, str], env: dict[str, str], timeout: float = 90.0) -> dict[str, Any]:
-    """Seconds from launch until each regex in ``marks`` is on screen, and the peak RSS (VmHWM)."""
+def in_tmux(
+    cmd: list[str], marks: dict[str, str], env: dict[str, str], timeout: float = 90.0, settle: Any = None
+) -> dict[str, Any]:
+    """Seconds from launch until each regex in ``marks`` is on screen, and the peak RSS (VmHWM).
+    ``settle``: a check the program is left running for (up to 60 s) before it is stopped."""
     name = f"pledgebench{os.getpid()}_{time.monotonic_ns()}"
     shell = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
     t0 = time.perf_counter()
@@ -197,6 +214,9 @@ def in_tmux(cmd: list[str], marks: dict[str, str], env: dict[str, str], timeout:
                     found[key] = now
             time.sleep(POLL)
         time.sleep(0.3)
+        waited = time.perf_counter()
+        while settle is not None and not settle() and time.perf_counter() - waited < 60:
+            time.sleep(0.1)
         found["hwm_mb"] = (_vm_hwm_kb(pid) or 0) / 1024 if pid else None
         found["screen"] = screen
     finally:
@@ -234,8 +254,13 @@ def measure(label: str, ledger: Path, work: Path, with_datatable: bool) -> dict[
 
     shutil.rmtree(dirs["cache"], ignore_errors=True)
     app = [PY, "-m", "pledgetui", str(ledger)]
-    r["app_cold"] = in_tmux(app, {"first": r"pledgetui", "loaded": count}, env)
-    r["app_cached"] = in_tmux(app, {"first": r"pledgetui", "loaded": count}, env)
+    # Rows are on screen once the count line says how many have been read, or the final count.
+    marks = {"first": r"pledgetui", "rows": rf"entries so far|{count}", "loaded": count}
+    # The app writes the validated cache once the table is live; the cold run is left running
+    # until it has, so that the cached run below is a later start on the same bytes.
+    cached_file = lambda: any((dirs["cache"] / "ledgers").glob("*.marshal")) or r["core"]["entries"] < 2000  # noqa: E731
+    r["app_cold"] = in_tmux(app, marks, env, settle=cached_file)
+    r["app_cached"] = in_tmux(app, marks, env)
     r["ui"] = _child("--ui", str(ledger), env=env)  # cache warm, as a second start is
     r["bare"] = in_tmux([PY, str(ROOT / "bench" / "bare_app.py")], {"first": "bare-ready"}, env)
     vd = shutil.which("vd", path=str(Path(PY).parent)) or shutil.which("vd")
@@ -321,12 +346,13 @@ def report(results: list[dict[str, Any]], cmd: str) -> str:
         "",
         "- *Screen* figures: the program runs in a detached 160x48 tmux session and the pane",
         "  is polled every 10 ms until a known string is on screen. First frame: the title",
-        "  (`pledgetui`, `bare-ready`, the first row's id for VisiData and DataTable). Loaded: the",
+        "  (`pledgetui`, `bare-ready`, the first row's id for VisiData and DataTable); first rows:",
+        "  pledgetui's count line saying how many entries are shown so far. Loaded: the",
         "  count line `N of N pledges` (pledgetui), `N rows` in VisiData's status line.",
         "  *cold* is the first start on a file (TOML parse + validation, then the cache is written);",
         "  *cached* is a later start on the same bytes (the validated cache is read).",
         "- VisiData and the DataTable baseline open the CSV export (pledge rows) of the same ledger.",
-        "- Peak memory: `VmHWM` of the program's process once loaded.",
+        "- Peak memory: `VmHWM` of the program's process once loaded (a cold start: once the cache is written).",
         "- In-process figures come from fresh child processes: load = read + parse + validate",
         "  (`store.load`); save = `store.save` (serialise, parse back, validate, atomic write with",
         "  backup and fsync, cache refresh) against a bare `tomli_w.dumps` of the same document;",
@@ -347,8 +373,8 @@ def report(results: list[dict[str, Any]], cmd: str) -> str:
             "| measure | pledgetui | baseline | ratio |",
             "|---|---|---|---|",
             f"| first frame (title on screen) | {_s(warm.get('first'))} | bare Textual app {_s(bare)} | {_ratio(warm.get('first'), bare)} |",
-            f"| table shown, cold start | {_s(cold.get('loaded'))} | VisiData first rows {_s(vd.get('first'))} | {_ratio(cold.get('loaded'), vd.get('first'))} |",
-            f"| table shown, cached start | {_s(warm.get('loaded'))} | VisiData first rows {_s(vd.get('first'))} | {_ratio(warm.get('loaded'), vd.get('first'))} |",
+            f"| first rows shown, cold start | {_s(cold.get('rows'))} | VisiData first rows {_s(vd.get('first'))} | {_ratio(cold.get('rows'), vd.get('first'))} |",
+            f"| first rows shown, cached start | {_s(warm.get('rows'))} | VisiData first rows {_s(vd.get('first'))} | {_ratio(warm.get('rows'), vd.get('first'))} |",
             f"| fully loaded, cold start | {_s(cold.get('loaded'))} | VisiData all rows {_s(vd.get('loaded'))} | {_ratio(cold.get('loaded'), vd.get('loaded'))} |",
             f"| fully loaded, cached start | {_s(warm.get('loaded'))} | VisiData all rows {_s(vd.get('loaded'))} | {_ratio(warm.get('loaded'), vd.get('loaded'))} |",
             f"| table shown vs bare app | {_s(warm.get('loaded'))} | bare Textual app {_s(bare)} | {_ratio(warm.get('loaded'), bare)} |",
@@ -369,6 +395,7 @@ def report(results: list[dict[str, Any]], cmd: str) -> str:
             f"| longest UI stall while loading | {_s(u['stall_load'])} | | |",
             f"| longest UI stall in the interactions | {_s(u['stall_interaction'])} | | |",
             f"| atomic save | {_s(c['save'])} | bare tomli-w dump {_s(c['bare_dump'])} | {_ratio(c['save'], c['bare_dump'])} |",
+            f"| `pledgetui check` (a process) | {_s(c['check'])} | cold load (a process) {_s(c['cold_process'])} | {_ratio(c['check'], c['cold_process'])} |",
             f"| CSV export (pledge rows) | {_s(c['csv_export'])} | | |",
             f"| peak memory, cached start | {warm.get('hwm_mb', 0):.0f} MB | VisiData {vd.get('hwm_mb') or 0:.0f} MB | {_ratio(warm.get('hwm_mb'), vd.get('hwm_mb'))} |",
             f"| peak memory, cold start | {cold.get('hwm_mb', 0):.0f} MB | VisiData {vd.get('hwm_mb') or 0:.0f} MB | {_ratio(cold.get('hwm_mb'), vd.get('hwm_mb'))} |",
@@ -393,45 +420,43 @@ def targets(results: list[dict[str, Any]]) -> list[str]:
     def ratio(a, b):
         return None if a is None or not b else a / b
 
+    def row(text: str, x: float | None, limit: float) -> None:
+        out.append(
+            f"| {text} <= {limit}x | {'n/a' if x is None else f'{x:.2f}x'} | {_ok(None if x is None else x <= limit)} |"
+        )
+
     if "bundled" in by:
         r = by["bundled"]
-        x = ratio(r["app_cold"].get("loaded"), r["bare"].get("first"))
-        out.append(
-            f"| bundled ledger: table shown <= 1.25x bare Textual app | {x and f'{x:.2f}x'} | {_ok(x is not None and x <= 1.25)} |"
+        row(
+            "first frame, bundled ledger / bare Textual app",
+            ratio(r["app_cached"].get("first"), r["bare"].get("first")),
+            1.3,
         )
-    if "10k" in by:
-        r = by["10k"]
-        for kind in ("app_cold", "app_cached"):
-            x = ratio(r[kind].get("loaded"), r.get("visidata", {}).get("first"))
-            out.append(
-                f"| 10k: table shown ({kind[4:]}) <= 1.0x VisiData | {x and f'{x:.2f}x'} | {_ok(None if x is None else x <= 1.0)} |"
-            )
+    for label, cold_limit, cached_limit in (("10k", 1.5, 1.0), ("100k", 2.0, 1.2)):
+        if label not in by:
+            continue
+        r = by[label]
+        vd = r.get("visidata", {})
+        row(f"{label}: fully loaded, cold / VisiData", ratio(r["app_cold"].get("loaded"), vd.get("loaded")), cold_limit)
+        row(
+            f"{label}: fully loaded, cached / VisiData",
+            ratio(r["app_cached"].get("loaded"), vd.get("loaded")),
+            cached_limit,
+        )
     if "100k" in by:
         r = by["100k"]
-        first = r["app_cold"].get("first")
-        out.append(
-            f"| 100k: first frame with progress within 1 s | {_s(first)} | {_ok(first is not None and first <= 1.0)} |"
-        )
+        vd = r.get("visidata", {})
         for kind in ("app_cold", "app_cached"):
-            x = ratio(r[kind].get("loaded"), r.get("visidata", {}).get("loaded"))
-            out.append(
-                f"| 100k: fully loaded ({kind[4:]}) <= 2x VisiData | {x and f'{x:.2f}x'} | {_ok(None if x is None else x <= 2.0)} |"
-            )
+            row(f"100k: peak memory ({kind[4:]}) / VisiData", ratio(r[kind].get("hwm_mb"), vd.get("hwm_mb")), 2.0)
+        row("100k: atomic save / bare tomli-w dump", ratio(r["core"]["save"], r["core"]["bare_dump"]), 1.5)
+        row("100k: `pledgetui check` / cold load", ratio(r["core"]["check"], r["core"]["cold_process"]), 1.2)
         u = r["ui"]
-        worst = max(u["sort_first"], u["sort_again"])
-        out.append(f"| 100k: sort <= 100 ms | {_s(worst)} | {_ok(worst <= 0.1)} |")
-        fk = max(u["filter_key_max"], u["filter_field"])
-        out.append(f"| 100k: one filter keystroke <= 100 ms | {_s(fk)} | {_ok(fk <= 0.1)} |")
         out.append(
-            f"| 100k: UI never blocked > 100 ms while loading | {_s(u['stall_load'])} | {_ok(u['stall_load'] <= 0.1)} |"
+            f"| 100k: UI never stalls > 50 ms while loading | {_s(u['stall_load'])} | {_ok(u['stall_load'] <= 0.05)} |"
         )
-        x = ratio(r["core"]["save"], r["core"]["bare_dump"])
-        out.append(f"| 100k: atomic save <= 1.5x bare tomli-w dump | {x:.2f}x | {_ok(x <= 1.5)} |")
-        for kind in ("app_cached", "app_cold"):
-            x = ratio(r[kind].get("hwm_mb"), r.get("visidata", {}).get("hwm_mb"))
-            out.append(
-                f"| 100k: peak memory ({kind[4:]}) <= 2x VisiData | {x and f'{x:.2f}x'} | {_ok(None if x is None else x <= 2.0)} |"
-            )
+    worst = max((r["ui"]["quote_viewer"] for r in results), default=None)
+    if worst is not None:
+        out.append(f"| open the quote viewer (any size) <= 50 ms | {_s(worst)} (slowest size) | {_ok(worst <= 0.05)} |")
     return out
 
 

@@ -58,6 +58,7 @@ from pledgetui.model import (
     Quantity,
     Source,
     Status,
+    derive_stance,
     integrity_problems,
 )
 
@@ -287,7 +288,8 @@ def _dec_evidence(evidence: tuple[Any, ...]) -> tuple[Evidence, ...]:
     )
 
 
-def _dec_entries(chunk: tuple[Any, ...]) -> list[Entry]:
+def _dec_entries(chunk: tuple[Any, ...], dates: dict[str, dt.date | None]) -> list[Entry]:
+    """Entries rebuilt without validation, each with its reading derived for the sources' ``dates``."""
     out: list[Entry] = []
     append = out.append
     for (
@@ -319,7 +321,10 @@ def _dec_entries(chunk: tuple[Any, ...]) -> list[Entry]:
             "notes": notes,
             "evidence": _dec_evidence(evidence),
         }
-        append(_make(Entry, values, _fields_set(_ENTRY, mask)))
+        p = _make(Entry, values, _fields_set(_ENTRY, mask))
+        evs = values["evidence"]
+        values["_stance"] = (evs, p.dates_in(dates), derive_stance(evs, dates))
+        append(p)
     return out
 
 
@@ -327,7 +332,13 @@ class CacheMiss(Exception):
     pass
 
 
-def decode(data: bytes, sha256: str, key: bytes, progress: Callable[[int, int], None] | None = None) -> Ledger:
+def decode(
+    data: bytes,
+    sha256: str,
+    key: bytes,
+    progress: Callable[[str, float], None] | None = None,
+    on_entries: Callable[[list[Entry], float], None] | None = None,
+) -> Ledger:
     """Rebuild a ledger; raises :class:`CacheMiss` for anything that is not an intact cache of this
     format, signed with ``key`` for the file whose bytes hash to ``sha256``, holding a ledger
     without integrity problems."""
@@ -342,22 +353,22 @@ def decode(data: bytes, sha256: str, key: bytes, progress: Callable[[int, int], 
         ):
             raise CacheMiss("not signed by this user's key for this file (forged, copied or corrupt)")
         version, mask, sources, total, chunks = marshal.loads(body)
+        decoded_sources = tuple(_dec_source(s) for s in sources)
+        dates = {s.id: s.date for s in decoded_sources}
         pledges: list[Entry] = []
         for chunk in chunks:
-            pledges.extend(_dec_entries(marshal.loads(chunk)))
+            batch = _dec_entries(marshal.loads(chunk), dates)  # each with its reading derived
+            pledges.extend(batch)
             if progress is not None:
-                progress(len(pledges), total)
+                progress("reading", len(pledges) / max(total, 1))
+            if on_entries is not None:
+                on_entries(batch, len(pledges) / max(total, 1))
         if len(pledges) != total:
             raise CacheMiss("entry count does not match")
-        values = {
-            "schema_version": version,
-            "sources": tuple(_dec_source(s) for s in sources),
-            "entries": tuple(pledges),
-        }
+        values = {"schema_version": version, "sources": decoded_sources, "entries": tuple(pledges)}
         ledger = _make(Ledger, values, _fields_set(_LEDGER, mask))
         if integrity_problems(ledger):
             raise CacheMiss("the cached ledger has integrity problems")
-        ledger.attach_stances()  # built without validation: derive each entry's reading here
         return ledger
     except CacheMiss:
         raise
@@ -427,7 +438,11 @@ def key() -> bytes | None:
     return data
 
 
-def read(sha256: str, progress: Callable[[int, int], None] | None = None) -> Ledger | None:
+def read(
+    sha256: str,
+    progress: Callable[[str, float], None] | None = None,
+    on_entries: Callable[[list[Entry], float], None] | None = None,
+) -> Ledger | None:
     """The cached ledger for a file whose bytes hash to ``sha256``, or None. Never raises."""
     if not SUPPORTED:
         return None
@@ -440,7 +455,7 @@ def read(sha256: str, progress: Callable[[int, int], None] | None = None) -> Led
     except OSError:
         return None
     try:
-        return decode(data, sha256, secret, progress)
+        return decode(data, sha256, secret, progress, on_entries)
     except CacheMiss:
         try:
             target.unlink()

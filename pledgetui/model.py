@@ -192,6 +192,11 @@ def derive_stance(evidence: tuple[Evidence, ...], source_dates: Mapping[str, dt.
     def when(ev: Evidence) -> dt.date | None:
         return ev.stated if ev.stated is not None else source_dates.get(ev.source)
 
+    if len(evidence) == 1:  # most entries: the one statement decides (the same rule, without the search)
+        ev = evidence[0]
+        authoritative = ev.party is Party.FIRST_PARTY and ev.basis.on_record
+        status = ev.status if authoritative or ev.status is Status.DECLINED else Status.CLAIMED
+        return Stance(status, ev.claimant, when(ev), 0, authoritative)
     best: tuple[Any, ...] | None = None
     chosen = -1
     authoritative = any(ev.authoritative for ev in evidence)
@@ -250,6 +255,9 @@ class Entry(_Model):
 
     def dates_in(self, source_dates: Mapping[str, dt.date | None]) -> tuple[dt.date | None, ...]:
         """The dates of the articles this entry quotes, in ``source_dates``."""
+        evidence = self.evidence
+        if len(evidence) == 1:
+            return (source_dates.get(evidence[0].source),)
         return tuple(source_dates.get(s) for s in self.source_ids)
 
     @property
@@ -318,10 +326,15 @@ class Ledger(_Model):
         for i, p in enumerate(pledges):
             if only is not None and id(p) not in only:
                 continue
-            if p.stance_dates not in (None, p.dates_in(dates)):
-                p = pledges[i] = p.model_copy()
+            evidence = p.evidence
+            found = p.__dict__.get("_stance")
+            mine = p.dates_in(dates)
+            if found is not None and found[0] is evidence:
+                if found[1] == mine:
+                    continue  # already derived with these dates
+                p = pledges[i] = p.model_copy()  # another ledger's reading: this ledger gets a copy
                 copied = True
-            p.attach_stance(dates)
+            p.__dict__["_stance"] = (evidence, mine, derive_stance(evidence, dates))
         if copied:
             self.__dict__["entries"] = tuple(pledges)  # frozen model: set once, while being built
 

@@ -237,44 +237,92 @@ def validate_document(path: Path, doc: dict[str, Any], progress: Progress | None
     return ledger
 
 
-def load(path: Path | str, *, use_cache: bool = True, progress: Progress | None = None) -> Loaded:
+#: ``on_entries(entries, fraction)``: a batch of entries read so far (validated, stance attached).
+#: They are provisional: the load may still fail (a problem found later in the file), and only
+#: the ledger :func:`load` returns is the ledger.
+OnEntries = Callable[[list[Entry], float], None]
+
+
+def load(
+    path: Path | str,
+    *,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    on_entries: OnEntries | None = None,
+    write_cache: bool = True,
+) -> Loaded:
     """Read, parse and validate a ledger file. Raises :class:`LedgerError`.
 
     With ``use_cache``, a file whose exact bytes were validated before is read
     from the validated cache (:mod:`pledgetui.cache`) instead of being parsed;
-    a missing or broken cache entry just means a normal load. ``progress`` is
-    called as ``progress(stage, fraction)`` with stage ``reading``, ``parsing``
-    or ``checking`` (fraction in 0..1, or -1 when unknown).
+    a missing or broken cache entry just means a normal load. A file in the
+    canonical form ``save`` writes is read by :mod:`pledgetui.fastread`; any other
+    file (or anything that reader does not expect) by the full TOML parser and
+    pydantic, which report every problem. ``progress`` is called as
+    ``progress(stage, fraction)`` with stage ``reading``, ``parsing`` or ``checking``
+    (fraction in 0..1, or -1 when unknown); ``on_entries`` with each batch of entries
+    as it is read (see :data:`OnEntries`). With ``write_cache=False`` a ledger parsed from
+    the file is not put in the cache here; the caller does it with :func:`remember` once
+    it has shown the ledger.
     """
     path = Path(path)
     with gc_paused():
-        return _load(path, use_cache, progress)
+        return _load(path, use_cache, progress, on_entries, write_cache)
 
 
-def _load(path: Path, use_cache: bool, progress: Progress | None) -> Loaded:
+def remember(loaded: Loaded) -> bool:
+    """Put a loaded ledger in the validated cache (when it is large enough to gain from it)."""
+    if len(loaded.ledger.entries) < CACHE_MIN_ENTRIES or cache.cache_path(loaded.fingerprint.sha256).exists():
+        return False
+    return cache.write(loaded.fingerprint.sha256, loaded.ledger)
+
+
+def _load(
+    path: Path,
+    use_cache: bool,
+    progress: Progress | None,
+    on_entries: OnEntries | None = None,
+    write_cache: bool = True,
+) -> Loaded:
     if progress is not None:
         progress("reading", -1)
     data, st = read_bytes(path)
     fp = _fingerprint(data, st)
     if use_cache:
-        cb = None if progress is None else (lambda done, total: progress("reading", done / max(total, 1)))
-        cached = cache.read(fp.sha256, cb)
+        cached = cache.read(fp.sha256, progress=progress, on_entries=on_entries)
         if cached is not None:
             return Loaded(path=path, ledger=cached, fingerprint=fp)
-    if progress is not None:
-        progress("parsing", -1)
-    doc = parse_document(path, data)
+    ledger = _read(path, data, progress, on_entries)
     del data
-    ledger = validate_document(path, doc, progress)
-    del doc
-    if use_cache and len(ledger.entries) >= CACHE_MIN_ENTRIES:
+    if use_cache and write_cache and len(ledger.entries) >= CACHE_MIN_ENTRIES:
         cache.write(fp.sha256, ledger)
     return Loaded(path=path, ledger=ledger, fingerprint=fp)
 
 
+def _read(path: Path, data: bytes, progress: Progress | None = None, on_entries: OnEntries | None = None) -> Ledger:
+    """The validated ledger in ``data``: the canonical-form reader first, the full path when it declines."""
+    from pledgetui import fastread
+
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+
+    def batch(entries: list[Entry], fraction: float) -> None:
+        if progress is not None:
+            progress("parsing", fraction)
+        if on_entries is not None:
+            on_entries(entries, fraction)
+
+    try:
+        return fastread.read(body, batch)
+    except fastread.Unexpected:
+        pass
+    if progress is not None:
+        progress("parsing", -1)
+    doc = parse_document(path, data)
+    return validate_document(path, doc, progress)
+
+
 def loads(data: bytes, path: Path | str = "<ledger>") -> Ledger:
-    path = Path(path)
-    return validate_document(path, parse_document(path, data))
+    return _read(Path(path), data)
 
 
 def read_article_bytes(path: Path) -> bytes:
@@ -742,7 +790,7 @@ def save(
     path = Path(path)
     data = dumps(ledger)
     try:
-        again = validate_document(path, parse_document(path, data))
+        again = _read(path, data)
     except LedgerError as exc:
         raise SaveError(f"refusing to save {path}: the serialised ledger does not read back:\n{exc}") from None
     if again != ledger:

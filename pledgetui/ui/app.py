@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +23,7 @@ from pledgetui.ui.state import LedgerChange
 
 if TYPE_CHECKING:
     from pledgetui import journal
-    from pledgetui.model import Ledger
+    from pledgetui.model import Entry, Ledger
     from pledgetui.query import Index
     from pledgetui.session import EditSession
     from pledgetui.store import LedgerError
@@ -30,21 +31,13 @@ if TYPE_CHECKING:
 
 # The ledger core (pydantic models, store, query, session) is imported by the
 # loading worker and the actions that need it, never at module level: the first
-# frame appears while it loads. ``_prefetch_core`` starts that import on a thread
-# as soon as the app is created, so it overlaps Textual's own start-up.
+# frame appears before it loads.
 
 
-#: Ledgers up to this size load before the first frame (a few milliseconds once the
-#: core is imported); larger ones load in a worker behind a progress line.
-SMALL_LEDGER_BYTES = 1_000_000
-
-
-def _prefetch_core() -> None:
-    import pledgetui.journal
-    import pledgetui.query
-    import pledgetui.session
-    import pledgetui.store
-    import pledgetui.verify  # noqa: F401
+#: The loading worker waits at most this long (seconds) for the first frame before it starts.
+FIRST_FRAME_WAIT = 1.0
+#: While a ledger loads, the table takes new rows at most this often (seconds).
+ROWS_EVERY = 0.25
 
 
 class LedgerLoaded(Message):
@@ -56,6 +49,15 @@ class LedgerLoaded(Message):
         self.index = index
         self.articles = articles
         self.recovery = recovery
+
+
+class LedgerRowsArrived(Message):
+    """A batch of entries read while the ledger loads (provisional: shown, never editable)."""
+
+    def __init__(self, entries: list[Entry], fraction: float) -> None:
+        super().__init__()
+        self.entries = entries
+        self.fraction = fraction
 
 
 class LedgerLoading(Message):
@@ -100,7 +102,6 @@ class PledgeApp(App[int]):
 
     def __init__(self, path: Path | str, *, watch_css: bool = False, config: Path | None = None) -> None:
         """``config``: the settings file to read and keep up to date (None: no settings, as ``--no-config``)."""
-        threading.Thread(target=_prefetch_core, name="pledgetui-prefetch", daemon=True).start()
         super().__init__(watch_css=watch_css)
         self.path = Path(path)
         self.preferences = Preferences(config)
@@ -174,29 +175,40 @@ class PledgeApp(App[int]):
         self.preferences.check_keymap()
         for problem in self.preferences.problems:
             self.notify(problem, title="Settings", severity="warning", timeout=15)
-        try:
-            small = self.path.stat().st_size <= SMALL_LEDGER_BYTES
-        except OSError:
-            small = False  # the worker reports what is wrong with the path
-        if small:
-            self._read_ledger(self._deliver_now)  # the first frame shows the table itself
-        else:
-            self.load_ledger()
-
-    def _deliver_now(self, message: Message) -> None:
-        if isinstance(message, LedgerLoaded):
-            self._loaded(message)
-        elif isinstance(message, LedgerLoadFailed):
-            self._load_failed(message)
+        # Every ledger loads in a worker: the first frame never waits for it. Its entries
+        # show as they are read (``LedgerRowsArrived``); nothing is editable until the
+        # whole file has loaded and passed every check (``LedgerLoaded``).
+        # The worker is started now (so anyone waiting for the workers waits for the load) but
+        # begins once the first frame is drawn: importing the ledger core on a thread while
+        # Textual draws it would take the GIL from the first frame.
+        self._first_frame = threading.Event()
+        self.load_ledger()
+        self.call_after_refresh(self._first_frame.set)
 
     @work(thread=True, exclusive=True, group="load")
     def load_ledger(self) -> None:
-        """Load a large ledger off the UI thread, with progress on the count line."""
+        """Load the ledger off the UI thread, with its entries and the progress on screen as they come."""
+        first_frame = getattr(self, "_first_frame", None)
+        if first_frame is not None:
+            first_frame.wait(FIRST_FRAME_WAIT)
         self._read_ledger(self.post_message)
 
     def _read_ledger(self, deliver: Callable[[Message], object]) -> None:
         """Read, validate and index the ledger; hand the outcome to ``deliver``."""
         last: list[tuple[str, int]] = [("", -2)]
+
+        pending: list[Entry] = []
+        posted = [0.0]
+
+        def arrived(entries: list[Entry], fraction: float) -> None:
+            # The first batch (a screenful) at once, then at most every ROWS_EVERY seconds:
+            # each update redraws the table, and the UI thread shares the GIL with this worker.
+            pending.extend(entries)
+            now = time.monotonic()
+            if posted[0] == 0.0 or now - posted[0] >= ROWS_EVERY:
+                posted[0] = now
+                self.post_message(LedgerRowsArrived(pending[:], fraction))
+                pending.clear()
 
         def progress(stage: str, fraction: float) -> None:
             step = (stage, int(fraction * 20) if fraction >= 0 else -1)  # at most every 5%
@@ -211,7 +223,7 @@ class PledgeApp(App[int]):
         from pledgetui.verify import Articles
 
         try:
-            loaded = store.load(self.path, progress=progress)
+            loaded = store.load(self.path, progress=progress, on_entries=arrived, write_cache=False)
         except LedgerError as exc:
             deliver(LedgerLoadFailed(exc))
             return
@@ -222,6 +234,7 @@ class PledgeApp(App[int]):
         except (LedgerError, OSError, ValueError, KeyError):
             recovery = None
         deliver(LedgerLoaded(session, index, Articles(self.path), recovery))
+        store.remember(loaded)  # the validated cache for the next start, once the table is live
         with store.gc_paused():
             _ = index.haystacks  # the search text, built off the UI thread once the table shows
             for field in SORT_FIELDS:  # and every column's sort keys, so the first sort is one sorted()
@@ -230,6 +243,11 @@ class PledgeApp(App[int]):
     @on(LedgerLoading)
     def _loading(self, event: LedgerLoading) -> None:
         self.load_progress = (event.stage, event.fraction)
+
+    @on(LedgerRowsArrived)
+    def _rows_arrived(self, event: LedgerRowsArrived) -> None:
+        if self.session is None and self.load_error is None:
+            self.dashboard.rows_arrived(event.entries, event.fraction)
 
     @on(LedgerLoaded)
     def _loaded(self, event: LedgerLoaded) -> None:
@@ -243,6 +261,7 @@ class PledgeApp(App[int]):
     @on(LedgerLoadFailed)
     def _load_failed(self, event: LedgerLoadFailed) -> None:
         self.load_error = event.error
+        self.dashboard.load_failed()  # the entries read before the problem was found are taken away
         from pledgetui.ui.screens.problems import ProblemsScreen
 
         self.push_screen(ProblemsScreen(event.error))

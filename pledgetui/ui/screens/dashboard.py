@@ -121,6 +121,8 @@ class DashboardScreen(Screen[None]):
         self.sort_keys: tuple[SortKey, ...] = ()
         self.show_counter = True
         self.last_export: tuple[Path, int] | None = None
+        #: Entries read so far while the ledger loads (shown in file order, read-only).
+        self.arriving: list[Entry] = []
 
     @property
     def pledge_app(self) -> PledgeApp:
@@ -172,6 +174,7 @@ class DashboardScreen(Screen[None]):
         elif self.index.ledger is not change.ledger:
             self.index = self.index.derive(change.ledger)
         self.ledger = change.ledger
+        self.arriving = []
         keep = None
         current = self.current
         for wanted in (change.keep_id, current.id if current is not None else None):
@@ -182,10 +185,38 @@ class DashboardScreen(Screen[None]):
         self.show_detail()
 
     def _load_progress(self, progress: tuple[str, float]) -> None:
-        stage, fraction = progress
-        if self.index is None and stage:
-            pct = f" {fraction:.0%}" if fraction >= 0 else ""
-            self.query_one("#count", Static).update(safe_line(f"{self.pledge_app.path.name}: {stage}{pct}…"))
+        if self.index is None:
+            self._show_loading()
+
+    def _show_loading(self) -> None:
+        stage, fraction = self.pledge_app.load_progress
+        pct = f" {fraction:.0%}" if fraction >= 0 else ""
+        got = f"{len(self.arriving):,} entries so far · " if self.arriving else ""
+        self.query_one("#count", Static).update(
+            safe_line(f"{self.pledge_app.path.name}: {got}{stage or 'loading'}{pct}…")
+        )
+
+    def rows_arrived(self, entries: list[Entry], fraction: float) -> None:
+        """A batch of entries read while the ledger loads: show them at once, in file order.
+
+        New entries only ever come after the ones shown, so the cursor stays on its row and
+        entry. They cannot be edited (the session starts once the whole file has loaded and
+        passed its checks); the filter and the sort apply once it has."""
+        if self.index is not None:
+            return
+        self.arriving.extend(entries)
+        table = self.table
+        keep = table.current
+        top = table.scroll_y
+        table.set_rows(self.arriving, list(range(len(self.arriving))), (), keep=keep)
+        table.scroll_to(y=top, animate=False, immediate=True)
+        self._show_loading()
+
+    def load_failed(self) -> None:
+        """The load failed after some entries were shown: none of them stays on screen."""
+        self.arriving = []
+        if self.index is None:
+            self.table.set_rows([], [], ())
 
     # ------------------------------------------------------------------ the view
 
@@ -216,6 +247,8 @@ class DashboardScreen(Screen[None]):
         self._update_count()
 
     def show_detail(self) -> None:
+        if self.ledger is None:
+            return  # still loading: the pane describes entries of a loaded ledger only
         self.query_one(DetailPane).show(self.current, self.ledger, self.pledge_app.articles)
 
     def _update_count(self) -> None:

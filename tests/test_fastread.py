@@ -1,0 +1,126 @@
+"""The canonical-form reader against the full path (TOML parser + pydantic): same ledger, or it declines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pledgetui import fastread, store
+from pledgetui.model import Ledger
+from tests.factory import small_ledger
+from tests.test_roundtrip import ledgers
+
+SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def full_path(data: bytes) -> Ledger:
+    path = Path("<ledger>")
+    return store.validate_document(path, store.parse_document(path, data))
+
+
+def same(a: Ledger, b: Ledger) -> None:
+    assert a == b
+    assert a.model_fields_set == b.model_fields_set
+    for p, q in zip(a.entries, b.entries, strict=True):
+        assert p.model_fields_set == q.model_fields_set
+        assert p.stance == q.stance
+        assert p.stance_dates == q.stance_dates
+        for e, f in zip(p.evidence, q.evidence, strict=True):
+            assert e.model_fields_set == f.model_fields_set
+            assert e.conditions == f.conditions
+    assert store.dumps(a) == store.dumps(b)
+
+
+def test_the_small_ledger_is_read_by_the_fast_reader() -> None:
+    data = store.dumps(small_ledger())
+    same(fastread.read(data), full_path(data))
+
+
+def test_a_synthetic_ledger_is_read_by_the_fast_reader() -> None:
+    from bench.synth import dumps, ledger_document
+
+    data = dumps(ledger_document(300, seed=3))
+    seen: list[int] = []
+    ledger = fastread.read(data, lambda batch, fraction: seen.append(len(batch)))
+    same(ledger, full_path(data))
+    assert sum(seen) == 300
+
+
+@SETTINGS
+@given(ledgers())
+def test_any_saved_ledger_reads_the_same_or_is_declined(ledger: Ledger) -> None:
+    data = store.dumps(ledger)
+    try:
+        fast = fastread.read(data)
+    except fastread.Unexpected:
+        return  # the full path reads it (test_roundtrip)
+    same(fast, full_path(data))
+
+
+@SETTINGS
+@given(ledgers(), st.data())
+def test_a_changed_file_reads_the_same_or_is_declined(ledger: Ledger, data: st.DataObject) -> None:
+    """Any edit of the bytes: the fast reader gives exactly the full path's ledger, or declines.
+    It never accepts a file the full path refuses."""
+    raw = bytearray(store.dumps(ledger))
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, len(raw)))
+        edit = data.draw(st.sampled_from(["insert", "delete", "replace"]))
+        piece = data.draw(
+            st.one_of(
+                st.sampled_from(
+                    [b"\n", b'"', b"\\", b"#", b" ", b"=", b"[", b"]", b"0", b"-", b"\xff", b"\t", b"x", b"A"]
+                ),
+                st.binary(min_size=1, max_size=3),
+            )
+        )
+        if edit == "insert":
+            raw[at:at] = piece
+        elif edit == "delete":
+            del raw[at : at + len(piece)]
+        else:
+            raw[at : at + len(piece)] = piece
+    changed = bytes(raw)
+    try:
+        fast = fastread.read(changed)
+    except fastread.Unexpected:
+        return
+    try:
+        slow = full_path(changed)
+    except store.LedgerError as exc:  # pragma: no cover - the property under test
+        pytest.fail(f"the fast reader accepted a file the full path refuses: {exc}")
+    same(fast, slow)
+
+
+def test_a_late_error_is_reported_with_line_and_column(tmp_path: Path) -> None:
+    from bench.synth import dumps, ledger_document
+
+    data = dumps(ledger_document(400, seed=1))
+    cut = data.rindex(b"[[entries]]")
+    broken = data[:cut] + b"[[entries]]\nid = 'x\n" + data[cut + len(b"[[entries]]\n") :]
+    path = tmp_path / "pledges.toml"
+    path.write_bytes(broken)
+    seen: list[int] = []
+    with pytest.raises(store.LedgerError) as caught:
+        store.load(path, use_cache=False, on_entries=lambda batch, fraction: seen.append(len(batch)))
+    line = broken[:cut].count(b"\n") + 2
+    assert any(p.where.startswith(f"line {line}, column ") for p in caught.value.problems)
+    assert sum(seen) > 0  # entries were streamed before the problem was found
+
+
+def test_a_late_model_error_is_reported_with_the_entry_and_field(tmp_path: Path) -> None:
+    from bench.synth import dumps, ledger_document
+
+    data = dumps(ledger_document(400, seed=2))
+    cut = data.rindex(b'status = "')
+    broken = data[:cut] + b'status = "sure"' + data[data.index(b"\n", cut) :]
+    path = tmp_path / "pledges.toml"
+    path.write_bytes(broken)
+    with pytest.raises(store.LedgerError) as caught:
+        store.load(path, use_cache=False)
+    (problem,) = caught.value.problems
+    assert "field evidence" in problem.where and problem.where.endswith(".status")
+    assert "'sure' is not allowed" in problem.what
