@@ -98,9 +98,9 @@ def test_csv_export_has_one_row_per_entry(ledger) -> None:
 # The server opens the ledger once, then for each command forks a worker. "kill POINT"
 # workers write the ledger's disk steps (atomic_write, as a save does after serialising)
 # and stop at POINT: "write" says so halfway through the 97 MB write and carries on (the
-# test kills it mid-write; an empty temp file, killed before its first byte, is left for
-# store.STALE_EMPTY_SECONDS by design, as a save that has just created it may not have
-# locked it yet), "backup" and "replace" say so and wait there to be killed (the
+# test kills it mid-write; a temp file is locked before it takes its temp name, so even
+# one killed before its first byte is a leftover the next save removes), "backup" and
+# "replace" say so and wait there to be killed (the
 # backup's temp file, or the whole new file, written). A "save" worker makes an edit and
 # saves it through the session, as the next save after the kills would.
 KILL_SERVER = r"""
@@ -174,10 +174,10 @@ def test_kills_during_saves_at_scale_leave_temp_files_that_the_next_save_removes
     shutil.copyfile(big, path)
     old = path.read_bytes()
     backup = path.with_name(path.name + store.BACKUP_SUFFIX)
-    temp_name = re.compile(r"\.pledges\.toml(\.bak)?\.[a-z0-9_]{8}\.tmp")
+    temp_name = re.compile(r"\.pledges\.toml(\.bak)?\.[a-z0-9_]{8}\.(tmp|pending)")
 
     def temps() -> list[str]:
-        return sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp"))
+        return sorted(p.name for p in tmp_path.iterdir() if p.name.endswith((".tmp", ".pending")))
 
     server = subprocess.Popen(
         [sys.executable, "-c", KILL_SERVER, str(path), str(REPO)],
@@ -202,12 +202,14 @@ def test_kills_during_saves_at_scale_leave_temp_files_that_the_next_save_removes
             left[point] = temps()
             assert left[point] and all(temp_name.fullmatch(n) for n in left[point]), left
         assert any(".bak." in n for n in left["backup"])  # the backup's own temp file was left too
-        # A worker killed before its first write leaves an empty temp file, which a save only
-        # removes once it is STALE_EMPTY_SECONDS old (it could be a live save's, not yet
-        # locked). The next save comes later than that; say so rather than race the clock.
-        past = time.time() - store.STALE_EMPTY_SECONDS - 1
+        # A worker killed in the microseconds between creating its temp file and locking it
+        # leaves the file under its pending name, which a save removes once it is
+        # STALE_PENDING_SECONDS old (it could be a live save's). Say the next save comes
+        # later than that, rather than race the clock.
+        past = time.time() - store.STALE_PENDING_SECONDS - 1
         for name in temps():
-            os.utime(tmp_path / name, (past, past))
+            if name.endswith(store.PENDING_SUFFIX):
+                os.utime(tmp_path / name, (past, past))
 
         server.stdin.write("save\n")
         server.stdin.flush()
