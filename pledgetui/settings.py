@@ -39,8 +39,9 @@ from typing import Any
 
 import tomli_w
 
-from pledgetui.export import FORMATS, ROW_KINDS
-from pledgetui.query import SORT_FIELDS, QueryError, parse_query, parse_sort
+# Read before the dashboard's first frame: the query and export modules (and with them
+# the pydantic models) are imported only where a saved filter, sort or export choice
+# has to be checked, so an app with no such settings starts without them.
 
 #: A settings file larger than this is not read (it is a few hundred bytes).
 MAX_BYTES = 256 * 1024
@@ -130,17 +131,20 @@ def from_document(doc: dict[str, Any], path: Path) -> Loaded:
     ledger, view, export = r.table("ledger"), r.table("view"), r.table("export")
 
     filter_text = r.get(view, "[view] ", "filter", str, "")
-    try:
-        parse_query(filter_text)
-    except QueryError as exc:
-        r.problem("[view] filter", str(exc))
-        filter_text = ""
     sort = r.get(view, "[view] ", "sort", str, "")
-    try:
-        parse_sort(sort)
-    except QueryError as exc:
-        r.problem("[view] sort", str(exc))
-        sort = ""
+    if filter_text or sort:
+        from pledgetui.query import QueryError, parse_query, parse_sort
+
+        try:
+            parse_query(filter_text)
+        except QueryError as exc:
+            r.problem("[view] filter", str(exc))
+            filter_text = ""
+        try:
+            parse_sort(sort)
+        except QueryError as exc:
+            r.problem("[view] sort", str(exc))
+            sort = ""
     hidden: tuple[str, ...] = ()
     raw_hidden = view.get("hidden_columns", [])
     if not isinstance(raw_hidden, list) or not all(isinstance(c, str) for c in raw_hidden):
@@ -153,13 +157,16 @@ def from_document(doc: dict[str, Any], path: Path) -> Loaded:
             hidden = tuple(dict.fromkeys(raw_hidden))
 
     fmt = r.get(export, "[export] ", "format", str, defaults.export_format)
-    if fmt not in FORMATS:
-        r.problem("[export] format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
-        fmt = defaults.export_format
     rows = r.get(export, "[export] ", "rows", str, defaults.export_rows)
-    if rows not in ROW_KINDS:
-        r.problem("[export] rows", f"{rows!r} is not one of {', '.join(ROW_KINDS)}")
-        rows = defaults.export_rows
+    if (fmt, rows) != (defaults.export_format, defaults.export_rows):
+        from pledgetui.export import FORMATS, ROW_KINDS
+
+        if fmt not in FORMATS:
+            r.problem("[export] format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
+            fmt = defaults.export_format
+        if rows not in ROW_KINDS:
+            r.problem("[export] rows", f"{rows!r} is not one of {', '.join(ROW_KINDS)}")
+            rows = defaults.export_rows
 
     keymap: dict[str, str] = {}
     raw_keymap = doc.get("keymap", {})
@@ -256,6 +263,8 @@ def write(path: Path, settings: Settings) -> None:
 
 def sort_text(fields: list[tuple[str, bool]]) -> str:
     """``[("status", False), ("date", True)]`` -> ``"status,-date"``."""
+    from pledgetui.query import SORT_FIELDS
+
     return ",".join(("-" if descending else "") + name for name, descending in fields if name in SORT_FIELDS)
 
 

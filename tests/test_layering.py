@@ -80,3 +80,15 @@ def test_textual_check_can_fail() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) is True
+
+
+def test_the_dashboard_module_loads_without_the_ledger_core() -> None:
+    """The first frame must not wait for pydantic and the models: importing the UI (settings,
+    filter completion included) leaves them to the loading worker."""
+    code = (
+        "import sys, pledgetui.ui.app\n"
+        "loaded = [m for m in ('pydantic', 'pledgetui.model', 'pledgetui.query', 'pledgetui.store') if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from textual.suggester import Suggester
 
-from pledgetui.query_help import complete
-
 
 class FilterSuggester(Suggester):
     def __init__(self) -> None:
         super().__init__(use_cache=True, case_sensitive=True)
 
     async def get_suggestion(self, value: str) -> str | None:
+        # Imported on first use: the query core is not needed for the first frame.
+        from pledgetui.query_help import complete
+
         return complete(value)
