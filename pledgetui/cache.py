@@ -148,7 +148,9 @@ def _mask(names: tuple[str, ...], model: pydantic.BaseModel) -> int:
     return sum(1 << i for i, n in enumerate(names) if n in fs)
 
 
-def _make(cls: type[_M], values: dict[str, Any], fields_set: set[str]) -> _M:
+def build_model(cls: type[_M], values: dict[str, Any], fields_set: set[str]) -> _M:
+    """A model instance from values validated before, without validating again (as
+    ``BaseModel.model_construct`` does, minus its defaults pass)."""
     m: _M = _new(cls)
     _set(m, "__dict__", values)
     _set(m, "__pydantic_fields_set__", fields_set)
@@ -253,19 +255,20 @@ def _dec_source(t: tuple[Any, ...]) -> Source:
         "outlet": outlet,
         "note": note,
     }
-    return _make(Source, values, _fields_set(_SOURCE, mask))
+    return build_model(Source, values, _fields_set(_SOURCE, mask))
 
 
 def _dec_numbers(numbers: tuple[Any, ...]) -> tuple[Quantity, ...]:
     return tuple(
-        _make(Quantity, {"label": lb, "low": lo, "high": hi}, _fields_set(_QUANTITY, m)) for lb, lo, hi, m in numbers
+        build_model(Quantity, {"label": lb, "low": lo, "high": hi}, _fields_set(_QUANTITY, m))
+        for lb, lo, hi, m in numbers
     )
 
 
 def _dec_evidence(evidence: tuple[Any, ...]) -> tuple[Evidence, ...]:
     fromordinal = dt.date.fromordinal
     return tuple(
-        _make(
+        build_model(
             Evidence,
             {
                 "source": src,
@@ -321,7 +324,7 @@ def _dec_entries(chunk: tuple[Any, ...], dates: dict[str, dt.date | None]) -> li
             "notes": notes,
             "evidence": _dec_evidence(evidence),
         }
-        p = _make(Entry, values, _fields_set(_ENTRY, mask))
+        p = build_model(Entry, values, _fields_set(_ENTRY, mask))
         evs = values["evidence"]
         values["_stance"] = (evs, p.dates_in(dates), derive_stance(evs, dates))
         append(p)
@@ -366,7 +369,7 @@ def decode(
         if len(pledges) != total:
             raise CacheMiss("entry count does not match")
         values = {"schema_version": version, "sources": decoded_sources, "entries": tuple(pledges)}
-        ledger = _make(Ledger, values, _fields_set(_LEDGER, mask))
+        ledger = build_model(Ledger, values, _fields_set(_LEDGER, mask))
         if integrity_problems(ledger):
             raise CacheMiss("the cached ledger has integrity problems")
         return ledger

@@ -30,6 +30,7 @@ from typing import Any
 
 import tomli
 
+from pledgetui import cache
 from pledgetui.model import (
     MAX_AMOUNT,
     MAX_OFFSET,
@@ -138,44 +139,11 @@ _BACKSTOP = _members(Backstop)
 _P_FIELDS = tuple(Entry.model_fields)
 _E_FIELDS = tuple(Evidence.model_fields)
 _Q_FIELDS = tuple(Quantity.model_fields)
-SUPPORTED = (
-    _P_FIELDS
-    == (
-        "id",
-        "kind",
-        "actor",
-        "actor_type",
-        "commitment",
-        "conditions",
-        "condition_detail",
-        "us_backstop",
-        "numbers",
-        "summary",
-        "notes",
-        "evidence",
-    )
-    and _E_FIELDS
-    == (
-        "source",
-        "claimant",
-        "party",
-        "basis",
-        "status",
-        "stated",
-        "conditions",
-        "numbers",
-        "quote",
-        "prefix",
-        "suffix",
-        "start",
-        "end",
-    )
-    and _Q_FIELDS == ("label", "low", "high")
-)
+#: The reader builds models the way the cache does, so it relies on the same field layout.
+SUPPORTED = cache.SUPPORTED
 
 _scan = json.decoder.scanstring  # type: ignore[attr-defined]  # the C scanner: reads a JSON string body up to its closing quote
-_new = object.__new__
-_set = object.__setattr__
+_make = cache.build_model
 _sets: dict[tuple[str, frozenset[str]], set[str]] = {}
 
 
@@ -186,15 +154,6 @@ def _fields_set(kind: str, names: frozenset[str]) -> set[str]:
     if found is None:
         found = _sets[key] = set(names)
     return found
-
-
-def _make(cls: type, values: dict[str, Any], fields_set: set[str]) -> Any:
-    m: Any = _new(cls)
-    _set(m, "__dict__", values)
-    _set(m, "__pydantic_fields_set__", fields_set)
-    _set(m, "__pydantic_extra__", None)
-    _set(m, "__pydantic_private__", None)
-    return m
 
 
 def _text(raw: bytes, lo: int = 0, hi: int = MAX_STRING) -> str:
