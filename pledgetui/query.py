@@ -216,7 +216,7 @@ def parse_query(text: str) -> Query:
 # --------------------------------------------------------------------------- the index
 
 
-def _haystack(p: Entry, ledger_titles: dict[str, str]) -> str:
+def _haystack(p: Entry, ledger_titles: dict[str, str]) -> bytes:
     parts = [
         p.id,
         p.actor,
@@ -237,7 +237,15 @@ def _haystack(p: Entry, ledger_titles: dict[str, str]) -> str:
         parts.append(ev.quote)
         parts.append(ev.source)
         parts.append(ledger_titles.get(ev.source, ""))
-    return comparable("\n".join(parts))
+    return _utf8(comparable("\n".join(parts)))
+
+
+def _utf8(text: str) -> bytes:
+    """Search text as UTF-8: half the memory of the text for most ledgers (a quote with one
+    curly quote mark makes a whole ``str`` two bytes a character), and a substring of the
+    text is exactly a substring of its UTF-8 bytes. Lone surrogates pass through unchanged
+    on both sides, so they still match themselves."""
+    return text.encode("utf-8", "surrogatepass")
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +273,13 @@ SORT_FIELDS: dict[str, Callable[[Entry], object]] = {
     "sources": lambda p: len(p.source_ids),
     "kind": lambda p: p.kind.value,
     "summary": lambda p: p.summary.casefold(),
+}
+#: Sort fields whose keys depend on one value that repeats across entries (actors, claimants,
+#: sets of conditions): the key is computed once per distinct value and shared.
+_SHARED_KEYS: dict[str, Callable[[Entry], object]] = {
+    "actor": lambda p: p.actor,
+    "claimant": lambda p: p.claimant,
+    "conditions": lambda p: p.conditions,
 }
 SORT_ALIASES = {"country": "actor", "type": "commitment", "us_backstop": "backstop", "date_stated": "date"}
 
@@ -298,7 +313,7 @@ class Index:
         self._titles = {s.id: s.title for s in ledger.sources}
         self._files = {s.id: comparable(s.file) for s in ledger.sources}
         self._title_keys = {s.id: comparable(s.title) for s in ledger.sources}
-        self._hay: list[str] | None = None
+        self._hay: list[bytes] | None = None
         self._keys: dict[str, list[object]] = {}
         self._counters: frozenset[int] | None = None
 
@@ -322,7 +337,8 @@ class Index:
         return new
 
     @property
-    def haystacks(self) -> list[str]:
+    def haystacks(self) -> list[bytes]:
+        """Each entry's search text (:func:`comparable`, UTF-8 encoded), computed once."""
         if self._hay is None:
             self._hay = [_haystack(p, self._titles) for p in self.entries]
         return self._hay
@@ -331,7 +347,19 @@ class Index:
         keys = self._keys.get(field)
         if keys is None:
             fn = SORT_FIELDS[field]
-            keys = self._keys[field] = [fn(p) for p in self.entries]
+            by = _SHARED_KEYS.get(field)
+            if by is None:
+                keys = [fn(p) for p in self.entries]
+            else:  # few distinct values: compute each once and share the key object
+                memo: dict[object, object] = {}
+                keys = []
+                for p in self.entries:
+                    value = by(p)
+                    key = memo.get(value, memo)
+                    if key is memo:
+                        key = memo[value] = fn(p)
+                    keys.append(key)
+            self._keys[field] = keys
         return keys
 
     # ---- matching
@@ -340,7 +368,7 @@ class Index:
         p = self.entries[i]
         f = term.field
         if f is None:
-            return term.values[0] in self.haystacks[i]  # type: ignore[operator]
+            return _utf8(str(term.values[0])) in self.haystacks[i]
         if f == "actor":
             actor = comparable(p.actor)
             if term.exact:
@@ -388,8 +416,8 @@ class Index:
         terms = query.terms
         if all(t.field is None and not t.negate for t in terms):
             hay = self.haystacks
-            needles = [t.values[0] for t in terms]
-            return [i for i in rows if all(n in hay[i] for n in needles)]  # type: ignore[operator]
+            needles = [_utf8(str(t.values[0])) for t in terms]
+            return [i for i in rows if all(n in hay[i] for n in needles)]
         return [i for i in rows if all(self._term_matches(t, i) != t.negate for t in terms)]
 
     def sort(self, rows: Sequence[int], keys: Sequence[SortKey]) -> list[int]:

@@ -85,7 +85,7 @@ def test_derived_index_reuses_unchanged_search_text() -> None:
     new_ledger = ledger.model_copy(update={"entries": (edited, *ledger.entries[1:])})
     derived = index.derive(new_ledger)
     assert derived.haystacks[1] is index.haystacks[1]
-    assert "zebra" in derived.haystacks[0]
+    assert b"zebra" in derived.haystacks[0]
     assert derived.view("zebra") == [edited]
 
 
@@ -138,3 +138,33 @@ def test_party_and_basis_filters_match_any_statement() -> None:
     assert "uk-ground" not in {p.id for p in select_entries(ledger, "-basis:partisan")}
     with pytest.raises(QueryError):
         parse_query("basis:rumour")
+
+
+def test_shared_sort_keys_equal_the_keys_computed_per_entry() -> None:
+    from pledgetui.paths import bundled_ledger
+    from pledgetui.query import SORT_FIELDS
+    from pledgetui.store import load
+
+    index = Index(load(bundled_ledger(), use_cache=False).ledger)
+    for field, fn in SORT_FIELDS.items():
+        assert index.sort_keys(field) == [fn(p) for p in index.entries], field
+    actors = index.sort_keys("actor")
+    same = [i for i, p in enumerate(index.entries) if p.actor == index.entries[0].actor]
+    assert len(same) > 1 and all(actors[i] is actors[same[0]] for i in same)
+
+
+@pytest.mark.parametrize(
+    ("summary", "needle", "found"),
+    [
+        ("Troops \u201cif a ceasefire holds\u201d", "\u201cif a", True),
+        ("Zürich talks", "ZÜRICH", True),
+        ("Zürich talks", "zurich", False),
+        ("Київ pledge", "київ", True),
+        ("plain ascii", "ascii", True),
+    ],
+)
+def test_free_text_matches_text_outside_ascii(summary: str, needle: str, found: bool) -> None:
+    ledger = small_ledger()
+    edited = ledger.entries[0].model_copy(update={"summary": summary})
+    ledger = ledger.model_copy(update={"entries": (edited, *ledger.entries[1:])})
+    assert (edited in Index(ledger).view(needle)) is found
