@@ -212,7 +212,9 @@ def _enc_entry(p: Entry) -> tuple[Any, ...]:
 
 
 def _mac(key: bytes, sha256: str, body: bytes) -> bytes:
-    return hmac.new(key, sha256.encode("ascii") + b"\0" + body, hashlib.sha256).digest()
+    mac = hmac.new(key, sha256.encode("ascii") + b"\0", hashlib.sha256)
+    mac.update(body)  # not concatenated: at 100k entries the body is about 100 MB
+    return mac.digest()
 
 
 def encode(ledger: Ledger, sha256: str, key: bytes) -> bytes:
@@ -230,6 +232,7 @@ def encode(ledger: Ledger, sha256: str, key: bytes) -> bytes:
             chunks,
         )
     )
+    del chunks  # at most two copies of the entries' bytes at a time, next to the ledger
     return marshal.dumps((MAGIC, SIGNATURE, _mac(key, sha256, body), body))
 
 
@@ -347,6 +350,7 @@ def decode(
     without integrity problems."""
     try:
         magic, signature, mac, body = marshal.loads(data)
+        del data  # the caller keeps no reference: each copy of a large cache is freed once read
         if magic != MAGIC or signature != SIGNATURE:
             raise CacheMiss("not a cache of this format")
         if (
@@ -355,12 +359,17 @@ def decode(
             or not hmac.compare_digest(mac, _mac(key, sha256, body))
         ):
             raise CacheMiss("not signed by this user's key for this file (forged, copied or corrupt)")
-        version, mask, sources, total, chunks = marshal.loads(body)
+        version, mask, sources, total, stored = marshal.loads(body)
+        del body
+        chunks: list[bytes | None] = list(stored)
+        del stored
         decoded_sources = tuple(_dec_source(s) for s in sources)
         dates = {s.id: s.date for s in decoded_sources}
         pledges: list[Entry] = []
-        for chunk in chunks:
-            batch = _dec_entries(marshal.loads(chunk), dates)  # each with its reading derived
+        for i, chunk in enumerate(chunks):
+            chunks[i] = None  # a chunk's bytes go as its entries are built: the peak is the entries
+            batch = _dec_entries(marshal.loads(chunk), dates)  # type: ignore[arg-type]  # each with its reading derived
+            del chunk
             pledges.extend(batch)
             if progress is not None:
                 progress("reading", len(pledges) / max(total, 1))
@@ -454,11 +463,10 @@ def read(
         return None
     target = cache_path(sha256)
     try:
-        data = target.read_bytes()
+        # Handed over without a name here, so ``decode`` can free the bytes once it has read them.
+        return decode(target.read_bytes(), sha256, secret, progress, on_entries)
     except OSError:
         return None
-    try:
-        return decode(data, sha256, secret, progress, on_entries)
     except CacheMiss:
         try:
             target.unlink()
@@ -482,6 +490,7 @@ def write(sha256: str, ledger: Ledger) -> bool:
         fd, tmp = tempfile.mkstemp(dir=where, prefix=".", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        del data
         os.replace(tmp, cache_path(sha256))
         tmp = None
         _prune(where)

@@ -288,10 +288,16 @@ def _load(
         progress("reading", -1)
     data, st = read_bytes(path)
     fp = _fingerprint(data, st)
-    if use_cache:
+    if use_cache and cache.cache_path(fp.sha256).is_file():
+        # The file's bytes are not needed to rebuild the ledger from the cache: let them go
+        # first (at 100k entries they are 110 MB next to the entries being built), and read
+        # them again only if the cache turns out unusable.
+        del data
         cached = cache.read(fp.sha256, progress=progress, on_entries=on_entries)
         if cached is not None:
             return Loaded(path=path, ledger=cached, fingerprint=fp)
+        data, st = read_bytes(path)
+        fp = _fingerprint(data, st)
     ledger = _read(path, data, progress, on_entries)
     del data
     if use_cache and write_cache and len(ledger.entries) >= CACHE_MIN_ENTRIES:
