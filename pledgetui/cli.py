@@ -109,11 +109,23 @@ def _say(line: str) -> None:
         pass
 
 
+def quiet_pydantic_plugins() -> None:
+    """Start without looking for pydantic plugins, unless the user says otherwise.
+
+    pydantic looks for plugins (through every installed package's entry points) when the
+    first model class is made: 20-60 ms of each start, for plugins that instrument every
+    validation, which a terminal tool has no use for. ``PYDANTIC_DISABLE_PLUGINS`` is
+    pydantic's own switch; a value the user set (even empty, which turns plugins on) is kept.
+    Only the program sets it: importing ``pledgetui`` as a library changes nothing."""
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; every ending is an exit status and at most a line on stderr, never a traceback:
     usage error 2; a reader that went away (``| head``) 1, silently; output that cannot be
     written (a full disk) 1; Ctrl-C 130."""
     args = list(sys.argv[1:] if argv is None else argv)
+    quiet_pydantic_plugins()
     prog = "pledgetui" + (f" {args[0]}" if args and args[0] in COMMANDS else "")
     previous = install_signal_handlers()
     try:

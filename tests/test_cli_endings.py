@@ -115,3 +115,24 @@ def test_ctrl_c_is_one_line_exit_130_and_no_temp_file(
     assert rest.splitlines() == [f"pledgetui {command[0]}: interrupted"]
     assert list(out.parent.iterdir()) == []  # no temp file, no half export
     assert sorted(p.name for p in ledger_path.parent.iterdir()) == ["pledges.toml", "seeds"]
+
+
+def test_the_program_starts_without_scanning_for_pydantic_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic.plugin._loader import get_plugins
+
+    from pledgetui import cli
+
+    monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    cli.quiet_pydantic_plugins()
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "__all__"
+    assert tuple(get_plugins()) == ()
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "")  # the user's own choice is kept
+    cli.quiet_pydantic_plugins()
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == ""
+
+
+def test_importing_the_package_leaves_pydantic_plugins_alone() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    code = "import os, pledgetui.cli, pledgetui.store; print(os.environ.get('PYDANTIC_DISABLE_PLUGINS'))"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout.strip() == "None"
