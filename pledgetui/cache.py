@@ -19,8 +19,10 @@ still checked for the integrity problems a load checks (ids, cross-references).
 ``pledgetui check`` never reads the cache.
 
 Format: ``marshal`` of plain tuples (no pickle: nothing in the file can run
-code), entries stored in chunks so that reading yields the GIL between chunks
-and the interface keeps drawing. Models are rebuilt the way
+code), entries stored in chunks, written and read one chunk at a time (memory
+holds one chunk next to the ledger; reading yields the GIL between chunks and
+the interface keeps drawing). A signed trailer lists each chunk's length and
+SHA-256, so nothing is unmarshalled before it is known to be what was signed. Models are rebuilt the way
 ``BaseModel.model_construct`` does, without re-validation, which is what makes
 it fast and why the cache holds nothing but data that was validated.
 """
@@ -30,16 +32,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import io
 import marshal
 import os
 import secrets
 import stat
+import struct
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import pydantic
 
@@ -62,7 +66,7 @@ from pledgetui.model import (
     integrity_problems,
 )
 
-FORMAT = 2
+FORMAT = 3
 MAGIC = b"pledgetui-ledger-cache"
 CHUNK = 2000
 KEEP = 4  # cache files kept; older ones are removed when a new one is written
@@ -125,6 +129,10 @@ SIGNATURE = repr(
 )
 #: Part of every cache file's name: another version of anything above never finds this one's files.
 SIGNATURE_DIGEST = hashlib.sha256(SIGNATURE.encode("utf-8")).hexdigest()[:16]
+#: Every cache file starts with this line; then the trailer's length (8 bytes) and the
+#: signature (32), the chunks of entries, and the trailer (see :func:`read_from`).
+HEAD = MAGIC + b" " + hashlib.sha256(SIGNATURE.encode("utf-8")).hexdigest().encode("ascii") + b"\n"
+_FIXED = 8 + 32
 KEY_NAME = "cache.key"
 KEY_BYTES = 32
 
@@ -211,29 +219,39 @@ def _enc_entry(p: Entry) -> tuple[Any, ...]:
     )
 
 
-def _mac(key: bytes, sha256: str, body: bytes) -> bytes:
-    mac = hmac.new(key, sha256.encode("ascii") + b"\0", hashlib.sha256)
-    mac.update(body)  # not concatenated: at 100k entries the body is about 100 MB
-    return mac.digest()
+def _mac(key: bytes, sha256: str, trailer: bytes) -> bytes:
+    return hmac.new(key, sha256.encode("ascii") + b"\0" + trailer, hashlib.sha256).digest()
 
 
-def encode(ledger: Ledger, sha256: str, key: bytes) -> bytes:
-    """The cache file for ``ledger``, read from a file whose bytes hash to ``sha256``, signed with ``key``."""
+def _write_to(fh: BinaryIO, ledger: Ledger, sha256: str, key: bytes) -> None:
+    """Write the cache file for ``ledger`` to ``fh`` (seekable), one chunk of entries at a time:
+    the only copy of the entries' bytes in memory is the chunk being written."""
+    fh.write(HEAD + bytes(_FIXED))  # the trailer's length and the signature, filled in below
     pledges = ledger.entries
-    chunks = tuple(
-        marshal.dumps(tuple(_enc_entry(p) for p in pledges[i : i + CHUNK])) for i in range(0, len(pledges), CHUNK)
-    )
-    body = marshal.dumps(
+    chunks: list[tuple[int, bytes]] = []
+    for i in range(0, len(pledges), CHUNK):
+        chunk = marshal.dumps(tuple(_enc_entry(p) for p in pledges[i : i + CHUNK]))
+        chunks.append((len(chunk), hashlib.sha256(chunk).digest()))
+        fh.write(chunk)
+    trailer = marshal.dumps(
         (
             ledger.schema_version,
             _mask(_LEDGER, ledger),
             tuple(_enc_source(s) for s in ledger.sources),
             len(pledges),
-            chunks,
+            tuple(chunks),
         )
     )
-    del chunks  # at most two copies of the entries' bytes at a time, next to the ledger
-    return marshal.dumps((MAGIC, SIGNATURE, _mac(key, sha256, body), body))
+    fh.write(trailer)
+    fh.seek(len(HEAD))
+    fh.write(struct.pack(">Q", len(trailer)) + _mac(key, sha256, trailer))
+
+
+def encode(ledger: Ledger, sha256: str, key: bytes) -> bytes:
+    """The cache file for ``ledger``, read from a file whose bytes hash to ``sha256``, signed with ``key``."""
+    out = io.BytesIO()
+    _write_to(out, ledger, sha256, key)
+    return out.getvalue()
 
 
 # --------------------------------------------------------------------------- decoding
@@ -345,30 +363,50 @@ def decode(
     progress: Callable[[str, float], None] | None = None,
     on_entries: Callable[[list[Entry], float], None] | None = None,
 ) -> Ledger:
-    """Rebuild a ledger; raises :class:`CacheMiss` for anything that is not an intact cache of this
-    format, signed with ``key`` for the file whose bytes hash to ``sha256``, holding a ledger
-    without integrity problems."""
+    """Rebuild a ledger from the bytes of a cache file (see :func:`read_from`)."""
+    return read_from(io.BytesIO(data), len(data), sha256, key, progress, on_entries)
+
+
+def read_from(
+    fh: BinaryIO,
+    size: int,
+    sha256: str,
+    key: bytes,
+    progress: Callable[[str, float], None] | None = None,
+    on_entries: Callable[[list[Entry], float], None] | None = None,
+) -> Ledger:
+    """Rebuild a ledger from a cache file of ``size`` bytes open as ``fh``; raises :class:`CacheMiss`
+    for anything that is not an intact cache of this format, signed with ``key`` for the file
+    whose bytes hash to ``sha256``, holding a ledger without integrity problems.
+
+    The signature covers the trailer, and the trailer holds each chunk's length and SHA-256:
+    nothing is unmarshalled before it is known to be what this user's key signed, and the
+    chunks are read one at a time (memory holds one chunk next to the entries built)."""
     try:
-        magic, signature, mac, body = marshal.loads(data)
-        del data  # the caller keeps no reference: each copy of a large cache is freed once read
-        if magic != MAGIC or signature != SIGNATURE:
+        head = fh.read(len(HEAD) + _FIXED)
+        if len(head) != len(HEAD) + _FIXED or not head.startswith(HEAD):
             raise CacheMiss("not a cache of this format")
-        if (
-            not isinstance(mac, bytes)
-            or not isinstance(body, bytes)
-            or not hmac.compare_digest(mac, _mac(key, sha256, body))
-        ):
+        (trailer_len,) = struct.unpack(">Q", head[len(HEAD) : len(HEAD) + 8])
+        mac = head[len(HEAD) + 8 :]
+        body = size - len(head) - trailer_len
+        if not 0 <= body <= size:
+            raise CacheMiss("truncated")
+        fh.seek(len(head) + body)
+        trailer = fh.read(trailer_len)
+        if len(trailer) != trailer_len or not hmac.compare_digest(mac, _mac(key, sha256, trailer)):
             raise CacheMiss("not signed by this user's key for this file (forged, copied or corrupt)")
-        version, mask, sources, total, stored = marshal.loads(body)
-        del body
-        chunks: list[bytes | None] = list(stored)
-        del stored
+        version, mask, sources, total, chunks = marshal.loads(trailer)
+        if sum(n for n, _ in chunks) != body:
+            raise CacheMiss("chunk lengths do not match the file")
         decoded_sources = tuple(_dec_source(s) for s in sources)
         dates = {s.id: s.date for s in decoded_sources}
         pledges: list[Entry] = []
-        for i, chunk in enumerate(chunks):
-            chunks[i] = None  # a chunk's bytes go as its entries are built: the peak is the entries
-            batch = _dec_entries(marshal.loads(chunk), dates)  # type: ignore[arg-type]  # each with its reading derived
+        fh.seek(len(head))
+        for n, digest in chunks:
+            chunk = fh.read(n)
+            if len(chunk) != n or not hmac.compare_digest(hashlib.sha256(chunk).digest(), digest):
+                raise CacheMiss("a chunk does not match its signed digest")
+            batch = _dec_entries(marshal.loads(chunk), dates)  # each with its reading derived
             del chunk
             pledges.extend(batch)
             if progress is not None:
@@ -463,8 +501,8 @@ def read(
         return None
     target = cache_path(sha256)
     try:
-        # Handed over without a name here, so ``decode`` can free the bytes once it has read them.
-        return decode(target.read_bytes(), sha256, secret, progress, on_entries)
+        with target.open("rb") as fh:
+            return read_from(fh, os.fstat(fh.fileno()).st_size, sha256, secret, progress, on_entries)
     except OSError:
         return None
     except CacheMiss:
@@ -486,11 +524,9 @@ def write(sha256: str, ledger: Ledger) -> bool:
     try:
         where = folder()
         where.mkdir(parents=True, exist_ok=True)
-        data = encode(ledger, sha256, secret)
         fd, tmp = tempfile.mkstemp(dir=where, prefix=".", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        del data
+            _write_to(fh, ledger, sha256, secret)
         os.replace(tmp, cache_path(sha256))
         tmp = None
         _prune(where)

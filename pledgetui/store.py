@@ -293,9 +293,20 @@ def _load(
         # first (at 100k entries they are 110 MB next to the entries being built), and read
         # them again only if the cache turns out unusable.
         del data
-        cached = cache.read(fp.sha256, progress=progress, on_entries=on_entries)
+        shown = [0]
+
+        def counted(entries: list[Entry], fraction: float) -> None:
+            shown[0] += len(entries)
+            if on_entries is not None:
+                on_entries(entries, fraction)
+
+        cached = cache.read(fp.sha256, progress=progress, on_entries=counted)
         if cached is not None:
             return Loaded(path=path, ledger=cached, fingerprint=fp)
+        if shown[0] and on_entries is not None:
+            # A cache found damaged part way: the entries it gave are already shown, so the
+            # file's reading gives only the ones after them (all are replaced once loaded).
+            on_entries = _skipping(on_entries, shown[0])
         data, st = read_bytes(path)
         fp = _fingerprint(data, st)
     ledger = _read(path, data, progress, on_entries)
@@ -303,6 +314,21 @@ def _load(
     if use_cache and write_cache and len(ledger.entries) >= CACHE_MIN_ENTRIES:
         cache.write(fp.sha256, ledger)
     return Loaded(path=path, ledger=ledger, fingerprint=fp)
+
+
+def _skipping(on_entries: OnEntries, skip: int) -> OnEntries:
+    """``on_entries`` without the first ``skip`` entries delivered."""
+    left = [skip]
+
+    def deliver(entries: list[Entry], fraction: float) -> None:
+        if left[0]:
+            cut = min(left[0], len(entries))
+            left[0] -= cut
+            entries = entries[cut:]
+        if entries:
+            on_entries(entries, fraction)
+
+    return deliver
 
 
 def _read(path: Path, data: bytes, progress: Progress | None = None, on_entries: OnEntries | None = None) -> Ledger:

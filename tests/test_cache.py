@@ -55,6 +55,34 @@ def test_a_corrupt_cache_falls_back_to_a_normal_load(big: Path, damage) -> None:
     again = store.load(big, progress=lambda stage, fraction: stages.append(stage))
     assert "parsing" in stages
     assert again.ledger == good.ledger
+    assert again.fingerprint == good.fingerprint
+
+
+@pytest.mark.parametrize("where", [0.3, 0.6, 0.9])
+def test_a_chunk_damaged_part_way_is_caught_and_no_entry_is_shown_twice(
+    big: Path, where: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "CHUNK", 7)  # several chunks, so some are read before the damage
+    good = store.load(big)
+    target = cache.cache_path(good.fingerprint.sha256)
+    data = bytearray(target.read_bytes())
+    at = int(len(data) * where)
+    data[at] ^= 0x20
+    target.write_bytes(bytes(data))
+    shown: list[str] = []
+    again = store.load(big, on_entries=lambda entries, fraction: shown.extend(p.id for p in entries))
+    assert again.ledger == good.ledger
+    assert shown == [p.id for p in good.ledger.entries]  # each entry once, in file order
+    assert target.read_bytes() != bytes(data)  # the damaged cache file was replaced by a good one
+
+
+def test_the_cache_file_is_written_and_read_a_chunk_at_a_time(big: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "CHUNK", 5)
+    good = store.load(big)
+    batches: list[int] = []
+    again = store.load(big, on_entries=lambda entries, fraction: batches.append(len(entries)))
+    assert again.ledger == good.ledger
+    assert batches[:-1] == [5] * (len(batches) - 1) and sum(batches) == len(good.ledger.entries)
 
 
 def test_an_unwritable_cache_folder_is_not_an_error(big: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
