@@ -454,3 +454,33 @@ async def test_a_viewer_shown_again_shows_the_ledger_as_it_is_now(tmp_path: Path
         i = T3.index(IRELAND)
         assert viewer.highlight == (i, i + len(IRELAND))
         assert "ireland-ground" not in "".join(p for passage in viewer.passages("a003") for p in passage.entry_ids)
+
+
+async def test_the_footer_is_composed_again_only_when_its_keys_change(tmp_path: Path) -> None:
+    from textual.widgets._footer import FooterKey
+
+    from pledgetui.ui.app import PledgeApp
+    from pledgetui.ui.widgets.footer import KeyFooter
+
+    def keys(viewer: QuoteViewer) -> list[FooterKey]:
+        return list(viewer.query_one(KeyFooter).query(FooterKey))
+
+    def descriptions(viewer: QuoteViewer) -> set[str]:
+        return {key.description for key in keys(viewer)}
+
+    app = PledgeApp(write_ledger(tmp_path / "l", three_quote_ledger()))
+    async with app.run_test(size=(160, 48)) as pilot:
+        viewer = await viewer_in_app(app, pilot, "uk-ground")
+        shown = keys(viewer)
+        assert {"Next quote", "Find", "Back"} <= descriptions(viewer) and "Close find" not in descriptions(viewer)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert await viewer_in_app(app, pilot, "france-ground") is viewer
+        assert keys(viewer) == shown  # the same widgets: shown again, not composed again
+
+        await pilot.press("slash")  # the find bar's keys join the footer, and leave with it
+        await pilot.pause()
+        assert "Close find" in descriptions(viewer)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Close find" not in descriptions(viewer) and "Next quote" in descriptions(viewer)

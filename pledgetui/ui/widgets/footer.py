@@ -36,17 +36,24 @@ class KeyFooter(Footer):
                 by_action.setdefault(binding.action, (binding, enabled, tooltip))
         return tuple(sorted(by_action.values(), key=lambda item: footer_rank(item[0])))
 
+    #: A compose is already due (it reads the bindings as they are then).
+    _due = False
+
     def bindings_changed(self, screen: Screen) -> None:
-        """Compose again only when the keys to show changed: a screen shown again, or a focus
-        that moves between widgets with the same keys, leaves the footer as it is (composing
-        it mounts a widget per key)."""
-        if self._composed is not None and self.is_attached and screen is self.screen and self._keys() == self._composed:
-            return
+        """Compose again only when the keys to show changed and no compose is due yet: a screen
+        shown again, or a focus that moves between widgets with the same keys, leaves the footer
+        as it is (composing it mounts a widget per key)."""
+        if self.is_attached and screen is self.screen:
+            if self._due or (self._composed is not None and self._keys() == self._composed):
+                self._bindings_ready = True
+                return
+            self._due = screen.app.app_focus
         super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
+        self._due = False
         shown = self._keys()
         self._composed = shown
         self.styles.grid_size_columns = len(shown)
