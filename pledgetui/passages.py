@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pledgetui.anchors import select
-from pledgetui.model import Basis, Evidence, Ledger, Party
+from pledgetui.anchors import Anchor, select
+from pledgetui.model import Basis, Entry, Evidence, Ledger, Party
 from pledgetui.verify import Articles
 
 #: (start, end) character offsets into an article.
@@ -59,6 +59,148 @@ def collect(ledger: Ledger, articles: Articles, source_id: str) -> tuple[Passage
                 if anchor.found:
                     spans.setdefault((anchor.start, anchor.end), []).append((p.id, i))
     return tuple(Passage(s, e, tuple(c)) for (s, e), c in sorted(spans.items()))
+
+
+#: A statement of the ledger: the entry and the position of the statement in its evidence.
+Row = tuple[Entry, int]
+
+#: Past this many changed entries, :meth:`PassageIndex.derive` starts afresh (built on use).
+DERIVE_LIMIT = 1000
+
+
+class PassageIndex:
+    """The statements quoting each article of one ledger, and each article's passages.
+
+    A ledger never changes (an edit makes a new one), so what is computed here holds for
+    as long as the index's ledger is the one shown. Everything is computed on first use and
+    kept: which statements quote each source (one pass over the ledger), where each of them
+    anchors, the passages of each article (as :func:`collect` defines them), the entries by
+    id. :meth:`derive` makes the index of an edited ledger from this one, recomputing only
+    the articles the edit touched.
+
+    Reading from two threads at once is safe: each table is built whole, then stored.
+    """
+
+    def __init__(self, ledger: Ledger, articles: Articles) -> None:
+        self.ledger = ledger
+        self.articles = articles
+        self._rows: dict[str, list[Row]] | None = None
+        self._anchors: dict[str, list[Anchor]] = {}  # aligned with _rows[source]
+        self._passages: dict[str, tuple[Passage, ...]] = {}
+        self._by_id: dict[str, Entry] | None = None
+
+    # ---- lookups
+
+    @property
+    def by_id(self) -> dict[str, Entry]:
+        """The ledger's entries by id (``Ledger.entry`` is a linear scan)."""
+        if self._by_id is None:
+            self._by_id = {p.id: p for p in self.ledger.entries}
+        return self._by_id
+
+    def _table(self) -> dict[str, list[Row]]:
+        if self._rows is None:
+            rows: dict[str, list[Row]] = {}
+            for p in self.ledger.entries:
+                for i, ev in enumerate(p.evidence):
+                    found = rows.get(ev.source)
+                    if found is None:
+                        rows[ev.source] = [(p, i)]
+                    else:
+                        found.append((p, i))
+            self._rows = rows
+        return self._rows
+
+    def statements(self, source_id: str) -> tuple[tuple[str, int], ...]:
+        """The (entry id, statement index) pairs quoting ``source_id``, in ledger order."""
+        return tuple((p.id, i) for p, i in self._table().get(source_id, ()))
+
+    def _anchored(self, source_id: str, rows: list[Row]) -> list[Anchor]:
+        anchors = self._anchors.get(source_id)
+        if anchors is None:
+            anchors = [self.articles.anchor(self.ledger, p.evidence[i]) for p, i in rows]
+            self._anchors[source_id] = anchors
+        return anchors
+
+    def passages(self, source_id: str) -> tuple[Passage, ...]:
+        """The passages of the article ``source_id``: the same as :func:`collect`, computed once."""
+        found = self._passages.get(source_id)
+        if found is None:
+            found = self._passages[source_id] = self._collect(source_id)
+        return found
+
+    def _collect(self, source_id: str) -> tuple[Passage, ...]:
+        if self.articles.text(self.ledger, source_id) is None:
+            return ()
+        rows = self._table().get(source_id, [])
+        spans: dict[Span, list[tuple[str, int]]] = {}
+        for (p, i), anchor in zip(rows, self._anchored(source_id, rows), strict=True):
+            if anchor.found:
+                spans.setdefault((anchor.start, anchor.end), []).append((p.id, i))
+        return tuple(Passage(s, e, tuple(c)) for (s, e), c in sorted(spans.items()))
+
+    def prime(self) -> None:
+        """Compute everything now (off the UI thread, after a load): the first look is then free."""
+        _ = self.by_id
+        for source_id in list(self._table()):
+            self.passages(source_id)
+
+    # ---- edits
+
+    def derive(self, ledger: Ledger) -> PassageIndex:
+        """The index of ``ledger``, an edit (or undo) of this index's ledger.
+
+        Entries are compared by identity (an edit shares every untouched entry object with
+        the ledger it was made from). The articles quoted by an added or removed entry are
+        recomputed when asked for; every other article keeps its statements, anchors and
+        passages. Nothing of this index changes.
+        """
+        new = PassageIndex(ledger, self.articles)
+        if ledger is self.ledger:
+            new._rows, new._by_id = self._rows, self._by_id
+            new._anchors, new._passages = dict(self._anchors), dict(self._passages)
+            return new
+        old_rows = self._rows
+        if old_rows is None:
+            return new
+        old_ids = {id(p) for p in self.ledger.entries}
+        new_ids = {id(p) for p in ledger.entries}
+        added = [p for p in ledger.entries if id(p) not in old_ids]
+        removed = [p for p in self.ledger.entries if id(p) not in new_ids]
+        if len(added) + len(removed) > DERIVE_LIMIT:
+            return new
+        touched = {ev.source for p in (*added, *removed) for ev in p.evidence}
+        rows = {s: r for s, r in old_rows.items() if s not in touched}
+        new._anchors = {s: a for s, a in self._anchors.items() if s not in touched}
+        new._passages = {s: c for s, c in self._passages.items() if s not in touched}
+        if touched:
+            position = {id(p): n for n, p in enumerate(ledger.entries)}
+            for source_id in touched:
+                before = old_rows.get(source_id, [])
+                kept: list[tuple[Row, Anchor | None]] = [(row, None) for row in before if id(row[0]) in position]
+                anchors = self._anchors.get(source_id)
+                if anchors is not None:  # the anchors already known go along with their rows
+                    kept = [(row, a) for row, a in zip(before, anchors, strict=True) if id(row[0]) in position]
+                fresh: list[tuple[Row, Anchor | None]] = [
+                    ((p, i), None) for p in added for i, ev in enumerate(p.evidence) if ev.source == source_id
+                ]
+                merged = sorted(kept + fresh, key=lambda item: (position[id(item[0][0])], item[0][1]))
+                if merged:
+                    rows[source_id] = [row for row, _ in merged]
+                    if anchors is not None:
+                        new._anchors[source_id] = [
+                            a if a is not None else self.articles.anchor(ledger, p.evidence[i]) for (p, i), a in merged
+                        ]
+        new._rows = rows
+        if self._by_id is not None:
+            by_id = dict(self._by_id)
+            for p in removed:
+                if by_id.get(p.id) is p:
+                    del by_id[p.id]
+            for p in added:
+                by_id[p.id] = p
+            new._by_id = by_id
+        return new
 
 
 def citing(passages: tuple[Passage, ...], span: Span, default: tuple[str, ...]) -> tuple[str, ...]:

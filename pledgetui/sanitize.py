@@ -67,6 +67,13 @@ def _pattern(newline: bool) -> re.Pattern[str]:
     return re.compile(f"(?P<flag>{_FLAG_TAGS})|{cls}")
 
 
+def prepare() -> None:
+    """Build the patterns now (a few tens of milliseconds, once): the app calls it off the UI
+    thread after a load, so that the first article shown (always multi-line) does not wait for it."""
+    _pattern(False)
+    _pattern(True)
+
+
 def _letter(ch: str) -> bool:
     return ord(ch) > 0x24F and unicodedata.category(ch)[0] in "LM"
 

@@ -135,3 +135,77 @@ def test_a_selection_too_short_or_blank_is_rejected_with_a_reason(start: int, en
     with pytest.raises(SelectionRejected, match=why):
         passages.draft_evidence(TEXT, "s1", start, end)
     assert len(passages.draft_evidence(TEXT, "s1", 0, passages.MIN_PASSAGE).quote) == passages.MIN_PASSAGE
+
+
+# --------------------------------------------------------------------------- the passage index
+
+OTHER = "An unrelated report: the navy will patrol the northern sea lanes from March onwards."
+PATROL = "the navy will patrol the northern sea lanes"
+
+
+def other_entry(pid: str) -> object:
+    return pledge(
+        id=pid,
+        actor="B",
+        commitment="maritime",
+        status="announced",
+        summary="s",
+        evidence=[evidence_for(OTHER, "s2", PATROL)],
+    )
+
+
+def both_articles() -> Articles:
+    return articles(s2=OTHER)
+
+
+def fresh(ledger: Ledger, source_id: str) -> tuple[Passage, ...]:
+    """The passages as :func:`passages.collect` finds them, with articles read anew."""
+    return passages.collect(ledger, both_articles(), source_id)
+
+
+def test_the_index_finds_what_collect_finds_and_the_statements_of_each_source() -> None:
+    ledger = ledger_of(entry("b", THIRD, FIRST), other_entry("x"), entry("a", FIRST), entry("c", SECOND, FIRST))
+    index = passages.PassageIndex(ledger, both_articles())
+    for source_id in ("s1", "s2", "s3"):
+        assert index.passages(source_id) == fresh(ledger, source_id)
+    assert index.passages("s1")[0].citations == (("b", 1), ("a", 0), ("c", 1))
+    assert index.statements("s1") == (("b", 0), ("b", 1), ("a", 0), ("c", 0), ("c", 1))
+    assert index.statements("s2") == (("x", 0),)
+    assert index.by_id["c"] is ledger.entries[3] and "s1" not in index.by_id
+
+
+def test_an_edited_ledger_gets_an_index_updated_for_the_articles_the_edit_touched() -> None:
+    from pledgetui import edits
+
+    ledger = ledger_of(entry("b", THIRD, FIRST), other_entry("x"), entry("a", FIRST), entry("c", SECOND))
+    index = passages.PassageIndex(ledger, both_articles())
+    index.prime()
+    before = {s: index.passages(s) for s in ("s1", "s2")}
+
+    # a's quote becomes SECOND: the s1 passages change, s2's are kept as they were
+    changed = edits.put_entry(ledger, entry("a", SECOND), replace_id="a")
+    derived = index.derive(changed)
+    assert derived.ledger is changed and index.ledger is ledger
+    for source_id in ("s1", "s2"):
+        assert derived.passages(source_id) == fresh(changed, source_id)
+    assert derived.passages("s1") != before["s1"]
+    assert derived.passages("s1")[1].citations == (("a", 0), ("c", 0))  # ledger order: a before c
+    assert derived.passages("s2") is before["s2"]
+    assert derived.by_id["a"] is changed.entries[2]
+    # the index it came from still describes its own ledger
+    assert {s: index.passages(s) for s in ("s1", "s2")} == before and index.by_id["a"] is ledger.entries[2]
+
+    # a new entry on s2 at the end, then b deleted, then back to the first ledger (an undo)
+    added = edits.put_entry(changed, other_entry("y"))
+    derived = derived.derive(added)
+    assert derived.passages("s2") == fresh(added, "s2")
+    assert derived.passages("s2")[0].citations == (("x", 0), ("y", 0))
+    deleted = edits.delete_entry(added, "b")
+    derived = derived.derive(deleted)
+    assert "b" not in derived.by_id
+    for source_id in ("s1", "s2"):
+        assert derived.passages(source_id) == fresh(deleted, source_id)
+        assert derived.statements(source_id) == passages.PassageIndex(deleted, both_articles()).statements(source_id)
+    back = derived.derive(ledger)
+    assert {s: back.passages(s) for s in ("s1", "s2")} == before
+    assert back.statements("s1") == index.statements("s1") and back.by_id == index.by_id

@@ -402,3 +402,85 @@ async def test_the_viewer_closes_when_an_undo_removes_the_entry_it_shows(tmp_pat
         await pilot.pause()
         assert session.ledger.entry("russia-mfa-2") is None
         assert viewer not in app.screen_stack and app.screen is app.dashboard
+
+
+async def test_a_viewer_shown_again_shows_the_ledger_as_it_is_now(tmp_path: Path) -> None:
+    """The dashboard keeps one viewer: closed, it ignores edits (even one deleting the entry it
+    last showed); opened again, it shows the current ledger, article and quote, find bar closed."""
+    from pledgetui.sanitize import display_aligned
+    from pledgetui.ui.app import PledgeApp
+    from pledgetui.ui.widgets.find_bar import FindBar
+
+    app = PledgeApp(write_ledger(tmp_path / "l", three_quote_ledger()))
+    async with app.run_test(size=(120, 36)) as pilot:
+        viewer = await viewer_in_app(app, pilot, "uk-ground")
+        assert viewer.query_one(ArticleView).text == display_aligned(T2)
+        await pilot.press("slash")
+        await pilot.press(*"peace")
+        await pilot.pause()
+        assert viewer.query_one(FindBar).has_class("-open") and viewer.matches
+        viewer.query_one(ArticleView).focus()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.dashboard and viewer not in app.screen_stack
+
+        session = app.session
+        uk = session.ledger.entry("uk-ground")
+        changed = uk.model_copy(update={"evidence": (evidence_for(T2, "a002", MACRON), *uk.evidence[1:])})
+        assert app.controller.apply(lambda: session.put_entry(changed, replace_id="uk-ground"), "uk-ground")
+        assert app.controller.apply(lambda: session.delete_entry("ireland-ground"), None)
+        await pilot.pause()
+        assert viewer.ledger is not session.ledger  # a closed viewer does not follow
+
+        again = await viewer_in_app(app, pilot, "uk-ground")
+        assert again is viewer and viewer.ledger is session.ledger
+        m, d = T2.index(MACRON), T2.index(DECL)
+        assert viewer.highlight == (m, m + len(MACRON))
+        assert styled_text(viewer.query_one(ArticleView), viewer.highlight) == MACRON
+        assert {p.span: p.entry_ids for p in viewer.passages("a002")} == {
+            (d, d + len(DECL)): ("france-ground",),
+            (m, m + len(MACRON)): ("uk-ground",),
+        }
+        assert not viewer.query_one(FindBar).has_class("-open") and viewer.matches == []
+        assert viewer.selected_span() is None and app.focused is viewer.query_one(ArticleView)
+        assert "statement 1 of 3 for uk-ground" in status_line(viewer)
+        await pilot.press("escape")
+        await pilot.pause()
+
+        # another entry quoting another article: its article is the one shown
+        third = await viewer_in_app(app, pilot, "uk-ground", 1)
+        assert third is viewer and viewer.current_source_id == "a003"
+        assert viewer.query_one(ArticleView).text == display_aligned(T3)
+        i = T3.index(IRELAND)
+        assert viewer.highlight == (i, i + len(IRELAND))
+        assert "ireland-ground" not in "".join(p for passage in viewer.passages("a003") for p in passage.entry_ids)
+
+
+async def test_the_footer_is_composed_again_only_when_its_keys_change(tmp_path: Path) -> None:
+    from textual.widgets._footer import FooterKey
+
+    from pledgetui.ui.app import PledgeApp
+    from pledgetui.ui.widgets.footer import KeyFooter
+
+    def keys(viewer: QuoteViewer) -> list[FooterKey]:
+        return list(viewer.query_one(KeyFooter).query(FooterKey))
+
+    def descriptions(viewer: QuoteViewer) -> set[str]:
+        return {key.description for key in keys(viewer)}
+
+    app = PledgeApp(write_ledger(tmp_path / "l", three_quote_ledger()))
+    async with app.run_test(size=(160, 48)) as pilot:
+        viewer = await viewer_in_app(app, pilot, "uk-ground")
+        shown = keys(viewer)
+        assert {"Next quote", "Find", "Back"} <= descriptions(viewer) and "Close find" not in descriptions(viewer)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert await viewer_in_app(app, pilot, "france-ground") is viewer
+        assert keys(viewer) == shown  # the same widgets: shown again, not composed again
+
+        await pilot.press("slash")  # the find bar's keys join the footer, and leave with it
+        await pilot.pause()
+        assert "Close find" in descriptions(viewer)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Close find" not in descriptions(viewer) and "Next quote" in descriptions(viewer)

@@ -24,6 +24,7 @@ from pledgetui.ui.state import LedgerChange
 if TYPE_CHECKING:
     from pledgetui import journal
     from pledgetui.model import Entry, Ledger
+    from pledgetui.passages import PassageIndex
     from pledgetui.query import Index
     from pledgetui.session import EditSession
     from pledgetui.store import LedgerError
@@ -42,13 +43,19 @@ ROWS_EVERY = 0.25
 
 class LedgerLoaded(Message):
     def __init__(
-        self, session: EditSession, index: Index, articles: Articles, recovery: journal.Recovery | None
+        self,
+        session: EditSession,
+        index: Index,
+        articles: Articles,
+        recovery: journal.Recovery | None,
+        passages: PassageIndex | None = None,
     ) -> None:
         super().__init__()
         self.session = session
         self.index = index
         self.articles = articles
         self.recovery = recovery
+        self.passages = passages
 
 
 class LedgerRowsArrived(Message):
@@ -85,7 +92,10 @@ class PledgeApp(App[int]):
 
     TITLE = "pledgetui"
     # The dashboard's styles: the default screen's own CSS_PATH is not loaded by Textual.
-    CSS_PATH = "screens/dashboard.tcss"
+    # The quote viewer's too: a screen that brings new CSS makes Textual parse the whole
+    # stylesheet again and restyle every widget of the app (about 70 ms when it is first
+    # opened); read with the app's, it costs the first frame a few milliseconds.
+    CSS_PATH = ["screens/dashboard.tcss", "screens/quote_viewer.tcss"]
 
     BINDINGS = [
         Binding("ctrl+z,u", "undo", "Undo", show=False, id="app.undo"),
@@ -108,6 +118,7 @@ class PledgeApp(App[int]):
         self.preferences.apply_to_app(self)
         self.session: EditSession | None = None
         self.articles: Articles | None = None
+        self._passage_index: PassageIndex | None = None
         self.load_error: LedgerError | None = None
         self.controller = SessionController(self)
         self.sub_title = display_line(self.path.name)
@@ -143,6 +154,21 @@ class PledgeApp(App[int]):
         """The session's ledger changed: make it the state every subscribed view shows."""
         assert self.session is not None
         self.ledger_state = LedgerChange(self.session.ledger, description, keep_id, statement, index)
+
+    def passage_index(self, ledger: Ledger) -> PassageIndex:
+        """The passage index of ``ledger`` over the app's articles: the one kept, derived
+        from the last one asked for when the ledger has changed since (an edit recomputes
+        only the articles it touched)."""
+        from pledgetui.passages import PassageIndex
+
+        assert self.articles is not None
+        kept = self._passage_index
+        if kept is None or kept.articles is not self.articles:
+            kept = PassageIndex(ledger, self.articles)
+        elif kept.ledger is not ledger:
+            kept = kept.derive(ledger)
+        self._passage_index = kept
+        return kept
 
     def watch_ledger_state(self, change: LedgerChange | None) -> None:
         self.update_title()
@@ -216,7 +242,8 @@ class PledgeApp(App[int]):
                 last[0] = step
                 self.post_message(LedgerLoading(stage, fraction))
 
-        from pledgetui import journal, store
+        from pledgetui import journal, sanitize, store
+        from pledgetui.passages import PassageIndex
         from pledgetui.query import SORT_FIELDS, Index
         from pledgetui.session import EditSession
         from pledgetui.store import LedgerError
@@ -233,12 +260,18 @@ class PledgeApp(App[int]):
             recovery = journal.pending(self.path)
         except (LedgerError, OSError, ValueError, KeyError):
             recovery = None
-        deliver(LedgerLoaded(session, index, Articles(self.path), recovery))
+        articles = Articles(self.path)
+        passages = PassageIndex(session.ledger, articles)
+        deliver(LedgerLoaded(session, index, articles, recovery, passages))
         store.remember(loaded)  # the validated cache for the next start, once the table is live
         with store.gc_paused():
             _ = index.haystacks  # the search text, built off the UI thread once the table shows
             for field in SORT_FIELDS:  # and every column's sort keys, so the first sort is one sorted()
                 index.sort_keys(field)
+            # and every article's quoted passages (each quote located) and the display filter's
+            # patterns, so that the quote viewer opens at once
+            passages.prime()
+            sanitize.prepare()
 
     @on(LedgerLoading)
     def _loading(self, event: LedgerLoading) -> None:
@@ -253,6 +286,7 @@ class PledgeApp(App[int]):
     def _loaded(self, event: LedgerLoaded) -> None:
         self.session = event.session
         self.articles = event.articles
+        self._passage_index = event.passages
         self.publish("", None, index=event.index)
         self.preferences.restore_view(self, self.dashboard)
         if event.recovery is not None:

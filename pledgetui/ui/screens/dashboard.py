@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from pledgetui.model import Entry, Ledger
     from pledgetui.query import Index, Query, SortKey
     from pledgetui.ui.app import PledgeApp
+    from pledgetui.ui.screens.quote_viewer import QuoteViewer
 
 
 #: What shift+1 ... shift+8 send (a US layout): each adds a column as the next sort key.
@@ -123,6 +124,8 @@ class DashboardScreen(Screen[None]):
         self.last_export: tuple[Path, int] | None = None
         #: Entries read so far while the ledger loads (shown in file order, read-only).
         self.arriving: list[Entry] = []
+        #: The quote viewer, composed on the first open and shown again on the next ones.
+        self._quote_viewer: QuoteViewer | None = None
 
     @property
     def pledge_app(self) -> PledgeApp:
@@ -390,7 +393,17 @@ class DashboardScreen(Screen[None]):
             return
         from pledgetui.ui.screens.quote_viewer import QuoteViewer
 
-        app.push_screen(QuoteViewer(self.ledger, app.articles, entry.id, evidence_index))
+        # One viewer, shown again on each open: composing its screen costs more than showing it.
+        index = app.passage_index(self.ledger)
+        viewer = self._quote_viewer
+        if viewer is None or viewer in app.screen_stack:
+            viewer = QuoteViewer(self.ledger, app.articles, entry.id, evidence_index, index)
+            if self._quote_viewer is None:
+                self._quote_viewer = viewer
+                app.install_screen(viewer, "quote-viewer")
+        else:
+            viewer.open(self.ledger, app.articles, entry.id, evidence_index, index)
+        app.push_screen(viewer)
 
     def action_matrix(self) -> None:
         if self.ledger is None:

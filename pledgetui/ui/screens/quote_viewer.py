@@ -5,6 +5,10 @@ anchored offsets of every quote are offsets into what the reader sees. The
 current quote is styled strongly, every other passage of the article that some
 ledger entry quotes is styled faintly. A quote that no longer anchors is shown
 as an orphan with its stored text, never hidden.
+
+The dashboard keeps one viewer and shows it again with :meth:`QuoteViewer.open`
+(composing a screen costs more than showing one). A viewer that is not on the
+screen stack ignores ledger changes: the next ``open`` brings the ledger to show.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from textual.widgets import Static
 from pledgetui import passages as passage_rules
 from pledgetui.anchors import Anchor, AnchorStatus
 from pledgetui.model import Entry, Evidence, Ledger
-from pledgetui.passages import CITED_SHOWN, MIN_PASSAGE, Passage, SelectionRejected
+from pledgetui.passages import CITED_SHOWN, MIN_PASSAGE, Passage, PassageIndex, SelectionRejected
 from pledgetui.sanitize import display_aligned
 from pledgetui.ui.screens.source_picker import SourcePicker
 from pledgetui.ui.state import LedgerChange
@@ -106,34 +110,68 @@ class QuoteViewer(Screen[None]):
             self.start = start
             self.end = end
 
-    def __init__(self, ledger: Ledger, articles: Articles, entry_id: str, evidence_index: int = 0) -> None:
+    def __init__(
+        self,
+        ledger: Ledger,
+        articles: Articles,
+        entry_id: str,
+        evidence_index: int = 0,
+        index: PassageIndex | None = None,
+    ) -> None:
+        """``index``: the passage index of ``ledger`` over ``articles``, when one is kept (else
+        the viewer makes its own)."""
         super().__init__()
-        pledge = ledger.entry(entry_id)
+        self.highlight: Span | None = None
+        self.browsing = False
+        self.citing_ids: tuple[str, ...] = ()
+        self.quote_anchor: Anchor = Anchor(AnchorStatus.ORPHAN)  # not "anchor": that is a Widget method
+        self._shown_article: tuple[str, str | None] | None = None  # (source id, text) in the ArticleView
+        self.matches: list[Span] = []  # of the find bar's text in the article shown
+        self.match_index = -1
+        self._select(ledger, articles, entry_id, evidence_index, index)
+
+    def _select(
+        self, ledger: Ledger, articles: Articles, entry_id: str, evidence_index: int, index: PassageIndex | None
+    ) -> None:
+        if index is None or index.ledger is not ledger or index.articles is not articles:
+            index = PassageIndex(ledger, articles)
+        pledge = index.by_id.get(entry_id)
         if pledge is None:
             raise ValueError(f"no entry with id {entry_id!r} in the ledger")
         if not 0 <= evidence_index < len(pledge.evidence):
             raise ValueError(f"entry {entry_id!r} has no statement number {evidence_index + 1}")
         self.ledger = ledger
         self.articles = articles
+        self.index = index
         self.current_entry_id: str = entry_id
         self.current_index: int = evidence_index
         self.current_source_id: str = pledge.evidence[evidence_index].source
-        self.highlight: Span | None = None
-        self.browsing = False
-        self.citing_ids: tuple[str, ...] = ()
-        self.quote_anchor: Anchor = Anchor(AnchorStatus.ORPHAN)  # not "anchor": that is a Widget method
-        self._passages: dict[str, tuple[Passage, ...]] = {}
-        self._shown_source: str | None = None
-        self._by_id: dict[str, Entry] | None = None
-        self.matches: list[Span] = []  # of the find bar's text in the article shown
-        self.match_index = -1
+
+    def open(
+        self,
+        ledger: Ledger,
+        articles: Articles,
+        entry_id: str,
+        evidence_index: int = 0,
+        index: PassageIndex | None = None,
+    ) -> None:
+        """Show statement ``evidence_index`` of ``entry_id`` in ``ledger`` (a viewer shown again):
+        the find bar closed, nothing selected, the article scrolled to the quote."""
+        self._select(ledger, articles, entry_id, evidence_index, index)
+        if not self.is_mounted:
+            return  # on_mount shows it
+        self.matches, self.match_index = [], -1
+        find = self.query_one(FindBar)
+        if find.has_class("-open"):
+            find.remove_class("-open")
+            find.input.value = ""
+        self._show()
+        self.query_one(ArticleView).focus()
 
     @property
     def by_id(self) -> dict[str, Entry]:
-        """The ledger's entries by id, built once per ledger (``Ledger.pledge`` is a linear scan)."""
-        if self._by_id is None:
-            self._by_id = {p.id: p for p in self.ledger.entries}
-        return self._by_id
+        """The ledger's entries by id (kept by the passage index; ``Ledger.entry`` is a linear scan)."""
+        return self.index.by_id
 
     # ------------------------------------------------------------------ layout
 
@@ -160,8 +198,9 @@ class QuoteViewer(Screen[None]):
 
     def _ledger_changed(self, change: LedgerChange | None) -> None:
         """The app's ledger changed (an edit, undo, reload): follow it; move to the statement
-        the change was about when it names one (a passage just attached)."""
-        if change is None or change.ledger is self.ledger:
+        the change was about when it names one (a passage just attached). A viewer kept off
+        the screen stack waits for its next ``open``."""
+        if change is None or change.ledger is self.ledger or self not in self.app.screen_stack:
             return
         move = change.keep_id if change.statement is not None else None
         self.update_ledger(change.ledger, move, change.statement)
@@ -178,11 +217,17 @@ class QuoteViewer(Screen[None]):
         return self.articles.text(self.ledger, source_id)
 
     def passages(self, source_id: str) -> tuple[Passage, ...]:
-        """Every located quote in the article, grouped by span, in reading order (cached;
-        see :func:`pledgetui.passages.collect`)."""
-        if source_id not in self._passages:
-            self._passages[source_id] = passage_rules.collect(self.ledger, self.articles, source_id)
-        return self._passages[source_id]
+        """Every located quote in the article, grouped by span, in reading order (kept by the
+        passage index; see :func:`pledgetui.passages.collect`)."""
+        return self.index.passages(source_id)
+
+    def _show_article(self, source_id: str, text: str | None) -> ArticleView:
+        """The article view, holding ``text`` (loaded again only when it is another article)."""
+        view = self.query_one(ArticleView)
+        if self._shown_article is None or self._shown_article[0] != source_id or self._shown_article[1] is not text:
+            view.show_article(display_aligned(text) if text is not None else "")
+            self._shown_article = (source_id, text)
+        return view
 
     def selected_span(self) -> Span | None:
         """The reader's current selection as article offsets (start, end), or None if empty."""
@@ -205,10 +250,7 @@ class QuoteViewer(Screen[None]):
             self.highlight = None
             self.citing_ids = ()
 
-        view = self.query_one(ArticleView)
-        if self._shown_source != ev.source:
-            view.show_article(display_aligned(text) if text is not None else "")
-            self._shown_source = ev.source
+        view = self._show_article(ev.source, text)
         view.mark(self.highlight, tuple(p.span for p in passages) if self.quote_anchor.found else ())
         view.move_cursor(view.location_of(self.highlight[0] if self.highlight else 0))
         view.call_after_refresh(view.scroll_cursor_visible, True)
@@ -241,10 +283,7 @@ class QuoteViewer(Screen[None]):
         self.citing_ids = ()
         text = self._text(source_id)
         passages = self.passages(source_id)
-        view = self.query_one(ArticleView)
-        if self._shown_source != source_id:
-            view.show_article(display_aligned(text) if text is not None else "")
-            self._shown_source = source_id
+        view = self._show_article(source_id, text)
         view.mark(None, tuple(p.span for p in passages))
         view.move_cursor((0, 0))
         view.scroll_home(animate=False)
@@ -412,8 +451,7 @@ class QuoteViewer(Screen[None]):
         """Show ``ledger``, optionally moving to statement ``evidence_index`` of ``entry_id``
         (its last statement when no index is given); leave when the entry shown is gone."""
         self.ledger = ledger
-        self._passages.clear()
-        self._by_id = None
+        self.index = self._index_of(ledger)
         if entry_id is not None and entry_id in self.by_id:
             self.current_entry_id = entry_id
             count = len(self.pledge.evidence)
@@ -423,6 +461,15 @@ class QuoteViewer(Screen[None]):
             return
         self.current_index = min(self.current_index, len(self.pledge.evidence) - 1)
         self._show()
+
+    def _index_of(self, ledger: Ledger) -> PassageIndex:
+        """The passage index of ``ledger``: the app's, when it keeps one; else derived from ours."""
+        kept = getattr(self.app, "passage_index", None)
+        if callable(kept):
+            index = kept(ledger)
+            if isinstance(index, PassageIndex) and index.ledger is ledger and index.articles is self.articles:
+                return index
+        return self.index.derive(ledger)
 
     def action_back(self) -> None:
         self.dismiss(None)

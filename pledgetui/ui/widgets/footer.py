@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -24,14 +25,37 @@ class KeyFooter(Footer):
     fit: at 80 columns that hid ``?`` (help) and ``q`` (quit). One key per action.
     """
 
-    def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
-            return
+    #: The keys composed last, as :meth:`_keys` lists them (None: not composed yet).
+    _composed: tuple[tuple[Binding, bool, str], ...] | None = None
+
+    def _keys(self) -> tuple[tuple[Binding, bool, str], ...]:
+        """The keys to show: (binding, enabled, tooltip), one per action, in footer order."""
         by_action: dict[str, tuple[Binding, bool, str]] = {}
         for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
             if binding.show:
                 by_action.setdefault(binding.action, (binding, enabled, tooltip))
-        shown = sorted(by_action.values(), key=lambda item: footer_rank(item[0]))
+        return tuple(sorted(by_action.values(), key=lambda item: footer_rank(item[0])))
+
+    #: A compose is already due (it reads the bindings as they are then).
+    _due = False
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """Compose again only when the keys to show changed and no compose is due yet: a screen
+        shown again, or a focus that moves between widgets with the same keys, leaves the footer
+        as it is (composing it mounts a widget per key)."""
+        if self.is_attached and screen is self.screen:
+            if self._due or (self._composed is not None and self._keys() == self._composed):
+                self._bindings_ready = True
+                return
+            self._due = screen.app.app_focus
+        super().bindings_changed(screen)
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        self._due = False
+        shown = self._keys()
+        self._composed = shown
         self.styles.grid_size_columns = len(shown)
         for binding, enabled, tooltip in shown:
             yield FooterKey(
