@@ -377,7 +377,22 @@ def to_document(ledger: Ledger) -> dict[str, Any]:
 
 
 def dumps(ledger: Ledger) -> bytes:
-    """Canonical TOML bytes: the same ledger always gives the same bytes."""
+    """Canonical TOML bytes: the same ledger always gives the same bytes.
+
+    They are ``tomli_w``'s text of :func:`to_document`. The entries (all but a few lines
+    of a large ledger) are written by :mod:`pledgetui.fastwrite`, which gives the same text
+    without building the document; anything it does not know is written by ``tomli_w``."""
+    from pledgetui import fastwrite
+
+    if ledger.entries and type(ledger.schema_version) is int:
+        try:
+            body = fastwrite.entries(ledger.entries)
+        except fastwrite.Unsupported:
+            pass
+        else:
+            head: dict[str, Any] = _plain(ledger.model_dump(mode="python", exclude={"entries"}))
+            head.setdefault("sources", [])
+            return (tomli_w.dumps(head, multiline_strings=False) + body).encode("utf-8")
     return tomli_w.dumps(to_document(ledger), multiline_strings=False).encode("utf-8")
 
 
