@@ -93,21 +93,6 @@ _STATUS = _quoted((Status,))
 _CONDITION = _quoted((Condition,))
 
 
-def _member(table: dict[Any, str], value: object) -> str:
-    """A vocabulary member's quoted value. The member itself must be there: a plain string
-    equal to a value would be written the same way by ``tomli_w``, but validation never
-    leaves one, so it is not expected here either."""
-    try:
-        if type(value) in _VOCAB_TYPES:
-            return table[value]
-    except KeyError:
-        pass
-    raise Unsupported("not a member of the field's vocabulary")
-
-
-_VOCAB_TYPES = frozenset({EntryKind, ActorType, CommitmentType, Backstop, Party, Basis, Status, Condition})
-
-
 def _int(value: object) -> str:
     if type(value) is not int:
         raise Unsupported("not an int")
@@ -120,7 +105,7 @@ def _conditions(key: str, value: object, keep_empty: bool) -> str:
         raise Unsupported("conditions not a tuple")
     if not value:
         return f"{key} = []\n" if keep_empty else ""
-    items = "".join([f"{INDENT}{_member(_CONDITION, c)},\n" for c in value])
+    items = "".join([f"{INDENT}{_CONDITION[c]},\n" for c in value])
     return f"{key} = [\n{items}]\n"
 
 
@@ -153,13 +138,6 @@ def _numbers(value: object, table: str) -> tuple[str, str]:
     return "", tables
 
 
-def _text(key: str, value: object) -> str:
-    """``key = "..."`` for a string field; '' for an empty string (left out, as absent)."""
-    if value == "" and type(value) is str:
-        return ""
-    return f"{key} = {string(value)}\n"
-
-
 def _required(value: object) -> object:
     """A value ``tomli_w`` would leave out must not be: the shape of the text (statements as
     tables) relies on it."""
@@ -177,22 +155,21 @@ def _date(value: object) -> str:
 def _evidence(e: object, out: list[str]) -> None:
     if type(e) is not Evidence:
         raise Unsupported("not an Evidence")
-    lines, tables = _numbers(e.numbers, "entries.evidence.numbers")
-    stated = e.stated
-    conditions = e.conditions
+    numbers, stated, conditions, prefix, suffix = e.numbers, e.stated, e.conditions, e.prefix, e.suffix
+    lines, tables = _numbers(numbers, "entries.evidence.numbers") if numbers != () else ("", "")
     out.append(
         "\n[[entries.evidence]]\n"
         f"source = {string(_required(e.source))}\n"
         f"claimant = {string(_required(e.claimant))}\n"
-        f"party = {_member(_PARTY, _required(e.party))}\n"
-        f"basis = {_member(_BASIS, _required(e.basis))}\n"
-        f"status = {_member(_STATUS, _required(e.status))}\n"
+        f"party = {_PARTY[e.party]}\n"
+        f"basis = {_BASIS[e.basis]}\n"
+        f"status = {_STATUS[e.status]}\n"
         + ("" if stated is None else f"stated = {_date(stated)}\n")
         + ("" if conditions is None else _conditions("conditions", conditions, keep_empty=True))
         + lines
         + f"quote = {string(_required(e.quote))}\n"
-        + _text("prefix", e.prefix)
-        + _text("suffix", e.suffix)
+        + ("" if prefix == "" and type(prefix) is str else f"prefix = {string(prefix)}\n")
+        + ("" if suffix == "" and type(suffix) is str else f"suffix = {string(suffix)}\n")
         + f"start = {_int(e.start)}\n"
         f"end = {_int(e.end)}\n" + tables
     )
@@ -202,20 +179,21 @@ def entry(p: object, out: list[str]) -> None:
     """Append the text of one entry (from the blank line before its ``[[entries]]``) to ``out``."""
     if type(p) is not Entry:
         raise Unsupported("not an Entry")
-    lines, tables = _numbers(p.numbers, "entries.numbers")
+    numbers, conditions, detail, notes = p.numbers, p.conditions, p.condition_detail, p.notes
+    lines, tables = _numbers(numbers, "entries.numbers") if numbers != () else ("", "")
     out.append(
         "\n[[entries]]\n"
         f"id = {string(_required(p.id))}\n"
-        f"kind = {_member(_KIND, _required(p.kind))}\n"
+        f"kind = {_KIND[p.kind]}\n"
         f"actor = {string(_required(p.actor))}\n"
-        f"actor_type = {_member(_ACTOR_TYPE, _required(p.actor_type))}\n"
-        f"commitment = {_member(_COMMITMENT, _required(p.commitment))}\n"
-        + _conditions("conditions", p.conditions, keep_empty=False)
-        + _text("condition_detail", p.condition_detail)
-        + f"us_backstop = {_member(_BACKSTOP, _required(p.us_backstop))}\n"
+        f"actor_type = {_ACTOR_TYPE[p.actor_type]}\n"
+        f"commitment = {_COMMITMENT[p.commitment]}\n"
+        + ("" if conditions == () else _conditions("conditions", conditions, keep_empty=False))
+        + ("" if detail == "" and type(detail) is str else f"condition_detail = {string(detail)}\n")
+        + f"us_backstop = {_BACKSTOP[p.us_backstop]}\n"
         + lines
         + f"summary = {string(_required(p.summary))}\n"
-        + _text("notes", p.notes)
+        + ("" if notes == "" and type(notes) is str else f"notes = {string(notes)}\n")
         + tables
     )
     evidence = p.evidence
@@ -233,6 +211,9 @@ def entries(pledges: object) -> str:
     if type(pledges) is not tuple:
         raise Unsupported("entries not a tuple")
     out: list[str] = []
-    for p in pledges:
-        entry(p, out)
+    try:
+        for p in pledges:
+            entry(p, out)
+    except (KeyError, TypeError):  # not a vocabulary value (None, another word, unhashable)
+        raise Unsupported("a value outside the field's vocabulary") from None
     return "".join(out)
