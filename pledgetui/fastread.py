@@ -249,10 +249,11 @@ def read_head(text: bytes) -> tuple[Ledger, int]:
 
 
 def iter_entries(
-    text: bytes, pos: int, source_dates: dict[str, dt.date | None], batch: int = BATCH
+    text: bytes, pos: int, source_dates: dict[str, dt.date | None], batch: int = BATCH, *, stances: bool = True
 ) -> Iterator[tuple[list[Entry], int]]:
     """Entries from ``pos`` to the end of ``text``, in batches, validated, each with its stance
-    attached for ``source_dates``, with the offset reached after each batch. Raises
+    attached for ``source_dates`` (unless ``stances`` is false: then the stance is derived when
+    first asked for, from the statements alone), with the offset reached after each batch. Raises
     :class:`Unexpected` at the first thing it does not know.
 
     Repeated short values (source ids, claimants, actors) are decoded and checked once and
@@ -350,11 +351,12 @@ def iter_entries(
             },
             fields,
         )
-        if len(evs) == 1:
-            dates: tuple[dt.date | None, ...] = (source_dates.get(evs[0].source),)
-        else:
-            dates = tuple(source_dates.get(sid) for sid in dict.fromkeys(ev.source for ev in evs))
-        p.__dict__["_stance"] = (evs, dates, derive_stance(evs, source_dates))
+        if stances:
+            if len(evs) == 1:
+                dates: tuple[dt.date | None, ...] = (source_dates.get(evs[0].source),)
+            else:
+                dates = tuple(source_dates.get(sid) for sid in dict.fromkeys(ev.source for ev in evs))
+            p.__dict__["_stance"] = (evs, dates, derive_stance(evs, source_dates))
         out.append(p)
         if len(out) >= first:
             yield out, pos
@@ -364,17 +366,18 @@ def iter_entries(
         yield out, pos
 
 
-def read(text: bytes, on_batch: Callable[[list[Entry], float], None] | None = None) -> Ledger:
+def read(text: bytes, on_batch: Callable[[list[Entry], float], None] | None = None, *, stances: bool = True) -> Ledger:
     """The whole ledger from the canonical file bytes (a byte-order mark already removed);
     raises :class:`Unexpected` (the caller then uses the full path). ``on_batch(entries, fraction)``
-    is called with each batch of validated entries as it is read."""
+    is called with each batch of validated entries as it is read. ``stances=False``: the entries'
+    readings are not derived (a ledger that is only compared or cached: a save's read-back)."""
     if not SUPPORTED:
         raise Unexpected("the model changed; this reader does not know it")
     head, pos = read_head(text)
     dates = head.source_dates()
     pledges: list[Entry] = []
     total = max(len(text), 1)
-    for chunk, reached in iter_entries(text, pos, dates):
+    for chunk, reached in iter_entries(text, pos, dates, stances=stances):
         pledges.extend(chunk)
         if on_batch is not None:
             on_batch(chunk, reached / total)

@@ -49,6 +49,18 @@ def test_a_synthetic_ledger_is_read_by_the_fast_reader() -> None:
     assert sum(seen) == 300
 
 
+def test_a_read_without_stances_gives_an_equal_ledger_with_no_readings_attached() -> None:
+    from bench.synth import dumps, ledger_document
+
+    data = dumps(ledger_document(300, seed=4))
+    full = fastread.read(data)
+    bare = fastread.read(data, stances=False)
+    assert bare == full
+    assert store.dumps(bare) == store.dumps(full) == data
+    assert all(p.stance_dates is not None for p in full.entries)
+    assert all(p.stance_dates is None for p in bare.entries)
+
+
 @SETTINGS
 @given(ledgers())
 def test_any_saved_ledger_reads_the_same_or_is_declined(ledger: Ledger) -> None:

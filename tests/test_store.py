@@ -232,6 +232,25 @@ def test_save_refuses_a_ledger_that_would_not_read_back(ledger_path: Path) -> No
     assert ledger_path.read_bytes() == before
 
 
+def test_a_save_leaves_the_garbage_collector_as_it_found_it(ledger_path: Path) -> None:
+    import gc
+
+    ledger = small_ledger()
+    duplicate = ledger.model_copy(update={"entries": ledger.entries + ledger.entries[:1]})
+    assert gc.isenabled()
+    store.save(ledger, ledger_path)
+    assert gc.isenabled()
+    with pytest.raises(SaveError):
+        store.save(duplicate, ledger_path)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        store.save(ledger, ledger_path)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 class FaultyFile:
     """Wraps a real file object; one method raises ENOSPC."""
 
