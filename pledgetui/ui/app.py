@@ -262,7 +262,11 @@ class PledgeApp(App[int]):
             recovery = None
         articles = Articles(self.path)
         passages = PassageIndex(session.ledger, articles)
+        self._loaded_shown = threading.Event()
         deliver(LedgerLoaded(session, index, articles, recovery, passages))
+        # What follows only prepares for later (the cache, the search text, the sort keys):
+        # it waits until the loaded table is on screen, so that frame does not share the GIL.
+        self._loaded_shown.wait(FIRST_FRAME_WAIT)
         store.remember(loaded)  # the validated cache for the next start, once the table is live
         with store.gc_paused():
             _ = index.haystacks  # the search text, built off the UI thread once the table shows
@@ -288,6 +292,9 @@ class PledgeApp(App[int]):
         self.articles = event.articles
         self._passage_index = event.passages
         self.publish("", None, index=event.index)
+        shown = getattr(self, "_loaded_shown", None)
+        if shown is not None:
+            self.call_after_refresh(shown.set)
         self.preferences.restore_view(self, self.dashboard)
         if event.recovery is not None:
             self.controller.offer_recovery(event.recovery)
