@@ -32,6 +32,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 POLL = 0.01
+#: Each on-screen figure is the median of this many starts (the machine's own noise is
+#: 50-100 ms a start).
+REPEAT = 3
 #: A private tmux server for the run, kept alive by an idle session (a server whose last
 #: session ends shuts down, and a session started meanwhile dies with it).
 TMUX = ["tmux", "-L", f"pledgebench{os.getpid()}"]
@@ -233,6 +236,34 @@ def _vm_hwm_kb(pid: int) -> int | None:
     return None
 
 
+def _cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return -1
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _idle(pid: int, window: float = 0.5) -> bool:
+    """The process used (almost) no CPU for ``window`` seconds (or is gone)."""
+    before = _cpu_ticks(pid)
+    time.sleep(window)
+    after = _cpu_ticks(pid)
+    return before < 0 or after < 0 or after - before <= 2
+
+
+def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each figure's median over ``runs`` (a figure missing from a run counts as missing)."""
+    out: dict[str, Any] = {"runs": len(runs)}
+    for key in runs[0]:
+        values = [r.get(key) for r in runs]
+        if all(isinstance(v, (int, float)) for v in values):
+            out[key] = statistics.median(values)
+        else:
+            out[key] = values[-1]
+    return out
+
+
 def in_tmux(
     cmd: list[str], marks: dict[str, str], env: dict[str, str], timeout: float = 90.0, settle: Any = None
 ) -> dict[str, Any]:
@@ -262,6 +293,10 @@ def in_tmux(
         waited = time.perf_counter()
         while settle is not None and not settle() and time.perf_counter() - waited < 60:
             time.sleep(0.1)
+        # Peak memory once the program has gone quiet: what it prepares after the table is
+        # live (search text, sort keys, the cache) counts too.
+        while pid and not _idle(pid) and time.perf_counter() - waited < 60:
+            pass
         found["hwm_mb"] = (_vm_hwm_kb(pid) or 0) / 1024 if pid else None
         found["screen"] = screen
     finally:
@@ -304,14 +339,27 @@ def measure(label: str, ledger: Path, work: Path, with_datatable: bool) -> dict[
     # The app writes the validated cache once the table is live; the cold run is left running
     # until it has, so that the cached run below is a later start on the same bytes.
     cached_file = lambda: any((dirs["cache"] / "ledgers").glob("*.marshal")) or r["core"]["entries"] < 2000  # noqa: E731
-    r["app_cold"] = in_tmux(app, marks, env, settle=cached_file)
-    r["app_cached"] = in_tmux(app, marks, env)
+    colds = []
+    for _ in range(REPEAT):  # each a first start: no cache yet
+        shutil.rmtree(dirs["cache"], ignore_errors=True)
+        colds.append(in_tmux(app, marks, env, settle=cached_file))
+    r["app_cold"] = median_of(colds)
+    r["app_cached"] = median_of([in_tmux(app, marks, env) for _ in range(REPEAT)])
     r["ui"] = _child("--ui", str(ledger), env=env)  # cache warm, as a second start is
-    r["bare"] = in_tmux([PY, str(ROOT / "bench" / "bare_app.py")], {"first": "bare-ready"}, env)
+    r["bare"] = median_of(
+        [in_tmux([PY, str(ROOT / "bench" / "bare_app.py")], {"first": "bare-ready"}, env) for _ in range(REPEAT)]
+    )
     vd = shutil.which("vd", path=str(Path(PY).parent)) or shutil.which("vd")
     if vd:
-        r["visidata"] = in_tmux(
-            [vd, "-f", "csv", str(csv_path)], {"first": first_id, "loaded": rf"\b{n_rows} rows"}, {"HOME": str(work)}
+        r["visidata"] = median_of(
+            [
+                in_tmux(
+                    [vd, "-f", "csv", str(csv_path)],
+                    {"first": first_id, "loaded": rf"\b{n_rows} rows"},
+                    {"HOME": str(work)},
+                )
+                for _ in range(REPEAT)
+            ]
         )
     if with_datatable:
         r["datatable"] = in_tmux(
@@ -396,8 +444,10 @@ def report(results: list[dict[str, Any]], cmd: str) -> str:
         "  count line `N of N pledges` (pledgetui), `N rows` in VisiData's status line.",
         "  *cold* is the first start on a file (TOML parse + validation, then the cache is written);",
         "  *cached* is a later start on the same bytes (the validated cache is read).",
+        f"  Each screen figure is the median of {REPEAT} starts.",
         "- VisiData and the DataTable baseline open the CSV export (pledge rows) of the same ledger.",
-        "- Peak memory: `VmHWM` of the program's process once loaded (a cold start: once the cache is written).",
+        "- Peak memory: `VmHWM` of the program's process once loaded and quiet (no CPU for 0.5 s:",
+        "  what it prepares after the table is live counts; a cold start: once the cache is written).",
         "- In-process figures come from fresh child processes: load = read + parse + validate",
         "  (`store.load`); save = `store.save` (serialise, parse back, validate, atomic write with",
         "  backup and fsync, cache refresh) against a bare `tomli_w.dumps` of the same document;",
