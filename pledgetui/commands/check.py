@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
@@ -84,32 +85,35 @@ def run(ns: argparse.Namespace) -> int:
     say(f"ledger:   {path}", out)
     say(f"entries:  {len(pledges)} pledges and {counters} counter-positions", out)
     say(f"sources:  {len(ledger.sources)}", out)
+    # One pass for the counts; the lists only where there is something to list.
+    counts = Counter(c.anchor.status for c in report.checks)
+    exact, moved, folded = counts[AnchorStatus.EXACT], counts[AnchorStatus.MOVED], counts[AnchorStatus.FOLDED]
+    drifted = report.drifted if counts[AnchorStatus.DRIFTED] else []
+    orphans = report.orphans if counts[AnchorStatus.ORPHAN] else []
     say(
-        f"quotes:   {len(report.checks)}: {report.verified} verified "
-        f"({report.count(AnchorStatus.EXACT)} exact, {report.count(AnchorStatus.MOVED)} moved, "
-        f"{report.count(AnchorStatus.FOLDED)} folded), {len(report.drifted)} drifted, "
-        f"{len(report.orphans)} orphaned",
+        f"quotes:   {len(report.checks)}: {exact + moved + folded} verified "
+        f"({exact} exact, {moved} moved, {folded} folded), {len(drifted)} drifted, {len(orphans)} orphaned",
         out,
     )
     for source_id, problem in sorted(report.source_problems.items()):
         say(f"source {source_id}: {problem}", out)
-    for c in report.moved:
+    for c in report.moved if moved or folded else []:  # an exact quote is at its stored offsets
         ev = c.evidence
         say(
             f"moved: {c.where}: offsets {ev.start}-{ev.end} -> {c.anchor.start}-{c.anchor.end} "
             f"({c.anchor.status}; verified)",
             out,
         )
-    for c in report.drifted:
+    for c in drifted:
         diff = format_word_diff(word_diff(c.evidence.quote, article_span(articles, ledger, c)))
         say(f"drifted: {c.where}: the stored quote is not the article's words", out)
         say(f"  diff (stored [-...-], article {{+...+}}): {diff}", out)
-    for c in report.orphans:
+    for c in orphans:
         say(f"orphan: {c.where}: {_short(c.evidence.quote)!r} not found", out)
     say(f"warnings: {len(findings)}" + (" (failures under --strict)" if findings and ns.strict else ""), out)
     for f in findings:
         say(f"warning: {f}", out)
-    clean = not report.orphans and not report.drifted and not report.source_problems
+    clean = not orphans and not drifted and not report.source_problems
     if ns.strict and findings:
         clean = False
     say("OK" if clean else "PROBLEMS FOUND", out)
