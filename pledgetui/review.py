@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from pledgetui.model import Basis, Entry, Evidence, Ledger, Party, Status
@@ -79,18 +79,17 @@ def _firmer(status: Status, than: Status) -> bool:
 @dataclass(frozen=True, slots=True)
 class _StatusCues:
     """The cues that can cap a statement of one status (those whose cap it is firmer than), in
-    :data:`CUES` order, and one search for any of their words in a :func:`lowered` quote."""
+    :data:`CUES` order, and all their words."""
 
     cues: tuple[tuple[re.Pattern[str], Status, str, tuple[str, ...]], ...]
-    any_word: re.Pattern[str]
+    words: tuple[str, ...]
 
 
 def _status_cues(status: Status) -> _StatusCues:
     cues = tuple(
         (pattern, cap, why, words) for (pattern, cap, why), words in zip(CUES, CUE_WORDS) if _firmer(status, cap)
     )
-    words = [w for *_, ws in cues for w in ws]
-    return _StatusCues(cues, re.compile("|".join(map(re.escape, words)) if words else "(?!)"))
+    return _StatusCues(cues, tuple(w for *_, words in cues for w in words))
 
 
 _CUES_FOR = {status: _status_cues(status) for status in Status}
@@ -130,8 +129,12 @@ def review_entry(p: Entry, source_dates: Mapping[str, dt.date | None] | None = N
             continue  # claimed and declined: no cue can cap them
         quote = ev.quote
         lower = lowered(quote)
-        if lower is not None and cues.any_word.search(lower) is None:
-            continue  # the common case: none of the cues' words, so no cue can match
+        if lower is not None:
+            for word in cues.words:  # a loop: quicker here than any() or one regular expression
+                if word in lower:
+                    break
+            else:
+                continue  # the common case: none of the cues' words, so no cue can match
         for pattern, cap, why, words in cues.cues:
             if cue_matches(pattern, words, quote, lower):
                 found.append(
@@ -163,10 +166,14 @@ def review_entry(p: Entry, source_dates: Mapping[str, dt.date | None] | None = N
     return found
 
 
+def review_entries(entries: Iterable[Entry], source_dates: Mapping[str, dt.date | None]) -> list[Finding]:
+    """:func:`review_entry` of each entry, in order."""
+    return [f for p in entries for f in review_entry(p, source_dates)]
+
+
 def review(ledger: Ledger) -> list[Finding]:
     """Every finding of the manual's mechanical checks, entry by entry in ledger order, then
     the names that hold invisible format characters (:mod:`pledgetui.textcheck`)."""
-    dates = ledger.source_dates()
-    found = [f for p in ledger.entries for f in review_entry(p, dates)]
+    found = review_entries(ledger.entries, ledger.source_dates())
     found.extend(Finding(where, 0, what) for where, what in format_char_warnings(ledger))
     return found
