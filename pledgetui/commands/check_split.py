@@ -73,11 +73,11 @@ def examine_in_parts(path: Path, examine: Examine, min_bytes: int | None = None)
         articles.text(head, source.id)
 
     def part(start: int, stop: int | None) -> tuple[Outcome, list[str]]:
-        with store.gc_paused():
-            ledger = fastread.read_part(text, head, start, stop)
         from pledgetui.verify import verify
 
-        return examine(ledger, articles, verify(ledger, articles)), [p.id for p in ledger.entries]
+        with store.gc_paused():  # as in check's ordinary way
+            ledger = fastread.read_part(text, head, start, stop)
+            return examine(ledger, articles, verify(ledger, articles)), [p.id for p in ledger.entries]
 
     child = _fork(lambda: part(split, None))
     if child is None:
