@@ -116,7 +116,8 @@ def verify(ledger: Ledger, articles: Articles) -> Report:
 
     A quote at its stored offsets is ``exact`` at the cost of one comparison (locate's first
     attempt, :func:`pledgetui.anchors.is_exact`); any other goes through the full search, with
-    each article folded once per run rather than once per quote."""
+    each article folded once per run rather than once per quote, and once per distinct
+    statement (:data:`MEMOISE`)."""
     texts: dict[str, str | None] = {source.id: articles.text(ledger, source.id) for source in ledger.sources}
     folds: dict[str, tuple[str, list[int]]] = {}
     memo: dict[tuple[str, str, str, str, int, int], Anchor] = {}
