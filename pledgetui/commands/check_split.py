@@ -53,7 +53,7 @@ def examine_in_parts(path: Path, examine: Examine, min_bytes: int | None = None)
     if not usable():
         return None
     from pledgetui import fastread, store
-    from pledgetui.verify import Articles
+    from pledgetui.verify import Articles, verify
 
     try:
         data, _ = store.read_bytes(path)
@@ -73,8 +73,6 @@ def examine_in_parts(path: Path, examine: Examine, min_bytes: int | None = None)
         articles.text(head, source.id)
 
     def part(start: int, stop: int | None) -> tuple[Outcome, list[str]]:
-        from pledgetui.verify import verify
-
         with store.gc_paused():  # as in check's ordinary way
             ledger = fastread.read_part(text, head, start, stop)
             return examine(ledger, articles, verify(ledger, articles)), [p.id for p in ledger.entries]
