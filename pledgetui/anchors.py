@@ -207,11 +207,29 @@ def _best(hits: list[int], key: Callable[[int], tuple[int, int]]) -> int:
     return max(hits, key=key)
 
 
-def locate(text: str, quote: str, prefix: str = "", suffix: str = "", start: int = 0, end: int = 0) -> Anchor:
-    """Anchor ``quote`` in ``text`` (see the module docstring for the order of attempts)."""
+def is_exact(text: str, quote: str, start: int, end: int) -> bool:
+    """Whether ``text`` holds ``quote`` at exactly ``start``-``end``: the first, cheapest attempt
+    of :func:`locate` (status ``exact``)."""
+    return bool(quote) and 0 <= start <= end <= len(text) and text[start:end] == quote
+
+
+def locate(
+    text: str,
+    quote: str,
+    prefix: str = "",
+    suffix: str = "",
+    start: int = 0,
+    end: int = 0,
+    *,
+    normalised: Callable[[], tuple[str, list[int]]] | None = None,
+) -> Anchor:
+    """Anchor ``quote`` in ``text`` (see the module docstring for the order of attempts).
+
+    ``normalised``, when given, returns :func:`normalise` of ``text``: a caller that anchors
+    many quotes in one article folds the article once instead of once per quote."""
     if not quote:
         return Anchor(AnchorStatus.ORPHAN)
-    if 0 <= start <= end <= len(text) and text[start:end] == quote:
+    if is_exact(text, quote, start, end):
         return Anchor(AnchorStatus.EXACT, start, end)
 
     hits = _occurrences(text, quote)
@@ -220,7 +238,7 @@ def locate(text: str, quote: str, prefix: str = "", suffix: str = "", start: int
         pos = _best(hits, lambda h: (_context_score(text, h, h + n, prefix, suffix), -abs(h - start)))
         return Anchor(AnchorStatus.MOVED, pos, pos + n)
 
-    folded, index = normalise(text)
+    folded, index = normalise(text) if normalised is None else normalised()
     nquote = fold(quote)
     if not nquote:
         return Anchor(AnchorStatus.ORPHAN)

@@ -249,18 +249,25 @@ def read_head(text: bytes) -> tuple[Ledger, int]:
 
 
 def iter_entries(
-    text: bytes, pos: int, source_dates: dict[str, dt.date | None], batch: int = BATCH, *, stances: bool = True
+    text: bytes,
+    pos: int,
+    source_dates: dict[str, dt.date | None],
+    batch: int = BATCH,
+    until: int | None = None,
+    *,
+    stances: bool = True,
 ) -> Iterator[tuple[list[Entry], int]]:
-    """Entries from ``pos`` to the end of ``text``, in batches, validated, each with its stance
-    attached for ``source_dates`` (unless ``stances`` is false: then the stance is derived when
-    first asked for, from the statements alone), with the offset reached after each batch. Raises
-    :class:`Unexpected` at the first thing it does not know.
+    """Entries from ``pos`` to the end of ``text`` (or to ``until``, which must then be where an
+    entry begins), in batches, validated, each with its stance attached for ``source_dates``
+    (unless ``stances`` is false: then the stance is derived when first asked for, from the
+    statements alone), with the offset reached after each batch. Raises :class:`Unexpected` at
+    the first thing it does not know.
 
     Repeated short values (source ids, claimants, actors) are decoded and checked once and
     shared by every entry that uses them."""
     entry_match = _ENTRY.match
     ev_match = _EVIDENCE.match
-    end = len(text)
+    end = len(text) if until is None else until
     names: dict[bytes, str] = {}
 
     def name(raw: bytes, hi: int = MAX_NAME) -> str:
@@ -358,12 +365,42 @@ def iter_entries(
                 dates = tuple(source_dates.get(sid) for sid in dict.fromkeys(ev.source for ev in evs))
             p.__dict__["_stance"] = (evs, dates, derive_stance(evs, source_dates))
         out.append(p)
+        if pos > end:
+            raise Unexpected(f"an entry runs past character {end}, where another was to begin")
         if len(out) >= first:
             yield out, pos
             out = []
             first = batch
     if out:
         yield out, pos
+
+
+def entry_starts(text: bytes, pos: int, near: int) -> int:
+    """Where the first entry at or after offset ``near`` begins (its blank line), or ``len(text)``;
+    ``pos``: where the entries begin (:func:`read_head`). Reading from ``pos`` to there and from
+    there to the end (:func:`read_part`) reads what reading from ``pos`` would, or raises
+    :class:`Unexpected` (the split was not between two entries)."""
+    if near <= pos:
+        return pos
+    found = text.find(b"\n\n[[entries]]\n", near - 1)
+    return len(text) if found < 0 else found + 1
+
+
+def read_part(text: bytes, head: Ledger, pos: int, stop: int | None = None) -> Ledger:
+    """The ledger of ``head``'s sources and the entries from ``pos`` to ``stop`` (default: the
+    end), each of which must be where an entry begins. Raises :class:`Unexpected`, also for
+    duplicate ids or unknown sources among these entries (those across parts are the caller's)."""
+    if not SUPPORTED:
+        raise Unexpected("the model changed; this reader does not know it")
+    dates = head.source_dates()
+    pledges = [p for chunk, _ in iter_entries(text, pos, dates, until=stop) for p in chunk]
+    fields = set(head.model_fields_set) | ({"entries"} if pledges else set())
+    ledger: Ledger = _make(
+        Ledger, {"schema_version": head.schema_version, "sources": head.sources, "entries": tuple(pledges)}, fields
+    )
+    if integrity_problems(ledger):
+        raise Unexpected("duplicate ids or unknown sources")
+    return ledger
 
 
 def read(text: bytes, on_batch: Callable[[list[Entry], float], None] | None = None, *, stances: bool = True) -> Ledger:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 
-from pledgetui.model import Ledger
+from pledgetui.model import Entry, Ledger, Source
 
 
 @cache
@@ -69,22 +70,40 @@ def _describe(value: str, found: list[tuple[int, str]]) -> str:
 
 
 def format_char_warnings(ledger: Ledger) -> list[tuple[str, str]]:
-    """(where, what) for each identifier or vocabulary-like field holding format characters."""
+    """(where, what) for each identifier or vocabulary-like field holding format characters:
+    the sources' (:func:`source_format_warnings`), then the entries' (:func:`entry_format_warnings`)."""
+    return source_format_warnings(ledger.sources) + entry_format_warnings(ledger.entries)
+
+
+def _warn(warnings: list[tuple[str, str]], where: str, value: str) -> None:
+    found = format_chars(value)
+    if found:
+        warnings.append((where, _describe(value, found)))
+
+
+def source_format_warnings(sources: Iterable[Source]) -> list[tuple[str, str]]:
+    """(where, what) for each source id or file name holding format characters."""
     warnings: list[tuple[str, str]] = []
+    for s in sources:
+        _warn(warnings, f"source {s.id!r} id" if format_chars(s.id) else f"source {s.id} id", s.id)
+        _warn(warnings, f"source {s.id} file", s.file)
+    return warnings
 
-    def check(where: str, value: str) -> None:
-        found = format_chars(value)
-        if found:
-            warnings.append((where, _describe(value, found)))
 
-    for s in ledger.sources:
-        check(f"source {s.id!r} id" if format_chars(s.id) else f"source {s.id} id", s.id)
-        check(f"source {s.id} file", s.file)
-    for p in ledger.entries:
+def entry_format_warnings(entries: Iterable[Entry]) -> list[tuple[str, str]]:
+    """(where, what) for each entry id, actor, claimant or source id holding format characters."""
+    warnings: list[tuple[str, str]] = []
+    for p in entries:
+        if (
+            p.id.isprintable()
+            and p.actor.isprintable()
+            and all(ev.claimant.isprintable() and ev.source.isprintable() for ev in p.evidence)
+        ):
+            continue  # most entries: no format character (they are never printable), no message to build
         name = f"entry {p.id!r}" if format_chars(p.id) else f"entry {p.id}"
-        check(f"{name} id", p.id)
-        check(f"{name} actor", p.actor)
+        _warn(warnings, f"{name} id", p.id)
+        _warn(warnings, f"{name} actor", p.actor)
         for n, ev in enumerate(p.evidence, 1):
-            check(f"{name} statement {n} claimant", ev.claimant)
-            check(f"{name} statement {n} source", ev.source)
+            _warn(warnings, f"{name} statement {n} claimant", ev.claimant)
+            _warn(warnings, f"{name} statement {n} source", ev.source)
     return warnings

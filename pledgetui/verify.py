@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pledgetui.anchors import Anchor, AnchorStatus, locate
+from pledgetui.anchors import Anchor, AnchorStatus, is_exact, locate, normalise
 from pledgetui.model import Evidence, Ledger
 from pledgetui.paths import ArticleOutside, find_article
 from pledgetui.store import read_article
@@ -97,18 +98,59 @@ class Report:
         return sum(1 for c in self.checks if c.anchor.status is status)
 
 
-def anchor_evidence(text: str | None, ev: Evidence) -> Anchor:
+#: Whether :func:`verify` anchors an identical statement (same article, quote, context and
+#: offsets) once per run. Off only to measure what a ledger of distinct quotes costs.
+MEMOISE = True
+
+
+def anchor_evidence(
+    text: str | None, ev: Evidence, *, normalised: Callable[[], tuple[str, list[int]]] | None = None
+) -> Anchor:
     if text is None:
         return Anchor(AnchorStatus.ORPHAN)
-    return locate(text, ev.quote, ev.prefix, ev.suffix, ev.start, ev.end)
+    return locate(text, ev.quote, ev.prefix, ev.suffix, ev.start, ev.end, normalised=normalised)
 
 
 def verify(ledger: Ledger, articles: Articles) -> Report:
-    for source in ledger.sources:
-        articles.text(ledger, source.id)
-    checks = [
-        QuoteCheck(p.id, i, ev, anchor_evidence(articles.text(ledger, ev.source), ev))
-        for p in ledger.entries
-        for i, ev in enumerate(p.evidence)
-    ]
+    """Anchor every statement of ``ledger`` in its article (:func:`pledgetui.anchors.locate`).
+
+    A quote at its stored offsets is ``exact`` at the cost of one comparison (locate's first
+    attempt, :func:`pledgetui.anchors.is_exact`); any other goes through the full search, with
+    each article folded once per run rather than once per quote, and once per distinct
+    statement (:data:`MEMOISE`)."""
+    texts: dict[str, str | None] = {source.id: articles.text(ledger, source.id) for source in ledger.sources}
+    folds: dict[str, tuple[str, list[int]]] = {}
+    memo: dict[tuple[str, str, str, str, int, int], Anchor] = {}
+    checks: list[QuoteCheck] = []
+    append = checks.append
+    exact = AnchorStatus.EXACT
+    for p in ledger.entries:
+        pid = p.id
+        for i, ev in enumerate(p.evidence):
+            source = ev.source
+            text = texts[source] if source in texts else texts.setdefault(source, articles.text(ledger, source))
+            if text is not None and is_exact(text, ev.quote, ev.start, ev.end):
+                append(QuoteCheck(pid, i, ev, Anchor(exact, ev.start, ev.end)))
+                continue
+            key = (source, ev.quote, ev.prefix, ev.suffix, ev.start, ev.end)
+            anchor = memo.get(key) if MEMOISE else None
+            if anchor is None:
+                anchor = anchor_evidence(text, ev, normalised=_folder(folds, source, text))
+                if MEMOISE:
+                    memo[key] = anchor
+            append(QuoteCheck(pid, i, ev, anchor))
     return Report(checks=checks, source_problems=dict(articles.problems))
+
+
+def _folder(
+    folds: dict[str, tuple[str, list[int]]], source: str, text: str | None
+) -> Callable[[], tuple[str, list[int]]]:
+    """:func:`normalise` of ``text`` (the article of ``source``), computed on first use and kept in ``folds``."""
+
+    def folded() -> tuple[str, list[int]]:
+        found = folds.get(source)
+        if found is None:
+            found = folds[source] = normalise(text or "")
+        return found
+
+    return folded

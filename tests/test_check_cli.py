@@ -15,6 +15,7 @@ import pytest
 from pledgetui import paths
 from pledgetui.anchors import AnchorStatus
 from pledgetui.cli import main
+from pledgetui.commands import check_split
 from pledgetui.model import Entry, Ledger, Source
 from pledgetui.review import review
 from pledgetui.session import EditSession
@@ -32,6 +33,19 @@ from tests.factory import (
 from tests.test_store import BROKEN_TOML
 
 IRELAND = "If there is a peace agreement, Ireland — as part of this coalition — will want to assist."
+
+
+@pytest.fixture(autouse=True, params=["one process", "two processes"])
+def processes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs twice: a ledger checked in one process, and in two where the system
+    allows (:mod:`pledgetui.commands.check_split`, whatever the file's size)."""
+    if request.param == "two processes":
+        if not check_split.usable():
+            pytest.skip("this system cannot check in two processes")
+        monkeypatch.setattr(check_split, "MIN_BYTES", 0)
+    else:
+        monkeypatch.setattr(check_split, "MIN_BYTES", 1 << 62)
+    return str(request.param)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

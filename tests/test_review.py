@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pledgetui.model import Entry, Ledger, Source, Status
-from pledgetui.review import Finding, review, review_entry
+from pledgetui.review import CASE_ODDITIES, CUE_WORDS, Finding, cue_matches, lowered, review, review_entry
+from pledgetui.review import CUES as CUE_PATTERNS
 
 FIRMER_THAN_CLAIMED = ("considering", "signalled", "announced", "signed")
 
@@ -188,3 +192,56 @@ def test_an_invisible_format_character_in_a_name_is_flagged() -> None:
     # the same name without the invisible character is no finding
     clean = Ledger(sources=ledger.sources, entries=(entry(statement(claimant="Ruritanian government")),))
     assert review(clean) == []
+
+
+# --------------------------------------------------------------------------- the cue words' shortcut
+
+
+def test_case_oddities_name_every_character_that_lower_does_not_turn_into_a_cue_letter() -> None:
+    """Over all of Unicode: any character that case-insensitive matching pairs with a character
+    of a cue word becomes that character under ``str.lower``, or is one of CASE_ODDITIES (so a
+    quote without one of those shows every cue it holds in its lower-case form)."""
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    letters = {ch for words in CUE_WORDS for word in words for ch in word if ch.isalpha()}
+    others: set[str] = set()
+    for ch in sorted({ch for words in CUE_WORDS for word in words for ch in word}):
+        for m in re.finditer(re.escape(ch), every, re.IGNORECASE):
+            found = m.group()
+            assert found.lower() == ch or found in CASE_ODDITIES, (ch, found)
+            if found != ch:
+                others.add(found)
+    # the check saw each letter's capital, and needs every odd letter it names
+    assert {ch.upper() for ch in letters} | set(CASE_ODDITIES) <= others
+
+
+def test_every_cue_has_its_words() -> None:
+    assert len(CUE_WORDS) == len(CUE_PATTERNS)
+    for words in CUE_WORDS:
+        assert words and all(w == w.lower() for w in words)
+
+
+CUE_PIECES = st.sampled_from(
+    [
+        "would consider", "Could CONSIDER", "may  consider", "ready to", "not ready to", "already to",
+        "willing to", "prepared\u00a0to", "READINESS", "willingness", "is said to", "WERE SAID TO",
+        "is said  to", "reportedly", "according to", "Allegedly", "speculated", "\u0130s said to",
+        "is \u017faid to", "\u017fpeculated", "wi\u0131lingness", "readine\u017f\u017f", "\u212a", "not ",
+        "\u2019", "\u2014", " ", "\n", "x", "_", "\u0301",
+    ]
+)  # fmt: skip
+CUE_QUOTES = st.lists(st.one_of(CUE_PIECES, st.text(max_size=4)), min_size=1, max_size=8).map("".join).filter(bool)
+
+
+@settings(max_examples=400, deadline=None)
+@given(CUE_QUOTES, st.sampled_from(list(Status)))
+def test_property_the_word_shortcut_finds_what_the_patterns_find(quote: str, status: Status) -> None:
+    """For any quote and status, the findings are exactly those of running every pattern on the quote."""
+    lower = lowered(quote)
+    for (pattern, _, _), words in zip(CUE_PATTERNS, CUE_WORDS):
+        assert cue_matches(pattern, words, quote, lower) == (pattern.search(quote) is not None)
+    expected = [
+        (1, f"the quote says {why}, which is at most '{cap.value}', but the statement is coded {status.value}")
+        for pattern, cap, why in CUE_PATTERNS
+        if pattern.search(quote) and status is not Status.DECLINED and status.strength > cap.strength
+    ]
+    assert findings(statement(quote, status=status.value)) == expected

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pledgetui.anchors import FOLD, AnchorStatus, fold, locate, select
-from pledgetui.model import Ledger, Source
+from pledgetui import verify as verify_module
+from pledgetui.anchors import FOLD, Anchor, AnchorStatus, fold, locate, select
+from pledgetui.model import Entry, Evidence, Ledger, Source
 from pledgetui.store import read_article
 from pledgetui.verify import Articles, verify
 from tests.factory import ARTICLE_003, SEEDS, evidence_for, pledge, write_ledger
@@ -231,3 +235,96 @@ def test_verify_counts_only_folded_exact_and_moved_quotes_as_verified(tmp_path) 
     assert report.verified == 2
     assert [c.entry_id for c in report.drifted] == ["ireland"]
     assert report.orphans == []
+
+
+# --------------------------------------------------------------------------- the fast path agrees with locate
+
+#: Pieces of articles: words, the white space, quote marks and dashes the folding knows, and
+#: hostile characters (controls, a combining accent, a lone surrogate's neighbour, private use).
+PIECES = st.sampled_from(
+    [
+        "The minister said", "we will send", "troops", "to Ukraine", "a", " ", "  ", "\n", "\n\n", "\t",
+        "\u00a0", "\u202f", "\u201c", "\u201d", "\u2018", "\u2019", "'", '"', "-", "\u2014", "\u2013",
+        "\u0301", "\x00", "\x1b[31m", "\u202e", "\U000f0001", "\ufeff", "\u0130", "word",
+    ]
+)  # fmt: skip
+ARTICLE_TEXTS = st.lists(st.one_of(PIECES, st.text(max_size=5)), max_size=14).map("".join)
+
+
+@st.composite
+def statements_in(draw: st.DrawFn, text: str) -> Evidence:
+    """A statement quoting ``text``: at its offsets, moved, re-folded, with a word changed, or
+    unrelated (orphan), with context and offsets that may or may not fit."""
+    n = len(text)
+    a = draw(st.integers(0, n))
+    b = draw(st.integers(a, n))
+    quote = text[a:b]
+    kind = draw(st.sampled_from(["exact", "offsets", "folded", "changed", "other"]))
+    if kind == "folded":
+        quote = fold(quote)
+    elif kind == "changed":
+        quote = quote.replace("send", "deploy", 1).replace("troops", "soldiers", 1)
+    elif kind == "other":
+        quote = draw(ARTICLE_TEXTS)
+    if kind == "offsets":
+        a = draw(st.integers(0, n + 3))
+        b = draw(st.integers(a, n + 6))
+    if not quote:
+        quote = "x"
+    return Evidence(
+        source="a1", claimant="C", party="first_party", basis="statement", status="announced", quote=quote,
+        prefix=draw(st.sampled_from(["", text[max(0, a - 8) : a], "zz"])),
+        suffix=draw(st.sampled_from(["", text[b : b + 8], "zz"])),
+        start=a, end=b,
+    )  # fmt: skip
+
+
+def verified_with(text: str, statements: list[Evidence], *, memoise: bool) -> list[Anchor]:
+    entry = Entry(id="e", actor="A", commitment="other", summary="s", evidence=statements)
+    ledger = Ledger(sources=(Source(id="a1", file="a1.txt", title="t"),), entries=(entry,))
+    articles = Articles(Path("unused.toml"), texts={"a1": text})
+    saved = verify_module.MEMOISE
+    verify_module.MEMOISE = memoise
+    try:
+        return [c.anchor for c in verify(ledger, articles).checks]
+    finally:
+        verify_module.MEMOISE = saved
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_property_verify_agrees_with_the_full_search_for_every_statement(data: st.DataObject) -> None:
+    """The exact-offsets fast path, the article folded once per run and the memo give, statement
+    by statement, what locate alone gives (exact, moved, folded, drifted or orphan)."""
+    text = data.draw(ARTICLE_TEXTS)
+    statements = data.draw(st.lists(statements_in(text), min_size=1, max_size=6))
+    statements += statements[:2]  # repeated statements: the memo's case
+    expected = [locate(text, ev.quote, ev.prefix, ev.suffix, ev.start, ev.end) for ev in statements]
+    assert verified_with(text, statements, memoise=True) == expected
+    assert verified_with(text, statements, memoise=False) == expected
+
+
+def test_verify_agrees_with_locate_on_each_status_and_a_missing_article() -> None:
+    lead, moved_in = "Lead paragraph.\n\n", "An inserted paragraph.\n\n"
+    body = "The minister said \u201cwe will send 500 troops\u201d to Ukraine on Monday, and more later."
+    text = lead + moved_in + body.replace("500 troops", "500  troops").replace("Monday", "Tuesday")
+    quotes = {
+        "exact": (body[:17], len(lead) + len(moved_in)),  # "The minister said" where it is now
+        "moved": ("to Ukraine", len(lead)),
+        "folded": ('we will send 500 troops"', 0),
+        "drifted": ("on Monday, and more later.", 0),
+        "orphan": ("Nothing like this sentence appears anywhere at all.", 0),
+    }
+    statements = [
+        Evidence(source="a1", claimant="C", party="first_party", basis="statement", status="announced",
+                 quote=q, start=at, end=at + len(q))
+        for q, at in quotes.values()
+    ]  # fmt: skip
+    anchors = verified_with(text, statements, memoise=True)
+    assert [a.status.value for a in anchors] == list(quotes)
+    assert anchors == [locate(text, ev.quote, ev.prefix, ev.suffix, ev.start, ev.end) for ev in statements]
+    entry = Entry(id="e", actor="A", commitment="other", summary="s", evidence=statements)
+    ledger = Ledger(sources=(Source(id="a1", file="a1.txt", title="t"),), entries=(entry,))
+    report = verify(ledger, Articles(Path("nowhere") / "pledges.toml"))
+    assert {c.anchor.status for c in report.checks} == {AnchorStatus.ORPHAN}
+    assert "a1" in report.source_problems

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from pledgetui.anchors import AnchorStatus, format_word_diff, word_diff
-from pledgetui.commands import common
-from pledgetui.commands.common import CommandError, load_ledger, say
+from pledgetui.commands import check_split, common
+from pledgetui.commands.common import CommandError, load_ledger, resolve_ledger, say
 from pledgetui.model import Ledger
-from pledgetui.review import review
-from pledgetui.store import LedgerError
+from pledgetui.review import Finding, review_entries
+from pledgetui.store import LedgerError, gc_paused
+from pledgetui.textcheck import entry_format_warnings, source_format_warnings
 from pledgetui.verify import Articles, QuoteCheck, Report, verify
 
 PROG = "pledgetui check"
@@ -61,56 +64,126 @@ def article_span(articles: Articles, ledger: Ledger, c: QuoteCheck) -> str:
     return text[c.anchor.start : c.anchor.end]
 
 
+@dataclass
+class Outcome:
+    """What check found in a ledger, or in a run of its entries, as the lines it prints."""
+
+    sources: int
+    source_problems: dict[str, str]
+    pledges: int = 0
+    counters: int = 0
+    counts: Counter[AnchorStatus] = field(default_factory=Counter)
+    moved: list[str] = field(default_factory=list)
+    drifted: list[str] = field(default_factory=list)  # two lines per quote
+    orphans: list[str] = field(default_factory=list)
+    entry_warnings: list[str] = field(default_factory=list)  # the manual's checks, entry by entry
+    source_names: list[str] = field(default_factory=list)  # invisible characters in sources' names
+    entry_names: list[str] = field(default_factory=list)  # ... and in entries' names
+
+    def then(self, later: Outcome) -> Outcome:
+        """This run of entries followed by the ``later`` one (of the same ledger)."""
+        return Outcome(
+            sources=self.sources,
+            source_problems=self.source_problems,
+            pledges=self.pledges + later.pledges,
+            counters=self.counters + later.counters,
+            counts=self.counts + later.counts,
+            moved=self.moved + later.moved,
+            drifted=self.drifted + later.drifted,
+            orphans=self.orphans + later.orphans,
+            entry_warnings=self.entry_warnings + later.entry_warnings,
+            source_names=self.source_names,
+            entry_names=self.entry_names + later.entry_names,
+        )
+
+    @property
+    def warnings(self) -> list[str]:
+        """The manual's checks entry by entry, then the names (as :func:`pledgetui.review.review`)."""
+        return self.entry_warnings + self.source_names + self.entry_names
+
+
+def examine(ledger: Ledger, articles: Articles, report: Report) -> Outcome:
+    """The outcome for ``ledger``'s entries, whose quotes ``report`` verified (``articles``: their texts)."""
+    counts = Counter(c.anchor.status for c in report.checks)
+    counters = sum(1 for p in ledger.entries if p.is_counter)
+    outcome = Outcome(
+        sources=len(ledger.sources),
+        source_problems=dict(report.source_problems),
+        pledges=len(ledger.entries) - counters,
+        counters=counters,
+        counts=counts,
+        entry_warnings=[str(f) for f in review_entries(ledger.entries, ledger.source_dates())],
+        source_names=[str(Finding(where, 0, what)) for where, what in source_format_warnings(ledger.sources)],
+        entry_names=[str(Finding(where, 0, what)) for where, what in entry_format_warnings(ledger.entries)],
+    )
+    # The lists only where there is something to list (an exact quote is at its stored offsets).
+    for c in report.moved if counts[AnchorStatus.MOVED] or counts[AnchorStatus.FOLDED] else []:
+        ev = c.evidence
+        outcome.moved.append(
+            f"moved: {c.where}: offsets {ev.start}-{ev.end} -> {c.anchor.start}-{c.anchor.end} "
+            f"({c.anchor.status}; verified)"
+        )
+    for c in report.drifted if counts[AnchorStatus.DRIFTED] else []:
+        diff = format_word_diff(word_diff(c.evidence.quote, article_span(articles, ledger, c)))
+        outcome.drifted.append(f"drifted: {c.where}: the stored quote is not the article's words")
+        outcome.drifted.append(f"  diff (stored [-...-], article {{+...+}}): {diff}")
+    for c in report.orphans if counts[AnchorStatus.ORPHAN] else []:
+        outcome.orphans.append(f"orphan: {c.where}: {_short(c.evidence.quote)!r} not found")
+    return outcome
+
+
 def run(ns: argparse.Namespace) -> int:
     out = sys.stdout
     try:
-        loaded = load_ledger(ns.ledger, use_cache=False)  # a check reads the file itself, never the cache
+        path = resolve_ledger(ns.ledger)
     except CommandError as exc:
         return common.report(PROG, exc)
-    path, ledger = loaded.path, loaded.ledger
-    articles = Articles(path)
-    report = verify(ledger, articles)
-    if ns.fix:
-        ok, fixed = _fix(path, ledger, articles, report, sys.stdin, out)
-        if not ok:
-            return 1
-        if fixed is not None:
-            ledger = fixed
-            articles = Articles(path)
+    outcome = None if ns.fix else check_split.examine_in_parts(path, examine)
+    if outcome is None:
+        try:
+            loaded = load_ledger(str(path), use_cache=False)  # a check reads the file itself, never the cache
+        except CommandError as exc:
+            return common.report(PROG, exc)
+        ledger = loaded.ledger
+        articles = Articles(path)
+        with gc_paused():  # hundreds of thousands of checks and anchors, none in a reference cycle
             report = verify(ledger, articles)
-    findings = review(ledger)
-    pledges = [p for p in ledger.entries if not p.is_counter]
-    counters = len(ledger.entries) - len(pledges)
+        if ns.fix:
+            ok, fixed = _fix(path, ledger, articles, report, sys.stdin, out)
+            if not ok:
+                return 1
+            if fixed is not None:
+                ledger = fixed
+                articles = Articles(path)
+                report = verify(ledger, articles)
+        with gc_paused():
+            outcome = examine(ledger, articles, report)
+    return show(path, outcome, ns.strict, out)
+
+
+def show(path: Path, outcome: Outcome, strict: bool, out: TextIO) -> int:
+    """Print ``outcome``; the exit status (0 clean, 1 problems found)."""
+    counts = outcome.counts
+    exact, moved, folded = counts[AnchorStatus.EXACT], counts[AnchorStatus.MOVED], counts[AnchorStatus.FOLDED]
+    drifted, orphans = counts[AnchorStatus.DRIFTED], counts[AnchorStatus.ORPHAN]
     say(f"ledger:   {path}", out)
-    say(f"entries:  {len(pledges)} pledges and {counters} counter-positions", out)
-    say(f"sources:  {len(ledger.sources)}", out)
+    say(f"entries:  {outcome.pledges} pledges and {outcome.counters} counter-positions", out)
+    say(f"sources:  {outcome.sources}", out)
     say(
-        f"quotes:   {len(report.checks)}: {report.verified} verified "
-        f"({report.count(AnchorStatus.EXACT)} exact, {report.count(AnchorStatus.MOVED)} moved, "
-        f"{report.count(AnchorStatus.FOLDED)} folded), {len(report.drifted)} drifted, "
-        f"{len(report.orphans)} orphaned",
+        f"quotes:   {counts.total()}: {exact + moved + folded} verified "
+        f"({exact} exact, {moved} moved, {folded} folded), {drifted} drifted, {orphans} orphaned",
         out,
     )
-    for source_id, problem in sorted(report.source_problems.items()):
+    for source_id, problem in sorted(outcome.source_problems.items()):
         say(f"source {source_id}: {problem}", out)
-    for c in report.moved:
-        ev = c.evidence
-        say(
-            f"moved: {c.where}: offsets {ev.start}-{ev.end} -> {c.anchor.start}-{c.anchor.end} "
-            f"({c.anchor.status}; verified)",
-            out,
-        )
-    for c in report.drifted:
-        diff = format_word_diff(word_diff(c.evidence.quote, article_span(articles, ledger, c)))
-        say(f"drifted: {c.where}: the stored quote is not the article's words", out)
-        say(f"  diff (stored [-...-], article {{+...+}}): {diff}", out)
-    for c in report.orphans:
-        say(f"orphan: {c.where}: {_short(c.evidence.quote)!r} not found", out)
-    say(f"warnings: {len(findings)}" + (" (failures under --strict)" if findings and ns.strict else ""), out)
-    for f in findings:
-        say(f"warning: {f}", out)
-    clean = not report.orphans and not report.drifted and not report.source_problems
-    if ns.strict and findings:
+    for line in outcome.moved + outcome.drifted + outcome.orphans:
+        say(line, out)
+    warnings = outcome.warnings
+    say(f"warnings: {len(warnings)}" + (" (failures under --strict)" if warnings and strict else ""), out)
+    for w in warnings:
+        say(f"warning: {w}", out)
+    clean = not orphans and not drifted and not outcome.source_problems
+    if strict and warnings:
         clean = False
     say("OK" if clean else "PROBLEMS FOUND", out)
     return 0 if clean else 1
