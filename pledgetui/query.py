@@ -324,7 +324,8 @@ class Index:
     def counter_positions(self) -> frozenset[int]:
         """Positions of the counter-positions (few; computed once)."""
         if self._counters is None:
-            self._counters = frozenset(i for i, p in enumerate(self.entries) if p.is_counter)
+            counter = EntryKind.COUNTER_POSITION  # compared directly: at 100k a property call per entry is 30 ms
+            self._counters = frozenset(i for i, p in enumerate(self.entries) if p.kind is counter)
         return self._counters
 
     def derive(self, ledger: Ledger) -> Index:

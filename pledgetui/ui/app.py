@@ -256,6 +256,7 @@ class PledgeApp(App[int]):
             return
         session = EditSession(loaded.path, loaded.ledger, loaded.fingerprint)
         index = Index(session.ledger)
+        _ = index.counter_positions  # the count line needs them at once: not on the UI thread
         try:
             recovery = journal.pending(self.path)
         except (LedgerError, OSError, ValueError, KeyError):
