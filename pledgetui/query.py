@@ -299,6 +299,23 @@ def parse_sort(text: str) -> tuple[SortKey, ...]:
     return tuple(keys)
 
 
+def _narrows(before: Query, after: Query) -> bool:
+    """Whether every entry ``after`` matches is one ``before`` matches, known from the queries
+    alone: each of ``before``'s terms is free text that some free-text term of ``after`` holds
+    (``fr`` then ``fran``; ``peace`` then ``peace status:signed``). Terms are all required, so
+    ``after``'s other terms only narrow further."""
+    if before.empty:
+        return False
+    words = [t.values[0] for t in after.terms if t.field is None and not t.negate]
+    for term in before.terms:
+        if term.field is not None or term.negate:
+            return False
+        value = term.values[0]
+        if not any(value in word for word in words):  # type: ignore[operator]
+            return False
+    return True
+
+
 class Index:
     """Pledges of one ledger with what filtering and sorting need, computed once.
 
@@ -316,6 +333,7 @@ class Index:
         self._hay: list[bytes] | None = None
         self._keys: dict[str, list[object]] = {}
         self._counters: frozenset[int] | None = None
+        self._last: tuple[Query, list[int]] | None = None  # the last filter over every row
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -411,6 +429,18 @@ class Index:
         raise QueryError(f"unknown field {f!r}")
 
     def filter(self, query: Query, candidates: Iterable[int] | None = None) -> list[int]:
+        if candidates is None:
+            last = self._last
+            if last is not None and _narrows(last[0], query):
+                # Typing on: every row the new query matches, the last one matched too
+                candidates = last[1]
+            found = self._filter(query, candidates)
+            if not query.empty:
+                self._last = (query, found)
+            return found
+        return self._filter(query, candidates)
+
+    def _filter(self, query: Query, candidates: Iterable[int] | None = None) -> list[int]:
         rows = range(len(self.entries)) if candidates is None else candidates
         if query.empty:
             return list(rows)

@@ -168,3 +168,53 @@ def test_free_text_matches_text_outside_ascii(summary: str, needle: str, found: 
     edited = ledger.entries[0].model_copy(update={"summary": summary})
     ledger = ledger.model_copy(update={"entries": (edited, *ledger.entries[1:])})
     assert (edited in Index(ledger).view(needle)) is found
+
+
+_QUERY_PARTS = st.sampled_from(
+    [
+        "f",
+        "fr",
+        "fran",
+        "france",
+        "peace",
+        "peace deal",
+        "-peace",
+        "status:signed",
+        "kind:counter",
+        "uk",
+        "u",
+        '"as part"',
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_QUERY_PARTS, min_size=0, max_size=3).map(" ".join), min_size=1, max_size=8))
+def test_filtering_on_from_the_last_result_gives_what_a_fresh_filter_gives(queries: list[str]) -> None:
+    ledger = small_ledger()
+    kept = Index(ledger)
+    for text in queries:
+        query = parse_query(text)
+        assert kept.filter(query) == Index(ledger).filter(query), text
+
+
+def test_typing_on_filters_only_the_rows_the_last_filter_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = Index(small_ledger())
+    kept = len(index.filter(parse_query("peace")))
+    assert 0 < kept < len(index)
+    expected = Index(small_ledger()).filter(parse_query("peace status:signed"))
+    looked_at: list[int] = []
+    original = Index._filter
+
+    def spy(self: Index, query, candidates=None):  # type: ignore[no-untyped-def]
+        rows = list(range(len(self.entries)) if candidates is None else candidates)
+        looked_at.extend(rows)
+        return original(self, query, rows)
+
+    monkeypatch.setattr(Index, "_filter", spy)
+    narrowed = index.filter(parse_query("peace status:signed"))
+    assert narrowed == expected
+    assert len(looked_at) == kept  # not every entry of the ledger
+    looked_at.clear()
+    index.filter(parse_query("-peace"))  # a negation cannot narrow: every row again
+    assert len(looked_at) == len(index)
