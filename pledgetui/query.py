@@ -299,6 +299,15 @@ def parse_sort(text: str) -> tuple[SortKey, ...]:
     return tuple(keys)
 
 
+#: Field filters matched by equality with one vocabulary value of the entry (see ``_term_matches``).
+_VOCAB_FIELDS: dict[str, Callable[[Entry], object]] = {
+    "status": lambda p: p.status,
+    "commitment": lambda p: p.commitment,
+    "backstop": lambda p: p.us_backstop,
+    "kind": lambda p: p.kind,
+}
+
+
 def _narrows(before: Query, after: Query) -> bool:
     """Whether every entry ``after`` matches is one ``before`` matches, known from the queries
     alone: each of ``before``'s terms is free text that some free-text term of ``after`` holds
@@ -334,6 +343,7 @@ class Index:
         self._keys: dict[str, list[object]] = {}
         self._counters: frozenset[int] | None = None
         self._last: tuple[Query, list[int]] | None = None  # the last filter over every row
+        self._vocab: dict[str, list[object]] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -441,24 +451,52 @@ class Index:
         return self._filter(query, candidates)
 
     def _filter(self, query: Query, candidates: Iterable[int] | None = None) -> list[int]:
-        rows = range(len(self.entries)) if candidates is None else candidates
+        """The rows (of ``candidates``, else all) every term of ``query`` matches. Terms are
+        applied one after the other, each over the rows the ones before kept (all are
+        required, so the order changes only the work)."""
+        every = candidates is None
+        rows: Iterable[int] = range(len(self.entries)) if candidates is None else candidates
         if query.empty:
             return list(rows)
-        terms = query.terms
-        if all(t.field is None and not t.negate for t in terms):
+        for term in query.terms:
+            rows = self._apply(term, rows, every)
+            every = False
+        return list(rows)
+
+    def _apply(self, term: Term, rows: Iterable[int], every: bool) -> list[int]:
+        """The ``rows`` that ``term`` matches (or, negated, does not); ``every``: ``rows`` are all of them."""
+        flip = term.negate
+        if term.field is None:
             hay = self.haystacks
-            needles = [_utf8(str(t.values[0])) for t in terms]
-            # One needle at a time, each over the rows the ones before kept (a generator per
-            # row doubles the cost of a pass over 100k entries).
-            first = needles[0]
-            if isinstance(rows, range) and rows == range(len(hay)):
-                kept = [i for i, h in enumerate(hay) if first in h]
-            else:
-                kept = [i for i in rows if first in hay[i]]
-            for needle in needles[1:]:
-                kept = [i for i in kept if needle in hay[i]]
-            return kept
-        return [i for i in rows if all(self._term_matches(t, i) != t.negate for t in terms)]
+            needle = _utf8(str(term.values[0]))
+            if every:  # no index lookups: a pass over 100k entries costs half as much
+                return [i for i, h in enumerate(hay) if (needle in h) is not flip]
+            return [i for i in rows if (needle in hay[i]) is not flip]
+        if term.field in _VOCAB_FIELDS:
+            values = self._vocab_values(term.field)
+            wanted = frozenset(term.values)
+            return [i for i in rows if (values[i] in wanted) is not flip]
+        return [i for i in rows if self._term_matches(term, i) is not flip]
+
+    def prepare(self) -> None:
+        """Compute now what filtering and sorting would compute on first use: the search text,
+        every column's sort keys and the vocabulary fields' values (for a worker thread, so
+        that the first keystroke or sort does not pay for them)."""
+        _ = self.haystacks
+        _ = self.counter_positions
+        for field in SORT_FIELDS:
+            self.sort_keys(field)
+        for field in _VOCAB_FIELDS:
+            self._vocab_values(field)
+
+    def _vocab_values(self, field: str) -> list[object]:
+        """Each entry's value of a one-word vocabulary field, computed once (a field filter
+        then costs one set lookup per row, not a pass through the models)."""
+        found = self._vocab.get(field)
+        if found is None:
+            get = _VOCAB_FIELDS[field]
+            found = self._vocab[field] = [get(p) for p in self.entries]
+        return found
 
     def sort(self, rows: Sequence[int], keys: Sequence[SortKey]) -> list[int]:
         """Stable sort: apply keys last to first, so ties keep their previous order."""

@@ -244,7 +244,7 @@ class PledgeApp(App[int]):
 
         from pledgetui import journal, sanitize, store
         from pledgetui.passages import PassageIndex
-        from pledgetui.query import SORT_FIELDS, Index
+        from pledgetui.query import Index
         from pledgetui.session import EditSession
         from pledgetui.store import LedgerError
         from pledgetui.verify import Articles
@@ -270,9 +270,7 @@ class PledgeApp(App[int]):
         self._loaded_shown.wait(FIRST_FRAME_WAIT)
         store.remember(loaded)  # the validated cache for the next start, once the table is live
         with store.gc_paused():
-            _ = index.haystacks  # the search text, built off the UI thread once the table shows
-            for field in SORT_FIELDS:  # and every column's sort keys, so the first sort is one sorted()
-                index.sort_keys(field)
+            index.prepare()  # search text, sort keys, field values: built off the UI thread once the table shows
             # and every article's quoted passages (each quote located) and the display filter's
             # patterns, so that the quote viewer opens at once
             passages.prime()
