@@ -23,6 +23,7 @@ Sorting takes ``FIELD[,-FIELD]``; ``-`` is descending.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -344,6 +345,7 @@ class Index:
         self._counters: frozenset[int] | None = None
         self._last: tuple[Query, list[int]] | None = None  # the last filter over every row
         self._vocab: dict[str, list[object]] = {}
+        self._building = threading.Lock()
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -369,7 +371,9 @@ class Index:
     def haystacks(self) -> list[bytes]:
         """Each entry's search text (:func:`comparable`, UTF-8 encoded), computed once."""
         if self._hay is None:
-            self._hay = [_haystack(p, self._titles) for p in self.entries]
+            with self._building:  # built once: a second thread asking meanwhile waits for it
+                if self._hay is None:
+                    self._hay = [_haystack(p, self._titles) for p in self.entries]
         return self._hay
 
     def sort_keys(self, field: str) -> list[object]:

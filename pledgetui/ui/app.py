@@ -265,16 +265,17 @@ class PledgeApp(App[int]):
         passages = PassageIndex(session.ledger, articles)
         self._loaded_shown = threading.Event()
         deliver(LedgerLoaded(session, index, articles, recovery, passages))
-        # What follows only prepares for later (the cache, the search text, the sort keys):
-        # it waits until the loaded table is on screen, so that frame does not share the GIL.
+        # What follows only prepares for later: it waits until the loaded table is on screen,
+        # so that frame does not share the GIL. What the user is likely to need first comes
+        # first: the search text, sort keys and field values (the first keystroke or sort),
+        # then every article's quoted passages and the display filter's patterns (the quote
+        # viewer), and last the validated cache (the next start).
         self._loaded_shown.wait(FIRST_FRAME_WAIT)
-        store.remember(loaded)  # the validated cache for the next start, once the table is live
         with store.gc_paused():
-            index.prepare()  # search text, sort keys, field values: built off the UI thread once the table shows
-            # and every article's quoted passages (each quote located) and the display filter's
-            # patterns, so that the quote viewer opens at once
+            index.prepare()
             passages.prime()
             sanitize.prepare()
+        store.remember(loaded)
 
     @on(LedgerLoading)
     def _loading(self, event: LedgerLoading) -> None:
