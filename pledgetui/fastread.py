@@ -393,7 +393,12 @@ def read_part(text: bytes, head: Ledger, pos: int, stop: int | None = None) -> L
     if not SUPPORTED:
         raise Unexpected("the model changed; this reader does not know it")
     dates = head.source_dates()
-    pledges = [p for chunk, _ in iter_entries(text, pos, dates, until=stop) for p in chunk]
+    return _with_entries(head, [p for chunk, _ in iter_entries(text, pos, dates, until=stop) for p in chunk])
+
+
+def _with_entries(head: Ledger, pledges: list[Entry]) -> Ledger:
+    """``head`` (the format version and sources) with ``pledges``; raises :class:`Unexpected`
+    for duplicate ids or unknown sources."""
     fields = set(head.model_fields_set) | ({"entries"} if pledges else set())
     ledger: Ledger = _make(
         Ledger, {"schema_version": head.schema_version, "sources": head.sources, "entries": tuple(pledges)}, fields
@@ -418,10 +423,4 @@ def read(text: bytes, on_batch: Callable[[list[Entry], float], None] | None = No
         pledges.extend(chunk)
         if on_batch is not None:
             on_batch(chunk, reached / total)
-    fields = set(head.model_fields_set) | ({"entries"} if pledges else set())
-    ledger: Ledger = _make(
-        Ledger, {"schema_version": head.schema_version, "sources": head.sources, "entries": tuple(pledges)}, fields
-    )
-    if integrity_problems(ledger):
-        raise Unexpected("duplicate ids or unknown sources")
-    return ledger
+    return _with_entries(head, pledges)
