@@ -46,7 +46,13 @@ def canonical(text: str) -> str:
     """``text`` as it reads: NFKC-normalised, format characters removed (case kept)."""
     if text.isascii():
         return text
-    return _format_chars().sub("", unicodedata.normalize("NFKC", text))
+    text = unicodedata.normalize("NFKC", text)
+    # Format characters are never printable: text printable but for its line breaks and tabs
+    # (joined search text, quotes) has none, and skips the pattern (a third of building the
+    # search text of a large ledger).
+    if text.isprintable() or text.replace("\n", " ").replace("\t", " ").isprintable():
+        return text
+    return _format_chars().sub("", text)
 
 
 def comparable(text: str) -> str:
