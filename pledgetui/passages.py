@@ -9,6 +9,7 @@ quote viewer shows them; these rules do not depend on how they are shown.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pledgetui.anchors import Anchor, select
@@ -51,13 +52,20 @@ def collect(ledger: Ledger, articles: Articles, source_id: str) -> tuple[Passage
     """
     if articles.text(ledger, source_id) is None:
         return ()
+    return _grouped(
+        (p.id, i, articles.anchor(ledger, ev))
+        for p in ledger.entries
+        for i, ev in enumerate(p.evidence)
+        if ev.source == source_id
+    )
+
+
+def _grouped(statements: Iterable[tuple[str, int, Anchor]]) -> tuple[Passage, ...]:
+    """Located statements (entry id, statement index, anchor) grouped by span, in reading order."""
     spans: dict[Span, list[tuple[str, int]]] = {}
-    for p in ledger.entries:
-        for i, ev in enumerate(p.evidence):
-            if ev.source == source_id:
-                anchor = articles.anchor(ledger, ev)
-                if anchor.found:
-                    spans.setdefault((anchor.start, anchor.end), []).append((p.id, i))
+    for pid, i, anchor in statements:
+        if anchor.found:
+            spans.setdefault((anchor.start, anchor.end), []).append((pid, i))
     return tuple(Passage(s, e, tuple(c)) for (s, e), c in sorted(spans.items()))
 
 
@@ -133,11 +141,8 @@ class PassageIndex:
         if self.articles.text(self.ledger, source_id) is None:
             return ()
         rows = self._table().get(source_id, [])
-        spans: dict[Span, list[tuple[str, int]]] = {}
-        for (p, i), anchor in zip(rows, self._anchored(source_id, rows), strict=True):
-            if anchor.found:
-                spans.setdefault((anchor.start, anchor.end), []).append((p.id, i))
-        return tuple(Passage(s, e, tuple(c)) for (s, e), c in sorted(spans.items()))
+        anchors = self._anchored(source_id, rows)
+        return _grouped((p.id, i, anchor) for (p, i), anchor in zip(rows, anchors, strict=True))
 
     def prime(self) -> None:
         """Compute everything now (off the UI thread, after a load): the first look is then free."""

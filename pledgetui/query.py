@@ -424,16 +424,11 @@ class Index:
         if f == "summary":
             summary = comparable(p.summary)
             return summary in term.values if term.exact else any(v in summary for v in term.values)  # type: ignore[operator]
-        if f == "commitment":
-            return p.commitment in term.values
-        if f == "status":
-            return p.status in term.values
-        if f == "backstop":
-            return p.us_backstop in term.values
+        vocab = _VOCAB_FIELDS.get(f)
+        if vocab is not None:  # status, commitment, backstop, kind
+            return vocab(p) in term.values
         if f == "condition":
             return any(c in term.values for c in p.conditions)
-        if f == "kind":
-            return p.kind in term.values
         if f == "source":
             for sid in p.source_ids:
                 names = (comparable(sid), self._files.get(sid, ""), self._title_keys.get(sid, ""))
