@@ -1,7 +1,10 @@
 """Edit the ledger file itself in the user's editor, then reload it, checked.
 
-The app is suspended (``App.suspend``) while ``$VISUAL`` or ``$EDITOR`` (else ``vi``; on
-Windows ``notepad``) runs on the file. Afterwards the file is read and validated: a valid
+The editor's command is resolved and checked first (:mod:`pledgetui.editor`: ``$VISUAL``,
+``$EDITOR``, else ``vi``; never through a shell; the file as an absolute path), so a
+missing or broken editor is a message and the screen is never handed over for
+nothing. The app is then suspended (``App.suspend``) while the editor runs; whatever
+happens to the editor (it cannot start, Ctrl-C), the app resumes before it is reported. Afterwards the file is read and validated: a valid
 file replaces the session's ledger; an invalid one leaves the dashboard as it was and
 the problems are shown (the file on disk then differs from the session, so a save asks
 first). Unsaved edits in the session are refused, saying why: the editor sees the file
@@ -10,34 +13,31 @@ on disk, which does not hold them, and reloading would drop them.
 
 from __future__ import annotations
 
-import os
-import shlex
 import subprocess
-import sys
-from pathlib import Path
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
+
+from pledgetui.editor import EditorProblem, editor_argv
 
 if TYPE_CHECKING:
     from pledgetui.ui.app import PledgeApp
 
 
-def editor_command(environ: dict[str, str] | os._Environ[str] | None = None) -> list[str]:
-    env = os.environ if environ is None else environ
-    for name in ("VISUAL", "EDITOR"):
-        value = env.get(name, "").strip()
-        if value:
-            try:
-                return shlex.split(value, posix=sys.platform != "win32")
-            except ValueError:
-                return [value]
-    return ["notepad"] if sys.platform == "win32" else ["vi"]
+def run_editor(suspend: Callable[[], AbstractContextManager[None]], argv: list[str]) -> int | str:
+    """Run ``argv`` with the app suspended: the editor's exit status, or why it could not run.
 
-
-def run_editor(app: PledgeApp, command: list[str], path: Path) -> int:
-    """Run the editor on ``path`` with the app suspended; its exit status. Raises OSError
-    (no such editor) or ``SuspendNotSupported`` (the terminal cannot be handed over)."""
-    with app.suspend():
-        return subprocess.run([*command, str(path)], check=False).returncode
+    Nothing may escape the ``suspend()`` block: Textual resumes the app only when the
+    block ends normally, so an error raised inside it would leave a blank screen that
+    ignores every key. Raises ``SuspendNotSupported`` (before suspending) when the
+    terminal cannot be handed over."""
+    with suspend():
+        try:
+            return subprocess.run(argv, check=False).returncode
+        except OSError as exc:
+            return f"could not start {argv[0]}: {exc.strerror or exc}"
+        except KeyboardInterrupt:
+            return "the editor was interrupted (Ctrl-C)"
 
 
 def refusal(app: PledgeApp) -> str | None:
@@ -70,11 +70,22 @@ def edit_ledger_file(app: PledgeApp) -> bool:
         return False
     session = app.session
     assert session is not None
-    command = editor_command()
     try:
-        status = run_editor(app, command, session.path)
-    except (OSError, SuspendNotSupported) as exc:
-        app.notify(f"Could not run the editor {shlex.join(command)}: {exc}", severity="error", timeout=10)
+        argv = editor_argv(session.path)
+    except EditorProblem as exc:
+        app.notify(f"Not opened in the editor: {exc}", title="Edit file", severity="error", timeout=15)
+        return False
+    try:
+        status = run_editor(app.suspend, argv)
+    except SuspendNotSupported:
+        app.notify(
+            "Not opened in the editor: this terminal cannot be handed over to another program",
+            severity="error",
+            timeout=10,
+        )
+        return False
+    if isinstance(status, str):
+        app.notify(f"Not edited: {status}", title="Edit file", severity="error", timeout=15)
         return False
     if status != 0:
         app.notify(f"The editor ended with status {status}; checking the file anyway", severity="warning")
