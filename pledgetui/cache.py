@@ -35,11 +35,11 @@ import hmac
 import io
 import marshal
 import os
+import re
 import secrets
 import stat
 import struct
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -47,7 +47,7 @@ from typing import Any, BinaryIO, TypeVar
 
 import pydantic
 
-from pledgetui import __version__, osutil, paths
+from pledgetui import __version__, osutil, paths, tempfiles
 from pledgetui.model import (
     ActorType,
     Backstop,
@@ -521,13 +521,18 @@ def write(sha256: str, ledger: Ledger) -> bool:
     if secret is None:
         return False
     tmp: str | None = None
+    keep = -1
     try:
         where = folder()
         where.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=where, prefix=".", suffix=".tmp")
+        tempfiles.remove_stale(where)  # leftovers of writes killed before (unlocked: dead)
+        target = cache_path(sha256)
+        fd, tmp = tempfiles.new_temp(where, target.name)
+        keep = os.dup(fd)  # holds the temp's lock until after the rename
         with os.fdopen(fd, "wb") as fh:
             _write_to(fh, ledger, sha256, secret)
-        os.replace(tmp, cache_path(sha256))
+        os.replace(tmp, target)
+        tempfiles.forget(tmp)
         tmp = None
         _prune(where)
         return True
@@ -535,20 +540,23 @@ def write(sha256: str, ledger: Ledger) -> bool:
         return False
     finally:  # an interruption too (KeyboardInterrupt) leaves no temp file
         if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            tempfiles.drop_temp(tmp)
+        if keep >= 0:
+            os.close(keep)
 
 
-#: A temp file in the cache folder older than this is a leftover of a killed write (a write takes seconds).
+#: Temp files of versions before 0.3 (``.XXXXXXXX.tmp``, never locked): a leftover once
+#: it is an hour old, since a live write of such a version cannot be told apart.
+LEGACY_TEMP = re.compile(r"\.[a-z0-9_]{8}\.tmp")
 STALE_TEMP_SECONDS = 3600
 
 
 def _prune(where: Path) -> None:
-    """Keep the :data:`KEEP` newest cache files; remove leftover temp files of killed writes."""
+    """Keep the :data:`KEEP` newest cache files; remove leftover temp files of older versions."""
     now = time.time()
     for p in where.glob(".*.tmp"):
+        if not LEGACY_TEMP.fullmatch(p.name):
+            continue
         try:
             st = p.lstat()
             if stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_TEMP_SECONDS:

@@ -66,9 +66,9 @@ def _command(name: str) -> ModuleType:
 def _on_termination(signum: int, frame: object) -> None:
     """SIGTERM or SIGHUP: remove the temp files of saves in progress (in any thread), then
     end by the signal as if no handler were installed. The file being saved is untouched."""
-    store = sys.modules.get("pledgetui.store")
-    if store is not None:
-        store.remove_live_temps()
+    temps = sys.modules.get("pledgetui.tempfiles")
+    if temps is not None:
+        temps.remove_live_temps()
     signal.signal(signum, signal.SIG_DFL)
     os.kill(os.getpid(), signum)
 

@@ -13,7 +13,6 @@ import hashlib
 import os
 import re
 import stat
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,7 +25,7 @@ import tomli
 import tomli_w
 from pydantic import TypeAdapter, ValidationError
 
-from pledgetui import cache, errors, files, nesting, osutil, paths
+from pledgetui import cache, errors, files, nesting, osutil, paths, tempfiles
 from pledgetui.migrate import MIGRATED_FIELDS, migrate
 from pledgetui.model import SCHEMA_VERSION, Entry, Ledger, integrity_problems
 
@@ -478,120 +477,22 @@ def fsync_dir(folder: Path) -> None:
 
 # ----------------------------------------------------------------- temporary files
 #
-# A save writes ``.<name>.XXXXXXXX.tmp`` next to its target (``XXXXXXXX`` is
-# mkstemp's random part) and holds an exclusive ``flock`` on it until it is renamed
-# or removed; the kernel drops that lock when the process dies, however it dies.
-# So a temp file of this pattern that nobody holds locked is a leftover of a killed
-# save, and the next save next to it removes it. Temp files of a save still running
-# in this process are also listed in ``_live_temps`` for signal handlers. Where files
-# cannot be locked (:data:`pledgetui.osutil.LOCKS`), a live save cannot be told from a
-# dead one, so leftovers are left alone.
+# The rule for temp files (named cleanable only once locked) lives in
+# :mod:`pledgetui.tempfiles`, shared with the cache folder.
 
-TEMP_SUFFIX = ".tmp"
-#: A temp file's name while it is created and locked (microseconds); one left behind by a
-#: process killed in that moment is removed once it is this old.
-PENDING_SUFFIX = ".pending"
-STALE_PENDING_SECONDS = 60
-
-_live_temps: set[str] = set()
-
-
-def temp_name_pattern(name: str, suffix: str = TEMP_SUFFIX) -> re.Pattern[str]:
-    """The names of this module's temp files for a target called ``name``."""
-    return re.compile(rf"\.{re.escape(name)}\.[a-z0-9_]{{8}}{re.escape(suffix)}")
-
-
-def _new_temp(folder: Path, name: str) -> tuple[int, str]:
-    """Create, register and lock a temp file for ``name`` in ``folder``: (fd, path).
-
-    The file is created under a pending name and takes the temp name only once it is
-    locked, so an unlocked file of the temp pattern is always a leftover of a killed
-    save, whatever its age or size, and the next save removes it."""
-    fd, pending = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=PENDING_SUFFIX)
-    tmp = pending[: -len(PENDING_SUFFIX)] + TEMP_SUFFIX
-    _live_temps.update((pending, tmp))
-    try:
-        osutil.try_lock(fd)
-    except OSError:
-        pass  # no locks here: the temp is still removed by this process on failure
-    try:
-        # Atomic: one name at any moment. A file of the temp name with the same random
-        # part could only be an earlier leftover of ours, which this replaces.
-        os.rename(pending, tmp)
-    except OSError:
-        tmp = pending  # the pending name serves; it is removed on every exit path as well
-    if tmp != pending:
-        _live_temps.discard(pending)
-    return fd, tmp
-
-
-def _drop_temp(tmp: str) -> None:
-    try:
-        os.unlink(tmp)
-    except OSError:
-        pass
-    _live_temps.discard(tmp)
-
-
-def remove_live_temps() -> None:
-    """Remove the temp files of saves in progress in this process. For signal handlers:
-    a process about to die by a signal leaves no temp file behind (its target is untouched)."""
-    for tmp in list(_live_temps):
-        _drop_temp(tmp)
+TEMP_SUFFIX = tempfiles.TEMP_SUFFIX
+PENDING_SUFFIX = tempfiles.PENDING_SUFFIX
+STALE_PENDING_SECONDS = tempfiles.STALE_PENDING_SECONDS
+temp_name_pattern = tempfiles.temp_name_pattern
+remove_live_temps = tempfiles.remove_live_temps
+_new_temp = tempfiles.new_temp
+_drop_temp = tempfiles.drop_temp
 
 
 def remove_stale_temps(path: Path) -> list[str]:
-    """Remove leftovers of killed saves of ``path`` (and of its backup) from its folder.
-
-    Only names of this module's own pattern (:func:`temp_name_pattern`), only regular
-    files (never a link), and only those no live save holds locked (a live save locks
-    its temp file before giving it that name); a file still under its pending name only
-    once it is :data:`STALE_PENDING_SECONDS` old. Returns the names removed. Never raises.
-    """
-    removed: list[str] = []
-    if not osutil.LOCKS:
-        return removed
-    patterns = [
-        temp_name_pattern(path.name),
-        temp_name_pattern(path.name + BACKUP_SUFFIX),
-        temp_name_pattern(path.name, PENDING_SUFFIX),
-        temp_name_pattern(path.name + BACKUP_SUFFIX, PENDING_SUFFIX),
-    ]
-    try:
-        entries = [e for e in os.scandir(path.parent) if any(p.fullmatch(e.name) for p in patterns)]
-    except OSError:
-        return removed
-    for entry in entries:
-        full = os.path.join(path.parent, entry.name)
-        if full in _live_temps:
-            continue
-        try:
-            fd = os.open(full, os.O_RDONLY | osutil.O_NOFOLLOW | osutil.O_NONBLOCK | osutil.O_CLOEXEC)
-        except OSError:
-            continue
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
-                continue
-            if entry.name.endswith(PENDING_SUFFIX) and time.time() - st.st_mtime < STALE_PENDING_SECONDS:
-                continue
-            try:
-                if not osutil.try_lock(fd):
-                    continue  # a live save holds it
-            except OSError:
-                continue
-            try:
-                same = os.lstat(full)
-            except OSError:
-                continue
-            if (same.st_dev, same.st_ino) == (st.st_dev, st.st_ino):
-                os.unlink(full)
-                removed.append(entry.name)
-        except OSError:
-            continue
-        finally:
-            os.close(fd)
-    return removed
+    """Remove leftovers of killed saves of ``path`` (and of its backup) from its folder
+    (:func:`pledgetui.tempfiles.remove_stale`). Returns the names removed. Never raises."""
+    return tempfiles.remove_stale(path.parent, [path.name, path.name + BACKUP_SUFFIX])
 
 
 # ----------------------------------------------------------------- guards
@@ -742,7 +643,7 @@ def atomic_write(
             _drop_temp(tmp)
         else:
             os.replace(tmp, path)
-            _live_temps.discard(tmp)
+            tempfiles.forget(tmp)
         tmp = None
         step = "fsync the folder"
         fsync_dir(folder)
@@ -779,13 +680,49 @@ def _backup(path: Path, expected: Fingerprint | None = None) -> None:
             os.fsync(fh.fileno())
             osutil.set_mode(fh.fileno(), tmp, mode)
         os.replace(tmp, target)
-        _live_temps.discard(tmp)
+        tempfiles.forget(tmp)
     except BaseException:
         _drop_temp(tmp)
         raise
 
 
 _FD_ALIASES = re.compile(r"/dev/(stdout|stderr|fd/\d+)|/proc/self/fd/\d+")
+
+
+#: How long an export waits for a reader of a named pipe to open it (one started just before).
+FIFO_READER_GRACE = 1.0
+
+
+def _open_for_output(target: Path | str, st: os.stat_result) -> int:
+    """Open a device, a named pipe or a descriptor's alias for writing, never waiting.
+
+    A named pipe that nothing reads would block an ordinary open until a reader
+    comes, for ever in a script; opened without blocking it fails at once (ENXIO),
+    which is said in words. Once open, writes block again as usual (a slow reader
+    slows the export, it does not break it)."""
+    flags = os.O_WRONLY | osutil.O_CLOEXEC | osutil.O_BINARY | osutil.O_NOCTTY | osutil.O_NONBLOCK
+    if stat.S_ISREG(st.st_mode):
+        flags |= os.O_TRUNC
+    deadline = time.monotonic() + FIFO_READER_GRACE
+    while True:
+        try:
+            fd = os.open(target, flags)
+            break
+        except OSError as exc:
+            if exc.errno == errno.ENXIO and stat.S_ISFIFO(st.st_mode):
+                if time.monotonic() < deadline:  # a reader started just before us may not have opened it yet
+                    time.sleep(0.05)
+                    continue
+                raise SaveError(
+                    f"could not write to {target}: it is a named pipe that nothing is reading; "
+                    "start the program that reads it first, then export again"
+                ) from None
+            raise SaveError(f"could not write to {target}: {exc.strerror or exc}") from exc
+    try:
+        os.set_blocking(fd, True)
+    except OSError:
+        pass  # no such mode here (Windows): writes were blocking anyway
+    return fd
 
 
 def write_output(target: Path | str, data: bytes, *, for_terminal: Callable[[bytes], bytes] | None = None) -> None:
@@ -811,12 +748,7 @@ def write_output(target: Path | str, data: bytes, *, for_terminal: Callable[[byt
     if not (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode) or (alias and stat.S_ISREG(st.st_mode))):
         kind = "block device" if stat.S_ISBLK(st.st_mode) else "socket" if stat.S_ISSOCK(st.st_mode) else "special file"
         raise SaveError(f"could not save {target}: it is a {kind}; nothing was written")
-    try:
-        fd = os.open(
-            target, os.O_WRONLY | osutil.O_CLOEXEC | osutil.O_BINARY | (os.O_TRUNC if stat.S_ISREG(st.st_mode) else 0)
-        )
-    except OSError as exc:
-        raise SaveError(f"could not write to {target}: {exc.strerror or exc}") from exc
+    fd = _open_for_output(target, st)
     try:
         if for_terminal is not None and os.isatty(fd):
             data = for_terminal(data)

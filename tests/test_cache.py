@@ -176,3 +176,71 @@ def test_a_key_file_others_can_read_is_not_used(big: Path) -> None:
     stages: list[str] = []
     store.load(big, progress=lambda stage, fraction: stages.append(stage))
     assert "parsing" in stages
+
+
+# --------------------------------------------------------------------------- temp files of killed writes
+
+
+def _cache_temps() -> list[str]:
+    return sorted(p.name for p in cache.folder().iterdir() if p.name.endswith((".tmp", ".pending")))
+
+
+def test_unlocked_temp_files_in_the_cache_folder_are_removed_by_the_next_write(big: Path) -> None:
+    """A temp file is named cleanable only once it is locked, so an unlocked one is a leftover of
+    a killed write whatever its age: the next cache write removes it. A locked one is a live write."""
+    import fcntl
+    import os
+
+    loaded = store.load(big)  # writes the cache, making the folder
+    folder = cache.folder()
+    dead = folder / f".{cache.cache_path('0' * 64).name}.abcd1234.tmp"
+    dead.write_bytes(b"half a cache file")
+    live = folder / f".{cache.cache_path('1' * 64).name}.live1234.tmp"
+    live.write_bytes(b"being written")
+    other = folder / "notes.tmp"  # not a name of ours
+    other.write_bytes(b"x")
+    fd = os.open(live, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert cache.write(loaded.fingerprint.sha256, loaded.ledger)
+        assert _cache_temps() == [live.name, other.name]
+    finally:
+        os.close(fd)
+    assert cache.write(loaded.fingerprint.sha256, loaded.ledger)
+    assert _cache_temps() == [other.name]
+
+
+def test_sigterm_during_a_cache_write_leaves_no_temp_file(big: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.factory import REPO
+
+    store.load(big)
+    script = r"""
+import sys, threading
+sys.path.insert(0, sys.argv[2])
+from pledgetui import cache, cli, store
+cli.install_signal_handlers()
+loaded = store.load(sys.argv[1])
+real = cache._write_to
+def stall(fh, *rest):
+    fh.write(b"part of a cache file")
+    fh.flush()
+    print("writing", flush=True)
+    threading.Event().wait()
+cache._write_to = stall
+threading.Thread(target=cache.write, args=("2" * 64, loaded.ledger), daemon=True).start()
+threading.Event().wait()
+"""
+    child = subprocess.Popen([sys.executable, "-c", script, str(big), str(REPO)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "writing"
+        assert _cache_temps()  # the temp file exists now
+        child.terminate()
+        assert child.wait() == -15
+    finally:
+        child.kill()
+        child.wait()
+    assert _cache_temps() == []

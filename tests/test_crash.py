@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pledgetui import journal, store
+from pledgetui import journal, store, tempfiles
 from pledgetui.model import Ledger, Source, Status
 from pledgetui.session import EditSession, JournalBusy
 from tests.factory import REPO, SEEDS, evidence_for, pledge, restance, write_ledger
@@ -323,7 +323,7 @@ def _fail_replacing(target: Path):
 
 # step -> (how to break it, the step the SaveError must name)
 STEPS = {
-    "mkstemp": (lambda mp, path: mp.setattr(store.tempfile, "mkstemp", _fail), "create a temporary file failed"),
+    "mkstemp": (lambda mp, path: mp.setattr(tempfiles.tempfile, "mkstemp", _fail), "create a temporary file failed"),
     "write": (
         lambda mp, path: mp.setattr(
             store.os,

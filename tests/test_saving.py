@@ -9,7 +9,6 @@ import os
 import stat
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -323,14 +322,44 @@ threading.Event().wait()
 def test_export_into_a_named_pipe_writes_into_it(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    got: list[bytes] = []
-    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
-    reader.start()
-    write_export(fifo, b"a,b\n1,2\n")
-    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # (were it replaced, the reader would wait for ever)
-    reader.join()
-    assert got == [b"a,b\n1,2\n"]
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader is there before the export
+    try:
+        write_export(fifo, b"a,b\n1,2\n")
+        assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # (were it replaced, the reader would wait for ever)
+        os.set_blocking(reader, True)
+        got = b""
+        while chunk := os.read(reader, 4096):  # until the export closed its end
+            got += chunk
+    finally:
+        os.close(reader)
+    assert got == b"a,b\n1,2\n"
     assert temps(tmp_path) == []
+
+
+def test_export_into_a_named_pipe_nothing_reads_says_so_and_never_waits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    monkeypatch.setattr(store, "FIFO_READER_GRACE", 0.0)
+    with pytest.raises(store.SaveError, match="named pipe that nothing is reading"):
+        write_export(fifo, b"a,b\n1,2\n")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert temps(tmp_path) == []
+
+
+def test_cli_export_into_a_named_pipe_nothing_reads_exits_with_the_reason(ledger_path: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [sys.executable, "-m", "pledgetui", "export", str(ledger_path), "-o", str(fifo)],
+        capture_output=True,
+        text=True,
+        timeout=120,  # a guard only: before the fix this waited for a reader for ever
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "nothing is reading" in done.stderr
 
 
 def test_export_into_a_character_device_keeps_the_device(tmp_path: Path) -> None:

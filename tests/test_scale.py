@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bench.synth import write_ledger
-from pledgetui import store
+from pledgetui import cache, store
 from pledgetui.export import export_view
 from pledgetui.model import Status
 from pledgetui.session import EditSession
@@ -101,7 +101,8 @@ def test_csv_export_has_one_row_per_entry(ledger) -> None:
 # test kills it mid-write; a temp file is locked before it takes its temp name, so even
 # one killed before its first byte is a leftover the next save removes), "backup" and
 # "replace" say so and wait there to be killed (the
-# backup's temp file, or the whole new file, written). A "save" worker makes an edit and
+# backup's temp file, or the whole new file, written); "cache" says so halfway through the
+# cache file a save writes after its rename, and waits. A "save" worker makes an edit and
 # saves it through the session, as the next save after the kills would.
 KILL_SERVER = r"""
 import os, sys, threading
@@ -123,6 +124,22 @@ for command in sys.stdin:
             print("saved", flush=True)
             os._exit(0)
         point = what[1]
+        if point == "cache":
+            # The cache write a save makes after its rename (a 100k ledger is cached):
+            # killed halfway through writing the cache file.
+            from pledgetui import cache
+            real_write_to = cache._write_to
+            class Halfway:
+                def __init__(self, fh): self.fh = fh
+                def write(self, b):
+                    self.fh.write(b[: len(b) // 2])
+                    self.fh.flush()
+                    print("at cache", flush=True)
+                    threading.Event().wait()
+                def __getattr__(self, name): return getattr(self.fh, name)
+            cache._write_to = lambda fh, *rest: real_write_to(Halfway(fh), *rest)
+            cache.write(session.fingerprint.sha256, session.ledger)
+            os._exit(4)
         def stop():
             print("at", point, flush=True)
             if point != "write":
@@ -179,6 +196,13 @@ def test_kills_during_saves_at_scale_leave_temp_files_that_the_next_save_removes
     def temps() -> list[str]:
         return sorted(p.name for p in tmp_path.iterdir() if p.name.endswith((".tmp", ".pending")))
 
+    cache_folder = cache.folder()
+
+    def cache_temps() -> list[str]:
+        if not cache_folder.exists():
+            return []
+        return sorted(p.name for p in cache_folder.iterdir() if p.name.endswith((".tmp", ".pending")))
+
     server = subprocess.Popen(
         [sys.executable, "-c", KILL_SERVER, str(path), str(REPO)],
         stdin=subprocess.PIPE,
@@ -202,6 +226,16 @@ def test_kills_during_saves_at_scale_leave_temp_files_that_the_next_save_removes
             left[point] = temps()
             assert left[point] and all(temp_name.fullmatch(n) for n in left[point]), left
         assert any(".bak." in n for n in left["backup"])  # the backup's own temp file was left too
+        server.stdin.write("kill cache\n")
+        server.stdin.flush()
+        worker = int(server.stdout.readline().split()[1])
+        assert server.stdout.readline().split() == ["at", "cache"]
+        os.kill(worker, signal.SIGKILL)
+        ended = server.stdout.readline().split()
+        assert ended[0] == "ended" and os.WIFSIGNALED(int(ended[1]))
+        left["cache"] = cache_temps()
+        assert left["cache"] and all(n.endswith(".marshal." + n.split(".")[-2] + ".tmp") for n in left["cache"]), left
+        assert path.read_bytes() == old
         # A worker killed in the microseconds between creating its temp file and locking it
         # leaves the file under its pending name, which a save removes once it is
         # STALE_PENDING_SECONDS old (it could be a live save's). Say the next save comes
@@ -221,6 +255,8 @@ def test_kills_during_saves_at_scale_leave_temp_files_that_the_next_save_removes
         server.kill()
         server.wait()
     assert temps() == []  # every leftover was removed by the next save
+    assert cache_temps() == []  # in the cache folder too: the save wrote the cache, removing them
+    assert len(list(cache_folder.glob("*.marshal"))) >= 1
     saved = store.load(path, use_cache=False).ledger
     assert saved.entries[0].notes == "saved after the kills"
     assert len(saved.entries) == N
