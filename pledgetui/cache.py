@@ -47,7 +47,7 @@ from typing import Any, BinaryIO, TypeVar
 
 import pydantic
 
-from pledgetui import __version__, osutil, paths, tempfiles
+from pledgetui import __version__, files, osutil, paths, tempfiles
 from pledgetui.model import (
     ActorType,
     Backstop,
@@ -451,8 +451,10 @@ def key() -> bytes | None:
     if found is not None:
         return found
     try:
-        fd = os.open(where, os.O_RDONLY | osutil.O_NOFOLLOW | osutil.O_CLOEXEC | osutil.O_BINARY)
-    except FileNotFoundError:
+        data, st = files.read_regular(where, KEY_BYTES, follow_links=False)
+    except files.NotReadable as exc:
+        if exc.kind != "missing":
+            return None  # a link, a pipe, a device, a folder, too long, unreadable: not used
         try:
             where.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | osutil.O_NOFOLLOW | osutil.O_CLOEXEC | osutil.O_BINARY
@@ -471,18 +473,7 @@ def key() -> bytes | None:
             os.close(fd)
         _keys[str(where)] = new
         return new
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        if not osutil.private_to_user(st):
-            return None
-        data = os.read(fd, KEY_BYTES + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    if len(data) != KEY_BYTES:
+    if not osutil.private_to_user(st) or len(data) != KEY_BYTES:
         return None
     _keys[str(where)] = data
     return data
@@ -501,8 +492,12 @@ def read(
         return None
     target = cache_path(sha256)
     try:
-        with target.open("rb") as fh:
-            return read_from(fh, os.fstat(fh.fileno()).st_size, sha256, secret, progress, on_entries)
+        fd, st = files.open_regular(target, follow_links=False)  # a pipe or a link there is not waited on
+    except files.NotReadable:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            return read_from(fh, st.st_size, sha256, secret, progress, on_entries)
     except OSError:
         return None
     except CacheMiss:

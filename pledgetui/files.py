@@ -66,25 +66,33 @@ def not_regular(mode: int) -> str | None:
     return "is not a regular file"
 
 
-def check_regular(path: str | os.PathLike[str]) -> os.stat_result:
-    """``stat`` the file (following links) and refuse anything but a regular file. Raises NotReadable."""
+def check_regular(path: str | os.PathLike[str], *, follow_links: bool = True) -> os.stat_result:
+    """``stat`` the file (following links unless told not to) and refuse anything but a
+    regular file. Raises NotReadable."""
     try:
-        st = os.stat(path)
+        st = os.stat(path) if follow_links else os.lstat(path)
     except OSError as exc:
         raise NotReadable(os_problem(exc), _kind(exc)) from None
+    if stat.S_ISLNK(st.st_mode):
+        raise NotReadable("is a symbolic link, which is not followed here", "link")
     why = not_regular(st.st_mode)
     if why:
         raise NotReadable(why, "folder" if stat.S_ISDIR(st.st_mode) else "")
     return st
 
 
-def read_regular(path: str | os.PathLike[str], limit: int) -> tuple[bytes, os.stat_result]:
-    """The bytes of a regular file of at most ``limit`` bytes, and its ``fstat``. Raises NotReadable
-    (``kind`` "too_large" for a larger file: its size is checked before reading, and the bytes
-    read after, as a file in /proc says it has 0 bytes)."""
-    check_regular(path)
+def open_regular(path: str | os.PathLike[str], *, follow_links: bool = True) -> tuple[int, os.stat_result]:
+    """Open a regular file for reading without ever blocking: its descriptor and ``fstat``.
+
+    The type is checked before the open and again on the descriptor, so a named pipe,
+    a device or a socket (or a link, with ``follow_links=False``) is refused, never
+    waited on. The caller closes the descriptor. Raises NotReadable."""
+    check_regular(path, follow_links=follow_links)
+    flags = os.O_RDONLY | osutil.O_NONBLOCK | osutil.O_NOCTTY | osutil.O_CLOEXEC | osutil.O_BINARY
+    if not follow_links:
+        flags |= osutil.O_NOFOLLOW
     try:
-        fd = os.open(path, os.O_RDONLY | osutil.O_NONBLOCK | osutil.O_NOCTTY | osutil.O_CLOEXEC | osutil.O_BINARY)
+        fd = os.open(path, flags)
     except OSError as exc:
         raise NotReadable(os_problem(exc), _kind(exc)) from None
     try:
@@ -92,6 +100,20 @@ def read_regular(path: str | os.PathLike[str], limit: int) -> tuple[bytes, os.st
         why = not_regular(st.st_mode)  # it was swapped for something else since the stat
         if why:
             raise NotReadable(why)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def read_regular(
+    path: str | os.PathLike[str], limit: int, *, follow_links: bool = True
+) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file of at most ``limit`` bytes, and its ``fstat``. Raises NotReadable
+    (``kind`` "too_large" for a larger file: its size is checked before reading, and the bytes
+    read after, as a file in /proc says it has 0 bytes)."""
+    fd, st = open_regular(path, follow_links=follow_links)
+    try:
         if st.st_size > limit:
             raise NotReadable(f"is {st.st_size:,} bytes; the limit is {limit:,}", "too_large")
         with os.fdopen(fd, "rb", closefd=False) as fh:

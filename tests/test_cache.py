@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -244,3 +248,41 @@ threading.Event().wait()
         child.kill()
         child.wait()
     assert _cache_temps() == []
+
+
+# --------------------------------------------------------------------------- files in the way that would block
+
+
+def _list_in_a_child(ledger: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pledgetui", "list", str(ledger)],
+        capture_output=True,
+        text=True,
+        timeout=120,  # a guard only: before the fix this waited for a writer of the pipe
+        check=False,
+    )
+
+
+def test_a_key_file_that_is_a_named_pipe_is_not_waited_on(big: Path) -> None:
+    from pledgetui import paths
+
+    where = paths.state_dir() / cache.KEY_NAME
+    where.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(where, 0o600)
+    done = _list_in_a_child(big)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) > store.CACHE_MIN_ENTRIES
+    assert stat.S_ISFIFO(os.lstat(where).st_mode)  # left as it was; no cache without a key
+    assert not cache.folder().exists() or not list(cache.folder().glob("*.marshal"))
+
+
+def test_a_cache_file_that_is_a_named_pipe_is_not_waited_on(big: Path) -> None:
+    import hashlib
+
+    sha = hashlib.sha256(big.read_bytes()).hexdigest()
+    target = cache.cache_path(sha)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(target, 0o600)
+    done = _list_in_a_child(big)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) > store.CACHE_MIN_ENTRIES
