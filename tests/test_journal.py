@@ -517,3 +517,35 @@ def test_a_journal_written_before_schema_version_2_replays_its_edits(tmp_path) -
     replayed = history.ledger.entry("ireland-ground")
     assert replayed.summary == "edited before the upgrade"
     assert (replayed.status.value, replayed.claimant) == ("signalled", "Simon Harris")
+
+
+# --------------------------------------------------------------------------- zeroed blocks
+
+
+def test_a_journal_of_zero_bytes_is_reported_as_damaged_and_kept(ledger_path: Path) -> None:
+    """A disk block never written (or wiped) reads as NUL bytes with no line break. It is not a
+    write cut short by a crash, so it is never passed over in silence: it is reported and kept."""
+    jpath = journal.journal_path(ledger_path)
+    jpath.parent.mkdir(parents=True, exist_ok=True)
+    zeroed = b"\0" * 4096
+    jpath.write_bytes(zeroed)
+
+    found = journal.pending(ledger_path)
+    assert found is not None and found.unreadable is not None
+    assert "zero bytes" in found.unreadable
+    assert any("zero bytes" in str(d) for d in found.problems)
+    assert found.kept is not None and found.kept.read_bytes() == zeroed  # kept as found
+
+
+def test_zero_bytes_after_the_edits_are_reported_and_every_edit_is_offered(ledger_path: Path) -> None:
+    _session, after = _five_edits(ledger_path)
+    jpath = journal.journal_path(ledger_path)
+    data = jpath.read_bytes() + b"\0" * 512  # the file grew, the block was never written
+    jpath.write_bytes(data)
+
+    found = journal.pending(ledger_path)
+    assert found is not None and found.edits == 5 and not found.torn
+    assert [d.line for d in found.problems] == [7] and "zero bytes" in str(found.problems[0])
+    assert found.kept is not None and found.kept.read_bytes() == data
+    assert journal.recover(ledger_path) == after[-1]
+    assert jpath.read_bytes() == data  # never shortened
