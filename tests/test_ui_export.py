@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -75,3 +77,64 @@ async def test_the_export_message_counts_counter_positions_apart_from_pledges(
         message = _notes(app)[-1]
         assert f"{pledges} pledges, {counters} counter-position" in message
         assert f"{len(entries)} pledges" not in message
+
+
+async def _export_to(app: PledgeApp, pilot, target: Path) -> None:
+    await pilot.press("x")
+    await pilot.pause()
+    app.screen.query_one("#export-path").value = str(target)
+    await pilot.pause()
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+async def test_an_export_into_a_pipe_nothing_reads_says_so(
+    ledger_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pledgetui import store
+
+    monkeypatch.setattr(store, "FIFO_READER_GRACE", 0.0)
+    fifo = tmp_path / "view.csv"
+    os.mkfifo(fifo)
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await _export_to(app, pilot, fifo)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "nothing is reading" in _notes(app)[-1]
+        assert app.dashboard.last_export is None
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+async def test_the_dashboard_answers_keys_while_an_export_waits_for_its_reader(
+    ledger_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export is written in a worker: while a pipe waits for its reader, keys still work."""
+    from pledgetui import store
+
+    monkeypatch.setattr(store, "FIFO_READER_GRACE", 30.0)  # the reader comes when the test says so
+    fifo = tmp_path / "view.csv"
+    os.mkfifo(fifo)
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await _export_to(app, pilot, fifo)
+        assert [w for w in app.workers if w.group == "export" and not w.is_finished]
+        await pilot.press("j")
+        await pilot.pause()
+        assert app.dashboard.table.cursor == 1  # the event loop is free while the export waits
+        reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # now a reader comes
+        try:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            os.set_blocking(reader, True)
+            got = b""
+            while chunk := os.read(reader, 65536):
+                got += chunk
+        finally:
+            os.close(reader)
+        assert app.dashboard.last_export is not None and app.dashboard.last_export[0] == fifo
+        shown = len(app.dashboard.visible_entries())
+    rows = list(csv.DictReader(io.StringIO(got.decode("utf-8"))))
+    assert len(rows) == shown

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from pledgetui.ui.screens.quote_viewer import QuoteViewer
 
 
+#: An export of this many rows or more says it has started (it runs in a worker; 100k rows take seconds).
+EXPORT_NOTICE_ROWS = 10_000
+
 #: What shift+1 ... shift+8 send (a US layout): each adds a column as the next sort key.
 SHIFTED_DIGITS = (
     "exclamation_mark",
@@ -460,17 +463,28 @@ class DashboardScreen(Screen[None]):
         query = self.query_text
         path = self.pledge_app.path
 
-        def done(request: ExportRequest | None) -> None:
-            if request is None:
-                return
+        def write(request: ExportRequest) -> None:
+            """In a worker thread: building and writing a large export takes seconds, and a
+            named pipe may wait for its reader; the dashboard keeps answering meanwhile."""
             try:
                 data = export.export_view(
                     ledger, pledges, request.fmt, request.rows, excel=request.excel, query=query, sort=sort
                 )
                 export.write_export(request.path, data, protect=export.protected_files(path, ledger))
             except (OSError, ValueError, store.SaveError) as exc:
-                self.notify(f"Not exported: {exc}", severity="error", timeout=10)
+                self.app.call_from_thread(self.notify, f"Not exported: {exc}", severity="error", timeout=10)
                 return
+            self.app.call_from_thread(finished, request)
+
+        def done(request: ExportRequest | None) -> None:
+            if request is None:
+                return
+            count = export.row_count(pledges, request.rows)
+            if count >= EXPORT_NOTICE_ROWS:
+                self.notify(f"Exporting {count:,} rows to {request.path}…", timeout=4)
+            self.run_worker(lambda: write(request), thread=True, group="export", exit_on_error=False)
+
+        def finished(request: ExportRequest) -> None:
             count = export.row_count(pledges, request.rows)
             self.last_export = (request.path, count)
             self.pledge_app.preferences.update(
