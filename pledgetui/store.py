@@ -740,6 +740,10 @@ def write_output(target: Path | str, data: bytes, *, for_terminal: Callable[[byt
     except OSError as exc:
         raise SaveError(f"could not save {target}: {exc.strerror or exc}; nothing was written") from exc
     alias = _FD_ALIASES.fullmatch(name) is not None
+    if st is None and not os.path.isdir(os.path.dirname(os.path.abspath(name))):
+        raise SaveError(
+            f"could not save {target}: the folder {os.path.dirname(os.path.abspath(name))} does not exist; nothing was written"
+        )
     if st is None or (stat.S_ISREG(st.st_mode) and not alias):
         atomic_write(Path(target), data, backup=False)
         return

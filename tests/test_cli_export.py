@@ -220,7 +220,9 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], ledger_path: Pa
 def test_output_into_a_missing_folder(capsys: pytest.CaptureFixture[str], ledger_path: Path, tmp_path: Path) -> None:
     code, out, err = run(capsys, str(ledger_path), "-o", str(tmp_path / "no" / "such" / "dir" / "out.csv"))
     assert (code, out) == (1, "")
-    assert_one_clear_error(err, "pledgetui export:", "could not save", "out.csv", "unchanged")
+    assert_one_clear_error(
+        err, "pledgetui export:", "could not save", "out.csv", "does not exist", "nothing was written"
+    )
 
 
 def test_output_where_the_folder_is_a_file(

@@ -393,3 +393,9 @@ def test_export_to_dev_stdout_in_a_pipe(ledger_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(b"{") and b"uk-ground" in done.stdout
     assert b"Traceback" not in done.stderr
+
+
+def test_export_into_a_folder_that_does_not_exist_says_so(tmp_path: Path) -> None:
+    with pytest.raises(store.SaveError, match=r"the folder .*nowhere does not exist"):
+        write_export(tmp_path / "nowhere" / "x.csv", b"a\n")
+    assert not (tmp_path / "nowhere").exists()

@@ -220,6 +220,25 @@ async def test_edit_file_invalid_change_leaves_the_state_and_shows_errors(
         assert errors and "maybe" in errors[-1] and str(ledger_path) in errors[-1]
 
 
+async def test_edit_file_fixed_after_an_invalid_edit_drops_the_stale_problems(
+    ledger_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = ledger_path.read_text()
+    edits = iter([good.replace('status = "', 'status = "maybe', 1), good])
+    _fake_editor(monkeypatch, lambda path: path.write_text(next(edits)))
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        await pilot.press("E")
+        await pilot.pause()
+        assert any(n.title == "The edited file has problems" for n in app._notifications)
+        await pilot.press("E")  # fixed: the file is the one the dashboard shows again
+        await pilot.pause()
+        messages = [(n.title, n.message) for n in app._notifications]
+        assert not any(title == "The edited file has problems" for title, _ in messages), messages
+        assert any("is unchanged" in message for _, message in messages)
+
+
 async def test_edit_file_refused_with_unsaved_edits(ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _fake_editor(monkeypatch, lambda path: None)
     app = PledgeApp(ledger_path)

@@ -84,13 +84,14 @@ def edit_ledger_file(app: PledgeApp) -> bool:
             timeout=10,
         )
         return False
+    app.clear_notifications()  # what was said before the editor ran (an earlier edit's problems) is stale now
     if isinstance(status, str):
         app.notify(f"Not edited: {status}", title="Edit file", severity="error", timeout=15)
         return False
     if status != 0:
         app.notify(f"The editor ended with status {status}; checking the file anyway", severity="warning")
     if not store.changed_on_disk(session.path, session.fingerprint):
-        app.notify(f"{session.path.name} is unchanged", timeout=4)
+        app.notify(f"{session.path.name} is unchanged: the dashboard shows it as it is", timeout=4)
         return False
     try:
         store.load(session.path, use_cache=False)
