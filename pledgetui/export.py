@@ -74,6 +74,7 @@ EVIDENCE_COLUMNS: tuple[str, ...] = (
     "claimant",
     "party",
     "basis",
+    "relayed_by",
     "status",
     "stated",
     "statement_conditions",
@@ -162,6 +163,7 @@ def evidence_rows(ledger: Ledger, pledges: Iterable[Entry]) -> list[dict[str, An
                     "claimant": ev.claimant,
                     "party": ev.party.value,
                     "basis": ev.basis.value,
+                    "relayed_by": ev.relayed_by,  # empty: the claimant reaches the article directly
                     "status": ev.status.value,
                     "stated": ev.stated.isoformat() if ev.stated else "",
                     # empty: the entry's conditions; "none": stated as unconditional
@@ -387,7 +389,7 @@ def to_markdown(
                 _kind_label(p),
                 p.actor,
                 str(n),
-                ev.claimant,
+                f"{ev.claimant} (relayed by {ev.relayed_by})" if ev.relayed_by else ev.claimant,
                 f"{ev.status.label} ({ev.party.label.split(' (')[0].lower()}, {ev.basis.value})",
                 ev.stated.isoformat() if ev.stated else "",
                 f"{ev.source}: {sources[ev.source].title}" if ev.source in sources else ev.source,

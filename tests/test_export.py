@@ -116,7 +116,7 @@ def test_column_names_are_stable() -> None:
     )  # fmt: skip
     assert EVIDENCE_COLUMNS == (
         "id", "kind", "country", "commitment_type", "entry_status", "entry_claimant", "summary",
-        "evidence_index", "claimant", "party", "basis", "status", "stated", "statement_conditions",
+        "evidence_index", "claimant", "party", "basis", "relayed_by", "status", "stated", "statement_conditions",
         "source", "source_file", "source_title", "source_date",
         "quote", "start", "end", "prefix", "suffix",
     )  # fmt: skip
@@ -199,6 +199,29 @@ def test_evidence_rows_one_per_quote_with_source_details() -> None:
         ev.quote, ev.start, ev.end, ev.prefix, ev.suffix,
     )  # fmt: skip
     assert next(r for r in rows if r["id"] == "russia-mfa")["kind"] == "counter_position"
+
+
+def _relayed_ledger() -> Ledger:
+    ledger = small_ledger()
+    uk = ledger.entry("uk-ground")
+    relayed = uk.evidence[0].model_copy(update={"relayed_by": "a002 author"})
+    uk = uk.model_copy(update={"evidence": (relayed, *uk.evidence[1:])})
+    return ledger.model_copy(update={"entries": tuple(uk if p.id == uk.id else p for p in ledger.entries)})
+
+
+def test_a_statement_s_relay_is_in_every_evidence_export() -> None:
+    ledger = _relayed_ledger()
+    rows = evidence_rows(ledger, ledger.entries)
+    assert next(r["relayed_by"] for r in rows if r["id"] == "uk-ground") == "a002 author"
+    assert all(r["relayed_by"] == "" for r in rows if r["id"] != "uk-ground")
+    csv_rows = list(csv.DictReader(io.StringIO(export_view(ledger, ledger.entries, "csv", "evidence").decode())))
+    assert next(r["relayed_by"] for r in csv_rows if r["id"] == "uk-ground") == "a002 author"
+    statements = json.loads(export_view(ledger, ledger.entries, "json", "evidence"))["statements"]
+    assert next(r["relayed_by"] for r in statements if r["id"] == "uk-ground") == "a002 author"
+    entries = json.loads(export_view(ledger, ledger.entries, "json", "entries"))["entries"]
+    assert next(e for e in entries if e["id"] == "uk-ground")["evidence"][0]["relayed_by"] == "a002 author"
+    md = export_view(ledger, ledger.entries, "md", "evidence").decode()
+    assert "(relayed by a002 author)" in md
 
 
 # --------------------------------------------------------------------------- CSV
