@@ -130,6 +130,14 @@ _EVIDENCE = _compile(
     rf"start = {_INT}\n"
     rf"end = {_INT}\n"
 )
+#: A statement of basis ``partisan`` (its source's id is group 1): see :func:`partisan_sources`.
+_PARTISAN = _compile(
+    r"\n\[\[entries\.evidence\]\]\n"
+    rf"source = {_ID}\n"
+    rf"claimant = {_S}\n"
+    rf'party = "{_alt(Party)}"\n'
+    r'basis = "partisan"\n'
+)
 _QUANTITY = _compile(rf"    \{{ label = {_S}(?:, low = {_INT})?(?:, high = {_INT})? \}},\n")
 _CONDITION_ITEM = _compile(r'    "([a-z_]+)",\n')
 #: The first entry's header: where the head (format version and sources) ends.
@@ -413,6 +421,13 @@ def entry_starts(text: bytes, pos: int, near: int) -> int:
         return pos
     found = text.find(b"\n\n[[entries]]\n", near - 1)
     return len(text) if found < 0 else found + 1
+
+
+def partisan_sources(text: bytes, pos: int) -> frozenset[str]:
+    """The ids of the sources that a statement from ``pos`` on cites with basis ``partisan``
+    (``review.partisan_sources`` of the whole ledger, for a check that reads it in parts). A
+    text this reader would refuse is refused by :func:`read_part` too."""
+    return frozenset(m.group(1).decode("ascii") for m in _PARTISAN.finditer(text, pos))
 
 
 def read_part(text: bytes, head: Ledger, pos: int, stop: int | None = None) -> Ledger:

@@ -196,3 +196,15 @@ def test_a_relay_equal_to_a_claimant_is_still_held_to_its_own_limit(monkeypatch:
     monkeypatch.setattr(fastread, "MAX_RELAY", len(ev.claimant) - 1)
     with pytest.raises(fastread.Unexpected):
         fastread.read(data)
+
+
+def test_the_partisan_sources_found_in_the_text_are_those_of_the_read_ledger() -> None:
+    from bench.synth import dumps, ledger_document
+    from pledgetui.paths import bundled_ledger
+    from pledgetui.review import partisan_sources
+
+    for data in (bundled_ledger().read_bytes(), dumps(ledger_document(300, seed=6))):
+        _, pos = fastread.read_head(data)
+        found = fastread.partisan_sources(data, pos)
+        assert found == partisan_sources(fastread.read(data).entries)
+    assert fastread.partisan_sources(bundled_ledger().read_bytes(), 0) == {"a002", "a004"}
