@@ -52,6 +52,7 @@ ENTRY_COLUMNS: tuple[str, ...] = (
     "condition_detail",
     "us_backstop",
     "claimant",
+    "claimant_relayed_by",
     "claimants",
     "numbers",
     "date_stated",
@@ -126,6 +127,7 @@ def entry_row(pledge: Entry, sources: dict[str, Source]) -> dict[str, Any]:
         "condition_detail": pledge.condition_detail,
         "us_backstop": pledge.us_backstop.value,
         "claimant": pledge.claimant,
+        "claimant_relayed_by": relayed_by(pledge),
         "claimants": JOIN.join(pledge.claimants),
         "numbers": JOIN.join(str(q) for q in pledge.numbers),
         "date_stated": pledge.date_stated.isoformat() if pledge.date_stated else "",
@@ -135,6 +137,11 @@ def entry_row(pledge: Entry, sources: dict[str, Source]) -> dict[str, Any]:
         "source_files": JOIN.join(sources[i].file for i in ids if i in sources),
         "quote_count": len(pledge.evidence),
     }
+
+
+def relayed_by(pledge: Entry) -> str:
+    """Who relays the statement the entry's reading is taken from ('' when its claimant reaches the article directly)."""
+    return pledge.evidence[pledge.stance.index].relayed_by
 
 
 def entry_rows(ledger: Ledger, pledges: Iterable[Entry]) -> list[dict[str, Any]]:
@@ -276,6 +283,7 @@ def entry_json(p: Entry) -> dict[str, Any]:
     doc["derived"] = {
         "status": p.status.value,
         "claimant": p.claimant,
+        "relayed_by": relayed_by(p),
         "date_stated": p.date_stated.isoformat() if p.date_stated else None,
         "statement": p.stance.index + 1,
     }
@@ -362,7 +370,7 @@ def to_markdown(
                 p.status.label,
                 ", ".join(c.label for c in p.conditions),
                 p.us_backstop.label,
-                p.claimant,
+                f"{p.claimant} (relayed by {relayed_by(p)})" if relayed_by(p) else p.claimant,
                 p.date_stated.isoformat() if p.date_stated else "",
                 p.summary,
                 ", ".join(p.source_ids),

@@ -111,7 +111,8 @@ def md_unescape(cell: str) -> str:
 def test_column_names_are_stable() -> None:
     assert ENTRY_COLUMNS == (
         "id", "kind", "country", "actor_type", "commitment_type", "status", "conditions",
-        "condition_detail", "us_backstop", "claimant", "claimants", "numbers", "date_stated", "summary",
+        "condition_detail", "us_backstop", "claimant", "claimant_relayed_by", "claimants", "numbers", "date_stated",
+        "summary",
         "notes", "sources", "source_files", "quote_count",
     )  # fmt: skip
     assert EVIDENCE_COLUMNS == (
@@ -222,6 +223,14 @@ def test_a_statement_s_relay_is_in_every_evidence_export() -> None:
     assert next(e for e in entries if e["id"] == "uk-ground")["evidence"][0]["relayed_by"] == "a002 author"
     md = export_view(ledger, ledger.entries, "md", "evidence").decode()
     assert "(relayed by a002 author)" in md
+    # the entry rows give the relay of the statement the entry's reading is taken from
+    uk = ledger.entry("uk-ground")
+    assert uk.stance.index == 0
+    rows = {r["id"]: r for r in entry_rows(ledger, ledger.entries)}
+    assert rows["uk-ground"]["claimant_relayed_by"] == "a002 author"
+    assert all(r["claimant_relayed_by"] == "" for k, r in rows.items() if k != "uk-ground")
+    assert next(e for e in entries if e["id"] == "uk-ground")["derived"]["relayed_by"] == "a002 author"
+    assert f"{uk.claimant} (relayed by a002 author)" in export_view(ledger, ledger.entries, "md", "entries").decode()
 
 
 # --------------------------------------------------------------------------- CSV
@@ -294,6 +303,7 @@ def test_json_round_trip_small_ledger() -> None:
         {
             "status": p.status.value,
             "claimant": p.claimant,
+            "relayed_by": "",
             "date_stated": p.date_stated.isoformat() if p.date_stated else None,
             "statement": p.stance.index + 1,
         }
