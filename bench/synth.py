@@ -109,6 +109,8 @@ class _Pools:
         self.notes = [p["notes"] for p in pledges if p.get("notes")]
         self.details = [p["condition_detail"] for p in pledges if p.get("condition_detail")]
         self.claimants = sorted({ev["claimant"] for p in pledges for ev in p["evidence"]})
+        #: Each claimant the bundled ledger ever shows relayed, with its relay.
+        self.relays = {ev["claimant"]: ev["relayed_by"] for p in pledges for ev in p["evidence"] if "relayed_by" in ev}
         self.numbers = [q for p in pledges for q in p.get("numbers", ())]
         self.quotes: list[dict[str, Any]] = []
         for source in self.sources:
@@ -183,6 +185,10 @@ def _statement(rng: random.Random, status: Status, first: bool) -> dict[str, Any
     else:
         basis = Basis.STATEMENT if rng.random() < 0.5 else Basis.PARAPHRASE
         ev.update(party=Party.FIRST_PARTY.value, basis=basis.value, status=status.value)
+    relay = pools.relays.get(ev["claimant"])
+    if relay is not None:  # in the key order of the model (after basis); draws nothing from rng
+        status_value = ev.pop("status")
+        ev.update(relayed_by=relay, status=status_value)
     if rng.random() < 0.4:
         ev["stated"] = dt.date(2022, 2, 24) + dt.timedelta(days=rng.randrange(1500))
     ev.update((k, v) for k, v in quote.items() if k != "source")

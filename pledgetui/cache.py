@@ -66,7 +66,7 @@ from pledgetui.model import (
     integrity_problems,
 )
 
-FORMAT = 3
+FORMAT = 4  # 4: statements carry relayed_by
 MAGIC = b"pledgetui-ledger-cache"
 CHUNK = 2000
 KEEP = 4  # cache files kept; older ones are removed when a new one is written
@@ -77,6 +77,7 @@ _EVIDENCE = (
     "claimant",
     "party",
     "basis",
+    "relayed_by",
     "status",
     "stated",
     "conditions",
@@ -188,6 +189,7 @@ def _enc_evidence(e: Evidence) -> tuple[Any, ...]:
         e.claimant,
         e.party.value,
         e.basis.value,
+        e.relayed_by,
         e.status.value,
         _date(e.stated),
         None if e.conditions is None else tuple(c.value for c in e.conditions),
@@ -296,6 +298,7 @@ def _dec_evidence(evidence: tuple[Any, ...]) -> tuple[Evidence, ...]:
                 "claimant": claimant,
                 "party": _PARTY[party],
                 "basis": _BASIS[basis],
+                "relayed_by": relayed_by,
                 "status": _STATUS[status],
                 "stated": None if stated is None else fromordinal(stated),
                 "conditions": None if conditions is None else tuple(_CONDITION[c] for c in conditions),
@@ -308,7 +311,7 @@ def _dec_evidence(evidence: tuple[Any, ...]) -> tuple[Evidence, ...]:
             },
             _fields_set(_EVIDENCE, m),
         )
-        for src, claimant, party, basis, status, stated, conditions, numbers, q, pre, suf, a, b, m in evidence
+        for src, claimant, party, basis, relayed_by, status, stated, conditions, numbers, q, pre, suf, a, b, m in evidence
     )
 
 

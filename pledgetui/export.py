@@ -52,6 +52,7 @@ ENTRY_COLUMNS: tuple[str, ...] = (
     "condition_detail",
     "us_backstop",
     "claimant",
+    "claimant_relayed_by",
     "claimants",
     "numbers",
     "date_stated",
@@ -74,6 +75,7 @@ EVIDENCE_COLUMNS: tuple[str, ...] = (
     "claimant",
     "party",
     "basis",
+    "relayed_by",
     "status",
     "stated",
     "statement_conditions",
@@ -125,6 +127,7 @@ def entry_row(pledge: Entry, sources: dict[str, Source]) -> dict[str, Any]:
         "condition_detail": pledge.condition_detail,
         "us_backstop": pledge.us_backstop.value,
         "claimant": pledge.claimant,
+        "claimant_relayed_by": relayed_by(pledge),
         "claimants": JOIN.join(pledge.claimants),
         "numbers": JOIN.join(str(q) for q in pledge.numbers),
         "date_stated": pledge.date_stated.isoformat() if pledge.date_stated else "",
@@ -134,6 +137,11 @@ def entry_row(pledge: Entry, sources: dict[str, Source]) -> dict[str, Any]:
         "source_files": JOIN.join(sources[i].file for i in ids if i in sources),
         "quote_count": len(pledge.evidence),
     }
+
+
+def relayed_by(pledge: Entry) -> str:
+    """Who relays the statement the entry's reading is taken from ('' when its claimant reaches the article directly)."""
+    return pledge.evidence[pledge.stance.index].relayed_by
 
 
 def entry_rows(ledger: Ledger, pledges: Iterable[Entry]) -> list[dict[str, Any]]:
@@ -162,6 +170,7 @@ def evidence_rows(ledger: Ledger, pledges: Iterable[Entry]) -> list[dict[str, An
                     "claimant": ev.claimant,
                     "party": ev.party.value,
                     "basis": ev.basis.value,
+                    "relayed_by": ev.relayed_by,  # empty: the claimant reaches the article directly
                     "status": ev.status.value,
                     "stated": ev.stated.isoformat() if ev.stated else "",
                     # empty: the entry's conditions; "none": stated as unconditional
@@ -274,6 +283,7 @@ def entry_json(p: Entry) -> dict[str, Any]:
     doc["derived"] = {
         "status": p.status.value,
         "claimant": p.claimant,
+        "relayed_by": relayed_by(p),
         "date_stated": p.date_stated.isoformat() if p.date_stated else None,
         "statement": p.stance.index + 1,
     }
@@ -360,7 +370,7 @@ def to_markdown(
                 p.status.label,
                 ", ".join(c.label for c in p.conditions),
                 p.us_backstop.label,
-                p.claimant,
+                f"{p.claimant} (relayed by {relayed_by(p)})" if relayed_by(p) else p.claimant,
                 p.date_stated.isoformat() if p.date_stated else "",
                 p.summary,
                 ", ".join(p.source_ids),
@@ -387,7 +397,7 @@ def to_markdown(
                 _kind_label(p),
                 p.actor,
                 str(n),
-                ev.claimant,
+                f"{ev.claimant} (relayed by {ev.relayed_by})" if ev.relayed_by else ev.claimant,
                 f"{ev.status.label} ({ev.party.label.split(' (')[0].lower()}, {ev.basis.value})",
                 ev.stated.isoformat() if ev.stated else "",
                 f"{ev.source}: {sources[ev.source].title}" if ev.source in sources else ev.source,

@@ -59,6 +59,18 @@ FIRST_BATCH = 100
 MAX_NAME = 500
 
 
+def _max_length(model: type[Any], field: str) -> int:
+    """The model's ``max_length`` for ``field`` (from its constraints): one definition of the limit."""
+    for meta in model.model_fields[field].metadata:
+        limit = getattr(meta, "max_length", None)
+        if isinstance(limit, int):
+            return limit
+    raise RuntimeError(f"{model.__name__}.{field} has no max_length")
+
+
+MAX_RELAY = _max_length(Evidence, "relayed_by")
+
+
 class Unexpected(Exception):
     """The text is not in the canonical form this reader knows (or the model would refuse it)."""
 
@@ -107,6 +119,7 @@ _EVIDENCE = _compile(
     rf"claimant = {_S}\n"
     rf'party = "{_alt(Party)}"\n'
     rf'basis = "{_alt(Basis)}"\n'
+    rf"(?:relayed_by = {_S}\n)?"
     rf'status = "{_alt(Status)}"\n'
     rf"(?:stated = {_DATE}\n)?"
     rf"(?:conditions = (\[\]|\[\n{_COND_ITEMS}\])\n)?"
@@ -116,6 +129,14 @@ _EVIDENCE = _compile(
     rf"(?:suffix = {_S}\n)?"
     rf"start = {_INT}\n"
     rf"end = {_INT}\n"
+)
+#: A statement of basis ``partisan`` (its source's id is group 1): see :func:`partisan_sources`.
+_PARTISAN = _compile(
+    r"\n\[\[entries\.evidence\]\]\n"
+    rf"source = {_ID}\n"
+    rf"claimant = {_S}\n"
+    rf'party = "{_alt(Party)}"\n'
+    r'basis = "partisan"\n'
 )
 _QUANTITY = _compile(rf"    \{{ label = {_S}(?:, low = {_INT})?(?:, high = {_INT})? \}},\n")
 _CONDITION_ITEM = _compile(r'    "([a-z_]+)",\n')
@@ -210,7 +231,7 @@ def _numbers(block: bytes) -> tuple[Quantity, ...]:
 
 
 def _evidence_fields(shape: tuple[bool, ...]) -> set[str]:
-    optional = ("stated", "conditions", "numbers", "prefix", "suffix")
+    optional = ("relayed_by", "stated", "conditions", "numbers", "prefix", "suffix")
     return {"source", "claimant", "party", "basis", "status", "quote", "start", "end"} | {
         name for name, absent in zip(optional, shape) if not absent
     }
@@ -274,6 +295,8 @@ def iter_entries(
         found = names.get(raw)
         if found is None:
             found = names[raw] = _text(raw, 1, hi)
+        elif len(found) > hi:
+            raise Unexpected("a string outside the model's length limits")
         return found
 
     kinds, actor_types, commitments = _KIND, _ACTOR_TYPE, _COMMITMENT
@@ -294,13 +317,26 @@ def iter_entries(
             if e is None:
                 break
             pos = e.end()
-            (src, claimant, party, basis, status, stated, econds, enums, quote, prefix, suffix, start, stop) = (
-                e.groups()
-            )
+            (
+                src,
+                claimant,
+                party,
+                basis,
+                relayed,
+                status,
+                stated,
+                econds,
+                enums,
+                quote,
+                prefix,
+                suffix,
+                start,
+                stop,
+            ) = e.groups()
             a, b = int(start), int(stop)
             if b < a or b > MAX_OFFSET:
                 raise Unexpected("offsets outside the model's limits")
-            eshape = (stated is None, econds is None, enums is None, prefix is None, suffix is None)
+            eshape = (relayed is None, stated is None, econds is None, enums is None, prefix is None, suffix is None)
             fields = e_sets.get(eshape)
             if fields is None:
                 fields = e_sets[eshape] = _evidence_fields(eshape)
@@ -312,6 +348,7 @@ def iter_entries(
                         "claimant": name(claimant),
                         "party": parties[party],
                         "basis": bases[basis],
+                        "relayed_by": "" if relayed is None else name(relayed, MAX_RELAY),
                         "status": statuses[status],
                         "stated": None if stated is None else _date(stated),
                         "conditions": None if econds is None else (() if econds == b"[]" else _conditions(econds)),
@@ -384,6 +421,13 @@ def entry_starts(text: bytes, pos: int, near: int) -> int:
         return pos
     found = text.find(b"\n\n[[entries]]\n", near - 1)
     return len(text) if found < 0 else found + 1
+
+
+def partisan_sources(text: bytes, pos: int) -> frozenset[str]:
+    """The ids of the sources that a statement from ``pos`` on cites with basis ``partisan``
+    (``review.partisan_sources`` of the whole ledger, for a check that reads it in parts). A
+    text this reader would refuse is refused by :func:`read_part` too."""
+    return frozenset(m.group(1).decode("ascii") for m in _PARTISAN.finditer(text, pos))
 
 
 def read_part(text: bytes, head: Ledger, pos: int, stop: int | None = None) -> Ledger:

@@ -156,6 +156,7 @@ def _evidence(e: object, out: list[str]) -> None:
     if type(e) is not Evidence:
         raise Unsupported("not an Evidence")
     numbers, stated, conditions, prefix, suffix = e.numbers, e.stated, e.conditions, e.prefix, e.suffix
+    relayed_by = e.relayed_by
     lines, tables = _numbers(numbers, "entries.evidence.numbers") if numbers != () else ("", "")
     out.append(
         "\n[[entries.evidence]]\n"
@@ -163,7 +164,8 @@ def _evidence(e: object, out: list[str]) -> None:
         f"claimant = {string(_required(e.claimant))}\n"
         f"party = {_PARTY[e.party]}\n"
         f"basis = {_BASIS[e.basis]}\n"
-        f"status = {_STATUS[e.status]}\n"
+        + ("" if relayed_by == "" and type(relayed_by) is str else f"relayed_by = {string(relayed_by)}\n")
+        + f"status = {_STATUS[e.status]}\n"
         + ("" if stated is None else f"stated = {_date(stated)}\n")
         + ("" if conditions is None else _conditions("conditions", conditions, keep_empty=True))
         + lines

@@ -263,7 +263,7 @@ def parse(data: bytes) -> Contents | None:
             if chunk and not chunk.strip(b"\0"):
                 # Zero bytes where a record should be: a disk block that was never written
                 # (or was wiped). Not a write cut short, which ends in part of a record.
-                damage.append(Damage(number, "filled with zero bytes (NUL): damaged on disk, not written whole"))
+                damage.append(Damage(number, "unreadable: filled with zero bytes (NUL), damaged on disk"))
             elif last and chunk.lstrip().startswith(b"{") and b"\0" not in chunk:
                 torn = True
                 damage.append(Damage(number, "cut off by a crash while it was written (that edit was never applied)"))

@@ -4,7 +4,8 @@ A ledger entry is a *claim*: who says which actor committed to what, under which
 conditions, in which exact words. Nothing here turns a claim into a fact.
 
 Schema version 2 keeps the stance with each statement: every evidence item has
-its own claimant, party, basis, status and date. An entry's status, claimant and
+its own claimant, party, basis, status and date, and names who relays it where
+the claimant does not reach the article directly (``relayed_by``). An entry's status, claimant and
 date are *derived* from its statements by one rule (:func:`derive_stance`,
 documented in docs/coding.md), never stored.
 """
@@ -54,6 +55,7 @@ __all__ = [
     "Vocabulary",
     "derive_stance",
     "integrity_problems",
+    "resting_indexes",
     "short_label",
 ]
 
@@ -70,6 +72,8 @@ FILE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$"
 Text = Annotated[str, StringConstraints(max_length=MAX_STRING)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=False)]
 Ident = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+#: A short name that may be absent (empty): who relays a statement.
+Relay = Annotated[str, StringConstraints(max_length=500)]
 #: Character offsets and amounts: plain integers (``true`` is not 1), bounded.
 MAX_OFFSET = 100_000_000
 MAX_AMOUNT = 1_000_000_000
@@ -142,6 +146,9 @@ class Evidence(_Model):
     claimant: Name
     party: Party
     basis: Basis
+    #: Who passes the claimant's words on to us (an outlet, an agency, "via BBC") when the
+    #: claimant does not reach the article directly; empty (absent from the file) otherwise.
+    relayed_by: Relay = ""
     status: Status
     stated: Day | None = None
     #: Only where this statement's conditions differ from the entry's: absent (None) means
@@ -218,6 +225,25 @@ def derive_stance(evidence: tuple[Evidence, ...], source_dates: Mapping[str, dt.
     if not authoritative and status is not Status.DECLINED:
         status = Status.CLAIMED
     return Stance(status, ev.claimant, when(ev), chosen, authoritative)
+
+
+def resting_indexes(evidence: tuple[Evidence, ...], source_dates: Mapping[str, dt.date | None]) -> tuple[int, ...]:
+    """The statements an entry's reading rests on (docs/coding.md, section 1), as positions in
+    ``evidence``: those :func:`derive_stance` weighs as equal to the one it chooses, before the
+    list order breaks the tie. With authoritative statements: every authoritative statement of
+    the chosen one's date; otherwise every statement with the chosen one's status, standing on
+    the record and date. The entry's conditions, numbers and US backstop come from these."""
+
+    def when(ev: Evidence) -> dt.date | None:
+        return ev.stated if ev.stated is not None else source_dates.get(ev.source)
+
+    stance = derive_stance(evidence, source_dates)
+    chosen = evidence[stance.index]
+    if stance.authoritative:
+        d = when(chosen)
+        return tuple(i for i, ev in enumerate(evidence) if ev.authoritative and when(ev) == d)
+    key = (chosen.status, chosen.basis.on_record, when(chosen))
+    return tuple(i for i, ev in enumerate(evidence) if (ev.status, ev.basis.on_record, when(ev)) == key)
 
 
 class Entry(_Model):

@@ -236,6 +236,8 @@ def _haystack(p: Entry, ledger_titles: dict[str, str]) -> bytes:
     parts.extend(str(q) for q in p.numbers)
     for ev in p.evidence:
         parts.append(ev.quote)
+        if ev.relayed_by:
+            parts.append(ev.relayed_by)
         parts.append(ev.source)
         parts.append(ledger_titles.get(ev.source, ""))
     return _utf8(comparable("\n".join(parts)))

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from pledgetui.model import Basis, Entry, Evidence, Ledger, Party, Status
+from pledgetui.model import Backstop, Basis, CommitmentType, Entry, Evidence, Ledger, Party, Status, resting_indexes
 from pledgetui.textcheck import format_char_warnings
 
 #: Bases that report someone's claim without the claimant on the record.
@@ -29,6 +29,13 @@ CUES: tuple[tuple[re.Pattern[str], Status, str], ...] = (
         Status.CLAIMED,
         "'reportedly/according to/allegedly/speculated'",
     ),
+    # An ambiguous reported "would" takes the weaker reading (docs/coding.md, section 5).
+    (
+        re.compile(r"\bsaid (?:that )?(?:it|they|he|she|we) would\b(?! (?:consider|not|never)\b)", re.I),
+        Status.SIGNALLED,
+        "'said ... would'",
+    ),
+    (re.compile(r"\bpav(?:es|ed|ing|e) the way\b", re.I), Status.SIGNALLED, "'paves the way'"),
 )
 
 #: For each cue, words of which every match holds one, as ``str.lower`` writes them. A quote
@@ -40,7 +47,22 @@ CUE_WORDS: tuple[tuple[str, ...], ...] = (
     ("readiness", "willingness"),
     (" said to",),
     ("reportedly", "according to", "allegedly", "speculated"),
+    ("would",),
+    ("the way",),
 )
+
+#: Words that make a decision wait on something (docs/coding.md, section 5: declined or considering).
+WAITING = re.compile(r"\bbefore\b|\bdepends? on\b|\bdepending on\b|\buntil\b|\bneeds? clarity\b", re.I)
+#: Words of refusal: a statement holding one may be coded declined.
+REFUSING = re.compile(
+    r"\bnot\b|n[\'\u2019]t\b|\bnever\b|\bno\b|\bnone\b|\bruled? out\b|\brul(?:es|ing) out\b|"
+    r"\brefus|\breject|\bdeclin|\bunacceptable\b|\bopposed?\b|\bagainst\b",
+    re.I,
+)
+#: Words of a forecast, which says nothing of conditions (docs/coding.md, sections 6 and 7).
+FORECAST = re.compile(r"\banticipated\b|\bspeculat\w*|\bcould soon\b|\bexpected to\b|\bpredict\w*|\bforecast\w*", re.I)
+#: The note an entry carries when its reading rests only on statements a partisan source relays.
+RELAYED_NOTE = "Relayed:"
 
 #: The letters that case-insensitive matching pairs with an ASCII letter but ``str.lower`` does
 #: not turn into it (dotted capital I, dotless i, long s; the Kelvin sign lowers to ``k``). A
@@ -103,7 +125,99 @@ def cue_matches(pattern: re.Pattern[str], words: tuple[str, ...], quote: str, lo
     return pattern.search(quote) is not None
 
 
-def review_entry(p: Entry, source_dates: Mapping[str, dt.date | None] | None = None) -> list[Finding]:
+def partisan_sources(entries: Iterable[Entry]) -> frozenset[str]:
+    """The sources with a statement of basis ``partisan``: the outlet speaking in its own voice
+    (docs/coding.md, section 4, the relay)."""
+    return frozenset(ev.source for p in entries for ev in p.evidence if ev.basis is Basis.PARTISAN)
+
+
+def _numbers(indexes: Iterable[int]) -> str:
+    shown = [str(i + 1) for i in indexes]
+    return f"statement{'s' if len(shown) > 1 else ''} {', '.join(shown)}"
+
+
+def _resting_findings(p: Entry, source_dates: Mapping[str, dt.date | None], partisan: frozenset[str]) -> list[Finding]:
+    """The checks on what an entry takes from the statements its reading rests on."""
+    found: list[Finding] = []
+    resting = resting_indexes(p.evidence, source_dates)
+    evidence = p.evidence
+    entry_conditions = set(p.conditions)
+    stated: set[object] = set()
+    silent = False
+    for i in resting:
+        conditions = evidence[i].conditions
+        if conditions is None:
+            silent = True
+            continue
+        stated.update(conditions)
+        missing = [c for c in conditions if c not in entry_conditions]
+        if missing:
+            found.append(
+                Finding(
+                    p.id,
+                    i + 1,
+                    f"the entry's reading rests on this statement, which states "
+                    f"{', '.join(c.value for c in missing)}, but the entry's conditions lack "
+                    f"{'it' if len(missing) == 1 else 'them'}; an entry's conditions are those of "
+                    "the statements its reading rests on",
+                )
+            )
+    extra = [c for c in p.conditions if c not in stated]
+    if extra and not silent:
+        found.append(
+            Finding(
+                p.id,
+                resting[0] + 1,
+                f"the entry's conditions hold {', '.join(c.value for c in extra)}, which none of the "
+                f"statements its reading rests on ({_numbers(resting)}) states; keep "
+                f"{'it' if len(extra) == 1 else 'them'} on the statements that state "
+                f"{'it' if len(extra) == 1 else 'them'}",
+            )
+        )
+    if p.us_backstop is Backstop.PROVIDES:
+        if p.commitment is not CommitmentType.BACKSTOP:
+            found.append(
+                Finding(
+                    p.id,
+                    0,
+                    f"us_backstop is 'provides' on an entry of type {p.commitment.value}; 'provides' is only for "
+                    "the United States' own backstop entry (commitment 'backstop')",
+                )
+            )
+        claims = [i for i in resting if not evidence[i].authoritative]
+        if claims:
+            found.append(
+                Finding(
+                    p.id,
+                    claims[0] + 1,
+                    f"us_backstop is 'provides' but the entry's reading rests on a claim "
+                    f"({_numbers(claims)}: {evidence[claims[0]].claimant}); 'provides' needs the "
+                    "actor's own words on the record, else it stays 'unknown'",
+                )
+            )
+    if (
+        partisan
+        and RELAYED_NOTE not in p.notes
+        and all(evidence[i].relayed_by and evidence[i].source in partisan for i in resting)
+    ):
+        relays = "; ".join(dict.fromkeys(evidence[i].relayed_by for i in resting))
+        found.append(
+            Finding(
+                p.id,
+                resting[0] + 1,
+                f"the entry's reading rests only on statements a partisan source relays "
+                f"({_numbers(resting)}, relayed by {relays}); say so in a '{RELAYED_NOTE}' note",
+            )
+        )
+    return found
+
+
+def review_entry(
+    p: Entry,
+    source_dates: Mapping[str, dt.date | None] | None = None,
+    partisan: frozenset[str] = frozenset(),
+) -> list[Finding]:
+    """The findings for one entry; ``partisan``: the ledger's partisan sources (:func:`partisan_sources`)."""
     found: list[Finding] = []
     for n, ev in enumerate(p.evidence, 1):
         if ev.basis in UNVERIFIED_BASES and _firmer(ev.status, Status.CLAIMED):
@@ -122,6 +236,24 @@ def review_entry(p: Entry, source_dates: Mapping[str, dt.date | None] | None = N
                     n,
                     f"{ev.claimant} is a third party to {p.actor} and the statement is coded "
                     f"{ev.status.value}; a third-party statement is 'claimed' or 'declined'",
+                )
+            )
+        if ev.status is Status.DECLINED and WAITING.search(ev.quote) and not REFUSING.search(ev.quote):
+            found.append(
+                Finding(
+                    p.id,
+                    n,
+                    "the statement is coded declined, but its words only make a decision wait on "
+                    "something and refuse nothing: that is 'considering', with what is awaited in its conditions",
+                )
+            )
+        if ev.conditions == () and FORECAST.search(ev.quote):
+            found.append(
+                Finding(
+                    p.id,
+                    n,
+                    "a forecast carries conditions = [] (unconditional); a forecast says nothing of "
+                    "conditions: leave them out",
                 )
             )
         cues = _CUES_FOR[ev.status]
@@ -163,17 +295,24 @@ def review_entry(p: Entry, source_dates: Mapping[str, dt.date | None] | None = N
                     "no date orders them; date them, or record the tension in the notes",
                 )
             )
+    found.extend(_resting_findings(p, source_dates or {}, partisan))
     return found
 
 
-def review_entries(entries: Iterable[Entry], source_dates: Mapping[str, dt.date | None]) -> list[Finding]:
-    """:func:`review_entry` of each entry, in order."""
-    return [f for p in entries for f in review_entry(p, source_dates)]
+def review_entries(
+    entries: Iterable[Entry], source_dates: Mapping[str, dt.date | None], partisan: frozenset[str] | None = None
+) -> list[Finding]:
+    """:func:`review_entry` of each entry, in order. ``partisan``: the ledger's partisan sources
+    (default: those of ``entries``, which must then be all of the ledger's entries)."""
+    if partisan is None:
+        entries = list(entries)
+        partisan = partisan_sources(entries)
+    return [f for p in entries for f in review_entry(p, source_dates, partisan)]
 
 
 def review(ledger: Ledger) -> list[Finding]:
     """Every finding of the manual's mechanical checks, entry by entry in ledger order, then
     the names that hold invisible format characters (:mod:`pledgetui.textcheck`)."""
-    found = review_entries(ledger.entries, ledger.source_dates())
+    found = review_entries(ledger.entries, ledger.source_dates(), partisan_sources(ledger.entries))
     found.extend(Finding(where, 0, what) for where, what in format_char_warnings(ledger))
     return found

@@ -146,7 +146,7 @@ _LABELS: dict[type, dict[Vocabulary, str]] = {
         Status.SIGNALLED: "Signalled willingness",
         Status.ANNOUNCED: "Announced",
         Status.SIGNED: "Formally signed",
-        Status.DECLINED: "Declined / holding back",
+        Status.DECLINED: "Declined (a refusal)",
     },
     Party: {
         Party.FIRST_PARTY: "First party (speaks for the actor)",

@@ -446,3 +446,72 @@ def test_check_prints_each_warning_with_entry_and_statement_and_fails_only_under
     assert f"warnings: {len(expected)} (failures under --strict)" in out
     assert [ln.removeprefix("warning: ") for ln in out.splitlines() if ln.startswith("warning: ")] == expected
     assert out.rstrip().endswith("PROBLEMS FOUND")
+
+
+FIDELITY_ARTICLE = (
+    "The deputy gave a breakdown of the anticipated troop contributions, naming Ruritania.\n"
+    "Ruritania insisted it needed clarity before committing troops.\n"
+    "Ruritania and other countries said they would participate in rebuilding.\n"
+    "The signing paves the way for Ruritanian forces to secure the skies.\n"
+    "This brief says Ruritania is in.\n"
+    "Ruritania will deploy forces in event of a peace deal.\n"
+    "Ruritania will send ships.\n"
+)
+
+
+def test_check_strict_fails_on_each_fidelity_finding_with_entry_and_statement(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The fidelity checks of the coding manual, through the command line: each names its entry and statement."""
+    folder = tmp_path / "fidelity"
+    (folder / "seeds").mkdir(parents=True)
+    (folder / "seeds" / "fidelity.txt").write_text(FIDELITY_ARTICLE, encoding="utf-8")
+
+    def ev(quote: str, **stance: object):
+        return evidence_for(FIDELITY_ARTICLE, "c1", quote, **{"claimant": "Ruritanian government", **stance})
+
+    claim = {"party": "third_party", "basis": "paraphrase", "status": "claimed"}
+    entries = (
+        Entry(id="rur-forecast", actor="Ruritania", commitment="ground_troops", summary="s", evidence=[
+            ev("Ruritania will send ships.", status="announced"),
+            ev("The deputy gave a breakdown of the anticipated troop contributions, naming Ruritania.",
+               conditions=[], claimant="Deputy", **claim),
+        ]),
+        Entry(id="rur-waiting", actor="Ruritania", commitment="ground_troops", summary="s", evidence=[
+            ev("Ruritania insisted it needed clarity before committing troops.", status="declined"),
+        ]),
+        Entry(id="rur-would", actor="Ruritania", commitment="rebuild_forces", summary="s", evidence=[
+            ev("Ruritania and other countries said they would participate in rebuilding.", status="announced"),
+        ]),
+        Entry(id="rur-paves", actor="Ruritania", commitment="air", summary="s", evidence=[
+            ev("The signing paves the way for Ruritanian forces to secure the skies.", status="announced"),
+        ]),
+        Entry(id="brief-own-voice", actor="Ruritania", commitment="other", summary="s", evidence=[
+            ev("This brief says Ruritania is in.", claimant="Brief", party="third_party", basis="partisan",
+               status="claimed"),
+        ]),
+        Entry(id="rur-relayed", actor="Ruritania", commitment="ground_troops", summary="s", evidence=[
+            ev("Ruritania will deploy forces in event of a peace deal.", status="announced", relayed_by="Brief",
+               conditions=["peace_deal"]),
+        ]),
+        Entry(id="rur-provides", actor="Ruritania", commitment="maritime", summary="s", us_backstop="provides",
+              evidence=[ev("Ruritania will send ships.", claimant="Deputy", **claim)]),
+    )  # fmt: skip
+    ledger = Ledger(sources=(Source(id="c1", file="fidelity.txt", title="Brief"),), entries=entries)
+    path = folder / "pledges.toml"
+    save(ledger, path, backup=False)
+    expected = [str(f) for f in review(load(path).ledger)]
+    assert [f.split(": ", 1)[0] for f in expected] == [
+        "rur-forecast statement 2",  # a forecast coded conditions = []
+        "rur-waiting statement 1",  # declined, but only waiting on clarity
+        "rur-would statement 1",  # 'said they would' above signalled
+        "rur-paves statement 1",  # 'paves the way' above signalled
+        "rur-relayed statement 1",  # the statement's peace deal, missing from the entry's conditions
+        "rur-relayed statement 1",  # rests only on a statement the partisan source relays, no Relayed: note
+        "rur-provides",  # provides on a maritime entry
+        "rur-provides statement 1",  # provides on a claim
+    ]
+    code, out, _err = run(capsys, str(path), "--strict")
+    assert code == 1
+    assert [ln.removeprefix("warning: ") for ln in out.splitlines() if ln.startswith("warning: ")] == expected
+    assert out.rstrip().endswith("PROBLEMS FOUND")

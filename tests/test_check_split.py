@@ -27,15 +27,20 @@ IRELAND = "If there is a peace agreement, Ireland — as part of this coalition 
 
 def varied_ledger(n: int = 40) -> Ledger:
     """``n`` entries over two articles: statuses and bases that draw warnings, counter-positions,
-    a claimant and an actor with an invisible character, several statements per entry."""
+    a claimant and an actor with an invisible character, several statements per entry; the
+    first entry makes a002 a partisan source, whose relayed statements in later entries (both
+    parts) draw the relay warning."""
     entries = []
     for i in range(n):
+        relay = {"relayed_by": "a002 author"} if i % 4 == 2 else {}
         statements = [
-            evidence_for(T2, "a002", DECL, status=("signed", "announced", "considering")[i % 3]),
+            evidence_for(T2, "a002", DECL, status=("signed", "announced", "considering")[i % 3], **relay),
             evidence_for(T3, "a003", IRELAND, claimant="Simon\u200bHarris" if i % 7 == 0 else "Simon Harris"),
         ][: 1 + i % 2]
         if i % 5 == 0:
             statements.append(evidence_for(T3, "a003", "absolutely unacceptable", basis="report", status="announced"))
+        if i == 0:
+            statements.append(evidence_for(T2, "a002", "Reportedly", basis="partisan", status="claimed"))
         entries.append(
             Entry(
                 id=f"e{i:03d}",
@@ -77,6 +82,8 @@ def test_two_parts_give_what_one_process_gives(tmp_path: Path) -> None:
     assert got == expected
     # the outcome is not empty: moved and drifted quotes, warnings, invisible characters
     assert expected.moved and expected.drifted and expected.entry_warnings and expected.entry_names
+    relayed = [w for w in expected.entry_warnings if "a partisan source relays" in w]
+    assert relayed and relayed[-1].startswith("e038 ")  # in the second part
 
 
 def test_every_split_point_reads_what_one_read_gives(tmp_path: Path) -> None:

@@ -310,11 +310,13 @@ def test_bundled_ledger_round_trips(capsys: pytest.CaptureFixture[str]) -> None:
         {
             "status": p.status.value,
             "claimant": p.claimant,
+            "relayed_by": p.evidence[p.stance.index].relayed_by,
             "date_stated": p.date_stated.isoformat() if p.date_stated else None,
             "statement": p.stance.index + 1,
         }
         for p in ledger.entries
     ]
+    assert derived[[p.id for p in ledger.entries].index("uk-ground-troops")]["relayed_by"] == "a002 author"
     assert [(p.status, p.claimant, p.date_stated) for p in back.entries] == [
         (p.status, p.claimant, p.date_stated) for p in ledger.entries
     ]

@@ -111,12 +111,13 @@ def md_unescape(cell: str) -> str:
 def test_column_names_are_stable() -> None:
     assert ENTRY_COLUMNS == (
         "id", "kind", "country", "actor_type", "commitment_type", "status", "conditions",
-        "condition_detail", "us_backstop", "claimant", "claimants", "numbers", "date_stated", "summary",
+        "condition_detail", "us_backstop", "claimant", "claimant_relayed_by", "claimants", "numbers", "date_stated",
+        "summary",
         "notes", "sources", "source_files", "quote_count",
     )  # fmt: skip
     assert EVIDENCE_COLUMNS == (
         "id", "kind", "country", "commitment_type", "entry_status", "entry_claimant", "summary",
-        "evidence_index", "claimant", "party", "basis", "status", "stated", "statement_conditions",
+        "evidence_index", "claimant", "party", "basis", "relayed_by", "status", "stated", "statement_conditions",
         "source", "source_file", "source_title", "source_date",
         "quote", "start", "end", "prefix", "suffix",
     )  # fmt: skip
@@ -201,6 +202,37 @@ def test_evidence_rows_one_per_quote_with_source_details() -> None:
     assert next(r for r in rows if r["id"] == "russia-mfa")["kind"] == "counter_position"
 
 
+def _relayed_ledger() -> Ledger:
+    ledger = small_ledger()
+    uk = ledger.entry("uk-ground")
+    relayed = uk.evidence[0].model_copy(update={"relayed_by": "a002 author"})
+    uk = uk.model_copy(update={"evidence": (relayed, *uk.evidence[1:])})
+    return ledger.model_copy(update={"entries": tuple(uk if p.id == uk.id else p for p in ledger.entries)})
+
+
+def test_a_statement_s_relay_is_in_every_evidence_export() -> None:
+    ledger = _relayed_ledger()
+    rows = evidence_rows(ledger, ledger.entries)
+    assert next(r["relayed_by"] for r in rows if r["id"] == "uk-ground") == "a002 author"
+    assert all(r["relayed_by"] == "" for r in rows if r["id"] != "uk-ground")
+    csv_rows = list(csv.DictReader(io.StringIO(export_view(ledger, ledger.entries, "csv", "evidence").decode())))
+    assert next(r["relayed_by"] for r in csv_rows if r["id"] == "uk-ground") == "a002 author"
+    statements = json.loads(export_view(ledger, ledger.entries, "json", "evidence"))["statements"]
+    assert next(r["relayed_by"] for r in statements if r["id"] == "uk-ground") == "a002 author"
+    entries = json.loads(export_view(ledger, ledger.entries, "json", "entries"))["entries"]
+    assert next(e for e in entries if e["id"] == "uk-ground")["evidence"][0]["relayed_by"] == "a002 author"
+    md = export_view(ledger, ledger.entries, "md", "evidence").decode()
+    assert "(relayed by a002 author)" in md
+    # the entry rows give the relay of the statement the entry's reading is taken from
+    uk = ledger.entry("uk-ground")
+    assert uk.stance.index == 0
+    rows = {r["id"]: r for r in entry_rows(ledger, ledger.entries)}
+    assert rows["uk-ground"]["claimant_relayed_by"] == "a002 author"
+    assert all(r["claimant_relayed_by"] == "" for k, r in rows.items() if k != "uk-ground")
+    assert next(e for e in entries if e["id"] == "uk-ground")["derived"]["relayed_by"] == "a002 author"
+    assert f"{uk.claimant} (relayed by a002 author)" in export_view(ledger, ledger.entries, "md", "entries").decode()
+
+
 # --------------------------------------------------------------------------- CSV
 
 
@@ -271,6 +303,7 @@ def test_json_round_trip_small_ledger() -> None:
         {
             "status": p.status.value,
             "claimant": p.claimant,
+            "relayed_by": "",
             "date_stated": p.date_stated.isoformat() if p.date_stated else None,
             "statement": p.stance.index + 1,
         }
@@ -473,7 +506,7 @@ def test_write_export_file_is_atomic_and_keeps_no_backup(tmp_path: Path) -> None
 
 
 def test_write_export_missing_folder_raises_save_error(tmp_path: Path) -> None:
-    with pytest.raises(SaveError, match="unchanged"):
+    with pytest.raises(SaveError, match="does not exist; nothing was written"):
         write_export(tmp_path / "nope" / "out.csv", b"x")
 
 

@@ -31,6 +31,7 @@ def same(a: Ledger, b: Ledger) -> None:
         for e, f in zip(p.evidence, q.evidence, strict=True):
             assert e.model_fields_set == f.model_fields_set
             assert e.conditions == f.conditions
+            assert e.relayed_by == f.relayed_by
     assert store.dumps(a) == store.dumps(b)
 
 
@@ -136,3 +137,74 @@ def test_a_late_model_error_is_reported_with_the_entry_and_field(tmp_path: Path)
     (problem,) = caught.value.problems
     assert "field evidence" in problem.where and problem.where.endswith(".status")
     assert "'sure' is not allowed" in problem.what
+
+
+def test_a_relayed_statement_reads_the_same_by_both_readers_and_the_cache() -> None:
+    """``relayed_by`` (after ``basis``): the fast reader, the full parser, the canonical writer
+    and the cache agree on it, present and absent."""
+    from pledgetui import cache
+
+    ledger = small_ledger()
+    p = ledger.entries[0]
+    relayed = p.evidence[0].model_copy(update={"relayed_by": 'a002 author, "via BBC"'})
+    p = p.model_copy(update={"evidence": (relayed, *p.evidence[1:])})
+    ledger = ledger.model_copy(update={"entries": (p, *ledger.entries[1:])})
+    data = store.dumps(ledger)
+    assert b'\nbasis = "statement"\nrelayed_by = "a002 author, \\"via BBC\\""\nstatus = ' in data
+    assert data.count(b"relayed_by") == 1  # absent where empty
+    fast = fastread.read(data)
+    same(fast, full_path(data))
+    assert fast.entries[0].evidence[0].relayed_by == 'a002 author, "via BBC"'
+    assert "relayed_by" in fast.entries[0].evidence[0].model_fields_set
+    back = cache.decode(cache.encode(fast, "0" * 64, b"k" * 32), "0" * 64, b"k" * 32)
+    assert back == fast
+    assert [e.relayed_by for q in back.entries for e in q.evidence] == [
+        e.relayed_by for q in fast.entries for e in q.evidence
+    ]
+
+
+def test_a_version_2_file_without_relays_still_loads_with_no_statement_relayed() -> None:
+    data = store.dumps(small_ledger())
+    assert b"relayed_by" not in data
+    for ledger in (fastread.read(data), full_path(data)):
+        assert all(e.relayed_by == "" for p in ledger.entries for e in p.evidence)
+        assert all("relayed_by" not in e.model_fields_set for p in ledger.entries for e in p.evidence)
+
+
+def test_an_empty_or_overlong_relay_is_left_to_the_full_path() -> None:
+    data = store.dumps(small_ledger())
+    empty = data.replace(b'basis = "statement"\n', b'basis = "statement"\nrelayed_by = ""\n', 1)
+    with pytest.raises(fastread.Unexpected):
+        fastread.read(empty)
+    assert full_path(empty) == small_ledger()
+    long = data.replace(b'basis = "statement"\n', b'basis = "statement"\nrelayed_by = "' + b"x" * 501 + b'"\n', 1)
+    with pytest.raises(fastread.Unexpected):
+        fastread.read(long)
+    with pytest.raises(store.LedgerError):
+        full_path(long)
+
+
+def test_a_relay_equal_to_a_claimant_is_still_held_to_its_own_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names are decoded once and shared; a shared one is checked against each field's limit."""
+    ledger = small_ledger()
+    p = ledger.entries[0]
+    ev = p.evidence[0]
+    relayed = ev.model_copy(update={"relayed_by": ev.claimant})
+    ledger = ledger.model_copy(update={"entries": (p.model_copy(update={"evidence": (relayed,)}),)})
+    data = store.dumps(ledger)
+    assert fastread.read(data) == ledger
+    monkeypatch.setattr(fastread, "MAX_RELAY", len(ev.claimant) - 1)
+    with pytest.raises(fastread.Unexpected):
+        fastread.read(data)
+
+
+def test_the_partisan_sources_found_in_the_text_are_those_of_the_read_ledger() -> None:
+    from bench.synth import dumps, ledger_document
+    from pledgetui.paths import bundled_ledger
+    from pledgetui.review import partisan_sources
+
+    for data in (bundled_ledger().read_bytes(), dumps(ledger_document(300, seed=6))):
+        _, pos = fastread.read_head(data)
+        found = fastread.partisan_sources(data, pos)
+        assert found == partisan_sources(fastread.read(data).entries)
+    assert fastread.partisan_sources(bundled_ledger().read_bytes(), 0) == {"a002", "a004"}

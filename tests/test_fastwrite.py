@@ -135,6 +135,7 @@ def evidences(draw: st.DrawFn, source_ids: list[str]) -> Evidence:
         claimant=draw(name),
         party=draw(st.sampled_from(Party)),
         basis=draw(st.sampled_from(Basis)),
+        relayed_by=draw(maybe(name, "")),
         status=draw(st.sampled_from(Status)),
         stated=draw(dates),
         conditions=None if conditions is None else tuple(conditions),
@@ -201,6 +202,7 @@ def test_every_optional_field_present_and_absent() -> None:
         claimant="c",
         party=Party.THIRD_PARTY,
         basis=Basis.REPORT,
+        relayed_by="AFP, via BBC",
         status=Status.CLAIMED,
         stated=dt.date(2026, 1, 2),
         conditions=(Condition.CEASEFIRE, Condition.OTHER),
@@ -244,7 +246,7 @@ def test_every_optional_field_present_and_absent() -> None:
         (Source(id="s", file="f", title="t", date="2026-01-01", outlet="o", note="n"),),
     ):
         data = check(Ledger(sources=sources, entries=pledges)).decode()
-        for key in ("stated", "prefix", "suffix", "condition_detail", "notes", "numbers = ["):
+        for key in ("relayed_by", "stated", "prefix", "suffix", "condition_detail", "notes", "numbers = ["):
             assert data.count(f"\n{key}") == 2 if key == "numbers = [" else data.count(f"\n{key}") == 1
         assert data.count("conditions = []") == 1
         assert store.loads(data.encode()) == Ledger(sources=sources, entries=pledges)

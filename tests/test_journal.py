@@ -549,3 +549,16 @@ def test_zero_bytes_after_the_edits_are_reported_and_every_edit_is_offered(ledge
     assert found.kept is not None and found.kept.read_bytes() == data
     assert journal.recover(ledger_path) == after[-1]
     assert jpath.read_bytes() == data  # never shortened
+
+
+def test_a_statement_s_relay_is_journaled_and_recovered(ledger_path: Path) -> None:
+    session = EditSession.open(ledger_path)
+    uk = session.ledger.entry("uk-ground")
+    relayed = uk.evidence[0].model_copy(update={"relayed_by": "a002 author"})
+    session.put_entry(uk.model_copy(update={"evidence": (relayed, *uk.evidence[1:])}))
+    _, put = _lines(journal.journal_path(ledger_path))
+    assert put["pledge"]["evidence"][0]["relayed_by"] == "a002 author"
+    _crash(session)
+    recovered = journal.recover(ledger_path).entry("uk-ground")
+    assert recovered.evidence[0].relayed_by == "a002 author"
+    assert all(ev.relayed_by == "" for ev in recovered.evidence[1:])

@@ -131,6 +131,7 @@ def test_a_version_1_file_loads_with_the_stance_on_every_statement(v1_path: Path
             else:
                 assert (ev.party, ev.basis) == (Party.FIRST_PARTY, Basis.STATEMENT), p.id
             assert ev.conditions is None  # the entry's conditions, as in version 1
+            assert ev.relayed_by == ""  # version 1 knew no relay: no statement is relayed
     assert [len(p.evidence) for p in ledger.entries] == [2, 1, 2, 1]  # nothing dropped
 
 
@@ -163,6 +164,7 @@ def test_saving_writes_version_2_with_no_entry_level_stance(v1_path: Path) -> No
     for entry in doc["entries"]:
         assert not {"status", "claimant", "date_stated"} & set(entry), entry["id"]
         assert all({"claimant", "party", "basis", "status"} <= set(ev) for ev in entry["evidence"])
+        assert not any("relayed_by" in ev for ev in entry["evidence"])
     assert store.loads(data) == ledger
     # Saving over the file: the next load reads version 2 directly, to the same ledger.
     store.save(ledger, v1_path)

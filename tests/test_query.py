@@ -241,3 +241,13 @@ def test_prepare_computes_what_the_first_filter_and_sort_would() -> None:
     assert set(index._keys) == set(SORT_FIELDS)
     assert set(index._vocab) == {"status", "commitment", "backstop", "kind"}
     assert index.filter(parse_query("status:signed peace")) == _oracle(index, "status:signed peace")
+
+
+def test_free_text_finds_who_relays_a_statement() -> None:
+    ledger = small_ledger()
+    uk = ledger.entry("uk-ground")
+    relayed = uk.evidence[0].model_copy(update={"relayed_by": "Relaying Outlet"})
+    uk = uk.model_copy(update={"evidence": (relayed, *uk.evidence[1:])})
+    ledger = ledger.model_copy(update={"entries": tuple(uk if p.id == uk.id else p for p in ledger.entries)})
+    assert [p.id for p in select_entries(ledger, '"relaying outlet"')] == ["uk-ground"]
+    assert select_entries(small_ledger(), '"relaying outlet"') == []

@@ -94,6 +94,9 @@ CUES = [
     ("Ruritania has reportedly sent engineers.", "claimed", "announced"),
     ("According to diplomats, Ruritania will send engineers.", "claimed", "announced"),
     ("Ruritania has allegedly sent engineers.", "claimed", "signalled"),
+    ("Ruritania and other countries said they would participate in rebuilding.", "signalled", "announced"),
+    ("Ruritania said it would send engineers.", "signalled", "signed"),
+    ("The signing paves the way for Ruritanian forces to operate.", "signalled", "announced"),
 ]
 
 
@@ -115,6 +118,145 @@ def test_the_cue_is_read_in_the_right_statement() -> None:
 def test_not_prepared_to_coded_declined_is_not_flagged(basis: str) -> None:
     quote = "Ruritanian officials are not prepared to station their own troops."
     assert findings(statement(quote, basis=basis, status="declined")) == []
+
+
+def test_said_would_consider_or_would_not_is_not_capped_at_signalled_by_the_would_cue() -> None:
+    assert findings(statement("Ruritania said it would not send troops.", status="declined")) == []
+    assert findings(statement("Ruritania said it would consider troops.", status="considering")) == []
+    assert findings(statement("Ruritania said it will deploy an air wing.", status="announced")) == []
+
+
+# --------------------------------------------------------------------------- declined or considering
+
+
+WAITING_QUOTES = [
+    "Ruritania insisted it needed clarity about the US role before committing troops.",
+    "Ruritania said any decision on a military role depends on the guarantees.",
+    "Ruritania will wait until a ceasefire holds.",
+]
+
+
+@pytest.mark.parametrize("quote", WAITING_QUOTES)
+def test_a_decision_waiting_on_something_coded_declined_is_flagged(quote: str) -> None:
+    [(n, what)] = findings(statement(quote, status="declined"))
+    assert n == 1 and "coded declined" in what and "'considering'" in what
+    assert [f.where for f in review_entry(entry(statement(quote, status="declined")))] == ["rur statement 1"]
+    assert findings(statement(quote, status="considering")) == []
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "Ruritanian officials are not prepared to station troops before a deal.",
+        "Ruritania has never committed troops until now.",
+        "Ruritania ruled out troops before any settlement.",
+        "Ruritania won't commit troops before a deal.",
+    ],
+)
+def test_a_refusal_that_names_what_it_waits_for_may_be_declined(quote: str) -> None:
+    assert findings(statement(quote, status="declined")) == []
+
+
+# --------------------------------------------------------------------------- forecasts
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "The deputy gave a breakdown of the anticipated troop contributions, naming Ruritania.",
+        "He speculated that Ruritania could soon send 5,000 soldiers.",
+        "Ruritania is expected to send engineers.",
+    ],
+)
+def test_a_forecast_coded_unconditional_is_flagged(quote: str) -> None:
+    claim = {"party": "third_party", "basis": "paraphrase", "status": "claimed"}
+    found = review_entry(entry(statement(), statement(quote, conditions=[], **claim)))
+    assert [(f.where, "forecast" in f.what) for f in found] == [("rur statement 2", True)]
+    assert findings(statement(), statement(quote, **claim)) == []  # silent on conditions: fine
+    assert findings(statement(), statement("Troops are already being deployed.", conditions=[], **claim)) == []
+
+
+# --------------------------------------------------------------------------- what the reading rests on
+
+
+def entry_with(*statements: dict[str, Any], entry_id: str = "rur", **fields: Any) -> Entry:
+    return Entry(
+        id=entry_id, actor="Ruritania", commitment=fields.pop("commitment", "ground_troops"), summary="s",
+        evidence=list(statements), **fields,
+    )  # fmt: skip
+
+
+def test_a_condition_of_a_statement_the_reading_rests_on_missing_from_the_entry_is_flagged() -> None:
+    p = entry_with(
+        statement(conditions=["peace_deal"]),
+        statement(conditions=["peace_deal", "us_backstop"], basis="paraphrase"),
+        conditions=["peace_deal"],
+    )
+    [found] = review_entry(p)
+    assert found.where == "rur statement 2"
+    assert "states peace_deal, us_backstop" not in found.what and "us_backstop" in found.what
+    assert review_entry(p.model_copy(update={"conditions": ("peace_deal", "us_backstop")})) == []
+
+
+def test_a_claim_s_conditions_rest_on_every_statement_tied_with_the_chosen_one() -> None:
+    brief = {"claimant": "Brief", "party": "third_party", "basis": "partisan", "status": "claimed"}
+    p = entry_with(statement(**brief), statement(conditions=["peace_deal"], **brief))
+    assert [f.where for f in review_entry(p)] == ["rur statement 2"]
+    assert review_entry(p.model_copy(update={"conditions": ("peace_deal",)})) == []
+
+
+def test_an_entry_condition_only_another_speaker_states_is_flagged() -> None:
+    p = entry_with(
+        statement(conditions=["peace_deal"]),
+        statement(conditions=["ceasefire"], claimant="Author", party="third_party", basis="report", status="claimed"),
+        conditions=["peace_deal", "ceasefire"],
+    )
+    [found] = review_entry(p)
+    assert found.where == "rur statement 1"
+    assert "ceasefire" in found.what and "(statement 1)" in found.what
+    assert review_entry(p.model_copy(update={"conditions": ("peace_deal",)})) == []
+    # a statement the reading rests on that is silent on conditions reads as the entry's: no finding
+    silent = entry_with(statement(), statement(conditions=["peace_deal"]), conditions=["peace_deal", "ceasefire"])
+    assert review_entry(silent) == []
+
+
+def test_provides_on_another_commitment_or_on_a_claim_is_flagged() -> None:
+    claim = statement(claimant="Draft", party="third_party", basis="document", status="claimed")
+    p = entry_with(claim, commitment="ceasefire_monitoring", us_backstop="provides")
+    assert [f.where for f in review_entry(p)] == ["rur", "rur statement 1"]
+    own = entry_with(statement(), commitment="backstop", us_backstop="provides")
+    assert review_entry(own) == []
+    assert [f.where for f in review_entry(entry_with(claim, commitment="backstop", us_backstop="provides"))] == [
+        "rur statement 1"
+    ]
+    assert review_entry(p.model_copy(update={"us_backstop": "unknown"})) == []
+
+
+def test_an_entry_resting_only_on_statements_a_partisan_source_relays_needs_a_relayed_note() -> None:
+    sources = (Source(id="c1", file="c1.txt", title="Partisan"), Source(id="c2", file="c2.txt", title="Other"))
+    own_voice = entry_with(
+        statement(claimant="Outlet", party="third_party", basis="partisan", status="claimed"), entry_id="outlet"
+    )
+    relayed = entry_with(
+        statement(relayed_by="Outlet"), statement(relayed_by="Outlet", basis="paraphrase"), entry_id="relayed"
+    )
+    ledger = Ledger(sources=sources, entries=(own_voice, relayed))
+    [found] = review(ledger)
+    assert found.where == "relayed statement 1"
+    assert "statements 1, 2, relayed by Outlet" in found.what and "'Relayed:'" in found.what
+    noted = relayed.model_copy(update={"notes": "Relayed: both statements reach us through the outlet."})
+    assert review(ledger.model_copy(update={"entries": (own_voice, noted)})) == []
+    # not flagged: one statement the reading rests on is direct, the source is not partisan, or nothing is relayed
+    mixed = relayed.model_copy(
+        update={"evidence": (relayed.evidence[0], relayed.evidence[1].model_copy(update={"relayed_by": ""}))}
+    )
+    assert review(ledger.model_copy(update={"entries": (own_voice, mixed)})) == []
+    elsewhere = own_voice.model_copy(update={"evidence": (own_voice.evidence[0].model_copy(update={"source": "c2"}),)})
+    assert review(ledger.model_copy(update={"entries": (elsewhere, relayed)})) == []
+    # a relayed statement the reading does not rest on is not enough
+    claim = statement(relayed_by="Outlet", claimant="Outlet", party="third_party", status="claimed")
+    direct = entry_with(statement(), claim, entry_id="direct")
+    assert review(ledger.model_copy(update={"entries": (own_voice, direct)})) == []
 
 
 # --------------------------------------------------------------------------- both ways, no date
@@ -226,7 +368,8 @@ CUE_PIECES = st.sampled_from(
         "willing to", "prepared\u00a0to", "READINESS", "willingness", "is said to", "WERE SAID TO",
         "is said  to", "reportedly", "according to", "Allegedly", "speculated", "\u0130s said to",
         "is \u017faid to", "\u017fpeculated", "wi\u0131lingness", "readine\u017f\u017f", "\u212a", "not ",
-        "\u2019", "\u2014", " ", "\n", "x", "_", "\u0301",
+        "\u2019", "\u2014", " ", "\n", "x", "_", "\u0301", "said they would", "said it would consider",
+        "SAID HE WOULD", "paves the way", "paved  the way", "pave the \u017fway",
     ]
 )  # fmt: skip
 CUE_QUOTES = st.lists(st.one_of(CUE_PIECES, st.text(max_size=4)), min_size=1, max_size=8).map("".join).filter(bool)

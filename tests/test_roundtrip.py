@@ -96,6 +96,7 @@ def evidences(draw: st.DrawFn, source_ids: list[str]) -> Evidence:
         claimant=draw(name),
         party=draw(st.sampled_from(Party)),
         basis=draw(st.sampled_from(Basis)),
+        relayed_by=draw(text),  # often empty: absent from the file
         status=draw(st.sampled_from(Status)),
         stated=draw(dates),
         # None (the entry's conditions) and () (stated as unconditional) must stay apart.

@@ -97,6 +97,28 @@ async def test_edit_save_reload_equal_and_undo_redo(ledger_path: Path) -> None:
     assert ledger_path.with_name(ledger_path.name + ".bak").read_bytes() == store.dumps(original)
 
 
+async def test_a_statement_s_relay_is_set_in_the_form_shown_in_the_detail_pane_and_saved(ledger_path: Path) -> None:
+    from pledgetui.ui.widgets.detail import DetailPane
+
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        first = app.dashboard.table.current_entry.id
+        form = await edit_current(app, pilot, ev0_relayed_by="  a002 author  ")
+        assert not isinstance(app.screen, EditEntry), form.errors
+        edited = app.session.ledger.entry(first)
+        assert edited.evidence[0].relayed_by == "a002 author"
+        await pilot.pause()
+        assert f"{edited.evidence[0].claimant} (relayed by a002 author)" in app.query_one(DetailPane).text
+        await press_and_settle(app, pilot, "ctrl+s")
+        await edit_current(app, pilot, ev0_relayed_by="")
+        assert app.session.ledger.entry(first).evidence[0].relayed_by == ""
+        assert "relayed by" not in app.query_one(DetailPane).text
+    saved = store.load(ledger_path).ledger.entry(first)
+    assert saved.evidence[0].relayed_by == "a002 author"
+    assert b'relayed_by = "a002 author"' in ledger_path.read_bytes()
+
+
 async def test_invalid_edit_is_refused_with_the_field_named(ledger_path: Path) -> None:
     before = ledger_path.read_bytes()
     app = PledgeApp(ledger_path)

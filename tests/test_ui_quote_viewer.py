@@ -484,3 +484,18 @@ async def test_the_footer_is_composed_again_only_when_its_keys_change(tmp_path: 
         await pilot.press("escape")
         await pilot.pause()
         assert "Close find" not in descriptions(viewer) and "Next quote" in descriptions(viewer)
+
+
+async def test_a_relayed_statement_shows_who_relays_it(ledger_path: Path) -> None:
+    ledger = small_ledger()
+    uk = ledger.entry("uk-ground")
+    assert uk is not None
+    relayed = uk.evidence[0].model_copy(update={"relayed_by": "a002 author"})
+    ledger = replace_pledge(ledger, "uk-ground", evidence=(relayed, *uk.evidence[1:]))
+    app = Host()
+    async with app.run_test(size=(120, 36)) as pilot:
+        viewer = QuoteViewer(ledger, Articles(ledger_path), "uk-ground")
+        await app.push_screen(viewer)
+        await pilot.pause()
+        stance = str(viewer.query_one("#qv-stance", Static).render())
+        assert f"{relayed.claimant} (relayed by a002 author) · first party" in stance

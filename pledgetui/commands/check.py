@@ -102,8 +102,9 @@ class Outcome:
         return self.entry_warnings + self.source_names + self.entry_names
 
 
-def examine(ledger: Ledger, articles: Articles, report: Report) -> Outcome:
-    """The outcome for ``ledger``'s entries, whose quotes ``report`` verified (``articles``: their texts)."""
+def examine(ledger: Ledger, articles: Articles, report: Report, partisan: frozenset[str] | None = None) -> Outcome:
+    """The outcome for ``ledger``'s entries, whose quotes ``report`` verified (``articles``: their texts).
+    ``partisan``: the whole ledger's partisan sources, when ``ledger`` holds only part of its entries."""
     counts = Counter(c.anchor.status for c in report.checks)
     counters = sum(1 for p in ledger.entries if p.is_counter)
     outcome = Outcome(
@@ -112,7 +113,7 @@ def examine(ledger: Ledger, articles: Articles, report: Report) -> Outcome:
         pledges=len(ledger.entries) - counters,
         counters=counters,
         counts=counts,
-        entry_warnings=[str(f) for f in review_entries(ledger.entries, ledger.source_dates())],
+        entry_warnings=[str(f) for f in review_entries(ledger.entries, ledger.source_dates(), partisan)],
         source_names=[str(Finding(where, 0, what)) for where, what in source_format_warnings(ledger.sources)],
         entry_names=[str(Finding(where, 0, what)) for where, what in entry_format_warnings(ledger.entries)],
     )

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 #: Smaller files are checked in one process: a part would save less than the fork costs.
 MIN_BYTES = 4 * 1024 * 1024
 
-Examine = Callable[["Ledger", "Articles", "Report"], "Outcome"]
+Examine = Callable[["Ledger", "Articles", "Report", frozenset[str]], "Outcome"]
 
 
 def usable() -> bool:
@@ -68,6 +68,7 @@ def examine_in_parts(path: Path, examine: Examine, min_bytes: int | None = None)
     except fastread.Unexpected:
         return None
     split = fastread.entry_starts(text, pos, pos + (len(text) - pos) // 2)
+    partisan = fastread.partisan_sources(text, pos)  # the relay check needs the whole ledger's
     articles = Articles(path)
     for source in head.sources:  # both parts read the same article texts
         articles.text(head, source.id)
@@ -75,7 +76,7 @@ def examine_in_parts(path: Path, examine: Examine, min_bytes: int | None = None)
     def part(start: int, stop: int | None) -> tuple[Outcome, list[str]]:
         with store.gc_paused():  # as in check's ordinary way
             ledger = fastread.read_part(text, head, start, stop)
-            return examine(ledger, articles, verify(ledger, articles)), [p.id for p in ledger.entries]
+            return examine(ledger, articles, verify(ledger, articles), partisan), [p.id for p in ledger.entries]
 
     child = _fork(lambda: part(split, None))
     if child is None:

@@ -185,11 +185,17 @@ class EditEntry(ModalScreen[Entry | None]):
                 yield Button("Cancel (esc)", id="cancel")
 
     def _statement(self, i: int, ev: Evidence) -> ComposeResult:
-        """Statement ``i``'s stance: claimant, party, basis, status, date."""
+        """Statement ``i``'s stance: claimant, who relays it, party, basis, status, date."""
         with Vertical(classes="field statement", id=f"field-statement-{i}"):
             yield Label(Content(f"Statement [{i + 1}] {ev.source}: ").append(safe_line(_clip(ev.quote, 50))))
             yield SafeInput(
                 ev.claimant or "", placeholder="claimant: who says it", compact=True, id=f"in-ev{i}-claimant"
+            )
+            yield SafeInput(
+                ev.relayed_by or "",
+                placeholder="relayed by: the outlet or agency passing the words on (empty when direct)",
+                compact=True,
+                id=f"in-ev{i}-relayed_by",
             )
             with Horizontal(classes="stance"):
                 for name, vocab in STANCE_SELECTS.items():
@@ -286,11 +292,14 @@ class EditEntry(ModalScreen[Entry | None]):
 
     def _statement_data(self, i: int, ev: Evidence) -> dict[str, Any]:
         """Statement ``i`` as data: its stored fields, with the stance as the form shows it
-        (a claimant or date left as it was keeps its stored value exactly)."""
+        (a claimant, relay or date left as it was keeps its stored value exactly)."""
         data = ev.model_dump(warnings=False)
         claimant = self.query_one(f"#in-ev{i}-claimant", Input).value
         if claimant != (ev.claimant or ""):
             data["claimant"] = claimant.strip()
+        relayed_by = self.query_one(f"#in-ev{i}-relayed_by", Input).value
+        if relayed_by != (ev.relayed_by or ""):
+            data["relayed_by"] = relayed_by.strip()
         for name in STANCE_SELECTS:
             value = self.query_one(f"#in-ev{i}-{name}", Select).value
             data[name] = None if value is Select.NULL else value

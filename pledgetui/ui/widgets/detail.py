@@ -25,11 +25,17 @@ _ANCHOR_WORDS = {
 }
 
 
+def relay(ev: Evidence) -> Content | str:
+    """`` (relayed by ...)`` for a statement whose words reach us through someone else; '' otherwise."""
+    return join(" (relayed by ", safe_line(ev.relayed_by), ")") if ev.relayed_by else ""
+
+
 def stance_line(ev: Evidence) -> Content:
-    """One statement's stance: who says it, in which capacity, how, how firm, when."""
+    """One statement's stance: who says it (and who relays it), in which capacity, how, how firm, when."""
     party = "first party" if ev.party is Party.FIRST_PARTY else "third party"
     parts: list[Content | str | tuple[str, str]] = [
         safe_line(ev.claimant, "bold"),
+        relay(ev),
         f" · {party} · {ev.basis.label.lower()} · ",
         (ev.status.label, "bold"),
     ]
@@ -64,7 +70,7 @@ def describe(pledge: Entry, ledger: Ledger, articles: Articles | None) -> Conten
         backstop = backstop.stylize("bold")
     parts.append(_field("US backstop", backstop))
     claimants = pledge.claimants
-    claimant = safe_line(pledge.claimant)
+    claimant = join(safe_line(pledge.claimant), relay(pledge.evidence[stance.index]))
     if len(claimants) > 1:
         claimant = join(claimant, f" (and {len(claimants) - 1} other claimant{'s' if len(claimants) > 2 else ''})")
     parts.append(_field("Claimant", claimant))
