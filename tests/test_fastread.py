@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pledgetui import fastread, store
 from pledgetui.model import Ledger
 from tests.factory import small_ledger
-from tests.test_roundtrip import ledgers
+from tests.strategies import ledgers
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -15,9 +15,7 @@ import tomli_w
 from pledgetui import paths, store
 from pledgetui.model import MAX_STRING
 from pledgetui.store import ConflictError, LedgerError, SaveError
-from tests.factory import small_ledger
-
-BROKEN_TOML = b'schema_version = 1\n\n[[sources]]\nid = "a1"\ntitle = = "x"\n'
+from tests.factory import BROKEN_TOML, small_ledger
 
 
 def problems_of(exc: pytest.ExceptionInfo[LedgerError]) -> list[str]:

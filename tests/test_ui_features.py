@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from pledgetui import paths, query_help, settings, store
 from pledgetui.citation import cite_entry
@@ -20,7 +21,7 @@ from pledgetui.ui.screens.quote_viewer import QuoteViewer
 from pledgetui.ui.widgets.article_view import ArticleView
 from pledgetui.ui.widgets.find_bar import FindBar
 from pledgetui.vocab import Status
-from tests.test_ui_editing import edit_current, started
+from tests.pilot import Notices, edit_current, screen_lines, screen_text, started
 
 # ---------------------------------------------------------------- the query: fields, reference, completion
 
@@ -107,8 +108,8 @@ async def test_filter_box_completes_field_names_and_values(ledger_path: Path) ->
         await pilot.press("slash", *"status:ann")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        filt = app.dashboard.query_one("#filter")
-        assert filt._suggestion == "status:announced"
+        filt = app.dashboard.query_one("#filter", Input)
+        assert filt.value == "status:ann" and "status:announced" in screen_text(app, filt)  # the rest is suggested
         await pilot.press("right")
         await pilot.pause()
         assert filt.value == "status:announced"
@@ -117,13 +118,14 @@ async def test_filter_box_completes_field_names_and_values(ledger_path: Path) ->
 
 async def test_copy_row_with_citation(ledger_path: Path) -> None:
     app = PledgeApp(ledger_path)
-    async with app.run_test(size=(120, 36)) as pilot:
+    notices = Notices()
+    async with app.run_test(size=(120, 36), message_hook=notices) as pilot:
         await started(app, pilot)
         entry = app.dashboard.current
         await pilot.press("y")
         await pilot.pause()
         assert app.clipboard == cite_entry(app.session.ledger, entry)
-        assert any("Copied" in n.message for n in app._notifications)
+        assert any("Copied" in m for m in notices.messages)
 
 
 async def test_hide_and_show_columns_from_the_palette_persist(ledger_path: Path) -> None:
@@ -138,7 +140,7 @@ async def test_hide_and_show_columns_from_the_palette_persist(ledger_path: Path)
         }
         commands["Hide column: Claimant"].callback()
         await pilot.pause()
-        assert "claimant" not in [c.key for c in app.dashboard.table._shown]
+        assert "Claimant" not in screen_lines(app, app.dashboard.table)[0]
         assert settings.read(config).settings.hidden_columns == ("claimant",)  # saved at once
         titles = [c.title for c in column_commands(app.dashboard)]
         assert "Show column: Claimant" in titles
@@ -147,7 +149,7 @@ async def test_hide_and_show_columns_from_the_palette_persist(ledger_path: Path)
         assert "Show column: Claimant" in palette_titles
         next(c for c in column_commands(app.dashboard) if c.title == "Show column: Claimant").callback()
         await pilot.pause()
-        assert "claimant" in [c.key for c in app.dashboard.table._shown]
+        assert "Claimant" in screen_lines(app, app.dashboard.table)[0]
     assert settings.read(config).settings.hidden_columns == ()
 
 
@@ -209,26 +211,28 @@ async def test_edit_file_invalid_change_leaves_the_state_and_shows_errors(
 
     _fake_editor(monkeypatch, change)
     app = PledgeApp(ledger_path)
-    async with app.run_test(size=(120, 36)) as pilot:
+    notices = Notices()
+    async with app.run_test(size=(120, 36), message_hook=notices) as pilot:
         await started(app, pilot)
         before, state = app.session.ledger, app.ledger_state
         await pilot.press("E")
         await pilot.pause()
         assert app.session.ledger is before and app.ledger_state is state
-        errors = [n.message for n in app._notifications if n.severity == "error"]
+        errors = notices.of("error")
         assert errors and "maybe" in errors[-1] and str(ledger_path) in errors[-1]
 
 
 async def test_edit_file_refused_with_unsaved_edits(ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _fake_editor(monkeypatch, lambda path: None)
     app = PledgeApp(ledger_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    notices = Notices()
+    async with app.run_test(size=(120, 40), message_hook=notices) as pilot:
         await started(app, pilot)
         await edit_current(app, pilot, summary="unsaved")
         await pilot.press("E")
         await pilot.pause()
         assert calls == []
-        assert any("unsaved edits" in n.message for n in app._notifications)
+        assert any("unsaved edits" in m for m in notices.messages)
         assert app.session.dirty
 
 
