@@ -6,22 +6,19 @@ Behaviour only, no timings (``python -m bench.run`` measures speed).
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import shutil
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bench.synth import write_ledger
 from pledgetui import store
 from pledgetui.export import export_view
-from pledgetui.model import Entry, Status
+from pledgetui.model import Status
 from pledgetui.session import EditSession
-from pledgetui.textcheck import comparable
 from pledgetui.ui.app import PledgeApp
+from tests.orders import ORDER
 
 pytestmark = pytest.mark.slow
 
@@ -40,19 +37,6 @@ def ledger(big: Path):
 
 def count_text(app: PledgeApp) -> str:
     return str(app.query_one("#count").content)
-
-
-#: How each column orders entries, keys 1 to 8, written out here rather than taken from the index under test.
-ORDER: dict[str, Callable[[Entry], Any]] = {
-    "actor": lambda p: comparable(p.actor),
-    "commitment": lambda p: p.commitment.label,
-    "status": lambda p: p.status.strength,
-    "conditions": lambda p: (not p.conditions, tuple(c.label for c in p.conditions)),  # unconditional last
-    "backstop": lambda p: p.us_backstop.label,
-    "claimant": lambda p: comparable(p.claimant),
-    "date": lambda p: p.date_stated or dt.date.min,
-    "sources": lambda p: len(p.source_ids),
-}
 
 
 async def test_sorting_sorts_and_keeps_the_cursor_on_the_same_pledge(big: Path) -> None:
