@@ -9,7 +9,6 @@ import pytest
 from textual.widgets import Input
 
 from pledgetui import paths, query_help, settings, store
-from pledgetui.citation import cite_entry
 from pledgetui.passages import find_all
 from pledgetui.query import FIELD_ALIASES, field_values, parse_query, select_entries
 from pledgetui.ui import external_editor
@@ -121,10 +120,18 @@ async def test_copy_row_with_citation(ledger_path: Path) -> None:
     notices = Notices()
     async with app.run_test(size=(120, 36), message_hook=notices) as pilot:
         await started(app, pilot)
-        entry = app.dashboard.current
+        assert app.dashboard.current is not None and app.dashboard.current.id == "uk-ground"
         await pilot.press("y")
         await pilot.pause()
-        assert app.clipboard == cite_entry(app.session.ledger, entry)
+        # The row, then each statement: its quote, who said it, the source, and the ids to find it by.
+        assert app.clipboard == (
+            "United Kingdom: UK declaration of intent to deploy forces after a peace deal"
+            " — Ground troops / reassurance force, Formally signed [entry uk-ground]\n"
+            "\n"
+            "“This is a declaration of intent to deploy forces to Ukraine in event of a peace deal.”\n"
+            "— Downing Street statement, “Paris summit report”, Test Outlet\n"
+            "  [entry uk-ground, statement 1, source a002]"
+        )
         assert any("Copied" in m for m in notices.messages)
 
 
