@@ -9,12 +9,14 @@ from typing import Any
 from pledgetui.anchors import select
 from pledgetui.model import Entry, Evidence, Ledger, Source
 from pledgetui.paths import bundled_root
-from pledgetui.store import read_article, save
+from pledgetui.store import load, read_article, save
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = bundled_root() / "seeds"
 ARTICLE_002 = "002_d2b1ebf0ff0347cc.txt"
 ARTICLE_003 = "003_9047b5abc4c43ace.txt"
+#: A file the TOML parser refuses (line 5).
+BROKEN_TOML = b'schema_version = 1\n\n[[sources]]\nid = "a1"\ntitle = = "x"\n'
 
 
 #: The stance a test statement gets unless a test says otherwise.
@@ -138,3 +140,18 @@ def write_ledger(folder: Path, ledger: Ledger | None = None, name: str = "pledge
     path = folder / name
     save(ledger if ledger is not None else small_ledger(), path, backup=False)
     return path
+
+
+OUTSIDE_SUMMARY = "Changed by another writer"
+
+
+def outside_change(path: Path) -> bytes:
+    """Another writer rewrites the ledger: a new summary for ireland-ground, russia-mfa removed."""
+    outside = load(path, use_cache=False).ledger
+    pledges = tuple(
+        p.model_copy(update={"summary": OUTSIDE_SUMMARY}) if p.id == "ireland-ground" else p
+        for p in outside.entries
+        if p.id != "russia-mfa"
+    )
+    save(outside.model_copy(update={"entries": pledges}), path, backup=False)
+    return path.read_bytes()

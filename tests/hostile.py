@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from pledgetui.anchors import select
 from pledgetui.model import Evidence, Ledger, Source
 from pledgetui.store import save
-from tests.factory import STANCE, pledge
+from tests.factory import STANCE, evidence_for, pledge, restance, small_ledger, write_ledger
 
 OSC_TITLE = "\x1b]0;pwned\x07"
 OSC_CLIPBOARD = "\x1b]52;c;ZXZpbA==\x07"
@@ -79,3 +80,79 @@ def write_hostile(folder: Path, name: str = HOSTILE_NAME) -> Path:
     path = folder / name
     save(Ledger(sources=(source,), entries=pledges), path, backup=False)
     return path
+
+
+# --------------------------------------------------------------------------- files that try to hang or leak
+
+#: A 904-byte document of nested arrays: one line, 450 levels deep.
+NESTED_ARRAYS = "a = " + "[" * 450 + "]" * 450
+#: The same with inline tables.
+NESTED_TABLES = "a = " + "{b = " * 600 + "1" + "}" * 600
+
+
+def make_loop(folder: Path) -> Path:
+    (folder / "loop-a").symlink_to(folder / "loop-b")
+    (folder / "loop-b").symlink_to(folder / "loop-a")
+    return folder / "loop-a"
+
+
+SECRET = "SECRET_TOKEN=hunter2 would deploy forces after a ceasefire\n"
+
+
+def ledger_quoting_a_link(tmp_path: Path, *, link_folder: bool = False) -> tuple[Path, Path]:
+    """A ledger whose source ``leak.txt`` is a link to a file outside the ledger's folder,
+    and a pledge quoting that file's text (so a followed link "verifies")."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "leak.txt"
+    secret.write_text(SECRET, encoding="utf-8")
+    base = small_ledger()
+    ev = evidence_for(SECRET, "leak", "SECRET_TOKEN=hunter2")
+    ledger = Ledger(
+        sources=(*base.sources, Source(id="leak", file="leak.txt", title="Leak")),
+        entries=(
+            *base.entries,
+            pledge(
+                id="leak-1", actor="X", commitment="air", status="claimed", claimant="x", summary="x", evidence=(ev,)
+            ),
+        ),
+    )
+    path = write_ledger(tmp_path / "ledger", ledger)
+    seeds = path.parent / "seeds"
+    if link_folder:
+        for item in seeds.iterdir():
+            (outside / item.name).write_bytes(item.read_bytes())
+        for item in seeds.iterdir():
+            item.unlink()
+        seeds.rmdir()
+        seeds.symlink_to(outside)
+    else:
+        (seeds / "leak.txt").symlink_to(secret)
+    return path, secret
+
+
+# --------------------------------------------------------------------------- invisible characters
+
+
+def invisible_in(text: str) -> list[str]:
+    return [
+        f"U+{ord(c):04X}"
+        for c in text
+        if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp") and c != "\n"
+    ]
+
+
+def lookalike_ledger() -> Ledger:
+    """Six French entries: four spelled plainly, one with a tag character, one with a soft hyphen."""
+    base = small_ledger()
+    france = base.entry("france-ground")
+    assert france is not None
+    spellings = ["France", "France", "Fran\U000e0041ce", "Fr\u00adance", "France", "France"]
+    extra = tuple(
+        restance(
+            france.model_copy(update={"id": f"fr-{n}", "actor": actor, "summary": "co-signed"}),
+            claimant="\u2060Élysée" if n == 3 else france.claimant,
+        )
+        for n, actor in enumerate(spellings[1:], 1)
+    )
+    return Ledger(sources=base.sources, entries=(*base.entries, *extra))

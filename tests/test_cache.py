@@ -138,14 +138,34 @@ def test_a_hand_made_cache_is_not_trusted(
     assert "UK ground!" in err and "OK" not in out
 
 
-def test_check_never_reads_the_cache(ledger_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+def test_check_never_reads_the_cache(ledger_path: Path, capsys) -> None:
+    """A cache signed with this user's own key, for the file's exact bytes, that a load trusts: check
+    reads the file itself, so it reports what the file says, not what the cache says."""
     from pledgetui.cli import main
 
-    def no_cache(*args, **kwargs):
-        raise AssertionError("check read the cache")
+    good = store.load(ledger_path, use_cache=False).ledger
+    ledger_path.write_bytes(ledger_path.read_bytes().replace(b'id = "uk-ground"', b'id = "UK ground!"', 1))
+    assert cache.write(store.fingerprint(ledger_path).sha256, good)
+    assert store.load(ledger_path).ledger == good  # the cache is there and verifies: a load would use it
+    assert main(["check", str(ledger_path)]) == 1
+    out, err = capsys.readouterr()
+    assert "UK ground!" in err and "OK" not in out
 
-    monkeypatch.setattr(cache, "read", no_cache)
+
+def test_check_reports_a_clean_file_clean_whatever_the_cache_holds(ledger_path: Path, capsys) -> None:
+    """The other way round: a clean file whose (verifying) cache holds a ledger with a quote the article
+    does not have. Check reads the file, so it finds nothing wrong."""
+    from pledgetui.cli import main
+
+    good = store.load(ledger_path, use_cache=False).ledger
+    first = good.entries[0]
+    wrong = first.evidence[0].model_copy(update={"quote": "words the article never had"})
+    bad = good.model_copy(update={"entries": (first.model_copy(update={"evidence": (wrong,)}), *good.entries[1:])})
+    assert cache.write(store.fingerprint(ledger_path).sha256, bad)
+    assert store.load(ledger_path).ledger == bad  # a load would take the cache's word
     assert main(["check", str(ledger_path)]) == 0
+    out, _ = capsys.readouterr()
+    assert out.rstrip().endswith("OK")
 
 
 def test_a_cache_file_renamed_to_stand_for_another_ledger_is_not_used(big: Path, tmp_path: Path) -> None:

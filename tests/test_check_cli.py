@@ -24,13 +24,13 @@ from pledgetui.verify import Articles, verify
 from tests.factory import (
     ARTICLE_002,
     ARTICLE_003,
+    BROKEN_TOML,
     REPO,
     SEEDS,
     evidence_for,
     small_ledger,
     write_ledger,
 )
-from tests.test_store import BROKEN_TOML
 
 IRELAND = "If there is a peace agreement, Ireland — as part of this coalition — will want to assist."
 

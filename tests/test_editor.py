@@ -20,7 +20,7 @@ from pledgetui.editor import EditorProblem, editor_argv, editor_command
 from pledgetui.ui import external_editor
 from pledgetui.ui.app import PledgeApp
 from tests.factory import write_ledger
-from tests.test_ui_editing import started
+from tests.pilot import Notices, started
 
 #: File names that an editor could read as an option or a command (`+cmd` runs `cmd` in vim).
 HOSTILE_NAMES = [
@@ -139,12 +139,13 @@ async def test_dashboard_says_what_is_wrong_and_never_suspends(
     suspend = Suspender()
     app = PledgeApp(ledger_path)
     monkeypatch.setattr(app, "suspend", suspend)
-    async with app.run_test(size=(100, 30)) as pilot:
+    notices = Notices()
+    async with app.run_test(size=(100, 30), message_hook=notices) as pilot:
         await started(app, pilot)
         await pilot.press("E")
         await pilot.pause()
         assert suspend.events == []
-        errors = [n.message for n in app._notifications if n.severity == "error"]
+        errors = notices.of("error")
         assert errors and "$EDITOR" in errors[-1]
         await pilot.press("j")  # still answering keys
         await pilot.pause()

@@ -30,8 +30,8 @@ from pledgetui.model import (
 )
 from pledgetui.paths import bundled_ledger
 from tests.factory import small_ledger
-from tests.test_roundtrip import TRICKY, ident
-from tests.test_roundtrip import ledgers as roundtrip_ledgers
+from tests.strategies import TRICKY, ident
+from tests.strategies import ledgers as roundtrip_ledgers
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

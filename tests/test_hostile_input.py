@@ -17,11 +17,15 @@ from pledgetui.cli import main
 from pledgetui.edits import EditError
 from pledgetui.store import LedgerError, load, loads
 from pledgetui.ui.screens.import_article import read_text_file
-
-#: A 904-byte document of nested arrays: one line, 450 levels deep.
-NESTED_ARRAYS = "a = " + "[" * 450 + "]" * 450
-#: The same with inline tables.
-NESTED_TABLES = "a = " + "{b = " * 600 + "1" + "}" * 600
+from tests.hostile import (
+    NESTED_ARRAYS,
+    NESTED_TABLES,
+    SECRET,
+    invisible_in,
+    ledger_quoting_a_link,
+    lookalike_ledger,
+    make_loop,
+)
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -101,12 +105,6 @@ def make_fifo(path: Path) -> Path:
     return path
 
 
-def make_loop(folder: Path) -> Path:
-    (folder / "loop-a").symlink_to(folder / "loop-b")
-    (folder / "loop-b").symlink_to(folder / "loop-a")
-    return folder / "loop-a"
-
-
 def outcome_on_fifo(fifo: Path, call: Callable[[], object]) -> BaseException | object:
     """``call()``'s result or exception; fails the test if it blocks on ``fifo``.
 
@@ -167,43 +165,6 @@ def test_commands_refuse_a_named_pipe_ledger(capsys: pytest.CaptureFixture[str],
 
 
 # --------------------------------------------------------------------------- 13: links out of seeds/
-
-SECRET = "SECRET_TOKEN=hunter2 would deploy forces after a ceasefire\n"
-
-
-def ledger_quoting_a_link(tmp_path: Path, *, link_folder: bool = False) -> tuple[Path, Path]:
-    """A ledger whose source ``leak.txt`` is a link to a file outside the ledger's folder,
-    and a pledge quoting that file's text (so a followed link "verifies")."""
-    from pledgetui.model import Ledger, Source
-    from tests.factory import evidence_for, pledge, small_ledger, write_ledger
-
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    secret = outside / "leak.txt"
-    secret.write_text(SECRET, encoding="utf-8")
-    base = small_ledger()
-    ev = evidence_for(SECRET, "leak", "SECRET_TOKEN=hunter2")
-    ledger = Ledger(
-        sources=(*base.sources, Source(id="leak", file="leak.txt", title="Leak")),
-        entries=(
-            *base.entries,
-            pledge(
-                id="leak-1", actor="X", commitment="air", status="claimed", claimant="x", summary="x", evidence=(ev,)
-            ),
-        ),
-    )
-    path = write_ledger(tmp_path / "ledger", ledger)
-    seeds = path.parent / "seeds"
-    if link_folder:
-        for item in seeds.iterdir():
-            (outside / item.name).write_bytes(item.read_bytes())
-        for item in seeds.iterdir():
-            item.unlink()
-        seeds.rmdir()
-        seeds.symlink_to(outside)
-    else:
-        (seeds / "leak.txt").symlink_to(secret)
-    return path, secret
 
 
 @pytest.mark.parametrize("link_folder", [False, True], ids=["file-link", "folder-link"])
@@ -290,16 +251,6 @@ FAMILY = "\U0001f469\u200d\U0001f469\u200d\U0001f467"  # one emoji joined by ZWJ
 SCOTLAND = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"  # a flag tag sequence
 
 
-def invisible_in(text: str) -> list[str]:
-    import unicodedata
-
-    return [
-        f"U+{ord(c):04X}"
-        for c in text
-        if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp") and c != "\n"
-    ]
-
-
 @pytest.mark.parametrize("ch", FORMAT_CHARS + OTHER_INVISIBLE, ids=lambda c: f"U+{ord(c):04X}")
 def test_display_shows_every_invisible_character(ch: str) -> None:
     """Item 14: the display filter works by Unicode category, not a hand list."""
@@ -320,25 +271,6 @@ def test_display_keeps_emoji_sequences_and_ordinary_spaces() -> None:
         assert display(text) == display_line(text) == display_aligned(text) == text
     assert display(f"x\u200d{FAMILY}") == f"x<U+200D>{FAMILY}"  # a joiner that joins no emoji is shown
     assert display("Fran\U000e0041ce\U000e007f") == "Fran<U+E0041>ce<U+E007F>"
-
-
-def lookalike_ledger():
-    """Six French entries: four spelled plainly, one with a tag character, one with a soft hyphen."""
-    from pledgetui.model import Ledger
-    from tests.factory import restance, small_ledger
-
-    base = small_ledger()
-    france = base.entry("france-ground")
-    assert france is not None
-    spellings = ["France", "France", "Fran\U000e0041ce", "Fr\u00adance", "France", "France"]
-    extra = tuple(
-        restance(
-            france.model_copy(update={"id": f"fr-{n}", "actor": actor, "summary": "co-signed"}),
-            claimant="\u2060Élysée" if n == 3 else france.claimant,
-        )
-        for n, actor in enumerate(spellings[1:], 1)
-    )
-    return Ledger(sources=base.sources, entries=(*base.entries, *extra))
 
 
 def test_format_char_warnings_name_the_field_and_the_character() -> None:

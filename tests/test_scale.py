@@ -18,6 +18,7 @@ from pledgetui.export import export_view
 from pledgetui.model import Status
 from pledgetui.session import EditSession
 from pledgetui.ui.app import PledgeApp
+from tests.orders import ORDER
 
 pytestmark = pytest.mark.slow
 
@@ -38,24 +39,31 @@ def count_text(app: PledgeApp) -> str:
     return str(app.query_one("#count").content)
 
 
-async def test_sorting_keeps_the_cursor_on_the_same_pledge(big: Path) -> None:
+async def test_sorting_sorts_and_keeps_the_cursor_on_the_same_pledge(big: Path) -> None:
     app = PledgeApp(big)
     async with app.run_test(size=(160, 48)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert len(app.dashboard.table.view) == N
+        table = app.dashboard.table
+        assert table.view == list(range(N))  # the ledger's order
         for _ in range(7):
             await pilot.press("down")
         await pilot.pause()
-        chosen = app.dashboard.table.current_entry
-        assert chosen is not None and app.dashboard.table.cursor == 7
-        for key in "12345678":
+        chosen = table.current_entry
+        assert chosen is not None and table.cursor == 7
+        for key, column in zip("12345678", ORDER, strict=True):
             await pilot.press(key)
             await pilot.pause()
-            assert app.dashboard.table.current_entry is chosen, f"sort key {key}"
+            order = ORDER[column]
+            # Ascending, ties in ledger order.
+            assert table.view == sorted(range(N), key=lambda i: order(table.entries[i])), f"sort key {key}"
+            assert table.current_entry is chosen, f"sort key {key}"
         await pilot.press("r")  # reverse the last sort
         await pilot.pause()
-        assert app.dashboard.table.current_entry is chosen
+        order = ORDER["sources"]
+        assert table.view == sorted(range(N), key=lambda i: order(table.entries[i]), reverse=True)
+        assert table.view != sorted(table.view)  # not the ledger's order either
+        assert table.current_entry is chosen
 
 
 async def test_a_field_filter_counts_right(big: Path, ledger) -> None:
@@ -109,6 +117,7 @@ import os, sys, threading
 sys.path.insert(0, sys.argv[2])
 from pledgetui import store
 from pledgetui.session import EditSession
+from pledgetui.textcheck import comparable
 path = sys.argv[1]
 session = EditSession.open(path)
 data = open(path, "rb").read() + b"\n# rewritten by a save that was killed\n"

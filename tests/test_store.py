@@ -15,9 +15,7 @@ import tomli_w
 from pledgetui import paths, store
 from pledgetui.model import MAX_STRING
 from pledgetui.store import ConflictError, LedgerError, SaveError
-from tests.factory import small_ledger
-
-BROKEN_TOML = b'schema_version = 1\n\n[[sources]]\nid = "a1"\ntitle = = "x"\n'
+from tests.factory import BROKEN_TOML, small_ledger
 
 
 def problems_of(exc: pytest.ExceptionInfo[LedgerError]) -> list[str]:
@@ -205,7 +203,9 @@ def test_save_keeps_previous_version_as_backup(ledger_path: Path) -> None:
 
 
 def test_save_without_backup_writes_none(ledger_path: Path) -> None:
-    store.save(small_ledger(), ledger_path, backup=False)
+    changed = small_ledger().model_copy(update={"entries": small_ledger().entries[1:]})
+    store.save(changed, ledger_path, backup=False)
+    assert store.load(ledger_path).ledger == changed  # the save happened: other bytes than the file had
     assert not (ledger_path.parent / "pledges.toml.bak").exists()
 
 
@@ -216,10 +216,23 @@ def test_save_creates_a_new_file_without_backup(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.toml"]
 
 
-@pytest.mark.parametrize("mode", [0o600, 0o640, 0o644])
-def test_save_keeps_the_file_mode(ledger_path: Path, mode: int) -> None:
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o644], ids=oct)
+def test_save_keeps_the_file_mode(ledger_path: Path, mode: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The saved file has the old file's mode whatever mode its temp file was made with: mkstemp makes
+    0600 here, which must not be what keeps a private ledger private."""
+    new_temp = store._new_temp
+    made_with = (0o666 & ~mode) | 0o600  # every bit the ledger lacks: none of them may stay
+
+    def temp_of_another_mode(folder: Path, name: str) -> tuple[int, str]:
+        fd, tmp = new_temp(folder, name)
+        os.chmod(tmp, made_with)
+        return fd, tmp
+
+    monkeypatch.setattr(store, "_new_temp", temp_of_another_mode)
     os.chmod(ledger_path, mode)
-    store.save(small_ledger(), ledger_path)
+    changed = small_ledger().model_copy(update={"entries": small_ledger().entries[1:]})
+    store.save(changed, ledger_path)
+    assert store.load(ledger_path).ledger == changed  # a new file, not the old one left in place
     assert stat.S_IMODE(ledger_path.stat().st_mode) == mode
 
 

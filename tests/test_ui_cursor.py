@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens.edit_entry import EditEntry
-from tests.test_ui_editing import edit_current, press_and_settle, started
+from tests.pilot import edit_current, press_and_settle, started
 
 
 def current_id(app: PledgeApp) -> str:

@@ -9,7 +9,7 @@ from textual.widgets import Button
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens.choice import ChoiceScreen
 from pledgetui.ui.screens.edit_entry import LABELS, EditEntry
-from tests.test_ui_editing import press_and_settle, started
+from tests.pilot import press_and_settle, started
 from tests.visible import assert_shown
 
 

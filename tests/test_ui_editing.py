@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from pathlib import Path
 
 from pledgetui import journal, store
@@ -12,54 +11,8 @@ from pledgetui.session import EditSession
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens.choice import ChoiceScreen
 from pledgetui.ui.screens.edit_entry import EditEntry
-
-
-async def started(app: PledgeApp, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    assert app.session is not None
-
-
-async def press_and_settle(app: PledgeApp, pilot, key: str) -> None:
-    """Press a key and wait for what it started (a save runs in a worker thread)."""
-    await pilot.press(key)
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def field_id(name: str) -> str:
-    """A form field's id: ``ev0_status`` is statement 1's status (``in-ev0-status``)."""
-    return re.sub(r"^(ev\d+)_", r"\1-", name)
-
-
-async def new_pledge_from_passage(app: PledgeApp, pilot, view, start: int, length: int, **values: str) -> None:
-    """In the quote viewer: select ``length`` characters from ``start`` with the keyboard, press N, fill the form, apply."""
-    view.move_cursor(view.location_of(start))
-    await pilot.press(*["shift+right"] * length)
-    await pilot.press("N")
-    await pilot.pause()
-    form = app.screen
-    assert isinstance(form, EditEntry)
-    for name, value in values.items():
-        form.query_one(f"#in-{field_id(name)}").value = value
-    await press_and_settle(app, pilot, "ctrl+s")
-
-
-async def edit_current(app: PledgeApp, pilot, **values: str) -> EditEntry:
-    await pilot.press("e")
-    await pilot.pause()
-    form = app.screen
-    assert isinstance(form, EditEntry)
-    for name, value in values.items():
-        widget = form.query_one(f"#in-{field_id(name)}")
-        if name == "notes":
-            widget.text = value
-        else:
-            widget.value = value
-    await press_and_settle(app, pilot, "ctrl+s")
-    await pilot.pause()
-    return form
+from tests.factory import OUTSIDE_SUMMARY, outside_change
+from tests.pilot import Notices, edit_current, new_pledge_from_passage, press_and_settle, started
 
 
 async def test_edit_save_reload_equal_and_undo_redo(ledger_path: Path) -> None:
@@ -208,27 +161,12 @@ async def test_copy_adds_a_new_pledge(ledger_path: Path) -> None:
         assert app.dashboard.table.current_entry.id == new_id
 
 
-OUTSIDE_SUMMARY = "Changed by another writer"
-
-
-def _outside_change(path: Path) -> bytes:
-    """Another writer rewrites the ledger: a new summary for ireland-ground, russia-mfa removed."""
-    outside = store.load(path, use_cache=False).ledger
-    pledges = tuple(
-        p.model_copy(update={"summary": OUTSIDE_SUMMARY}) if p.id == "ireland-ground" else p
-        for p in outside.entries
-        if p.id != "russia-mfa"
-    )
-    store.save(outside.model_copy(update={"entries": pledges}), path, backup=False)
-    return path.read_bytes()
-
-
 async def _conflict_offered(app: PledgeApp, pilot, ledger_path: Path) -> bytes:
     """Edit the first entry's summary, let another writer change the file, press ctrl+s:
     the conflict question is asked and nothing is written. Returns the file's bytes."""
     await edit_current(app, pilot, summary="my edit")
     assert app.session.dirty
-    theirs = _outside_change(ledger_path)
+    theirs = outside_change(ledger_path)
     await press_and_settle(app, pilot, "ctrl+s")
     prompt = app.screen
     assert isinstance(prompt, ChoiceScreen) and prompt.title_text == "The file changed on disk"
@@ -241,7 +179,8 @@ async def _conflict_offered(app: PledgeApp, pilot, ledger_path: Path) -> bytes:
 
 async def test_conflict_save_a_copy_writes_the_copy_and_leaves_the_file_unchanged(ledger_path: Path) -> None:
     app = PledgeApp(ledger_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    notices = Notices()
+    async with app.run_test(size=(120, 40), message_hook=notices) as pilot:
         await started(app, pilot)
         theirs = await _conflict_offered(app, pilot, ledger_path)
         mine = app.session.ledger
@@ -255,7 +194,7 @@ async def test_conflict_save_a_copy_writes_the_copy_and_leaves_the_file_unchange
         assert not ledger_path.with_name("pledges.toml.bak").exists()
         assert app.session.ledger is mine and app.session.dirty and "unsaved" in app.sub_title
         assert app.dashboard.table.current_entry.summary == "my edit"  # the view still shows my version
-        assert any(str(copy) in m and "unchanged" in m for m in _notes(app))
+        assert any(str(copy) in m and "unchanged" in m for m in notices.messages)
     assert ledger_path.read_bytes() == theirs
 
 
@@ -285,7 +224,8 @@ async def test_conflict_reload_drops_the_edits_and_shows_the_file(ledger_path: P
 async def test_conflict_overwrite_writes_my_version_and_keeps_a_backup(ledger_path: Path) -> None:
     original = store.load(ledger_path).ledger
     app = PledgeApp(ledger_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    notices = Notices()
+    async with app.run_test(size=(120, 40), message_hook=notices) as pilot:
         await started(app, pilot)
         theirs = await _conflict_offered(app, pilot, ledger_path)
         mine = app.session.ledger
@@ -293,7 +233,7 @@ async def test_conflict_overwrite_writes_my_version_and_keeps_a_backup(ledger_pa
         assert app.screen is app.dashboard
         assert not app.controller.saving and not app.session.dirty and "unsaved" not in app.sub_title
         assert app.session.ledger is mine
-        assert any(m.startswith("Saved ") for m in _notes(app))
+        assert any(m.startswith("Saved ") for m in notices.messages)
     on_disk = store.load(ledger_path).ledger
     assert on_disk == mine and on_disk.entry("uk-ground").summary == "my edit"
     # the outside change is gone: ireland-ground's summary and russia-mfa are as I had them
@@ -327,7 +267,8 @@ async def test_save_failure_is_reported_and_nothing_lost(ledger_path: Path, monk
 
     before = ledger_path.read_bytes()
     app = PledgeApp(ledger_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    notices = Notices()
+    async with app.run_test(size=(120, 40), message_hook=notices) as pilot:
         await started(app, pilot)
         await edit_current(app, pilot, summary="kept in memory")
 
@@ -339,7 +280,7 @@ async def test_save_failure_is_reported_and_nothing_lost(ledger_path: Path, monk
             await press_and_settle(app, pilot, "ctrl+s")
             await pilot.pause()
         assert app.session.dirty and "unsaved" in app.sub_title
-        messages = [str(n.message) for n in app._notifications]
+        messages = notices.messages
         assert any("No space left on device" in m and "unchanged" in m for m in messages), messages
         assert journal.pending(ledger_path) is not None
     assert ledger_path.read_bytes() == before
@@ -393,7 +334,8 @@ async def test_recovery_discard_drops_the_pending_edits_for_good(ledger_path: Pa
     _crash_with_two_edits(ledger_path)
     jpath = journal.journal_path(ledger_path)
     app = PledgeApp(ledger_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    notices = Notices()
+    async with app.run_test(size=(120, 40), message_hook=notices) as pilot:
         await _recovery_offered(app, pilot)
         await pilot.press("d")
         await pilot.pause()
@@ -402,7 +344,7 @@ async def test_recovery_discard_drops_the_pending_edits_for_good(ledger_path: Pa
         shown = {p.id: p.summary for p in app.dashboard.visible_entries()}
         assert "russia-mfa" in shown and "edit before the crash" not in shown.values()
         assert not jpath.exists() and journal.pending(ledger_path) is None
-        assert any("discarded" in m for m in _notes(app))
+        assert any("discarded" in m for m in notices.messages)
         await pilot.press("q")
         await pilot.pause()
     assert ledger_path.read_bytes() == before
@@ -569,7 +511,8 @@ async def test_attach_without_selection_changes_nothing(ledger_path: Path) -> No
     from pledgetui.ui.screens.quote_viewer import QuoteViewer
 
     app = PledgeApp(ledger_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    notices = Notices()
+    async with app.run_test(size=(120, 40), message_hook=notices) as pilot:
         await started(app, pilot)
         original = app.session.ledger
         await pilot.press("v")
@@ -581,13 +524,14 @@ async def test_attach_without_selection_changes_nothing(ledger_path: Path) -> No
             await pilot.pause()
             assert app.screen is viewer  # no edit form opened
         assert app.session.ledger is original and not app.session.dirty and not app.session.can_undo
-        assert sum("Select a passage first" in m for m in _notes(app)) == 2
+        assert sum("Select a passage first" in m for m in notices.messages) == 2
 
 
 async def test_export_from_dashboard_refuses_the_ledger_file(ledger_path: Path) -> None:
     before = ledger_path.read_bytes()
     app = PledgeApp(ledger_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    notices = Notices()
+    async with app.run_test(size=(120, 40), message_hook=notices) as pilot:
         await started(app, pilot)
         await pilot.press("x")
         await pilot.pause()
@@ -595,7 +539,7 @@ async def test_export_from_dashboard_refuses_the_ledger_file(ledger_path: Path) 
         await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
         assert app.dashboard.last_export is None
-        assert any("refusing to export over" in str(n.message) for n in app._notifications)
+        assert any("refusing to export over" in m for m in notices.messages)
     assert ledger_path.read_bytes() == before
 
 
@@ -742,10 +686,6 @@ async def test_save_runs_off_the_ui_thread_and_edits_wait_for_it(ledger_path: Pa
 # --------------------------------------------------------------------------- damaged journals, read-only ledgers
 
 
-def _notes(app: PledgeApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
-
-
 async def test_the_recovery_prompt_names_the_damaged_lines_and_the_kept_copy(ledger_path: Path) -> None:
     crashed = EditSession.open(ledger_path)
     for pid in ("uk-ground", "france-ground", "ireland-ground"):
@@ -803,7 +743,8 @@ async def test_the_bundled_ledger_is_read_only_in_the_dashboard(tmp_path: Path, 
     monkeypatch.setattr(paths, "package_root", lambda: package)
     before = bundled.read_bytes()
     app = PledgeApp(bundled)
-    async with app.run_test(size=(140, 44)) as pilot:
+    notices = Notices()
+    async with app.run_test(size=(140, 44), message_hook=notices) as pilot:
         await started(app, pilot)
         assert "(read-only)" in app.sub_title
         await pilot.press("e")
@@ -812,7 +753,7 @@ async def test_the_bundled_ledger_is_read_only_in_the_dashboard(tmp_path: Path, 
         await press_and_settle(app, pilot, "d")
         assert not isinstance(app.screen, ChoiceScreen)
         await press_and_settle(app, pilot, "ctrl+s")
-        notes = _notes(app)
+        notes = notices.messages
         assert notes and all("read-only" in m and "working copy" in m for m in notes), notes
         assert not app.session.dirty
     assert bundled.read_bytes() == before

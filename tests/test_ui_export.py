@@ -10,11 +10,11 @@ import stat
 from pathlib import Path
 
 import pytest
-from textual.widgets import Select
+from textual.widgets import OptionList, Select
 
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens.export_dialog import ExportDialog
-from tests.test_ui_editing import _notes, press_and_settle, started
+from tests.pilot import Notices, press_and_settle, started
 
 
 @pytest.mark.parametrize(("name", "fmt"), [("x.json", "json"), ("x.md", "md"), ("x.JSON", "json"), ("x.csv", "csv")])
@@ -61,7 +61,8 @@ async def test_the_export_message_counts_counter_positions_apart_from_pledges(
 ) -> None:
     target = tmp_path / "all.csv"
     app = PledgeApp(ledger_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    notices = Notices()
+    async with app.run_test(size=(120, 40), message_hook=notices) as pilot:
         await started(app, pilot)
         entries = app.dashboard.visible_entries()
         counters = sum(1 for p in entries if p.is_counter)
@@ -70,11 +71,13 @@ async def test_the_export_message_counts_counter_positions_apart_from_pledges(
         await pilot.press("x")
         await pilot.pause()
         dialog = app.screen
-        options = [label for label, _ in dialog.query_one("#export-rows", Select)._options]
-        assert not any("per pledge" in str(label) for label in options)  # a row is an entry of either kind
+        options = [
+            str(option.prompt) for option in dialog.query_one("#export-rows", Select).query_one(OptionList).options
+        ]
+        assert options and not any("per pledge" in label for label in options)  # a row is an entry of either kind
         dialog.query_one("#export-path").value = str(target)
         await press_and_settle(app, pilot, "ctrl+s")
-        message = _notes(app)[-1]
+        message = notices.messages[-1]
         assert f"{pledges} pledges, {counters} counter-position" in message
         assert f"{len(entries)} pledges" not in message
 
@@ -97,12 +100,13 @@ async def test_an_export_into_a_pipe_nothing_reads_says_so(
     fifo = tmp_path / "view.csv"
     os.mkfifo(fifo)
     app = PledgeApp(ledger_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    notices = Notices()
+    async with app.run_test(size=(120, 40), message_hook=notices) as pilot:
         await started(app, pilot)
         await _export_to(app, pilot, fifo)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "nothing is reading" in _notes(app)[-1]
+        assert "nothing is reading" in notices.of("error")[-1]
         assert app.dashboard.last_export is None
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 

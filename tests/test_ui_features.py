@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from pledgetui import editor, paths, query_help, settings, store
-from pledgetui.citation import cite_entry
 from pledgetui.passages import find_all
 from pledgetui.query import FIELD_ALIASES, field_values, parse_query, select_entries
 from pledgetui.ui import external_editor
@@ -20,7 +20,7 @@ from pledgetui.ui.screens.quote_viewer import QuoteViewer
 from pledgetui.ui.widgets.article_view import ArticleView
 from pledgetui.ui.widgets.find_bar import FindBar
 from pledgetui.vocab import Status
-from tests.test_ui_editing import edit_current, started
+from tests.pilot import Notices, edit_current, press_and_settle, screen_lines, screen_text, started
 
 # ---------------------------------------------------------------- the query: fields, reference, completion
 
@@ -107,8 +107,8 @@ async def test_filter_box_completes_field_names_and_values(ledger_path: Path) ->
         await pilot.press("slash", *"status:ann")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        filt = app.dashboard.query_one("#filter")
-        assert filt._suggestion == "status:announced"
+        filt = app.dashboard.query_one("#filter", Input)
+        assert filt.value == "status:ann" and "status:announced" in screen_text(app, filt)  # the rest is suggested
         await pilot.press("right")
         await pilot.pause()
         assert filt.value == "status:announced"
@@ -117,13 +117,22 @@ async def test_filter_box_completes_field_names_and_values(ledger_path: Path) ->
 
 async def test_copy_row_with_citation(ledger_path: Path) -> None:
     app = PledgeApp(ledger_path)
-    async with app.run_test(size=(120, 36)) as pilot:
+    notices = Notices()
+    async with app.run_test(size=(120, 36), message_hook=notices) as pilot:
         await started(app, pilot)
-        entry = app.dashboard.current
+        assert app.dashboard.current is not None and app.dashboard.current.id == "uk-ground"
         await pilot.press("y")
         await pilot.pause()
-        assert app.clipboard == cite_entry(app.session.ledger, entry)
-        assert any("Copied" in n.message for n in app._notifications)
+        # The row, then each statement: its quote, who said it, the source, and the ids to find it by.
+        assert app.clipboard == (
+            "United Kingdom: UK declaration of intent to deploy forces after a peace deal"
+            " — Ground troops / reassurance force, Formally signed [entry uk-ground]\n"
+            "\n"
+            "“This is a declaration of intent to deploy forces to Ukraine in event of a peace deal.”\n"
+            "— Downing Street statement, “Paris summit report”, Test Outlet\n"
+            "  [entry uk-ground, statement 1, source a002]"
+        )
+        assert any("Copied" in m for m in notices.messages)
 
 
 async def test_hide_and_show_columns_from_the_palette_persist(ledger_path: Path) -> None:
@@ -138,7 +147,7 @@ async def test_hide_and_show_columns_from_the_palette_persist(ledger_path: Path)
         }
         commands["Hide column: Claimant"].callback()
         await pilot.pause()
-        assert "claimant" not in [c.key for c in app.dashboard.table._shown]
+        assert "Claimant" not in screen_lines(app, app.dashboard.table)[0]
         assert settings.read(config).settings.hidden_columns == ("claimant",)  # saved at once
         titles = [c.title for c in column_commands(app.dashboard)]
         assert "Show column: Claimant" in titles
@@ -147,7 +156,7 @@ async def test_hide_and_show_columns_from_the_palette_persist(ledger_path: Path)
         assert "Show column: Claimant" in palette_titles
         next(c for c in column_commands(app.dashboard) if c.title == "Show column: Claimant").callback()
         await pilot.pause()
-        assert "claimant" in [c.key for c in app.dashboard.table._shown]
+        assert "Claimant" in screen_lines(app, app.dashboard.table)[0]
     assert settings.read(config).settings.hidden_columns == ()
 
 
@@ -210,13 +219,14 @@ async def test_edit_file_invalid_change_leaves_the_state_and_shows_errors(
 
     _fake_editor(monkeypatch, change)
     app = PledgeApp(ledger_path)
-    async with app.run_test(size=(120, 36)) as pilot:
+    notices = Notices()
+    async with app.run_test(size=(120, 36), message_hook=notices) as pilot:
         await started(app, pilot)
         before, state = app.session.ledger, app.ledger_state
         await pilot.press("E")
         await pilot.pause()
         assert app.session.ledger is before and app.ledger_state is state
-        errors = [n.message for n in app._notifications if n.severity == "error"]
+        errors = notices.of("error")
         assert errors and "maybe" in errors[-1] and str(ledger_path) in errors[-1]
 
 
@@ -227,28 +237,37 @@ async def test_edit_file_fixed_after_an_invalid_edit_drops_the_stale_problems(
     edits = iter([good.replace('status = "', 'status = "maybe', 1), good])
     _fake_editor(monkeypatch, lambda path: path.write_text(next(edits)))
     app = PledgeApp(ledger_path)
-    async with app.run_test(size=(120, 36)) as pilot:
+    notices = Notices()
+    cleared: list[int] = []  # how many notices had been posted at each clearing
+    real_clear = app.clear_notifications
+
+    def clear() -> None:
+        cleared.append(len(notices.posted))
+        real_clear()
+
+    monkeypatch.setattr(app, "clear_notifications", clear)
+    async with app.run_test(size=(120, 36), message_hook=notices) as pilot:
         await started(app, pilot)
-        await pilot.press("E")
-        await pilot.pause()
-        assert any(n.title == "The edited file has problems" for n in app._notifications)
-        await pilot.press("E")  # fixed: the file is the one the dashboard shows again
-        await pilot.pause()
-        messages = [(n.title, n.message) for n in app._notifications]
-        assert not any(title == "The edited file has problems" for title, _ in messages), messages
-        assert any("is unchanged" in message for _, message in messages)
+        await press_and_settle(app, pilot, "E")
+        await press_and_settle(app, pilot, "E")  # fixed: the file is the one the dashboard shows again
+    assert cleared, "nothing said before the editor ran was cleared"
+    still_shown = [(n.title, str(n.message)) for n in notices.posted[cleared[-1] :]]
+    assert any(title == "The edited file has problems" for title in (n.title for n in notices.posted))
+    assert not any(title == "The edited file has problems" for title, _ in still_shown), still_shown
+    assert any("is unchanged" in message for _, message in still_shown)
 
 
 async def test_edit_file_refused_with_unsaved_edits(ledger_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _fake_editor(monkeypatch, lambda path: None)
     app = PledgeApp(ledger_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    notices = Notices()
+    async with app.run_test(size=(120, 40), message_hook=notices) as pilot:
         await started(app, pilot)
         await edit_current(app, pilot, summary="unsaved")
         await pilot.press("E")
         await pilot.pause()
         assert calls == []
-        assert any("unsaved edits" in n.message for n in app._notifications)
+        assert any("unsaved edits" in m for m in notices.messages)
         assert app.session.dirty
 
 

@@ -62,16 +62,15 @@ async def test_the_sort_arrow_shows_on_a_narrow_column() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await started(app, pilot)
         table = app.dashboard.table
-        for n, col in enumerate(COLUMNS, 1):
-            if col not in table._shown:
-                continue
-            await pilot.press(str(n))
+        shown = [col for col in COLUMNS if col.key not in table.hidden_columns and col.title in header(app)]
+        assert len(shown) >= 4  # the narrow screen drops some columns, not most
+        for col in shown:
+            await pilot.press(str(COLUMNS.index(col) + 1))
             await pilot.pause()
-            width = table._widths[table._shown.index(col)]
-            assert "▲" in header(app), (col.key, width, header(app))
-            await pilot.press(str(n))
+            assert "▲" in header(app), (col.key, header(app))
+            await pilot.press(str(COLUMNS.index(col) + 1))
             await pilot.pause()
-            assert "▼" in header(app), (col.key, width, header(app))
+            assert "▼" in header(app), (col.key, header(app))
 
 
 async def test_shift_number_adds_a_secondary_key_and_zero_returns_to_ledger_order() -> None:

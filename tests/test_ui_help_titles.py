@@ -11,7 +11,7 @@ import pledgetui.ui
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens import help as help_screen
 from pledgetui.ui.screens.help import HelpScreen, bindings_for_help
-from tests.test_ui_editing import started
+from tests.pilot import started
 
 
 def declared_titles() -> set[str]:

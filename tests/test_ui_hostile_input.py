@@ -14,8 +14,8 @@ from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens.problems import ProblemsScreen
 from pledgetui.ui.screens.quote_viewer import QuoteViewer
 from pledgetui.ui.widgets.article_view import ArticleView
-from tests.test_hostile_input import NESTED_ARRAYS, ledger_quoting_a_link, make_loop
-from tests.test_ui_editing import press_and_settle, started
+from tests.hostile import NESTED_ARRAYS, ledger_quoting_a_link, make_loop
+from tests.pilot import press_and_settle, started
 
 
 async def test_deeply_nested_ledger_shows_the_problem_not_a_crash(tmp_path: Path) -> None:
@@ -72,7 +72,7 @@ async def test_matrix_has_one_france_row_and_its_cell_selects_all_six(tmp_path: 
 
     from pledgetui.ui.screens.matrix import MatrixScreen
     from tests.factory import write_ledger
-    from tests.test_hostile_input import invisible_in, lookalike_ledger
+    from tests.hostile import invisible_in, lookalike_ledger
 
     path = write_ledger(tmp_path / "ledger", lookalike_ledger())
     app = PledgeApp(path)

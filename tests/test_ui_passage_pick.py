@@ -9,7 +9,7 @@ import pytest
 from pledgetui import passages
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens.edit_entry import EditEntry
-from tests.test_ui_editing import _notes, started
+from tests.pilot import Notices, started
 
 
 @pytest.mark.parametrize("key", ["a", "N"])
@@ -17,7 +17,8 @@ async def test_a_passage_shorter_than_the_minimum_is_refused_with_the_reason(led
     from pledgetui.ui.screens.quote_viewer import ArticleView, QuoteViewer
 
     app = PledgeApp(ledger_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    notices = Notices()
+    async with app.run_test(size=(120, 40), message_hook=notices) as pilot:
         await started(app, pilot)
         before = app.session.ledger
         await pilot.press("v")
@@ -34,7 +35,7 @@ async def test_a_passage_shorter_than_the_minimum_is_refused_with_the_reason(led
             await pilot.press(key)
             await pilot.pause()
             assert app.screen is viewer, f"a {length}-character passage was taken as evidence"
-            assert f"at least {passages.MIN_PASSAGE} characters" in _notes(app)[-1]
+            assert f"at least {passages.MIN_PASSAGE} characters" in notices.messages[-1]
         assert app.session.ledger is before and not app.session.dirty
         # the minimum itself is accepted: the form opens for the statement's stance
         view.move_cursor(view.location_of(start))

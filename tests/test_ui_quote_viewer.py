@@ -16,6 +16,7 @@ from pledgetui.store import read_article
 from pledgetui.ui.screens.quote_viewer import ArticleView, QuoteViewer
 from pledgetui.verify import Articles
 from tests.factory import ARTICLE_002, ARTICLE_003, SEEDS, evidence_for, pledge, small_ledger, write_ledger
+from tests.pilot import started
 
 T2 = read_article(SEEDS / ARTICLE_002)
 T3 = read_article(SEEDS / ARTICLE_003)
@@ -295,8 +296,6 @@ MACRON = 'Macron vowed that Ukraine\'s allies and military backers would "make c
 
 async def viewer_in_app(app, pilot, entry_id: str, index: int = 0) -> QuoteViewer:
     """Open the quote viewer from the dashboard on statement ``index`` of ``entry_id``."""
-    from tests.test_ui_editing import started
-
     await started(app, pilot)
     dashboard = app.dashboard
     dashboard.table.cursor = dashboard.table.row_of(
@@ -390,8 +389,6 @@ async def test_the_viewer_closes_when_an_undo_removes_the_entry_it_shows(tmp_pat
 
     app = PledgeApp(write_ledger(tmp_path / "l", three_quote_ledger()))
     async with app.run_test(size=(120, 36)) as pilot:
-        from tests.test_ui_editing import started
-
         await started(app, pilot)
         session = app.session
         copy = session.ledger.entry("russia-mfa").model_copy(update={"id": "russia-mfa-2"})

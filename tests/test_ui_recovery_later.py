@@ -8,7 +8,7 @@ from pledgetui import journal
 from pledgetui.session import EditSession
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens.choice import ChoiceScreen
-from tests.test_ui_editing import _notes, edit_current, started
+from tests.pilot import Notices, edit_current, started
 
 
 async def test_later_then_an_edit_says_where_the_edits_went_and_the_next_start_offers_them(ledger_path: Path) -> None:
@@ -17,7 +17,8 @@ async def test_later_then_an_edit_says_where_the_edits_went_and_the_next_start_o
     crashed.close()  # ended without saving: its journal stays
 
     app = PledgeApp(ledger_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    notices = Notices()
+    async with app.run_test(size=(120, 40), message_hook=notices) as pilot:
         await started(app, pilot)
         assert isinstance(app.screen, ChoiceScreen) and app.screen.title_text == "Recover unsaved edits"
         assert "offered again at the next start" in str(app.screen.message)
@@ -27,7 +28,7 @@ async def test_later_then_an_edit_says_where_the_edits_went_and_the_next_start_o
         jpath = journal.journal_path(ledger_path)
         aside = journal.set_aside_journals(jpath)
         assert len(aside) == 1
-        said = [m for m in _notes(app) if "set aside" in m]
+        said = [m for m in notices.messages if "set aside" in m]
         assert said and str(aside[0]) in said[-1] and "offered again" in said[-1]
         await pilot.press("q")  # quit, discarding this session's edit
         await pilot.pause()

@@ -10,7 +10,8 @@ from pledgetui import journal
 from pledgetui.session import EditSession
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens.choice import ChoiceScreen
-from tests.test_ui_editing import _outside_change, edit_current, press_and_settle, started
+from tests.factory import outside_change
+from tests.pilot import edit_current, press_and_settle, started
 from tests.visible import assert_shown
 
 SMALL = (80, 24)
@@ -45,7 +46,7 @@ async def test_conflict_dialog_fits_80x24(ledger_path: Path) -> None:
     async with app.run_test(size=SMALL) as pilot:
         await started(app, pilot)
         await edit_current(app, pilot, summary="my edit")
-        _outside_change(ledger_path)
+        outside_change(ledger_path)
         await press_and_settle(app, pilot, "ctrl+s")
         prompt = assert_choice_shown(app)
         assert prompt.title_text == "The file changed on disk"
@@ -202,11 +203,12 @@ async def test_matrix_at_80x24_names_the_filter_counts_in_words_and_shows_its_co
         await pilot.pause()
         screen = app.screen
         table = screen.query_one("#mx-pledges", DataTable)
-        right, shown = table._row_label_column_width, 0
+        label_width = table.virtual_size.width - sum(col.get_render_width(table) for col in table.ordered_columns)
+        right, shown = label_width, 0
         for col in table.ordered_columns:
             right += col.get_render_width(table)
             shown += right <= table.scrollable_content_region.width
-        assert table._row_label_column_width <= 18  # actor names give way to commitment columns
+        assert label_width <= 18  # actor names give way to commitment columns
         assert shown >= 4
         title = str(screen.query_one("#mx-title").content)
         if table.virtual_size.width > table.scrollable_content_region.width:

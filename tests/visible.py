@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from textual.app import App
 from textual.widget import Widget
+
+from tests.pilot import screen_lines
 
 _BOX = re.compile(r"[\u2500-\u259f]")  # borders, scrollbars, blocks
 
@@ -15,18 +18,16 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def shown_lines(app: App, widget: Widget | None = None) -> list[str]:
+def shown_lines(app: App[Any], widget: Widget | None = None) -> list[str]:
     """The screen's lines as rendered now, cropped to ``widget``'s region (the whole screen if None)."""
-    strips = app.screen._compositor.render_strips()
-    region = widget.region if widget is not None else app.screen.region
-    return [_BOX.sub(" ", strip.crop(region.x, region.right).text) for strip in strips[region.y : region.bottom]]
+    return [_BOX.sub(" ", line) for line in screen_lines(app, widget)]
 
 
-def shown_text(app: App, widget: Widget | None = None) -> str:
+def shown_text(app: App[Any], widget: Widget | None = None) -> str:
     return squeeze("".join(shown_lines(app, widget)))
 
 
-def assert_shown(app: App, widget: Widget, *texts: str) -> None:
+def assert_shown(app: App[Any], widget: Widget, *texts: str) -> None:
     """``widget`` lies within the screen, and each of ``texts`` is shown inside it, whole (wrapping allowed)."""
     screen = app.screen.region
     assert screen.contains_region(widget.region), f"{widget!r} at {widget.region} is clipped by {screen}"

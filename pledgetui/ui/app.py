@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -22,12 +22,15 @@ from pledgetui.ui.screens.dashboard import DashboardScreen
 from pledgetui.ui.state import LedgerChange
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from pledgetui import journal
     from pledgetui.model import Entry, Ledger
     from pledgetui.passages import PassageIndex
     from pledgetui.query import Index
     from pledgetui.session import EditSession
     from pledgetui.store import LedgerError
+    from pledgetui.ui.screens.quote_viewer import QuoteViewer
     from pledgetui.verify import Articles
 
 # The ledger core (pydantic models, store, query, session) is imported by the
@@ -128,7 +131,7 @@ class PledgeApp(App[int]):
         message: str,
         *,
         title: str = "",
-        severity="information",
+        severity: SeverityLevel = "information",
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
@@ -192,7 +195,7 @@ class PledgeApp(App[int]):
 
     # ------------------------------------------------------------------ loading
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         """The dashboard is the bottom of the screen stack; every other screen stacks on it."""
         self._dashboard = DashboardScreen()
         return self._dashboard
@@ -336,18 +339,18 @@ class PledgeApp(App[int]):
         files = ("Where your data is (pledgetui paths)", [(what, str(where)) for what, where in locations(self.path)])
         self.push_screen(HelpScreen([*bindings_for_help(self), files]))
 
-    def on_quote_viewer_passage_picked(self, event) -> None:
+    def on_quote_viewer_passage_picked(self, event: QuoteViewer.PassagePicked) -> None:
         """A passage picked in the quote viewer: a new statement of an entry, or a new entry."""
         if event.entry_id is not None:
             self.controller.attach_evidence(event.entry_id, event.evidence)
         else:
             self.controller.new_with_evidence(event.evidence)
 
-    def on_quote_viewer_article_text_accepted(self, event) -> None:
+    def on_quote_viewer_article_text_accepted(self, event: QuoteViewer.ArticleTextAccepted) -> None:
         """``QuoteViewer.ArticleTextAccepted``: a drifted quote takes the article's words."""
         self.controller.accept_article_text(event.entry_id, event.index, event.text, event.start, event.end)
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if isinstance(screen, DashboardScreen):
             yield from screen.system_commands()

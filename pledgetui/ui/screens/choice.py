@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -57,7 +57,7 @@ class ChoiceScreen(ModalScreen[str | None]):
                     shown = "esc" if key == "escape" else key
                     yield Button(f"{label} ({shown})", id=f"choice-{value}", variant="primary" if i == 0 else "default")
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
         if event.key in self._keys:
             event.stop()
             self.dismiss(self._keys[event.key])

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     Input,
@@ -131,7 +132,7 @@ class EditEntry(ModalScreen[Entry | None]):
 
     # ------------------------------------------------------------------ layout
 
-    def _row(self, name: str, widget) -> ComposeResult:
+    def _row(self, name: str, widget: Widget) -> ComposeResult:
         with Vertical(classes="field", id=f"field-{name}"):
             yield Label(LABELS[name])
             yield widget

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -31,7 +33,7 @@ BUILTIN_TITLES: dict[str, str] = {
 }
 
 
-def _section_title(node: DOMNode, app: App) -> str:
+def _section_title(node: DOMNode, app: App[Any]) -> str:
     """Words for where keys apply: a screen's or widget's ``HELP_TITLE``, else the title of the
     Textual widget it is (:data:`BUILTIN_TITLES`), else its class name in words."""
     if node is app:
@@ -46,7 +48,7 @@ def _section_title(node: DOMNode, app: App) -> str:
     return words[:1].upper() + words[1:]
 
 
-def bindings_for_help(app: App) -> list[Section]:
+def bindings_for_help(app: App[Any]) -> list[Section]:
     """The active bindings of ``app``'s current screen, its focused widget and the app, with descriptions.
 
     Call it before pushing the help screen (the help screen's own bindings are not wanted).
@@ -71,7 +73,7 @@ def bindings_for_help(app: App) -> list[Section]:
     return sections
 
 
-def _chain(app: App) -> list[DOMNode]:
+def _chain(app: App[Any]) -> list[DOMNode]:
     """The screen first, then the focused widget and its containers (innermost first), then the app."""
     screen = app.screen
     focused = screen.focused

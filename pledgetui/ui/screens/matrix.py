@@ -63,7 +63,7 @@ def cell_label(summary: CellSummary) -> Text:
     return text
 
 
-class MatrixTable(DataTable):
+class MatrixTable(DataTable[Text]):
     """A cell-cursor table in which one click on a cell selects it (the built-in needs two)."""
 
     HELP_TITLE = "The matrix"
@@ -178,7 +178,7 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
         """The summary of a pledge cell (or, with ``counter``, a counter-position cell); None if empty."""
         return self.matrix.cell(actor, commitment_value, counter)
 
-    def _grid_of(self, table: DataTable) -> Grid:
+    def _grid_of(self, table: DataTable[Text]) -> Grid:
         return self.counters if table.id == "mx-counters" else self.entries
 
     # ------------------------------------------------------------------ choosing

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
@@ -101,7 +102,7 @@ class DetailPane(VerticalScroll):
     DetailPane > Static { width: 1fr; }
     """
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         yield Static("", id="detail-body", markup=False)
 
     def show(self, pledge: Entry | None, ledger: Ledger | None, articles: Articles | None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -39,7 +41,7 @@ class KeyFooter(Footer):
     #: A compose is already due (it reads the bindings as they are then).
     _due = False
 
-    def bindings_changed(self, screen: Screen) -> None:
+    def bindings_changed(self, screen: Screen[Any]) -> None:
         """Compose again only when the keys to show changed and no compose is due yet: a screen
         shown again, or a focus that moves between widgets with the same keys, leaves the footer
         as it is (composing it mounts a widget per key)."""

@@ -1,0 +1,31 @@
+"""How each dashboard column orders entries, written out from what the columns show.
+
+The oracle for the sort tests: it does not go through :class:`pledgetui.query.Index`,
+so a sort that is wrong there (or does nothing) cannot agree with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from pledgetui.model import Entry
+from pledgetui.textcheck import comparable
+
+#: Keys 1 to 8, in column order: ascending; a stable sort keeps ties in ledger order.
+ORDER: dict[str, Callable[[Entry], Any]] = {
+    "actor": lambda p: comparable(p.actor),  # case and accents aside
+    "commitment": lambda p: p.commitment.label,
+    "status": lambda p: p.status.strength,  # weakest first: claimed ... signed
+    "conditions": lambda p: (not p.conditions, tuple(c.label for c in p.conditions)),  # unconditional last
+    "backstop": lambda p: p.us_backstop.label,
+    "claimant": lambda p: comparable(p.claimant),
+    "date": lambda p: p.date_stated or dt.date.min,  # undated first
+    "sources": lambda p: len(p.source_ids),
+}
+
+
+def in_order(entries: list[Entry], column: str, *, descending: bool = False) -> list[str]:
+    """The ids of ``entries`` (in ledger order) sorted by ``column``, ties kept in ledger order."""
+    return [p.id for p in sorted(entries, key=ORDER[column], reverse=descending)]
