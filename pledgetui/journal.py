@@ -237,6 +237,23 @@ def _header_damage(header: dict[str, Any]) -> list[Damage]:
     return found
 
 
+def _record_of(line: bytes) -> tuple[dict[str, Any], bool]:
+    """One journal line as a record, and whether zero bytes followed it. A record followed by
+    zero bytes (a block the file grew into but that was never written) is still the record:
+    the zeros are reported apart."""
+    padded = False
+    try:
+        item = json.loads(line)
+    except ValueError:
+        trimmed = line.rstrip(b"\0")
+        if trimmed == line or not trimmed.strip():
+            raise
+        item, padded = json.loads(trimmed), True
+    if not isinstance(item, dict):
+        raise ValueError("not an object")
+    return item, padded
+
+
 def parse(data: bytes) -> Contents | None:
     """Read a journal line by line. A line that cannot be read is recorded as damage and
     skipped; reading goes on after it. None only for an empty file."""
@@ -256,10 +273,8 @@ def parse(data: bytes) -> Contents | None:
         chunk = data[pos:] if last else data[pos:nl]
         pos = len(data) if last else nl + 1
         try:
-            item = json.loads(chunk)
-            if not isinstance(item, dict):
-                raise ValueError("not an object")
-        except ValueError:
+            item, padded = _record_of(chunk)
+        except (ValueError, RecursionError):  # RecursionError: brackets nested thousands deep
             if chunk and not chunk.strip(b"\0"):
                 # Zero bytes where a record should be: a disk block that was never written
                 # (or was wiped). Not a write cut short, which ends in part of a record.
@@ -276,6 +291,8 @@ def parse(data: bytes) -> Contents | None:
                     Damage(1, "the header is unreadable; the edits are replayed onto the ledger file as it is now")
                 )
             continue
+        if padded:
+            damage.append(Damage(number, "zero bytes (NUL) after the record, damaged on disk; the record is kept"))
         if number == 1 and HEADER_KEY in item:
             if item.get(HEADER_KEY) != FORMAT:
                 reason = f"journal format {item.get(HEADER_KEY)!r}; this version of pledgetui reads format {FORMAT}"
@@ -302,7 +319,7 @@ def header_fingerprint(header: dict[str, Any]) -> store.Fingerprint:
         size, mtime_ns, sha256 = int(header["size"]), int(header["mtime_ns"]), header["sha256"]
         if _valid_hash(sha256):
             return store.Fingerprint(size=size, mtime_ns=mtime_ns, sha256=sha256)
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):  # OverflowError: a size of 1e400 (infinity)
         pass
     return store.Fingerprint(size=-1, mtime_ns=-1, sha256="")
 
@@ -325,11 +342,15 @@ def _ledger_from_restore(current: Ledger, record: dict[str, Any]) -> Ledger:
 def apply_record(history: History, record: dict[str, Any]) -> None:
     """Apply one journal record to ``history``; raises on a record that does not fit."""
     op = record["op"]
+    if op not in ("undo", "redo") and not isinstance(record.get("desc"), str):
+        raise ValueError("its description is not text")
     if op == "undo":
         history.undo()
     elif op == "redo":
         history.redo()
     elif op == "restore":
+        if record.get("direction") not in ("undo", "redo"):
+            raise ValueError(f"direction {record.get('direction')!r} is neither 'undo' nor 'redo'")
         history.restore(record["direction"], record["desc"], _ledger_from_restore(history.ledger, record))
     elif op == "put":
         pledge = Entry.model_validate(migrate_entry(record["pledge"]))
@@ -509,7 +530,9 @@ def pending(ledger_path: Path | str) -> Recovery | None:
         kept = _set_aside(jpath, "unreadable")
         if kept is None:
             return None
-        why = contents.unreadable or "no readable edit in it: " + "; ".join(str(d) for d in contents.damage[:3])
+        # With no edit to replay, what the header's damage means for replaying is beside the point.
+        told = [d for d in contents.damage if not d.what.startswith("the header")] or contents.damage
+        why = contents.unreadable or "no readable edit in it: " + "; ".join(str(d) for d in told[:3])
         return Recovery(ledger_path, jpath, 0, None, None, False, contents.torn, tuple(contents.damage), kept, why)
     if not contents.records:
         return None  # at most an edit cut off while written, which was never applied

@@ -562,3 +562,103 @@ def test_a_statement_s_relay_is_journaled_and_recovered(ledger_path: Path) -> No
     recovered = journal.recover(ledger_path).entry("uk-ground")
     assert recovered.evidence[0].relayed_by == "a002 author"
     assert all(ev.relayed_by == "" for ev in recovered.evidence[1:])
+
+
+# --------------------------------------------------------------------------- hostile journal lines
+
+
+def _header_with(jpath: Path, **changes: object) -> None:
+    lines = jpath.read_bytes().splitlines(keepends=True)
+    header = json.loads(lines[0])
+    header.update(changes)
+    lines[0] = json.dumps(header).encode() + b"\n"
+    jpath.write_bytes(b"".join(lines))
+
+
+@pytest.mark.parametrize("field", ["size", "mtime_ns"])
+def test_a_header_number_too_large_for_a_file_is_damage_not_a_crash(ledger_path: Path, field: str) -> None:
+    _session, after = _five_edits(ledger_path)
+    jpath = journal.journal_path(ledger_path)
+    _header_with(jpath, **{field: float("inf")})  # as 1e400 reads: a float no int holds
+    assert b"Infinity" in jpath.read_bytes().splitlines()[0]
+    found = journal.pending(ledger_path)
+    assert found is not None and found.edits == 5
+    assert journal.recover(ledger_path) == after[-1]
+
+
+def test_a_line_nested_thousands_deep_is_damage_not_a_crash(ledger_path: Path) -> None:
+    _session, after = _five_edits(ledger_path)
+    jpath = journal.journal_path(ledger_path)
+    lines = jpath.read_bytes().splitlines(keepends=True)
+    lines.insert(3, b"[" * 100_000 + b"\n")
+    jpath.write_bytes(b"".join(lines))
+    found = journal.pending(ledger_path)
+    assert found is not None and found.edits == 5
+    assert [str(d) for d in found.problems] == [
+        "line 4: unreadable (not a journal record: damaged or not written whole)"
+    ]
+    assert journal.recover(ledger_path) == after[-1]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"desc": ["x", {"y": 1}]},
+        {"desc": 123},
+        {"desc": None},
+    ],
+)
+def test_a_record_whose_description_is_not_text_is_skipped_and_reported(ledger_path: Path, bad: dict) -> None:
+    _session, after = _five_edits(ledger_path)
+    jpath = journal.journal_path(ledger_path)
+    lines = jpath.read_bytes().splitlines(keepends=True)
+    record = json.loads(lines[-1])
+    record.update(bad)
+    lines[-1] = json.dumps(record).encode() + b"\n"
+    jpath.write_bytes(b"".join(lines))
+    found = journal.pending(ledger_path)
+    assert found is not None and found.skipped == 1
+    assert "description is not text" in str(found.problems[-1])
+    recovered = EditSession.recover(ledger_path)
+    assert recovered.ledger == after[-2]
+    while recovered.can_undo:  # every description the history holds is text: undo names it
+        assert isinstance(recovered.undo_description, str)
+        recovered.undo()
+
+
+def test_a_restore_record_with_an_unknown_direction_is_skipped(ledger_path: Path) -> None:
+    session = EditSession.open(ledger_path)
+    session.put_entry(session.ledger.entry("uk-ground").model_copy(update={"notes": "a"}))
+    session.save()
+    session.undo()  # reaches back before the save: journaled as a restore record
+    _crash(session)
+    jpath = journal.journal_path(ledger_path)
+    lines = jpath.read_bytes().splitlines(keepends=True)
+    records = [json.loads(line) for line in lines]
+    at = next(i for i, r in enumerate(records) if r.get("op") == "restore")
+    records[at]["direction"] = "sideways"
+    jpath.write_bytes(b"".join(json.dumps(r).encode() + b"\n" for r in records))
+    found = journal.pending(ledger_path)
+    assert found is not None and found.skipped == 1
+    assert "'sideways' is neither" in str(found.problems[-1])
+
+
+def test_a_record_followed_by_zero_bytes_is_kept_and_the_zeros_reported(ledger_path: Path) -> None:
+    _session, after = _five_edits(ledger_path)
+    jpath = journal.journal_path(ledger_path)
+    data = jpath.read_bytes().rstrip(b"\n") + b"\0" * 300  # the last record, then a block never written
+    jpath.write_bytes(data)
+    found = journal.pending(ledger_path)
+    assert found is not None and found.edits == 5 and not found.torn
+    assert [d.line for d in found.problems] == [6] and "zero bytes" in str(found.problems[0])
+    assert journal.recover(ledger_path) == after[-1]
+    assert found.kept is not None and found.kept.read_bytes() == data
+
+
+def test_an_all_zero_journal_is_not_said_to_be_replayed(ledger_path: Path) -> None:
+    jpath = journal.journal_path(ledger_path)
+    jpath.parent.mkdir(parents=True, exist_ok=True)
+    jpath.write_bytes(b"\0" * 100)
+    found = journal.pending(ledger_path)
+    assert found is not None and found.unreadable is not None
+    assert "replayed" not in found.unreadable
