@@ -171,3 +171,38 @@ async def test_dashboard_hands_the_editor_an_absolute_path(tmp_path: Path, monke
     assert json.loads(record.read_text()) == ["--", str(hostile)]
     assert not (folder / "PWNED").exists()
     assert store.load(hostile).ledger.entries
+
+
+def test_ctrl_c_in_the_editor_is_the_editor_s_and_the_dashboard_goes_on(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole foreground group, pledgetui too. Under the event loop, SIGINT's
+    handler cancels the app; while the editor runs, it must only be noted."""
+    import signal
+
+    editor = tmp_path / "editor"
+    editor.write_text(
+        f"#!{sys.executable}\nimport os, signal\nos.kill(os.getppid(), signal.SIGINT)\nraise SystemExit(130)\n"
+    )
+    editor.chmod(0o755)
+    cancelled: list[int] = []
+
+    def event_loop_handler(signum: int, frame: object) -> None:  # what asyncio.run installs
+        cancelled.append(signum)
+
+    previous = signal.signal(signal.SIGINT, event_loop_handler)
+    try:
+        suspend = Suspender()
+        outcome = external_editor.run_editor(suspend, [str(editor), str(tmp_path / "l.toml")])
+        assert cancelled == []  # the app was not told to stop
+        assert isinstance(outcome, str) and "interrupted" in outcome
+        assert suspend.events == ["suspended", "resumed"]
+        assert signal.getsignal(signal.SIGINT) is event_loop_handler  # put back after the editor
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_a_script_whose_interpreter_is_missing_says_so(tmp_path: Path) -> None:
+    script = tmp_path / "editor"
+    script.write_text("#!/nonexistent/interpreter\n")
+    script.chmod(0o755)
+    outcome = external_editor.run_editor(Suspender(), [str(script), str(tmp_path / "l.toml")])
+    assert isinstance(outcome, str) and "interpreter" in outcome and "(#!)" in outcome

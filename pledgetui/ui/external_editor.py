@@ -13,9 +13,12 @@ on disk, which does not hold them, and reloading would drop them.
 
 from __future__ import annotations
 
+import errno
+import os
+import signal
 import subprocess
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING
 
 from pledgetui.editor import EditorProblem, editor_argv
@@ -29,15 +32,45 @@ def run_editor(suspend: Callable[[], AbstractContextManager[None]], argv: list[s
 
     Nothing may escape the ``suspend()`` block: Textual resumes the app only when the
     block ends normally, so an error raised inside it would leave a blank screen that
-    ignores every key. Raises ``SuspendNotSupported`` (before suspending) when the
+    ignores every key. Ctrl-C while the editor runs is the editor's: it reaches this
+    process too (the terminal signals its whole foreground group), where the event
+    loop's own handler would end the dashboard, so a handler that only takes note of it
+    stands in for the run. Raises ``SuspendNotSupported`` (before suspending) when the
     terminal cannot be handed over."""
-    with suspend():
+    interrupted: list[int] = []
+    with suspend(), _noting(signal.SIGINT, interrupted):
         try:
-            return subprocess.run(argv, check=False).returncode
+            status = subprocess.run(argv, check=False).returncode
         except OSError as exc:
-            return f"could not start {argv[0]}: {exc.strerror or exc}"
-        except KeyboardInterrupt:
+            return f"could not start {argv[0]}: {_start_problem(argv[0], exc)}"
+        except KeyboardInterrupt:  # where no handler could be set (not the main thread)
             return "the editor was interrupted (Ctrl-C)"
+    if interrupted:
+        return f"the editor was interrupted (Ctrl-C; it ended with status {status})"
+    return status
+
+
+@contextmanager
+def _noting(signum: int, seen: list[int]) -> Iterator[None]:
+    """While the block runs, ``signum`` is noted in ``seen`` instead of acted on. A Python
+    handler (unlike SIG_IGN) is not inherited by the program started meanwhile."""
+    try:
+        previous = signal.signal(signum, lambda number, frame: seen.append(number))
+    except ValueError:  # not the main thread: leave the signal as it is
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signum, previous)
+
+
+def _start_problem(program: str, exc: OSError) -> str:
+    """Why ``program`` did not start, in words: a script whose ``#!`` interpreter is missing
+    fails with "no such file" although the script is there."""
+    if exc.errno == errno.ENOENT and os.path.isfile(program):
+        return "it exists, but the interpreter its first line (#!) names was not found"
+    return exc.strerror or str(exc)
 
 
 def refusal(app: PledgeApp) -> str | None:
