@@ -28,7 +28,7 @@ import json
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -461,7 +461,13 @@ def protected_files(ledger_path: Path, ledger: Ledger) -> set[Path]:
     return {p.resolve() for p in found}
 
 
-def write_export(path_or_dash: str | Path, data: bytes, *, protect: Iterable[Path] = ()) -> None:
+def write_export(
+    path_or_dash: str | Path,
+    data: bytes,
+    *,
+    protect: Iterable[Path] = (),
+    stop: Callable[[], bool] | None = None,
+) -> None:
     """Write ``data`` atomically to a file (no backup kept), or to stdout for ``-``.
 
     A character device or named pipe (``/dev/null``, ``/dev/stdout``, a FIFO) is written
@@ -473,6 +479,7 @@ def write_export(path_or_dash: str | Path, data: bytes, *, protect: Iterable[Pat
     On a terminal the bytes are made safe to display first (controls shown as
     symbols, no BOM): ledger text is untrusted. Pipes and files get the exact bytes.
     A failed file write raises :class:`pledgetui.store.SaveError`; the target is unchanged.
+    ``stop`` is asked while a pipe's reader does not keep up: True gives the write up.
     """
     if str(path_or_dash) == "-":
         out = sys.stdout
@@ -501,6 +508,7 @@ def write_export(path_or_dash: str | Path, data: bytes, *, protect: Iterable[Pat
             for_terminal=lambda b: display(b.decode("utf-8").removeprefix(UTF8_BOM).replace("\r\n", "\n")).encode(
                 "utf-8"
             ),
+            stop=stop,
         )
     except OSError as exc:
         # atomic_write reports its own steps as SaveError; its first look at the target

@@ -12,6 +12,7 @@ import gc
 import hashlib
 import os
 import re
+import select
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -693,7 +694,7 @@ _FD_ALIASES = re.compile(r"/dev/(stdout|stderr|fd/\d+)|/proc/self/fd/\d+")
 FIFO_READER_GRACE = 1.0
 
 
-def _open_for_output(target: Path | str, st: os.stat_result) -> int:
+def _open_for_output(target: Path | str, st: os.stat_result, *, blocking: bool = True) -> int:
     """Open a device, a named pipe or a descriptor's alias for writing, never waiting.
 
     A named pipe that nothing reads would block an ordinary open until a reader
@@ -718,19 +719,65 @@ def _open_for_output(target: Path | str, st: os.stat_result) -> int:
                     "start the program that reads it first, then export again"
                 ) from None
             raise SaveError(f"could not write to {target}: {exc.strerror or exc}") from exc
-    try:
-        os.set_blocking(fd, True)
-    except OSError:
-        pass  # no such mode here (Windows): writes were blocking anyway
+    if blocking:
+        try:
+            os.set_blocking(fd, True)
+        except OSError:
+            pass  # no such mode here (Windows): writes were blocking anyway
     return fd
 
 
-def write_output(target: Path | str, data: bytes, *, for_terminal: Callable[[bytes], bytes] | None = None) -> None:
+#: How often a write that waits for a slow reader looks whether it was asked to stop.
+STOP_POLL_SECONDS = 0.2
+
+
+def _write_all(fd: int, data: bytes, stop: Callable[[], bool] | None) -> int:
+    """Write ``data`` into ``fd``; the bytes written. With ``stop``, ``fd`` is non-blocking
+    and, while the reader keeps up no more, ``stop()`` is asked every
+    :data:`STOP_POLL_SECONDS`: True gives up (:class:`WriteStopped`)."""
+    view = memoryview(data)
+    written = 0
+    while view:
+        try:
+            n = os.write(fd, view)
+        except BlockingIOError:
+            if stop is not None and stop():
+                raise WriteStopped(written) from None
+            select.select([], [fd], [], STOP_POLL_SECONDS)
+            continue
+        except BrokenPipeError as exc:
+            raise ReaderGone(written) from exc
+        written += n
+        view = view[n:]
+    return written
+
+
+class WriteStopped(Exception):
+    def __init__(self, written: int) -> None:
+        super().__init__(written)
+        self.written = written
+
+
+class ReaderGone(Exception):
+    def __init__(self, written: int) -> None:
+        super().__init__(written)
+        self.written = written
+
+
+def write_output(
+    target: Path | str,
+    data: bytes,
+    *,
+    for_terminal: Callable[[bytes], bytes] | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> None:
     """Write an export to ``target``: a regular file (or a new name) is replaced atomically
     (:func:`atomic_write`, no backup); a character device, a named pipe or an alias of an
     open descriptor (``/dev/stdout``, ``/dev/fd/N``) is written into, never replaced; a
     folder or any other kind of file is refused. ``for_terminal`` turns the bytes into
-    what a terminal may be shown, when the target is one. Raises :class:`SaveError`.
+    what a terminal may be shown, when the target is one. ``stop``: asked while a pipe's
+    reader does not keep up; True gives up the write (a dashboard that quits does not
+    wait for a reader that never reads). Raises :class:`SaveError`.
     """
     name = str(target)
     try:
@@ -752,15 +799,21 @@ def write_output(target: Path | str, data: bytes, *, for_terminal: Callable[[byt
     if not (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode) or (alias and stat.S_ISREG(st.st_mode))):
         kind = "block device" if stat.S_ISBLK(st.st_mode) else "socket" if stat.S_ISSOCK(st.st_mode) else "special file"
         raise SaveError(f"could not save {target}: it is a {kind}; nothing was written")
-    fd = _open_for_output(target, st)
+    fd = _open_for_output(target, st, blocking=stop is None)
     try:
         if for_terminal is not None and os.isatty(fd):
             data = for_terminal(data)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-    except BrokenPipeError:
-        raise
+        _write_all(fd, data, stop)
+    except WriteStopped as exc:
+        raise SaveError(
+            f"stopped writing to {target} after {exc.written:,} of {len(data):,} bytes, as asked: "
+            "its reader was not reading; what it received is incomplete"
+        ) from None
+    except ReaderGone as exc:
+        raise SaveError(
+            f"could not finish writing to {target}: its reader went away after {exc.written:,} of "
+            f"{len(data):,} bytes; what it received is incomplete"
+        ) from None
     except OSError as exc:
         raise SaveError(f"could not write to {target}: {exc.strerror or exc}") from exc
     finally:

@@ -399,3 +399,45 @@ def test_export_into_a_folder_that_does_not_exist_says_so(tmp_path: Path) -> Non
     with pytest.raises(store.SaveError, match=r"the folder .*nowhere does not exist"):
         write_export(tmp_path / "nowhere" / "x.csv", b"a\n")
     assert not (tmp_path / "nowhere").exists()
+
+
+def _small_pipe(fifo: Path) -> int:
+    """A reader of ``fifo`` that never reads, with the smallest pipe buffer Linux allows."""
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    fcntl.fcntl(reader, 1031, 4096)  # F_SETPIPE_SZ
+    return reader
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="sets a pipe's buffer size (Linux)")
+def test_a_write_into_a_pipe_nobody_reads_stops_when_asked(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = _small_pipe(fifo)
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) >= 3  # asked while blocked; the third time says stop
+
+    try:
+        with pytest.raises(store.SaveError, match=r"stopped writing to .*pipe after 4,096 of 100,000 bytes"):
+            write_export(fifo, b"x" * 100_000, stop=stop)
+    finally:
+        os.close(reader)
+    assert len(asked) == 3
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="sets a pipe's buffer size (Linux)")
+def test_a_reader_that_goes_away_is_named_with_what_it_got(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = _small_pipe(fifo)
+
+    def reader_leaves() -> bool:  # asked once the pipe is full: the reader goes away
+        os.close(reader)
+        return False
+
+    with pytest.raises(
+        store.SaveError, match=r"its reader went away after 4,096 of 100,000 bytes; what it received is incomplete"
+    ):
+        write_export(fifo, b"x" * 100_000, stop=reader_leaves)

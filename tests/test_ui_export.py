@@ -7,6 +7,7 @@ import io
 import json
 import os
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,48 @@ async def test_the_dashboard_answers_keys_while_an_export_waits_for_its_reader(
         shown = len(app.dashboard.visible_entries())
     rows = list(csv.DictReader(io.StringIO(got.decode("utf-8"))))
     assert len(rows) == shown
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="sets a pipe's buffer size (Linux)")
+async def test_quitting_gives_up_an_export_whose_reader_never_reads(
+    ledger_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Quitting must not leave the process waiting, a blank screen, on a pipe nobody reads."""
+    import fcntl
+    import threading
+
+    from pledgetui import export
+
+    fifo = tmp_path / "view.csv"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # opened, never read
+    fcntl.fcntl(reader, 1031, 4096)  # F_SETPIPE_SZ: the export fills it at once
+    real_write_export = export.write_export
+    stops: list = []
+    blocked, ended = threading.Event(), threading.Event()
+
+    def write_export(path, data, **kwargs):
+        stop = kwargs.get("stop")
+        stops.append(stop)
+
+        def asked() -> bool:
+            blocked.set()  # asked only while the pipe is full
+            return stop is not None and stop()
+
+        try:
+            real_write_export(path, data * 10, **{**kwargs, "stop": asked})
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(export, "write_export", write_export)
+    app = PledgeApp(ledger_path)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await started(app, pilot)
+            await _export_to(app, pilot, fifo)
+            assert blocked.wait(30)  # a guard only: the worker is waiting for the reader now
+            app.exit()
+        assert ended.wait(30), "the export went on waiting for its reader after the app quit"
+        assert stops and stops[0] is not None and stops[0]()
+    finally:
+        os.close(reader)

@@ -18,6 +18,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
+from textual.worker import get_current_worker
 
 from pledgetui.ui.columns import column_commands
 from pledgetui.ui.state import LedgerChange
@@ -466,15 +467,23 @@ class DashboardScreen(Screen[None]):
         def write(request: ExportRequest) -> None:
             """In a worker thread: building and writing a large export takes seconds, and a
             named pipe may wait for its reader; the dashboard keeps answering meanwhile."""
+            worker = get_current_worker()  # cancelled when the dashboard goes or the app quits
             try:
                 data = export.export_view(
                     ledger, pledges, request.fmt, request.rows, excel=request.excel, query=query, sort=sort
                 )
-                export.write_export(request.path, data, protect=export.protected_files(path, ledger))
+                export.write_export(
+                    request.path,
+                    data,
+                    protect=export.protected_files(path, ledger),
+                    stop=lambda: worker.is_cancelled,
+                )
             except (OSError, ValueError, store.SaveError) as exc:
-                self.app.call_from_thread(self.notify, f"Not exported: {exc}", severity="error", timeout=10)
+                if not worker.is_cancelled:  # else the dashboard is gone: nobody to tell
+                    self.app.call_from_thread(self.notify, f"Not exported: {exc}", severity="error", timeout=10)
                 return
-            self.app.call_from_thread(finished, request)
+            if not worker.is_cancelled:
+                self.app.call_from_thread(finished, request)
 
         def done(request: ExportRequest | None) -> None:
             if request is None:
