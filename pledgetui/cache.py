@@ -456,8 +456,10 @@ def key() -> bytes | None:
     try:
         data, st = files.read_regular(where, KEY_BYTES, follow_links=False)
     except files.NotReadable as exc:
+        if exc.kind == "too_large":
+            return _replace_damaged_key(where)
         if exc.kind != "missing":
-            return None  # a link, a pipe, a device, a folder, too long, unreadable: not used
+            return None  # a link, a pipe, a device, a folder, unreadable: not used
         try:
             where.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | osutil.O_NOFOLLOW | osutil.O_CLOEXEC | osutil.O_BINARY
@@ -476,10 +478,49 @@ def key() -> bytes | None:
             os.close(fd)
         _keys[str(where)] = new
         return new
-    if not osutil.private_to_user(st) or len(data) != KEY_BYTES:
+    if not osutil.private_to_user(st):
         return None
+    if len(data) != KEY_BYTES:
+        return _replace_damaged_key(where)
     _keys[str(where)] = data
     return data
+
+
+#: A key file of the wrong length younger than this may be one being written by another process.
+KEY_SETTLE_SECONDS = 60
+
+
+def _replace_damaged_key(where: Path) -> bytes | None:
+    """A key file of this user's, private, but of the wrong length (cut short when a process
+    was killed while making it, or damaged) is replaced by a new key, atomically; None when
+    it is not that (or is too new to tell from one being written)."""
+    try:
+        st = os.lstat(where)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode) or not osutil.private_to_user(st):
+        return None
+    if time.time() - st.st_mtime < KEY_SETTLE_SECONDS:
+        return None
+    new = secrets.token_bytes(KEY_BYTES)
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfiles.new_temp(where.parent, where.name)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(new)
+            fh.flush()
+            os.fsync(fh.fileno())
+            osutil.set_mode(fh.fileno(), tmp, 0o600)
+        os.replace(tmp, where)
+        tempfiles.forget(tmp)
+        tmp = None
+    except OSError:
+        return None
+    finally:
+        if tmp is not None:
+            tempfiles.drop_temp(tmp)
+    _keys[str(where)] = new
+    return new
 
 
 def read(

@@ -306,3 +306,29 @@ def test_a_cache_file_that_is_a_named_pipe_is_not_waited_on(big: Path) -> None:
     done = _list_in_a_child(big)
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) > store.CACHE_MIN_ENTRIES
+
+
+@pytest.mark.parametrize("length", [0, 16, 64])
+def test_a_key_cut_short_by_a_kill_is_replaced_once_it_has_settled(big: Path, length: int) -> None:
+    """A kill between creating the key file and writing it leaves it empty: every later start
+    would go without the cache. Once it is old enough not to be one being written, a new key
+    replaces it."""
+    import time
+
+    from pledgetui import paths
+
+    key = paths.state_dir() / cache.KEY_NAME
+    key.parent.mkdir(parents=True, exist_ok=True)
+    key.write_bytes(b"k" * length)
+    key.chmod(0o600)
+    cache._keys.clear()
+    assert cache.key() is None  # just made: it may be another process's key being written
+    assert key.read_bytes() == b"k" * length
+    past = time.time() - cache.KEY_SETTLE_SECONDS - 1
+    os.utime(key, (past, past))
+    cache._keys.clear()
+    new = cache.key()
+    assert new is not None and len(new) == cache.KEY_BYTES
+    assert key.read_bytes() == new and stat.S_IMODE(key.stat().st_mode) == 0o600
+    store.load(big)
+    assert list(cache.folder().glob("*.marshal"))  # the cache works again
