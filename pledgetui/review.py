@@ -63,6 +63,11 @@ REFUSING = re.compile(
 FORECAST = re.compile(r"\banticipated\b|\bspeculat\w*|\bcould soon\b|\bexpected to\b|\bpredict\w*|\bforecast\w*", re.I)
 #: The note an entry carries when its reading rests only on statements a partisan source relays.
 RELAYED_NOTE = "Relayed:"
+#: That note where a note begins (the start of the notes, or after a sentence): "Not Relayed:" is not it.
+RELAYED_NOTE_AT = re.compile(r"(?:^|[.;!?]\s+)" + re.escape(RELAYED_NOTE))
+#: Bases in which a partisan source speaks for itself (its own voice, or the author's own assertion);
+#: any other statement of a partisan source is someone else's words that it passes on.
+OWN_VOICE = frozenset({Basis.PARTISAN, Basis.REPORT})
 
 #: The letters that case-insensitive matching pairs with an ASCII letter but ``str.lower`` does
 #: not turn into it (dotted capital I, dotless i, long s; the Kelvin sign lowers to ``k``). A
@@ -197,7 +202,7 @@ def _resting_findings(p: Entry, source_dates: Mapping[str, dt.date | None], part
             )
     if (
         partisan
-        and RELAYED_NOTE not in p.notes
+        and not RELAYED_NOTE_AT.search(p.notes)
         and all(evidence[i].relayed_by and evidence[i].source in partisan for i in resting)
     ):
         relays = "; ".join(dict.fromkeys(evidence[i].relayed_by for i in resting))
@@ -245,6 +250,16 @@ def review_entry(
                     n,
                     "the statement is coded declined, but its words only make a decision wait on "
                     "something and refuse nothing: that is 'considering', with what is awaited in its conditions",
+                )
+            )
+        if ev.source in partisan and ev.basis not in OWN_VOICE and not ev.relayed_by:
+            found.append(
+                Finding(
+                    p.id,
+                    n,
+                    f"{ev.claimant}'s words ({ev.basis.value}) reach us only through {ev.source}, a partisan "
+                    "source (it has statements in its own voice), but the statement names no relay; set "
+                    "relayed_by to who passes them on",
                 )
             )
         if ev.conditions == () and FORECAST.search(ev.quote):

@@ -467,8 +467,8 @@ def test_check_strict_fails_on_each_fidelity_finding_with_entry_and_statement(
     (folder / "seeds").mkdir(parents=True)
     (folder / "seeds" / "fidelity.txt").write_text(FIDELITY_ARTICLE, encoding="utf-8")
 
-    def ev(quote: str, **stance: object):
-        return evidence_for(FIDELITY_ARTICLE, "c1", quote, **{"claimant": "Ruritanian government", **stance})
+    def ev(quote: str, source: str = "c1", **stance: object):
+        return evidence_for(FIDELITY_ARTICLE, source, quote, **{"claimant": "Ruritanian government", **stance})
 
     claim = {"party": "third_party", "basis": "paraphrase", "status": "claimed"}
     entries = (
@@ -487,17 +487,24 @@ def test_check_strict_fails_on_each_fidelity_finding_with_entry_and_statement(
             ev("The signing paves the way for Ruritanian forces to secure the skies.", status="announced"),
         ]),
         Entry(id="brief-own-voice", actor="Ruritania", commitment="other", summary="s", evidence=[
-            ev("This brief says Ruritania is in.", claimant="Brief", party="third_party", basis="partisan",
+            ev("This brief says Ruritania is in.", "c2", claimant="Brief", party="third_party", basis="partisan",
                status="claimed"),
         ]),
         Entry(id="rur-relayed", actor="Ruritania", commitment="ground_troops", summary="s", evidence=[
-            ev("Ruritania will deploy forces in event of a peace deal.", status="announced", relayed_by="Brief",
+            ev("Ruritania will deploy forces in event of a peace deal.", "c2", status="announced", relayed_by="Brief",
                conditions=["peace_deal"]),
+        ]),
+        Entry(id="rur-unrelayed", actor="Ruritania", commitment="maritime", summary="s", evidence=[
+            ev("Ruritania will send ships.", "c2", status="announced"),
         ]),
         Entry(id="rur-provides", actor="Ruritania", commitment="maritime", summary="s", us_backstop="provides",
               evidence=[ev("Ruritania will send ships.", claimant="Deputy", **claim)]),
     )  # fmt: skip
-    ledger = Ledger(sources=(Source(id="c1", file="fidelity.txt", title="Brief"),), entries=entries)
+    sources = (
+        Source(id="c1", file="fidelity.txt", title="Report"),
+        Source(id="c2", file="fidelity.txt", title="Brief"),
+    )
+    ledger = Ledger(sources=sources, entries=entries)
     path = folder / "pledges.toml"
     save(ledger, path, backup=False)
     expected = [str(f) for f in review(load(path).ledger)]
@@ -508,6 +515,7 @@ def test_check_strict_fails_on_each_fidelity_finding_with_entry_and_statement(
         "rur-paves statement 1",  # 'paves the way' above signalled
         "rur-relayed statement 1",  # the statement's peace deal, missing from the entry's conditions
         "rur-relayed statement 1",  # rests only on a statement the partisan source relays, no Relayed: note
+        "rur-unrelayed statement 1",  # someone else's words in a partisan source, no relay named
         "rur-provides",  # provides on a maritime entry
         "rur-provides statement 1",  # provides on a claim
     ]

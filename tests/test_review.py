@@ -250,13 +250,52 @@ def test_an_entry_resting_only_on_statements_a_partisan_source_relays_needs_a_re
     mixed = relayed.model_copy(
         update={"evidence": (relayed.evidence[0], relayed.evidence[1].model_copy(update={"relayed_by": ""}))}
     )
-    assert review(ledger.model_copy(update={"entries": (own_voice, mixed)})) == []
+    assert [f.what for f in review(ledger.model_copy(update={"entries": (own_voice, mixed)}))] == [
+        NO_RELAY.format(claimant="Ruritanian government", basis="paraphrase")
+    ]  # not the note: only that the direct-looking statement of a partisan source names no relay
     elsewhere = own_voice.model_copy(update={"evidence": (own_voice.evidence[0].model_copy(update={"source": "c2"}),)})
     assert review(ledger.model_copy(update={"entries": (elsewhere, relayed)})) == []
     # a relayed statement the reading does not rest on is not enough
     claim = statement(relayed_by="Outlet", claimant="Outlet", party="third_party", status="claimed")
     direct = entry_with(statement(), claim, entry_id="direct")
-    assert review(ledger.model_copy(update={"entries": (own_voice, direct)})) == []
+    assert [f.where for f in review(ledger.model_copy(update={"entries": (own_voice, direct)}))] == [
+        "direct statement 1"  # the relay it names no relay for, not the note
+    ]
+    noted_not = relayed.model_copy(update={"notes": "Not Relayed: they spoke to us directly."})
+    assert [f.where for f in review(ledger.model_copy(update={"entries": (own_voice, noted_not)}))] == [
+        "relayed statement 1"
+    ]  # "Not Relayed:" is not the note
+
+
+NO_RELAY = (
+    "{claimant}'s words ({basis}) reach us only through c1, a partisan source (it has statements in its own "
+    "voice), but the statement names no relay; set relayed_by to who passes them on"
+)
+
+
+@pytest.mark.parametrize("basis", ["statement", "paraphrase", "anonymous", "document"])
+def test_someone_else_s_words_in_a_partisan_source_must_name_their_relay(basis: str) -> None:
+    sources = (Source(id="c1", file="c1.txt", title="Partisan"), Source(id="c2", file="c2.txt", title="Other"))
+    own_voice = entry_with(
+        statement(claimant="Outlet", party="third_party", basis="partisan", status="claimed"), entry_id="outlet"
+    )
+    status = "claimed" if basis in ("anonymous", "document") else "announced"
+    quoted = entry_with(statement(), statement(basis=basis, status=status), entry_id="quoted")
+    ledger = Ledger(sources=sources, entries=(own_voice, quoted))
+    findings = [f for f in review(ledger) if "names no relay" in f.what]
+    assert [f.where for f in findings] == ["quoted statement 1", "quoted statement 2"]
+    assert findings[1].what == NO_RELAY.format(claimant="Ruritanian government", basis=basis)
+    # named relays, the outlet's own assertions, or a source that is not partisan: nothing to say
+    named = quoted.model_copy(
+        update={"evidence": tuple(ev.model_copy(update={"relayed_by": "Outlet"}) for ev in quoted.evidence)}
+    )
+    assert not [
+        f for f in review(ledger.model_copy(update={"entries": (own_voice, named)})) if "names no relay" in f.what
+    ]
+    report = entry_with(statement(claimant="Outlet", party="third_party", basis="report", status="claimed"))
+    assert review(ledger.model_copy(update={"entries": (own_voice, report)})) == []
+    elsewhere = own_voice.model_copy(update={"evidence": (own_voice.evidence[0].model_copy(update={"source": "c2"}),)})
+    assert review(ledger.model_copy(update={"entries": (elsewhere, quoted)})) == []
 
 
 # --------------------------------------------------------------------------- both ways, no date
