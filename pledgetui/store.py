@@ -29,6 +29,7 @@ from pydantic import TypeAdapter, ValidationError
 from pledgetui import cache, errors, files, nesting, osutil, paths
 from pledgetui.migrate import MIGRATED_FIELDS, migrate
 from pledgetui.model import SCHEMA_VERSION, Entry, Ledger, integrity_problems
+from pledgetui.sanitize import display_line
 
 MAX_LEDGER_BYTES = 256 * 1024 * 1024
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024
@@ -55,8 +56,15 @@ class LedgerError(Exception):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        head = f"{self.path}: {len(self.problems)} problem{'s' if len(self.problems) != 1 else ''}"
-        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+        return "\n".join([self._head(), *(f"  - {p}" for p in self.problems)])
+
+    def _head(self) -> str:
+        return f"{self.path}: {len(self.problems)} problem{'s' if len(self.problems) != 1 else ''}"
+
+    def report(self) -> list[str]:
+        """The problems as lines for a person: the file name, then one line per problem, each
+        through the display filter (a name or value cannot send escapes or fake a line)."""
+        return [display_line(self._head()), *(f"  - {display_line(str(p))}" for p in self.problems)]
 
 
 class SaveError(Exception):

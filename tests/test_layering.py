@@ -18,14 +18,24 @@ from tests.factory import REPO
 
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 CONTRACT = "The ledger core is usable without the TUI"
+LAYERS = "The layers: the command line over the UI and the commands, both over the ledger core"
+
+
+def _contract(name: str) -> dict:
+    with open(REPO / "pyproject.toml", "rb") as fh:
+        contracts = tomllib.load(fh)["tool"]["importlinter"]["contracts"]
+    [contract] = [c for c in contracts if c["name"] == name]
+    return contract
 
 
 def core_modules() -> list[str]:
-    """The contract's module list in pyproject.toml: the one place the core is listed."""
-    with open(REPO / "pyproject.toml", "rb") as fh:
-        contracts = tomllib.load(fh)["tool"]["importlinter"]["contracts"]
-    [contract] = [c for c in contracts if c["name"] == CONTRACT]
-    return list(contract["source_modules"])
+    """The contract's module list in pyproject.toml: every module outside the UI."""
+    return list(_contract(CONTRACT)["source_modules"])
+
+
+def layers() -> list[list[str]]:
+    """The layers contract, top first: each layer's modules."""
+    return [[m.strip() for m in layer.replace("|", ":").split(":")] for layer in _contract(LAYERS)["layers"]]
 
 
 CORE = core_modules()
@@ -37,6 +47,15 @@ def test_every_module_outside_the_ui_is_listed_once() -> None:
     found = {m.name for m in pkgutil.walk_packages(pledgetui.__path__, "pledgetui.")}
     outside_ui = {m for m in found if not m.startswith("pledgetui.ui")} - {"pledgetui.__main__", "pledgetui.commands"}
     assert outside_ui == set(CORE)
+
+
+def test_the_layers_are_the_command_line_the_ui_and_commands_and_the_core() -> None:
+    """The bottom layer is the core of the contract above, less the command line and the commands."""
+    top, middle, core = layers()
+    assert top == ["pledgetui.cli"]
+    assert middle == ["pledgetui.ui", "pledgetui.commands"]
+    assert len(core) == len(set(core))
+    assert set(core) == {m for m in CORE if m != "pledgetui.cli" and not m.startswith("pledgetui.commands.")}
 
 
 def test_import_linter_contract_is_kept() -> None:
@@ -51,6 +70,7 @@ def test_import_linter_contract_is_kept() -> None:
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "The ledger core is usable without the TUI KEPT" in output
+    assert f"{LAYERS} KEPT" in " ".join(output.split())
     assert "0 broken" in output
 
 

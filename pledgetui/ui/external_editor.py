@@ -84,12 +84,10 @@ def edit_ledger_file(app: PledgeApp) -> bool:
     try:
         store.load(session.path, use_cache=False)
     except store.LedgerError as exc:
-        from pledgetui.commands.common import ledger_report
-
         app.notify(
             "\n".join(
                 [
-                    *ledger_report(exc),
+                    *exc.report(),
                     "The dashboard still shows the ledger as it was; press E to fix the file "
                     "(a save now would ask before replacing it).",
                 ]
