@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import os
@@ -112,3 +113,49 @@ def test_the_dashboard_module_loads_without_the_ledger_core() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr
+
+
+def _imports(path: Path, name: str, known: set[str]) -> set[str]:
+    """The package's modules that the module ``name`` at ``path`` imports, wherever the import is
+    (module level, a function, ``if TYPE_CHECKING``)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        targets: list[str] = []
+        if isinstance(node, ast.Import):
+            targets = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                up = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                base = ".".join([*up, base] if base else up)
+            targets = [base, *(f"{base}.{a.name}" for a in node.names)]
+        for target in targets:
+            while target and target not in known:
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                found.add(target)
+    return found
+
+
+def test_no_module_imports_one_that_imports_it_back() -> None:
+    """No import circle, however long, type-only and function-level imports included: each helper
+    of the UI takes a protocol of what it needs (pledgetui.ui.shell), never the app or a screen."""
+    root = Path(pledgetui.__file__).parent
+    files = {
+        ".".join(p.relative_to(root.parent).with_suffix("").parts).removesuffix(".__init__"): p
+        for p in root.rglob("*.py")
+    }
+    graph = {name: _imports(path, name, set(files)) for name, path in files.items()}
+    # A module is in a circle when it can reach itself.
+    circles = []
+    for start in graph:
+        seen, todo = set(), list(graph[start])
+        while todo:
+            module = todo.pop()
+            if module not in seen:
+                seen.add(module)
+                todo.extend(graph[module])
+        if start in seen:
+            circles.append(start)
+    assert circles == []

@@ -16,6 +16,7 @@ from textual.reactive import var
 from textual.screen import Screen
 
 from pledgetui.sanitize import display, display_line
+from pledgetui.settings import COLUMN_KEYS
 from pledgetui.ui.controller import SessionController
 from pledgetui.ui.preferences import Preferences
 from pledgetui.ui.screens.dashboard import DashboardScreen
@@ -87,7 +88,8 @@ class PledgeApp(App[int]):
 
     The app owns the session (``session``, ``articles``), the session controller that
     makes every change (``controller``), and the one observable state, ``ledger_state``:
-    each screen or widget that shows the ledger subscribes itself to it.
+    each screen or widget that shows the ledger subscribes itself to it. Its helpers know it
+    only through the protocols of :mod:`pledgetui.ui.shell`, which it meets.
     """
 
     TITLE = "pledgetui"
@@ -194,7 +196,7 @@ class PledgeApp(App[int]):
 
     def get_default_screen(self) -> Screen:
         """The dashboard is the bottom of the screen stack; every other screen stacks on it."""
-        self._dashboard = DashboardScreen()
+        self._dashboard = DashboardScreen(self)
         return self._dashboard
 
     def on_mount(self) -> None:
@@ -295,7 +297,7 @@ class PledgeApp(App[int]):
         shown = getattr(self, "_loaded_shown", None)
         if shown is not None:
             self.call_after_refresh(shown.set)
-        self.preferences.restore_view(self, self.dashboard)
+        self.dashboard.restore(self.preferences.view())
         if event.recovery is not None:
             self.controller.offer_recovery(event.recovery)
 
@@ -307,8 +309,19 @@ class PledgeApp(App[int]):
 
         self.push_screen(ProblemsScreen(event.error))
 
+    @on(DashboardScreen.HiddenColumnsChosen)
+    def _hidden_columns_chosen(self, event: DashboardScreen.HiddenColumnsChosen) -> None:
+        self.preferences.update(self, hidden_columns=tuple(k for k in COLUMN_KEYS if k in event.hidden))
+
     def on_unmount(self) -> None:
-        self.preferences.remember(self, getattr(self, "_dashboard", None))
+        """Remember the theme, the ledger and the dashboard's view (its widgets may be gone by now)."""
+        dashboard: DashboardScreen | None = getattr(self, "_dashboard", None)
+        self.preferences.remember(
+            theme=self.theme,
+            ledger=self.path if self.session is not None else None,
+            view=dashboard.view_state() if dashboard is not None else None,
+            notifier=self,
+        )
 
     # ------------------------------------------------------------------ app-wide actions
 

@@ -5,7 +5,8 @@ The app holds one :class:`SessionController`. Screens ask it for changes
 user where needed, runs the change through :class:`pledgetui.session.EditSession`
 (which validates and journals it before applying it) and publishes the result as
 the app's one observable state (:class:`pledgetui.ui.state.LedgerChange`). It never
-writes a file itself and never updates a view by name.
+writes a file itself and never updates a view by name. It knows the app only as a
+:class:`~pledgetui.ui.shell.SessionHost`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from pledgetui import journal
     from pledgetui.model import Entry, Evidence, Ledger
     from pledgetui.session import EditSession
-    from pledgetui.ui.app import PledgeApp
+    from pledgetui.ui.shell import SessionHost
 
 # The editing layer (pydantic models, session, journal) is imported where it is
 # first used, not here: the dashboard's first frame does not wait for it.
@@ -50,8 +51,8 @@ def changed_entry(before: Ledger, after: Ledger) -> str | None:
 class SessionController:
     """Changes, saves and recovery for the app's one editing session."""
 
-    def __init__(self, app: PledgeApp) -> None:
-        self.app = app
+    def __init__(self, host: SessionHost) -> None:
+        self.host = host
         self.saving = False
         self.quit_after_save = False
 
@@ -59,20 +60,20 @@ class SessionController:
 
     @property
     def session(self) -> EditSession | None:
-        return self.app.session
+        return self.host.session
 
     def editable(self) -> EditSession | None:
         """The session, for an action that edits or saves; None (and a message) when there is
         none, or when the ledger is opened read-only (the bundled ledger)."""
-        app, session = self.app, self.app.session
+        host, session = self.host, self.host.session
         if session is None:
-            if app.load_error is not None:
-                app.notify("The ledger could not be opened; nothing can be edited or saved.", severity="error")
+            if host.load_error is not None:
+                host.notify("The ledger could not be opened; nothing can be edited or saved.", severity="error")
             else:
-                app.notify("The ledger is still loading.", severity="warning")
+                host.notify("The ledger is still loading.", severity="warning")
             return None
         if session.read_only is not None:
-            app.notify(
+            host.notify(
                 f"{session.path.name} is opened read-only: {session.read_only}.",
                 title="Read-only",
                 severity="warning",
@@ -91,22 +92,22 @@ class SessionController:
         from pledgetui.edits import EditError
         from pledgetui.journal import JournalError
 
-        app = self.app
+        host = self.host
         if self.saving:
-            app.notify("Saving: the edit was not made; try again when the save has finished.", severity="warning")
+            host.notify("Saving: the edit was not made; try again when the save has finished.", severity="warning")
             return False
         try:
             description = change()
         except EditError as exc:
-            app.notify(f"Not changed: {exc}", title="Edit refused", severity="error", timeout=8)
+            host.notify(f"Not changed: {exc}", title="Edit refused", severity="error", timeout=8)
             return False
         except JournalError as exc:
-            app.notify(f"Not changed: the recovery journal could not be written ({exc})", severity="error")
+            host.notify(f"Not changed: the recovery journal could not be written ({exc})", severity="error")
             return False
-        app.publish(description, keep_id() if callable(keep_id) else keep_id, statement)
+        host.publish(description, keep_id() if callable(keep_id) else keep_id, statement)
         aside = self.session.take_set_aside() if self.session is not None else None
         if aside is not None:
-            app.notify(
+            host.notify(
                 f"The unsaved edits of an earlier session were set aside, not lost:\n{aside}\n"
                 "They will be offered again the next time you open this ledger.",
                 title="Earlier edits set aside",
@@ -127,7 +128,7 @@ class SessionController:
             if result is not None and result != entry:
                 self.apply(lambda: session.put_entry(result, replace_id=entry.id), result.id)
 
-        self.app.push_screen(EditEntry(session.ledger, entry, replace_id=entry.id, title=f"Edit {entry.id}"), done)
+        self.host.push_screen(EditEntry(session.ledger, entry, replace_id=entry.id, title=f"Edit {entry.id}"), done)
 
     def add_copy(self, entry: Entry) -> None:
         session = self.editable()
@@ -147,7 +148,7 @@ class SessionController:
             if result is not None:
                 self.apply(lambda: session.put_entry(result), result.id)
 
-        self.app.push_screen(EditEntry(session.ledger, template, replace_id=None, title=title), done)
+        self.host.push_screen(EditEntry(session.ledger, template, replace_id=None, title=title), done)
 
     def new_with_evidence(self, evidence: Evidence) -> None:
         """A blank entry whose first statement is ``evidence`` (picked in the quote viewer)."""
@@ -185,7 +186,7 @@ class SessionController:
             "Delete ", safe_line(entry.id, "bold"), " (", safe_line(entry.summary), ")?\nUndo (ctrl+z) brings it back."
         )
         kind = "counter-position" if entry.is_counter else "pledge"
-        self.app.push_screen(
+        self.host.push_screen(
             ChoiceScreen(f"Delete {kind}", message, [("y", "delete", "Delete"), ("n", "keep", "Keep")]), done
         )
 
@@ -206,7 +207,7 @@ class SessionController:
                 self.apply(lambda: session.put_entry(result, replace_id=entry_id), result.id, statement)
 
         title = f"Add statement {statement + 1} to {entry_id}: who says it, and how firmly"
-        self.app.push_screen(EditEntry(session.ledger, draft, replace_id=entry_id, title=title), done)
+        self.host.push_screen(EditEntry(session.ledger, draft, replace_id=entry_id, title=title), done)
 
     def accept_article_text(self, entry_id: str, index: int, text: str, start: int, end: int) -> bool:
         """A drifted quote: take the article's words (a journaled, undoable edit)."""
@@ -225,11 +226,11 @@ class SessionController:
             if request is None:
                 return
             if self.apply(lambda: session.add_source(request.source, request.text), None):
-                articles = self.app.articles
+                articles = self.host.articles
                 if articles is not None:
                     articles.problems.pop(request.source.id, None)
 
-        self.app.push_screen(ImportArticle(session.ledger), done)
+        self.host.push_screen(ImportArticle(session.ledger), done)
 
     # ------------------------------------------------------------------ undo / redo
 
@@ -239,7 +240,7 @@ class SessionController:
         if session is None:
             return
         if not session.can_undo:
-            self.app.notify("Nothing to undo.")
+            self.host.notify("Nothing to undo.")
             return
         self._step(session, session.undo, "undo: ", keep_id)
 
@@ -248,7 +249,7 @@ class SessionController:
         if session is None:
             return
         if not session.can_redo:
-            self.app.notify("Nothing to redo.")
+            self.host.notify("Nothing to redo.")
             return
         self._step(session, session.redo, "redo: ", keep_id)
 
@@ -263,10 +264,10 @@ class SessionController:
         if session is None:
             return
         if self.saving:
-            self.app.notify("A save is already running.")
+            self.host.notify("A save is already running.")
             return
         if not session.dirty and not session.changed_on_disk():
-            self.app.notify("No unsaved changes.")
+            self.host.notify("No unsaved changes.")
             return
         self.start_save("save")
 
@@ -274,8 +275,8 @@ class SessionController:
         """Save in a worker thread (a large ledger takes seconds); edits wait until it ends."""
         self.saving = True
         self.quit_after_save = then_quit
-        self.app.update_title()
-        self.app.run_worker(lambda: self._save_in_thread(kind), thread=True, exclusive=True, group="save")
+        self.host.update_title()
+        self.host.run_worker(lambda: self._save_in_thread(kind), thread=True, exclusive=True, group="save")
 
     def _save_in_thread(self, kind: str) -> None:
         from pledgetui import store
@@ -293,31 +294,31 @@ class SessionController:
             conflict = True
         except (store.SaveError, OSError) as exc:
             error = str(exc)
-        self.app.call_from_thread(self._save_finished, error, conflict)
+        self.host.call_from_thread(self._save_finished, error, conflict)
 
     def _save_finished(self, error: str | None, conflict: bool) -> None:
-        app = self.app
+        host = self.host
         self.saving = False
         quit_after = self.quit_after_save
         self.quit_after_save = False
-        app.update_title()
+        host.update_title()
         if conflict:
             self.offer_conflict()
         elif error is not None:
-            app.notify(error, title="Not saved", severity="error", timeout=12)
+            host.notify(error, title="Not saved", severity="error", timeout=12)
         else:
             self._saved_ok()
             if quit_after and self.session is not None:
                 self.session.close()
-                app.exit(0)
+                host.exit(0)
 
     def _saved_ok(self) -> None:
         session = self.session
         assert session is not None
-        self.app.update_title()
+        self.host.update_title()
         n = sum(1 for p in session.ledger.entries if not p.is_counter)
         counters = len(session.ledger.entries) - n
-        self.app.notify(
+        self.host.notify(
             f"Saved {n} pledges and {counters} counter-positions to {session.path} (previous version kept as .bak)"
         )
 
@@ -331,15 +332,15 @@ class SessionController:
             try:
                 if answer == "reload":
                     session.reload()
-                    self.app.publish("reloaded from disk; your edits were dropped", None)
+                    self.host.publish("reloaded from disk; your edits were dropped", None)
                 elif answer == "overwrite":
                     self.start_save("overwrite")
                 elif answer == "copy":
                     target = _free_name(session.path)
                     session.save_copy(target)
-                    self.app.notify(f"Saved a copy to {target}; {session.path.name} is unchanged", timeout=10)
+                    self.host.notify(f"Saved a copy to {target}; {session.path.name} is unchanged", timeout=10)
             except (store.SaveError, store.LedgerError) as exc:
-                self.app.notify(str(exc), title="Not saved", severity="error", timeout=12)
+                self.host.notify(str(exc), title="Not saved", severity="error", timeout=12)
 
         message = join(
             safe_line(str(session.path), "bold"),
@@ -347,7 +348,7 @@ class SessionController:
             "Reload drops your unsaved edits; Overwrite replaces the outside change; "
             "Save a copy writes your version next to it.",
         )
-        self.app.push_screen(
+        self.host.push_screen(
             ChoiceScreen(
                 "The file changed on disk",
                 message,
@@ -356,14 +357,48 @@ class SessionController:
             done,
         )
 
+    # ------------------------------------------------------------------ the file edited outside
+
+    def reload_edited_file(self, keep_id: str | None) -> None:
+        """The ledger file was edited outside (in ``$EDITOR``): take it if it is valid (the cursor
+        stays on ``keep_id``), else show its problems and leave the session as it was."""
+        from pledgetui import store
+        from pledgetui.verify import Articles
+
+        host, session = self.host, self.session
+        assert session is not None
+        try:
+            store.load(session.path, use_cache=False)
+        except store.LedgerError as exc:
+            host.notify(
+                "\n".join(
+                    [
+                        *exc.report(),
+                        "The dashboard still shows the ledger as it was; press E to fix the file "
+                        "(a save now would ask before replacing it).",
+                    ]
+                ),
+                title="The edited file has problems",
+                severity="error",
+                timeout=30,
+            )
+            return
+        try:
+            session.reload()
+        except store.LedgerError as exc:  # changed again between the check and the reload
+            host.notify(str(exc), severity="error", timeout=15)
+            return
+        host.articles = Articles(session.path)
+        host.publish(f"Reloaded {session.path.name} after editing", keep_id)
+
     # ------------------------------------------------------------------ quitting and recovery
 
     def quit(self) -> None:
-        app, session = self.app, self.session
+        host, session = self.host, self.session
         if session is None or not session.dirty:
             if session is not None:
                 session.discard()  # edits undone back to the file: nothing to recover next time
-            app.exit(0)
+            host.exit(0)
             return
 
         def done(answer: str | None) -> None:
@@ -371,9 +406,9 @@ class SessionController:
                 self.start_save("save", then_quit=True)
             elif answer == "discard":
                 session.discard()
-                app.exit(0)
+                host.exit(0)
 
-        app.push_screen(
+        host.push_screen(
             ChoiceScreen(
                 "Unsaved changes",
                 Content("The ledger has unsaved changes."),
@@ -391,27 +426,27 @@ class SessionController:
         from pledgetui.journal import JournalError
         from pledgetui.session import EditSession
 
-        app = self.app
+        host = self.host
         if recovery.unreadable is not None:
             text = (
                 f"A recovery journal of an earlier session could not be used: {recovery.unreadable}.\n"
                 f"Nothing was deleted: it is kept as\n{recovery.kept}\n"
                 "The ledger file is unchanged."
             )
-            app.push_screen(ChoiceScreen("Recovery journal kept aside", Content(text), [("enter", "ok", "OK")]))
+            host.push_screen(ChoiceScreen("Recovery journal kept aside", Content(text), [("enter", "ok", "OK")]))
             return
 
         def done(answer: str | None) -> None:
             if answer == "restore":
                 try:
-                    app.session = EditSession.recover(recovery.ledger_path)
+                    host.session = EditSession.recover(recovery.ledger_path)
                 except (store.LedgerError, LookupError, ValueError, JournalError) as exc:
-                    app.notify(f"Could not restore: {exc}", severity="error")
+                    host.notify(f"Could not restore: {exc}", severity="error")
                     return
-                app.publish(f"restored {recovery.edits - recovery.skipped} unsaved edit(s); save with ctrl+s", None)
+                host.publish(f"restored {recovery.edits - recovery.skipped} unsaved edit(s); save with ctrl+s", None)
             elif answer == "discard":
                 journal.discard(recovery.ledger_path)
-                app.notify("Unsaved edits from the earlier session were discarded.")
+                host.notify("Unsaved edits from the earlier session were discarded.")
 
         when = f"last at {recovery.last.astimezone():%Y-%m-%d %H:%M}" if recovery.last else "time unknown"
         text = (
@@ -426,7 +461,7 @@ class SessionController:
             + "Restore them, or discard them for good? Later asks again next time; if you edit now, "
             "they are set aside in the state folder (never deleted) and offered again at the next start."
         )
-        app.push_screen(
+        host.push_screen(
             ChoiceScreen(
                 "Recover unsaved edits",
                 Content(text),
