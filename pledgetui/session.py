@@ -350,9 +350,11 @@ class EditSession:
                 pass  # the copy's quotes will show as unverifiable; the ledger itself is written
         return target
 
-    def reload(self) -> None:
-        """Re-read the file from disk, dropping every edit and the journal (ask the user first)."""
-        loaded = store.load(self.path)
+    def reload(self, loaded: store.Loaded | None = None) -> None:
+        """Re-read the file from disk, dropping every edit and the journal (ask the user first).
+        ``loaded``: the file as just read (off the UI thread), instead of reading it here."""
+        if loaded is None:
+            loaded = store.load(self.path)
         self.fingerprint = loaded.fingerprint
         self.saved = loaded.ledger
         self._history = History(loaded.ledger)

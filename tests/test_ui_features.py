@@ -195,6 +195,8 @@ async def test_edit_file_valid_change_is_reloaded(ledger_path: Path, monkeypatch
         first = app.dashboard.current.id
         await pilot.press("E")
         await pilot.pause()
+        await app.workers.wait_for_complete()  # the file is read again in a worker
+        await pilot.pause()
         assert calls == [["myeditor", "--wait", str(ledger_path)]]
         assert app.session.ledger.entry(first).summary == "Edited outside"
         assert app.dashboard.current.summary == "Edited outside" and not app.session.dirty
@@ -214,6 +216,8 @@ async def test_edit_file_invalid_change_leaves_the_state_and_shows_errors(
         before, state = app.session.ledger, app.ledger_state
         await pilot.press("E")
         await pilot.pause()
+        await app.workers.wait_for_complete()  # the file is read again in a worker
+        await pilot.pause()
         assert app.session.ledger is before and app.ledger_state is state
         errors = [n.message for n in app._notifications if n.severity == "error"]
         assert errors and "maybe" in errors[-1] and str(ledger_path) in errors[-1]
@@ -226,6 +230,8 @@ async def test_edit_file_refused_with_unsaved_edits(ledger_path: Path, monkeypat
         await started(app, pilot)
         await edit_current(app, pilot, summary="unsaved")
         await pilot.press("E")
+        await pilot.pause()
+        await app.workers.wait_for_complete()  # the file is read again in a worker
         await pilot.pause()
         assert calls == []
         assert any("unsaved edits" in n.message for n in app._notifications)

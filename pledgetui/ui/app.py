@@ -17,7 +17,7 @@ from textual.screen import Screen
 
 from pledgetui.sanitize import display, display_line
 from pledgetui.settings import COLUMN_KEYS
-from pledgetui.ui.controller import SessionController
+from pledgetui.ui.controller import SessionBusy, SessionController
 from pledgetui.ui.preferences import Preferences
 from pledgetui.ui.screens.dashboard import DashboardScreen
 from pledgetui.ui.state import LedgerChange
@@ -122,6 +122,8 @@ class PledgeApp(App[int]):
         self.articles: Articles | None = None
         self._passage_index: PassageIndex | None = None
         self.load_error: LedgerError | None = None
+        #: How far the controller's long operation is (0..1; -1: unknown).
+        self._busy_fraction = -1.0
         self.controller = SessionController(self)
         self.sub_title = display_line(self.path.name)
 
@@ -181,9 +183,13 @@ class PledgeApp(App[int]):
         session = self.session
         dirty = session is not None and session.dirty
         read_only = session is not None and session.read_only is not None
+        busy = self.controller.busy
+        if busy is None:
+            self._busy_fraction = -1.0
+        pct = f" {self._busy_fraction:.0%}" if self._busy_fraction >= 0 else ""
         state = (
-            "  ⟳ saving…"
-            if self.controller.saving
+            f"  ⟳ {busy}{pct}…"
+            if busy is not None
             else "  ● unsaved changes"
             if dirty
             else "  (read-only)"
@@ -191,6 +197,12 @@ class PledgeApp(App[int]):
             else ""
         )
         self.sub_title = f"{display_line(self.path.name)}{state}"
+
+    @on(SessionBusy)
+    def _session_busy(self, event: SessionBusy) -> None:
+        if event.what == self.controller.busy:
+            self._busy_fraction = event.fraction
+            self.update_title()
 
     # ------------------------------------------------------------------ loading
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.content import Content
+from textual.message import Message
 
 from pledgetui.sanitize import display_line
 from pledgetui.ui.screens.choice import ChoiceScreen
@@ -24,8 +25,11 @@ from pledgetui.ui.text import join, safe_line
 if TYPE_CHECKING:
     from pledgetui import journal
     from pledgetui.model import Entry, Evidence, Ledger
+    from pledgetui.query import Index
     from pledgetui.session import EditSession
+    from pledgetui.store import Loaded
     from pledgetui.ui.shell import SessionHost
+    from pledgetui.verify import Articles
 
 # The editing layer (pydantic models, session, journal) is imported where it is
 # first used, not here: the dashboard's first frame does not wait for it.
@@ -48,13 +52,77 @@ def changed_entry(before: Ledger, after: Ledger) -> str | None:
     return next((p.id for p in after.entries if old.get(p.id) is not p and old.get(p.id) != p), None)
 
 
+class SessionBusy(Message):
+    """Progress of the controller's long operation (``what``: saving, reloading, restoring):
+    ``fraction`` 0..1, or -1 when unknown. Posted to the app from the worker."""
+
+    def __init__(self, what: str, fraction: float) -> None:
+        super().__init__()
+        self.what = what
+        self.fraction = fraction
+
+
+#: What a long operation's worker hands back: the work to finish on the UI thread.
+Finish = Callable[[], None]
+
+
 class SessionController:
-    """Changes, saves and recovery for the app's one editing session."""
+    """Changes, saves and recovery for the app's one editing session.
+
+    Whatever takes long (a save, a reload, a recovery) runs in a worker thread, one at a
+    time: ``busy`` names it meanwhile, edits wait, and its progress goes to the app as
+    :class:`SessionBusy` messages.
+    """
 
     def __init__(self, host: SessionHost) -> None:
         self.host = host
-        self.saving = False
+        #: The long operation under way ("saving", "reloading", "restoring"), or None.
+        self.busy: str | None = None
         self.quit_after_save = False
+
+    @property
+    def saving(self) -> bool:
+        return self.busy == "saving"
+
+    def _long(self, what: str, work: Callable[[Callable[[str, float], None]], Finish]) -> bool:
+        """Run ``work(progress)`` in a worker thread, with ``busy`` set to ``what``; the ``Finish``
+        it returns runs on the UI thread once it is done. False (and a message) if another long
+        operation is still running: it is not started."""
+        host = self.host
+        if self.busy is not None:
+            host.notify(f"Not started: {self.busy} is still under way; try again when it has finished.")
+            return False
+        self.busy = what
+        host.update_title()
+        last = [-2]
+
+        def progress(stage: str, fraction: float) -> None:
+            step = int(fraction * 20) if fraction >= 0 else -1  # at most every 5%
+            if step != last[0]:
+                last[0] = step
+                host.post_message(SessionBusy(what, fraction))
+
+        def finished(finish: Finish) -> None:
+            self.busy = None
+            host.update_title()
+            finish()
+
+        def run() -> None:
+            finish = work(progress)
+            host.call_from_thread(finished, finish)
+
+        host.run_worker(run, thread=True, exclusive=True, group=what)
+        return True
+
+    def _loaded_index(self, ledger: Ledger) -> Index:
+        """The search index of a ledger just read, built and prepared (in a worker, with the
+        collector paused: not on the UI thread)."""
+        from pledgetui.query import Index
+
+        index = Index(ledger)
+        _ = index.counter_positions  # the count line needs them at once
+        index.prepare()
+        return index
 
     # ------------------------------------------------------------------ helpers
 
@@ -93,8 +161,10 @@ class SessionController:
         from pledgetui.journal import JournalError
 
         host = self.host
-        if self.saving:
-            host.notify("Saving: the edit was not made; try again when the save has finished.", severity="warning")
+        if self.busy is not None:
+            host.notify(
+                f"{self.busy.capitalize()}: the edit was not made; try again when it has finished.", severity="warning"
+            )
             return False
         try:
             description = change()
@@ -272,36 +342,39 @@ class SessionController:
         self.start_save("save")
 
     def start_save(self, kind: str, *, then_quit: bool = False) -> None:
-        """Save in a worker thread (a large ledger takes seconds); edits wait until it ends."""
-        self.saving = True
-        self.quit_after_save = then_quit
-        self.host.update_title()
-        self.host.run_worker(lambda: self._save_in_thread(kind), thread=True, exclusive=True, group="save")
+        """Save in a worker thread (a large ledger takes seconds); edits wait until it ends.
 
-    def _save_in_thread(self, kind: str) -> None:
-        from pledgetui import store
-
+        A save already running is never started again (it writes the ledger as it is: edits
+        wait for it); asked to quit after it, it quits once it has saved."""
+        if self.saving:
+            self.quit_after_save = self.quit_after_save or then_quit
+            return
         session = self.session
         assert session is not None
-        error: str | None = None
-        conflict = False
-        try:
-            if kind == "overwrite":
-                session.overwrite()
-            else:
-                session.save()
-        except store.ConflictError:
-            conflict = True
-        except (store.SaveError, OSError) as exc:
-            error = str(exc)
-        self.host.call_from_thread(self._save_finished, error, conflict)
+
+        def work(progress: Callable[[str, float], None]) -> Finish:
+            from pledgetui import store
+
+            error: str | None = None
+            conflict = False
+            try:
+                if kind == "overwrite":
+                    session.overwrite()
+                else:
+                    session.save()
+            except store.ConflictError:
+                conflict = True
+            except (store.SaveError, OSError) as exc:
+                error = str(exc)
+            return lambda: self._save_finished(error, conflict)
+
+        if self._long("saving", work):
+            self.quit_after_save = then_quit
 
     def _save_finished(self, error: str | None, conflict: bool) -> None:
         host = self.host
-        self.saving = False
         quit_after = self.quit_after_save
         self.quit_after_save = False
-        host.update_title()
         if conflict:
             self.offer_conflict()
         elif error is not None:
@@ -331,8 +404,7 @@ class SessionController:
         def done(answer: str | None) -> None:
             try:
                 if answer == "reload":
-                    session.reload()
-                    self.host.publish("reloaded from disk; your edits were dropped", None)
+                    self.reload_from_disk("reloaded from disk; your edits were dropped", None)
                 elif answer == "overwrite":
                     self.start_save("overwrite")
                 elif answer == "copy":
@@ -361,40 +433,76 @@ class SessionController:
 
     def reload_edited_file(self, keep_id: str | None) -> None:
         """The ledger file was edited outside (in ``$EDITOR``): take it if it is valid (the cursor
-        stays on ``keep_id``), else show its problems and leave the session as it was."""
+        stays on ``keep_id``), else show its problems and leave the session as it was. The file is
+        read once, in a worker."""
+        session = self.session
+        assert session is not None
+        self.reload_from_disk(f"Reloaded {session.path.name} after editing", keep_id, edited=True)
+
+    def reload_from_disk(self, description: str, keep_id: str | None, *, edited: bool = False) -> bool:
+        """Read the ledger file again in a worker, with progress, and make it the session's ledger,
+        dropping the session's edits (ask first). A file with problems leaves the session as it was
+        and the problems are shown. ``edited``: the file was edited outside, so its articles are
+        read again too."""
         from pledgetui import store
-        from pledgetui.verify import Articles
 
         host, session = self.host, self.session
         assert session is not None
-        try:
-            store.load(session.path, use_cache=False)
-        except store.LedgerError as exc:
-            host.notify(
-                "\n".join(
-                    [
-                        *exc.report(),
-                        "The dashboard still shows the ledger as it was; press E to fix the file "
-                        "(a save now would ask before replacing it).",
-                    ]
-                ),
-                title="The edited file has problems",
-                severity="error",
-                timeout=30,
-            )
-            return
-        try:
-            session.reload()
-        except store.LedgerError as exc:  # changed again between the check and the reload
-            host.notify(str(exc), severity="error", timeout=15)
-            return
-        host.articles = Articles(session.path)
-        host.publish(f"Reloaded {session.path.name} after editing", keep_id)
+
+        def failed(exc: store.LedgerError) -> Finish:
+            def finish() -> None:
+                lines = [*exc.report(), "The dashboard still shows the ledger as it was."]
+                if edited:
+                    lines[-1] += " Press E to fix the file (a save now would ask before replacing it)."
+                title = "The edited file has problems" if edited else "Not reloaded"
+                host.notify("\n".join(lines), title=title, severity="error", timeout=30)
+
+            return finish
+
+        def work(progress: Callable[[str, float], None]) -> Finish:
+            from pledgetui.verify import Articles
+
+            try:
+                loaded = store.load(session.path, use_cache=not edited, progress=progress)
+            except store.LedgerError as exc:
+                return failed(exc)
+            # The collector paused, as loading does: full collections walking a ledger being built
+            # hold the GIL for hundreds of milliseconds at 100k entries, freezing the UI thread.
+            with store.gc_paused():
+                index = self._loaded_index(loaded.ledger)
+            articles = Articles(session.path) if edited else None
+            return lambda: self._reloaded(session, loaded, index, articles, description, keep_id)
+
+        return self._long("reloading", work)
+
+    def _reloaded(
+        self,
+        session: EditSession,
+        loaded: Loaded,
+        index: Index,
+        articles: Articles | None,
+        description: str,
+        keep_id: str | None,
+    ) -> None:
+        host = self.host
+        if host.session is not session:
+            return  # the session was replaced meanwhile: nothing to reload into
+        session.reload(loaded)
+        if articles is not None:
+            host.articles = articles
+        host.publish(description, keep_id, index=index)
 
     # ------------------------------------------------------------------ quitting and recovery
 
     def quit(self) -> None:
         host, session = self.host, self.session
+        if self.saving:  # the save writes every edit (edits wait for it): quit once it has
+            self.quit_after_save = True
+            host.notify("Quitting once the save has finished.")
+            return
+        if self.busy is not None:
+            host.notify(f"Not quitting: {self.busy} is under way; quit again when it has finished.")
+            return
         if session is None or not session.dirty:
             if session is not None:
                 session.discard()  # edits undone back to the file: nothing to recover next time
@@ -422,9 +530,7 @@ class SessionController:
         )
 
     def offer_recovery(self, recovery: journal.Recovery) -> None:
-        from pledgetui import journal, store
-        from pledgetui.journal import JournalError
-        from pledgetui.session import EditSession
+        from pledgetui import journal
 
         host = self.host
         if recovery.unreadable is not None:
@@ -438,12 +544,7 @@ class SessionController:
 
         def done(answer: str | None) -> None:
             if answer == "restore":
-                try:
-                    host.session = EditSession.recover(recovery.ledger_path)
-                except (store.LedgerError, LookupError, ValueError, JournalError) as exc:
-                    host.notify(f"Could not restore: {exc}", severity="error")
-                    return
-                host.publish(f"restored {recovery.edits - recovery.skipped} unsaved edit(s); save with ctrl+s", None)
+                self.restore(recovery)
             elif answer == "discard":
                 journal.discard(recovery.ledger_path)
                 host.notify("Unsaved edits from the earlier session were discarded.")
@@ -468,6 +569,36 @@ class SessionController:
                 [("r", "restore", "Restore"), ("d", "discard", "Discard"), ("l", "later", "Later")],
             ),
             done,
+        )
+
+    def restore(self, recovery: journal.Recovery) -> bool:
+        """Replay the journaled edits of an ended session in a worker, with progress, and make
+        the session they build the app's."""
+
+        def work(progress: Callable[[str, float], None]) -> Finish:
+            from pledgetui import store
+            from pledgetui.journal import JournalError
+            from pledgetui.session import EditSession
+
+            progress("replaying the journal", -1)
+            # The collector paused, as loading does: full collections walking the ledgers being
+            # built hold the GIL for hundreds of milliseconds at 100k entries (measured: 270 ms).
+            with store.gc_paused():
+                try:
+                    session = EditSession.recover(recovery.ledger_path)
+                except (store.LedgerError, LookupError, ValueError, JournalError) as exc:
+                    message = f"Could not restore: {exc}"
+                    return lambda: self.host.notify(message, severity="error")
+                index = self._loaded_index(session.ledger)
+            return lambda: self._restored(session, index, recovery)
+
+        return self._long("restoring", work)
+
+    def _restored(self, session: EditSession, index: Index, recovery: journal.Recovery) -> None:
+        host = self.host
+        host.session = session
+        host.publish(
+            f"restored {recovery.edits - recovery.skipped} unsaved edit(s); save with ctrl+s", None, index=index
         )
 
 

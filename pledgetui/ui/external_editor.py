@@ -51,8 +51,8 @@ def refusal(reloader: FileReloader) -> str | None:
         return "no ledger is open"
     if session.read_only is not None:
         return f"{session.path.name} is opened read-only: {session.read_only}"
-    if reloader.saving:
-        return "a save is in progress; try again when it is done"
+    if reloader.busy is not None:
+        return f"{reloader.busy} is in progress; try again when it is done"
     if session.dirty:
         return (
             "there are unsaved edits: save them (ctrl+s) or undo them first. The editor opens the file on "
