@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from pledgetui.ui.columns import column_commands
+from pledgetui.ui.palette import commands
 from pledgetui.ui.state import LedgerChange, ViewState
 from pledgetui.ui.text import join, safe_line
 from pledgetui.ui.widgets.detail import DetailPane
@@ -542,38 +543,81 @@ class DashboardScreen(Screen[None]):
     # ------------------------------------------------------------------ command palette
 
     def system_commands(self) -> Iterable[SystemCommand]:
+        """The palette's entries for the dashboard, each naming the keys bound to it now."""
         app = self.app
-        yield SystemCommand("Filter the table", "Focus the filter bar (/)", self.action_focus_filter)
-        yield SystemCommand("Clear the filter", "Show every entry", self.action_clear_filter)
-        yield SystemCommand(
-            "Open the quote viewer", "The article with the quote highlighted (v)", self.action_open_quote
+        yield from commands(
+            self,
+            [
+                ("Filter the table", "Focus the filter bar", "dashboard.filter", self.action_focus_filter),
+                ("Clear the filter", "Show every entry", "dashboard.clear_filter", self.action_clear_filter),
+                (
+                    "Open the quote viewer",
+                    "The article with the quote highlighted",
+                    "dashboard.open_quote",
+                    self.action_open_quote,
+                ),
+                (
+                    "Matrix: actors x commitments",
+                    "Who's in, who's holding back",
+                    "dashboard.matrix",
+                    self.action_matrix,
+                ),
+                (
+                    "Toggle counter-positions",
+                    "Show or hide Russia's red lines etc.",
+                    "dashboard.toggle_counter",
+                    self.action_toggle_counter,
+                ),
+                ("Reverse the sort", "Flip the direction", "dashboard.reverse_sort", self.action_reverse_sort),
+                ("Ledger order", "Clear the sort", "dashboard.clear_sort", self.action_clear_sort),
+                *(
+                    (
+                        f"Sort by {col.title}",
+                        "Again to reverse",
+                        f"dashboard.sort_{col.key}",
+                        lambda n=n: self.action_sort_column(n),
+                    )
+                    for n, col in enumerate(COLUMNS)
+                ),
+                (
+                    "Edit the highlighted entry",
+                    "Every field and each statement's stance",
+                    "dashboard.edit",
+                    self.action_edit,
+                ),
+                ("Add an entry as a copy", "Copy of the highlighted entry", "dashboard.add_copy", self.action_add_copy),
+                (
+                    "Delete the highlighted entry",
+                    "Asks first; undo brings it back",
+                    "dashboard.delete",
+                    self.action_delete,
+                ),
+                ("Undo", "Undo the last edit", "app.undo", lambda: app.run_action("undo")),
+                ("Redo", "Redo the last undone edit", "app.redo", lambda: app.run_action("redo")),
+                ("Save", "Atomic save with a backup", "app.save", lambda: app.run_action("save")),
+                (
+                    "Import an article",
+                    "Add a UTF-8 text file as a new source",
+                    "dashboard.import_article",
+                    self.action_import_article,
+                ),
+                ("Export the current view", "CSV, JSON or Markdown", "dashboard.export", self.action_export),
+                ("Help: all keys", "List every key", "app.help", lambda: app.run_action("help")),
+                ("Copy the entry with its citation", "To the clipboard", "dashboard.copy", self.action_copy),
+                (
+                    "Filter help",
+                    "The query syntax, every field and value",
+                    "dashboard.filter_help",
+                    self.action_filter_help,
+                ),
+                (
+                    "Edit the ledger file in $EDITOR",
+                    "Then reload it, checked",
+                    "dashboard.edit_file",
+                    self.action_edit_file,
+                ),
+            ],
         )
-        yield SystemCommand("Matrix: actors x commitments", "Who's in, who's holding back (m)", self.action_matrix)
-        yield SystemCommand(
-            "Toggle counter-positions", "Show or hide Russia's red lines etc. (c)", self.action_toggle_counter
-        )
-        yield SystemCommand("Reverse the sort", "Flip the direction (r)", self.action_reverse_sort)
-        yield SystemCommand("Ledger order", "Clear the sort (0)", self.action_clear_sort)
-        for n, col in enumerate(COLUMNS):
-            yield SystemCommand(
-                f"Sort by {col.title}", f"Key {n + 1}; again to reverse", lambda n=n: self.action_sort_column(n)
-            )
-        yield SystemCommand(
-            "Edit the highlighted entry", "Every field and each statement's stance (e)", self.action_edit
-        )
-        yield SystemCommand("Add an entry as a copy", "Copy of the highlighted entry (A)", self.action_add_copy)
-        yield SystemCommand("Delete the highlighted entry", "Asks first; undo brings it back (d)", self.action_delete)
-        yield SystemCommand("Undo", "Undo the last edit (ctrl+z)", lambda: app.run_action("undo"))
-        yield SystemCommand("Redo", "Redo the last undone edit (ctrl+y)", lambda: app.run_action("redo"))
-        yield SystemCommand("Save", "Atomic save with a backup (ctrl+s)", lambda: app.run_action("save"))
-        yield SystemCommand(
-            "Import an article", "Add a UTF-8 text file as a new source (i)", self.action_import_article
-        )
-        yield SystemCommand("Export the current view", "CSV, JSON or Markdown (x)", self.action_export)
-        yield SystemCommand("Help: all keys", "List every key (?)", lambda: app.run_action("help"))
-        yield SystemCommand("Copy the entry with its citation", "To the clipboard (y)", self.action_copy)
-        yield SystemCommand("Filter help", "The query syntax, every field and value (F1)", self.action_filter_help)
-        yield SystemCommand("Edit the ledger file in $EDITOR", "Then reload it, checked (E)", self.action_edit_file)
         yield from column_commands(self)
 
     # ------------------------------------------------------------------ copy, filter help, the file in $EDITOR
