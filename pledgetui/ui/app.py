@@ -93,11 +93,28 @@ class PledgeApp(App[int]):
     """
 
     TITLE = "pledgetui"
-    # The dashboard's styles: the default screen's own CSS_PATH is not loaded by Textual.
-    # The quote viewer's too: a screen that brings new CSS makes Textual parse the whole
-    # stylesheet again and restyle every widget of the app (about 70 ms when it is first
-    # opened); read with the app's, it costs the first frame a few milliseconds.
-    CSS_PATH = ["screens/dashboard.tcss", "screens/quote_viewer.tcss"]
+    # Every screen and widget keeps its styles in its own .tcss file (widgets have no
+    # CSS_PATH: theirs are read here). Those of the dashboard, the quote viewer and the
+    # small dialogs are read here too, with the app's, not when the screen is first shown:
+    # a screen that brings new CSS makes Textual parse the whole stylesheet again and
+    # restyle every widget of the app (about 70 ms when it is first opened); read with the
+    # app's, they cost the first frame a few milliseconds. (The dashboard's must be: the
+    # default screen's own CSS_PATH is not loaded by Textual.) The widgets' and dialogs'
+    # files come first: for rules of equal specificity, the screens' files after them have
+    # the last word, as they had over the DEFAULT_CSS these files replace.
+    CSS_PATH = [
+        "widgets/entry_table.tcss",
+        "widgets/detail.tcss",
+        "widgets/find_bar.tcss",
+        "screens/choice.tcss",
+        "screens/export_dialog.tcss",
+        "screens/filter_help.tcss",
+        "screens/import_article.tcss",
+        "screens/problems.tcss",
+        "screens/source_picker.tcss",
+        "screens/dashboard.tcss",
+        "screens/quote_viewer.tcss",
+    ]
 
     BINDINGS = [
         Binding("ctrl+z,u", "undo", "Undo", show=False, id="app.undo"),

@@ -90,10 +90,7 @@ def describe(pledge: Entry, ledger: Ledger, articles: Articles | None) -> Conten
 
 
 class DetailPane(VerticalScroll):
-    DEFAULT_CSS = """
-    DetailPane { padding: 0 1; }
-    DetailPane > Static { width: 1fr; }
-    """
+    """The highlighted entry in full, with its statements (styles: ``detail.tcss``, read with the app's)."""
 
     def compose(self):
         yield Static("", id="detail-body", markup=False)

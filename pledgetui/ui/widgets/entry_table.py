@@ -90,7 +90,10 @@ def layout_widths(total: int, columns: Sequence[Column] = COLUMNS, gap: int = 1)
 
 
 class EntryTable(ScrollView, can_focus=True):
-    """Rows are positions in ``pledges``; ``view`` holds the positions shown, in order."""
+    """Rows are positions in ``pledges``; ``view`` holds the positions shown, in order.
+
+    Styles, the component classes included: ``entry_table.tcss``, read with the app's.
+    """
 
     HELP_TITLE = "The table"
 
@@ -113,18 +116,6 @@ class EntryTable(ScrollView, can_focus=True):
         "pledge-table--claimed",
         "pledge-table--signed",
     }
-
-    DEFAULT_CSS = """
-    EntryTable { background: $surface; }
-    EntryTable > .pledge-table--header { text-style: bold; background: $panel; color: $text; }
-    EntryTable > .pledge-table--sorted { text-style: bold underline; background: $panel; color: $accent; }
-    EntryTable > .pledge-table--cursor { background: $primary 40%; }
-    EntryTable:focus > .pledge-table--cursor { background: $primary; color: $text; }
-    EntryTable > .pledge-table--counter { color: $error; text-style: italic; }
-    EntryTable > .pledge-table--declined { color: $warning; }
-    EntryTable > .pledge-table--claimed { color: $text-muted; }
-    EntryTable > .pledge-table--signed { color: $success; }
-    """
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
