@@ -293,7 +293,7 @@ async def test_viewer_copies_selection_or_quote_and_shows_source_id(ledger_path:
     app = PledgeApp(ledger_path)
     async with app.run_test(size=(120, 36)) as pilot:
         viewer = await _viewer(app, pilot)
-        entry, ev = viewer.pledge, viewer.pledge.evidence[0]
+        entry, ev = viewer.entry, viewer.entry.evidence[0]
         assert ev.source in str(viewer.query_one("#qv-meta").content)
         await pilot.press("y")
         assert app.clipboard.startswith(f"“{ev.quote.strip()}”")
