@@ -216,16 +216,16 @@ def _original_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
 def _validate(doc: dict[str, Any], progress: Progress | None) -> Ledger:
     """``Ledger.model_validate(doc)``, entries in chunks. Raises ValidationError (from the whole
     document, so the error locations are the usual ones) if anything is invalid."""
-    pledges = doc.get("entries")
-    if not isinstance(doc, dict) or not isinstance(pledges, list) or len(pledges) <= VALIDATE_CHUNK:
+    entries = doc.get("entries")
+    if not isinstance(doc, dict) or not isinstance(entries, list) or len(entries) <= VALIDATE_CHUNK:
         return Ledger.model_validate(doc)
     try:
         head = Ledger.model_validate({**doc, "entries": []})
         done: list[Entry] = []
-        for i in range(0, len(pledges), VALIDATE_CHUNK):
-            done.extend(_ENTRIES.validate_python(pledges[i : i + VALIDATE_CHUNK]))
+        for i in range(0, len(entries), VALIDATE_CHUNK):
+            done.extend(_ENTRIES.validate_python(entries[i : i + VALIDATE_CHUNK]))
             if progress is not None:
-                progress("checking", len(done) / len(pledges))
+                progress("checking", len(done) / len(entries))
     except ValidationError:
         return Ledger.model_validate(doc)  # raises, with locations in the whole document
     return head.model_copy(update={"entries": tuple(done)})
