@@ -229,10 +229,10 @@ def _write_to(fh: BinaryIO, ledger: Ledger, sha256: str, key: bytes) -> None:
     """Write the cache file for ``ledger`` to ``fh`` (seekable), one chunk of entries at a time:
     the only copy of the entries' bytes in memory is the chunk being written."""
     fh.write(HEAD + bytes(_FIXED))  # the trailer's length and the signature, filled in below
-    pledges = ledger.entries
+    entries = ledger.entries
     chunks: list[tuple[int, bytes]] = []
-    for i in range(0, len(pledges), CHUNK):
-        chunk = marshal.dumps(tuple(_enc_entry(p) for p in pledges[i : i + CHUNK]))
+    for i in range(0, len(entries), CHUNK):
+        chunk = marshal.dumps(tuple(_enc_entry(p) for p in entries[i : i + CHUNK]))
         chunks.append((len(chunk), hashlib.sha256(chunk).digest()))
         fh.write(chunk)
     trailer = marshal.dumps(
@@ -240,7 +240,7 @@ def _write_to(fh: BinaryIO, ledger: Ledger, sha256: str, key: bytes) -> None:
             ledger.schema_version,
             _mask(_LEDGER, ledger),
             tuple(_enc_source(s) for s in ledger.sources),
-            len(pledges),
+            len(entries),
             tuple(chunks),
         )
     )
@@ -403,7 +403,7 @@ def read_from(
             raise CacheMiss("chunk lengths do not match the file")
         decoded_sources = tuple(_dec_source(s) for s in sources)
         dates = {s.id: s.date for s in decoded_sources}
-        pledges: list[Entry] = []
+        entries: list[Entry] = []
         fh.seek(len(head))
         for n, digest in chunks:
             chunk = fh.read(n)
@@ -411,14 +411,14 @@ def read_from(
                 raise CacheMiss("a chunk does not match its signed digest")
             batch = _dec_entries(marshal.loads(chunk), dates)  # each with its reading derived
             del chunk
-            pledges.extend(batch)
+            entries.extend(batch)
             if progress is not None:
-                progress("reading", len(pledges) / max(total, 1))
+                progress("reading", len(entries) / max(total, 1))
             if on_entries is not None:
-                on_entries(batch, len(pledges) / max(total, 1))
-        if len(pledges) != total:
+                on_entries(batch, len(entries) / max(total, 1))
+        if len(entries) != total:
             raise CacheMiss("entry count does not match")
-        values = {"schema_version": version, "sources": decoded_sources, "entries": tuple(pledges)}
+        values = {"schema_version": version, "sources": decoded_sources, "entries": tuple(entries)}
         ledger = build_model(Ledger, values, _fields_set(_LEDGER, mask))
         if integrity_problems(ledger):
             raise CacheMiss("the cached ledger has integrity problems")

@@ -2,7 +2,7 @@
 
 Every edit takes an immutable :class:`Ledger` and returns a new one, or raises
 :class:`EditError` naming each field at fault; nothing is changed in place.
-Snapshots are cheap: a new ledger shares every untouched pledge with the old.
+Snapshots are cheap: a new ledger shares every untouched entry with the old.
 
 The same functions serve a live editing session and the replay of its journal
 after a crash, so both always arrive at the same ledger.
@@ -46,7 +46,7 @@ class EditError(ValueError):
 
 
 def validate_entry_fields(data: dict[str, Any]) -> Entry:
-    """Build a pledge from form data; raise :class:`EditError` with a message per field."""
+    """Build an entry from form data; raise :class:`EditError` with a message per field."""
     try:
         return Entry.model_validate(data)
     except ValidationError as exc:
@@ -84,7 +84,7 @@ def _revalidate(model_type: type[BaseModel], value: Any, prefix: str = "") -> An
 def _checked(ledger: Ledger, entry_id: str | None = None, problems: list[tuple[str, str]] | None = None) -> Ledger:
     """Refuse a ledger with cross-reference problems; name fields relative to ``entry_id``.
 
-    ``problems`` may be given when the caller knows which part can be wrong (one pledge)."""
+    ``problems`` may be given when the caller knows which part can be wrong (one entry)."""
     if problems is None:
         problems = integrity_problems(ledger)
     if not problems:
@@ -103,11 +103,11 @@ def _checked(ledger: Ledger, entry_id: str | None = None, problems: list[tuple[s
     raise EditError(out)
 
 
-def _round_trips(ledger: Ledger, pledge: Entry) -> None:
-    """Refuse a pledge the ledger file could not hold exactly (checked once here, not at save time)."""
-    doc = to_document(ledger.model_copy(update={"entries": (pledge,)}))
+def _round_trips(ledger: Ledger, entry: Entry) -> None:
+    """Refuse an entry the ledger file could not hold exactly (checked once here, not at save time)."""
+    doc = to_document(ledger.model_copy(update={"entries": (entry,)}))
     again = Ledger.model_validate(tomli.loads(tomli_w.dumps(doc, multiline_strings=False)))
-    if again.entries != (pledge,):
+    if again.entries != (entry,):
         raise EditError([("", "this entry would not read back the same after saving")])
 
 
@@ -121,24 +121,24 @@ def _index(ledger: Ledger, entry_id: str) -> int:
     raise EditError([("id", f"no entry has the id {entry_id!r}")])
 
 
-def put_entry(ledger: Ledger, pledge: Entry, replace_id: str | None = None) -> Ledger:
-    """Add ``pledge`` at the end, or replace the pledge ``replace_id`` (default: its own id) in place."""
-    pledge = _revalidate(Entry, pledge)
-    pledges = list(ledger.entries)
+def put_entry(ledger: Ledger, entry: Entry, replace_id: str | None = None) -> Ledger:
+    """Add ``entry`` at the end, or replace the entry ``replace_id`` (default: its own id) in place."""
+    entry = _revalidate(Entry, entry)
+    entries = list(ledger.entries)
     if replace_id is not None:
-        pledges[_index(ledger, replace_id)] = pledge
+        entries[_index(ledger, replace_id)] = entry
     else:
         try:
-            pledges[_index(ledger, pledge.id)] = pledge
+            entries[_index(ledger, entry.id)] = entry
         except EditError:
-            pledges.append(pledge)
-    # Only the new pledge can break the ledger's integrity (the rest was checked on load),
+            entries.append(entry)
+    # Only the new entry can break the ledger's integrity (the rest was checked on load),
     # so check it alone rather than walking every entry: an edit at 100k entries stays cheap.
-    problems = integrity_problems(ledger.model_copy(update={"entries": (pledge,)}))
-    if sum(1 for p in pledges if p.id == pledge.id) > 1:
-        problems.insert(0, (f"entry {pledge.id}", "id is used by more than one entry"))
-    new = _checked(ledger.model_copy(update={"entries": tuple(pledges)}), pledge.id, problems)
-    _round_trips(new, pledge)
+    problems = integrity_problems(ledger.model_copy(update={"entries": (entry,)}))
+    if sum(1 for p in entries if p.id == entry.id) > 1:
+        problems.insert(0, (f"entry {entry.id}", "id is used by more than one entry"))
+    new = _checked(ledger.model_copy(update={"entries": tuple(entries)}), entry.id, problems)
+    _round_trips(new, entry)
     return new
 
 
@@ -148,14 +148,14 @@ def delete_entry(ledger: Ledger, entry_id: str) -> Ledger:
 
 
 def add_evidence(ledger: Ledger, entry_id: str, evidence: Evidence) -> Entry:
-    """The pledge with one more quote (apply it with :func:`put_entry`)."""
+    """The entry with one more quote (apply it with :func:`put_entry`)."""
     old = ledger.entries[_index(ledger, entry_id)]
     evidence = _revalidate(Evidence, evidence, f"evidence[{len(old.evidence) + 1}]")
     return old.model_copy(update={"evidence": (*old.evidence, evidence)})
 
 
 def remove_evidence(ledger: Ledger, entry_id: str, index: int) -> Entry:
-    """The pledge without quote number ``index`` (0-based); the last quote cannot go."""
+    """The entry without quote number ``index`` (0-based); the last quote cannot go."""
     old = ledger.entries[_index(ledger, entry_id)]
     if not 0 <= index < len(old.evidence):
         raise EditError([("evidence", f"{entry_id} has no quote number {index + 1}")])
@@ -165,7 +165,7 @@ def remove_evidence(ledger: Ledger, entry_id: str, index: int) -> Entry:
 
 
 def replace_evidence(ledger: Ledger, entry_id: str, index: int, evidence: Evidence) -> Entry:
-    """The pledge with quote number ``index`` (0-based) replaced by ``evidence``."""
+    """The entry with quote number ``index`` (0-based) replaced by ``evidence``."""
     old = ledger.entries[_index(ledger, entry_id)]
     if not 0 <= index < len(old.evidence):
         raise EditError([("evidence", f"{entry_id} has no quote number {index + 1}")])

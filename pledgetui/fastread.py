@@ -440,12 +440,12 @@ def read_part(text: bytes, head: Ledger, pos: int, stop: int | None = None) -> L
     return _with_entries(head, [p for chunk, _ in iter_entries(text, pos, dates, until=stop) for p in chunk])
 
 
-def _with_entries(head: Ledger, pledges: list[Entry]) -> Ledger:
-    """``head`` (the format version and sources) with ``pledges``; raises :class:`Unexpected`
+def _with_entries(head: Ledger, entries: list[Entry]) -> Ledger:
+    """``head`` (the format version and sources) with ``entries``; raises :class:`Unexpected`
     for duplicate ids or unknown sources."""
-    fields = set(head.model_fields_set) | ({"entries"} if pledges else set())
+    fields = set(head.model_fields_set) | ({"entries"} if entries else set())
     ledger: Ledger = _make(
-        Ledger, {"schema_version": head.schema_version, "sources": head.sources, "entries": tuple(pledges)}, fields
+        Ledger, {"schema_version": head.schema_version, "sources": head.sources, "entries": tuple(entries)}, fields
     )
     if integrity_problems(ledger):
         raise Unexpected("duplicate ids or unknown sources")
@@ -461,10 +461,10 @@ def read(text: bytes, on_batch: Callable[[list[Entry], float], None] | None = No
         raise Unexpected("the model changed; this reader does not know it")
     head, pos = read_head(text)
     dates = head.source_dates()
-    pledges: list[Entry] = []
+    entries: list[Entry] = []
     total = max(len(text), 1)
     for chunk, reached in iter_entries(text, pos, dates, stances=stances):
-        pledges.extend(chunk)
+        entries.extend(chunk)
         if on_batch is not None:
             on_batch(chunk, reached / total)
-    return _with_entries(head, pledges)
+    return _with_entries(head, entries)

@@ -205,16 +205,16 @@ def entry(p: object, out: list[str]) -> None:
         _evidence(e, out)
 
 
-def entries(pledges: object) -> str:
+def entries(ledger_entries: object) -> str:
     """The text of every entry, each from the blank line before its ``[[entries]]``: what
     ``tomli_w`` writes after the format version and the sources. Raises :class:`Unsupported`."""
     if not SUPPORTED:
         raise Unsupported("the model changed; this writer does not know it")
-    if type(pledges) is not tuple:
+    if type(ledger_entries) is not tuple:
         raise Unsupported("entries not a tuple")
     out: list[str] = []
     try:
-        for p in pledges:
+        for p in ledger_entries:
             entry(p, out)
     except (KeyError, TypeError):  # not a vocabulary value (None, another word, unhashable)
         raise Unsupported("a value outside the field's vocabulary") from None

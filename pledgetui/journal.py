@@ -16,7 +16,7 @@ Replay runs the same edit functions and the same undo/redo history as the live
 session, so it arrives at exactly the ledger the session held. An undo that
 reaches back past the start of the journal (before the last save) cannot be
 replayed from the journal's own history; it is written as a ``restore`` carrying
-the target state (pledges unchanged from the current state by reference).
+the target state (entries unchanged from the current state by reference).
 
 Damage never costs more than the lines it hit. A line that cannot be read (a
 crash in the middle of a write, a bad disk block, a hand edit) is reported by its
@@ -329,14 +329,14 @@ def header_fingerprint(header: dict[str, Any]) -> store.Fingerprint:
 
 def _ledger_from_restore(current: Ledger, record: dict[str, Any]) -> Ledger:
     by_id = {p.id: p for p in current.entries}
-    pledges = []
+    entries = []
     for item in record["pledges"]:
         if "ref" in item:
-            pledges.append(by_id[item["ref"]])
+            entries.append(by_id[item["ref"]])
         else:
-            pledges.append(Entry.model_validate(migrate_entry(item["pledge"])))
+            entries.append(Entry.model_validate(migrate_entry(item["pledge"])))
     sources = tuple(Source.model_validate(s) for s in record["sources"])
-    return current.model_copy(update={"sources": sources, "entries": tuple(pledges)})
+    return current.model_copy(update={"sources": sources, "entries": tuple(entries)})
 
 
 def apply_record(history: History, record: dict[str, Any]) -> None:
@@ -353,8 +353,8 @@ def apply_record(history: History, record: dict[str, Any]) -> None:
             raise ValueError(f"direction {record.get('direction')!r} is neither 'undo' nor 'redo'")
         history.restore(record["direction"], record["desc"], _ledger_from_restore(history.ledger, record))
     elif op == "put":
-        pledge = Entry.model_validate(migrate_entry(record["pledge"]))
-        history.apply(record["desc"], edits.put_entry(history.ledger, pledge, record.get("replace_id")))
+        entry = Entry.model_validate(migrate_entry(record["pledge"]))
+        history.apply(record["desc"], edits.put_entry(history.ledger, entry, record.get("replace_id")))
     elif op == "delete":
         history.apply(record["desc"], edits.delete_entry(history.ledger, record["id"]))
     elif op == "add_source":
@@ -605,19 +605,19 @@ def _only_a_header(data: bytes) -> bool:
 
 def _restore_record(direction: str, description: str, current: Ledger, target: Ledger) -> dict[str, Any]:
     by_id = {p.id: p for p in current.entries}
-    pledges: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
     for p in target.entries:
         old = by_id.get(p.id)
         if old is not None and (old is p or old == p):
-            pledges.append({"ref": p.id})
+            entries.append({"ref": p.id})
         else:
-            pledges.append({"pledge": p.model_dump(mode="json")})
+            entries.append({"pledge": p.model_dump(mode="json")})
     return {
         "op": "restore",
         "direction": direction,
         "desc": description,
         "sources": [s.model_dump(mode="json") for s in target.sources],
-        "pledges": pledges,
+        "pledges": entries,
     }
 
 

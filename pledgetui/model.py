@@ -347,9 +347,9 @@ class Ledger(_Model):
         other dates belongs to another ledger too: this ledger gets its own copy of it, so
         the other ledger's reading never changes."""
         dates = self.source_dates()
-        pledges = list(self.entries)
+        entries = list(self.entries)
         copied = False
-        for i, p in enumerate(pledges):
+        for i, p in enumerate(entries):
             if only is not None and id(p) not in only:
                 continue
             evidence = p.evidence
@@ -358,11 +358,11 @@ class Ledger(_Model):
             if found is not None and found[0] is evidence:
                 if found[1] == mine:
                     continue  # already derived with these dates
-                p = pledges[i] = p.model_copy()  # another ledger's reading: this ledger gets a copy
+                p = entries[i] = p.model_copy()  # another ledger's reading: this ledger gets a copy
                 copied = True
             p.__dict__["_stance"] = (evidence, mine, derive_stance(evidence, dates))
         if copied:
-            self.__dict__["entries"] = tuple(pledges)  # frozen model: set once, while being built
+            self.__dict__["entries"] = tuple(entries)  # frozen model: set once, while being built
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Ledger:
         new = super().model_copy(update=update, deep=deep)

@@ -125,22 +125,22 @@ class EditSession:
         self._history.apply(description, new)
         return description
 
-    def put_entry(self, pledge: Entry, replace_id: str | None = None) -> str:
-        """Add ``pledge``, or replace the one called ``replace_id`` (which may rename it).
+    def put_entry(self, entry: Entry, replace_id: str | None = None) -> str:
+        """Add ``entry``, or replace the one called ``replace_id`` (which may rename it).
 
-        Without ``replace_id`` a pledge with the same id is replaced. Returns a description.
+        Without ``replace_id`` an entry with the same id is replaced. Returns a description.
         """
-        if replace_id is None and self.ledger.entry(pledge.id) is None:
-            desc = f"add {pledge.id}"
-        elif replace_id is not None and replace_id != pledge.id:
-            desc = f"rename {replace_id} to {pledge.id}"
+        if replace_id is None and self.ledger.entry(entry.id) is None:
+            desc = f"add {entry.id}"
+        elif replace_id is not None and replace_id != entry.id:
+            desc = f"rename {replace_id} to {entry.id}"
         else:
-            desc = f"edit {pledge.id}"
-        return self._put(pledge, replace_id, desc)
+            desc = f"edit {entry.id}"
+        return self._put(entry, replace_id, desc)
 
-    def _put(self, pledge: Entry, replace_id: str | None, desc: str) -> str:
-        new = edits.put_entry(self.ledger, pledge, replace_id)
-        validated = new.entry(pledge.id)  # the validated copy
+    def _put(self, entry: Entry, replace_id: str | None, desc: str) -> str:
+        new = edits.put_entry(self.ledger, entry, replace_id)
+        validated = new.entry(entry.id)  # the validated copy
         assert validated is not None
         record = {"op": "put", "desc": desc, "pledge": validated.model_dump(mode="json"), "replace_id": replace_id}
         return self._commit(record, new)
@@ -150,26 +150,26 @@ class EditSession:
         return self._commit({"op": "delete", "desc": f"delete {entry_id}", "id": entry_id}, new)
 
     def add_evidence(self, entry_id: str, evidence: Evidence) -> str:
-        pledge = edits.add_evidence(self.ledger, entry_id, evidence)
-        return self._put(pledge, entry_id, f"add a quote to {entry_id}")
+        entry = edits.add_evidence(self.ledger, entry_id, evidence)
+        return self._put(entry, entry_id, f"add a quote to {entry_id}")
 
     def remove_evidence(self, entry_id: str, index: int) -> str:
-        """Remove quote number ``index`` (0-based); refused for the last quote of a pledge."""
-        pledge = edits.remove_evidence(self.ledger, entry_id, index)
-        return self._put(pledge, entry_id, f"remove quote {index + 1} from {entry_id}")
+        """Remove quote number ``index`` (0-based); refused for the last quote of an entry."""
+        entry = edits.remove_evidence(self.ledger, entry_id, index)
+        return self._put(entry, entry_id, f"remove quote {index + 1} from {entry_id}")
 
     def replace_evidence(self, entry_id: str, index: int, evidence: Evidence, desc: str | None = None) -> str:
         """Replace quote number ``index`` (0-based) of ``entry_id``: a journaled, undoable edit."""
-        pledge = edits.replace_evidence(self.ledger, entry_id, index, evidence)
-        return self._put(pledge, entry_id, desc or f"edit quote {index + 1} of {entry_id}")
+        entry = edits.replace_evidence(self.ledger, entry_id, index, evidence)
+        return self._put(entry, entry_id, desc or f"edit quote {index + 1} of {entry_id}")
 
     def accept_article_text(self, entry_id: str, index: int, text: str, start: int, end: int) -> str:
         """Take the article's text at ``start:end`` as quote number ``index`` of ``entry_id``
         (a drifted quote accepted, or a moved one re-anchored): journaled and undoable."""
-        pledge = self.ledger.entry(entry_id)
-        if pledge is None or not 0 <= index < len(pledge.evidence):
+        entry = self.ledger.entry(entry_id)
+        if entry is None or not 0 <= index < len(entry.evidence):
             raise edits.EditError([("evidence", f"{entry_id} has no quote number {index + 1}")])
-        evidence = edits.with_article_text(pledge.evidence[index], text, start, end)
+        evidence = edits.with_article_text(entry.evidence[index], text, start, end)
         return self.replace_evidence(
             entry_id, index, evidence, f"take the article's text for quote {index + 1} of {entry_id}"
         )
@@ -350,9 +350,11 @@ class EditSession:
                 pass  # the copy's quotes will show as unverifiable; the ledger itself is written
         return target
 
-    def reload(self) -> None:
-        """Re-read the file from disk, dropping every edit and the journal (ask the user first)."""
-        loaded = store.load(self.path)
+    def reload(self, loaded: store.Loaded | None = None) -> None:
+        """Re-read the file from disk, dropping every edit and the journal (ask the user first).
+        ``loaded``: the file as just read (off the UI thread), instead of reading it here."""
+        if loaded is None:
+            loaded = store.load(self.path)
         self.fingerprint = loaded.fingerprint
         self.saved = loaded.ledger
         self._history = History(loaded.ledger)

@@ -29,6 +29,7 @@ from pydantic import TypeAdapter, ValidationError
 from pledgetui import cache, errors, files, nesting, osutil, paths, tempfiles
 from pledgetui.migrate import MIGRATED_FIELDS, migrate
 from pledgetui.model import SCHEMA_VERSION, Entry, Ledger, integrity_problems
+from pledgetui.sanitize import display_line
 
 MAX_LEDGER_BYTES = 256 * 1024 * 1024
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024
@@ -55,8 +56,15 @@ class LedgerError(Exception):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        head = f"{self.path}: {len(self.problems)} problem{'s' if len(self.problems) != 1 else ''}"
-        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+        return "\n".join([self._head(), *(f"  - {p}" for p in self.problems)])
+
+    def _head(self) -> str:
+        return f"{self.path}: {len(self.problems)} problem{'s' if len(self.problems) != 1 else ''}"
+
+    def report(self) -> list[str]:
+        """The problems as lines for a person: the file name, then one line per problem, each
+        through the display filter (a name or value cannot send escapes or fake a line)."""
+        return [display_line(self._head()), *(f"  - {display_line(str(p))}" for p in self.problems)]
 
 
 class SaveError(Exception):
@@ -208,16 +216,16 @@ def _original_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
 def _validate(doc: dict[str, Any], progress: Progress | None) -> Ledger:
     """``Ledger.model_validate(doc)``, entries in chunks. Raises ValidationError (from the whole
     document, so the error locations are the usual ones) if anything is invalid."""
-    pledges = doc.get("entries")
-    if not isinstance(doc, dict) or not isinstance(pledges, list) or len(pledges) <= VALIDATE_CHUNK:
+    entries = doc.get("entries")
+    if not isinstance(doc, dict) or not isinstance(entries, list) or len(entries) <= VALIDATE_CHUNK:
         return Ledger.model_validate(doc)
     try:
         head = Ledger.model_validate({**doc, "entries": []})
         done: list[Entry] = []
-        for i in range(0, len(pledges), VALIDATE_CHUNK):
-            done.extend(_ENTRIES.validate_python(pledges[i : i + VALIDATE_CHUNK]))
+        for i in range(0, len(entries), VALIDATE_CHUNK):
+            done.extend(_ENTRIES.validate_python(entries[i : i + VALIDATE_CHUNK]))
             if progress is not None:
-                progress("checking", len(done) / len(pledges))
+                progress("checking", len(done) / len(entries))
     except ValidationError:
         return Ledger.model_validate(doc)  # raises, with locations in the whole document
     return head.model_copy(update={"entries": tuple(done)})

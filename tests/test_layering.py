@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import os
@@ -18,14 +19,24 @@ from tests.factory import REPO
 
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 CONTRACT = "The ledger core is usable without the TUI"
+LAYERS = "The layers: the command line over the UI and the commands, both over the ledger core"
+
+
+def _contract(name: str) -> dict:
+    with open(REPO / "pyproject.toml", "rb") as fh:
+        contracts = tomllib.load(fh)["tool"]["importlinter"]["contracts"]
+    [contract] = [c for c in contracts if c["name"] == name]
+    return contract
 
 
 def core_modules() -> list[str]:
-    """The contract's module list in pyproject.toml: the one place the core is listed."""
-    with open(REPO / "pyproject.toml", "rb") as fh:
-        contracts = tomllib.load(fh)["tool"]["importlinter"]["contracts"]
-    [contract] = [c for c in contracts if c["name"] == CONTRACT]
-    return list(contract["source_modules"])
+    """The contract's module list in pyproject.toml: every module outside the UI."""
+    return list(_contract(CONTRACT)["source_modules"])
+
+
+def layers() -> list[list[str]]:
+    """The layers contract, top first: each layer's modules."""
+    return [[m.strip() for m in layer.replace("|", ":").split(":")] for layer in _contract(LAYERS)["layers"]]
 
 
 CORE = core_modules()
@@ -37,6 +48,15 @@ def test_every_module_outside_the_ui_is_listed_once() -> None:
     found = {m.name for m in pkgutil.walk_packages(pledgetui.__path__, "pledgetui.")}
     outside_ui = {m for m in found if not m.startswith("pledgetui.ui")} - {"pledgetui.__main__", "pledgetui.commands"}
     assert outside_ui == set(CORE)
+
+
+def test_the_layers_are_the_command_line_the_ui_and_commands_and_the_core() -> None:
+    """The bottom layer is the core of the contract above, less the command line and the commands."""
+    top, middle, core = layers()
+    assert top == ["pledgetui.cli"]
+    assert middle == ["pledgetui.ui", "pledgetui.commands"]
+    assert len(core) == len(set(core))
+    assert set(core) == {m for m in CORE if m != "pledgetui.cli" and not m.startswith("pledgetui.commands.")}
 
 
 def test_import_linter_contract_is_kept() -> None:
@@ -51,6 +71,7 @@ def test_import_linter_contract_is_kept() -> None:
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "The ledger core is usable without the TUI KEPT" in output
+    assert f"{LAYERS} KEPT" in " ".join(output.split())
     assert "0 broken" in output
 
 
@@ -92,3 +113,49 @@ def test_the_dashboard_module_loads_without_the_ledger_core() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr
+
+
+def _imports(path: Path, name: str, known: set[str]) -> set[str]:
+    """The package's modules that the module ``name`` at ``path`` imports, wherever the import is
+    (module level, a function, ``if TYPE_CHECKING``)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        targets: list[str] = []
+        if isinstance(node, ast.Import):
+            targets = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                up = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                base = ".".join([*up, base] if base else up)
+            targets = [base, *(f"{base}.{a.name}" for a in node.names)]
+        for target in targets:
+            while target and target not in known:
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                found.add(target)
+    return found
+
+
+def test_no_module_imports_one_that_imports_it_back() -> None:
+    """No import circle, however long, type-only and function-level imports included: each helper
+    of the UI takes a protocol of what it needs (pledgetui.ui.shell), never the app or a screen."""
+    root = Path(pledgetui.__file__).parent
+    files = {
+        ".".join(p.relative_to(root.parent).with_suffix("").parts).removesuffix(".__init__"): p
+        for p in root.rglob("*.py")
+    }
+    graph = {name: _imports(path, name, set(files)) for name, path in files.items()}
+    # A module is in a circle when it can reach itself.
+    circles = []
+    for start in graph:
+        seen, todo = set(), list(graph[start])
+        while todo:
+            module = todo.pop()
+            if module not in seen:
+                seen.add(module)
+                todo.extend(graph[module])
+        if start in seen:
+            circles.append(start)
+    assert circles == []

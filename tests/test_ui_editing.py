@@ -205,8 +205,7 @@ async def test_conflict_reload_drops_the_edits_and_shows_the_file(ledger_path: P
         theirs = await _conflict_offered(app, pilot, ledger_path)
         jpath = app.session.journal_path
         assert jpath is not None and jpath.exists()
-        await pilot.press("r")  # reload
-        await pilot.pause()
+        await press_and_settle(app, pilot, "r")  # reload (in a worker)
         assert app.screen is app.dashboard
         assert store.dumps(app.session.ledger) == theirs
         assert not app.session.dirty and not app.session.can_undo and "unsaved" not in app.sub_title
@@ -298,8 +297,7 @@ async def test_recovery_is_offered_and_restores_exactly(ledger_path: Path) -> No
     async with app.run_test(size=(120, 40)) as pilot:
         await started(app, pilot)
         assert isinstance(app.screen, ChoiceScreen)
-        await pilot.press("r")
-        await pilot.pause()
+        await press_and_settle(app, pilot, "r")
         assert app.session.ledger == expected and app.session.dirty
         await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
@@ -382,8 +380,7 @@ async def test_recovery_later_keeps_the_pending_edits_offered(ledger_path: Path)
     again = PledgeApp(ledger_path)  # the next start offers the same edits, and they still restore
     async with again.run_test(size=(120, 40)) as pilot:
         await _recovery_offered(again, pilot)
-        await pilot.press("r")
-        await pilot.pause()
+        await press_and_settle(again, pilot, "r")
         assert again.session.ledger == edited and again.session.dirty
     assert ledger_path.read_bytes() == before
 
@@ -705,8 +702,7 @@ async def test_the_recovery_prompt_names_the_damaged_lines_and_the_kept_copy(led
         assert "2 unsaved edit(s)" in text and "line 3: unreadable" in text
         kept = next(jpath.parent.glob("*.damaged-*.jsonl"))
         assert str(kept) in text
-        await pilot.press("r")
-        await pilot.pause()
+        await press_and_settle(app, pilot, "r")
         ledger = app.session.ledger
         assert ledger.entry("uk-ground").notes == "note on uk-ground"
         assert ledger.entry("ireland-ground").notes == "note on ireland-ground"

@@ -205,6 +205,8 @@ async def test_edit_file_valid_change_is_reloaded(ledger_path: Path, monkeypatch
         first = app.dashboard.current.id
         await pilot.press("E")
         await pilot.pause()
+        await app.workers.wait_for_complete()  # the file is read again in a worker
+        await pilot.pause()
         assert calls == [["/usr/bin/myeditor", "--wait", str(ledger_path)]]
         assert app.session.ledger.entry(first).summary == "Edited outside"
         assert app.dashboard.current.summary == "Edited outside" and not app.session.dirty
@@ -224,6 +226,8 @@ async def test_edit_file_invalid_change_leaves_the_state_and_shows_errors(
         await started(app, pilot)
         before, state = app.session.ledger, app.ledger_state
         await pilot.press("E")
+        await pilot.pause()
+        await app.workers.wait_for_complete()  # the file is read again in a worker
         await pilot.pause()
         assert app.session.ledger is before and app.ledger_state is state
         errors = notices.of("error")
@@ -265,6 +269,8 @@ async def test_edit_file_refused_with_unsaved_edits(ledger_path: Path, monkeypat
         await started(app, pilot)
         await edit_current(app, pilot, summary="unsaved")
         await pilot.press("E")
+        await pilot.pause()
+        await app.workers.wait_for_complete()  # the file is read again in a worker
         await pilot.pause()
         assert calls == []
         assert any("unsaved edits" in m for m in notices.messages)
@@ -320,7 +326,7 @@ async def test_viewer_copies_selection_or_quote_and_shows_source_id(ledger_path:
     app = PledgeApp(ledger_path)
     async with app.run_test(size=(120, 36)) as pilot:
         viewer = await _viewer(app, pilot)
-        entry, ev = viewer.pledge, viewer.pledge.evidence[0]
+        entry, ev = viewer.entry, viewer.entry.evidence[0]
         assert ev.source in str(viewer.query_one("#qv-meta").content)
         await pilot.press("y")
         assert app.clipboard.startswith(f"“{ev.quote.strip()}”")

@@ -93,3 +93,23 @@ async def test_matrix_has_one_france_row_and_its_cell_selects_all_six(tmp_path: 
         shown = {app.dashboard.index.entries[i].id for i in app.dashboard.table.view}  # type: ignore[union-attr]
         assert shown == {"france-ground", "fr-1", "fr-2", "fr-3", "fr-4", "fr-5"}
         assert invisible_in(app.export_screenshot()) == []
+
+
+async def test_a_line_break_in_a_one_line_field_stays_on_its_line() -> None:
+    """A name with a line break (a relay, a claimant) must not draw the rest of itself on the
+    lines below the field, over the screen around it."""
+    from textual.app import App, ComposeResult
+
+    from pledgetui.ui.widgets.safe_inputs import SafeInput
+    from tests.pilot import screen_lines
+
+    class OneField(App[None]):
+        def compose(self) -> ComposeResult:
+            yield SafeInput("Rel\nLEAK-1\nLEAK-2", id="field")
+
+    app = OneField()
+    async with app.run_test(size=(60, 8)) as pilot:
+        await pilot.pause()
+        lines = screen_lines(app)
+    assert any("Rel␊LEAK-1␊LEAK-2" in line for line in lines), lines
+    assert not any(line.lstrip().startswith("LEAK") for line in lines), lines

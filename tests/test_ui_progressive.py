@@ -32,7 +32,7 @@ def seen(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
     original = DashboardScreen.rows_arrived
 
     def spy(self: DashboardScreen, entries, fraction) -> None:
-        app = self.pledge_app
+        app = self.app
         before = self.table.current_entry
         original(self, entries, fraction)
         calls.append(

@@ -332,7 +332,7 @@ async def test_the_viewer_redraws_when_an_edit_changes_the_quote_it_shows(tmp_pa
         assert app.screen is viewer
         assert viewer.ledger is app.session.ledger  # the new ledger, not the one it was opened with
         assert (viewer.current_entry_id, viewer.current_index) == ("uk-ground", 0)
-        assert viewer.pledge.evidence[viewer.current_index].quote == MACRON
+        assert viewer.entry.evidence[viewer.current_index].quote == MACRON
         m = T2.index(MACRON)
         assert viewer.highlight == (m, m + len(MACRON))
         assert styled_text(viewer.query_one(ArticleView), viewer.highlight) == MACRON
@@ -357,7 +357,7 @@ async def test_the_viewer_follows_a_removed_statement_and_its_undo(tmp_path: Pat
         assert app.controller.apply(lambda: session.put_entry(shorter, replace_id="uk-ground"), "uk-ground")
         await pilot.pause()
         assert app.screen is viewer and viewer.ledger is session.ledger
-        assert len(viewer.pledge.evidence) == 2
+        assert len(viewer.entry.evidence) == 2
         assert viewer.current_index == 1  # the statement shown is gone: the last one left is shown
         i = T3.index(IRELAND)
         assert (viewer.current_source_id, viewer.highlight) == ("a003", (i, i + len(IRELAND)))
@@ -366,7 +366,7 @@ async def test_the_viewer_follows_a_removed_statement_and_its_undo(tmp_path: Pat
         app.controller.undo("uk-ground")
         await pilot.pause()
         assert app.screen is viewer and viewer.ledger is session.ledger
-        assert viewer.pledge == uk and len(viewer.pledge.evidence) == 3
+        assert viewer.entry == uk and len(viewer.entry.evidence) == 3
         assert viewer.current_index == 1 and viewer.highlight == (i, i + len(IRELAND))
         assert "statement 2 of 3 for uk-ground" in status_line(viewer)
 

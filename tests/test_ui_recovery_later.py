@@ -43,6 +43,8 @@ async def test_later_then_an_edit_says_where_the_edits_went_and_the_next_start_o
         assert "1 unsaved edit(s)" in str(prompt.message)
         await pilot.press("r")
         await pilot.pause()
+        await app.workers.wait_for_complete()  # restored in a worker
+        await pilot.pause()
         assert app.session.ledger.entry("uk-ground").notes == "from the crashed session"
         assert app.session.dirty
     assert not journal.set_aside_journals(journal.journal_path(ledger_path))

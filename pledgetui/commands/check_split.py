@@ -24,17 +24,26 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, Protocol, Self, TypeVar
 
 if TYPE_CHECKING:
-    from pledgetui.commands.check import Outcome
     from pledgetui.model import Ledger
     from pledgetui.verify import Articles, Report
 
 #: Smaller files are checked in one process: a part would save less than the fork costs.
 MIN_BYTES = 4 * 1024 * 1024
 
-Examine = Callable[["Ledger", "Articles", "Report", frozenset[str]], "Outcome"]
+
+class Part(Protocol):
+    """What a check finds in a run of entries: ``first.then(second)`` is what it finds in both, in order.
+
+    ``check`` hands its own outcome type; this module only runs the two parts and joins them.
+    """
+
+    def then(self, later: Self) -> Self: ...
+
+
+Outcome = TypeVar("Outcome", bound=Part)
 
 
 def usable() -> bool:
@@ -47,7 +56,9 @@ def usable() -> bool:
         return (os.cpu_count() or 1) >= 2
 
 
-def examine_in_parts(path: Path, examine: Examine, min_bytes: int | None = None) -> Outcome | None:
+def examine_in_parts(
+    path: Path, examine: Callable[[Ledger, Articles, Report, frozenset[str]], Outcome], min_bytes: int | None = None
+) -> Outcome | None:
     """The outcome of checking the ledger at ``path`` in two parts, or None (then check it the
     ordinary way): see the module docstring."""
     if not usable():
@@ -98,7 +109,7 @@ def examine_in_parts(path: Path, examine: Examine, min_bytes: int | None = None)
     return first.then(second)
 
 
-class _Child:
+class _Child(Generic[Outcome]):
     """A forked process computing one value, which it sends back pickled through a pipe."""
 
     def __init__(self, pid: int, fd: int) -> None:
@@ -126,7 +137,7 @@ class _Child:
         return value
 
 
-def _fork(compute: Callable[[], tuple[Outcome, list[str]]]) -> _Child | None:
+def _fork(compute: Callable[[], tuple[Outcome, list[str]]]) -> _Child[Outcome] | None:
     """Run ``compute`` in a forked child; None if no child could be started."""
     try:
         read_fd, write_fd = os.pipe()

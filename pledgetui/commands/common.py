@@ -12,7 +12,7 @@ from pledgetui.sanitize import display_line
 
 if TYPE_CHECKING:
     from pledgetui.model import Entry, Ledger
-    from pledgetui.store import LedgerError, Loaded
+    from pledgetui.store import Loaded
 
 
 def say(message: object, file: TextIO | None = None) -> None:
@@ -26,12 +26,6 @@ def say(message: object, file: TextIO | None = None) -> None:
     out = sys.stderr if file is None else file
     for line in message if isinstance(message, list) else [message]:
         print(display_line(str(line)), file=out)
-
-
-def ledger_report(exc: LedgerError) -> list[str]:
-    """A ledger's problems as lines: the file name, then one line per problem."""
-    head = f"{exc.path}: {len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''}"
-    return [display_line(head), *(f"  - {display_line(str(p))}" for p in exc.problems)]
 
 
 class CommandError(Exception):
@@ -68,7 +62,7 @@ def load_ledger(ledger_arg: str | None, *, use_cache: bool = True) -> Loaded:
     try:
         return load(path, use_cache=use_cache)
     except LedgerError as exc:
-        raise LedgerUnreadable("\n".join(ledger_report(exc))) from None
+        raise LedgerUnreadable("\n".join(exc.report())) from None
 
 
 def select_entries(ledger_arg: str | None, query: str, sort: str) -> tuple[Path, Ledger, list[Entry]]:
@@ -90,7 +84,7 @@ def select_entries(ledger_arg: str | None, query: str, sort: str) -> tuple[Path,
 
 def report(prog: str, exc: CommandError) -> int:
     """Print a command's error on stderr (a ledger report as it is, anything else as one line); exit 1."""
-    # A ledger report's lines were made safe one by one (see ledger_report).
+    # A ledger report's lines were made safe one by one (see store.LedgerError.report).
     say(str(exc).split("\n") if isinstance(exc, LedgerUnreadable) else f"{prog}: {exc}")
     return 1
 

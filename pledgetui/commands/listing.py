@@ -57,9 +57,9 @@ def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     return p
 
 
-def summary_line(pledges: Sequence[Entry], total: int) -> str:
-    counters = sum(1 for p in pledges if p.is_counter)
-    n = len(pledges) - counters
+def summary_line(entries: Sequence[Entry], total: int) -> str:
+    counters = sum(1 for p in entries if p.is_counter)
+    n = len(entries) - counters
     return (
         f"{n} pledge{'' if n == 1 else 's'}, {counters} counter-position{'' if counters == 1 else 's'} "
         f"(of {total} entr{'y' if total == 1 else 'ies'})"
@@ -70,7 +70,7 @@ def _date(p: Entry) -> str:
     return p.date_stated.isoformat() if p.date_stated else ""
 
 
-def plain_rows(pledges: Sequence[Entry]) -> list[list[str]]:
+def plain_rows(entries: Sequence[Entry]) -> list[list[str]]:
     """Tab-safe cells (vocabulary values): every ledger string goes through :func:`display_line`."""
     return [
         [
@@ -85,13 +85,13 @@ def plain_rows(pledges: Sequence[Entry]) -> list[list[str]]:
             _date(p),
             display_line(",".join(p.source_ids)),
         ]
-        for p in pledges
+        for p in entries
     ]
 
 
-def write_plain(pledges: Sequence[Entry], out: TextIO) -> None:
+def write_plain(entries: Sequence[Entry], out: TextIO) -> None:
     out.write("\t".join(PLAIN_COLUMNS) + "\n")
-    for row in plain_rows(pledges):
+    for row in plain_rows(entries):
         out.write("\t".join(row) + "\n")
 
 
@@ -156,29 +156,29 @@ def fit_table_columns(rows: Sequence[dict[str, Text]], width: int | None) -> tup
     return shown, widths
 
 
-def build_table(pledges: Sequence[Entry], width: int | None = None) -> tuple[Table, list[str]]:
+def build_table(entries: Sequence[Entry], width: int | None = None) -> tuple[Table, list[str]]:
     """A Rich table for a terminal ``width`` cells wide, and the columns left out to fit it.
 
     Every cell is a ``Text`` (never markup) of sanitised ledger text. Each column is at
     least as wide as its longest word, so words wrap whole; columns that cannot fit are
     left out (the caller names them).
     """
-    rows = [_cells(p) for p in pledges]
+    rows = [_cells(p) for p in entries]
     shown, need = fit_table_columns(rows, width)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, collapse_padding=True)
     for name in shown:
         table.add_column(name, overflow="fold", width=need[name])
-    for p, row in zip(pledges, rows):
+    for p, row in zip(entries, rows):
         table.add_row(*(row[name] for name in shown), style="italic magenta" if p.is_counter else "")
     return table, [c for c in TABLE_COLUMNS if c not in shown]
 
 
-def render(ledger: Ledger, pledges: Sequence[Entry], console: Console) -> None:
-    table, hidden = build_table(pledges, console.width)
+def render(ledger: Ledger, entries: Sequence[Entry], console: Console) -> None:
+    table, hidden = build_table(entries, console.width)
     console.print(table)
     if hidden:
         console.print(Text(f"not shown at this width: {', '.join(hidden)} (a wider window, or a pipe, shows all)"))
-    console.print(Text(summary_line(pledges, len(ledger.entries))))
+    console.print(Text(summary_line(entries, len(ledger.entries))))
 
 
 def _is_tty() -> bool:
@@ -187,14 +187,14 @@ def _is_tty() -> bool:
 
 def run(ns: argparse.Namespace) -> int:
     try:
-        _path, ledger, pledges = select_entries(ns.ledger, ns.query, ns.sort)
+        _path, ledger, entries = select_entries(ns.ledger, ns.query, ns.sort)
     except CommandError as exc:
         return report(PROG, exc)
     # A reader that goes away (`| head`) raises BrokenPipeError: cli.main ends quietly.
     if _is_tty():
-        render(ledger, pledges, Console(highlight=False, emoji=False, markup=False))
+        render(ledger, entries, Console(highlight=False, emoji=False, markup=False))
     else:
-        write_plain(pledges, sys.stdout)
+        write_plain(entries, sys.stdout)
         sys.stdout.flush()
-        say(summary_line(pledges, len(ledger.entries)))
+        say(summary_line(entries, len(ledger.entries)))
     return 0

@@ -16,7 +16,8 @@ from textual.reactive import var
 from textual.screen import Screen
 
 from pledgetui.sanitize import display, display_line
-from pledgetui.ui.controller import SessionController
+from pledgetui.settings import COLUMN_KEYS
+from pledgetui.ui.controller import SessionBusy, SessionController
 from pledgetui.ui.preferences import Preferences
 from pledgetui.ui.screens.dashboard import DashboardScreen
 from pledgetui.ui.state import LedgerChange
@@ -90,15 +91,33 @@ class PledgeApp(App[int]):
 
     The app owns the session (``session``, ``articles``), the session controller that
     makes every change (``controller``), and the one observable state, ``ledger_state``:
-    each screen or widget that shows the ledger subscribes itself to it.
+    each screen or widget that shows the ledger subscribes itself to it. Its helpers know it
+    only through the protocols of :mod:`pledgetui.ui.shell`, which it meets.
     """
 
     TITLE = "pledgetui"
-    # The dashboard's styles: the default screen's own CSS_PATH is not loaded by Textual.
-    # The quote viewer's too: a screen that brings new CSS makes Textual parse the whole
-    # stylesheet again and restyle every widget of the app (about 70 ms when it is first
-    # opened); read with the app's, it costs the first frame a few milliseconds.
-    CSS_PATH = ["screens/dashboard.tcss", "screens/quote_viewer.tcss"]
+    # Every screen and widget keeps its styles in its own .tcss file (widgets have no
+    # CSS_PATH: theirs are read here). Those of the dashboard, the quote viewer and the
+    # small dialogs are read here too, with the app's, not when the screen is first shown:
+    # a screen that brings new CSS makes Textual parse the whole stylesheet again and
+    # restyle every widget of the app (about 70 ms when it is first opened); read with the
+    # app's, they cost the first frame a few milliseconds. (The dashboard's must be: the
+    # default screen's own CSS_PATH is not loaded by Textual.) The widgets' and dialogs'
+    # files come first: for rules of equal specificity, the screens' files after them have
+    # the last word, as they had over the DEFAULT_CSS these files replace.
+    CSS_PATH = [
+        "widgets/entry_table.tcss",
+        "widgets/detail.tcss",
+        "widgets/find_bar.tcss",
+        "screens/choice.tcss",
+        "screens/export_dialog.tcss",
+        "screens/filter_help.tcss",
+        "screens/import_article.tcss",
+        "screens/problems.tcss",
+        "screens/source_picker.tcss",
+        "screens/dashboard.tcss",
+        "screens/quote_viewer.tcss",
+    ]
 
     BINDINGS = [
         Binding("ctrl+z,u", "undo", "Undo", show=False, id="app.undo"),
@@ -123,6 +142,8 @@ class PledgeApp(App[int]):
         self.articles: Articles | None = None
         self._passage_index: PassageIndex | None = None
         self.load_error: LedgerError | None = None
+        #: How far the controller's long operation is (0..1; -1: unknown).
+        self._busy_fraction = -1.0
         self.controller = SessionController(self)
         self.sub_title = display_line(self.path.name)
 
@@ -182,9 +203,13 @@ class PledgeApp(App[int]):
         session = self.session
         dirty = session is not None and session.dirty
         read_only = session is not None and session.read_only is not None
+        busy = self.controller.busy
+        if busy is None:
+            self._busy_fraction = -1.0
+        pct = f" {self._busy_fraction:.0%}" if self._busy_fraction >= 0 else ""
         state = (
-            "  ⟳ saving…"
-            if self.controller.saving
+            f"  ⟳ {busy}{pct}…"
+            if busy is not None
             else "  ● unsaved changes"
             if dirty
             else "  (read-only)"
@@ -193,11 +218,17 @@ class PledgeApp(App[int]):
         )
         self.sub_title = f"{display_line(self.path.name)}{state}"
 
+    @on(SessionBusy)
+    def _session_busy(self, event: SessionBusy) -> None:
+        if event.what == self.controller.busy:
+            self._busy_fraction = event.fraction
+            self.update_title()
+
     # ------------------------------------------------------------------ loading
 
     def get_default_screen(self) -> Screen[Any]:
         """The dashboard is the bottom of the screen stack; every other screen stacks on it."""
-        self._dashboard = DashboardScreen()
+        self._dashboard = DashboardScreen(self)
         return self._dashboard
 
     def on_mount(self) -> None:
@@ -298,7 +329,7 @@ class PledgeApp(App[int]):
         shown = getattr(self, "_loaded_shown", None)
         if shown is not None:
             self.call_after_refresh(shown.set)
-        self.preferences.restore_view(self, self.dashboard)
+        self.dashboard.restore(self.preferences.view())
         if event.recovery is not None:
             self.controller.offer_recovery(event.recovery)
 
@@ -310,8 +341,19 @@ class PledgeApp(App[int]):
 
         self.push_screen(ProblemsScreen(event.error))
 
+    @on(DashboardScreen.HiddenColumnsChosen)
+    def _hidden_columns_chosen(self, event: DashboardScreen.HiddenColumnsChosen) -> None:
+        self.preferences.update(self, hidden_columns=tuple(k for k in COLUMN_KEYS if k in event.hidden))
+
     def on_unmount(self) -> None:
-        self.preferences.remember(self, getattr(self, "_dashboard", None))
+        """Remember the theme, the ledger and the dashboard's view (its widgets may be gone by now)."""
+        dashboard: DashboardScreen | None = getattr(self, "_dashboard", None)
+        self.preferences.remember(
+            theme=self.theme,
+            ledger=self.path if self.session is not None else None,
+            view=dashboard.view_state() if dashboard is not None else None,
+            notifier=self,
+        )
 
     # ------------------------------------------------------------------ app-wide actions
 

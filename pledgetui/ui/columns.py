@@ -3,47 +3,52 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from textual.app import SystemCommand
 
+from pledgetui.ui.shell import Notifier
 from pledgetui.ui.widgets.entry_table import COLUMNS
 
-if TYPE_CHECKING:
-    from pledgetui.ui.screens.dashboard import DashboardScreen
+
+class ColumnView(Notifier, Protocol):
+    """A view of the ledger's columns (the dashboard): which it hides, a way to choose, and a
+    place to say what changed."""
+
+    @property
+    def hidden_columns(self) -> frozenset[str]: ...
+
+    def choose_hidden_columns(self, hidden: frozenset[str]) -> None:
+        """Hide these columns, show the others; the choice is remembered."""
+        ...
 
 
-def toggle_column(dashboard: DashboardScreen, key: str) -> None:
-    table = dashboard.table
-    hidden = set(table.hidden_columns)
+def toggle_column(view: ColumnView, key: str) -> None:
+    hidden = set(view.hidden_columns)
     if key in hidden:
         hidden.discard(key)
     elif len(hidden) + 1 >= len(COLUMNS):
-        dashboard.notify("At least one column stays shown", severity="warning")
+        view.notify("At least one column stays shown", severity="warning")
         return
     else:
         hidden.add(key)
-    table.hidden_columns = frozenset(hidden)
+    view.choose_hidden_columns(frozenset(hidden))
     title = next(c.title for c in COLUMNS if c.key == key)
-    dashboard.notify(f"Column {title} {'hidden' if key in hidden else 'shown'}", timeout=3)
-    app = dashboard.app
-    preferences = getattr(app, "preferences", None)
-    if preferences is not None:
-        preferences.update(app, hidden_columns=tuple(c.key for c in COLUMNS if c.key in hidden))
+    view.notify(f"Column {title} {'hidden' if key in hidden else 'shown'}", timeout=3)
 
 
-def column_commands(dashboard: DashboardScreen) -> Iterable[SystemCommand]:
-    hidden = dashboard.table.hidden_columns
+def column_commands(view: ColumnView) -> Iterable[SystemCommand]:
+    hidden = view.hidden_columns
     for col in COLUMNS:
         if col.key in hidden:
             yield SystemCommand(
                 f"Show column: {col.title}",
                 "Put the column back (remembered)",
-                lambda k=col.key: toggle_column(dashboard, k),
+                lambda k=col.key: toggle_column(view, k),
             )
         else:
             yield SystemCommand(
                 f"Hide column: {col.title}",
                 "Take the column out (remembered)",
-                lambda k=col.key: toggle_column(dashboard, k),
+                lambda k=col.key: toggle_column(view, k),
             )

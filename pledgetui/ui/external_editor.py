@@ -4,11 +4,16 @@ The editor's command is resolved and checked first (:mod:`pledgetui.editor`: ``$
 ``$EDITOR``, else ``vi``; never through a shell; the file as an absolute path), so a
 missing or broken editor is a message and the screen is never handed over for
 nothing. The app is then suspended (``App.suspend``) while the editor runs; whatever
-happens to the editor (it cannot start, Ctrl-C), the app resumes before it is reported. Afterwards the file is read and validated: a valid
-file replaces the session's ledger; an invalid one leaves the dashboard as it was and
-the problems are shown (the file on disk then differs from the session, so a save asks
+happens to the editor (it cannot start, Ctrl-C), the app resumes before it is reported.
+Afterwards the session controller reads and validates the file (in a worker, see
+:meth:`pledgetui.ui.controller.SessionController.reload_edited_file`): a valid file
+replaces the session's ledger; an invalid one leaves the dashboard as it was and the
+problems are shown (the file on disk then differs from the session, so a save asks
 first). Unsaved edits in the session are refused, saying why: the editor sees the file
 on disk, which does not hold them, and reloading would drop them.
+
+It knows the app only as a :class:`~pledgetui.ui.shell.Suspender` and the controller
+as a :class:`~pledgetui.ui.shell.FileReloader`.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from typing import TYPE_CHECKING
 from pledgetui.editor import EditorProblem, editor_argv
 
 if TYPE_CHECKING:
-    from pledgetui.ui.app import PledgeApp
+    from pledgetui.ui.shell import FileReloader, Suspender
 
 
 def run_editor(suspend: Callable[[], AbstractContextManager[None]], argv: list[str]) -> int | str:
@@ -73,15 +78,15 @@ def _start_problem(program: str, exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def refusal(app: PledgeApp) -> str | None:
+def refusal(reloader: FileReloader) -> str | None:
     """Why the file cannot be edited now, or None."""
-    session = app.session
+    session = reloader.session
     if session is None:
         return "no ledger is open"
     if session.read_only is not None:
         return f"{session.path.name} is opened read-only: {session.read_only}"
-    if app.controller.saving:
-        return "a save is in progress; try again when it is done"
+    if reloader.busy is not None:
+        return f"{reloader.busy} is in progress; try again when it is done"
     if session.dirty:
         return (
             "there are unsaved edits: save them (ctrl+s) or undo them first. The editor opens the file on "
@@ -90,18 +95,18 @@ def refusal(app: PledgeApp) -> str | None:
     return None
 
 
-def edit_ledger_file(app: PledgeApp) -> bool:
-    """Suspend, edit, reload with validation. True when the session took the edited file."""
+def edit_ledger_file(app: Suspender, reloader: FileReloader, keep_id: str | None) -> bool:
+    """Suspend, edit, and, when the file changed, have ``reloader`` reload it with validation
+    (the cursor stays on ``keep_id``). True when the file changed and is being reloaded."""
     from textual.app import SuspendNotSupported
 
     from pledgetui import store
-    from pledgetui.verify import Articles
 
-    why = refusal(app)
+    why = refusal(reloader)
     if why is not None:
         app.notify(f"Not opened in the editor: {why}", title="Edit file", severity="warning", timeout=10)
         return False
-    session = app.session
+    session = reloader.session
     assert session is not None
     try:
         argv = editor_argv(session.path)
@@ -126,30 +131,5 @@ def edit_ledger_file(app: PledgeApp) -> bool:
     if not store.changed_on_disk(session.path, session.fingerprint):
         app.notify(f"{session.path.name} is unchanged: the dashboard shows it as it is", timeout=4)
         return False
-    try:
-        store.load(session.path, use_cache=False)
-    except store.LedgerError as exc:
-        from pledgetui.commands.common import ledger_report
-
-        app.notify(
-            "\n".join(
-                [
-                    *ledger_report(exc),
-                    "The dashboard still shows the ledger as it was; press E to fix the file "
-                    "(a save now would ask before replacing it).",
-                ]
-            ),
-            title="The edited file has problems",
-            severity="error",
-            timeout=30,
-        )
-        return False
-    keep = app.dashboard.current.id if app.dashboard.current is not None else None
-    try:
-        session.reload()
-    except store.LedgerError as exc:  # changed again between the check and the reload
-        app.notify(str(exc), severity="error", timeout=15)
-        return False
-    app.articles = Articles(session.path)
-    app.publish(f"Reloaded {session.path.name} after editing", keep)
+    reloader.reload_edited_file(keep_id)
     return True

@@ -1,22 +1,25 @@
 """The app's side of the settings file: apply it at start, remember the view at exit.
 
 The settings model and its reading and writing are in :mod:`pledgetui.settings`
-(no Textual); this module only moves values between it and the app's screens.
+(no Textual); this module only turns them into the app's theme and keymap and the
+dashboard's :class:`~pledgetui.ui.state.ViewState`, and back. It knows neither the
+app class nor the dashboard: the app hands it what it needs.
 """
 
 from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pledgetui import settings as settings_file
 from pledgetui.settings import Loaded, Settings
+from pledgetui.ui.state import ViewState
 
 if TYPE_CHECKING:
-    from pledgetui.ui.app import PledgeApp
-    from pledgetui.ui.screens.dashboard import DashboardScreen
-    from pledgetui.ui.widgets.entry_table import EntryTable
+    from textual.app import App
+
+    from pledgetui.ui.shell import Notifier
 
 DEFAULT_THEME = "textual-dark"
 
@@ -62,33 +65,33 @@ class Preferences:
         self.loaded = settings_file.read(path) if path is not None else Loaded(Settings())
         self.settings = self.loaded.settings
         self.problems: list[str] = list(self.loaded.problems)
-        self._table: EntryTable | None = None
 
     @property
     def active(self) -> bool:
         return self.path is not None
 
-    def update(self, app: PledgeApp | None = None, **changes: object) -> None:
-        """Change some settings and write the file now (columns hidden, an export made)."""
+    def update(self, notifier: Notifier | None = None, **changes: object) -> None:
+        """Change some settings and write the file now (columns hidden, an export made);
+        ``notifier`` says so if the file cannot be written."""
         self.settings = self.settings.but(**changes)
-        self.save(app)
+        self.save(notifier)
 
-    def save(self, app: PledgeApp | None = None) -> bool:
+    def save(self, notifier: Notifier | None = None) -> bool:
         """Write the settings when they changed; a file that had problems is left for the user to fix."""
         if self.path is None or not self.loaded.writable or self.settings == self.loaded.settings:
             return False
         try:
             settings_file.write(self.path, self.settings)
         except Exception as exc:  # OSError, SaveError: the settings are a convenience, never fatal
-            if app is not None:
-                app.notify(f"Settings not saved to {self.path}: {exc}", severity="warning", timeout=8)
+            if notifier is not None:
+                notifier.notify(f"Settings not saved to {self.path}: {exc}", severity="warning", timeout=8)
             return False
         self.loaded = Loaded(self.settings)
         return True
 
     # ------------------------------------------------------------------ applying
 
-    def apply_to_app(self, app: PledgeApp) -> None:
+    def apply_to_app(self, app: App[Any]) -> None:
         """The theme and the keymap (before the first frame)."""
         s = self.settings
         if s.theme:
@@ -114,52 +117,35 @@ class Preferences:
                 "(the ids are listed in the README's keys section); ignored"
             )
 
-    def restore_view(self, app: PledgeApp, dashboard: DashboardScreen) -> None:
-        """Filter, sort, hidden columns and counter-positions as they were at the last exit.
-
-        Called as the ledger arrives, which may be before the dashboard's widgets exist: its
-        own state is set now (its first drawing uses it), its widgets once they are mounted.
-        """
+    def view(self) -> ViewState:
+        """The dashboard's view as it was at the last exit: filter, sort, hidden columns, counter-positions."""
         from pledgetui.query import QueryError, parse_query, parse_sort
 
         s = self.settings
-        dashboard.show_counter = s.show_counter
+        view = ViewState(hidden_columns=frozenset(s.hidden_columns), show_counter=s.show_counter)
         try:
-            dashboard.sort_keys = parse_sort(s.sort)
-            if s.filter:
-                dashboard.query_obj = parse_query(s.filter)
-                dashboard.query_text = s.filter
+            sort = parse_sort(s.sort)
+            query = parse_query(s.filter) if s.filter else None
         except QueryError:  # settings.read checked both; a change of syntax could still refuse them
-            pass
+            return view
+        return ViewState(s.filter if query is not None else "", query, sort, view.hidden_columns, view.show_counter)
 
-        def widgets() -> None:
-            self._table = dashboard.table  # kept: at exit the screen's widgets are already gone
-            self._table.hidden_columns = frozenset(s.hidden_columns)
-            if dashboard.query_text:
-                dashboard.set_filter(dashboard.query_text)
-            else:
-                dashboard.refresh_view()
-
-        if dashboard.is_mounted:
-            widgets()
-        else:
-            app.call_after_refresh(widgets)
-
-    def remember(self, app: PledgeApp, dashboard: DashboardScreen | None) -> None:
-        """Take the current view, theme and ledger into the settings, and save them (at exit:
-        the dashboard's state is read from its attributes, its widgets may be gone)."""
+    def remember(
+        self, *, theme: str, ledger: Path | None, view: ViewState | None, notifier: Notifier | None = None
+    ) -> None:
+        """Take the theme, the ledger open (None: none was loaded) and the dashboard's view (None:
+        nothing to remember) into the settings, and save them."""
         if self.path is None:
             return
-        theme = app.theme if app.theme != DEFAULT_THEME or self.settings.theme else None
-        changes: dict[str, object] = {"theme": theme}
-        if app.session is not None:
-            changes["last_ledger"] = str(app.path.resolve())
-        if dashboard is not None and dashboard.index is not None and self._table is not None:
+        changes: dict[str, object] = {"theme": theme if theme != DEFAULT_THEME or self.settings.theme else None}
+        if ledger is not None:
+            changes["last_ledger"] = str(ledger.resolve())
+        if view is not None:
             changes.update(
-                filter=dashboard.query_text,
-                sort=settings_file.sort_text([(k.field, k.descending) for k in dashboard.sort_keys]),
-                hidden_columns=tuple(c for c in settings_file.COLUMN_KEYS if c in self._table.hidden_columns),
-                show_counter=dashboard.show_counter,
+                filter=view.filter,
+                sort=settings_file.sort_text([(k.field, k.descending) for k in view.sort]),
+                hidden_columns=tuple(c for c in settings_file.COLUMN_KEYS if c in view.hidden_columns),
+                show_counter=view.show_counter,
             )
         self.settings = self.settings.but(**changes)
-        self.save(app)
+        self.save(notifier)

@@ -1,4 +1,5 @@
-"""The one observable state of the dashboard: the session's ledger after each change.
+"""The one observable state of the dashboard (the session's ledger after each change), and
+the dashboard's view of it (:class:`ViewState`: what the settings remember).
 
 The app holds it as a reactive (``PledgeApp.ledger_state``); every screen and
 widget that shows the ledger subscribes itself in ``on_mount`` with
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pledgetui.model import Ledger
-    from pledgetui.query import Index
+    from pledgetui.query import Index, Query, SortKey
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,3 +32,19 @@ class LedgerChange:
     keep_id: str | None = None
     statement: int | None = None
     index: Index | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ViewState:
+    """What the dashboard shows of the ledger: its filter (the text, and the parsed query; None: no
+    filter), its sort, the columns it hides and whether it shows counter-positions.
+
+    The settings restore one at start (:meth:`pledgetui.ui.preferences.Preferences.view`) and
+    remember the dashboard's at exit (:meth:`pledgetui.ui.screens.dashboard.DashboardScreen.view_state`).
+    """
+
+    filter: str = ""
+    query: Query | None = None
+    sort: tuple[SortKey, ...] = ()
+    hidden_columns: frozenset[str] = frozenset()
+    show_counter: bool = True

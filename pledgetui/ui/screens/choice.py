@@ -16,21 +16,7 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     HELP_TITLE = "This question"
 
-    # The message wraps to the dialog's width and scrolls when it is taller than the
-    # screen allows; the title and the answers stay in view (80x24 is the smallest
-    # terminal supported: 24 rows less border, padding, title and buttons leave 13).
-    DEFAULT_CSS = """
-    ChoiceScreen { align: center middle; }
-    ChoiceScreen > #choice-dialog {
-        width: 95%; max-width: 100; height: auto; max-height: 100%;
-        border: thick $warning; background: $surface; padding: 1 1;
-    }
-    ChoiceScreen #choice-title { text-style: bold; margin-bottom: 1; }
-    ChoiceScreen #choice-body { height: auto; max-height: 55vh; margin-bottom: 1; }
-    ChoiceScreen #choice-message { width: 1fr; }
-    ChoiceScreen #choice-buttons { height: auto; width: 1fr; }
-    ChoiceScreen Button { margin-right: 1; }
-    """
+    CSS_PATH = "choice.tcss"
 
     BINDINGS = [
         Binding("escape", "choose_none", "Cancel", id="choice.choose_none"),

@@ -3,6 +3,7 @@
 The dashboard owns what it shows (the search index, the filter, the sort, whether
 counter-positions are shown) and subscribes to the app's one observable ledger
 state; every change to the ledger goes through the app's session controller.
+It knows the app only as a :class:`~pledgetui.ui.shell.DashboardHost`.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from pledgetui.ui.columns import column_commands
-from pledgetui.ui.state import LedgerChange
+from pledgetui.ui.palette import commands
+from pledgetui.ui.state import LedgerChange, ViewState
 from pledgetui.ui.text import join, safe_line
 from pledgetui.ui.widgets.detail import DetailPane
 from pledgetui.ui.widgets.entry_table import COLUMNS, EntryTable
@@ -32,8 +35,8 @@ from pledgetui.ui.widgets.safe_inputs import SafeInput
 if TYPE_CHECKING:
     from pledgetui.model import Entry, Ledger
     from pledgetui.query import Index, Query, SortKey
-    from pledgetui.ui.app import PledgeApp
     from pledgetui.ui.screens.quote_viewer import QuoteViewer
+    from pledgetui.ui.shell import DashboardHost
 
 
 #: An export of this many rows or more says it has started (it runs in a worker; 100k rows take seconds).
@@ -53,7 +56,14 @@ SHIFTED_DIGITS = (
 
 
 class DashboardScreen(Screen[None]):
-    """``DashboardScreen()``: the main view; the app pushes it first and every other screen stacks on it."""
+    """``DashboardScreen(host)``: the main view; the app pushes it first and every other screen stacks on it."""
+
+    class HiddenColumnsChosen(Message):
+        """The user chose the columns to hide (``hidden``: their keys); the settings keep the choice."""
+
+        def __init__(self, hidden: frozenset[str]) -> None:
+            super().__init__()
+            self.hidden = hidden
 
     HELP_TITLE = "Dashboard"
 
@@ -116,8 +126,9 @@ class DashboardScreen(Screen[None]):
         Binding("E", "edit_file", "Edit file in $EDITOR", show=False, id="dashboard.edit_file"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, host: DashboardHost) -> None:
         super().__init__()
+        self.host = host
         self.index: Index | None = None
         self.ledger: Ledger | None = None
         self.query_text = ""
@@ -130,10 +141,10 @@ class DashboardScreen(Screen[None]):
         self.arriving: list[Entry] = []
         #: The quote viewer, composed on the first open and shown again on the next ones.
         self._quote_viewer: QuoteViewer | None = None
-
-    @property
-    def pledge_app(self) -> PledgeApp:
-        return self.app  # type: ignore[return-value]
+        #: The load's (stage, fraction), as the app last said.
+        self._progress: tuple[str, float] = ("", -1.0)
+        #: The table, kept once mounted: at exit the view is remembered after the screen's widgets are gone.
+        self._table: EntryTable | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -158,6 +169,7 @@ class DashboardScreen(Screen[None]):
         self.table.focus()
         self.watch(self.app, "ledger_state", self._ledger_changed)
         self.watch(self.app, "load_progress", self._load_progress)
+        self._table = self.table
 
     def on_resize(self) -> None:
         self.query_one("#main").set_class(self.size.width < 120, "narrow")
@@ -192,16 +204,15 @@ class DashboardScreen(Screen[None]):
         self.show_detail()
 
     def _load_progress(self, progress: tuple[str, float]) -> None:
+        self._progress = progress
         if self.index is None:
             self._show_loading()
 
     def _show_loading(self) -> None:
-        stage, fraction = self.pledge_app.load_progress
+        stage, fraction = self._progress
         pct = f" {fraction:.0%}" if fraction >= 0 else ""
         got = f"{len(self.arriving):,} entries so far · " if self.arriving else ""
-        self.query_one("#count", Static).update(
-            safe_line(f"{self.pledge_app.path.name}: {got}{stage or 'loading'}{pct}…")
-        )
+        self.query_one("#count", Static).update(safe_line(f"{self.host.path.name}: {got}{stage or 'loading'}{pct}…"))
 
     def rows_arrived(self, entries: list[Entry], fraction: float) -> None:
         """A batch of entries read while the ledger loads: show them at once, in file order.
@@ -224,6 +235,46 @@ class DashboardScreen(Screen[None]):
         self.arriving = []
         if self.index is None:
             self.table.set_rows([], [], ())
+
+    # ------------------------------------------------------------------ the view state (what the settings keep)
+
+    def restore(self, view: ViewState) -> None:
+        """Show ``view`` (the filter, sort, hidden columns and counter-positions of the last exit).
+
+        Called as the ledger arrives, which may be before this screen's widgets exist: its own
+        state is set now (its first drawing uses it), its widgets once they are mounted.
+        """
+        self.show_counter = view.show_counter
+        self.sort_keys = view.sort
+        if view.query is not None:
+            self.query_obj, self.query_text = view.query, view.filter
+
+        def widgets() -> None:
+            self.table.hidden_columns = view.hidden_columns
+            if self.query_text:
+                self.set_filter(self.query_text)
+            else:
+                self.refresh_view()
+
+        if self.is_mounted:
+            widgets()
+        else:
+            self.app.call_after_refresh(widgets)
+
+    def view_state(self) -> ViewState | None:
+        """What this screen shows of the ledger now; None before a ledger has loaded (nothing to keep)."""
+        if self.index is None:
+            return None
+        return ViewState(self.query_text, self.query_obj, self.sort_keys, self.hidden_columns, self.show_counter)
+
+    @property
+    def hidden_columns(self) -> frozenset[str]:
+        return self._table.hidden_columns if self._table is not None else frozenset()
+
+    def choose_hidden_columns(self, hidden: frozenset[str]) -> None:
+        """The user hides these columns (and shows the others): the app keeps the choice in the settings."""
+        self.table.hidden_columns = hidden
+        self.post_message(self.HiddenColumnsChosen(hidden))
 
     # ------------------------------------------------------------------ the view
 
@@ -256,7 +307,7 @@ class DashboardScreen(Screen[None]):
     def show_detail(self) -> None:
         if self.ledger is None:
             return  # still loading: the pane describes entries of a loaded ledger only
-        self.query_one(DetailPane).show(self.current, self.ledger, self.pledge_app.articles)
+        self.query_one(DetailPane).show(self.current, self.ledger, self.host.articles)
 
     def _update_count(self) -> None:
         if self.index is None:
@@ -392,21 +443,21 @@ class DashboardScreen(Screen[None]):
     # ------------------------------------------------------------------ other screens
 
     def action_open_quote(self, evidence_index: int = 0) -> None:
-        entry, app = self.current, self.pledge_app
-        if entry is None or self.ledger is None or app.articles is None:
+        entry, app, articles = self.current, self.app, self.host.articles
+        if entry is None or self.ledger is None or articles is None:
             return
         from pledgetui.ui.screens.quote_viewer import QuoteViewer
 
         # One viewer, shown again on each open: composing its screen costs more than showing it.
-        index = app.passage_index(self.ledger)
+        index = self.host.passage_index(self.ledger)
         viewer = self._quote_viewer
         if viewer is None or viewer in app.screen_stack:
-            viewer = QuoteViewer(self.ledger, app.articles, entry.id, evidence_index, index)
+            viewer = QuoteViewer(self.ledger, articles, entry.id, evidence_index, index)
             if self._quote_viewer is None:
                 self._quote_viewer = viewer
                 app.install_screen(viewer, "quote-viewer")
         else:
-            viewer.open(self.ledger, app.articles, entry.id, evidence_index, index)
+            viewer.open(self.ledger, articles, entry.id, evidence_index, index)
         app.push_screen(viewer)
 
     def action_matrix(self) -> None:
@@ -427,11 +478,11 @@ class DashboardScreen(Screen[None]):
 
     def action_edit(self) -> None:
         if self.current is not None:
-            self.pledge_app.controller.edit(self.current)
+            self.host.controller.edit(self.current)
 
     def action_add_copy(self) -> None:
         if self.current is not None:
-            self.pledge_app.controller.add_copy(self.current)
+            self.host.controller.add_copy(self.current)
 
     def action_add_blank(self) -> None:
         self.notify(
@@ -447,10 +498,10 @@ class DashboardScreen(Screen[None]):
         row, view = self.table.cursor, self.table.view
         nxt = view[row + 1] if row + 1 < len(view) else (view[row - 1] if row > 0 else None)
         keep_id = self.table.entries[nxt].id if nxt is not None else None
-        self.pledge_app.controller.delete(entry, keep_id)
+        self.host.controller.delete(entry, keep_id)
 
     def action_import_article(self) -> None:
-        self.pledge_app.controller.import_article()
+        self.host.controller.import_article()
 
     def action_export(self) -> None:
         if self.ledger is None:
@@ -462,7 +513,7 @@ class DashboardScreen(Screen[None]):
         ledger = self.ledger
         sort = ",".join(("-" if k.descending else "") + k.field for k in self.sort_keys)
         query = self.query_text
-        path = self.pledge_app.path
+        path = self.host.path
 
         def write(request: ExportRequest) -> None:
             """In a worker thread: building and writing a large export takes seconds, and a
@@ -496,8 +547,8 @@ class DashboardScreen(Screen[None]):
         def finished(request: ExportRequest) -> None:
             count = export.row_count(pledges, request.rows)
             self.last_export = (request.path, count)
-            self.pledge_app.preferences.update(
-                self.pledge_app,
+            self.host.preferences.update(
+                self,
                 export_folder=str(request.path.resolve().parent),
                 export_format=request.fmt,
                 export_rows=request.rows,
@@ -505,7 +556,7 @@ class DashboardScreen(Screen[None]):
             self.notify(f"Exported {export.count_line(pledges)} ({count} rows) to {request.path}", timeout=8)
 
         summary = f"Export the current view: {export.count_line(pledges)}" + (f", filter: {query}" if query else "")
-        prefs = self.pledge_app.preferences.settings
+        prefs = self.host.preferences.settings
         folder = Path(prefs.export_folder).expanduser() if prefs.export_folder else Path.cwd()
         dialog = ExportDialog(
             folder / f"pledges-view.{prefs.export_format}", summary, fmt=prefs.export_format, rows=prefs.export_rows
@@ -515,38 +566,81 @@ class DashboardScreen(Screen[None]):
     # ------------------------------------------------------------------ command palette
 
     def system_commands(self) -> Iterable[SystemCommand]:
-        app = self.pledge_app
-        yield SystemCommand("Filter the table", "Focus the filter bar (/)", self.action_focus_filter)
-        yield SystemCommand("Clear the filter", "Show every entry", self.action_clear_filter)
-        yield SystemCommand(
-            "Open the quote viewer", "The article with the quote highlighted (v)", self.action_open_quote
+        """The palette's entries for the dashboard, each naming the keys bound to it now."""
+        app = self.app
+        yield from commands(
+            self,
+            [
+                ("Filter the table", "Focus the filter bar", "dashboard.filter", self.action_focus_filter),
+                ("Clear the filter", "Show every entry", "dashboard.clear_filter", self.action_clear_filter),
+                (
+                    "Open the quote viewer",
+                    "The article with the quote highlighted",
+                    "dashboard.open_quote",
+                    self.action_open_quote,
+                ),
+                (
+                    "Matrix: actors x commitments",
+                    "Who's in, who's holding back",
+                    "dashboard.matrix",
+                    self.action_matrix,
+                ),
+                (
+                    "Toggle counter-positions",
+                    "Show or hide Russia's red lines etc.",
+                    "dashboard.toggle_counter",
+                    self.action_toggle_counter,
+                ),
+                ("Reverse the sort", "Flip the direction", "dashboard.reverse_sort", self.action_reverse_sort),
+                ("Ledger order", "Clear the sort", "dashboard.clear_sort", self.action_clear_sort),
+                *(
+                    (
+                        f"Sort by {col.title}",
+                        "Again to reverse",
+                        f"dashboard.sort_{col.key}",
+                        lambda n=n: self.action_sort_column(n),
+                    )
+                    for n, col in enumerate(COLUMNS)
+                ),
+                (
+                    "Edit the highlighted entry",
+                    "Every field and each statement's stance",
+                    "dashboard.edit",
+                    self.action_edit,
+                ),
+                ("Add an entry as a copy", "Copy of the highlighted entry", "dashboard.add_copy", self.action_add_copy),
+                (
+                    "Delete the highlighted entry",
+                    "Asks first; undo brings it back",
+                    "dashboard.delete",
+                    self.action_delete,
+                ),
+                ("Undo", "Undo the last edit", "app.undo", lambda: app.run_action("undo")),
+                ("Redo", "Redo the last undone edit", "app.redo", lambda: app.run_action("redo")),
+                ("Save", "Atomic save with a backup", "app.save", lambda: app.run_action("save")),
+                (
+                    "Import an article",
+                    "Add a UTF-8 text file as a new source",
+                    "dashboard.import_article",
+                    self.action_import_article,
+                ),
+                ("Export the current view", "CSV, JSON or Markdown", "dashboard.export", self.action_export),
+                ("Help: all keys", "List every key", "app.help", lambda: app.run_action("help")),
+                ("Copy the entry with its citation", "To the clipboard", "dashboard.copy", self.action_copy),
+                (
+                    "Filter help",
+                    "The query syntax, every field and value",
+                    "dashboard.filter_help",
+                    self.action_filter_help,
+                ),
+                (
+                    "Edit the ledger file in $EDITOR",
+                    "Then reload it, checked",
+                    "dashboard.edit_file",
+                    self.action_edit_file,
+                ),
+            ],
         )
-        yield SystemCommand("Matrix: actors x commitments", "Who's in, who's holding back (m)", self.action_matrix)
-        yield SystemCommand(
-            "Toggle counter-positions", "Show or hide Russia's red lines etc. (c)", self.action_toggle_counter
-        )
-        yield SystemCommand("Reverse the sort", "Flip the direction (r)", self.action_reverse_sort)
-        yield SystemCommand("Ledger order", "Clear the sort (0)", self.action_clear_sort)
-        for n, col in enumerate(COLUMNS):
-            yield SystemCommand(
-                f"Sort by {col.title}", f"Key {n + 1}; again to reverse", lambda n=n: self.action_sort_column(n)
-            )
-        yield SystemCommand(
-            "Edit the highlighted entry", "Every field and each statement's stance (e)", self.action_edit
-        )
-        yield SystemCommand("Add an entry as a copy", "Copy of the highlighted entry (A)", self.action_add_copy)
-        yield SystemCommand("Delete the highlighted entry", "Asks first; undo brings it back (d)", self.action_delete)
-        yield SystemCommand("Undo", "Undo the last edit (ctrl+z)", app.action_undo)
-        yield SystemCommand("Redo", "Redo the last undone edit (ctrl+y)", app.action_redo)
-        yield SystemCommand("Save", "Atomic save with a backup (ctrl+s)", app.action_save)
-        yield SystemCommand(
-            "Import an article", "Add a UTF-8 text file as a new source (i)", self.action_import_article
-        )
-        yield SystemCommand("Export the current view", "CSV, JSON or Markdown (x)", self.action_export)
-        yield SystemCommand("Help: all keys", "List every key (?)", app.action_help)
-        yield SystemCommand("Copy the entry with its citation", "To the clipboard (y)", self.action_copy)
-        yield SystemCommand("Filter help", "The query syntax, every field and value (F1)", self.action_filter_help)
-        yield SystemCommand("Edit the ledger file in $EDITOR", "Then reload it, checked (E)", self.action_edit_file)
         yield from column_commands(self)
 
     # ------------------------------------------------------------------ copy, filter help, the file in $EDITOR
@@ -572,4 +666,5 @@ class DashboardScreen(Screen[None]):
     def action_edit_file(self) -> None:
         from pledgetui.ui.external_editor import edit_ledger_file
 
-        edit_ledger_file(self.pledge_app)
+        current = self.current
+        edit_ledger_file(self.app, self.host.controller, current.id if current is not None else None)

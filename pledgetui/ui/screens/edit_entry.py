@@ -72,11 +72,11 @@ LABELS = {
 }
 
 
-def numbers_text(pledge: Entry | None) -> str:
-    if pledge is None:
+def numbers_text(entry: Entry | None) -> str:
+    if entry is None:
         return ""
     parts = []
-    for q in pledge.numbers:
+    for q in entry.numbers:
         if q.low is None:
             amount = f"up to {q.high}"
         elif q.high is None or q.high == q.low:
@@ -109,7 +109,7 @@ def parse_numbers(text: str) -> list[dict[str, Any]]:
 
 
 class EditEntry(ModalScreen[Entry | None]):
-    """Edit ``pledge`` (or a new one when None); dismisses with the validated pledge, or None on Escape."""
+    """Edit ``entry`` (a pledge or a counter-position; a new one when None); dismisses with the validated entry, or None on Escape."""
 
     HELP_TITLE = "Edit form"
 
@@ -119,10 +119,10 @@ class EditEntry(ModalScreen[Entry | None]):
         Binding("ctrl+s", "save", "Apply", id="edit_form.save"),
     ]
 
-    def __init__(self, ledger: Ledger, pledge: Entry | None, *, replace_id: str | None, title: str) -> None:
+    def __init__(self, ledger: Ledger, entry: Entry | None, *, replace_id: str | None, title: str) -> None:
         super().__init__()
         self.ledger = ledger
-        self.pledge = pledge
+        self.entry = entry
         self.replace_id = replace_id
         self.title_text = title
         self.errors: dict[str, list[str]] = {}
@@ -139,7 +139,7 @@ class EditEntry(ModalScreen[Entry | None]):
             yield Static("", classes="error", id=f"error-{name}", markup=False)
 
     def compose(self) -> ComposeResult:
-        p = self.pledge
+        p = self.entry
         with Vertical(id="dialog"):
             yield Static(safe_line(self.title_text, "bold"), id="dialog-title", markup=False)
             with VerticalScroll(id="form"):
@@ -246,12 +246,12 @@ class EditEntry(ModalScreen[Entry | None]):
     # ------------------------------------------------------------------ data
 
     def form_data(self) -> dict[str, Any]:
-        """The form as pledge data; raises EditError for fields that cannot even be read.
+        """The form as entry data; raises EditError for fields that cannot even be read.
 
         A field the user did not touch keeps its stored value exactly (white space,
         the order of conditions, how a number range was written).
         """
-        p = self.pledge
+        p = self.entry
         data: dict[str, Any] = {}
         problems: list[tuple[str, str]] = []
 
@@ -310,15 +310,15 @@ class EditEntry(ModalScreen[Entry | None]):
         return data
 
     def validate_form(self) -> Entry:
-        """The pledge the form describes, checked by the model and against the ledger (unique id)."""
+        """The entry the form describes, checked by the model and against the ledger (unique id)."""
         data = self.form_data()
         if not data["evidence"]:
             raise EditError(
                 [("evidence", "a new entry needs a statement: open the quote viewer (v), select a passage and press N")]
             )
-        pledge = validate_entry_fields(data)
-        put_entry(self.ledger, pledge, self.replace_id)  # dry run: integrity (unique id, known sources)
-        return pledge
+        entry = validate_entry_fields(data)
+        put_entry(self.ledger, entry, self.replace_id)  # dry run: integrity (unique id, known sources)
+        return entry
 
     def show_errors(self, error: EditError) -> None:
         self.errors = error.by_field()
@@ -346,11 +346,11 @@ class EditEntry(ModalScreen[Entry | None]):
 
     def action_save(self) -> None:
         try:
-            pledge = self.validate_form()
+            entry = self.validate_form()
         except EditError as exc:
             self.show_errors(exc)
             return
-        self.dismiss(pledge)
+        self.dismiss(entry)
 
     def action_cancel(self) -> None:
         """Close without applying; a changed form asks first (an Esc by mistake loses nothing)."""

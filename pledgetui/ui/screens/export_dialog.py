@@ -38,16 +38,7 @@ class ExportRequest:
 class ExportDialog(ModalScreen[ExportRequest | None]):
     HELP_TITLE = "Export dialog"
 
-    DEFAULT_CSS = """
-    ExportDialog { align: center middle; }
-    ExportDialog > Vertical { width: 80%; max-width: 90; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
-    ExportDialog Label { color: $text-muted; margin-top: 1; }
-    ExportDialog Input, ExportDialog Select { background: $boost; }
-    ExportDialog Checkbox { margin-top: 1; }
-    ExportDialog #export-error { color: $error; height: auto; }
-    ExportDialog Horizontal { height: auto; margin-top: 1; }
-    ExportDialog Button { margin-right: 2; }
-    """
+    CSS_PATH = "export_dialog.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="export_dialog.cancel"),
         Binding("ctrl+s", "export", "Export", id="export_dialog.export"),

@@ -19,14 +19,7 @@ class FilterHelp(ModalScreen[str | None]):
     """Dismisses with a term to add to the filter (``status:signed``), or None."""
 
     HELP_TITLE = "Filter help"
-    DEFAULT_CSS = """
-    FilterHelp { align: center middle; }
-    FilterHelp > Vertical { width: 90%; max-width: 110; height: 90%; border: thick $primary; background: $surface; padding: 0 1; }
-    FilterHelp #fh-title { text-style: bold; }
-    FilterHelp #fh-syntax { height: auto; color: $text-muted; margin-bottom: 1; }
-    FilterHelp DataTable { height: 1fr; }
-    FilterHelp #fh-hint { color: $text-muted; }
-    """
+    CSS_PATH = "filter_help.tcss"
     BINDINGS = [
         Binding("escape,f1", "close", "Close", id="filter_help.close"),
     ]

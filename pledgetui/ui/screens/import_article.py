@@ -73,16 +73,7 @@ def read_text_file(path: Path) -> str:
 class ImportArticle(ModalScreen[ImportRequest | None]):
     HELP_TITLE = "Import dialog"
 
-    DEFAULT_CSS = """
-    ImportArticle { align: center middle; }
-    ImportArticle > Vertical { width: 85%; max-width: 100; height: 90%; border: thick $primary; background: $surface; padding: 0 1; }
-    ImportArticle Label { color: $text-muted; margin-top: 1; }
-    ImportArticle Input { background: $boost; }
-    ImportArticle .error { color: $error; height: auto; display: none; }
-    ImportArticle .error.-shown { display: block; }
-    ImportArticle Horizontal { height: 3; }
-    ImportArticle Button { margin-right: 2; }
-    """
+    CSS_PATH = "import_article.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="import_dialog.cancel"),
         Binding("ctrl+s", "import", "Import", id="import_dialog.import"),

@@ -90,11 +90,11 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
         Binding("q", "close", "Back", show=False, id="matrix.close_q"),
     ]
 
-    def __init__(self, ledger: Ledger, pledges: Sequence[Entry], query: str = "") -> None:
+    def __init__(self, ledger: Ledger, entries: Sequence[Entry], query: str = "") -> None:
         super().__init__()
         self.ledger = ledger
         self.query_text = query
-        self.matrix = Matrix(pledges)
+        self.matrix = Matrix(entries)
         self.entries = self.matrix.entries
         self.counters = self.matrix.counters
         names = [safe_line(g.labels[a]).cell_length for g in (self.entries, self.counters) for a in g.actors]

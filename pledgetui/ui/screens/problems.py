@@ -19,10 +19,7 @@ class ProblemsScreen(Screen[None]):
 
     BINDINGS = [Binding("q,escape", "quit_app", "Quit", id="problems.quit_app")]
 
-    DEFAULT_CSS = """
-    ProblemsScreen VerticalScroll { padding: 1 2; }
-    ProblemsScreen #problems-head { color: $error; text-style: bold; }
-    """
+    CSS_PATH = "problems.tcss"
 
     def __init__(self, error: LedgerError) -> None:
         super().__init__()

@@ -90,7 +90,7 @@ class QuoteViewer(Screen[None]):
     ]
 
     class PassagePicked(Message):
-        """The reader picked a passage as evidence: for ``entry_id``, or for a new pledge when None."""
+        """The reader picked a passage as evidence: for ``entry_id``, or for a new entry when None."""
 
         def __init__(self, viewer: QuoteViewer, entry_id: str | None, evidence: Evidence) -> None:
             super().__init__()
@@ -135,17 +135,17 @@ class QuoteViewer(Screen[None]):
     ) -> None:
         if index is None or index.ledger is not ledger or index.articles is not articles:
             index = PassageIndex(ledger, articles)
-        pledge = index.by_id.get(entry_id)
-        if pledge is None:
+        entry = index.by_id.get(entry_id)
+        if entry is None:
             raise ValueError(f"no entry with id {entry_id!r} in the ledger")
-        if not 0 <= evidence_index < len(pledge.evidence):
+        if not 0 <= evidence_index < len(entry.evidence):
             raise ValueError(f"entry {entry_id!r} has no statement number {evidence_index + 1}")
         self.ledger = ledger
         self.articles = articles
         self.index = index
         self.current_entry_id: str = entry_id
         self.current_index: int = evidence_index
-        self.current_source_id: str = pledge.evidence[evidence_index].source
+        self.current_source_id: str = entry.evidence[evidence_index].source
 
     def open(
         self,
@@ -208,10 +208,10 @@ class QuoteViewer(Screen[None]):
     # ------------------------------------------------------------------ model
 
     @property
-    def pledge(self) -> Entry:
-        pledge = self.by_id.get(self.current_entry_id)
-        assert pledge is not None
-        return pledge
+    def entry(self) -> Entry:
+        entry = self.by_id.get(self.current_entry_id)
+        assert entry is not None
+        return entry
 
     def _text(self, source_id: str) -> str | None:
         return self.articles.text(self.ledger, source_id)
@@ -237,15 +237,15 @@ class QuoteViewer(Screen[None]):
 
     def _show(self) -> None:
         self.browsing = False
-        pledge = self.pledge
-        ev = pledge.evidence[self.current_index]
+        entry = self.entry
+        ev = entry.evidence[self.current_index]
         self.current_source_id = ev.source
         text = self._text(ev.source)
         self.quote_anchor = self.articles.anchor(self.ledger, ev)
         passages = self.passages(ev.source)
         if self.quote_anchor.found:
             self.highlight = (self.quote_anchor.start, self.quote_anchor.end)
-            self.citing_ids = passage_rules.citing(passages, self.highlight, (pledge.id,))
+            self.citing_ids = passage_rules.citing(passages, self.highlight, (entry.id,))
         else:
             self.highlight = None
             self.citing_ids = ()
@@ -276,7 +276,7 @@ class QuoteViewer(Screen[None]):
         return source.file if source is not None else source_id
 
     def show_source(self, source_id: str) -> None:
-        """Browse an article (one the pledge does not quote yet, e.g. just imported) to pick passages from it."""
+        """Browse an article (one the entry does not quote yet, e.g. just imported) to pick passages from it."""
         self.browsing = True
         self.current_source_id = source_id
         self.highlight = None
@@ -288,14 +288,14 @@ class QuoteViewer(Screen[None]):
         view.move_cursor((0, 0))
         view.scroll_home(animate=False)
         self._show_source_header(source_id)
-        pledge = self.pledge
+        entry = self.entry
         self.query_one("#qv-stance", Static).update(Content(""))
         self.query_one("#qv-status", Static).update(
             join(
                 "browsing · select a passage: ",
                 ("a", "bold"),
                 " adds it to ",
-                safe_line(pledge.id, "bold"),
+                safe_line(entry.id, "bold"),
                 ", ",
                 ("N", "bold"),
                 " starts a new entry · n/p back to the entry's statements",
@@ -319,8 +319,8 @@ class QuoteViewer(Screen[None]):
         self.app.push_screen(SourcePicker(self.ledger, self.current_source_id), chosen)
 
     def _show_header(self, text: str | None) -> None:
-        pledge = self.pledge
-        ev = pledge.evidence[self.current_index]
+        entry = self.entry
+        ev = entry.evidence[self.current_index]
         file_name = self._show_source_header(ev.source)
 
         if self.quote_anchor.verified:
@@ -332,17 +332,17 @@ class QuoteViewer(Screen[None]):
             state = Content("DRIFTED: not the article's words (F accepts the article's text)").stylize("bold $error")
         else:
             state = Content("ORPHAN").stylize("bold $error")
-        kind = " (counter-position)" if pledge.is_counter else ""
+        kind = " (counter-position)" if entry.is_counter else ""
         status = join(
-            f"statement {self.current_index + 1} of {len(pledge.evidence)} for ",
-            safe_line(pledge.id, "bold"),
+            f"statement {self.current_index + 1} of {len(entry.evidence)} for ",
+            safe_line(entry.id, "bold"),
             kind,
             " · ",
             state,
             " · ",
-            safe_line(pledge.actor),
+            safe_line(entry.actor),
             ": ",
-            safe_line(pledge.summary, "italic"),
+            safe_line(entry.summary, "italic"),
         )
         self.query_one("#qv-status", Static).update(status)
         self.query_one("#qv-stance", Static).update(join("said by: ", stance_line(ev)))
@@ -385,7 +385,7 @@ class QuoteViewer(Screen[None]):
         self._step_quote(-1)
 
     def _step_quote(self, step: int) -> None:
-        count = len(self.pledge.evidence)
+        count = len(self.entry.evidence)
         if self.browsing:
             self._show()
             return
@@ -402,7 +402,7 @@ class QuoteViewer(Screen[None]):
         self._step_passage(-1)
 
     def _step_passage(self, step: int) -> None:
-        stored = self.pledge.evidence[self.current_index].start  # where an orphan steps from
+        stored = self.entry.evidence[self.current_index].start  # where an orphan steps from
         passage = passage_rules.step(self.passages(self.current_source_id), self.highlight, stored, step)
         if passage is None:
             self.app.bell()
@@ -454,12 +454,12 @@ class QuoteViewer(Screen[None]):
         self.index = self._index_of(ledger)
         if entry_id is not None and entry_id in self.by_id:
             self.current_entry_id = entry_id
-            count = len(self.pledge.evidence)
+            count = len(self.entry.evidence)
             self.current_index = count - 1 if evidence_index is None else evidence_index
         if self.current_entry_id not in self.by_id:
             self.dismiss(None)
             return
-        self.current_index = min(self.current_index, len(self.pledge.evidence) - 1)
+        self.current_index = min(self.current_index, len(self.entry.evidence) - 1)
         self._show()
 
     def _index_of(self, ledger: Ledger) -> PassageIndex:
@@ -532,4 +532,4 @@ class QuoteViewer(Screen[None]):
             else:
                 self.notify("Select a passage to copy (shift+arrows or the mouse)", severity="warning")
             return
-        copy_statement(self.app, self.ledger, self.pledge, self.current_index, chosen)
+        copy_statement(self.app, self.ledger, self.entry, self.current_index, chosen)

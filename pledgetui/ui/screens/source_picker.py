@@ -17,10 +17,7 @@ class SourcePicker(ModalScreen[str | None]):
 
     HELP_TITLE = "Article picker"
 
-    DEFAULT_CSS = """
-    SourcePicker { align: center middle; }
-    SourcePicker > OptionList { width: 90%; max-width: 110; height: auto; max-height: 80%; border: thick $primary; }
-    """
+    CSS_PATH = "source_picker.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="article_picker.cancel")]
 
     def __init__(self, ledger: Ledger, current: str | None) -> None:

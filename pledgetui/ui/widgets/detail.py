@@ -1,4 +1,4 @@
-"""The detail pane: every field of the highlighted pledge, its conditions spelled out, each quote with its article."""
+"""The detail pane: every field of the highlighted entry, its conditions spelled out, each quote with its article."""
 
 from __future__ import annotations
 
@@ -51,38 +51,38 @@ def _field(label: str, value: Content) -> Content:
     return join((f"{label}: ", "bold"), value, "\n")
 
 
-def describe(pledge: Entry, ledger: Ledger, articles: Articles | None) -> Content:
-    """The whole pledge as Content; every ledger string goes through the sanitiser."""
+def describe(entry: Entry, ledger: Ledger, articles: Articles | None) -> Content:
+    """The whole entry as Content; every ledger string goes through the sanitiser."""
     parts: list[Content | str | tuple[str, str]] = []
-    if pledge.is_counter:
+    if entry.is_counter:
         parts.append(("COUNTER-POSITION: recorded, never counted as a pledge\n", "bold $error"))
-    parts.append(join(safe_line(pledge.summary, "bold"), "\n\n"))
-    parts.append(_field("Actor", join(safe_line(pledge.actor), f" ({pledge.actor_type.label.lower()})")))
-    parts.append(_field("Commitment", Content(pledge.commitment.label)))
-    stance = pledge.stance
+    parts.append(join(safe_line(entry.summary, "bold"), "\n\n"))
+    parts.append(_field("Actor", join(safe_line(entry.actor), f" ({entry.actor_type.label.lower()})")))
+    parts.append(_field("Commitment", Content(entry.commitment.label)))
+    stance = entry.stance
     how = "the actor's own words" if stance.authoritative else "no statement by the actor on the record"
-    parts.append(_field("Status", Content(f"{pledge.status.label} (from statement {stance.index + 1}: {how})")))
-    conditions = ", ".join(c.label for c in pledge.conditions) or "none stated"
+    parts.append(_field("Status", Content(f"{entry.status.label} (from statement {stance.index + 1}: {how})")))
+    conditions = ", ".join(c.label for c in entry.conditions) or "none stated"
     parts.append(_field("Conditions", Content(conditions)))
-    if pledge.condition_detail:
-        parts.append(_field("Condition detail", safe(pledge.condition_detail)))
-    backstop = Content(pledge.us_backstop.label)
-    if pledge.us_backstop in (Backstop.REQUIRED, Backstop.SOUGHT):
+    if entry.condition_detail:
+        parts.append(_field("Condition detail", safe(entry.condition_detail)))
+    backstop = Content(entry.us_backstop.label)
+    if entry.us_backstop in (Backstop.REQUIRED, Backstop.SOUGHT):
         backstop = backstop.stylize("bold")
     parts.append(_field("US backstop", backstop))
-    claimants = pledge.claimants
-    claimant = join(safe_line(pledge.claimant), relay(pledge.evidence[stance.index]))
+    claimants = entry.claimants
+    claimant = join(safe_line(entry.claimant), relay(entry.evidence[stance.index]))
     if len(claimants) > 1:
         claimant = join(claimant, f" (and {len(claimants) - 1} other claimant{'s' if len(claimants) > 2 else ''})")
     parts.append(_field("Claimant", claimant))
-    if pledge.numbers:
-        parts.append(_field("Numbers", safe_line("; ".join(str(q) for q in pledge.numbers))))
-    parts.append(_field("Date", Content(pledge.date_stated.isoformat() if pledge.date_stated else "not stated")))
-    parts.append(_field("Id", safe_line(pledge.id)))
-    if pledge.notes:
-        parts.append(join(("Notes: ", "bold"), safe(pledge.notes), "\n"))
+    if entry.numbers:
+        parts.append(_field("Numbers", safe_line("; ".join(str(q) for q in entry.numbers))))
+    parts.append(_field("Date", Content(entry.date_stated.isoformat() if entry.date_stated else "not stated")))
+    parts.append(_field("Id", safe_line(entry.id)))
+    if entry.notes:
+        parts.append(join(("Notes: ", "bold"), safe(entry.notes), "\n"))
     parts.append(("\nStatements\n", "bold underline"))
-    for n, ev in enumerate(pledge.evidence, 1):
+    for n, ev in enumerate(entry.evidence, 1):
         source = ledger.source(ev.source)
         title = source.title if source else f"unknown source {ev.source}"
         date = source.date.isoformat() if source and source.date else "undated"
@@ -97,20 +97,17 @@ def describe(pledge: Entry, ledger: Ledger, articles: Articles | None) -> Conten
 
 
 class DetailPane(VerticalScroll):
-    DEFAULT_CSS = """
-    DetailPane { padding: 0 1; }
-    DetailPane > Static { width: 1fr; }
-    """
+    """The highlighted entry in full, with its statements (styles: ``detail.tcss``, read with the app's)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="detail-body", markup=False)
 
-    def show(self, pledge: Entry | None, ledger: Ledger | None, articles: Articles | None) -> None:
+    def show(self, entry: Entry | None, ledger: Ledger | None, articles: Articles | None) -> None:
         body = self.query_one("#detail-body", Static)
-        if pledge is None or ledger is None:
+        if entry is None or ledger is None:
             body.update(Content("No entry selected."))
         else:
-            body.update(describe(pledge, ledger, articles))
+            body.update(describe(entry, ledger, articles))
         self.scroll_home(animate=False)
 
     @property

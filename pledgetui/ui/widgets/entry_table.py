@@ -90,7 +90,10 @@ def layout_widths(total: int, columns: Sequence[Column] = COLUMNS, gap: int = 1)
 
 
 class EntryTable(ScrollView, can_focus=True):
-    """Rows are positions in ``pledges``; ``view`` holds the positions shown, in order."""
+    """Rows are positions in ``entries``; ``view`` holds the positions shown, in order.
+
+    Styles, the component classes included: ``entry_table.tcss``, read with the app's.
+    """
 
     HELP_TITLE = "The table"
 
@@ -105,31 +108,19 @@ class EntryTable(ScrollView, can_focus=True):
     ]
 
     COMPONENT_CLASSES = {
-        "pledge-table--header",
-        "pledge-table--sorted",
-        "pledge-table--cursor",
-        "pledge-table--counter",
-        "pledge-table--declined",
-        "pledge-table--claimed",
-        "pledge-table--signed",
+        "entry-table--header",
+        "entry-table--sorted",
+        "entry-table--cursor",
+        "entry-table--counter",
+        "entry-table--declined",
+        "entry-table--claimed",
+        "entry-table--signed",
     }
-
-    DEFAULT_CSS = """
-    EntryTable { background: $surface; }
-    EntryTable > .pledge-table--header { text-style: bold; background: $panel; color: $text; }
-    EntryTable > .pledge-table--sorted { text-style: bold underline; background: $panel; color: $accent; }
-    EntryTable > .pledge-table--cursor { background: $primary 40%; }
-    EntryTable:focus > .pledge-table--cursor { background: $primary; color: $text; }
-    EntryTable > .pledge-table--counter { color: $error; text-style: italic; }
-    EntryTable > .pledge-table--declined { color: $warning; }
-    EntryTable > .pledge-table--claimed { color: $text-muted; }
-    EntryTable > .pledge-table--signed { color: $success; }
-    """
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
     class Highlighted(Message):
-        """The cursor moved to another pledge (``position`` in the ledger, or None when empty)."""
+        """The cursor moved to another entry (``position`` in the ledger, or None when empty)."""
 
         def __init__(self, table: EntryTable, position: int | None) -> None:
             super().__init__()
@@ -175,15 +166,15 @@ class EntryTable(ScrollView, can_focus=True):
 
     def set_rows(
         self,
-        pledges: list[Entry],
+        entries: list[Entry],
         view: list[int],
         sort_keys: tuple[SortKey, ...] = (),
         keep: int | None = None,
         row: int = 0,
     ) -> None:
-        """Show ``view`` (positions into ``pledges``); keep the cursor on ledger position ``keep`` if shown,
+        """Show ``view`` (positions into ``entries``); keep the cursor on ledger position ``keep`` if shown,
         else put it on ``row`` (clamped to the view)."""
-        self.entries = pledges
+        self.entries = entries
         self.view = view
         self.sort_keys = sort_keys
         if keep is not None and keep in view:
@@ -296,8 +287,8 @@ class EntryTable(ScrollView, can_focus=True):
         return width
 
     def _header_strip(self) -> Strip:
-        base = self.get_component_rich_style("pledge-table--header")
-        sorted_style = self.get_component_rich_style("pledge-table--sorted")
+        base = self.get_component_rich_style("entry-table--header")
+        sorted_style = self.get_component_rich_style("entry-table--sorted")
         order = {key.field: (n, key.descending) for n, key in enumerate(self.sort_keys, 1)}
         several = len(self.sort_keys) > 1
         segments: list[Segment] = []
@@ -317,21 +308,21 @@ class EntryTable(ScrollView, can_focus=True):
         return Strip(segments)
 
     def _row_strip(self, row: int) -> Strip:
-        pledge = self.entries[self.view[row]]
+        entry = self.entries[self.view[row]]
         style = self.rich_style
-        if pledge.is_counter:
-            style += self.get_component_rich_style("pledge-table--counter")
+        if entry.is_counter:
+            style += self.get_component_rich_style("entry-table--counter")
         if row == self.cursor:
-            style += self.get_component_rich_style("pledge-table--cursor")
+            style += self.get_component_rich_style("entry-table--cursor")
         status_style = style
-        if not pledge.is_counter and row != self.cursor:
-            name = {"declined": "declined", "claimed": "claimed", "signed": "signed"}.get(pledge.status.value)
+        if not entry.is_counter and row != self.cursor:
+            name = {"declined": "declined", "claimed": "claimed", "signed": "signed"}.get(entry.status.value)
             if name:
-                status_style = style + self.get_component_rich_style(f"pledge-table--{name}")
+                status_style = style + self.get_component_rich_style(f"entry-table--{name}")
         segments: list[Segment] = []
         last = len(self._shown) - 1
         for i, (col, width) in enumerate(zip(self._shown, self._widths)):
-            text = display_line(col.value(pledge))
+            text = display_line(col.value(entry))
             text = set_cell_size(text, width - 1) + "…" if cell_len(text) > width else set_cell_size(text, width)
             segments.append(Segment(text, status_style if col.key == "status" else style))
             if i < last:

@@ -12,13 +12,9 @@ from pledgetui.ui.widgets.safe_inputs import SafeInput
 
 
 class FindBar(Horizontal):
+    """Find in the article (styles: ``find_bar.tcss``, read with the app's)."""
+
     HELP_TITLE = "Find in the article"
-    DEFAULT_CSS = """
-    FindBar { height: 1; display: none; background: $boost; }
-    FindBar.-open { display: block; }
-    FindBar > Input { width: 1fr; }
-    FindBar > #find-count { width: auto; min-width: 14; padding: 0 1; color: $text-muted; }
-    """
     BINDINGS = [
         Binding("escape", "close", "Close find", id="find_bar.close"),
         Binding("down", "step(1)", "Next match", show=False, id="find_bar.next"),

@@ -13,6 +13,9 @@ from textual.widgets import Input, TextArea
 
 from pledgetui.sanitize import display_aligned
 
+#: How a line break in a one-line field is shown (SYMBOL FOR LINE FEED).
+LINE_BREAK = "\u240a"
+
 
 class SafeInput(Input):
     HELP_TITLE = "A text field"
@@ -21,7 +24,9 @@ class SafeInput(Input):
     def _value(self) -> Text:
         if self.password:
             return super()._value
-        text = Text(display_aligned(self.value), no_wrap=True, overflow="ignore", end="")
+        # One line: a line break is a visible symbol too, else it would draw the rest of the
+        # value on the lines below, outside the field (one character for one: the cursor holds).
+        text = Text(display_aligned(self.value).replace("\n", LINE_BREAK), no_wrap=True, overflow="ignore", end="")
         if self.highlighter is not None:
             text = self.highlighter(text)
         return text
