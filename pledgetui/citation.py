@@ -7,8 +7,47 @@ untrusted, and a clipboard pasted into a terminal must not carry escape sequence
 
 from __future__ import annotations
 
-from pledgetui.model import Entry, Evidence, Ledger
+from pledgetui.model import Entry, Evidence, Ledger, Source
 from pledgetui.sanitize import display, display_line
+from pledgetui.vocab import Basis, Party
+
+
+def title_words(source: Source) -> str:
+    """A source's title as cited: the article's own headline in quote marks; a title in
+    brackets is the ledger's description of an article without one, and is given as such,
+    never as if it were the article's words."""
+    title = source.title.strip()
+    if not title:
+        return ""
+    return title if title.startswith("[") and title.endswith("]") else f"“{title}”"
+
+
+def basis_words(ev: Evidence) -> str:
+    """How a statement reaches us, in words. The claimant's own words known only through a
+    relay are "as relayed", never "on the record": the relay is all we have of them."""
+    if ev.relayed_by.strip() and ev.basis is Basis.STATEMENT:
+        return "own words, as relayed"
+    if ev.relayed_by.strip() and ev.basis is Basis.PARAPHRASE:
+        return "paraphrase of a named claimant, as relayed"
+    return ev.basis.label.lower()
+
+
+def who_words(ev: Evidence, fallback: str = "") -> str:
+    """The claimant, and who relays their words when someone does."""
+    who = ev.claimant or fallback
+    relay = ev.relayed_by.strip()
+    return f"{who} (relayed by {relay})" if relay else who
+
+
+def stance_words(ev: Evidence) -> str:
+    """One statement's stance after its claimant: party, basis, status, date, its own conditions."""
+    party = "first party" if ev.party is Party.FIRST_PARTY else "third party"
+    parts = [party, basis_words(ev), ev.status.label]
+    if ev.stated is not None:
+        parts.append(f"stated {ev.stated.isoformat()}")
+    if ev.conditions is not None:
+        parts.append("conditions: " + (", ".join(c.label for c in ev.conditions) or "none (unconditional)"))
+    return " · ".join(parts)
 
 
 def source_line(ledger: Ledger, evidence: Evidence) -> str:
@@ -16,7 +55,7 @@ def source_line(ledger: Ledger, evidence: Evidence) -> str:
     source = ledger.source(evidence.source)
     if source is None:
         return f"source {evidence.source} (not listed in the ledger)"
-    parts = [f"“{source.title}”" if source.title else "", source.outlet]
+    parts = [title_words(source), source.outlet]
     stated = evidence.stated or source.date
     if stated is not None:
         parts.append(stated.isoformat())
@@ -34,10 +73,11 @@ def cite_statement(ledger: Ledger, entry: Entry, index: int, text: str | None = 
     evidence = entry.evidence[index]
     quote = evidence.quote if text is None else text
     body = display(f"“{quote.strip()}”")
-    who = display_line(evidence.claimant or entry.actor)
+    who = display_line(who_words(evidence, entry.actor))
     where = display_line(source_line(ledger, evidence))
+    stance = display_line(stance_words(evidence))
     ids = display_line(f"[entry {entry.id}, statement {index + 1}, source {evidence.source}]")
-    return f"{body}\n— {who}, {where}\n  {ids}"
+    return f"{body}\n— {who}, {where}\n  {stance}\n  {ids}"
 
 
 def cite_passage(ledger: Ledger, source_id: str, text: str) -> str:
@@ -46,7 +86,7 @@ def cite_passage(ledger: Ledger, source_id: str, text: str) -> str:
     if source is None:
         where = f"source {source_id}"
     else:
-        parts = [f"“{source.title}”", source.outlet, source.date.isoformat() if source.date else ""]
+        parts = [title_words(source), source.outlet, source.date.isoformat() if source.date else ""]
         where = ", ".join(p for p in parts if p)
     return f"{display(f'“{text.strip()}”')}\n— {display_line(where)}\n  {display_line(f'[source {source_id}]')}"
 

@@ -145,7 +145,7 @@ _LABELS: dict[type, dict[Vocabulary, str]] = {
         Status.CONSIDERING: "Under consideration",
         Status.SIGNALLED: "Signalled willingness",
         Status.ANNOUNCED: "Announced",
-        Status.SIGNED: "Formally signed",
+        Status.SIGNED: "Signed",
         Status.DECLINED: "Declined (a refusal)",
     },
     Party: {

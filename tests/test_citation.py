@@ -8,6 +8,7 @@ from pathlib import Path
 from pledgetui import store
 from pledgetui.citation import cite_entry, cite_passage, cite_statement
 from pledgetui.model import Ledger
+from pledgetui.vocab import Condition
 
 
 def _ledger(path: Path) -> Ledger:
@@ -63,3 +64,21 @@ def test_citation_goes_through_the_display_filter(ledger_path: Path) -> None:
     )
     text = cite_entry(ledger, hostile) + cite_statement(ledger, hostile, 0, text="a\x1b[2Jb\u202ec")
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+
+
+def test_a_relayed_statement_is_cited_with_its_relay_and_stance(ledger_path: Path) -> None:
+    """A quote known only through a partisan outlet must never paste as the claimant's own
+    channel, on the record, nor a descriptive title as the article's headline."""
+    ledger = _ledger(ledger_path)
+    entry = ledger.entries[0]
+    ev = entry.evidence[0].model_copy(update={"relayed_by": "a002 author", "conditions": (Condition.PEACE_DEAL,)})
+    entry = entry.model_copy(update={"evidence": (ev, *entry.evidence[1:])})
+    described = [
+        s.model_copy(update={"title": "[A summit, described]"}) if s.id == ev.source else s for s in ledger.sources
+    ]
+    ledger = ledger.model_copy(update={"sources": tuple(described)})
+    lines = cite_statement(ledger, entry, 0).splitlines()
+    assert lines[1].startswith(f"— {ev.claimant} (relayed by a002 author), [A summit, described]")
+    assert "“[" not in lines[1]
+    assert lines[2] == f"  first party · own words, as relayed · {ev.status.label} · conditions: Peace deal"
+    assert "on the record" not in "\n".join(lines)

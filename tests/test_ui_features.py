@@ -126,10 +126,11 @@ async def test_copy_row_with_citation(ledger_path: Path) -> None:
         # The row, then each statement: its quote, who said it, the source, and the ids to find it by.
         assert app.clipboard == (
             "United Kingdom: UK declaration of intent to deploy forces after a peace deal"
-            " — Ground troops / reassurance force, Formally signed [entry uk-ground]\n"
+            " — Ground troops / reassurance force, Signed [entry uk-ground]\n"
             "\n"
             "“This is a declaration of intent to deploy forces to Ukraine in event of a peace deal.”\n"
             "— Downing Street statement, “Paris summit report”, Test Outlet\n"
+            "  first party · own words, on the record · Signed\n"
             "  [entry uk-ground, statement 1, source a002]"
         )
         assert any("Copied" in m for m in notices.messages)

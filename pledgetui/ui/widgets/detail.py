@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from pledgetui.citation import basis_words
 from pledgetui.ui.text import join, safe, safe_line
 from pledgetui.vocab import Backstop, Party
 
@@ -28,7 +29,7 @@ _ANCHOR_WORDS = {
 
 def relay(ev: Evidence) -> Content | str:
     """`` (relayed by ...)`` for a statement whose words reach us through someone else; '' otherwise."""
-    return join(" (relayed by ", safe_line(ev.relayed_by), ")") if ev.relayed_by else ""
+    return join(" (relayed by ", safe_line(ev.relayed_by.strip()), ")") if ev.relayed_by.strip() else ""
 
 
 def stance_line(ev: Evidence) -> Content:
@@ -37,7 +38,7 @@ def stance_line(ev: Evidence) -> Content:
     parts: list[Content | str | tuple[str, str]] = [
         safe_line(ev.claimant, "bold"),
         relay(ev),
-        f" · {party} · {ev.basis.label.lower()} · ",
+        f" · {party} · {basis_words(ev)} · ",
         (ev.status.label, "bold"),
     ]
     if ev.stated is not None:
@@ -60,8 +61,14 @@ def describe(entry: Entry, ledger: Ledger, articles: Articles | None) -> Content
     parts.append(_field("Actor", join(safe_line(entry.actor), f" ({entry.actor_type.label.lower()})")))
     parts.append(_field("Commitment", Content(entry.commitment.label)))
     stance = entry.stance
-    how = "the actor's own words" if stance.authoritative else "no statement by the actor on the record"
-    parts.append(_field("Status", Content(f"{entry.status.label} (from statement {stance.index + 1}: {how})")))
+    chosen = entry.evidence[stance.index]
+    if not stance.authoritative:
+        how: Content | str = "no statement by the actor on the record"
+    elif chosen.relayed_by.strip():
+        how = join("the actor's own words, as relayed by ", safe_line(chosen.relayed_by.strip()))
+    else:
+        how = "the actor's own words"
+    parts.append(_field("Status", join(f"{entry.status.label} (from statement {stance.index + 1}: ", how, ")")))
     conditions = ", ".join(c.label for c in entry.conditions) or "none stated"
     parts.append(_field("Conditions", Content(conditions)))
     if entry.condition_detail:
