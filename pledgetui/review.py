@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from pledgetui.model import Backstop, Basis, CommitmentType, Entry, Evidence, Ledger, Party, Status, resting_indexes
-from pledgetui.textcheck import format_char_warnings
+from pledgetui.textcheck import comparable, format_char_warnings
 
 #: Bases that report someone's claim without the claimant on the record.
 UNVERIFIED_BASES = frozenset({Basis.PARTISAN, Basis.REPORT, Basis.DOCUMENT, Basis.ANONYMOUS})
@@ -61,6 +62,8 @@ REFUSING = re.compile(
 )
 #: Words of a forecast, which says nothing of conditions (docs/coding.md, sections 6 and 7).
 FORECAST = re.compile(r"\banticipated\b|\bspeculat\w*|\bcould soon\b|\bexpected to\b|\bpredict\w*|\bforecast\w*", re.I)
+#: The actor whose own backstop entry alone may say us_backstop = "provides".
+UNITED_STATES = "United States"
 #: The note an entry carries when its reading rests only on statements a partisan source relays.
 RELAYED_NOTE = "Relayed:"
 #: That note where a note begins (the start of the notes, or after a sentence): "Not Relayed:" is not it.
@@ -73,6 +76,19 @@ OWN_VOICE = frozenset({Basis.PARTISAN, Basis.REPORT})
 #: not turn into it (dotted capital I, dotless i, long s; the Kelvin sign lowers to ``k``). A
 #: quote holding one always runs the patterns. The test suite checks this over all of Unicode.
 CASE_ODDITIES = ("\u0130", "\u0131", "\u017f")
+
+
+def cue_text(quote: str) -> str:
+    """``quote`` as the cue patterns read it: every run of white space (a line break of a
+    hard-wrapped article, a no-break space, a double space) one space, and no invisible
+    format characters (a soft hyphen inside "antici\u00adpated"). The verifier folds white
+    space the same way, so a quote it accepts is never one the cues cannot read."""
+    if quote.isascii() and quote.isprintable() and "  " not in quote:
+        return quote  # the common case, found with two scans in C
+    text = " ".join(quote.split())
+    if not text.isascii():
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return text
 
 
 def lowered(quote: str) -> str | None:
@@ -180,6 +196,15 @@ def _resting_findings(p: Entry, source_dates: Mapping[str, dt.date | None], part
             )
         )
     if p.us_backstop is Backstop.PROVIDES:
+        if comparable(p.actor) != comparable(UNITED_STATES):
+            found.append(
+                Finding(
+                    p.id,
+                    0,
+                    f"us_backstop is 'provides' on an entry of {p.actor}; 'provides' is only for the "
+                    f"United States' own backstop entry (actor '{UNITED_STATES}')",
+                )
+            )
         if p.commitment is not CommitmentType.BACKSTOP:
             found.append(
                 Finding(
@@ -243,7 +268,8 @@ def review_entry(
                     f"{ev.status.value}; a third-party statement is 'claimed' or 'declined'",
                 )
             )
-        if ev.status is Status.DECLINED and WAITING.search(ev.quote) and not REFUSING.search(ev.quote):
+        folded = cue_text(ev.quote)
+        if ev.status is Status.DECLINED and WAITING.search(folded) and not REFUSING.search(folded):
             found.append(
                 Finding(
                     p.id,
@@ -262,7 +288,7 @@ def review_entry(
                     "relayed_by to who passes them on",
                 )
             )
-        if ev.conditions == () and FORECAST.search(ev.quote):
+        if ev.conditions == () and FORECAST.search(folded):
             found.append(
                 Finding(
                     p.id,
@@ -274,7 +300,7 @@ def review_entry(
         cues = _CUES_FOR[ev.status]
         if not cues.cues:
             continue  # claimed and declined: no cue can cap them
-        quote = ev.quote
+        quote = folded
         lower = lowered(quote)
         if lower is not None:
             for word in cues.words:  # a loop: quicker here than any() or one regular expression

@@ -516,6 +516,7 @@ def test_check_strict_fails_on_each_fidelity_finding_with_entry_and_statement(
         "rur-relayed statement 1",  # the statement's peace deal, missing from the entry's conditions
         "rur-relayed statement 1",  # rests only on a statement the partisan source relays, no Relayed: note
         "rur-unrelayed statement 1",  # someone else's words in a partisan source, no relay named
+        "rur-provides",  # provides on an entry of another actor than the United States
         "rur-provides",  # provides on a maritime entry
         "rur-provides statement 1",  # provides on a claim
     ]

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pledgetui.model import Entry, Ledger, Source, Status
-from pledgetui.review import CASE_ODDITIES, CUE_WORDS, Finding, cue_matches, lowered, review, review_entry
+from pledgetui.review import CASE_ODDITIES, CUE_WORDS, Finding, cue_matches, cue_text, lowered, review, review_entry
 from pledgetui.review import CUES as CUE_PATTERNS
 
 FIRMER_THAN_CLAIMED = ("considering", "signalled", "announced", "signed")
@@ -181,7 +181,8 @@ def test_a_forecast_coded_unconditional_is_flagged(quote: str) -> None:
 
 def entry_with(*statements: dict[str, Any], entry_id: str = "rur", **fields: Any) -> Entry:
     return Entry(
-        id=entry_id, actor="Ruritania", commitment=fields.pop("commitment", "ground_troops"), summary="s",
+        id=entry_id, actor=fields.pop("actor", "Ruritania"), commitment=fields.pop("commitment", "ground_troops"),
+        summary="s",
         evidence=list(statements), **fields,
     )  # fmt: skip
 
@@ -222,13 +223,12 @@ def test_an_entry_condition_only_another_speaker_states_is_flagged() -> None:
 
 def test_provides_on_another_commitment_or_on_a_claim_is_flagged() -> None:
     claim = statement(claimant="Draft", party="third_party", basis="document", status="claimed")
-    p = entry_with(claim, commitment="ceasefire_monitoring", us_backstop="provides")
+    us = {"actor": "United States", "us_backstop": "provides"}
+    p = entry_with(claim, commitment="ceasefire_monitoring", **us)
     assert [f.where for f in review_entry(p)] == ["rur", "rur statement 1"]
-    own = entry_with(statement(), commitment="backstop", us_backstop="provides")
+    own = entry_with(statement(), commitment="backstop", **us)
     assert review_entry(own) == []
-    assert [f.where for f in review_entry(entry_with(claim, commitment="backstop", us_backstop="provides"))] == [
-        "rur statement 1"
-    ]
+    assert [f.where for f in review_entry(entry_with(claim, commitment="backstop", **us))] == ["rur statement 1"]
     assert review_entry(p.model_copy(update={"us_backstop": "unknown"})) == []
 
 
@@ -424,6 +424,36 @@ def test_property_the_word_shortcut_finds_what_the_patterns_find(quote: str, sta
     expected = [
         (1, f"the quote says {why}, which is at most '{cap.value}', but the statement is coded {status.value}")
         for pattern, cap, why in CUE_PATTERNS
-        if pattern.search(quote) and status is not Status.DECLINED and status.strength > cap.strength
+        if pattern.search(cue_text(quote)) and status is not Status.DECLINED and status.strength > cap.strength
     ]
     assert findings(statement(quote, status=status.value)) == expected
+
+
+@pytest.mark.parametrize(
+    ("quote", "status", "conditions"),
+    [
+        ("The coalition could\nsoon swell.", "claimed", []),  # a hard-wrapped article
+        ("The deputy gave the antici\u00adpated contributions.", "claimed", []),  # a soft hyphen
+        ("Ruritania said they\u00a0would participate.", "announced", None),  # a no-break space
+        ("The signing paves  the way for forces.", "announced", None),  # a double space
+        ("Its decision depends\non the guarantees.", "declined", None),
+    ],
+)
+def test_cues_read_the_words_whatever_the_white_space_between_them(
+    quote: str, status: str, conditions: list[str] | None
+) -> None:
+    """The verifier accepts a quote whose white space differs from one space; the cues must
+    read it as it reads."""
+    stance: dict[str, Any] = {"status": status}
+    if conditions is not None:
+        stance["conditions"] = conditions
+    if status == "claimed":
+        stance.update(party="third_party", claimant="Deputy")
+    assert findings(statement(quote, **stance)), quote
+
+
+def test_provides_is_only_for_the_united_states() -> None:
+    own = statement(claimant="Élysée")
+    found = review_entry(entry_with(own, commitment="backstop", us_backstop="provides", actor="France"))
+    assert [f.where for f in found] == ["rur"] and "United States" in found[0].what
+    assert review_entry(entry_with(own, commitment="backstop", us_backstop="provides", actor="United States")) == []
