@@ -189,15 +189,17 @@ class EditEntry(ModalScreen[Entry | None]):
         """Statement ``i``'s stance: claimant, who relays it, party, basis, status, date."""
         with Vertical(classes="field statement", id=f"field-statement-{i}"):
             yield Label(Content(f"Statement [{i + 1}] {ev.source}: ").append(safe_line(_clip(ev.quote, 50))))
-            yield SafeInput(
-                ev.claimant or "", placeholder="claimant: who says it", compact=True, id=f"in-ev{i}-claimant"
-            )
-            yield SafeInput(
-                ev.relayed_by or "",
-                placeholder="relayed by: the outlet or agency passing the words on (empty when direct)",
-                compact=True,
-                id=f"in-ev{i}-relayed_by",
-            )
+            with Horizontal(classes="named"):  # a label that stays once the field is filled
+                yield Label("claimant")
+                yield SafeInput(ev.claimant or "", placeholder="who says it", compact=True, id=f"in-ev{i}-claimant")
+            with Horizontal(classes="named"):
+                yield Label("relayed by")
+                yield SafeInput(
+                    ev.relayed_by or "",
+                    placeholder="the outlet or agency passing the words on (empty when direct)",
+                    compact=True,
+                    id=f"in-ev{i}-relayed_by",
+                )
             with Horizontal(classes="stance"):
                 for name, vocab in STANCE_SELECTS.items():
                     current = getattr(ev, name, None)
@@ -210,12 +212,14 @@ class EditEntry(ModalScreen[Entry | None]):
                         id=f"in-ev{i}-{name}",
                     )
             stated = ev.stated.isoformat() if ev.stated else ""
-            yield SafeInput(
-                stated,
-                placeholder="stated: YYYY-MM-DD, only when the article dates it",
-                compact=True,
-                id=f"in-ev{i}-stated",
-            )
+            with Horizontal(classes="named"):
+                yield Label("stated")
+                yield SafeInput(
+                    stated,
+                    placeholder="YYYY-MM-DD, only when the article dates it",
+                    compact=True,
+                    id=f"in-ev{i}-stated",
+                )
             yield Static("", classes="error", id=f"error-statement-{i}", markup=False)
 
     def on_mount(self) -> None:
