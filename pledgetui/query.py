@@ -10,6 +10,7 @@ Syntax (terms are ANDed; case-insensitive):
     -status:declined            a leading ``-`` negates a term
     type:air backstop:required condition:ceasefire source:a002 kind:counter
     claimant:rutte              any statement's claimant contains "rutte"
+    relay:yellowstone           any statement's relay contains it (relay:a matches any relay)
     basis:partisan party:third  any statement with that basis / that party
     date:2026-01 summary:troops the date stated starts with / the summary contains
 
@@ -58,6 +59,8 @@ FIELD_ALIASES: dict[str, str] = {
     "conditions": "condition",
     "source": "source",
     "claimant": "claimant",
+    "relay": "relay",
+    "relayed_by": "relay",
     "party": "party",
     "basis": "basis",
     "kind": "kind",
@@ -414,6 +417,11 @@ class Index:
             if term.exact:
                 return any(c in term.values for c in claimants)
             return any(v in c for v in term.values for c in claimants)  # type: ignore[operator]
+        if f == "relay":  # any statement's relay (who passes the claimant's words on)
+            relays = [comparable(ev.relayed_by) for ev in p.evidence if ev.relayed_by.strip()]
+            if term.exact:
+                return any(r in term.values for r in relays)
+            return any(v in r for v in term.values for r in relays)  # type: ignore[operator]
         if f == "party":
             return any(ev.party in term.values for ev in p.evidence)
         if f == "basis":

@@ -20,6 +20,7 @@ DESCRIPTIONS: dict[str, str] = {
     "condition": "one of its conditions",
     "source": "a statement's source id, file or title contains the text",
     "claimant": "any statement's claimant contains the text",
+    "relay": "any statement's relay (who passes the words on) contains the text",
     "party": "any statement of that party",
     "basis": "any statement on that basis",
     "kind": "pledge or counter-position",

@@ -251,3 +251,16 @@ def test_free_text_finds_who_relays_a_statement() -> None:
     ledger = ledger.model_copy(update={"entries": tuple(uk if p.id == uk.id else p for p in ledger.entries)})
     assert [p.id for p in select_entries(ledger, '"relaying outlet"')] == ["uk-ground"]
     assert select_entries(small_ledger(), '"relaying outlet"') == []
+
+
+def test_relay_finds_entries_by_who_passes_the_words_on() -> None:
+    ledger = small_ledger()
+    entry = ledger.entries[0]
+    relayed = entry.evidence[0].model_copy(update={"relayed_by": "Yellowstone End Intelligence Brief"})
+    ledger = ledger.model_copy(
+        update={"entries": (entry.model_copy(update={"evidence": (relayed, *entry.evidence[1:])}), *ledger.entries[1:])}
+    )
+    assert [e.id for e in select_entries(ledger, "relay:yellowstone")] == [entry.id]
+    assert [e.id for e in select_entries(ledger, 'relayed_by="Yellowstone End Intelligence Brief"')] == [entry.id]
+    assert entry.id not in {e.id for e in select_entries(ledger, "-relay:yellowstone")}
+    assert select_entries(ledger, "relay:afp") == []
