@@ -214,3 +214,22 @@ async def test_matrix_at_80x24_names_the_filter_counts_in_words_and_shows_its_co
         if table.virtual_size.width > table.scrollable_content_region.width:
             assert f"{len(screen.commitments)} commitment types" in title and "←/→" in title
         assert_shown(app, screen.query_one("#mx-title"), title)
+
+
+async def test_filter_help_shows_its_field_list_and_hint_at_80x24(ledger_path: Path) -> None:
+    """The syntax block scrolls on its own: the field list and the closing hint stay in sight."""
+    from textual.widgets import DataTable
+
+    from pledgetui.ui.screens.filter_help import FilterHelp
+
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(app, pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, FilterHelp)
+        table = dialog.query_one(DataTable)
+        assert table.region.height >= 4, table.region
+        assert_shown(app, dialog.query_one("#fh-hint"), "esc closes")
+        assert_shown(app, table, "Field", "Meaning")

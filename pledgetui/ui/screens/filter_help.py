@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
@@ -31,7 +31,8 @@ class FilterHelp(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Content("Filter syntax"), id="fh-title")
-            yield Static(Content("\n".join(display_line(line) for line in syntax_lines())), id="fh-syntax")
+            with VerticalScroll(id="fh-syntax-box", can_focus=False):  # the list below keeps its rows on a small screen
+                yield Static(Content("\n".join(display_line(line) for line in syntax_lines())), id="fh-syntax")
             yield DataTable(id="fh-table", cursor_type="row", zebra_stripes=False)
             yield Static(
                 Content(
