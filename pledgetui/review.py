@@ -228,9 +228,9 @@ def _resting_findings(p: Entry, source_dates: Mapping[str, dt.date | None], part
     if (
         partisan
         and not RELAYED_NOTE_AT.search(p.notes)
-        and all(evidence[i].relayed_by and evidence[i].source in partisan for i in resting)
+        and all(evidence[i].relayed_by.strip() and evidence[i].source in partisan for i in resting)
     ):
-        relays = "; ".join(dict.fromkeys(evidence[i].relayed_by for i in resting))
+        relays = "; ".join(dict.fromkeys(evidence[i].relayed_by.strip() for i in resting))
         found.append(
             Finding(
                 p.id,
@@ -278,7 +278,7 @@ def review_entry(
                     "something and refuse nothing: that is 'considering', with what is awaited in its conditions",
                 )
             )
-        if ev.source in partisan and ev.basis not in OWN_VOICE and not ev.relayed_by:
+        if ev.source in partisan and ev.basis not in OWN_VOICE and not ev.relayed_by.strip():
             found.append(
                 Finding(
                     p.id,

@@ -97,13 +97,16 @@ def source_format_warnings(sources: Iterable[Source]) -> list[tuple[str, str]]:
 
 
 def entry_format_warnings(entries: Iterable[Entry]) -> list[tuple[str, str]]:
-    """(where, what) for each entry id, actor, claimant or source id holding format characters."""
+    """(where, what) for each entry id, actor, claimant, relay or source id holding format characters."""
     warnings: list[tuple[str, str]] = []
     for p in entries:
         if (
             p.id.isprintable()
             and p.actor.isprintable()
-            and all(ev.claimant.isprintable() and ev.source.isprintable() for ev in p.evidence)
+            and all(
+                ev.claimant.isprintable() and ev.source.isprintable() and ev.relayed_by.isprintable()
+                for ev in p.evidence
+            )
         ):
             continue  # most entries: no format character (they are never printable), no message to build
         name = f"entry {p.id!r}" if format_chars(p.id) else f"entry {p.id}"
@@ -111,5 +114,6 @@ def entry_format_warnings(entries: Iterable[Entry]) -> list[tuple[str, str]]:
         _warn(warnings, f"{name} actor", p.actor)
         for n, ev in enumerate(p.evidence, 1):
             _warn(warnings, f"{name} statement {n} claimant", ev.claimant)
+            _warn(warnings, f"{name} statement {n} relayed_by", ev.relayed_by)
             _warn(warnings, f"{name} statement {n} source", ev.source)
     return warnings

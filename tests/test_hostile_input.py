@@ -499,3 +499,35 @@ def test_export_help_says_files_hold_raw_text(capsys: pytest.CaptureFixture[str]
     assert main(["export", "--help"]) == 0
     out = capsys.readouterr().out
     assert "raw text" in out
+
+
+def test_a_relay_with_an_invisible_character_is_named_like_a_claimant() -> None:
+    from pledgetui.textcheck import format_char_warnings
+    from tests.factory import small_ledger
+
+    ledger = small_ledger()
+    entry = ledger.entries[0]
+    relayed = entry.evidence[0].model_copy(update={"relayed_by": "Yellow\u200bstone"})
+    ledger = ledger.model_copy(
+        update={"entries": (entry.model_copy(update={"evidence": (relayed, *entry.evidence[1:])}), *ledger.entries[1:])}
+    )
+    warnings = format_char_warnings(ledger)
+    assert any(where == f"entry {entry.id} statement 1 relayed_by" and "U+200B" in what for where, what in warnings)
+
+
+def test_a_blank_relay_is_no_relay_for_the_checks() -> None:
+    from pledgetui.model import Entry, Ledger, Source
+    from pledgetui.review import review
+
+    def ev(**stance: object) -> dict[str, object]:
+        quote = "Ruritania will open a hub."
+        return {"source": "c1", "claimant": "Government", "party": "first_party", "basis": "statement",
+                "status": "announced", "quote": quote, "start": 0, "end": len(quote), **stance}  # fmt: skip
+
+    own = Entry(id="own", actor="Outlet", commitment="other", summary="s",
+                evidence=[ev(claimant="Outlet", party="third_party", basis="partisan", status="claimed")])  # fmt: skip
+    blank = Entry(id="blank", actor="Ruritania", commitment="other", summary="s", evidence=[ev(relayed_by="   ")])
+    ledger = Ledger(sources=(Source(id="c1", file="c1.txt", title="Brief"),), entries=(own, blank))
+    found = [str(f) for f in review(ledger)]
+    assert any(f.startswith("blank statement 1: ") and "names no relay" in f for f in found), found
+    assert not any("'Relayed:'" in f for f in found), found

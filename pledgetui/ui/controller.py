@@ -142,7 +142,7 @@ class SessionController:
             return None
         if session.read_only is not None:
             host.notify(
-                f"{session.path.name} is opened read-only: {session.read_only}.",
+                f"{display_line(session.path.name)} is opened read-only: {session.read_only}.",
                 title="Read-only",
                 severity="warning",
                 timeout=12,
@@ -410,7 +410,10 @@ class SessionController:
                 elif answer == "copy":
                     target = _free_name(session.path)
                     session.save_copy(target)
-                    self.host.notify(f"Saved a copy to {target}; {session.path.name} is unchanged", timeout=10)
+                    self.host.notify(
+                        f"Saved a copy to {display_line(str(target))}; {display_line(session.path.name)} is unchanged",
+                        timeout=10,
+                    )
             except (store.SaveError, store.LedgerError) as exc:
                 self.host.notify(str(exc), title="Not saved", severity="error", timeout=12)
 
@@ -437,7 +440,7 @@ class SessionController:
         read once, in a worker."""
         session = self.session
         assert session is not None
-        self.reload_from_disk(f"Reloaded {session.path.name} after editing", keep_id, edited=True)
+        self.reload_from_disk(f"Reloaded {display_line(session.path.name)} after editing", keep_id, edited=True)
 
     def reload_from_disk(self, description: str, keep_id: str | None, *, edited: bool = False) -> bool:
         """Read the ledger file again in a worker, with progress, and make it the session's ledger,

@@ -27,6 +27,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING
 
 from pledgetui.editor import EditorProblem, editor_argv
+from pledgetui.sanitize import display_line
 
 if TYPE_CHECKING:
     from pledgetui.ui.shell import FileReloader, Suspender
@@ -84,7 +85,7 @@ def refusal(reloader: FileReloader) -> str | None:
     if session is None:
         return "no ledger is open"
     if session.read_only is not None:
-        return f"{session.path.name} is opened read-only: {session.read_only}"
+        return f"{display_line(session.path.name)} is opened read-only: {session.read_only}"
     if reloader.busy is not None:
         return f"{reloader.busy} is in progress; try again when it is done"
     if session.dirty:
@@ -129,7 +130,7 @@ def edit_ledger_file(app: Suspender, reloader: FileReloader, keep_id: str | None
     if status != 0:
         app.notify(f"The editor ended with status {status}; checking the file anyway", severity="warning")
     if not store.changed_on_disk(session.path, session.fingerprint):
-        app.notify(f"{session.path.name} is unchanged: the dashboard shows it as it is", timeout=4)
+        app.notify(f"{display_line(session.path.name)} is unchanged: the dashboard shows it as it is", timeout=4)
         return False
     reloader.reload_edited_file(keep_id)
     return True

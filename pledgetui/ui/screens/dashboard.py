@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
+from pledgetui.sanitize import display_line
 from pledgetui.ui.columns import column_commands
 from pledgetui.ui.palette import commands
 from pledgetui.ui.state import LedgerChange, ViewState
@@ -541,7 +542,7 @@ class DashboardScreen(Screen[None]):
                 return
             count = export.row_count(pledges, request.rows)
             if count >= EXPORT_NOTICE_ROWS:
-                self.notify(f"Exporting {count:,} rows to {request.path}…", timeout=4)
+                self.notify(f"Exporting {count:,} rows to {display_line(str(request.path))}…", timeout=4)
             self.run_worker(lambda: write(request), thread=True, group="export", exit_on_error=False)
 
         def finished(request: ExportRequest) -> None:
@@ -553,7 +554,9 @@ class DashboardScreen(Screen[None]):
                 export_format=request.fmt,
                 export_rows=request.rows,
             )
-            self.notify(f"Exported {export.count_line(pledges)} ({count} rows) to {request.path}", timeout=8)
+            self.notify(
+                f"Exported {export.count_line(pledges)} ({count} rows) to {display_line(str(request.path))}", timeout=8
+            )
 
         summary = f"Export the current view: {export.count_line(pledges)}" + (f", filter: {query}" if query else "")
         prefs = self.host.preferences.settings
