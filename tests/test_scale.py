@@ -212,6 +212,13 @@ def test_kills_during_saves_at_scale_leave_temp_files_that_the_next_save_removes
             return []
         return sorted(p.name for p in cache_folder.iterdir() if p.name.endswith((".tmp", ".pending")))
 
+    def stopped_at(point: str) -> int:
+        """The worker's pid, once it says it stopped at ``point``. The parent's "worker N" and the
+        child's "at POINT" share one pipe: either may come first."""
+        lines = [server.stdout.readline().split() for _ in range(2)]
+        assert ["at", point] in lines, lines
+        return int(next(line for line in lines if line[0] == "worker")[1])
+
     server = subprocess.Popen(
         [sys.executable, "-c", KILL_SERVER, str(path), str(REPO)],
         stdin=subprocess.PIPE,
@@ -224,8 +231,7 @@ def test_kills_during_saves_at_scale_leave_temp_files_that_the_next_save_removes
         for point in ("write", "backup", "replace"):
             server.stdin.write(f"kill {point}\n")
             server.stdin.flush()
-            worker = int(server.stdout.readline().split()[1])
-            assert server.stdout.readline().split() == ["at", point]
+            worker = stopped_at(point)
             os.kill(worker, signal.SIGKILL)
             ended = server.stdout.readline().split()
             assert ended[0] == "ended" and os.WIFSIGNALED(int(ended[1]))
@@ -237,8 +243,7 @@ def test_kills_during_saves_at_scale_leave_temp_files_that_the_next_save_removes
         assert any(".bak." in n for n in left["backup"])  # the backup's own temp file was left too
         server.stdin.write("kill cache\n")
         server.stdin.flush()
-        worker = int(server.stdout.readline().split()[1])
-        assert server.stdout.readline().split() == ["at", "cache"]
+        worker = stopped_at("cache")
         os.kill(worker, signal.SIGKILL)
         ended = server.stdout.readline().split()
         assert ended[0] == "ended" and os.WIFSIGNALED(int(ended[1]))

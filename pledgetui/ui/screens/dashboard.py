@@ -521,9 +521,10 @@ class DashboardScreen(Screen[None]):
             named pipe may wait for its reader; the dashboard keeps answering meanwhile."""
             worker = get_current_worker()  # cancelled when the dashboard goes or the app quits
             try:
-                data = export.export_view(
-                    ledger, pledges, request.fmt, request.rows, excel=request.excel, query=query, sort=sort
-                )
+                with store.gc_paused(freeze=False):  # a collection of 100k rows would hold the UI thread
+                    data = export.export_view(
+                        ledger, pledges, request.fmt, request.rows, excel=request.excel, query=query, sort=sort
+                    )
                 export.write_export(
                     request.path,
                     data,
