@@ -32,6 +32,7 @@ the file, without comments, when a setting changes.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -48,6 +49,12 @@ MAX_BYTES = 256 * 1024
 
 #: Columns of the dashboard table that can be hidden (their query sort names).
 COLUMN_KEYS = ("actor", "commitment", "status", "conditions", "backstop", "claimant", "date", "sources")
+
+
+#: A key as Textual names it: letters, digits and underscores, joined by "+" for modifiers
+#: ("m", "ctrl+q", "f1", "question_mark", "shift+tab"). Anything else is no key, and text such
+#: as "[/x]" would reach the palette, which reads its help text as markup.
+KEY_NAME = re.compile(r"[A-Za-z0-9_]+(?:\+[A-Za-z0-9_]+)*")
 
 
 @dataclass(frozen=True)
@@ -174,10 +181,17 @@ def from_document(doc: dict[str, Any], path: Path) -> Loaded:
         r.problem("[keymap]", "must be a table of binding id = keys")
     else:
         for binding_id, keys in raw_keymap.items():
-            if isinstance(keys, str) and keys.strip():
-                keymap[binding_id] = keys
-            else:
+            if not (isinstance(keys, str) and keys.strip()):
                 r.problems.append(f"{path}: [keymap] {binding_id}: keys must be a non-empty string; ignored")
+                continue
+            bad = [k for k in (k.strip() for k in keys.split(",")) if not KEY_NAME.fullmatch(k)]
+            if bad:
+                r.problems.append(
+                    f"{path}: [keymap] {binding_id}: {', '.join(repr(k) for k in bad)} is not a key name "
+                    "(names are like m, ctrl+q, f1, question_mark); ignored"
+                )
+                continue
+            keymap[binding_id] = keys
 
     settings = Settings(
         theme=theme,

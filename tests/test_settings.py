@@ -187,3 +187,40 @@ async def test_no_config_reads_and_writes_nothing(ledger_path: Path) -> None:
         await started(app, pilot)
         await pilot.press("3")
     assert not config.exists() and not os.path.exists(config.parent)
+
+
+@pytest.mark.parametrize("keys", ["[/nope]", "[bold red]m[/]", "notakey!!", "m, ctrl+alt+shift+zzz!"])
+async def test_a_keymap_value_that_is_no_key_is_named_and_the_palette_still_opens(ledger_path: Path, keys: str) -> None:
+    """Text like '[/nope]' reached the palette's help, which reads markup: the app crashed."""
+    from textual.command import CommandPalette
+
+    config = paths.config_file()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'[keymap]\n"dashboard.matrix" = {keys!r}\n'.replace("'", '"'))
+    app = PledgeApp(ledger_path, config=config)
+    notices = Notices()
+    async with app.run_test(size=(120, 36), message_hook=notices) as pilot:
+        await started(app, pilot)
+        assert any("dashboard.matrix" in m and "is not a key name" in m for m in notices.messages), notices.messages
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"matrix")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("m")  # the keymap line was ignored: m still opens the matrix
+        await pilot.pause()
+        assert type(app.screen).__name__ == "MatrixScreen"
+
+
+def test_many_unknown_keymap_ids_are_summed_up() -> None:
+    from pledgetui.ui.preferences import Preferences
+
+    prefs = Preferences.__new__(Preferences)
+    prefs.settings = Settings(keymap={f"no.such{i}": "z" for i in range(50)})
+    prefs.path = Path("config.toml")
+    prefs.problems = []
+    prefs.check_keymap()
+    [message] = prefs.problems
+    assert "and 45 more" in message and len(message) < 400

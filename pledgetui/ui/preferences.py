@@ -112,8 +112,9 @@ class Preferences:
         known = binding_ids()
         unknown = sorted(set(self.settings.keymap) - known)
         if unknown:
+            named = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
             self.problems.append(
-                f"{self.path}: [keymap]: no binding with id {', '.join(unknown)} "
+                f"{self.path}: [keymap]: no binding with id {named} "
                 "(the ids are listed in the README's keys section); ignored"
             )
 
