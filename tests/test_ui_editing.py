@@ -6,6 +6,8 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
+
 from pledgetui import journal, store
 from pledgetui.session import EditSession
 from pledgetui.ui.app import PledgeApp
@@ -754,3 +756,22 @@ async def test_the_bundled_ledger_is_read_only_in_the_dashboard(tmp_path: Path, 
         assert not app.session.dirty
     assert bundled.read_bytes() == before
     assert journal.pending(bundled) is None
+
+
+@pytest.mark.parametrize("key", ["e", "A", "d", "i", "x"])
+async def test_no_form_opens_while_a_reload_is_under_way(ledger_path: Path, key: str) -> None:
+    """What is typed into a form opened during a reload or a restore would be refused, or land
+    on a ledger about to change: the form does not open, and the reason is given."""
+    app = PledgeApp(ledger_path)
+    notices = Notices()
+    async with app.run_test(size=(120, 36), message_hook=notices) as pilot:
+        await started(app, pilot)
+        app.controller.busy = "reloading"  # as the reload worker sets it while it runs
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.screen is app.dashboard
+        assert any("reloading is under way" in m.lower() for m in notices.messages), notices.messages
+        app.controller.busy = None
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.screen is not app.dashboard  # once it has finished, the form opens

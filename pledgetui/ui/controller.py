@@ -132,13 +132,21 @@ class SessionController:
 
     def editable(self) -> EditSession | None:
         """The session, for an action that edits or saves; None (and a message) when there is
-        none, or when the ledger is opened read-only (the bundled ledger)."""
+        none, while a reload, a restore or a save is under way (what a form opened then takes
+        in would be refused or land on a ledger about to change), or when the ledger is
+        opened read-only (the bundled ledger)."""
         host, session = self.host, self.host.session
         if session is None:
             if host.load_error is not None:
                 host.notify("The ledger could not be opened; nothing can be edited or saved.", severity="error")
             else:
                 host.notify("The ledger is still loading.", severity="warning")
+            return None
+        if self.busy is not None:  # a form opened now would be applied to a ledger about to change
+            host.notify(
+                f"{self.busy.capitalize()} is under way; try again when it has finished.",
+                severity="warning",
+            )
             return None
         if session.read_only is not None:
             host.notify(

@@ -507,6 +507,10 @@ class DashboardScreen(Screen[None]):
     def action_export(self) -> None:
         if self.ledger is None:
             return
+        busy = self.host.controller.busy
+        if busy is not None and busy != "saving":  # the rows shown are about to be replaced
+            self.notify(f"Not exported: {busy} is under way; try again when it has finished.", severity="warning")
+            return
         from pledgetui import export, store
         from pledgetui.ui.screens.export_dialog import ExportDialog, ExportRequest
 
