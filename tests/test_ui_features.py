@@ -370,3 +370,14 @@ async def test_export_folder_and_format_are_remembered(ledger_path: Path, tmp_pa
         assert isinstance(dialog, ExportDialog)
         assert dialog.query_one("#export-path").value == str(out.resolve() / "pledges-view.json")
         assert dialog.query_one("#export-format").value == "json"
+
+
+async def test_ctrl_c_names_the_quit_key_in_plain_text(ledger_path: Path) -> None:
+    app = PledgeApp(ledger_path)
+    notices = Notices()
+    async with app.run_test(size=(120, 36), message_hook=notices) as pilot:
+        await started(app, pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+    said = [m for m in notices.messages if "to quit the app" in m]
+    assert said and "[b]" not in said[-1] and "Press " in said[-1], notices.messages

@@ -147,6 +147,14 @@ class PledgeApp(App[int]):
         self.controller = SessionController(self)
         self.sub_title = display_line(self.path.name)
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C names the key that quits, as Textual's own does, but as plain text: every
+        notification here is plain (Textual's says "[b]ctrl+q[/b]", which shows as written)."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(f"Press {key} to quit the app", title="Do you want to quit?")
+                return
+
     def notify(
         self,
         message: str,
