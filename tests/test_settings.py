@@ -224,3 +224,19 @@ def test_many_unknown_keymap_ids_are_summed_up() -> None:
     prefs.check_keymap()
     [message] = prefs.problems
     assert "and 45 more" in message and len(message) < 400
+
+
+def test_a_keymap_that_takes_another_binding_s_key_says_so() -> None:
+    from pledgetui.ui.preferences import Preferences
+
+    prefs = Preferences.__new__(Preferences)
+    prefs.settings = Settings(keymap={"dashboard.edit": "E", "dashboard.matrix": "M"})
+    prefs.path = Path("config.toml")
+    prefs.problems = []
+    prefs.check_keymap()
+    [message] = prefs.problems
+    assert "E (from dashboard.edit_file)" in message and "M (from" not in message
+    prefs.settings = Settings(keymap={"dashboard.edit": "E", "dashboard.edit_file": "ctrl+e"})
+    prefs.problems = []
+    prefs.check_keymap()
+    assert prefs.problems == []  # the other binding has a key of its own again

@@ -42,9 +42,10 @@ _BOUND = (
 )
 
 
-def binding_ids() -> set[str]:
-    """Every binding id of the app, its screens and widgets (what ``[keymap]`` may name)."""
-    ids: set[str] = set()
+def default_keys() -> dict[str, tuple[str, frozenset[str]]]:
+    """Every binding id of the app, its screens and widgets (what ``[keymap]`` may name), with
+    the class that binds it and its keys before any keymap."""
+    found: dict[str, tuple[str, frozenset[str]]] = {}
     for module_name, class_name in _BOUND:
         try:
             cls = getattr(importlib.import_module(module_name), class_name)
@@ -53,8 +54,30 @@ def binding_ids() -> set[str]:
         for binding in getattr(cls, "BINDINGS", []):
             binding_id = getattr(binding, "id", None)
             if binding_id:
-                ids.add(binding_id)
-    return ids
+                keys = frozenset(k.strip() for k in str(getattr(binding, "key", "")).split(",") if k.strip())
+                found[binding_id] = (class_name, keys)
+    return found
+
+
+def binding_ids() -> set[str]:
+    """Every binding id of the app, its screens and widgets (what ``[keymap]`` may name)."""
+    return set(default_keys())
+
+
+def keymap_takeovers(keymap: dict[str, str]) -> list[str]:
+    """What a keymap takes from another binding of the same screen or widget: ``"E (from
+    dashboard.edit_file)"`` for each key it gives an id that another id, left as it was, had."""
+    defaults = default_keys()
+    taken: list[str] = []
+    for binding_id, keys in keymap.items():
+        if binding_id not in defaults:
+            continue
+        owner = defaults[binding_id][0]
+        for key in (k.strip() for k in keys.split(",")):
+            for other, (other_owner, other_keys) in defaults.items():
+                if other != binding_id and other_owner == owner and other not in keymap and key in other_keys:
+                    taken.append(f"{key} (from {other})")
+    return taken
 
 
 class Preferences:
@@ -110,6 +133,13 @@ class Preferences:
         if not self.settings.keymap:
             return
         known = binding_ids()
+        taken = keymap_takeovers(self.settings.keymap)
+        if taken:
+            self.problems.append(
+                f"{self.path}: [keymap] takes keys other bindings had: {', '.join(taken[:5])}"
+                f"{f' and {len(taken) - 5} more' if len(taken) > 5 else ''}; those are now reached from "
+                "the command palette only (give them keys of their own in [keymap])"
+            )
         unknown = sorted(set(self.settings.keymap) - known)
         if unknown:
             named = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
