@@ -30,6 +30,7 @@ _BOUND = (
     ("pledgetui.ui.widgets.entry_table", "EntryTable"),
     ("pledgetui.ui.screens.quote_viewer", "QuoteViewer"),
     ("pledgetui.ui.screens.matrix", "MatrixScreen"),
+    ("pledgetui.ui.screens.grouping", "GroupingScreen"),
     ("pledgetui.ui.screens.edit_entry", "EditEntry"),
     ("pledgetui.ui.screens.export_dialog", "ExportDialog"),
     ("pledgetui.ui.screens.import_article", "ImportArticle"),

@@ -80,6 +80,14 @@ class DashboardScreen(Screen[None]):
         ),
         Binding("m", "matrix", "Matrix", tooltip="Actors x commitment types", id="dashboard.matrix"),
         Binding(
+            "F",
+            "group",
+            "Group",
+            tooltip="Count the rows shown per value of a column; enter filters by one",
+            show=False,
+            id="dashboard.group",
+        ),
+        Binding(
             "c",
             "toggle_counter",
             "Counter-positions",
@@ -522,6 +530,26 @@ class DashboardScreen(Screen[None]):
 
         self.app.push_screen(MatrixScreen(self.ledger, self.visible_entries(), self.query_text), chosen)
 
+    def action_group(self) -> None:
+        """The frequency view of the rows shown, grouped by the current column (where it groups)."""
+        if self.index is None:
+            return
+        from pledgetui.grouping import COLUMN_KEYS
+        from pledgetui.ui.screens.grouping import GroupingScreen
+
+        table = self.table
+        column = {"sources": "source"}.get(table.current_column, table.current_column)
+
+        def chosen(term: str | None) -> None:
+            if term:
+                self.set_filter(f"{self.query_text.strip()} {term}".strip())
+                self.table.focus()
+
+        screen = GroupingScreen(
+            table.entries, table.view, column if column in COLUMN_KEYS else "actor", self.query_text
+        )
+        self.app.push_screen(screen, chosen)
+
     # ------------------------------------------------------------------ editing (through the controller)
 
     def action_edit(self) -> None:
@@ -632,6 +660,12 @@ class DashboardScreen(Screen[None]):
                     "Who's in, who's holding back",
                     "dashboard.matrix",
                     self.action_matrix,
+                ),
+                (
+                    "Group by a column: counts per value",
+                    "The rows shown, per value of the current column; enter filters by one",
+                    "dashboard.group",
+                    self.action_group,
                 ),
                 (
                     "Toggle counter-positions",

@@ -289,7 +289,7 @@ class EntryTable(ScrollView, can_focus=True):
         self.column_widths = widths
         self.current_column = key
         self.column_picked = True
-        self._scroll_to_column()
+        self.call_after_refresh(self._scroll_to_column)  # once the new width is laid out
         self.post_message(self.ColumnWidthsChanged(self, self.column_widths))
 
     def _natural_width(self, key: str) -> int:
