@@ -147,3 +147,22 @@ async def test_no_note_when_every_column_fits(bundled_copy: Path) -> None:
         assert dash.table.left_out == ()
         assert not dash.query_one("#columns-note", Static).display
         assert "Date ▲" in screen_lines(app, dash.table)[0]
+
+
+async def test_the_frequency_view_shows_hostile_values_inert(tmp_path: Path) -> None:
+    from tests.factory import write_ledger
+    from tests.test_cli_list import hostile_ledger
+
+    app = PledgeApp(write_ledger(tmp_path / "hostile", hostile_ledger()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(app, pilot)
+        await pilot.press(*["right"] * CLAIMANT, "F")
+        await pilot.pause()
+        assert isinstance(app.screen, GroupingScreen)
+        text = screen_text(app)
+        assert "Evil\u241b]0;pwned\u2407" in text
+        assert "\x1b" not in text and "\u202e" not in text
+        await pilot.press("left", "left", "left", "left", "left")  # the actor column: markup stays text
+        await pilot.pause()
+        assert app.screen.column == "actor"
+        assert "[/foo] bad [bold]loud[/bold]" in screen_text(app)

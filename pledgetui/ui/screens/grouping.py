@@ -25,6 +25,8 @@ from pledgetui.ui.widgets.footer import KeyFooter
 
 #: The widest the bar showing a group's share may be (cells).
 BAR_CELLS = 20
+#: The cells the count and share columns, the cell padding and a scroll bar take beside the values.
+VALUE_ROOM = 6 + 5 + 5 + BAR_CELLS + 2
 
 
 class GroupTable(DataTable[Text]):
@@ -40,8 +42,10 @@ class GroupingScreen(Screen[str | None]):
     CSS_PATH = "grouping.tcss"
     BINDINGS = [
         Binding("enter", "choose", "Filter by it", priority=True, id="grouping.choose"),
-        Binding("left,h", "column(-1)", "Previous column", key_display="←", id="grouping.previous_column"),
-        Binding("right,l", "column(1)", "Next column", key_display="→", id="grouping.next_column"),
+        Binding(
+            "left,h", "column(-1)", "Previous column", key_display="←", priority=True, id="grouping.previous_column"
+        ),
+        Binding("right,l", "column(1)", "Next column", key_display="→", priority=True, id="grouping.next_column"),
         Binding("escape", "close", "Back", id="grouping.close"),
         Binding("q", "close", "Back", show=False, id="grouping.close_q"),
     ]
@@ -68,7 +72,7 @@ class GroupingScreen(Screen[str | None]):
     def column(self) -> str:
         return self.grouping.column.key
 
-    def _show(self) -> None:
+    def _show(self, keep_row: bool = False) -> None:
         grouping = self.grouping
         view = f'the view filtered by "{self.query_text}"' if self.query_text else "every entry shown"
         n = len(grouping.groups)
@@ -90,10 +94,12 @@ class GroupingScreen(Screen[str | None]):
             Content(f"{grouping.note[:1].upper()}{grouping.note[1:]}. Enter: filter the dashboard by the value.")
         )
         table = self.query_one(GroupTable)
+        row = table.cursor_row if keep_row else 0
         table.clear(columns=True)
-        table.add_column(Text("Count", style="bold"), key="count")
-        table.add_column(Text("Share", style="bold"), key="share")
-        table.add_column(Text(grouping.column.title, style="bold"), key="value")
+        table.add_column(Text("Count", style="bold"), key="count", width=5)
+        table.add_column(Text("Share", style="bold"), key="share", width=5 + BAR_CELLS)
+        # The values take the room left, so the table never scrolls sideways (←/→ choose the column).
+        table.add_column(Text(grouping.column.title, style="bold"), key="value", width=self._value_width())
         most = max((g.count for g in grouping.groups), default=0)
         total = max(1, grouping.entries)
         for n, g in enumerate(grouping.groups):
@@ -104,6 +110,15 @@ class GroupingScreen(Screen[str | None]):
                 Text(display_line(g.label)),
                 key=str(n),
             )
+        if row:
+            table.move_cursor(row=row)
+
+    def _value_width(self) -> int:
+        return max(12, self.app.size.width - VALUE_ROOM)
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self._show(keep_row=True)
 
     def action_column(self, delta: int) -> None:
         keys = [c.key for c in GROUP_COLUMNS]
