@@ -166,3 +166,16 @@ async def test_the_frequency_view_shows_hostile_values_inert(tmp_path: Path) -> 
         await pilot.pause()
         assert app.screen.column == "actor"
         assert "[/foo] bad [bold]loud[/bold]" in screen_text(app)
+
+
+async def test_the_palette_offers_grouping_and_column_widths_with_their_keys(ledger_path: Path) -> None:
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(app, pilot)
+        found = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert found["Group by a column: counts per value"].help.endswith("(F)")
+        assert found["Show the current column whole"].help.endswith("(_)")
+        found["Widen the current column"].callback()
+        await pilot.pause()
+        widths = app.dashboard.table.column_widths
+        assert set(widths) == {"actor"} and widths["actor"] >= 12 + 4  # four more than it had

@@ -668,6 +668,24 @@ class DashboardScreen(Screen[None]):
                     self.action_group,
                 ),
                 (
+                    "Show the current column whole",
+                    "As wide as its longest cell; again for the automatic width (remembered)",
+                    "table.full_width",
+                    self.table.action_full_width,
+                ),
+                (
+                    "Widen the current column",
+                    "By four cells (remembered)",
+                    "table.widen",
+                    lambda: self.table.action_widen(1),
+                ),
+                (
+                    "Narrow the current column",
+                    "By four cells (remembered)",
+                    "table.narrow",
+                    lambda: self.table.action_widen(-1),
+                ),
+                (
                     "Toggle counter-positions",
                     "Show or hide Russia's red lines etc.",
                     "dashboard.toggle_counter",
