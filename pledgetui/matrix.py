@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from pledgetui.grouping import Buckets
 from pledgetui.model import ActorType, Backstop, CommitmentType, Entry, Status, short_label
 from pledgetui.textcheck import canonical
 
@@ -71,13 +72,16 @@ class Grid:
     """
 
     def __init__(self, entries: Sequence[Entry]) -> None:
-        groups: dict[tuple[str, str], list[Entry]] = {}
-        self.labels: dict[str, str] = {}
+        # One grouping by actor (as :mod:`pledgetui.grouping` groups the actor column), each
+        # actor's entries then by commitment type.
+        rows: Buckets[str, Entry] = Buckets()
         for p in entries:
-            actor = canonical(p.actor)
-            groups.setdefault((actor, p.commitment.value), []).append(p)
-            if self.labels.get(actor) != actor:
-                self.labels[actor] = p.actor
+            rows.add(canonical(p.actor), p, p.actor)
+        self.labels: dict[str, str] = rows.labels
+        groups: dict[tuple[str, str], list[Entry]] = {}
+        for actor, items in rows.items.items():
+            for p in items:
+                groups.setdefault((actor, p.commitment.value), []).append(p)
         self.cells = {key: summarise(group) for key, group in groups.items()}
         self.actors = actor_order(entries)
 

@@ -12,6 +12,7 @@ The file (``paths.config_file()``; ``PLEDGETUI_CONFIG_DIR`` overrides the folder
     filter = "country:france"           # the dashboard's filter and sort at the last exit
     sort = "status,-date"
     hidden_columns = ["claimant"]       # actor commitment status conditions backstop claimant date sources
+    column_widths = {claimant = 40}     # cells; columns without one are laid out by themselves
     show_counter_positions = true
 
     [export]
@@ -49,6 +50,8 @@ MAX_BYTES = 256 * 1024
 
 #: Columns of the dashboard table that can be hidden (their query sort names).
 COLUMN_KEYS = ("actor", "commitment", "status", "conditions", "backstop", "claimant", "date", "sources")
+#: The widths (cells) a column may be given.
+MIN_WIDTH, MAX_WIDTH = 3, 400
 
 
 #: A key as Textual names it: letters, digits and underscores, joined by "+" for modifiers
@@ -65,6 +68,7 @@ class Settings:
     filter: str = ""
     sort: str = ""
     hidden_columns: tuple[str, ...] = ()
+    column_widths: tuple[tuple[str, int], ...] = ()
     show_counter: bool = True
     export_folder: str | None = None  # None: the current folder
     export_format: str = "csv"
@@ -118,7 +122,7 @@ class _Reader:
 _KNOWN = {
     "": {"theme", "ledger", "view", "export", "keymap"},
     "ledger": {"reopen_last", "last"},
-    "view": {"filter", "sort", "hidden_columns", "show_counter_positions"},
+    "view": {"filter", "sort", "hidden_columns", "column_widths", "show_counter_positions"},
     "export": {"folder", "format", "rows"},
 }
 
@@ -163,6 +167,21 @@ def from_document(doc: dict[str, Any], path: Path) -> Loaded:
         else:
             hidden = tuple(dict.fromkeys(raw_hidden))
 
+    widths: list[tuple[str, int]] = []
+    raw_widths = view.get("column_widths", {})
+    if not isinstance(raw_widths, dict):
+        r.problem("[view] column_widths", "must be a table of column = cells")
+    else:
+        for key, cells in raw_widths.items():
+            if key not in COLUMN_KEYS:
+                r.problem(f"[view] column_widths {key}", f"unknown column (columns: {', '.join(COLUMN_KEYS)})")
+            elif isinstance(cells, bool) or not isinstance(cells, int) or not MIN_WIDTH <= cells <= MAX_WIDTH:
+                r.problem(
+                    f"[view] column_widths {key}", f"must be a whole number of cells from {MIN_WIDTH} to {MAX_WIDTH}"
+                )
+            else:
+                widths.append((key, cells))
+
     fmt = r.get(export, "[export] ", "format", str, defaults.export_format)
     rows = r.get(export, "[export] ", "rows", str, defaults.export_rows)
     if (fmt, rows) != (defaults.export_format, defaults.export_rows):
@@ -200,6 +219,7 @@ def from_document(doc: dict[str, Any], path: Path) -> Loaded:
         filter=filter_text,
         sort=sort,
         hidden_columns=hidden,
+        column_widths=tuple(widths),
         show_counter=r.get(view, "[view] ", "show_counter_positions", bool, defaults.show_counter),
         export_folder=r.get(export, "[export] ", "folder", str, None),
         export_format=fmt,
@@ -252,6 +272,7 @@ def to_document(settings: Settings) -> dict[str, Any]:
         "filter": settings.filter,
         "sort": settings.sort,
         "hidden_columns": list(settings.hidden_columns),
+        "column_widths": dict(settings.column_widths),
         "show_counter_positions": settings.show_counter,
     }
     export: dict[str, Any] = {"format": settings.export_format, "rows": settings.export_rows}

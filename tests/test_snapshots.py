@@ -67,6 +67,19 @@ def test_matrix(snap_compare, size) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=run("m"))
 
 
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_grouping(snap_compare, size) -> None:
+    # the frequency view of the Claimant column (the sixth)
+    assert snap_compare(make_app(), terminal_size=size, run_before=run(*["right"] * 5, "F"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_column_widths(snap_compare, size) -> None:
+    # Claimant shown whole, Conditions narrowed, sorted by Date
+    keys = ("7", *["right"] * 3, "minus", "right", "right", "underscore")
+    assert snap_compare(make_app(), terminal_size=size, run_before=run(*keys))
+
+
 # --------------------------------------------------------------------------- every dialog, at 80x24
 
 

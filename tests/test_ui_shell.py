@@ -16,9 +16,15 @@ class FakeColumns:
 
     hidden_columns: frozenset[str] = frozenset()
     notes: list[str] = field(default_factory=list)
+    left_out_columns: tuple[str, ...] = ()
+    kept: list[str] = field(default_factory=list)
 
     def choose_hidden_columns(self, hidden: frozenset[str]) -> None:
         self.hidden_columns = hidden
+
+    def show_left_out_column(self, key: str) -> None:
+        self.kept.append(key)
+        self.left_out_columns = tuple(k for k in self.left_out_columns if k != key)
 
     def notify(self, message: str, **_: object) -> None:
         self.notes.append(message)
@@ -34,6 +40,14 @@ def test_the_column_commands_work_on_any_column_view() -> None:
             toggle_column(view, col.key)
     assert len(view.hidden_columns) == len(COLUMNS) - 1  # one column always stays
     assert view.notes[-1] == "At least one column stays shown"
+
+
+def test_a_column_left_out_at_this_width_can_be_shown_from_the_palette() -> None:
+    view = FakeColumns(left_out_columns=("date",))
+    show = [c for c in column_commands(view) if c.title == "Show column: Date"]
+    assert len(show) == 1 and "Hide column: Date" not in [c.title for c in column_commands(view)]
+    show[0].callback()
+    assert view.kept == ["date"] and view.notes[-1].startswith("Column Date shown")
 
 
 @dataclass

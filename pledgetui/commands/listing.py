@@ -15,6 +15,8 @@ from rich.text import Text
 
 from pledgetui.commands.common import CommandError, report, say, select_entries
 from pledgetui.commands.export import with_dash_values
+from pledgetui.grouping import COLUMN_KEYS as GROUP_KEYS
+from pledgetui.grouping import Grouping, group_entries
 from pledgetui.model import Entry, Ledger, short_label
 from pledgetui.sanitize import display_line
 
@@ -37,7 +39,8 @@ examples:
   pledgetui list                                   everything in your working copy
   pledgetui list --filter 'country:france'
   pledgetui list --filter 'type:ground_troops -kind:counter' --sort 'status,-date'
-  pledgetui list data/pledges.toml | cut -f1,3,5"""
+  pledgetui list data/pledges.toml | cut -f1,3,5
+  pledgetui list --group-by claimant --filter 'type:air'   entries per claimant"""
 
 
 def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -54,7 +57,24 @@ def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     p.add_argument(
         "--sort", default="", metavar="FIELD[,-FIELD]", help="sort keys, '-' for descending, e.g. 'status,-date'"
     )
+    p.add_argument(
+        "--group-by",
+        dest="group_by",
+        type=_group_column,
+        default=None,
+        metavar="COLUMN",
+        help=f"count the entries per value of a column instead of listing them ({', '.join(GROUP_KEYS)})",
+    )
     return p
+
+
+def _group_column(name: str) -> str:
+    from pledgetui.grouping import group_column
+
+    try:
+        return group_column(name).key
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def summary_line(entries: Sequence[Entry], total: int) -> str:
@@ -185,7 +205,43 @@ def _is_tty() -> bool:
     return sys.stdout.isatty()
 
 
+def write_groups_plain(grouping: Grouping, out: TextIO) -> None:
+    """One line per value: count, value, the filter term that selects its entries; a header line first."""
+    out.write(f"count\t{grouping.column.key}\tfilter\n")
+    for g in grouping.groups:
+        out.write(f"{g.count}\t{display_line(g.label)}\t{display_line(g.term)}\n")
+
+
+def render_groups(grouping: Grouping, console: Console) -> None:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, collapse_padding=True)
+    table.add_column("count", justify="right", no_wrap=True)
+    table.add_column(grouping.column.title.lower(), overflow="fold", ratio=2)
+    table.add_column("filter", overflow="fold", ratio=3)
+    for g in grouping.groups:
+        table.add_row(Text(str(g.count)), Text(display_line(g.label)), Text(display_line(g.term)))
+    console.print(table)
+    console.print(Text(f"{len(grouping.groups)} values; {grouping.note}"))
+
+
+def run_grouped(ns: argparse.Namespace) -> int:
+    """``list --group-by COLUMN``: counts per value of the column, for the entries the filter selects."""
+    try:
+        _path, _ledger, entries = select_entries(ns.ledger, ns.query, ns.sort)
+    except CommandError as exc:
+        return report(PROG, exc)
+    grouping = group_entries(entries, ns.group_by)
+    if _is_tty():
+        render_groups(grouping, Console(highlight=False, emoji=False, markup=False))
+    else:
+        write_groups_plain(grouping, sys.stdout)
+        sys.stdout.flush()
+        say(f"{len(grouping.groups)} values; {grouping.note}")
+    return 0
+
+
 def run(ns: argparse.Namespace) -> int:
+    if getattr(ns, "group_by", None):
+        return run_grouped(ns)
     try:
         _path, ledger, entries = select_entries(ns.ledger, ns.query, ns.sort)
     except CommandError as exc:

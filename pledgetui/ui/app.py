@@ -21,6 +21,7 @@ from pledgetui.ui.controller import SessionBusy, SessionController
 from pledgetui.ui.preferences import Preferences
 from pledgetui.ui.screens.dashboard import DashboardScreen
 from pledgetui.ui.state import LedgerChange
+from pledgetui.ui.widgets.entry_table import EntryTable
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -348,6 +349,12 @@ class PledgeApp(App[int]):
         from pledgetui.ui.screens.problems import ProblemsScreen
 
         self.push_screen(ProblemsScreen(event.error))
+
+    @on(EntryTable.ColumnWidthsChanged)
+    def _column_widths_changed(self, event: EntryTable.ColumnWidthsChanged) -> None:
+        self.preferences.update(
+            self, column_widths=tuple((k, event.widths[k]) for k in COLUMN_KEYS if k in event.widths)
+        )
 
     @on(DashboardScreen.HiddenColumnsChosen)
     def _hidden_columns_chosen(self, event: DashboardScreen.HiddenColumnsChosen) -> None:

@@ -30,6 +30,7 @@ _BOUND = (
     ("pledgetui.ui.widgets.entry_table", "EntryTable"),
     ("pledgetui.ui.screens.quote_viewer", "QuoteViewer"),
     ("pledgetui.ui.screens.matrix", "MatrixScreen"),
+    ("pledgetui.ui.screens.grouping", "GroupingScreen"),
     ("pledgetui.ui.screens.edit_entry", "EditEntry"),
     ("pledgetui.ui.screens.export_dialog", "ExportDialog"),
     ("pledgetui.ui.screens.import_article", "ImportArticle"),
@@ -153,13 +154,22 @@ class Preferences:
         from pledgetui.query import QueryError, parse_query, parse_sort
 
         s = self.settings
-        view = ViewState(hidden_columns=frozenset(s.hidden_columns), show_counter=s.show_counter)
+        view = ViewState(
+            hidden_columns=frozenset(s.hidden_columns), show_counter=s.show_counter, column_widths=s.column_widths
+        )
         try:
             sort = parse_sort(s.sort)
             query = parse_query(s.filter) if s.filter else None
         except QueryError:  # settings.read checked both; a change of syntax could still refuse them
             return view
-        return ViewState(s.filter if query is not None else "", query, sort, view.hidden_columns, view.show_counter)
+        return ViewState(
+            s.filter if query is not None else "",
+            query,
+            sort,
+            view.hidden_columns,
+            view.show_counter,
+            view.column_widths,
+        )
 
     def remember(
         self, *, theme: str, ledger: Path | None, view: ViewState | None, notifier: Notifier | None = None
@@ -177,6 +187,7 @@ class Preferences:
                 sort=settings_file.sort_text([(k.field, k.descending) for k in view.sort]),
                 hidden_columns=tuple(c for c in settings_file.COLUMN_KEYS if c in view.hidden_columns),
                 show_counter=view.show_counter,
+                column_widths=tuple(sorted(view.column_widths, key=lambda kw: settings_file.COLUMN_KEYS.index(kw[0]))),
             )
         self.settings = self.settings.but(**changes)
         self.save(notifier)

@@ -48,3 +48,4 @@ class ViewState:
     sort: tuple[SortKey, ...] = ()
     hidden_columns: frozenset[str] = frozenset()
     show_counter: bool = True
+    column_widths: tuple[tuple[str, int], ...] = ()  # (column key, cells): the widths the user set

@@ -81,6 +81,14 @@ class DashboardScreen(Screen[None]):
         ),
         Binding("m", "matrix", "Matrix", tooltip="Actors x commitment types", id="dashboard.matrix"),
         Binding(
+            "F",
+            "group",
+            "Group",
+            tooltip="Count the rows shown per value of a column; enter filters by one",
+            show=False,
+            id="dashboard.group",
+        ),
+        Binding(
             "c",
             "toggle_counter",
             "Counter-positions",
@@ -161,6 +169,7 @@ class DashboardScreen(Screen[None]):
             )
             yield Static("loading…", id="count", markup=False)
         yield Static("", id="filter-error", markup=False)
+        yield Static("", id="columns-note", markup=False)
         with Horizontal(id="main"):
             yield EntryTable(id="table")
             yield DetailPane(id="detail")
@@ -252,6 +261,7 @@ class DashboardScreen(Screen[None]):
 
         def widgets() -> None:
             self.table.hidden_columns = view.hidden_columns
+            self.table.column_widths = dict(view.column_widths)
             if self.query_text:
                 self.set_filter(self.query_text)
             else:
@@ -266,7 +276,15 @@ class DashboardScreen(Screen[None]):
         """What this screen shows of the ledger now; None before a ledger has loaded (nothing to keep)."""
         if self.index is None:
             return None
-        return ViewState(self.query_text, self.query_obj, self.sort_keys, self.hidden_columns, self.show_counter)
+        widths = self._table.column_widths if self._table is not None else {}
+        return ViewState(
+            self.query_text,
+            self.query_obj,
+            self.sort_keys,
+            self.hidden_columns,
+            self.show_counter,
+            tuple(widths.items()),
+        )
 
     @property
     def hidden_columns(self) -> frozenset[str]:
@@ -276,6 +294,43 @@ class DashboardScreen(Screen[None]):
         """The user hides these columns (and shows the others): the app keeps the choice in the settings."""
         self.table.hidden_columns = hidden
         self.post_message(self.HiddenColumnsChosen(hidden))
+        self._update_columns_note()
+
+    @property
+    def left_out_columns(self) -> tuple[str, ...]:
+        return self._table.left_out if self._table is not None else ()
+
+    def show_left_out_column(self, key: str) -> None:
+        self.table.show_column(key)
+        self._update_columns_note()
+
+    @on(EntryTable.ColumnsFitted)
+    def _columns_fitted(self) -> None:
+        self._update_columns_note()
+
+    def _update_columns_note(self) -> None:
+        """Name the columns the width leaves out, and the sort keys whose column is not on screen."""
+        if not self.is_mounted:
+            return
+        table = self.table
+        titles = {c.key: c.title for c in COLUMNS}
+        parts: list[str] = []
+        if table.left_out:
+            left_out = ", ".join(titles[k] for k in table.left_out)
+            parts.append(f"Not shown at this width: {left_out} (ctrl+p: Show column)")
+        shown = table.shown_columns
+        off = [k for k in self.sort_keys if k.field not in shown]
+        if off:
+            several = len(self.sort_keys) > 1
+            marks = [
+                f"{titles.get(k.field, k.field)} {'▼' if k.descending else '▲'}{n if several else ''}"
+                for n, k in enumerate(self.sort_keys, 1)
+                if k in off
+            ]
+            parts.append(f"sorted by {', '.join(marks)}")
+        note = self.query_one("#columns-note", Static)
+        note.update(" · ".join(parts))
+        note.display = bool(parts)
 
     # ------------------------------------------------------------------ the view
 
@@ -304,6 +359,7 @@ class DashboardScreen(Screen[None]):
         rows = self.index.sort(rows, self.sort_keys)
         table.set_rows(self.index.entries, rows, self.sort_keys, keep=keep, row=row)
         self._update_count()
+        self._update_columns_note()
 
     def show_detail(self) -> None:
         if self.ledger is None:
@@ -475,6 +531,26 @@ class DashboardScreen(Screen[None]):
 
         self.app.push_screen(MatrixScreen(self.ledger, self.visible_entries(), self.query_text), chosen)
 
+    def action_group(self) -> None:
+        """The frequency view of the rows shown, grouped by the current column (where it groups)."""
+        if self.index is None:
+            return
+        from pledgetui.grouping import COLUMN_KEYS
+        from pledgetui.ui.screens.grouping import GroupingScreen
+
+        table = self.table
+        column = {"sources": "source"}.get(table.current_column, table.current_column)
+
+        def chosen(term: str | None) -> None:
+            if term:
+                self.set_filter(f"{self.query_text.strip()} {term}".strip())
+                self.table.focus()
+
+        screen = GroupingScreen(
+            table.entries, table.view, column if column in COLUMN_KEYS else "actor", self.query_text
+        )
+        self.app.push_screen(screen, chosen)
+
     # ------------------------------------------------------------------ editing (through the controller)
 
     def action_edit(self) -> None:
@@ -592,6 +668,30 @@ class DashboardScreen(Screen[None]):
                     "Who's in, who's holding back",
                     "dashboard.matrix",
                     self.action_matrix,
+                ),
+                (
+                    "Group by a column: counts per value",
+                    "The rows shown, per value of the current column; enter filters by one",
+                    "dashboard.group",
+                    self.action_group,
+                ),
+                (
+                    "Show the current column whole",
+                    "As wide as its longest cell; again for the automatic width (remembered)",
+                    "table.full_width",
+                    self.table.action_full_width,
+                ),
+                (
+                    "Widen the current column",
+                    "By four cells (remembered)",
+                    "table.widen",
+                    lambda: self.table.action_widen(1),
+                ),
+                (
+                    "Narrow the current column",
+                    "By four cells (remembered)",
+                    "table.narrow",
+                    lambda: self.table.action_widen(-1),
                 ),
                 (
                     "Toggle counter-positions",

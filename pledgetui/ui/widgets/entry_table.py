@@ -8,7 +8,7 @@ text turned into segments; nothing is ever interpreted as markup.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pledgetui.sanitize import display_line
+from pledgetui.settings import MAX_WIDTH, MIN_WIDTH
 from pledgetui.vocab import Backstop, short_label
 
 if TYPE_CHECKING:
@@ -70,6 +71,18 @@ def fit_columns(total: int, columns: Sequence[Column] = COLUMNS, gap: int = 1) -
     return shown
 
 
+#: A column's width set by the user stays within these (cells); "full" width is the longest cell, at most the maximum.
+MIN_SET_WIDTH, MAX_SET_WIDTH = MIN_WIDTH, MAX_WIDTH
+#: How much ``+`` widens and ``-`` narrows the current column.
+WIDTH_STEP = 4
+
+
+def sized_columns(columns: Sequence[Column], widths: dict[str, int]) -> list[Column]:
+    """``columns`` with the user's ``widths``: such a column is that wide, takes no share of
+    the spare width and is never left out (the table scrolls sideways instead)."""
+    return [replace(c, min_width=widths[c.key], weight=0, drop=0) if c.key in widths else c for c in columns]
+
+
 def layout_widths(total: int, columns: Sequence[Column] = COLUMNS, gap: int = 1) -> list[int]:
     """Column widths filling ``total`` cells: minimums first, the rest shared by weight."""
     widths = [c.min_width for c in columns]
@@ -105,11 +118,25 @@ class EntryTable(ScrollView, can_focus=True):
         Binding("home,g", "jump(0)", "First row", show=False, id="table.first"),
         Binding("end,G", "jump(-1)", "Last row", show=False, id="table.last"),
         Binding("enter", "select", "Open quote", show=False, id="table.select"),
+        Binding("left,h", "column(-1)", "Column left", show=False, id="table.column_left"),
+        Binding("right,l", "column(1)", "Column right", show=False, id="table.column_right"),
+        Binding(
+            "underscore",
+            "full_width",
+            "Whole cells",
+            key_display="_",
+            tooltip="The current column as wide as its longest cell; again for the automatic width",
+            show=False,
+            id="table.full_width",
+        ),
+        Binding("plus", "widen(1)", "Widen column", key_display="+", show=False, id="table.widen"),
+        Binding("minus", "widen(-1)", "Narrow column", key_display="-", show=False, id="table.narrow"),
     ]
 
     COMPONENT_CLASSES = {
         "entry-table--header",
         "entry-table--sorted",
+        "entry-table--current-column",
         "entry-table--cursor",
         "entry-table--counter",
         "entry-table--declined",
@@ -133,6 +160,23 @@ class EntryTable(ScrollView, can_focus=True):
             self.table = table
             self.position = position
 
+    class ColumnsFitted(Message):
+        """The columns shown changed (a resize, a column hidden or sized): ``left_out`` are the keys
+        of the columns that do not fit the width (the user's hidden columns not included)."""
+
+        def __init__(self, table: EntryTable, left_out: tuple[str, ...]) -> None:
+            super().__init__()
+            self.table = table
+            self.left_out = left_out
+
+    class ColumnWidthsChanged(Message):
+        """The user sized a column (``widths``: key -> cells, the columns given a width); the settings keep them."""
+
+        def __init__(self, table: EntryTable, widths: dict[str, int]) -> None:
+            super().__init__()
+            self.table = table
+            self.widths = widths
+
     class HeaderClicked(Message):
         def __init__(self, table: EntryTable, column: str) -> None:
             super().__init__()
@@ -146,6 +190,12 @@ class EntryTable(ScrollView, can_focus=True):
         self.sort_keys: tuple[SortKey, ...] = ()
         self._shown: list[Column] = list(COLUMNS)
         self._hidden: frozenset[str] = frozenset()
+        self._set_widths: dict[str, int] = {}
+        self._left_out: tuple[str, ...] = ()
+        #: The key of the current column (``_``, ``+`` and ``-`` act on it).
+        self.current_column: str = COLUMNS[0].key
+        #: Whether the user has picked a column (with ←/→ or by sizing one): only then is its title marked.
+        self.column_picked = False
         self._widths: list[int] = layout_widths(80)
         self._fitted_width = -1
         self._last_posted: int | None = -1
@@ -201,6 +251,89 @@ class EntryTable(ScrollView, can_focus=True):
         self._fitted_width = -1
         self._fit()
         self.refresh()
+
+    @property
+    def column_widths(self) -> dict[str, int]:
+        """The widths the user gave columns (key -> cells); the others are laid out by themselves."""
+        return dict(self._set_widths)
+
+    @column_widths.setter
+    def column_widths(self, widths: dict[str, int]) -> None:
+        self._set_widths = {
+            k: max(MIN_SET_WIDTH, min(MAX_SET_WIDTH, w)) for k, w in widths.items() if any(c.key == k for c in COLUMNS)
+        }
+        self._fitted_width = -1
+        self._fit()
+        self.refresh()
+
+    @property
+    def left_out(self) -> tuple[str, ...]:
+        """Keys of the columns left out because the width does not hold them (not those the user hid)."""
+        return self._left_out
+
+    @property
+    def shown_columns(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self._shown)
+
+    def show_column(self, key: str) -> None:
+        """Keep a column left out at this width on screen: it gets its least width (the table scrolls sideways)."""
+        column = next(c for c in COLUMNS if c.key == key)
+        self._set_width(key, self._set_widths.get(key, column.min_width))
+
+    def _set_width(self, key: str, width: int | None) -> None:
+        widths = dict(self._set_widths)
+        if width is None:
+            widths.pop(key, None)
+        else:
+            widths[key] = width
+        self.column_widths = widths
+        self.current_column = key
+        self.column_picked = True
+        self.call_after_refresh(self._scroll_to_column)  # once the new width is laid out
+        self.post_message(self.ColumnWidthsChanged(self, self.column_widths))
+
+    def _natural_width(self, key: str) -> int:
+        """The width that shows every cell of the column (in the rows shown) whole, and its title."""
+        column = next(c for c in COLUMNS if c.key == key)
+        longest = max((cell_len(display_line(column.value(self.entries[i]))) for i in self.view), default=0)
+        return max(MIN_SET_WIDTH, min(MAX_SET_WIDTH, max(longest, cell_len(column.title) + 3)))
+
+    def action_full_width(self) -> None:
+        """The current column as wide as its longest cell; again: back to the automatic width."""
+        key = self.current_column
+        full = self._natural_width(key)
+        self._set_width(key, None if self._set_widths.get(key) == full else full)
+
+    def action_widen(self, direction: int) -> None:
+        """Widen (1) or narrow (-1) the current column by a few cells; it keeps that width."""
+        key = self.current_column
+        at = self.shown_columns.index(key) if key in self.shown_columns else None
+        now = self._widths[at] if at is not None else next(c.min_width for c in COLUMNS if c.key == key)
+        self._set_width(key, max(MIN_SET_WIDTH, min(MAX_SET_WIDTH, now + direction * WIDTH_STEP)))
+
+    def action_column(self, delta: int) -> None:
+        keys = self.shown_columns
+        if not keys:
+            return
+        at = keys.index(self.current_column) if self.current_column in keys else 0
+        self.current_column = keys[max(0, min(len(keys) - 1, at + delta))]
+        self.column_picked = True
+        self._scroll_to_column()
+        self.refresh()
+
+    def _scroll_to_column(self) -> None:
+        keys = self.shown_columns
+        if self.current_column not in keys:
+            return
+        at = keys.index(self.current_column)
+        left = sum(w + 1 for w in self._widths[:at])
+        right = left + self._widths[at]
+        view = self.scrollable_content_region.width
+        x = round(self.scroll_x)
+        if left < x or right - left > view:
+            self.scroll_to(x=left, animate=False, immediate=True)
+        elif right > x + view:
+            self.scroll_to(x=right - view, animate=False, immediate=True)
 
     # ------------------------------------------------------------------ cursor
 
@@ -277,9 +410,15 @@ class EntryTable(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if width != self._fitted_width:
             self._fitted_width = width
-            wanted = [c for c in COLUMNS if c.key not in self._hidden] or list(COLUMNS[:1])
+            wanted = sized_columns(
+                [c for c in COLUMNS if c.key not in self._hidden] or list(COLUMNS[:1]), self._set_widths
+            )
             self._shown = [wanted[i] for i in fit_columns(width, wanted)]
             self._widths = layout_widths(width, self._shown)
+            left_out = tuple(c.key for c in wanted if c not in self._shown)
+            if left_out != self._left_out:
+                self._left_out = left_out
+                self.post_message(self.ColumnsFitted(self, left_out))
         total = sum(self._widths) + len(self._widths) - 1
         size = Size(max(total, width) if total > width else width, len(self.view) + 1)
         if self.virtual_size != size:
@@ -289,6 +428,7 @@ class EntryTable(ScrollView, can_focus=True):
     def _header_strip(self) -> Strip:
         base = self.get_component_rich_style("entry-table--header")
         sorted_style = self.get_component_rich_style("entry-table--sorted")
+        current_style = self.get_component_rich_style("entry-table--current-column")
         order = {key.field: (n, key.descending) for n, key in enumerate(self.sort_keys, 1)}
         several = len(self.sort_keys) > 1
         segments: list[Segment] = []
@@ -302,6 +442,8 @@ class EntryTable(ScrollView, can_focus=True):
                 mark = f" {'▼' if descending else '▲'}{n if several else ''}"
                 title = set_cell_size(title, max(0, width - cell_len(mark))).rstrip() + mark
                 style = sorted_style
+            if self.column_picked and col.key == self.current_column:
+                style += current_style
             segments.append(Segment(set_cell_size(title, width), style))
             if i < last:
                 segments.append(Segment(" ", base))
