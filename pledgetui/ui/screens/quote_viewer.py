@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from pledgetui import passages as passage_rules
 from pledgetui.anchors import Anchor, AnchorStatus
+from pledgetui.citation import within
 from pledgetui.model import Entry, Evidence, Ledger
 from pledgetui.passages import CITED_SHOWN, MIN_PASSAGE, Passage, PassageIndex, SelectionRejected
 from pledgetui.sanitize import display_aligned
@@ -531,5 +532,10 @@ class QuoteViewer(Screen[None]):
                 copy_passage(self.app, self.ledger, self.current_source_id, chosen)
             else:
                 self.notify("Select a passage to copy (shift+arrows or the mouse)", severity="warning")
+            return
+        if chosen and span is not None and not within(span, self.highlight):
+            # A selection outside the statement's quote (a find match, a passage nearby) is not
+            # that statement's words: cite it by its source alone, as browsing does.
+            copy_passage(self.app, self.ledger, self.current_source_id, chosen)
             return
         copy_statement(self.app, self.ledger, self.entry, self.current_index, chosen)
