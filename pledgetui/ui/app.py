@@ -125,6 +125,16 @@ class PledgeApp(App[int]):
         Binding("ctrl+s", "save", "Save", id="app.save"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
+        # Textual's own binding says "palette" in lower case; the help and the README say this
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Command palette",
+            show=False,
+            priority=True,
+            tooltip="Open the command palette",
+            id="app.command_palette",
+        ),
     ]
 
     #: The session's ledger after each change; ``None`` until it is loaded.
