@@ -533,8 +533,9 @@ class DashboardScreen(Screen[None]):
                 if not worker.is_cancelled:  # else the dashboard is gone: nobody to tell
                     self.app.call_from_thread(self.notify, f"Not exported: {exc}", severity="error", timeout=10)
                 return
+            guarded = export.guarded_count(ledger, pledges, request.rows) if request.fmt == "csv" else 0
             if not worker.is_cancelled:
-                self.app.call_from_thread(finished, request)
+                self.app.call_from_thread(finished, request, guarded)
 
         def done(request: ExportRequest | None) -> None:
             if request is None:
@@ -544,7 +545,7 @@ class DashboardScreen(Screen[None]):
                 self.notify(f"Exporting {count:,} rows to {request.path}…", timeout=4)
             self.run_worker(lambda: write(request), thread=True, group="export", exit_on_error=False)
 
-        def finished(request: ExportRequest) -> None:
+        def finished(request: ExportRequest, guarded: int) -> None:
             count = export.row_count(pledges, request.rows)
             self.last_export = (request.path, count)
             self.host.preferences.update(
@@ -553,7 +554,10 @@ class DashboardScreen(Screen[None]):
                 export_format=request.fmt,
                 export_rows=request.rows,
             )
-            self.notify(f"Exported {export.count_line(pledges)} ({count} rows) to {request.path}", timeout=8)
+            message = f"Exported {export.count_line(pledges)} ({count} rows) to {request.path}"
+            if guarded:
+                message += f". {export.guard_note(guarded)}."
+            self.notify(message, timeout=12 if guarded else 8)
 
         summary = f"Export the current view: {export.count_line(pledges)}" + (f", filter: {query}" if query else "")
         prefs = self.host.preferences.settings
