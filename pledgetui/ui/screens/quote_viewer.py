@@ -23,7 +23,6 @@ from textual.widgets import Static
 
 from pledgetui import passages as passage_rules
 from pledgetui.anchors import Anchor, AnchorStatus
-from pledgetui.citation import within
 from pledgetui.model import Entry, Evidence, Ledger
 from pledgetui.passages import CITED_SHOWN, MIN_PASSAGE, Passage, PassageIndex, SelectionRejected
 from pledgetui.sanitize import display_aligned
@@ -519,6 +518,7 @@ class QuoteViewer(Screen[None]):
 
     def action_copy(self) -> None:
         """Copy the selected passage (or, with nothing selected, the current quote) with its citation."""
+        from pledgetui.citation import within
         from pledgetui.ui.clipboard import copy_passage, copy_statement
 
         span = self.selected_span()

@@ -9,7 +9,6 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from pledgetui.citation import basis_words
 from pledgetui.ui.text import join, safe, safe_line
 from pledgetui.vocab import Backstop, Party
 
@@ -34,6 +33,8 @@ def relay(ev: Evidence) -> Content | str:
 
 def stance_line(ev: Evidence) -> Content:
     """One statement's stance: who says it (and who relays it), in which capacity, how, how firm, when."""
+    from pledgetui.citation import basis_words  # citation reads the model: not before a ledger is shown
+
     party = "first party" if ev.party is Party.FIRST_PARTY else "third party"
     parts: list[Content | str | tuple[str, str]] = [
         safe_line(ev.claimant, "bold"),
