@@ -470,6 +470,12 @@ async def test_pick_a_passage_in_the_viewer_and_attach_it(ledger_path: Path) -> 
         assert isinstance(form, EditEntry)
         n = len(pledge.evidence)
         assert app.session.ledger.entry(pledge.id) == pledge  # nothing applied yet
+        # what is typed goes to the new statement's claimant, never over the entry's id
+        claimant = form.query_one(f"#in-ev{n}-claimant")
+        assert app.focused is claimant
+        await pilot.press(*"Downing")
+        assert claimant.value == "Downing" and form.query_one("#in-id").value == pledge.id
+        claimant.value = ""
         await press_and_settle(app, pilot, "ctrl+s")
         assert app.screen is form and f"statement-{n}" in form.errors  # claimant and status are required
         form.query_one(f"#in-ev{n}-claimant").value = "Downing Street statement"

@@ -277,7 +277,8 @@ class SessionController:
                 self.apply(lambda: session.put_entry(result, replace_id=entry_id), result.id, statement)
 
         title = f"Add statement {statement + 1} to {entry_id}: who says it, and how firmly"
-        self.host.push_screen(EditEntry(session.ledger, draft, replace_id=entry_id, title=title), done)
+        form = EditEntry(session.ledger, draft, replace_id=entry_id, title=title, focus_statement=statement)
+        self.host.push_screen(form, done)
 
     def accept_article_text(self, entry_id: str, index: int, text: str, start: int, end: int) -> bool:
         """A drifted quote: take the article's words (a journaled, undoable edit)."""
