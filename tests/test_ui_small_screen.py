@@ -233,3 +233,28 @@ async def test_filter_help_shows_its_field_list_and_hint_at_80x24(ledger_path: P
         assert table.region.height >= 4, table.region
         assert_shown(app, dialog.query_one("#fh-hint"), "esc closes")
         assert_shown(app, table, "Field", "Meaning")
+
+
+async def test_the_import_dialog_marks_the_focused_field_and_shows_the_article(ledger_path: Path) -> None:
+    from pledgetui.ui.screens.import_article import FIELDS, ImportArticle
+    from tests.pilot import screen_text
+
+    article = next((ledger_path.parent / "seeds").glob("*.txt"))
+    first_words = " ".join(article.read_text(encoding="utf-8").split())[:40]
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(app, pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ImportArticle)
+        # on a capture without colours, the focused field is told by its label's mark
+        text = screen_text(app)
+        assert f"▶ {FIELDS['path']}" in text and f"▶ {FIELDS['id']}" not in text
+        await pilot.press("tab")
+        await pilot.pause()
+        text = screen_text(app)
+        assert f"▶ {FIELDS['id']}" in text and f"▶ {FIELDS['path']}" not in text
+        dialog.query_one("#imp-path").value = str(article)
+        await pilot.pause()
+        assert first_words in " ".join(screen_text(app, dialog.query_one("#imp-preview")).split())
