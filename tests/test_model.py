@@ -156,7 +156,7 @@ def test_parse_accepts_unique_prefixes() -> None:
     assert Status.parse("signe") is Status.SIGNED
     assert Status.parse("signa") is Status.SIGNALLED
     assert Status.parse("decl") is Status.DECLINED
-    assert Status.parse("formally") is Status.SIGNED  # prefix of the label
+    assert Status.parse("under") is Status.CONSIDERING  # prefix of the label, "Under consideration"
     assert CommitmentType.parse("ground") is CommitmentType.GROUND_TROOPS
     assert Condition.parse("us role") is Condition.US_ROLE_CLARITY
     assert Backstop.parse("not-req") is Backstop.NOT_REQUIRED
