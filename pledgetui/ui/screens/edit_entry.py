@@ -406,6 +406,24 @@ class EditEntry(ModalScreen[Entry | None]):
         if first and self.query(f"#field-{first}"):
             self.query_one(f"#field-{first}").scroll_visible()
 
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _field_changed(self, event: Input.Changed | Select.Changed) -> None:
+        """A field changed after Apply found a problem in it: the problem goes at once, not at
+        the next Apply ("must not be empty" under a field just filled in)."""
+        name = (event.control.id or "").removeprefix("in-")
+        m = re.match(r"ev(\d+)-(\w+)$", name)
+        key, prefix = (f"statement-{m[1]}", f"{m[2]}: ") if m else (name, "")
+        messages = self.errors.get(key)
+        if not messages:
+            return
+        kept = [message for message in messages if prefix and not message.startswith(prefix)]
+        self.errors[key] = kept
+        if self.query(f"#error-{key}"):
+            static = self.query_one(f"#error-{key}", Static)
+            static.update(Content(display_line("; ".join(kept))))
+            static.set_class(bool(kept), "-shown")
+
     # ------------------------------------------------------------------ actions
 
     def action_save(self) -> None:
