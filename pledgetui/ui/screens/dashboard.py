@@ -55,6 +55,29 @@ SHIFTED_DIGITS = (
 )
 
 
+#: The filter box's hints, longest first: it shows the longest that fits whole.
+FILTER_PLACEHOLDERS = (
+    "filter: text, or country:france status:signed backstop:required …  (F1: syntax)",
+    "filter: text, or country:france status:signed  (F1: syntax)",
+    "filter: text, or field:value  (F1: syntax)",
+    "filter  (F1: syntax)",
+    "filter",
+)
+
+
+def placeholder_for(width: int) -> str:
+    """The longest of :data:`FILTER_PLACEHOLDERS` that fits in ``width`` cells (the cursor
+    takes one)."""
+    return next((p for p in FILTER_PLACEHOLDERS if len(p) < width), FILTER_PLACEHOLDERS[-1])
+
+
+class FilterInput(SafeInput):
+    """The filter box: its hint is the longest that it holds whole (a cut one lost "(F1: syntax)")."""
+
+    def on_resize(self) -> None:
+        self.placeholder = placeholder_for(self.content_size.width)
+
+
 class DashboardScreen(Screen[None]):
     """``DashboardScreen(host)``: the main view; the app pushes it first and every other screen stacks on it."""
 
@@ -151,8 +174,8 @@ class DashboardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="⚖")
         with Horizontal(id="filter-bar"):
-            yield SafeInput(
-                placeholder="filter: text, or country:france status:signed backstop:required …  (F1: syntax)",
+            yield FilterInput(
+                placeholder=FILTER_PLACEHOLDERS[0],
                 id="filter",
                 suggester=FilterSuggester(),
                 select_on_focus=False,
