@@ -316,12 +316,19 @@ def _child(mode: str, *args: str, env: dict[str, str]) -> dict[str, Any]:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
+def user_dirs(work: Path) -> dict[str, str]:
+    """The environment that moves every user folder pledgetui writes (data, state, cache and the
+    settings: a dashboard that quits remembers its view) into ``work``: a run never touches the
+    user's own."""
+    return {f"PLEDGETUI_{n.upper()}_DIR": str(work / n) for n in ("data", "state", "cache", "config")}
+
+
 def measure(label: str, ledger: Path, work: Path, with_datatable: bool) -> dict[str, Any]:
     from pledgetui.export import ENTRY_COLUMNS  # noqa: F401  (the CSV the baselines read)
 
     print(f"== {label}", file=sys.stderr, flush=True)
-    dirs = {n: work / n for n in ("data", "state", "cache")}
-    env = {f"PLEDGETUI_{n.upper()}_DIR": str(p) for n, p in dirs.items()}
+    env = user_dirs(work)
+    cache = work / "cache"
     csv_path = work / "export.csv"
     r: dict[str, Any] = {"label": label}
     r["core"] = _child(
@@ -332,16 +339,16 @@ def measure(label: str, ledger: Path, work: Path, with_datatable: bool) -> dict[
     first_id = re.escape(_first_csv_id(csv_path)[:17])
     n_rows = r["core"]["entries"]
 
-    shutil.rmtree(dirs["cache"], ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
     app = [PY, "-m", "pledgetui", str(ledger)]
     # Rows are on screen once the count line says how many have been read, or the final count.
     marks = {"first": r"pledgetui", "rows": rf"entries so far|{count}", "loaded": count}
     # The app writes the validated cache once the table is live; the cold run is left running
     # until it has, so that the cached run below is a later start on the same bytes.
-    cached_file = lambda: any((dirs["cache"] / "ledgers").glob("*.marshal")) or r["core"]["entries"] < 2000  # noqa: E731
+    cached_file = lambda: any((cache / "ledgers").glob("*.marshal")) or r["core"]["entries"] < 2000  # noqa: E731
     colds = []
     for _ in range(REPEAT):  # each a first start: no cache yet
-        shutil.rmtree(dirs["cache"], ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
         colds.append(in_tmux(app, marks, env, settle=cached_file))
     r["app_cold"] = median_of(colds)
     r["app_cached"] = median_of([in_tmux(app, marks, env) for _ in range(REPEAT)])

@@ -91,6 +91,12 @@ def cite_passage(ledger: Ledger, source_id: str, text: str) -> str:
     return f"{display(f'“{text.strip()}”')}\n— {display_line(where)}\n  {display_line(f'[source {source_id}]')}"
 
 
+def within(span: tuple[int, int], quote: tuple[int, int] | None) -> bool:
+    """Whether a selection ``span`` lies inside a statement's ``quote`` (article offsets): only
+    then is it that statement's words; a quote that no longer anchors holds no selection."""
+    return quote is not None and quote[0] <= span[0] and span[1] <= quote[1]
+
+
 def cite_entry(ledger: Ledger, entry: Entry) -> str:
     """An entry as a row of the dashboard, with its derived stance and every statement cited."""
     stance = entry.stance.index

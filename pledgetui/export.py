@@ -241,6 +241,20 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], *, excel: boo
     return ((UTF8_BOM if excel else "") + text).encode("utf-8")
 
 
+def guarded_cells(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> int:
+    """How many cells of ``rows`` the formula guard changes (see :func:`guard_cell`)."""
+    return sum(1 for row in rows for c in columns if guard_cell(row[c]) != row[c])
+
+
+def guard_note(count: int) -> str:
+    """What the formula guard did to a CSV export, and how to get the text as it is."""
+    cells = "1 cell was" if count == 1 else f"{count:,} cells were"
+    return (
+        f"{cells} guarded against spreadsheet formulas (a ' before what could start one); "
+        "'pledgetui export --raw' writes the raw text (for pandas and the like)"
+    )
+
+
 # --------------------------------------------------------------------------- JSON
 
 
@@ -445,6 +459,12 @@ def export_view(
     if fmt == "md":
         return to_markdown(ledger, pledges, rows, query=query, sort=sort)
     raise ValueError(f"unknown format {fmt!r} (choose one of: {', '.join(FORMATS)})")
+
+
+def guarded_count(ledger: Ledger, pledges: Sequence[Entry], rows: str) -> int:
+    """How many cells of a CSV export of ``pledges`` the formula guard changes."""
+    columns = ENTRY_COLUMNS if rows == "entries" else EVIDENCE_COLUMNS
+    return guarded_cells(rows_for(ledger, list(pledges), rows), columns)
 
 
 def row_count(pledges: Sequence[Entry], rows: str) -> int:

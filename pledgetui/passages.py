@@ -150,6 +150,16 @@ class PassageIndex:
         for source_id in list(self._table()):
             self.passages(source_id)
 
+    def unverified(self) -> tuple[tuple[str, int, Anchor], ...]:
+        """Every statement whose quote is not its article's exact words (drifted, orphaned, or
+        its article unreadable) as (entry id, statement index, anchor), article by article."""
+        out: list[tuple[str, int, Anchor]] = []
+        for source_id, rows in self._table().items():
+            for (p, i), anchor in zip(rows, self._anchored(source_id, rows), strict=True):
+                if not anchor.verified:
+                    out.append((p.id, i, anchor))
+        return tuple(out)
+
     # ---- edits
 
     def derive(self, ledger: Ledger) -> PassageIndex:

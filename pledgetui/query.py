@@ -426,8 +426,9 @@ class Index:
             return any(ev.party in term.values for ev in p.evidence)
         if f == "basis":
             return any(ev.basis in term.values for ev in p.evidence)
-        if f == "id":
-            return any(v == p.id for v in term.values)
+        if f == "id":  # starts with, as date: does: id:ireland finds ireland-ground; id= is exact
+            ident = comparable(p.id)
+            return ident in term.values if term.exact else any(ident.startswith(v) for v in term.values)  # type: ignore[arg-type]
         if f == "date":  # the derived date: starts with, so date:2026-01 is January 2026
             day = p.date_stated.isoformat() if p.date_stated else ""
             return day in term.values if term.exact else any(day.startswith(v) for v in term.values)  # type: ignore[arg-type]

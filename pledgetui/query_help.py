@@ -24,7 +24,7 @@ DESCRIPTIONS: dict[str, str] = {
     "party": "any statement of that party",
     "basis": "any statement on that basis",
     "kind": "pledge or counter-position",
-    "id": "the entry id, exactly",
+    "id": "the entry id starts with it (id:uk finds uk-air; id=uk-air is exact)",
     "date": "the date stated starts with it (date:2026, date:2026-01)",
     "summary": "the summary contains the text",
 }

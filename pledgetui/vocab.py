@@ -220,13 +220,14 @@ SHORT_LABELS: dict[Vocabulary, str] = {
     Basis.DOCUMENT: "document",
     Basis.REPORT: "report",
     Basis.PARTISAN: "partisan",
-    Condition.PEACE_DEAL: "peace deal",
-    Condition.CEASEFIRE: "ceasefire",
+    # written as the detail pane writes them: a lower-case "other" reads as the raw value
+    Condition.PEACE_DEAL: "Peace deal",
+    Condition.CEASEFIRE: "Ceasefire",
     Condition.US_BACKSTOP: "US backstop",
-    Condition.LEGAL_FRAMEWORK: "legal framework",
+    Condition.LEGAL_FRAMEWORK: "Legal framework",
     Condition.US_ROLE_CLARITY: "US role clarity",
-    Condition.NATIONAL_APPROVAL: "national approval",
-    Condition.OTHER: "other",
+    Condition.NATIONAL_APPROVAL: "National approval",
+    Condition.OTHER: "Other",
 }
 
 

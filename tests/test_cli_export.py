@@ -143,7 +143,7 @@ def test_filter_and_sort_select_what_the_query_module_selects(
 
 def test_formula_guard_on_by_default_and_raw_warns(capsys: pytest.CaptureFixture[str], varied_path: Path) -> None:
     code, out, err = run(capsys, str(varied_path), "--filter", "id:italy-none")
-    assert code == 0 and err == ""
+    assert code == 0 and "1 cell was guarded" in err and "--raw" in err  # said, with the way round it
     assert read_csv(out)[0]["notes"] == "'=cmd|' /C calc'!A0"
     code, out, err = run(capsys, str(varied_path), "--filter", "id:italy-none", "--raw")
     assert code == 0
@@ -333,3 +333,29 @@ def test_export_refuses_to_overwrite_the_ledger_or_its_articles(ledger_path, cap
     text = article.read_bytes()
     assert main(["export", str(ledger_path), "-o", str(article)]) == 1
     assert article.read_bytes() == text
+
+
+def guarded_in(guarded: str, raw: str) -> int:
+    """How many cells of ``guarded`` differ from the same cell of ``raw`` (the same export)."""
+    rows = list(csv.reader(io.StringIO(guarded, newline="")))
+    raw_rows = list(csv.reader(io.StringIO(raw, newline="")))
+    assert len(rows) == len(raw_rows)
+    return sum(a != b for row, raw_row in zip(rows, raw_rows) for a, b in zip(row, raw_row))
+
+
+@pytest.mark.parametrize("rows", ["evidence", "pledges"])
+def test_the_message_says_how_many_cells_were_guarded_and_how_to_get_the_raw_text(
+    capsys: pytest.CaptureFixture[str], rows: str
+) -> None:
+    bundled = str(REPO / "data" / "pledges.toml")
+    code, guarded, err = run(capsys, bundled, "--rows", rows)
+    assert code == 0
+    _, raw, raw_err = run(capsys, bundled, "--rows", rows, "--raw")
+    count = guarded_in(guarded, raw)
+    if count:
+        assert f"{count} cells were guarded" in err and "--raw" in err
+    else:
+        assert "guarded" not in err
+    assert "guarded" not in raw_err
+    if rows == "evidence":
+        assert count > 0  # the bundled quotes have prefixes that start with a line break

@@ -384,3 +384,13 @@ def test_evidence_naming_unknown_source_is_an_integrity_problem() -> None:
 def test_wrong_schema_version_is_an_integrity_problem() -> None:
     problems = integrity_problems(Ledger(schema_version=99))
     assert [where for where, _ in problems] == ["schema_version"]
+
+
+@pytest.mark.parametrize("vocab", [CommitmentType, Status, Condition, Backstop], ids=lambda v: v.__name__)
+def test_a_table_cell_never_reads_as_a_raw_value(vocab: type[Vocabulary]) -> None:
+    """The table's short labels are written as the detail pane writes its labels: a
+    lower-case ``other`` in a row beside "Other" in the pane reads as the raw value."""
+    for member in vocab:
+        short = short_label(member)
+        assert short != member.value
+        assert short[0].isupper() == member.label[0].isupper(), (short, member.label)

@@ -28,6 +28,14 @@ def test_free_text_field_filters_or_and_negation() -> None:
     assert ids("peace -ireland") == ["uk-ground", "france-ground"]
 
 
+def test_id_matches_the_start_of_an_id_and_id_equals_the_whole() -> None:
+    assert ids("id:ireland") == ["ireland-ground"]
+    assert ids("id:IRELAND-ground") == ["ireland-ground"]
+    assert ids("id:ground") == []  # the start, not any part: ids share their commitment words
+    assert ids("id=ireland") == []
+    assert ids("id=ireland-ground") == ["ireland-ground"]
+
+
 def test_apostrophes_are_ordinary_characters() -> None:
     terms = parse_query("Europe's it's").terms
     assert [t.values for t in terms] == [("europe's",), ("it's",)]

@@ -236,3 +236,40 @@ async def test_matrix_cell_filters_the_table_to_exactly_that_cell() -> None:
         shown = app.dashboard.visible_entries()
         assert sorted(p.id for p in shown) == sorted(cell.entry_ids)
         assert all(p.actor == "United Kingdom" and p.commitment.value == "ground_troops" for p in shown)
+
+
+async def test_a_ledger_opened_with_quotes_not_in_their_articles_says_so(tmp_path: Path) -> None:
+    from tests.factory import small_ledger, write_ledger
+    from tests.pilot import Notices, started
+
+    ledger = small_ledger()
+    ireland = ledger.entry("ireland-ground")
+    assert ireland is not None
+    ev = ireland.evidence[0]
+    drifted = ev.model_copy(update={"quote": ev.quote.replace("will want to assist", "would want to assist")})
+    entries = tuple(
+        p.model_copy(update={"evidence": (drifted,)}) if p.id == "ireland-ground" else p for p in ledger.entries
+    )
+    path = write_ledger(tmp_path / "drifted", ledger.model_copy(update={"entries": entries}))
+    app = PledgeApp(path)
+    notices = Notices()
+    async with app.run_test(size=(120, 36), message_hook=notices) as pilot:
+        await started(app, pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        warnings = notices.of("warning")
+    assert len(warnings) == 1
+    assert "1 quote is not the article's exact words: ireland-ground statement 1 (drifted)" in warnings[0]
+    assert "pledgetui check" in warnings[0]
+
+
+async def test_a_ledger_whose_quotes_are_all_verified_opens_without_that_notice(ledger_path: Path) -> None:
+    from tests.pilot import Notices, started
+
+    app = PledgeApp(ledger_path)
+    notices = Notices()
+    async with app.run_test(size=(120, 36), message_hook=notices) as pilot:
+        await started(app, pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert not any("exact words" in m for m in notices.messages)

@@ -71,3 +71,34 @@ async def test_escape_on_an_unchanged_form_closes_it_at_once(ledger_path: Path) 
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.dashboard
+
+
+async def test_a_statement_takes_its_own_conditions_none_or_the_entrys(ledger_path: Path) -> None:
+    from pledgetui.vocab import Condition
+    from tests.pilot import edit_current, fill
+
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        entry_id = app.dashboard.table.current_entry.id
+
+        def conditions() -> object:
+            return app.session.ledger.entry(entry_id).evidence[0].conditions
+
+        assert conditions() is None
+        await edit_current(app, pilot, ev0_conditions="none")
+        assert conditions() == ()  # unconditional
+        await edit_current(app, pilot, ev0_conditions="peace deal, cease")
+        assert conditions() == (Condition.PEACE_DEAL, Condition.CEASEFIRE)
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, EditEntry)
+        assert form.query_one("#in-ev0-conditions").value == "Peace deal, Ceasefire"
+        fill(form, ev0_conditions="peace deal, someday")
+        await press_and_settle(app, pilot, "ctrl+s")
+        assert app.screen is form and "someday" in " ".join(form.errors["statement-0"])
+        fill(form, ev0_conditions="")
+        await press_and_settle(app, pilot, "ctrl+s")
+        assert app.screen is not form
+        assert conditions() is None  # the entry's again

@@ -14,7 +14,7 @@ from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens.choice import ChoiceScreen
 from pledgetui.ui.screens.edit_entry import EditEntry
 from tests.factory import OUTSIDE_SUMMARY, outside_change
-from tests.pilot import Notices, edit_current, new_pledge_from_passage, press_and_settle, started
+from tests.pilot import Notices, edit_current, fill, new_pledge_from_passage, press_and_settle, started
 
 
 async def test_edit_save_reload_equal_and_undo_redo(ledger_path: Path) -> None:
@@ -472,6 +472,12 @@ async def test_pick_a_passage_in_the_viewer_and_attach_it(ledger_path: Path) -> 
         assert isinstance(form, EditEntry)
         n = len(pledge.evidence)
         assert app.session.ledger.entry(pledge.id) == pledge  # nothing applied yet
+        # what is typed goes to the new statement's claimant, never over the entry's id
+        claimant = form.query_one(f"#in-ev{n}-claimant")
+        assert app.focused is claimant
+        await pilot.press(*"Downing")
+        assert claimant.value == "Downing" and form.query_one("#in-id").value == pledge.id
+        claimant.value = ""
         await press_and_settle(app, pilot, "ctrl+s")
         assert app.screen is form and f"statement-{n}" in form.errors  # claimant and status are required
         form.query_one(f"#in-ev{n}-claimant").value = "Downing Street statement"
@@ -504,6 +510,61 @@ async def test_pick_a_passage_in_the_viewer_and_attach_it(ledger_path: Path) -> 
         assert app.screen is viewer
         new = [p for p in app.session.ledger.entries if p.actor == "Poland"]
         assert len(new) == 1 and new[0].evidence[0].quote == wanted
+        # the session's first new entry is new-entry, and the viewer shows it once applied
+        assert new[0].id == "new-entry"
+        assert (viewer.current_entry_id, viewer.current_index) == ("new-entry", 0)
+        assert viewer.highlight == (start, start + len(wanted))
+
+
+async def test_a_problem_goes_from_under_a_field_once_it_is_filled_in(ledger_path: Path) -> None:
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, EditEntry)
+        fill(form, actor="", summary="", ev0_claimant="")
+        await press_and_settle(app, pilot, "ctrl+s")
+        assert app.screen is form and {"actor", "summary", "statement-0"} <= set(form.errors)
+        fill(form, actor="Poland", ev0_claimant="Warsaw")
+        await pilot.pause()
+        assert str(form.query_one("#error-actor").render()).strip() == ""
+        assert not form.query_one("#error-actor").has_class("-shown")
+        assert "claimant" not in str(form.query_one("#error-statement-0").render())
+        assert "must not be empty" in str(form.query_one("#error-summary").render())  # not filled in: stays
+
+
+async def test_attaching_from_an_article_the_entry_does_not_quote_asks_first(ledger_path: Path) -> None:
+    from pledgetui.ui.screens.choice import ChoiceScreen
+    from pledgetui.ui.screens.quote_viewer import ArticleView, QuoteViewer
+
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await pilot.press("v")
+        await pilot.pause()
+        viewer = app.screen
+        assert isinstance(viewer, QuoteViewer)
+        entry = viewer.entry
+        other = next(s.id for s in app.session.ledger.sources if s.id not in entry.source_ids)
+        viewer.show_source(other)
+        await pilot.pause()
+        assert "asks first" in str(viewer.query_one("#qv-status").render())
+        view = viewer.query_one(ArticleView)
+        view.move_cursor(view.location_of(0))
+        await pilot.press(*["shift+right"] * 30)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)  # no form yet: the question first
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is viewer and app.session.ledger.entry(entry.id) == entry
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, EditEntry)  # asked and answered: the form for the new statement
 
 
 async def test_attach_without_selection_changes_nothing(ledger_path: Path) -> None:

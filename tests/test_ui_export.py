@@ -188,3 +188,37 @@ async def test_quitting_gives_up_an_export_whose_reader_never_reads(
         assert stops and stops[0] is not None and stops[0]()
     finally:
         os.close(reader)
+
+
+async def test_the_export_notice_says_how_many_cells_were_guarded(tmp_path: Path) -> None:
+    from pledgetui import export
+    from pledgetui.store import load
+    from tests.factory import REPO
+
+    bundled = REPO / "data" / "pledges.toml"
+    target = tmp_path / "quotes.csv"
+    app = PledgeApp(bundled)
+    notices = Notices()
+    async with app.run_test(size=(120, 40), message_hook=notices) as pilot:
+        await started(app, pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        hint = str(dialog.query_one("#export-guard").render())
+        assert "formula" in hint and "--raw" in hint  # said before the export, too
+        dialog.query_one("#export-path").value = str(target)
+        dialog.query_one("#export-rows", Select).value = "evidence"
+        await pilot.pause()
+        await press_and_settle(app, pilot, "ctrl+s")
+        message = notices.messages[-1]
+    ledger = load(bundled).ledger
+    raw = export.export_view(ledger, ledger.entries, "csv", "evidence", raw=True).decode("utf-8")
+    guarded = target.read_text(encoding="utf-8")
+    count = sum(
+        a != b
+        for row, raw_row in zip(csv.reader(io.StringIO(guarded, newline="")), csv.reader(io.StringIO(raw, newline="")))
+        for a, b in zip(row, raw_row)
+    )
+    assert count > 0
+    assert f"{count} cells were guarded" in message and "--raw" in message

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input
+from textual.widgets.text_area import Selection
 
 from pledgetui import editor, paths, query_help, settings, store
 from pledgetui.passages import find_all
@@ -337,7 +338,31 @@ async def test_viewer_copies_selection_or_quote_and_shows_source_id(ledger_path:
         await pilot.press(*["shift+right"] * 5)
         await pilot.press("y")
         assert app.clipboard.splitlines()[0] == f"“{article.text[:5].strip()}”"
-        assert f"entry {entry.id}" in app.clipboard
+        # the article's first words are not the statement's quote: cited by source alone
+        assert f"entry {entry.id}" not in app.clipboard and f"[source {ev.source}]" in app.clipboard
+        assert viewer.highlight is not None
+        start = viewer.highlight[0]
+        article.selection = Selection(article.location_of(start), article.location_of(start + 5))
+        await pilot.press("y")
+        assert f"entry {entry.id}, statement 1" in app.clipboard
+
+
+async def test_a_find_match_outside_the_quote_is_cited_by_source_alone(ledger_path: Path) -> None:
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        viewer = await _viewer(app, pilot)
+        entry, ev = viewer.entry, viewer.entry.evidence[0]
+        article = viewer.query_one(ArticleView)
+        assert viewer.highlight is not None
+        word = next(w for w in article.text.split() if len(w) > 3 and w not in ev.quote)
+        await pilot.press("slash", *word)
+        await pilot.press("escape")
+        await pilot.pause()
+        span = article.selected_span()
+        assert span is not None and not (viewer.highlight[0] <= span[0] and span[1] <= viewer.highlight[1])
+        await pilot.press("y")
+        assert app.clipboard.splitlines()[0] == f"“{word}”"
+        assert f"entry {entry.id}" not in app.clipboard and f"[source {ev.source}]" in app.clipboard
 
 
 async def test_export_folder_and_format_are_remembered(ledger_path: Path, tmp_path: Path) -> None:

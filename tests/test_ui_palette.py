@@ -42,3 +42,26 @@ async def test_the_palette_follows_the_keymap(ledger_path: Path) -> None:
     assert helps["Save"] == "Atomic save with a backup (^w)"
     assert helps["Sort by Actor"] == "Again to reverse (9)"
     assert not any(h.endswith(("(m)", "(v)")) for h in helps.values())
+
+
+async def test_the_readme_help_and_palette_use_the_names_on_screen(ledger_path: Path) -> None:
+    import re
+
+    from pledgetui.ui.widgets.entry_table import COLUMNS
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    sort_row = re.search(r"sort by that column \(([^)]*)\)", readme)
+    assert sort_row is not None
+    named = [name.split(":")[0].strip() for name in sort_row.group(1).split(",")]
+    assert named == [col.title for col in COLUMNS]
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        helps = await _palette(app, pilot)
+        palette_key = app.screen.active_bindings["ctrl+p"].binding
+    palette_row = next(line for line in readme.splitlines() if line.startswith("| `ctrl+p`"))
+    for title in re.findall(r"\*\*(.+?)\*\*", palette_row):
+        assert title in helps or title.endswith("…"), title
+    for title in re.findall(r'`ctrl\+p`, "([^"]+)"', readme):
+        assert title in helps, title
+    # the help lists the palette's key with words written as every other key's
+    assert palette_key.description == "Command palette"

@@ -466,7 +466,7 @@ async def test_the_footer_is_composed_again_only_when_its_keys_change(tmp_path: 
         return {key.description for key in keys(viewer)}
 
     app = PledgeApp(write_ledger(tmp_path / "l", three_quote_ledger()))
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(240, 48)) as pilot:  # wide enough for every key, the find bar's too
         viewer = await viewer_in_app(app, pilot, "uk-ground")
         shown = keys(viewer)
         assert {"Next quote", "Find", "Back"} <= descriptions(viewer) and "Close find" not in descriptions(viewer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Button
 
 from pledgetui import journal
@@ -233,3 +234,66 @@ async def test_filter_help_shows_its_field_list_and_hint_at_80x24(ledger_path: P
         assert table.region.height >= 4, table.region
         assert_shown(app, dialog.query_one("#fh-hint"), "esc closes")
         assert_shown(app, table, "Field", "Meaning")
+
+
+async def test_the_import_dialog_marks_the_focused_field_and_shows_the_article(ledger_path: Path) -> None:
+    from pledgetui.ui.screens.import_article import FIELDS, ImportArticle
+    from tests.pilot import screen_text
+
+    article = next((ledger_path.parent / "seeds").glob("*.txt"))
+    first_words = " ".join(article.read_text(encoding="utf-8").split())[:40]
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await started(app, pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ImportArticle)
+        # on a capture without colours, the focused field is told by its label's mark
+        text = screen_text(app)
+        assert f"▶ {FIELDS['path']}" in text and f"▶ {FIELDS['id']}" not in text
+        await pilot.press("tab")
+        await pilot.pause()
+        text = screen_text(app)
+        assert f"▶ {FIELDS['id']}" in text and f"▶ {FIELDS['path']}" not in text
+        dialog.query_one("#imp-path").value = str(article)
+        await pilot.pause()
+        assert first_words in " ".join(screen_text(app, dialog.query_one("#imp-preview")).split())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_footers_header_and_filter_hint_never_cut_a_word(size: tuple[int, int]) -> None:
+    from textual.widgets import Input
+    from textual.widgets._footer import FooterKey
+
+    from pledgetui.ui.screens.quote_viewer import QuoteViewer
+    from pledgetui.ui.widgets.footer import KeyFooter
+    from tests.factory import REPO
+
+    def footer_whole() -> None:
+        footer = app.screen.query_one(KeyFooter)
+        keys = list(footer.query(FooterKey))
+        for key in keys:  # each key inside the footer, whole
+            assert key.region.right <= footer.region.right, key.description
+            assert_shown(app, key, key.description)
+        shown = {key.action.removeprefix("app.") for key in keys}
+        left_out = {a for a in (b.action.removeprefix("app.") for b, _, _ in footer._keys()) if a not in shown}
+        if left_out:  # what does not fit is said to be there
+            assert keys[-1].description == "more: ?"
+
+    app = PledgeApp(REPO / "data" / "pledges.toml")  # long summaries and many keys
+    async with app.run_test(size=size) as pilot:
+        await started(app, pilot)
+        await pilot.pause()
+        footer_whole()
+        box = app.dashboard.query_one("#filter", Input)
+        assert box.placeholder.endswith("(F1: syntax)") or box.placeholder == "filter"
+        assert len(box.placeholder) < box.content_size.width
+        await pilot.press("v")
+        await pilot.pause()
+        viewer = app.screen
+        assert isinstance(viewer, QuoteViewer)
+        await pilot.pause()
+        footer_whole()
+        # the header's status line holds the entry's whole summary, wrapped, never cut
+        assert_shown(app, viewer.query_one("#qv-status"), viewer.entry.summary)

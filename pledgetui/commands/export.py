@@ -12,6 +12,8 @@ from pledgetui.export import (
     ROW_KINDS,
     count_line,
     export_view,
+    guard_note,
+    guarded_count,
     protected_files,
     row_count,
     write_export,
@@ -143,4 +145,8 @@ def run(ns: argparse.Namespace) -> int:
         return fail(PROG, f"cannot write to {'stdout' if ns.output == '-' else ns.output}: {exc.strerror or exc}")
     if ns.output != "-":
         say(f"wrote {count_line(pledges)} ({row_count(pledges, rows)} rows) to {ns.output}")
+    if ns.format == "csv" and not ns.raw:
+        guarded = guarded_count(ledger, pledges, rows)
+        if guarded:
+            say(f"{PROG}: note: {guard_note(guarded)}")
     return 0

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from pledgetui import journal
+    from pledgetui.anchors import Anchor
     from pledgetui.model import Entry, Ledger
     from pledgetui.passages import PassageIndex
     from pledgetui.query import Index
@@ -44,6 +45,17 @@ if TYPE_CHECKING:
 FIRST_FRAME_WAIT = 1.0
 #: While a ledger loads, the table takes new rows at most this often (seconds).
 ROWS_EVERY = 0.25
+#: How many unverified quotes the notice after a load names (the rest are counted).
+UNVERIFIED_NAMED = 3
+
+
+class QuotesUnverified(Message):
+    """The ledger just opened quotes words its articles do not hold exactly:
+    (entry id, statement index, anchor) for each."""
+
+    def __init__(self, statements: tuple[tuple[str, int, Anchor], ...]) -> None:
+        super().__init__()
+        self.statements = statements
 
 
 class LedgerLoaded(Message):
@@ -126,6 +138,16 @@ class PledgeApp(App[int]):
         Binding("ctrl+s", "save", "Save", id="app.save"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
+        # Textual's own binding says "palette" in lower case; the help and the README say this
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Command palette",
+            show=False,
+            priority=True,
+            tooltip="Open the command palette",
+            id="app.command_palette",
+        ),
     ]
 
     #: The session's ledger after each change; ``None`` until it is loaded.
@@ -317,8 +339,30 @@ class PledgeApp(App[int]):
         with store.gc_paused():
             index.prepare()
             passages.prime()
+            unverified = passages.unverified()
             sanitize.prepare()
+        if unverified:
+            deliver(QuotesUnverified(unverified))
         store.remember(loaded)
+
+    @on(QuotesUnverified)
+    def _quotes_unverified(self, event: QuotesUnverified) -> None:
+        """Say at once that quotes of the ledger opened are not their articles' words: the
+        detail pane says so only for the row under the cursor."""
+        named = [
+            f"{pid} statement {i + 1} ({'drifted' if anchor.found else 'not found'})"
+            for pid, i, anchor in event.statements[:UNVERIFIED_NAMED]
+        ]
+        more = len(event.statements) - len(named)
+        listed = ", ".join(named) + (f" and {more} more" if more else "")
+        count = len(event.statements)
+        self.notify(
+            f"{count} {'quote is' if count == 1 else 'quotes are'} not the article's exact words: {listed}. "
+            "The quote viewer (v) shows each; 'pledgetui check' lists them all.",
+            title="Quotes not verified",
+            severity="warning",
+            timeout=20,
+        )
 
     @on(LedgerLoading)
     def _loading(self, event: LedgerLoading) -> None:

@@ -46,6 +46,11 @@ def copy_id(existing: set[str], base: str) -> str:
     return f"{base}-{n}"
 
 
+def new_id(existing: set[str], base: str) -> str:
+    """``base`` itself when free, else ``base-2``, ``base-3`` ...: a new entry is ``new-entry``."""
+    return base if base not in existing else copy_id(existing, base)
+
+
 def changed_entry(before: Ledger, after: Ledger) -> str | None:
     """The id of the first entry of ``after`` that is new or changed since ``before`` (None: only removals)."""
     old = {p.id: p for p in before.entries}
@@ -216,7 +221,9 @@ class SessionController:
         copy = entry.model_copy(update={"id": copy_id(existing, entry.id)})
         self.open_new(copy, f"New entry (copy of {entry.id})")
 
-    def open_new(self, template: Entry, title: str) -> None:
+    def open_new(self, template: Entry, title: str, statement: int | None = None) -> None:
+        """The form for a new entry; ``statement``: the statement a viewer moves to once it is
+        applied (the passage it was started from), None: a viewer stays where it is."""
         session = self.editable()
         if session is None:
             return
@@ -224,7 +231,7 @@ class SessionController:
 
         def done(result: Entry | None) -> None:
             if result is not None:
-                self.apply(lambda: session.put_entry(result), result.id)
+                self.apply(lambda: session.put_entry(result), result.id, statement)
 
         self.host.push_screen(EditEntry(session.ledger, template, replace_id=None, title=title), done)
 
@@ -237,7 +244,7 @@ class SessionController:
 
         existing = {p.id for p in session.ledger.entries}
         template = Entry.model_construct(
-            id=copy_id(existing, "new-entry"),
+            id=new_id(existing, "new-entry"),
             actor="",
             summary="",
             commitment=None,  # type: ignore[arg-type]  # a draft: the form asks for it
@@ -248,7 +255,7 @@ class SessionController:
                 if k not in {"id", "actor", "summary", "commitment", "evidence"}
             },
         )
-        self.open_new(template, "New entry")
+        self.open_new(template, "New entry", statement=0)
 
     def delete(self, entry: Entry, keep_id: str | None) -> None:
         """Delete ``entry`` after asking; the cursor moves to ``keep_id``."""
@@ -285,7 +292,8 @@ class SessionController:
                 self.apply(lambda: session.put_entry(result, replace_id=entry_id), result.id, statement)
 
         title = f"Add statement {statement + 1} to {entry_id}: who says it, and how firmly"
-        self.host.push_screen(EditEntry(session.ledger, draft, replace_id=entry_id, title=title), done)
+        form = EditEntry(session.ledger, draft, replace_id=entry_id, title=title, focus_statement=statement)
+        self.host.push_screen(form, done)
 
     def accept_article_text(self, entry_id: str, index: int, text: str, start: int, end: int) -> bool:
         """A drifted quote: take the article's words (a journaled, undoable edit)."""

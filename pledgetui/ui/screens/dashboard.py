@@ -56,6 +56,29 @@ SHIFTED_DIGITS = (
 )
 
 
+#: The filter box's hints, longest first: it shows the longest that fits whole.
+FILTER_PLACEHOLDERS = (
+    "filter: text, or country:france status:signed backstop:required …  (F1: syntax)",
+    "filter: text, or country:france status:signed  (F1: syntax)",
+    "filter: text, or field:value  (F1: syntax)",
+    "filter  (F1: syntax)",
+    "filter",
+)
+
+
+def placeholder_for(width: int) -> str:
+    """The longest of :data:`FILTER_PLACEHOLDERS` that fits in ``width`` cells (the cursor
+    takes one)."""
+    return next((p for p in FILTER_PLACEHOLDERS if len(p) < width), FILTER_PLACEHOLDERS[-1])
+
+
+class FilterInput(SafeInput):
+    """The filter box: its hint is the longest that it holds whole (a cut one lost "(F1: syntax)")."""
+
+    def on_resize(self) -> None:
+        self.placeholder = placeholder_for(self.content_size.width)
+
+
 class DashboardScreen(Screen[None]):
     """``DashboardScreen(host)``: the main view; the app pushes it first and every other screen stacks on it."""
 
@@ -160,8 +183,8 @@ class DashboardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="⚖")
         with Horizontal(id="filter-bar"):
-            yield SafeInput(
-                placeholder="filter: text, or country:france status:signed backstop:required …  (F1: syntax)",
+            yield FilterInput(
+                placeholder=FILTER_PLACEHOLDERS[0],
                 id="filter",
                 suggester=FilterSuggester(),
                 select_on_focus=False,
@@ -615,8 +638,9 @@ class DashboardScreen(Screen[None]):
                 if not worker.is_cancelled:  # else the dashboard is gone: nobody to tell
                     self.app.call_from_thread(self.notify, f"Not exported: {exc}", severity="error", timeout=10)
                 return
+            guarded = export.guarded_count(ledger, pledges, request.rows) if request.fmt == "csv" else 0
             if not worker.is_cancelled:
-                self.app.call_from_thread(finished, request)
+                self.app.call_from_thread(finished, request, guarded)
 
         def done(request: ExportRequest | None) -> None:
             if request is None:
@@ -626,7 +650,7 @@ class DashboardScreen(Screen[None]):
                 self.notify(f"Exporting {count:,} rows to {display_line(str(request.path))}…", timeout=4)
             self.run_worker(lambda: write(request), thread=True, group="export", exit_on_error=False)
 
-        def finished(request: ExportRequest) -> None:
+        def finished(request: ExportRequest, guarded: int) -> None:
             count = export.row_count(pledges, request.rows)
             self.last_export = (request.path, count)
             self.host.preferences.update(
@@ -635,9 +659,10 @@ class DashboardScreen(Screen[None]):
                 export_format=request.fmt,
                 export_rows=request.rows,
             )
-            self.notify(
-                f"Exported {export.count_line(pledges)} ({count} rows) to {display_line(str(request.path))}", timeout=8
-            )
+            message = f"Exported {export.count_line(pledges)} ({count} rows) to {display_line(str(request.path))}"
+            if guarded:
+                message += f". {export.guard_note(guarded)}."
+            self.notify(message, timeout=12 if guarded else 8)
 
         summary = f"Export the current view: {export.count_line(pledges)}" + (f", filter: {query}" if query else "")
         prefs = self.host.preferences.settings

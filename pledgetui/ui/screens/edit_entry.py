@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from textual import on
@@ -108,6 +109,34 @@ def parse_numbers(text: str) -> list[dict[str, Any]]:
     return out
 
 
+#: What a statement's conditions field holds for ``conditions = []`` (unconditional).
+UNCONDITIONAL = "none"
+
+
+def conditions_text(conditions: Sequence[Condition] | None) -> str:
+    """A statement's own conditions as the form shows them: empty when it has none of its own
+    (the entry's apply), ``none`` when it is unconditional, else their labels."""
+    if conditions is None:
+        return ""
+    return ", ".join(c.label for c in conditions) or UNCONDITIONAL
+
+
+def parse_conditions(text: str) -> list[str] | None:
+    """The conditions field as data: None (the entry's), [] (``none``) or the values named,
+    each a value, a label or an unambiguous prefix; ValueError names what cannot be read."""
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not parts:
+        return None
+    if len(parts) == 1 and parts[0].lower() in (UNCONDITIONAL, "unconditional", "[]"):
+        return []
+    values: list[str] = []
+    for part in parts:
+        value = Condition.parse(part).value
+        if value not in values:
+            values.append(value)
+    return values
+
+
 class EditEntry(ModalScreen[Entry | None]):
     """Edit ``entry`` (a pledge or a counter-position; a new one when None); dismisses with the validated entry, or None on Escape."""
 
@@ -119,8 +148,19 @@ class EditEntry(ModalScreen[Entry | None]):
         Binding("ctrl+s", "save", "Apply", id="edit_form.save"),
     ]
 
-    def __init__(self, ledger: Ledger, entry: Entry | None, *, replace_id: str | None, title: str) -> None:
+    def __init__(
+        self,
+        ledger: Ledger,
+        entry: Entry | None,
+        *,
+        replace_id: str | None,
+        title: str,
+        focus_statement: int | None = None,
+    ) -> None:
+        """``focus_statement``: the statement whose first field has focus (a statement just
+        attached); None: the entry's id."""
         super().__init__()
+        self.focus_statement = focus_statement
         self.ledger = ledger
         self.entry = entry
         self.replace_id = replace_id
@@ -211,6 +251,14 @@ class EditEntry(ModalScreen[Entry | None]):
                         compact=True,
                         id=f"in-ev{i}-{name}",
                     )
+            with Horizontal(classes="named"):
+                yield Label("conditions")
+                yield SafeInput(
+                    conditions_text(ev.conditions),
+                    placeholder="empty: the entry's; none: unconditional; or its own (peace deal, ceasefire)",
+                    compact=True,
+                    id=f"in-ev{i}-conditions",
+                )
             stated = ev.stated.isoformat() if ev.stated else ""
             with Horizontal(classes="named"):
                 yield Label("stated")
@@ -225,7 +273,11 @@ class EditEntry(ModalScreen[Entry | None]):
     def on_mount(self) -> None:
         self.initial = {name: self.query_one(f"#in-{name}", Input).value for name in TEXT_FIELDS}
         self.initial["notes"] = self.query_one("#in-notes", TextArea).text
-        self.query_one("#in-id", Input).focus()
+        first = f"#in-ev{self.focus_statement}-claimant" if self.focus_statement is not None else "#in-id"
+        field = self.query(first).first(Input) if self.query(first) else self.query_one("#in-id", Input)
+        field.focus()
+        if field.id != "in-id":  # the whole statement in sight, its heading included
+            self.call_after_refresh(self.query_one(f"#field-statement-{self.focus_statement}").scroll_visible)
         self.call_after_refresh(self._remember_shown)
 
     def _remember_shown(self) -> None:
@@ -288,7 +340,12 @@ class EditEntry(ModalScreen[Entry | None]):
         keep = set(self.query_one("#in-evidence", SelectionList).selected)
         evidence = p.evidence if p else ()
         self.kept = [i for i in range(len(evidence)) if i in keep]
-        data["evidence"] = [self._statement_data(i, evidence[i]) for i in self.kept]
+        data["evidence"] = []
+        for k, i in enumerate(self.kept):
+            try:
+                data["evidence"].append(self._statement_data(i, evidence[i]))
+            except ValueError as exc:
+                problems.append((f"evidence[{k + 1}].conditions", str(exc)))
         if evidence and not data["evidence"]:
             problems.append(("evidence", "an entry needs at least one statement; keep one checked"))
         if problems:
@@ -308,6 +365,9 @@ class EditEntry(ModalScreen[Entry | None]):
         for name in STANCE_SELECTS:
             value = self.query_one(f"#in-ev{i}-{name}", Select).value
             data[name] = None if value is Select.NULL else value
+        conditions = self.query_one(f"#in-ev{i}-conditions", Input).value
+        if conditions != conditions_text(ev.conditions):
+            data["conditions"] = parse_conditions(conditions)
         stated = self.query_one(f"#in-ev{i}-stated", Input).value.strip()
         if stated != (ev.stated.isoformat() if ev.stated else ""):
             data["stated"] = stated or None
@@ -345,6 +405,24 @@ class EditEntry(ModalScreen[Entry | None]):
         first = next(iter(self.errors), None)
         if first and self.query(f"#field-{first}"):
             self.query_one(f"#field-{first}").scroll_visible()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _field_changed(self, event: Input.Changed | Select.Changed) -> None:
+        """A field changed after Apply found a problem in it: the problem goes at once, not at
+        the next Apply ("must not be empty" under a field just filled in)."""
+        name = (event.control.id or "").removeprefix("in-")
+        m = re.match(r"ev(\d+)-(\w+)$", name)
+        key, prefix = (f"statement-{m[1]}", f"{m[2]}: ") if m else (name, "")
+        messages = self.errors.get(key)
+        if not messages:
+            return
+        kept = [message for message in messages if prefix and not message.startswith(prefix)]
+        self.errors[key] = kept
+        if self.query(f"#error-{key}"):
+            static = self.query_one(f"#error-{key}", Static)
+            static.update(Content(display_line("; ".join(kept))))
+            static.set_class(bool(kept), "-shown")
 
     # ------------------------------------------------------------------ actions
 

@@ -18,6 +18,8 @@ from pledgetui.ui.widgets.safe_inputs import SafeInput
 
 FORMATS = [("CSV (spreadsheets)", "csv"), ("JSON (machine-readable)", "json"), ("Markdown (reports)", "md")]
 ROWS = [("One row per entry (pledge or counter-position)", "entries"), ("One row per quote", "evidence")]
+#: The CSV formula guard, said before the export (the notice after it says how many cells).
+GUARD_HINT = "CSV: formula-like cells get a ' (raw: pledgetui export --raw)"
 #: File name extensions and the format each one means (the dialog follows what is typed).
 EXTENSIONS = {".csv": "csv", ".json": "json", ".md": "md", ".markdown": "md"}
 
@@ -60,6 +62,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             yield Label("Rows")
             yield Select(ROWS, value=self.rows, allow_blank=False, compact=True, id="export-rows")
             yield Checkbox("Excel: add a byte-order mark (CSV)", compact=True, id="export-excel")
+            yield Static(GUARD_HINT, id="export-guard", markup=False)
             yield Static("", id="export-error", markup=False)
             with Horizontal():
                 yield Button("Export (ctrl+s)", variant="primary", id="export-go")

@@ -33,6 +33,13 @@ FIELDS = {
 }
 
 
+#: In front of the focused field's label: which field takes what is typed shows as text, not
+#: only as a colour a plain terminal capture (or a monochrome terminal) loses.
+FOCUS_MARK = "▶ "
+#: How much of the article the dialog shows once the path names a readable file.
+PREVIEW_CHARS = 160
+
+
 @dataclass(frozen=True)
 class ImportRequest:
     source: Source
@@ -86,9 +93,10 @@ class ImportArticle(ModalScreen[ImportRequest | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="import-box"):
             yield Static(Content("Import an article as a new source").stylize("bold"), markup=False)
+            yield Static("Article: give the path of a text file", id="imp-preview", markup=False)
             with VerticalScroll():
                 for name, label in FIELDS.items():
-                    yield Label(label)
+                    yield Label(label, id=f"imp-label-{name}", markup=False)
                     value = suggest_id(self.ledger) if name == "id" else ""
                     yield SafeInput(value, compact=True, id=f"imp-{name}")
                     yield Static("", classes="error", id=f"imp-error-{name}", markup=False)
@@ -99,11 +107,35 @@ class ImportArticle(ModalScreen[ImportRequest | None]):
     def on_mount(self) -> None:
         self.query_one("#imp-path", Input).focus()
 
+    def on_descendant_focus(self) -> None:
+        """Mark the label of the field that has focus (see :data:`FOCUS_MARK`)."""
+        focused = self.focused
+        for name, label in FIELDS.items():
+            has_focus = focused is not None and focused.id == f"imp-{name}"
+            self.query_one(f"#imp-label-{name}", Label).update((FOCUS_MARK if has_focus else "") + label)
+
     @on(Input.Changed, "#imp-path")
     def _path_changed(self, event: Input.Changed) -> None:
         file_input = self.query_one("#imp-file", Input)
         if event.value.strip():
             file_input.value = safe_file_name(Path(event.value.strip()))
+        self.query_one("#imp-preview", Static).update(Content(display_line(self._preview(event.value.strip()))))
+
+    @staticmethod
+    def _preview(raw: str) -> str:
+        """The article the path names, as the dialog shows it: its size and first words."""
+        if not raw:
+            return "Article: give the path of a text file"
+        path = Path(raw).expanduser()
+        if not path.is_file():
+            return f"Article: no file at {path}"
+        try:
+            text = read_text_file(path)
+        except EditError as exc:
+            return "Article: " + "; ".join(message for _, message in exc.problems)
+        words = " ".join(text.split())
+        shown = words if len(words) <= PREVIEW_CHARS else words[: PREVIEW_CHARS - 1] + "…"
+        return f"Article ({len(text):,} characters): {shown}"
 
     def value(self, name: str) -> str:
         return self.query_one(f"#imp-{name}", Input).value.strip()

@@ -290,12 +290,15 @@ class QuoteViewer(Screen[None]):
         self._show_source_header(source_id)
         entry = self.entry
         self.query_one("#qv-stance", Static).update(Content(""))
+        # an entry that quotes nothing of this article is a stranger to it: say so, and ask on a
+        unrelated = source_id not in entry.source_ids
         self.query_one("#qv-status", Static).update(
             join(
                 "browsing · select a passage: ",
                 ("a", "bold"),
                 " adds it to ",
                 safe_line(entry.id, "bold"),
+                " (asks first: it quotes nothing of this article)" if unrelated else "",
                 ", ",
                 ("N", "bold"),
                 " starts a new entry · n/p back to the entry's statements",
@@ -439,8 +442,34 @@ class QuoteViewer(Screen[None]):
 
     def action_attach(self) -> None:
         evidence = self.picked_evidence()
-        if evidence is not None:
-            self.post_message(self.PassagePicked(self, self.current_entry_id, evidence))
+        if evidence is None:
+            return
+        entry_id = self.current_entry_id
+        if not self.browsing or evidence.source in self.entry.source_ids:
+            self.post_message(self.PassagePicked(self, entry_id, evidence))
+            return
+        from pledgetui.ui.screens.choice import ChoiceScreen
+
+        def answered(answer: str | None) -> None:
+            if answer == "attach":
+                self.post_message(self.PassagePicked(self, entry_id, evidence))
+            elif answer == "new":
+                self.post_message(self.PassagePicked(self, None, evidence))
+
+        self.app.push_screen(
+            ChoiceScreen(
+                "Add this passage to an entry that does not quote this article?",
+                join(
+                    safe_line(entry_id, "bold"),
+                    " quotes nothing of ",
+                    safe_line(evidence.source, "bold"),
+                    " yet: it was the entry on screen when you opened this article. Add the passage "
+                    "to it only if the passage is about that commitment.",
+                ),
+                [("y", "attach", f"Add to {entry_id}"), ("N", "new", "New entry"), ("escape", "cancel", "Cancel")],
+            ),
+            answered,
+        )
 
     def action_attach_new(self) -> None:
         evidence = self.picked_evidence()
@@ -518,6 +547,7 @@ class QuoteViewer(Screen[None]):
 
     def action_copy(self) -> None:
         """Copy the selected passage (or, with nothing selected, the current quote) with its citation."""
+        from pledgetui.citation import within
         from pledgetui.ui.clipboard import copy_passage, copy_statement
 
         span = self.selected_span()
@@ -531,5 +561,10 @@ class QuoteViewer(Screen[None]):
                 copy_passage(self.app, self.ledger, self.current_source_id, chosen)
             else:
                 self.notify("Select a passage to copy (shift+arrows or the mouse)", severity="warning")
+            return
+        if chosen and span is not None and not within(span, self.highlight):
+            # A selection outside the statement's quote (a find match, a passage nearby) is not
+            # that statement's words: cite it by its source alone, as browsing does.
+            copy_passage(self.app, self.ledger, self.current_source_id, chosen)
             return
         copy_statement(self.app, self.ledger, self.entry, self.current_index, chosen)

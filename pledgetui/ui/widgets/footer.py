@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -52,19 +53,58 @@ class KeyFooter(Footer):
             self._due = screen.app.app_focus
         super().bindings_changed(screen)
 
+    #: The width the keys were fitted to when last composed.
+    _fitted_width = -1
+
+    def on_resize(self) -> None:
+        """Fit the keys again to a new width (a terminal resized)."""
+        if self._composed is not None and self.size.width != self._fitted_width:
+            self.call_after_refresh(self.recompose)
+
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
         self._due = False
         shown = self._keys()
         self._composed = shown
-        self.styles.grid_size_columns = len(shown)
-        for binding, enabled, tooltip in shown:
+        width = self.size.width or self.app.size.width
+        self._fitted_width = width
+        items = [(b, enabled, tooltip, self.app.get_key_display(b)) for b, enabled, tooltip in shown]
+        fitting = fit_keys([key_width(display, b.description) for b, _, _, display in items], width)
+        self.styles.grid_size_columns = fitting + (fitting < len(items))
+        for binding, enabled, tooltip, display in items[:fitting]:
             yield FooterKey(
                 binding.key,
-                self.app.get_key_display(binding),
+                display,
                 binding.description,
                 binding.action,
                 disabled=not enabled,
                 tooltip=tooltip,
             ).data_bind(compact=Footer.compact)
+        if fitting < len(items):  # what does not fit is left out whole, and said to be there
+            left_out = ", ".join(f"{display} {b.description}" for b, _, _, display in items[fitting:])
+            yield FooterKey("question_mark", MORE_KEY, MORE_TEXT, "app.help", tooltip=f"Also: {left_out}")
+
+
+#: The last item of a footer too narrow for every key: the help lists them all.
+MORE_KEY, MORE_TEXT = "…", "more: ?"
+
+
+def key_width(key_display: str, description: str) -> int:
+    """Cells a footer key takes: `` key `` and ``description `` (Textual's footer padding)."""
+    return cell_len(key_display) + 2 + (cell_len(description) + 1 if description else 0)
+
+
+def fit_keys(widths: list[int], total: int) -> int:
+    """How many keys, from the first, the footer shows in ``total`` cells: all when they fit,
+    else as many as fit beside the "more" item. A key is never cut."""
+    if sum(widths) <= total:
+        return len(widths)
+    room = total - key_width(MORE_KEY, MORE_TEXT)
+    count = 0
+    for width in widths:
+        if width > room:
+            break
+        room -= width
+        count += 1
+    return count
