@@ -37,7 +37,8 @@ examples:
   pledgetui list                                   everything in your working copy
   pledgetui list --filter 'country:france'
   pledgetui list --filter 'type:ground_troops -kind:counter' --sort 'status,-date'
-  pledgetui list data/pledges.toml | cut -f1,3,5"""
+  pledgetui list data/pledges.toml | cut -f1,3,5
+  pledgetui list --rows statements --filter 'party:third' --sort 'claimant,-date'"""
 
 
 def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -53,6 +54,12 @@ def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--sort", default="", metavar="FIELD[,-FIELD]", help="sort keys, '-' for descending, e.g. 'status,-date'"
+    )
+    p.add_argument(
+        "--rows",
+        choices=("entries", "statements"),
+        default="entries",
+        help="one row per entry (the default) or per statement (sort by statement columns)",
     )
     return p
 
@@ -185,7 +192,26 @@ def _is_tty() -> bool:
     return sys.stdout.isatty()
 
 
+def run_statements(ns: argparse.Namespace) -> int:
+    from pledgetui.commands.rows import load_statements, statements_summary, statements_table, write_statements
+
+    try:
+        ledger, rows = load_statements(ns.ledger, ns.query, ns.sort)
+    except CommandError as exc:
+        return report(PROG, exc)
+    if _is_tty():
+        Console(highlight=False, emoji=False, markup=False).print(statements_table(rows))
+        say(statements_summary(rows, ledger), file=sys.stdout)
+    else:
+        write_statements(rows, sys.stdout)
+        sys.stdout.flush()
+        say(statements_summary(rows, ledger))
+    return 0
+
+
 def run(ns: argparse.Namespace) -> int:
+    if ns.rows == "statements":
+        return run_statements(ns)
     try:
         _path, ledger, entries = select_entries(ns.ledger, ns.query, ns.sort)
     except CommandError as exc:
