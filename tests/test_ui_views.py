@@ -151,3 +151,32 @@ async def test_palette_offers_both_views(ledger_path: Path) -> None:
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Statements as a table" in titles
         assert "Search every article" in titles
+
+
+async def test_statements_view_shows_hostile_text_inert(tmp_path: Path) -> None:
+    from tests.factory import write_ledger
+    from tests.test_cli_list import hostile_ledger
+
+    app = PledgeApp(write_ledger(tmp_path / "hostile", hostile_ledger()))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(app, pilot)
+        await press_and_settle(app, pilot, "t")
+        assert isinstance(app.screen, StatementsScreen)
+        lines = [app.screen.query_one(RowTable).render_line(y).text for y in range(6)]
+        shown = "\n".join(lines)
+        assert "Evil" in shown
+        assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+        assert "[/foo] bad" in shown  # markup-like text shown as it is
+
+
+def test_narrow_tables_leave_out_the_droppable_columns_first() -> None:
+    from pledgetui.ui.screens.statements import COLUMNS
+    from pledgetui.ui.widgets.row_table import fit
+
+    wide, widths = fit(158, COLUMNS)
+    assert len(wide) == len(COLUMNS)
+    assert sum(widths) + len(widths) - 1 == 158
+    narrow, widths = fit(78, COLUMNS)
+    keys = [COLUMNS[i].key for i in narrow]
+    assert keys[:2] == ["entry", "claimant"] and "relayed_by" not in keys and "quote" in keys
+    assert sum(widths) + len(widths) - 1 <= 78
