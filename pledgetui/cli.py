@@ -23,12 +23,13 @@ examples:
 
   pledgetui --no-config          start with the default settings; read and write no settings file
   pledgetui paths                where the working copy, journal, cache, settings and backups are
+  pledgetui search paris         every place "paris" occurs in the ledger's articles, and who cites it
 
-commands: check, export, list, paths (pledgetui COMMAND --help for each)"""
+commands: check, export, list, paths, search (pledgetui COMMAND --help for each)"""
 
-COMMANDS = ("check", "export", "list", "paths")
+COMMANDS = ("check", "export", "list", "paths", "search")
 #: The module of each command, imported when it runs.
-COMMAND_MODULES = {"check": "check", "export": "export", "list": "listing", "paths": "paths"}
+COMMAND_MODULES = {"check": "check", "export": "export", "list": "listing", "paths": "paths", "search": "search"}
 
 
 class UsageError(Exception):

@@ -254,7 +254,9 @@ def stall(fh, *rest):
     print("writing", flush=True)
     threading.Event().wait()
 cache._write_to = stall
-threading.Thread(target=cache.write, args=("2" * 64, loaded.ledger), daemon=True).start()
+def run():  # says so if the write ends instead of stalling, so the test fails rather than waits
+    print("written" if cache.write("2" * 64, loaded.ledger) else "not written", flush=True)
+threading.Thread(target=run, daemon=True).start()
 threading.Event().wait()
 """
     child = subprocess.Popen([sys.executable, "-c", script, str(big), str(REPO)], stdout=subprocess.PIPE, text=True)

@@ -80,6 +80,16 @@ def test_column_widths(snap_compare, size) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=run(*keys))
 
 
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_statements_view(snap_compare, size) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=run("t", "down", "down"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_article_search(snap_compare, size) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=run("ctrl+f", *"paris", "enter", "down"))
+
+
 # --------------------------------------------------------------------------- every dialog, at 80x24
 
 

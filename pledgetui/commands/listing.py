@@ -40,7 +40,8 @@ examples:
   pledgetui list --filter 'country:france'
   pledgetui list --filter 'type:ground_troops -kind:counter' --sort 'status,-date'
   pledgetui list data/pledges.toml | cut -f1,3,5
-  pledgetui list --group-by claimant --filter 'type:air'   entries per claimant"""
+  pledgetui list --group-by claimant --filter 'type:air'   entries per claimant
+  pledgetui list --rows statements --filter 'party:third' --sort 'claimant,-date'"""
 
 
 def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -64,6 +65,12 @@ def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
         default=None,
         metavar="COLUMN",
         help=f"count the entries per value of a column instead of listing them ({', '.join(GROUP_KEYS)})",
+    )
+    p.add_argument(
+        "--rows",
+        choices=("entries", "statements"),
+        default="entries",
+        help="one row per entry (the default) or per statement (sort by statement columns)",
     )
     return p
 
@@ -239,9 +246,31 @@ def run_grouped(ns: argparse.Namespace) -> int:
     return 0
 
 
+def run_statements(ns: argparse.Namespace) -> int:
+    from pledgetui.commands.rows import load_statements, statements_summary, statements_table, write_statements
+
+    try:
+        ledger, rows = load_statements(ns.ledger, ns.query, ns.sort)
+    except CommandError as exc:
+        return report(PROG, exc)
+    if _is_tty():
+        Console(highlight=False, emoji=False, markup=False).print(statements_table(rows))
+        say(statements_summary(rows, ledger), file=sys.stdout)
+    else:
+        write_statements(rows, sys.stdout)
+        sys.stdout.flush()
+        say(statements_summary(rows, ledger))
+    return 0
+
+
 def run(ns: argparse.Namespace) -> int:
     if getattr(ns, "group_by", None):
+        if ns.rows == "statements":
+            say(f"{PROG}: --group-by counts entries; it does not combine with --rows statements")
+            return 2
         return run_grouped(ns)
+    if ns.rows == "statements":
+        return run_statements(ns)
     try:
         _path, ledger, entries = select_entries(ns.ledger, ns.query, ns.sort)
     except CommandError as exc:

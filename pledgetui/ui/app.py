@@ -120,6 +120,7 @@ class PledgeApp(App[int]):
     # the last word, as they had over the DEFAULT_CSS these files replace.
     CSS_PATH = [
         "widgets/entry_table.tcss",
+        "widgets/row_table.tcss",
         "widgets/detail.tcss",
         "widgets/find_bar.tcss",
         "screens/choice.tcss",

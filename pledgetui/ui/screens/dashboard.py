@@ -112,6 +112,22 @@ class DashboardScreen(Screen[None]):
             id="dashboard.group",
         ),
         Binding(
+            "t",
+            "statements",
+            "Statements",
+            tooltip="One row per statement, with the same filter",
+            show=False,
+            id="dashboard.statements",
+        ),
+        Binding(
+            "ctrl+f",
+            "search_articles",
+            "Search articles",
+            tooltip="Search the text of every article",
+            show=False,
+            id="dashboard.search_articles",
+        ),
+        Binding(
             "c",
             "toggle_counter",
             "Counter-positions",
@@ -574,6 +590,33 @@ class DashboardScreen(Screen[None]):
         )
         self.app.push_screen(screen, chosen)
 
+    def action_statements(self) -> None:
+        """The statements of the filtered entries, as a table; the filter comes back as it was left."""
+        articles = self.host.articles
+        if self.ledger is None or articles is None:
+            return
+        from pledgetui.ui.screens.statements import StatementsScreen
+
+        def back(query: str | None) -> None:
+            if query is not None and query != self.query_text:
+                self.set_filter(query)
+            self.table.focus()
+
+        index = self.host.passage_index(self.ledger)
+        self.app.push_screen(StatementsScreen(self.ledger, articles, self.query_text, index), back)
+
+    def action_search_articles(self) -> None:
+        articles = self.host.articles
+        if self.ledger is None or articles is None:
+            return
+        from pledgetui.ui.screens.article_search import ArticleSearchScreen
+
+        current = self.current
+        index = self.host.passage_index(self.ledger)
+        self.app.push_screen(
+            ArticleSearchScreen(self.ledger, articles, current.id if current is not None else None, index)
+        )
+
     # ------------------------------------------------------------------ editing (through the controller)
 
     def action_edit(self) -> None:
@@ -717,6 +760,18 @@ class DashboardScreen(Screen[None]):
                     "By four cells (remembered)",
                     "table.narrow",
                     lambda: self.table.action_widen(-1),
+                ),
+                (
+                    "Statements as a table",
+                    "One row per statement of the filtered entries",
+                    "dashboard.statements",
+                    self.action_statements,
+                ),
+                (
+                    "Search every article",
+                    "Hits with context and the entries citing them",
+                    "dashboard.search_articles",
+                    self.action_search_articles,
                 ),
                 (
                     "Toggle counter-positions",

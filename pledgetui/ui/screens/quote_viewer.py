@@ -127,6 +127,7 @@ class QuoteViewer(Screen[None]):
         self.quote_anchor: Anchor = Anchor(AnchorStatus.ORPHAN)  # not "anchor": that is a Widget method
         self._shown_article: tuple[str, str | None] | None = None  # (source id, text) in the ArticleView
         self.matches: list[Span] = []  # of the find bar's text in the article shown
+        self._start_hit: tuple[str, int, int] | None = None  # an article search's hit to show first
         self.match_index = -1
         self._select(ledger, articles, entry_id, evidence_index, index)
 
@@ -192,6 +193,8 @@ class QuoteViewer(Screen[None]):
 
     def on_mount(self) -> None:
         self._show()
+        if self._start_hit is not None:
+            self.show_hit(*self._start_hit)
         self.query_one(ArticleView).focus()
         if hasattr(self.app, "ledger_state"):  # the dashboard app; a bare host app has no ledger to follow
             self.watch(self.app, "ledger_state", self._ledger_changed)
@@ -313,6 +316,19 @@ class QuoteViewer(Screen[None]):
             why = self.articles.problems.get(source_id, "")
             self.query_one("#qv-orphan-banner", Static).update(join("Article not readable: ", safe_line(why)))
             self.query_one("#qv-orphan-quote", Static).update(Content(""))
+
+    def start_at_hit(self, source_id: str, start: int, end: int) -> None:
+        """Open browsing ``source_id`` with ``start:end`` selected (a hit of an article search)."""
+        self._start_hit = (source_id, start, end)
+
+    def show_hit(self, source_id: str, start: int, end: int) -> None:
+        """Browse ``source_id`` with the span ``start:end`` selected and in sight."""
+        from textual.widgets.text_area import Selection
+
+        self.show_source(source_id)
+        view = self.query_one(ArticleView)
+        view.selection = Selection(view.location_of(start), view.location_of(end))
+        view.scroll_cursor_visible(center=True)
 
     def action_open_article(self) -> None:
         def chosen(source_id: str | None) -> None:
