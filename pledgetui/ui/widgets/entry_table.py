@@ -17,12 +17,11 @@ from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pledgetui.sanitize import display_line
 from pledgetui.settings import MAX_WIDTH, MIN_WIDTH
+from pledgetui.ui.widgets.cursor_rows import CursorRows
 from pledgetui.vocab import Backstop, short_label
 
 if TYPE_CHECKING:
@@ -102,7 +101,7 @@ def layout_widths(total: int, columns: Sequence[Column] = COLUMNS, gap: int = 1)
     return widths
 
 
-class EntryTable(ScrollView, can_focus=True):
+class EntryTable(CursorRows, can_focus=True):
     """Rows are positions in ``entries``; ``view`` holds the positions shown, in order.
 
     Styles, the component classes included: ``entry_table.tcss``, read with the app's.
@@ -143,8 +142,6 @@ class EntryTable(ScrollView, can_focus=True):
         "entry-table--claimed",
         "entry-table--signed",
     }
-
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
     class Highlighted(Message):
         """The cursor moved to another entry (``position`` in the ledger, or None when empty)."""
@@ -337,8 +334,8 @@ class EntryTable(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ cursor
 
-    def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, len(self.view) - 1)) if self.view else 0
+    def row_count(self) -> int:
+        return len(self.view)
 
     def watch_cursor(self, value: int) -> None:
         self._scroll_to_cursor()
@@ -347,26 +344,6 @@ class EntryTable(ScrollView, can_focus=True):
         if pos != self._last_posted:
             self._last_posted = pos
             self.post_message(self.Highlighted(self, pos))
-
-    def _body_height(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)
-
-    def _scroll_to_cursor(self) -> None:
-        top = round(self.scroll_y)
-        height = self._body_height()
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
-
-    def action_cursor(self, delta: int) -> None:
-        self.cursor += delta
-
-    def action_page(self, direction: int) -> None:
-        self.cursor += direction * self._body_height()
-
-    def action_jump(self, row: int) -> None:
-        self.cursor = row if row >= 0 else len(self.view) - 1
 
     def action_select(self) -> None:
         pos = self.current

@@ -17,11 +17,10 @@ from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pledgetui.sanitize import display_line
+from pledgetui.ui.widgets.cursor_rows import CursorRows
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +56,7 @@ def fit(total: int, columns: Sequence[RowColumn], gap: int = 1) -> tuple[list[in
     return shown, widths
 
 
-class RowTable(ScrollView, can_focus=True):
+class RowTable(CursorRows, can_focus=True):
     """Rows of string cells, one per column; a cursor row; a header that reports clicks."""
 
     HELP_TITLE = "The table"
@@ -73,8 +72,6 @@ class RowTable(ScrollView, can_focus=True):
     ]
 
     COMPONENT_CLASSES = {"row-table--header", "row-table--sorted", "row-table--cursor"}
-
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
     class Selected(Message):
         def __init__(self, table: RowTable, row: int) -> None:
@@ -112,29 +109,12 @@ class RowTable(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ cursor
 
-    def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
+    def row_count(self) -> int:
+        return len(self.rows)
 
     def watch_cursor(self, value: int) -> None:
-        top = round(self.scroll_y)
-        height = self._body_height()
-        if value < top:
-            self.scroll_to(y=value, animate=False, immediate=True)
-        elif value >= top + height:
-            self.scroll_to(y=value - height + 1, animate=False, immediate=True)
+        self._scroll_to_cursor()
         self.refresh()
-
-    def _body_height(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)
-
-    def action_cursor(self, delta: int) -> None:
-        self.cursor += delta
-
-    def action_page(self, direction: int) -> None:
-        self.cursor += direction * self._body_height()
-
-    def action_jump(self, row: int) -> None:
-        self.cursor = row if row >= 0 else len(self.rows) - 1
 
     def action_select(self) -> None:
         if self.rows:
