@@ -23,6 +23,7 @@ image (a remote load when rendered), raw HTML or a new table cell or row.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -56,6 +57,7 @@ ENTRY_COLUMNS: tuple[str, ...] = (
     "claimants",
     "numbers",
     "date_stated",
+    "date_by",
     "summary",
     "notes",
     "sources",
@@ -110,6 +112,10 @@ COUNTER_MARK = "\u27c2"  # ⟂
 # --------------------------------------------------------------------------- rows
 
 
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day is not None else ""
+
+
 def _sources_by_id(ledger: Ledger) -> dict[str, Source]:
     return {s.id: s for s in ledger.sources}
 
@@ -131,6 +137,7 @@ def entry_row(pledge: Entry, sources: dict[str, Source]) -> dict[str, Any]:
         "claimants": JOIN.join(pledge.claimants),
         "numbers": JOIN.join(str(q) for q in pledge.numbers),
         "date_stated": pledge.date_stated.isoformat() if pledge.date_stated else "",
+        "date_by": _iso(pledge.date_span.hi),
         "summary": pledge.summary,
         "notes": pledge.notes,
         "sources": JOIN.join(ids),
@@ -299,6 +306,7 @@ def entry_json(p: Entry) -> dict[str, Any]:
         "claimant": p.claimant,
         "relayed_by": relayed_by(p),
         "date_stated": p.date_stated.isoformat() if p.date_stated else None,
+        "date_by": p.date_span.hi.isoformat() if p.date_span.hi else None,
         "statement": p.stance.index + 1,
     }
     return doc
@@ -385,7 +393,7 @@ def to_markdown(
                 ", ".join(c.label for c in p.conditions),
                 p.us_backstop.label,
                 f"{p.claimant} (relayed by {relayed_by(p)})" if relayed_by(p) else p.claimant,
-                p.date_stated.isoformat() if p.date_stated else "",
+                p.date_span.label(),
                 p.summary,
                 ", ".join(p.source_ids),
             ]

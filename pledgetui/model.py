@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StringConstraints, model_validator
 
+from pledgetui.dating import Interval, interval
 from pledgetui.vocab import (  # re-exported: the vocabularies are part of the model's API
     SHORT_LABELS,
     ActorType,
@@ -57,6 +58,7 @@ __all__ = [
     "integrity_problems",
     "resting_indexes",
     "short_label",
+    "statement_key",
 ]
 
 SCHEMA_VERSION = 2
@@ -172,6 +174,23 @@ class Evidence(_Model):
         """The actor's own words on the record: first party, and a statement or paraphrase."""
         return self.party is Party.FIRST_PARTY and self.basis.on_record
 
+    @property
+    def key(self) -> str:
+        """The statement's identity within its entry, from its source and anchor:
+        ``a002@670-882``. It survives edits of the stance, reordering and saves; a quote
+        moved to other words of the article is another statement."""
+        return statement_key(self.source, self.start, self.end)
+
+    def span(self, source_dates: Mapping[str, dt.date | None]) -> Interval:
+        """When the statement was made (``pledgetui.dating``): its stated day, else on or
+        before its article's date, else undated."""
+        return interval(self.stated, source_dates.get(self.source))
+
+
+def statement_key(source: str, start: int, end: int) -> str:
+    """A statement's identity within its entry (:attr:`Evidence.key`)."""
+    return f"{source}@{start}-{end}"
+
 
 @dataclass(frozen=True, slots=True)
 class Stance:
@@ -179,31 +198,35 @@ class Stance:
 
     status: Status
     claimant: str
-    date: dt.date | None
+    span: Interval  # when the deciding statement was made (``pledgetui.dating``)
     index: int  # the deciding statement's position in the entry's evidence
     authoritative: bool  # decided by the actor's own words (else the entry is a claim)
+
+    @property
+    def date(self) -> dt.date | None:
+        """The day the reading is known by: the deciding statement's stated day, else its
+        article's date (an upper bound), else None."""
+        return self.span.hi
 
 
 def derive_stance(evidence: tuple[Evidence, ...], source_dates: Mapping[str, dt.date | None]) -> Stance:
     """The one rule (docs/coding.md, section 1):
 
     1. the *authoritative* statements are first party and on the record;
-    2. if there are any, the latest of them decides (date: ``stated``, else the article's
-       date; undated counts as older than any date); among equally recent ones the firmest,
-       then the first listed;
+    2. if there are any, the latest of them decides (by :meth:`Interval.recency`: a stated
+       day ranks above a statement known only to precede its article's date, which ranks
+       by that date; undated ranks lowest); among equally recent ones the firmest, then
+       the first listed;
     3. otherwise the firmest statement decides, then one on the record, then the latest,
        then the first listed, and the entry is ``claimed`` (``declined`` when that statement reports a refusal): a third-party or
        unverified statement never makes an entry firmer than ``claimed``.
     """
 
-    def when(ev: Evidence) -> dt.date | None:
-        return ev.stated if ev.stated is not None else source_dates.get(ev.source)
-
     if len(evidence) == 1:  # most entries: the one statement decides (the same rule, without the search)
         ev = evidence[0]
         authoritative = ev.party is Party.FIRST_PARTY and ev.basis.on_record
         status = ev.status if authoritative or ev.status is Status.DECLINED else Status.CLAIMED
-        return Stance(status, ev.claimant, when(ev), 0, authoritative)
+        return Stance(status, ev.claimant, ev.span(source_dates), 0, authoritative)
     best: tuple[Any, ...] | None = None
     chosen = -1
     authoritative = any(ev.authoritative for ev in evidence)
@@ -211,11 +234,9 @@ def derive_stance(evidence: tuple[Evidence, ...], source_dates: Mapping[str, dt.
         if authoritative:
             if not ev.authoritative:
                 continue
-            d = when(ev)
-            key: tuple[Any, ...] = (d is not None, d or dt.date.min, ev.status.strength, -i)
+            key: tuple[Any, ...] = (ev.span(source_dates).recency(), ev.status.strength, -i)
         else:
-            d = when(ev)
-            key = (ev.status.strength, ev.basis.on_record, d is not None, d or dt.date.min, -i)
+            key = (ev.status.strength, ev.basis.on_record, ev.span(source_dates).recency(), -i)
         if best is None or key > best:
             best, chosen = key, i
     if chosen < 0:
@@ -224,7 +245,7 @@ def derive_stance(evidence: tuple[Evidence, ...], source_dates: Mapping[str, dt.
     status = ev.status
     if not authoritative and status is not Status.DECLINED:
         status = Status.CLAIMED
-    return Stance(status, ev.claimant, when(ev), chosen, authoritative)
+    return Stance(status, ev.claimant, ev.span(source_dates), chosen, authoritative)
 
 
 def resting_indexes(evidence: tuple[Evidence, ...], source_dates: Mapping[str, dt.date | None]) -> tuple[int, ...]:
@@ -234,16 +255,13 @@ def resting_indexes(evidence: tuple[Evidence, ...], source_dates: Mapping[str, d
     the chosen one's date; otherwise every statement with the chosen one's status, standing on
     the record and date. The entry's conditions, numbers and US backstop come from these."""
 
-    def when(ev: Evidence) -> dt.date | None:
-        return ev.stated if ev.stated is not None else source_dates.get(ev.source)
-
     stance = derive_stance(evidence, source_dates)
     chosen = evidence[stance.index]
+    d = chosen.span(source_dates)
     if stance.authoritative:
-        d = when(chosen)
-        return tuple(i for i, ev in enumerate(evidence) if ev.authoritative and when(ev) == d)
-    key = (chosen.status, chosen.basis.on_record, when(chosen))
-    return tuple(i for i, ev in enumerate(evidence) if (ev.status, ev.basis.on_record, when(ev)) == key)
+        return tuple(i for i, ev in enumerate(evidence) if ev.authoritative and ev.span(source_dates) == d)
+    key = (chosen.status, chosen.basis.on_record, d)
+    return tuple(i for i, ev in enumerate(evidence) if (ev.status, ev.basis.on_record, ev.span(source_dates)) == key)
 
 
 class Entry(_Model):
@@ -320,7 +338,14 @@ class Entry(_Model):
 
     @property
     def date_stated(self) -> dt.date | None:
-        return self.stance.date
+        """The stated day of the statement the reading rests on; None when only its article's
+        date bounds it (see :attr:`date_span`) or nothing dates it."""
+        return self.stance.span.point
+
+    @property
+    def date_span(self) -> Interval:
+        """When the statement the reading rests on was made (``pledgetui.dating``)."""
+        return self.stance.span
 
     @property
     def claimants(self) -> tuple[str, ...]:
@@ -381,10 +406,17 @@ class Ledger(_Model):
         return None
 
     def entry(self, entry_id: str) -> Entry | None:
-        for p in self.entries:
-            if p.id == entry_id:
-                return p
-        return None
+        """The entry with this id (the first, where a broken ledger repeats one), without a scan:
+        an index by id is built once per ``entries`` tuple and kept beside it."""
+        found = self.__dict__.get("_by_id")
+        entries = self.entries
+        if found is None or found[0] is not entries:
+            index: dict[str, Entry] = {}
+            for p in entries:
+                index.setdefault(p.id, p)
+            found = self.__dict__["_by_id"] = (entries, index)
+        by_id: dict[str, Entry] = found[1]
+        return by_id.get(entry_id)
 
 
 def integrity_problems(ledger: Ledger) -> list[tuple[str, str]]:

@@ -275,7 +275,7 @@ SORT_FIELDS: dict[str, Callable[[Entry], object]] = {
     "conditions": _conditions_key,
     "backstop": lambda p: p.us_backstop.label,
     "claimant": lambda p: comparable(p.claimant),
-    "date": lambda p: p.date_stated or _MIN_DATE,
+    "date": lambda p: p.date_span.recency(),
     "sources": lambda p: len(p.source_ids),
     "kind": lambda p: p.kind.value,
     "summary": lambda p: p.summary.casefold(),
@@ -429,8 +429,11 @@ class Index:
         if f == "id":  # starts with, as date: does: id:ireland finds ireland-ground; id= is exact
             ident = comparable(p.id)
             return ident in term.values if term.exact else any(ident.startswith(v) for v in term.values)  # type: ignore[arg-type]
-        if f == "date":  # the derived date: starts with, so date:2026-01 is January 2026
-            day = p.date_stated.isoformat() if p.date_stated else ""
+        if (
+            f == "date"
+        ):  # the derived date (a stated day, else its article's): starts with, so date:2026-01 is January 2026
+            hi = p.date_span.hi
+            day = hi.isoformat() if hi else ""
             return day in term.values if term.exact else any(day.startswith(v) for v in term.values)  # type: ignore[arg-type]
         if f == "summary":
             summary = comparable(p.summary)

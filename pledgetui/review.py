@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from pledgetui.model import Backstop, Basis, CommitmentType, Entry, Evidence, Ledger, Party, Status, resting_indexes
+from pledgetui.model import Backstop, Basis, CommitmentType, Entry, Ledger, Party, Status, resting_indexes
 from pledgetui.textcheck import comparable, format_char_warnings
 
 #: Bases that report someone's claim without the claimant on the record.
@@ -321,12 +321,8 @@ def review_entry(
     ranked = [ev for ev in p.evidence if ev.authoritative] if len(p.evidence) > 1 else []
     if len(ranked) > 1:  # one ranked statement cannot point both ways
         dates = source_dates or {}
-        latest = p.stance.date
-
-        def when(ev: Evidence) -> dt.date | None:
-            return ev.stated if ev.stated is not None else dates.get(ev.source)
-
-        tied = [ev for ev in ranked if when(ev) == latest]
+        latest = p.stance.span
+        tied = [ev for ev in ranked if ev.span(dates) == latest]
         if len({ev.status is Status.DECLINED for ev in tied}) > 1:
             found.append(
                 Finding(

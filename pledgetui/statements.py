@@ -10,10 +10,10 @@ ledger's order (entry, then statement).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from pledgetui.dating import Interval
 from pledgetui.model import Entry, Evidence, Ledger
 from pledgetui.query import Index, Query, QueryError, SortKey, Term, parse_query
 from pledgetui.textcheck import comparable
@@ -32,7 +32,7 @@ class StatementRow:
     entry: Entry
     index: int  # 0-based position in the entry's evidence
     evidence: Evidence
-    date: dt.date | None  # the statement's date, else its article's
+    span: Interval  # when the statement was made (``pledgetui.dating``)
 
     @property
     def entry_id(self) -> str:
@@ -56,7 +56,7 @@ class StatementRow:
             "basis": ev.basis.label,
             "relayed_by": ev.relayed_by,
             "status": ev.status.label,
-            "date": self.date.isoformat() if self.date else "",
+            "date": self.span.label(),
             "source": ev.source,
             "quote": self.quote_start,
         }
@@ -69,8 +69,6 @@ class StatementRow:
         return cells
 
 
-_MIN_DATE = dt.date.min
-
 SORT_FIELDS: dict[str, Callable[[StatementRow], object]] = {
     "entry": lambda r: r.entry.id,
     "n": lambda r: r.index,
@@ -80,7 +78,7 @@ SORT_FIELDS: dict[str, Callable[[StatementRow], object]] = {
     "basis": lambda r: r.evidence.basis.label,
     "relayed_by": lambda r: comparable(r.evidence.relayed_by),
     "status": lambda r: r.evidence.status.strength,
-    "date": lambda r: r.date or _MIN_DATE,
+    "date": lambda r: r.span.recency(),
     "source": lambda r: r.evidence.source,
     "quote": lambda r: comparable(r.evidence.quote),
 }
@@ -135,8 +133,7 @@ def rows_of(ledger: Ledger, entries: Sequence[Entry], query: Query | None = None
     for entry in entries:
         for i, ev in enumerate(entry.evidence):
             if all(statement_matches(t, ev, ledger) is not t.negate for t in terms):
-                when = ev.stated if ev.stated is not None else dates.get(ev.source)
-                rows.append(StatementRow(entry, i, ev, when))
+                rows.append(StatementRow(entry, i, ev, ev.span(dates)))
     return rows
 
 

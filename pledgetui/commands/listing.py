@@ -94,7 +94,7 @@ def summary_line(entries: Sequence[Entry], total: int) -> str:
 
 
 def _date(p: Entry) -> str:
-    return p.date_stated.isoformat() if p.date_stated else ""
+    return p.date_span.label()
 
 
 def plain_rows(entries: Sequence[Entry]) -> list[list[str]]:

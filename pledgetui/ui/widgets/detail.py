@@ -85,7 +85,7 @@ def describe(entry: Entry, ledger: Ledger, articles: Articles | None) -> Content
     parts.append(_field("Claimant", claimant))
     if entry.numbers:
         parts.append(_field("Numbers", safe_line("; ".join(str(q) for q in entry.numbers))))
-    parts.append(_field("Date", Content(entry.date_stated.isoformat() if entry.date_stated else "not stated")))
+    parts.append(_field("Date", Content(entry.date_span.words())))
     parts.append(_field("Id", safe_line(entry.id)))
     if entry.notes:
         parts.append(join(("Notes: ", "bold"), safe(entry.notes), "\n"))

@@ -54,7 +54,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("conditions", "Conditions", 10, 3, _conditions),
     Column("backstop", "Backstop", 8, 1, _backstop),
     Column("claimant", "Claimant", 10, 3, lambda p: p.claimant, drop=2),
-    Column("date", "Date", 10, 0, lambda p: p.date_stated.isoformat() if p.date_stated else "", drop=3),
+    Column("date", "Date", 13, 0, lambda p: p.date_span.label(), drop=3),
     Column("sources", "Src", 3, 0, lambda p: str(len(p.source_ids)), drop=1),
 )
 
