@@ -21,7 +21,13 @@ ORDER: dict[str, Callable[[Entry], Any]] = {
     "conditions": lambda p: (not p.conditions, tuple(c.label for c in p.conditions)),  # unconditional last
     "backstop": lambda p: p.us_backstop.label,
     "claimant": lambda p: comparable(p.claimant),
-    "date": lambda p: p.date_stated or dt.date.min,  # undated first
+    # undated first, then "by" an article's date (by that date), then stated days (by day)
+    "date": lambda p: (
+        p.date_span.lo is not None,
+        p.date_span.lo or dt.date.min,
+        p.date_span.hi is not None,
+        p.date_span.hi or dt.date.min,
+    ),
     "sources": lambda p: len(p.source_ids),
 }
 

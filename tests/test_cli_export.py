@@ -312,6 +312,7 @@ def test_bundled_ledger_round_trips(capsys: pytest.CaptureFixture[str]) -> None:
             "claimant": p.claimant,
             "relayed_by": p.evidence[p.stance.index].relayed_by,
             "date_stated": p.date_stated.isoformat() if p.date_stated else None,
+            "date_by": p.date_span.hi.isoformat() if p.date_span.hi else None,
             "statement": p.stance.index + 1,
         }
         for p in ledger.entries

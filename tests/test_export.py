@@ -112,7 +112,7 @@ def test_column_names_are_stable() -> None:
     assert ENTRY_COLUMNS == (
         "id", "kind", "country", "actor_type", "commitment_type", "status", "conditions",
         "condition_detail", "us_backstop", "claimant", "claimant_relayed_by", "claimants", "numbers", "date_stated",
-        "summary",
+        "date_by", "summary",
         "notes", "sources", "source_files", "quote_count",
     )  # fmt: skip
     assert EVIDENCE_COLUMNS == (
@@ -144,7 +144,9 @@ def test_pledge_rows_use_vocabulary_values_and_joins() -> None:
     assert uk["status"] == "signed"
     assert uk["conditions"] == "peace_deal; legal_framework"
     assert uk["us_backstop"] == "unknown"
-    assert uk["date_stated"] == ""
+    assert (uk["date_stated"], uk["date_by"]) == ("", "")  # undated article, no stated day
+    # a003 is dated: its date bounds the statement, which states no day of its own
+    assert (rows["russia-mfa"]["date_stated"], rows["russia-mfa"]["date_by"]) == ("", "2026-01-08")
     assert (uk["claimant"], uk["claimants"]) == ("Downing Street statement", "Downing Street statement")
     assert uk["sources"] == "a002"
     assert uk["source_files"] == "002_d2b1ebf0ff0347cc.txt"
@@ -152,7 +154,7 @@ def test_pledge_rows_use_vocabulary_values_and_joins() -> None:
     assert rows["russia-mfa"]["kind"] == "counter_position"
     pl = rows["pl-num"]
     assert pl["numbers"] == "troops: 20,000 to 50,000; jets: 4"
-    assert pl["date_stated"] == "2026-01-06"
+    assert (pl["date_stated"], pl["date_by"]) == ("2026-01-06", "2026-01-06")
     assert (pl["status"], pl["claimant"]) == ("announced", "Minister")
     assert pl["conditions"] == "ceasefire; us_backstop"
     assert pl["sources"] == "a002; a003"  # each source once, in quote order
@@ -305,6 +307,7 @@ def test_json_round_trip_small_ledger() -> None:
             "claimant": p.claimant,
             "relayed_by": "",
             "date_stated": p.date_stated.isoformat() if p.date_stated else None,
+            "date_by": p.date_span.hi.isoformat() if p.date_span.hi else None,
             "statement": p.stance.index + 1,
         }
         for p in ledger.entries

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pledgetui import edits
+from pledgetui.dating import Interval
 from pledgetui.model import (
     Basis,
     Entry,
@@ -64,10 +65,11 @@ def test_without_a_stated_date_the_article_s_date_counts() -> None:
     a, b = ev("A", "signed", source="s1"), ev("B", "considering", source="s2")
     assert derive(a, b, dates={"s1": D1, "s2": D2}).claimant == "B"
     assert derive(a, b, dates={"s1": D3, "s2": D2}).claimant == "A"
-    # A stated date overrides the article's.
+    # A stated day outranks a statement its article's date only bounds, even a later article's:
+    # the bounded one may be far older (docs/coding.md, "Dates").
     assert (
         derive(a, ev("B", "considering", source="s2", stated=dt.date(2025, 12, 1)), dates={"s1": D1, "s2": D2}).claimant
-        == "A"
+        == "B"
     )
 
 
@@ -77,7 +79,8 @@ def test_the_article_s_date_comes_from_the_ledger() -> None:
     sources = (Source(id="s1", file="a.txt", title="t", date=D1), Source(id="s2", file="b.txt", title="t", date=D2))
     ledger = Ledger(sources=sources, entries=(p,))
     got = ledger.entries[0]
-    assert (got.status, got.claimant, got.date_stated) == (Status.CONSIDERING, "B", D2)
+    assert (got.status, got.claimant, got.date_span) == (Status.CONSIDERING, "B", Interval(None, D2))
+    assert got.date_stated is None  # the article's date bounds the statement; it states no day
     # The same entry outside a ledger knows no article dates: both undated, the firmest wins.
     alone = Entry.model_validate(p.model_dump())
     assert (alone.status, alone.claimant, alone.date_stated) == (Status.SIGNED, "A", None)
@@ -250,20 +253,20 @@ def _dated_ledger() -> Ledger:
 
 def test_a_ledger_copy_with_new_source_dates_re_derives_the_reading() -> None:
     ledger = _dated_ledger()
-    assert (ledger.entries[0].claimant, ledger.entries[0].date_stated) == ("In s2", D2)
+    assert (ledger.entries[0].claimant, ledger.entries[0].date_span.hi) == ("In s2", D2)
     s1, s2 = ledger.sources
     copy = ledger.model_copy(update={"sources": (s1.model_copy(update={"date": D3}), s2)})
-    assert (copy.entries[0].status, copy.entries[0].claimant, copy.entries[0].date_stated) == (
+    assert (copy.entries[0].status, copy.entries[0].claimant, copy.entries[0].date_span.hi) == (
         Status.SIGNED,
         "In s1",
         D3,
     )
     undated = ledger.model_copy(update={"sources": (s1.model_copy(update={"date": None}), s2)})
-    assert (undated.entries[0].claimant, undated.entries[0].date_stated) == ("In s2", D2)
+    assert (undated.entries[0].claimant, undated.entries[0].date_span.hi) == ("In s2", D2)
 
 
 def test_a_ledger_copy_with_new_source_dates_leaves_the_original_alone() -> None:
     ledger = _dated_ledger()
     s1, s2 = ledger.sources
     ledger.model_copy(update={"sources": (s1.model_copy(update={"date": D3}), s2)})
-    assert (ledger.entries[0].claimant, ledger.entries[0].date_stated) == ("In s2", D2)
+    assert (ledger.entries[0].claimant, ledger.entries[0].date_span.hi) == ("In s2", D2)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from pledgetui.dating import Interval
 from pledgetui.query import QueryError
 from pledgetui.statements import COLUMNS, QUOTE_START, select_statements
 from tests.factory import restance, small_ledger
@@ -46,15 +49,15 @@ def test_sort_by_statement_columns() -> None:
     assert claimants == sorted(claimants, key=str.casefold)
     rows = select_statements(small_ledger(), "", "-date,entry")
     # a003 is dated, a002 is not: the dated statements come first when descending
-    assert rows[0].date is not None
-    assert rows[-1].date is None
+    assert rows[0].span.hi is not None
+    assert rows[-1].span.undated
 
 
 def test_date_is_the_statement_s_else_the_article_s() -> None:
     rows = {r.entry_id: r for r in select_statements(small_ledger())}
-    assert rows["ireland-ground"].date is not None
-    assert rows["ireland-ground"].date.isoformat() == "2026-01-08"
-    assert rows["uk-ground"].date is None
+    assert rows["ireland-ground"].span == Interval(None, dt.date(2026, 1, 8))
+    assert rows["ireland-ground"].cells()["date"] == "by 2026-01-08"
+    assert rows["uk-ground"].span.undated
 
 
 def test_quote_start_is_cut_with_an_ellipsis() -> None:

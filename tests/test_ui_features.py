@@ -28,17 +28,17 @@ from tests.pilot import Notices, edit_current, press_and_settle, screen_lines, s
 
 def test_date_and_summary_are_fields(ledger_path: Path) -> None:
     ledger = store.load(ledger_path).ledger
-    dated = [e for e in ledger.entries if e.date_stated]
+    dated = [e for e in ledger.entries if e.date_span.hi]
     assert dated
-    year = dated[0].date_stated.isoformat()[:4]
+    year = dated[0].date_span.hi.isoformat()[:4]
     assert {e.id for e in select_entries(ledger, f"date:{year}")} == {
-        e.id for e in ledger.entries if e.date_stated and e.date_stated.year == int(year)
+        e.id for e in ledger.entries if e.date_span.hi and e.date_span.hi.year == int(year)
     }
     assert select_entries(ledger, "date:1999") == []
     word = ledger.entries[0].summary.split()[0]
     hits = select_entries(ledger, f"summary:{word}")
     assert ledger.entries[0] in hits and all(word.lower() in e.summary.lower() for e in hits)
-    assert parse_query(f"date={dated[0].date_stated.isoformat()}").terms[0].exact
+    assert parse_query(f"date={dated[0].date_span.hi.isoformat()}").terms[0].exact
 
 
 def test_reference_lists_every_field_and_vocabulary_value() -> None:

@@ -47,7 +47,7 @@ async def test_hostile_ledger_renders_literally_everywhere(tmp_path: Path) -> No
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.dashboard.index is not None and len(app.dashboard.table.view) == 2
-        assert_shows_clean(app, DashboardScreen, "[/bold]Ruritania … Ground troops", "Actor: [/bold]Ruritania")
+        assert_shows_clean(app, DashboardScreen, "[/bold]Ruritania… Ground troops", "Actor: [/bold]Ruritania")
         detail = app.query_one(DetailPane).text
         assert "[/bold] [bold]loud[/bold] [link=https://example.invalid]click[/link]" in detail
         assert "[stage] n=1" in detail and "\x1b" not in detail
@@ -80,11 +80,11 @@ async def test_hostile_ledger_renders_literally_everywhere(tmp_path: Path) -> No
         await pilot.press("slash", *"[/", "enter")
         await pilot.pause()
         assert app.dashboard.query_one("#filter", Input).value == "[/"
-        assert_shows_clean(app, DashboardScreen, " [/ ", "[/bold]Ruritania … Ground troops")
+        assert_shows_clean(app, DashboardScreen, " [/ ", "[/bold]Ruritania… Ground troops")
         await pilot.press("down", "c", "1", "2")
         await pilot.pause()
         assert_shows_clean(
-            app, DashboardScreen, "Commitment ▲", "0 counter-positions", "[/bold]Ruritania … Ground troops"
+            app, DashboardScreen, "Commitment ▲", "0 counter-positions", "[/bold]Ruritania… Ground troops"
         )
         assert app.is_running
 

@@ -34,7 +34,7 @@ COLUMNS = (
     RowColumn("basis", "Basis", 9, 1, drop=4),
     RowColumn("relayed_by", "Relay", 6, 1, drop=6),
     RowColumn("status", "Status", 11, 0),
-    RowColumn("date", "Date", 10, 0, drop=2),
+    RowColumn("date", "Date", 13, 0, drop=2),
     RowColumn("source", "Src", 4, 0),
     RowColumn("quote", "Quote", 16, 5, drop=1),
 )
