@@ -115,10 +115,10 @@ def _round_trips(ledger: Ledger, entry: Entry) -> None:
 
 
 def _index(ledger: Ledger, entry_id: str) -> int:
-    for i, p in enumerate(ledger.entries):
-        if p.id == entry_id:
-            return i
-    raise EditError([("id", f"no entry has the id {entry_id!r}")])
+    i = ledger.position(entry_id)
+    if i is None:
+        raise EditError([("id", f"no entry has the id {entry_id!r}")])
+    return i
 
 
 def put_entry(ledger: Ledger, entry: Entry, replace_id: str | None = None) -> Ledger:

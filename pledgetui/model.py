@@ -405,18 +405,24 @@ class Ledger(_Model):
                 return s
         return None
 
-    def entry(self, entry_id: str) -> Entry | None:
-        """The entry with this id (the first, where a broken ledger repeats one), without a scan:
-        an index by id is built once per ``entries`` tuple and kept beside it."""
+    def position(self, entry_id: str) -> int | None:
+        """Where the entry with this id stands in ``entries`` (the first, where a broken ledger
+        repeats one), without a scan: an index by id is built once per ``entries`` tuple and
+        kept beside it."""
         found = self.__dict__.get("_by_id")
         entries = self.entries
         if found is None or found[0] is not entries:
-            index: dict[str, Entry] = {}
-            for p in entries:
-                index.setdefault(p.id, p)
+            index: dict[str, int] = {}
+            for i, p in enumerate(entries):
+                index.setdefault(p.id, i)
             found = self.__dict__["_by_id"] = (entries, index)
-        by_id: dict[str, Entry] = found[1]
+        by_id: dict[str, int] = found[1]
         return by_id.get(entry_id)
+
+    def entry(self, entry_id: str) -> Entry | None:
+        """The entry with this id (:meth:`position`)."""
+        i = self.position(entry_id)
+        return None if i is None else self.entries[i]
 
 
 def integrity_problems(ledger: Ledger) -> list[tuple[str, str]]:
