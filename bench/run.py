@@ -3,6 +3,7 @@
     python -m bench.run                       # bundled ledger, 1k, 10k, 100k
     python -m bench.run --sizes 1000,10000    # fewer sizes
     python -m bench.run --out -               # print the report instead of writing it
+    python -m bench.run --changes-only 100000 # only `pledgetui changes` against a cold load
 
 Needs tmux and VisiData (``pip install -r bench/requirements.txt``; not a
 runtime dependency). Programs are timed as a person sees them: each runs in a
@@ -94,6 +95,52 @@ def core_child(path: Path, csv_out: Path) -> dict[str, Any]:
     )
     out["cold_process"] = time.perf_counter() - t
     return out
+
+
+# --------------------------------------------------------------------------- child: changes
+
+#: The window ``pledgetui changes --since`` is timed on: the synthetic statements span
+#: 2022-02-24 .. 2026-04, so this holds more than half of them.
+CHANGES_SINCE = "2024-01-01"
+
+
+def changes_child(path: Path) -> dict[str, Any]:
+    """``changes`` in both modes against one cold load of the same file, in a fresh process:
+    the window of :data:`CHANGES_SINCE` over the loaded ledger, and the comparison of the
+    ledger with a second load of it with one summary edited (every entry compared, none shared)."""
+    import datetime as dt
+
+    from pledgetui import store
+    from pledgetui.changes import version_changes, window_changes
+
+    out: dict[str, Any] = {}
+    t = time.perf_counter()
+    ledger = store.load(path, use_cache=False).ledger
+    out["load_cold"] = time.perf_counter() - t
+    other = store.load(path, use_cache=False).ledger
+    first = other.entries[0].model_copy(update={"summary": "edited"})
+    other = other.model_copy(update={"entries": (first, *other.entries[1:])})
+    t = time.perf_counter()
+    found = window_changes(ledger, dt.date.fromisoformat(CHANGES_SINCE))
+    out["changes_window"] = time.perf_counter() - t
+    out["window_rows"] = len(found.rows)
+    t = time.perf_counter()
+    rows = version_changes(ledger, other)
+    out["changes_versions"] = time.perf_counter() - t
+    out["version_rows"] = len(rows)
+    out["entries"] = len(ledger.entries)
+    return out
+
+
+def changes_report(r: dict[str, Any]) -> str:
+    load = r["load_cold"]
+    return (
+        f"{r['entries']:,} entries: cold load {_s(load)}; "
+        f"changes --since {CHANGES_SINCE} {_s(r['changes_window'])} ({r['window_rows']:,} rows, "
+        f"{_ratio(r['changes_window'], load)} of the load); "
+        f"changes OLD NEW, the comparison {_s(r['changes_versions'])} ({r['version_rows']} row, "
+        f"{_ratio(r['changes_versions'], load)} of the load)"
+    )
 
 
 # --------------------------------------------------------------------------- child: UI
@@ -334,6 +381,8 @@ def measure(label: str, ledger: Path, work: Path, with_datatable: bool) -> dict[
     r["core"] = _child(
         "--core", str(ledger), str(csv_path), env={**env, "PLEDGETUI_CACHE_DIR": str(work / "core-cache")}
     )
+    r["changes"] = _child("--changes", str(ledger), env=env)
+    print(changes_report(r["changes"]), file=sys.stderr, flush=True)
     n_pledges = r["core"]["entries"] - r["core"]["counter"]
     count = rf"\b{n_pledges} of {n_pledges} pledges"
     first_id = re.escape(_first_csv_id(csv_path)[:17])
@@ -581,6 +630,17 @@ def main(argv: list[str]) -> int:
         return 0
     if argv[:1] == ["--ui"]:
         print(json.dumps(ui_child(Path(argv[1]))))
+        return 0
+    if argv[:1] == ["--changes"]:
+        print(json.dumps(changes_child(Path(argv[1]))))
+        return 0
+    if argv[:1] == ["--changes-only"]:  # python -m bench.run --changes-only 100000: only the changes figures
+        from bench.synth import write_ledger
+
+        with tempfile.TemporaryDirectory(prefix="pledgebench-") as tmp:
+            path = write_ledger(Path(tmp) / "pledges.toml", int(argv[1]))
+            env = user_dirs(Path(tmp))
+            print(changes_report(_child("--changes", str(path), env=env)))
         return 0
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(

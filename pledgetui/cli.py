@@ -24,12 +24,21 @@ examples:
   pledgetui --no-config          start with the default settings; read and write no settings file
   pledgetui paths                where the working copy, journal, cache, settings and backups are
   pledgetui search paris         every place "paris" occurs in the ledger's articles, and who cites it
+  pledgetui changes --since 2026-01-01   what the statements made since then changed
+  pledgetui changes HEAD~1 HEAD  what the last commit changed in data/pledges.toml
 
-commands: check, export, list, paths, search (pledgetui COMMAND --help for each)"""
+commands: changes, check, export, list, paths, search (pledgetui COMMAND --help for each)"""
 
-COMMANDS = ("check", "export", "list", "paths", "search")
+COMMANDS = ("changes", "check", "export", "list", "paths", "search")
 #: The module of each command, imported when it runs.
-COMMAND_MODULES = {"check": "check", "export": "export", "list": "listing", "paths": "paths", "search": "search"}
+COMMAND_MODULES = {
+    "changes": "changes",
+    "check": "check",
+    "export": "export",
+    "list": "listing",
+    "paths": "paths",
+    "search": "search",
+}
 
 
 class UsageError(Exception):

@@ -142,6 +142,8 @@ class EditSession:
         new = edits.put_entry(self.ledger, entry, replace_id)
         validated = new.entry(entry.id)  # the validated copy
         assert validated is not None
+        if desc == f"edit {entry.id}":
+            desc += _changed_fields(self.ledger.entry(entry.id), validated)
         record = {"op": "put", "desc": desc, "pledge": validated.model_dump(mode="json"), "replace_id": replace_id}
         return self._commit(record, new)
 
@@ -391,3 +393,24 @@ def _article_bytes(article_text: str | bytes) -> bytes:
     if not data.strip():
         raise EditError([("article", "is empty")])
     return data
+
+
+#: An edit's description names at most this many of the fields it changed.
+NAMED_FIELDS = 3
+
+
+def _changed_fields(old: Entry | None, new: Entry) -> str:
+    """``: summary, notes``: the fields an edit of an entry changed, by the comparison of two
+    ledgers (:func:`pledgetui.compare.compare_entries`); "" when it names none."""
+    from pledgetui.compare import compare_entries
+
+    diff = compare_entries(old, new) if old is not None else None
+    if diff is None:
+        return ""
+    names = list(diff.field_names())
+    if diff.added or diff.removed or diff.reordered:
+        names.append("statements")
+    if not names:
+        return ""
+    more = len(names) - NAMED_FIELDS
+    return ": " + ", ".join(names[:NAMED_FIELDS]) + (f" and {more} more" if more > 0 else "")

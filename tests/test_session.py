@@ -73,7 +73,7 @@ def test_undo_redo_many_levels_and_clean_after_undo_to_saved(ledger_path: Path) 
         session.remove_evidence("ireland-ground", 0),
     ]
     assert descriptions == [
-        "edit uk-ground",
+        "edit uk-ground: notes",
         "delete france-ground",
         "rename uk-ground to uk-ground-troops",
         "add a quote to ireland-ground",

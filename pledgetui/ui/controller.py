@@ -52,9 +52,16 @@ def new_id(existing: set[str], base: str) -> str:
 
 
 def changed_entry(before: Ledger, after: Ledger) -> str | None:
-    """The id of the first entry of ``after`` that is new or changed since ``before`` (None: only removals)."""
+    """The id of the first entry of ``after`` that is new or changed since ``before`` (None: only removals),
+    by the comparison of two ledgers (:func:`pledgetui.compare.compare_entries`); an entry object both
+    hold is the same entry without comparing it."""
+    from pledgetui.compare import compare_entries
+
     old = {p.id: p for p in before.entries}
-    return next((p.id for p in after.entries if old.get(p.id) is not p and old.get(p.id) != p), None)
+    return next(
+        (p.id for p in after.entries if old.get(p.id) is not p and compare_entries(old.get(p.id), p) is not None),
+        None,
+    )
 
 
 class SessionBusy(Message):

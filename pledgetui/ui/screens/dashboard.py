@@ -120,6 +120,14 @@ class DashboardScreen(Screen[None]):
             id="dashboard.statements",
         ),
         Binding(
+            "C",
+            "changes",
+            "Changes",
+            tooltip="What the unsaved edits changed, or the statements since a day",
+            show=False,
+            id="dashboard.changes",
+        ),
+        Binding(
             "ctrl+f",
             "search_articles",
             "Search articles",
@@ -605,6 +613,38 @@ class DashboardScreen(Screen[None]):
         index = self.host.passage_index(self.ledger)
         self.app.push_screen(StatementsScreen(self.ledger, articles, self.query_text, index), back)
 
+    def action_changes(self) -> None:
+        """What changed: the unsaved edits against the file (or, with a day, the statements since);
+        enter on a row comes back to its entry."""
+        if self.ledger is None:
+            return
+        from pledgetui.ui.screens.changes import ChangesScreen
+
+        session = self.host.controller.session
+        saved = session.saved if session is not None else self.ledger
+
+        def back(entry_id: str | None) -> None:
+            if entry_id is not None:
+                self.go_to_entry(entry_id)
+            self.table.focus()
+
+        self.app.push_screen(ChangesScreen(saved, self.ledger), back)
+
+    def go_to_entry(self, entry_id: str) -> None:
+        """Put the cursor on the entry ``entry_id``; a filter (or hidden counter-positions) that
+        leaves it out is cleared first. An entry no longer in the ledger is reported."""
+        if self.index is None:
+            return
+        position = next((i for i, p in enumerate(self.index.entries) if p.id == entry_id), None)
+        if position is None:
+            self.notify(f"{display_line(entry_id)} is not in the ledger (removed).", markup=False)
+            return
+        if self.table.row_of(position) is None:
+            self.show_counter = True
+            self.set_filter("")
+        self.refresh_view(keep=position)
+        self.show_detail()
+
     def action_search_articles(self) -> None:
         articles = self.host.articles
         if self.ledger is None or articles is None:
@@ -766,6 +806,12 @@ class DashboardScreen(Screen[None]):
                     "One row per statement of the filtered entries",
                     "dashboard.statements",
                     self.action_statements,
+                ),
+                (
+                    "What changed",
+                    "The unsaved edits, or what the statements since a day changed",
+                    "dashboard.changes",
+                    self.action_changes,
                 ),
                 (
                     "Search every article",
