@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +45,8 @@ __all__ = [
 
 #: The kinds of change, in the words every format uses.
 NEW_ENTRY = "new entry"
+#: An entry's first dated statement when it also has undated ones: it may be older than the window.
+FIRST_DATED = "first dated statement"
 REMOVED_ENTRY = "removed entry"
 FIELD = "field"
 NEW_STATEMENT = "new statement"
@@ -172,24 +175,25 @@ def _in(day: dt.date, since: dt.date | None, until: dt.date | None) -> bool:
 def _entry_window_rows(
     entry: Entry, dates: Mapping[str, dt.date | None], since: dt.date | None, until: dt.date | None
 ) -> list[ChangeRow]:
-    steps = history(entry, dates).steps
+    his = history(entry, dates)
     rows: list[ChangeRow] = []
     previous: Stance | None = None
-    for k, step in enumerate(steps):
+    first = FIRST_DATED if his.undated else NEW_ENTRY
+    for k, step in enumerate(his.steps):
         hi = step.span.hi
         assert hi is not None
         if _in(hi, since, until):
-            rows.extend(_step_rows(entry, step, k == 0, previous, dates))
+            rows.extend(_step_rows(entry, step, first if k == 0 else None, previous, dates))
         previous = step.reading
     return rows
 
 
 def _step_rows(
-    entry: Entry, step: Step, first: bool, previous: Stance | None, dates: Mapping[str, dt.date | None]
+    entry: Entry, step: Step, first: str | None, previous: Stance | None, dates: Mapping[str, dt.date | None]
 ) -> Iterator[ChangeRow]:
     ev, i = step.evidence, step.index
-    if first:  # the entry's first statement: the entry is new, with it
-        yield _statement(entry.id, NEW_ENTRY, ev, i, dates, field="status", new=step.reading.status.value)
+    if first is not None:  # the first dated statement: the entry is new with it, unless undated ones may be older
+        yield _statement(entry.id, first, ev, i, dates, field="status", new=step.reading.status.value)
         return
     yield _statement(entry.id, NEW_STATEMENT, ev, i, dates)
     if step.changed and previous is not None:
@@ -308,24 +312,36 @@ def to_json(rows: Iterable[ChangeRow], **head: Any) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-#: CommonMark lets a backslash escape any ASCII punctuation: every one is escaped, so no
-#: ledger text can make a link, an image, emphasis, a heading, a list or raw HTML.
-_MD_ESCAPES = str.maketrans({ch: "\\" + ch for ch in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
+#: The marks that make Markdown inside a line (code, emphasis, links and images, raw HTML and
+#: entities, tables, strikethrough, math), escaped with a backslash as CommonMark allows. Ledger
+#: text never starts a line here (it follows "# ", "- " or "> "), so the marks that only act at
+#: a line's start (lists, headings, quotes) cannot act; the rest of the punctuation stays
+#: readable in the briefing's source.
+_MD_ESCAPES = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>&!|~#$"})
+_MD_BLOCK_START = re.compile(r"^([-+=]|[0-9]{1,9}(?=[.)]))")
 
 
-def md_text(value: Any) -> str:
-    """Ledger text for a Markdown line: one line, display-safe, every punctuation mark escaped."""
-    return display_line(text(value)).translate(_MD_ESCAPES)
+def md_text(value: Any, *, start: bool = False) -> str:
+    """Ledger text for a Markdown line: one line, display-safe, the inline marks escaped; with
+    ``start``, text that opens a block (a block quote's line) also has a list's or a setext
+    heading's opening mark escaped."""
+    out = display_line(text(value)).translate(_MD_ESCAPES)
+    if start:
+        m = _MD_BLOCK_START.match(out)
+        if m is not None:
+            end = m.end()
+            out = out[:end] + "\\" + out[end:] if m.group(1)[0].isdigit() else "\\" + out
+    return out
 
 
 def _md_bullet(r: ChangeRow) -> list[str]:
     words = md_text(r.words())
     if r.kind in (FIELD, STATEMENT, SOURCE, LEDGER):
         words += f": {md_text(r.old) or '(none)'} → {md_text(r.new) or '(none)'}"
-    elif r.kind == NEW_ENTRY and r.new:
-        words += f" \\({md_text(r.new)}\\)"
+    elif r.kind in (NEW_ENTRY, FIRST_DATED) and r.new:
+        words += f" ({md_text(r.new)})"
     elif r.kind == REMOVED_ENTRY and r.old:
-        words += f" \\(was {md_text(r.old)}\\)"
+        words += f" (was {md_text(r.old)})"
     elif r.kind in (NEW_SOURCE, REMOVED_SOURCE):
         words += f" {md_text(r.source)}: {md_text(r.new if r.kind == NEW_SOURCE else r.old)}"
     lines = [f"- {words}"]
@@ -333,14 +349,14 @@ def _md_bullet(r: ChangeRow) -> list[str]:
         who = ", ".join(md_text(x) for x in (r.claimant, r.status, r.date, r.source) if x)
         lines[0] += f" — statement {r.n}: {who}"
         if r.quote and r.kind != STATEMENT:
-            lines.append(f"  > {md_text(r.quote)}")
+            lines.append(f"  > {md_text(r.quote, start=True)}")
     return lines
 
 
 def markdown(rows: Sequence[ChangeRow], title: str, notes: Sequence[str] = ()) -> bytes:
     """A briefing: a heading per entry (sources and the ledger's own fields first), a bullet
     per change, each statement's quote as a block quote; all ledger text escaped."""
-    lines = [f"# {md_text(title)}", "", md_text(summary(rows)) + "\\.", *(md_text(n) for n in notes), ""]
+    lines = [f"# {md_text(title)}", "", md_text(summary(rows)) + ".", *(md_text(n) for n in notes), ""]
     groups: dict[str, list[ChangeRow]] = {}
     for r in rows:
         groups.setdefault(r.entry, []).append(r)

@@ -23,8 +23,15 @@ def bundled() -> Ledger:
 def test_since_the_new_year_names_the_declaration_s_entries_with_their_statements() -> None:
     ledger = bundled()
     found = window_changes(ledger, dt.date(2026, 1, 1))
-    new = {r.entry: r for r in found.rows if r.kind == "new entry"}
+    new = {r.entry: r for r in found.rows if r.kind in ("new entry", "first dated statement")}
     assert {"uk-ground-troops", "uk-air", "france-ground-troops"} <= set(new)
+    # an entry with undated statements may be older than its first dated one: never called new
+    for entry_id, row in new.items():
+        entry = ledger.entry(entry_id)
+        assert entry is not None
+        has_undated = any(ev.span(ledger.source_dates()).hi is None for ev in entry.evidence)
+        assert row.kind == ("first dated statement" if has_undated else "new entry")
+    assert new["uk-ground-troops"].kind == "first dated statement" and new["uk-sanctions"].kind == "new entry"
     air = new["uk-air"]
     assert (air.source, air.date, air.claimant) == ("a002", "2026-01-06", "Downing Street statement")
     assert air.statement == ledger.entry("uk-air").evidence[air.n - 1].key  # type: ignore[union-attr]
@@ -90,5 +97,10 @@ def test_the_briefing_escapes_ledger_text() -> None:
     )
     md = markdown(version_changes(ledger, edited), "Changes").decode()
     assert "![x](" not in md and "<script>" not in md and "\n- nor" not in md
-    assert "\\!\\[x\\]\\(http\\:" in md
+    assert "\\!\\[x\\](http:" in md and "\\<script\\>" in md
     assert md_text("a*b_c`d") == "a\\*b\\_c\\`d"
+    # readable punctuation stays as it is
+    assert md_text("Ukraine's skies: 20,000-50,000 (troops).") == "Ukraine's skies: 20,000-50,000 (troops)."
+    # what would start a list or a heading inside a block quote is escaped at a line's start
+    assert md_text("- a", start=True) == "\\- a" and md_text("12. a", start=True) == "12\\. a"
+    assert md_text("+ a", start=True) == "\\+ a" and md_text("- a") == "- a"
