@@ -19,6 +19,7 @@ from pledgetui.store import load, save
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens.dashboard import DashboardScreen
 from pledgetui.ui.screens.timeline import TimelineScreen, tick_label
+from pledgetui.ui.state import LedgerChange
 from tests.factory import REPO, write_ledger
 from tests.hostile import EMOJI, LONG, OSC_TITLE, write_hostile
 from tests.pilot import press_and_settle, screen_text, started
@@ -118,6 +119,29 @@ async def test_the_timeline_shows_the_filtered_rows_only(bundled: Path) -> None:
         assert "No dated statement in this view" in screen_text(app)
 
 
+async def test_a_changed_ledger_redraws_the_same_entries_as_they_are_now(bundled: Path) -> None:
+    app = PledgeApp(bundled)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        app.dashboard.set_filter("type:ground_troops")
+        await pilot.pause()
+        await press_and_settle(app, pilot, "T")
+        screen = _screen(app)
+        before = screen.timeline
+        assert before.undated < before.statements
+        # every article loses its date (a reload, say): the same entries, now all undated
+        ledger = app.ledger_state.ledger
+        undated = tuple(s.model_copy(update={"date": None}) for s in ledger.sources)
+        app.ledger_state = LedgerChange(ledger.model_copy(update={"sources": undated}), "reloaded")
+        await pilot.pause()
+        after = screen.timeline
+        assert after.entries == before.entries and after.statements == before.statements
+        shown = [e for e in ledger.entries if e.commitment == "ground_troops"]
+        assert after.entries == len(shown)
+        stated = sum(ev.stated is not None for e in shown for ev in e.evidence)
+        assert after.dated == stated < before.dated
+
+
 def _dated_hostile(folder: Path) -> Path:
     """The hostile ledger with its article dated, and an entry whose actor is emoji and a long line."""
     path = write_hostile(folder)
@@ -156,6 +180,8 @@ def test_tick_labels_are_sanitised_one_cell_a_character_and_cut() -> None:
     assert not UNSAFE.search(label) and "\x1b" not in label
     assert len(label) <= 12 and label.endswith("…")
     assert tick_label("France", 12) == "France"
+    # a flag (two regional indicators) is one glyph two cells wide: plotext would count two characters
+    assert tick_label("🇺🇦 Kyiv", 12) == "·· Kyiv" and tick_label("Коаліція", 12) == "Коаліція"
     # a control character is shown as its symbol (as everywhere else), never dropped unseen
     assert tick_label("A\x1b[2J\u202eB", 30) == "A␛[2J<U+202E>B"
 

@@ -74,11 +74,20 @@ def y_limits(groups: int, height: int) -> tuple[float, float]:
     return 1 - margin, groups + margin
 
 
+def _one_cell(ch: str) -> str:
+    """``ch`` if every terminal draws it in one cell; nothing for a joiner or a combining mark;
+    else a dot (wide characters, and emoji, whose width terminals disagree on: a pair of
+    regional indicators is one flag two cells wide)."""
+    cells = cell_len(ch)
+    if cells == 0:
+        return ""
+    return ch if cells == 1 and ord(ch) < 0x1F000 else "·"
+
+
 def tick_label(name: str, width: int) -> str:
     """A name as plotext may draw it: sanitised (no control or bidi character reaches its
     output), one cell per character (plotext counts characters, not cells), cut to ``width``."""
-    cells = ["·" if cell_len(ch) != 1 else ch for ch in display_line(name)]
-    text = "".join(cells)
+    text = "".join(_one_cell(ch) for ch in display_line(name))
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
