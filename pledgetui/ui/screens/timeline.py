@@ -22,6 +22,7 @@ from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
@@ -107,6 +108,16 @@ def _date_ticks(lo: int, hi: int, width: int) -> list[int]:
     return sorted({round(lo + (hi - lo) * k / (fit - 1)) for k in range(fit)})
 
 
+class SizedPlot(PlotextPlot):
+    """A plot that says when its size changes: how many groups fit depends on its height."""
+
+    class Resized(Message):
+        pass
+
+    def on_resize(self) -> None:
+        self.post_message(self.Resized())
+
+
 class TimelineScreen(Screen[None]):
     """The statements on a date axis per actor or commitment type, and firm against claims over time."""
 
@@ -142,7 +153,7 @@ class TimelineScreen(Screen[None]):
         yield Static(id="tl-title")
         with TabbedContent(id="tl-tabs"):
             with TabPane("Statements by date", id="tl-marks-pane"):
-                yield PlotextPlot(id="tl-marks")
+                yield SizedPlot(id="tl-marks")
             with TabPane("Firm against claims", id="tl-counts-pane"):
                 yield PlotextPlot(id="tl-counts")
         yield Static(id="tl-caption")
@@ -151,10 +162,9 @@ class TimelineScreen(Screen[None]):
     def on_mount(self) -> None:
         self.watch(self.app, "ledger_state", self._ledger_changed, init=False)
         self._draw()
-        self.call_after_refresh(self._draw)  # again once laid out: the rows depend on the plot's height
 
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._draw)
+    def on_sized_plot_resized(self) -> None:
+        self._draw()  # the groups that fit depend on the plot's height
 
     def _ledger_changed(self, change: LedgerChange | None) -> None:
         """The ledger changed underneath (a reload): the same entries, as they are now."""
@@ -316,7 +326,7 @@ class TimelineScreen(Screen[None]):
         return join(*parts)
 
     def on_tabbed_content_tab_activated(self) -> None:
-        self.call_after_refresh(self._draw)
+        self._draw()  # the caption is the plot's
 
     # ------------------------------------------------------------------ actions
 
