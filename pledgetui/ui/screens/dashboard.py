@@ -104,6 +104,14 @@ class DashboardScreen(Screen[None]):
         ),
         Binding("m", "matrix", "Matrix", tooltip="Actors x commitment types", id="dashboard.matrix"),
         Binding(
+            "T",
+            "timeline",
+            "Timeline",
+            tooltip="The statements on a date axis; firm commitments against claims over time",
+            show=False,
+            id="dashboard.timeline",
+        ),
+        Binding(
             "F",
             "group",
             "Group",
@@ -578,6 +586,14 @@ class DashboardScreen(Screen[None]):
 
         self.app.push_screen(MatrixScreen(self.ledger, self.visible_entries(), self.query_text), chosen)
 
+    def action_timeline(self) -> None:
+        """The statements of the rows shown on a date axis (the plotting library loads here)."""
+        if self.ledger is None:
+            return
+        from pledgetui.ui.screens.timeline import TimelineScreen
+
+        self.app.push_screen(TimelineScreen(self.ledger, self.visible_entries(), self.query_text))
+
     def action_group(self) -> None:
         """The frequency view of the rows shown, grouped by the current column (where it groups)."""
         if self.index is None:
@@ -776,6 +792,12 @@ class DashboardScreen(Screen[None]):
                     "Who's in, who's holding back",
                     "dashboard.matrix",
                     self.action_matrix,
+                ),
+                (
+                    "Timeline: statements by date",
+                    "Per actor or commitment type, by status; firm commitments against claims over time",
+                    "dashboard.timeline",
+                    self.action_timeline,
                 ),
                 (
                     "Group by a column: counts per value",
