@@ -4,6 +4,7 @@
     python -m bench.run --sizes 1000,10000    # fewer sizes
     python -m bench.run --out -               # print the report instead of writing it
     python -m bench.run --changes-only 100000 # only `pledgetui changes` against a cold load
+    python -m bench.run --as-of-only --sizes 100000   # only the ledger as of a day vs a cold load
 
 Needs tmux and VisiData (``pip install -r bench/requirements.txt``; not a
 runtime dependency). Programs are timed as a person sees them: each runs in a
@@ -94,6 +95,39 @@ def core_child(path: Path, csv_out: Path) -> dict[str, Any]:
         cwd=ROOT,
     )
     out["cold_process"] = time.perf_counter() - t
+    out.update(as_of_child(path, loaded.ledger, out["load_cold"]))
+    return out
+
+
+#: The day the as-of figures take: the middle of the synthetic ledgers' stated days (2022-02-24
+#: and the 1,500 days after it), so about half the statements are later and the rest are read.
+AS_OF_DAY = "2024-03-14"
+
+
+def as_of_child(path: Path, ledger: Any = None, load_cold: float | None = None) -> dict[str, Any]:
+    """The ledger as of :data:`AS_OF_DAY` (``history.as_of``, what ``--as-of`` and the dashboard's
+    ``w`` compute), left out and counted, against one cold load of the same file (timed here
+    when not given). Runs in a fresh process."""
+    import datetime as dt
+
+    from pledgetui import store
+    from pledgetui.history import as_of
+
+    out: dict[str, Any] = {}
+    if ledger is None or load_cold is None:
+        t = time.perf_counter()
+        ledger = store.load(path, use_cache=False).ledger
+        load_cold = time.perf_counter() - t
+    out["as_of_load_cold"] = load_cold
+    day = dt.date.fromisoformat(AS_OF_DAY)
+    t = time.perf_counter()
+    then = as_of(ledger, day)
+    out["as_of"] = time.perf_counter() - t
+    t = time.perf_counter()
+    as_of(ledger, day, count_uncertain=True)
+    out["as_of_counted"] = time.perf_counter() - t
+    out["as_of_kept"] = len(then.ledger.entries)
+    out["as_of_entries"] = len(ledger.entries)
     return out
 
 
@@ -550,6 +584,7 @@ def report(results: list[dict[str, Any]], cmd: str) -> str:
             f"| atomic save | {_s(c['save'])} | bare tomli-w dump {_s(c['bare_dump'])} | {_ratio(c['save'], c['bare_dump'])} |",
             f"| `pledgetui check` (a process) | {_s(c['check'])} | cold load (a process) {_s(c['cold_process'])} | {_ratio(c['check'], c['cold_process'])} |",
             f"| CSV export (pledge rows) | {_s(c['csv_export'])} | | |",
+            f"| the ledger as of {AS_OF_DAY} (`--as-of`, in process) | {_s(c['as_of'])} | cold load (in process) {_s(c['load_cold'])} | {_ratio(c['as_of'], c['load_cold'])} |",
             f"| peak memory, cached start | {warm.get('hwm_mb', 0):.0f} MB | VisiData {vd.get('hwm_mb') or 0:.0f} MB | {_ratio(warm.get('hwm_mb'), vd.get('hwm_mb'))} |",
             f"| peak memory, cold start | {cold.get('hwm_mb', 0):.0f} MB | VisiData {vd.get('hwm_mb') or 0:.0f} MB | {_ratio(cold.get('hwm_mb'), vd.get('hwm_mb'))} |",
             "",
@@ -603,6 +638,7 @@ def targets(results: list[dict[str, Any]]) -> list[str]:
             row(f"100k: peak memory ({kind[4:]}) / VisiData", ratio(r[kind].get("hwm_mb"), vd.get("hwm_mb")), 2.0)
         row("100k: atomic save / bare tomli-w dump", ratio(r["core"]["save"], r["core"]["bare_dump"]), 1.5)
         row("100k: `pledgetui check` / cold load", ratio(r["core"]["check"], r["core"]["cold_process"]), 1.2)
+        row("100k: the ledger as of a day / cold load", ratio(r["core"]["as_of"], r["core"]["load_cold"]), 1.0)
         u = r["ui"]
         out.append(
             f"| 100k: UI never stalls > 50 ms while loading | {_s(u['stall_load'])} | {_ok(u['stall_load'] <= 0.05)} |"
@@ -628,6 +664,9 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--core"]:
         print(json.dumps(core_child(Path(argv[1]), Path(argv[2]))))
         return 0
+    if argv[:1] == ["--as-of"]:
+        print(json.dumps(as_of_child(Path(argv[1]))))
+        return 0
     if argv[:1] == ["--ui"]:
         print(json.dumps(ui_child(Path(argv[1]))))
         return 0
@@ -648,8 +687,15 @@ def main(argv: list[str]) -> int:
     )
     ap.add_argument("--no-bundled", action="store_true", help="skip the bundled ledger")
     ap.add_argument("--no-datatable", action="store_true", help="skip the DataTable baseline (slow at 100k)")
+    ap.add_argument(
+        "--as-of-only",
+        action="store_true",
+        help="only time the ledger as of a day against a cold load, for each size; print the ratios",
+    )
     ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"), help="report file, or - for stdout")
     ns = ap.parse_args(argv)
+    if ns.as_of_only:
+        return run_as_of(ns)
     if not shutil.which("tmux"):
         print("bench: tmux is required", file=sys.stderr)
         return 2
@@ -674,6 +720,24 @@ def main(argv: list[str]) -> int:
                 kept = "\n" + old[old.index(MARKER) :]
         out.write_text(text + kept, encoding="utf-8")
         print(f"wrote {ns.out}", file=sys.stderr)
+    return 0
+
+
+def run_as_of(ns: argparse.Namespace) -> int:
+    """``--as-of-only``: each size's ledger as of :data:`AS_OF_DAY` against its cold load, each
+    measured in a fresh process, printed as a ratio (no tmux, no report written)."""
+    from bench.synth import write_ledger
+
+    with tempfile.TemporaryDirectory(prefix="pledgebench-") as tmp:
+        for n in (int(x) for x in ns.sizes.split(",") if x.strip()):
+            print(f"generating {n:,} entries", file=sys.stderr, flush=True)
+            path = write_ledger(Path(tmp) / str(n) / "pledges.toml", n)
+            r = _child("--as-of", str(path), env=user_dirs(path.parent))
+            print(
+                f"{n:,} entries: as of {AS_OF_DAY} {_s(r['as_of'])} (uncertain counted {_s(r['as_of_counted'])}; "
+                f"{r['as_of_kept']:,} of {r['as_of_entries']:,} entries kept) vs cold load {_s(r['as_of_load_cold'])}: "
+                f"{_ratio(r['as_of'], r['as_of_load_cold'])}"
+            )
     return 0
 
 

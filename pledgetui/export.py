@@ -31,13 +31,17 @@ import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pledgetui import __version__
+from pledgetui.as_of_words import apart, record
 from pledgetui.model import SCHEMA_VERSION, Entry, Ledger, Source
 from pledgetui.paths import article_candidates
 from pledgetui.sanitize import display, display_line
 from pledgetui.store import BACKUP_SUFFIX, SaveError, write_output
+
+if TYPE_CHECKING:
+    from pledgetui.history import AsOf
 
 FORMATS = ("csv", "json", "md")
 ROW_KINDS = ("entries", "evidence")
@@ -276,18 +280,27 @@ def cited_sources(ledger: Ledger, pledges: Iterable[Entry]) -> list[Source]:
 
 
 def to_json(
-    ledger: Ledger, pledges: Sequence[Entry], *, query: str = "", sort: str = "", rows: str = "entries"
+    ledger: Ledger,
+    pledges: Sequence[Entry],
+    *,
+    query: str = "",
+    sort: str = "",
+    rows: str = "entries",
+    as_of: AsOf | None = None,
 ) -> bytes:
     """One JSON shape whatever the rows: ``{schema_version, generated_by, query, sort, rows,
     sources, entries | statements}``. ``entries``: the selected entries in full structure
     (statements nested); ``evidence``: one flat object per statement under ``statements``
-    (the CSV columns, offsets as numbers). ``sources``: those the entries cite. Deterministic bytes."""
+    (the CSV columns, offsets as numbers). ``sources``: those the entries cite. With ``as_of`` (the
+    ledger as it stood on a day), an ``as_of`` object after ``rows`` records the day and what it left
+    apart (:func:`pledgetui.as_of_words.record`). Deterministic bytes."""
     doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "generated_by": f"pledgetui {__version__}",
         "query": query,
         "sort": sort,
         "rows": rows,
+        **({"as_of": record(as_of)} if as_of is not None else {}),
         "sources": [s.model_dump(mode="json") for s in cited_sources(ledger, pledges)],
     }
     if rows == "entries":
@@ -370,7 +383,13 @@ def count_line(pledges: Sequence[Entry]) -> str:
 
 
 def to_markdown(
-    ledger: Ledger, pledges: Sequence[Entry], rows: str = "entries", *, query: str = "", sort: str = ""
+    ledger: Ledger,
+    pledges: Sequence[Entry],
+    rows: str = "entries",
+    *,
+    query: str = "",
+    sort: str = "",
+    as_of: AsOf | None = None,
 ) -> bytes:
     """A report table headed with the count and the query; counter-positions marked with ⟂."""
     head = [
@@ -378,6 +397,7 @@ def to_markdown(
         "",
         f"{count_line(pledges)}. Filter: {_md_code(query) if query.strip() else 'none (all entries)'}."
         + (f" Sort: {_md_code(sort)}." if sort.strip() else ""),
+        *([f"The ledger {md_cell(apart(as_of))}.", ""] if as_of is not None else []),
         f"Counter-positions ({COUNTER_MARK}) are positions against a guarantee, not pledges.",
         "",
     ]
@@ -448,12 +468,14 @@ def export_view(
     raw: bool = False,
     query: str = "",
     sort: str = "",
+    as_of: AsOf | None = None,
 ) -> bytes:
     """The bytes of an export of ``pledges`` (already filtered and sorted) from ``ledger``.
 
     ``fmt``: csv, json or md. ``rows``: pledges or evidence. ``excel`` (CSV only)
     adds a UTF-8 BOM; ``raw`` (CSV only) turns the formula guard off. ``query``
-    and ``sort`` are recorded in JSON and Markdown headers, never applied here.
+    and ``sort`` are recorded in JSON and Markdown headers, never applied here; so is ``as_of``
+    (the ledger as it stood on a day: ``ledger`` and ``pledges`` are already of that day).
     Raises ValueError for an unknown format or row kind.
     """
     pledges = list(pledges)
@@ -463,9 +485,9 @@ def export_view(
         columns = ENTRY_COLUMNS if rows == "entries" else EVIDENCE_COLUMNS
         return to_csv(rows_for(ledger, pledges, rows), columns, excel=excel, raw=raw)
     if fmt == "json":
-        return to_json(ledger, pledges, query=query, sort=sort, rows=rows)
+        return to_json(ledger, pledges, query=query, sort=sort, rows=rows, as_of=as_of)
     if fmt == "md":
-        return to_markdown(ledger, pledges, rows, query=query, sort=sort)
+        return to_markdown(ledger, pledges, rows, query=query, sort=sort, as_of=as_of)
     raise ValueError(f"unknown format {fmt!r} (choose one of: {', '.join(FORMATS)})")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -11,6 +13,7 @@ from pledgetui.files import NotReadable, check_regular
 from pledgetui.sanitize import display_line
 
 if TYPE_CHECKING:
+    from pledgetui.history import AsOf
     from pledgetui.model import Entry, Ledger
     from pledgetui.store import Loaded
 
@@ -82,6 +85,45 @@ def select_entries(ledger_arg: str | None, query: str, sort: str) -> tuple[Path,
     return loaded.path, loaded.ledger, select_entries(loaded.ledger, query, sort)
 
 
+def select_then(
+    ledger_arg: str | None, query: str, sort: str, day: dt.date | None, count_uncertain: bool = False
+) -> tuple[Path, Ledger, list[Entry], AsOf | None]:
+    """:func:`select_entries` over the ledger as it stood on ``day`` (``pledgetui.history.as_of``):
+    the ledger returned is that one, and the :class:`~pledgetui.history.AsOf` says what it left
+    apart; ``day`` None: today's ledger, and no record."""
+    from pledgetui.query import QueryError, parse_query, parse_sort, select_entries
+
+    try:
+        parse_query(query)
+        parse_sort(sort)
+    except QueryError as exc:
+        raise CommandError(str(exc)) from None
+    loaded = load_ledger(ledger_arg)
+    ledger, then = as_of_ledger(loaded.ledger, day, count_uncertain)
+    return loaded.path, ledger, select_entries(ledger, query, sort), then
+
+
+def as_of_ledger(ledger: Ledger, day: dt.date | None, count_uncertain: bool = False) -> tuple[Ledger, AsOf | None]:
+    """The ledger as it stood on ``day`` and the record of what it left apart; ``day`` None: ``ledger``, None."""
+    if day is None:
+        return ledger, None
+    from pledgetui.history import as_of
+
+    then = as_of(ledger, day, count_uncertain=count_uncertain)
+    return then.ledger, then
+
+
+def say_as_of(prog: str, then: AsOf | None, count_uncertain: bool, file: TextIO | None = None) -> None:
+    """What the as-of day left apart, as one line (on stderr unless ``file``); a note when
+    ``--count-uncertain`` is given without ``--as-of``."""
+    from pledgetui.as_of_words import apart
+
+    if then is not None:
+        say(apart(then, "--count-uncertain counts them"), file)
+    elif count_uncertain:
+        say(f"{prog}: note: --count-uncertain only matters with --as-of")
+
+
 def report(prog: str, exc: CommandError) -> int:
     """Print a command's error on stderr (a ledger report as it is, anything else as one line); exit 1."""
     # A ledger report's lines were made safe one by one (see store.LedgerError.report).
@@ -96,3 +138,32 @@ def fail(prog: str, message: str) -> int:
     which ends every command quietly on it."""
     say(f"{prog}: {message}")
     return 1
+
+
+def as_of_day(text: str) -> dt.date:
+    """``--as-of``: a calendar day written YYYY-MM-DD (an argparse ``type``: a bad one is a usage
+    error, exit 2, before anything is read or written)."""
+    from pledgetui.as_of_words import parse_day
+
+    try:
+        return parse_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_as_of_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--as-of YYYY-MM-DD`` and ``--count-uncertain``: the ledger as it stood on a day."""
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        type=as_of_day,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the ledger as it stood on that day: statements known to come later left out, readings derived again",
+    )
+    parser.add_argument(
+        "--count-uncertain",
+        dest="count_uncertain",
+        action="store_true",
+        help="with --as-of: count the statements that may fall either side of the day (else left out, counted apart)",
+    )

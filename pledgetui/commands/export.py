@@ -6,7 +6,15 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from pledgetui.commands.common import CommandError, fail, report, say, select_entries
+from pledgetui.commands.common import (
+    CommandError,
+    add_as_of_arguments,
+    fail,
+    report,
+    say,
+    say_as_of,
+    select_then,
+)
 from pledgetui.export import (
     FORMATS,
     ROW_KINDS,
@@ -40,7 +48,14 @@ examples:
   pledgetui export --format csv --filter 'country:france' -o france.csv
   pledgetui export --rows evidence --format json -o quotes.json
   pledgetui export --filter '-kind:counter status:signed,announced' --sort 'status,-date' --format md
-  pledgetui export data/pledges.toml --excel -o pledges.csv"""
+  pledgetui export data/pledges.toml --excel -o pledges.csv
+  pledgetui export --as-of 2025-12-31 --format json -o then.json
+
+--as-of exports the ledger as it stood on that day (see pledgetui list --help).
+JSON records the day and what it left apart in a top-level "as_of" object
+(statements known to come later counted, those that may fall either side and
+the entries left out named); Markdown in a line under its heading. A CSV file
+has no place for it: the same line goes to stderr."""
 
 
 #: Options whose values often start with "-" (a negated filter term, a descending sort key).
@@ -120,16 +135,19 @@ def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
         "--excel", action="store_true", help="CSV: start with a UTF-8 byte-order mark so Excel reads the encoding"
     )
     p.add_argument("--raw", action="store_true", help="CSV: do not guard cells against formula injection")
+    add_as_of_arguments(p)
     return p
 
 
 def run(ns: argparse.Namespace) -> int:
     try:
-        path, ledger, pledges = select_entries(ns.ledger, ns.query, ns.sort)
+        path, ledger, pledges, then = select_then(ns.ledger, ns.query, ns.sort, ns.as_of, ns.count_uncertain)
     except CommandError as exc:
         return report(PROG, exc)
     rows = "entries" if ns.rows == "pledges" else ns.rows
-    data = export_view(ledger, pledges, ns.format, rows, excel=ns.excel, raw=ns.raw, query=ns.query, sort=ns.sort)
+    data = export_view(
+        ledger, pledges, ns.format, rows, excel=ns.excel, raw=ns.raw, query=ns.query, sort=ns.sort, as_of=then
+    )
     if ns.raw:
         if ns.format == "csv":
             say(f"{PROG}: warning: --raw: the formula guard is off; cells that start a formula are written as they are")
@@ -145,6 +163,7 @@ def run(ns: argparse.Namespace) -> int:
         return fail(PROG, f"cannot write to {'stdout' if ns.output == '-' else ns.output}: {exc.strerror or exc}")
     if ns.output != "-":
         say(f"wrote {count_line(pledges)} ({row_count(pledges, rows)} rows) to {ns.output}")
+    say_as_of(PROG, then, ns.count_uncertain)
     if ns.format == "csv" and not ns.raw:
         guarded = guarded_count(ledger, pledges, rows)
         if guarded:

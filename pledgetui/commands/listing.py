@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from pledgetui.commands.common import CommandError, report, say, select_entries
+from pledgetui.commands.common import CommandError, add_as_of_arguments, report, say, say_as_of, select_then
 from pledgetui.commands.export import with_dash_values
 from pledgetui.grouping import COLUMN_KEYS as GROUP_KEYS
 from pledgetui.grouping import Grouping, group_entries
@@ -41,7 +41,15 @@ examples:
   pledgetui list --filter 'type:ground_troops -kind:counter' --sort 'status,-date'
   pledgetui list data/pledges.toml | cut -f1,3,5
   pledgetui list --group-by claimant --filter 'type:air'   entries per claimant
-  pledgetui list --rows statements --filter 'party:third' --sort 'claimant,-date'"""
+  pledgetui list --rows statements --filter 'party:third' --sort 'claimant,-date'
+  pledgetui list --as-of 2025-12-31                as the ledger stood that day
+
+--as-of leaves out the statements known to come later and derives each entry's
+reading again from the rest; an entry with no statement by then is left out.
+A statement that may fall either side of the day (its article's date is after
+it and the statement states none, or nothing dates it) is left out and counted
+apart, or counted with --count-uncertain. What was left apart is a line under
+the table (on stderr in a pipe)."""
 
 
 def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -72,6 +80,7 @@ def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
         default="entries",
         help="one row per entry (the default) or per statement (sort by statement columns)",
     )
+    add_as_of_arguments(p)
     return p
 
 
@@ -233,16 +242,18 @@ def render_groups(grouping: Grouping, console: Console) -> None:
 def run_grouped(ns: argparse.Namespace) -> int:
     """``list --group-by COLUMN``: counts per value of the column, for the entries the filter selects."""
     try:
-        _path, _ledger, entries = select_entries(ns.ledger, ns.query, ns.sort)
+        _path, _ledger, entries, then = select_then(ns.ledger, ns.query, ns.sort, ns.as_of, ns.count_uncertain)
     except CommandError as exc:
         return report(PROG, exc)
     grouping = group_entries(entries, ns.group_by)
     if _is_tty():
         render_groups(grouping, Console(highlight=False, emoji=False, markup=False))
+        say_as_of(PROG, then, ns.count_uncertain, sys.stdout)
     else:
         write_groups_plain(grouping, sys.stdout)
         sys.stdout.flush()
         say(f"{len(grouping.groups)} values; {grouping.note}")
+        say_as_of(PROG, then, ns.count_uncertain)
     return 0
 
 
@@ -250,16 +261,18 @@ def run_statements(ns: argparse.Namespace) -> int:
     from pledgetui.commands.rows import load_statements, statements_summary, statements_table, write_statements
 
     try:
-        ledger, rows = load_statements(ns.ledger, ns.query, ns.sort)
+        ledger, rows, then = load_statements(ns.ledger, ns.query, ns.sort, ns.as_of, ns.count_uncertain)
     except CommandError as exc:
         return report(PROG, exc)
     if _is_tty():
         Console(highlight=False, emoji=False, markup=False).print(statements_table(rows))
         say(statements_summary(rows, ledger), file=sys.stdout)
+        say_as_of(PROG, then, ns.count_uncertain, sys.stdout)
     else:
         write_statements(rows, sys.stdout)
         sys.stdout.flush()
         say(statements_summary(rows, ledger))
+        say_as_of(PROG, then, ns.count_uncertain)
     return 0
 
 
@@ -272,14 +285,16 @@ def run(ns: argparse.Namespace) -> int:
     if ns.rows == "statements":
         return run_statements(ns)
     try:
-        _path, ledger, entries = select_entries(ns.ledger, ns.query, ns.sort)
+        _path, ledger, entries, then = select_then(ns.ledger, ns.query, ns.sort, ns.as_of, ns.count_uncertain)
     except CommandError as exc:
         return report(PROG, exc)
     # A reader that goes away (`| head`) raises BrokenPipeError: cli.main ends quietly.
     if _is_tty():
         render(ledger, entries, Console(highlight=False, emoji=False, markup=False))
+        say_as_of(PROG, then, ns.count_uncertain, sys.stdout)
     else:
         write_plain(entries, sys.stdout)
         sys.stdout.flush()
         say(summary_line(entries, len(ledger.entries)))
+        say_as_of(PROG, then, ns.count_uncertain)
     return 0

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from pledgetui.commands.common import CommandError, load_ledger
+from pledgetui.commands.common import CommandError, as_of_ledger, load_ledger
 from pledgetui.model import Ledger, short_label
 from pledgetui.query import QueryError, parse_query
 from pledgetui.sanitize import display_line
 from pledgetui.search import Hit
 from pledgetui.statements import COLUMNS, StatementRow, parse_sort, select_statements
+
+if TYPE_CHECKING:
+    from pledgetui.history import AsOf
 
 #: Columns of a terminal table of statements (the plain output has every one of :data:`COLUMNS`).
 TABLE_COLUMNS = ("entry", "n", "claimant", "party", "basis", "status", "date", "source", "quote")
@@ -22,15 +26,19 @@ TABLE_COLUMNS = ("entry", "n", "claimant", "party", "basis", "status", "date", "
 HIT_COLUMNS = ("source", "start", "end", "context", "cited_by")
 
 
-def load_statements(ledger_arg: str | None, query: str, sort: str) -> tuple[Ledger, list[StatementRow]]:
-    """The ledger and the statement rows ``query``/``sort`` select (checked before the ledger is read)."""
+def load_statements(
+    ledger_arg: str | None, query: str, sort: str, day: dt.date | None = None, count_uncertain: bool = False
+) -> tuple[Ledger, list[StatementRow], AsOf | None]:
+    """The ledger and the statement rows ``query``/``sort`` select (checked before the ledger is
+    read); with ``day``, of the ledger as it stood that day, and the record of what it left apart."""
     try:
         parse_query(query)
         parse_sort(sort)
     except QueryError as exc:
         raise CommandError(str(exc)) from None
     loaded = load_ledger(ledger_arg)
-    return loaded.ledger, select_statements(loaded.ledger, query, sort)
+    ledger, then = as_of_ledger(loaded.ledger, day, count_uncertain)
+    return ledger, select_statements(ledger, query, sort), then
 
 
 def statements_summary(rows: Sequence[StatementRow], ledger: Ledger) -> str:

@@ -123,6 +123,7 @@ class PledgeApp(App[int]):
         "widgets/row_table.tcss",
         "widgets/detail.tcss",
         "widgets/find_bar.tcss",
+        "screens/as_of.tcss",
         "screens/choice.tcss",
         "screens/export_dialog.tcss",
         "screens/filter_help.tcss",
@@ -248,7 +249,10 @@ class PledgeApp(App[int]):
             if read_only
             else ""
         )
-        self.sub_title = f"{display_line(self.path.name)}{state}"
+        dashboard: DashboardScreen | None = getattr(self, "_dashboard", None)
+        day = dashboard.as_of_day if dashboard is not None else None
+        then = f" · as of {day.isoformat()}" if day is not None else ""
+        self.sub_title = f"{display_line(self.path.name)}{then}{state}"
 
     @on(SessionBusy)
     def _session_busy(self, event: SessionBusy) -> None:

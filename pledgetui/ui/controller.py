@@ -90,6 +90,9 @@ class SessionController:
         self.host = host
         #: The long operation under way ("saving", "reloading", "restoring"), or None.
         self.busy: str | None = None
+        #: Why nothing is edited now: the dashboard shows the ledger as of a day (derived, not
+        #: editable); None: it shows today's. Saving what was edited before is still allowed.
+        self.past: str | None = None
         self.quit_after_save = False
 
     @property
@@ -142,7 +145,7 @@ class SessionController:
     def session(self) -> EditSession | None:
         return self.host.session
 
-    def editable(self) -> EditSession | None:
+    def editable(self, *, saving: bool = False) -> EditSession | None:
         """The session, for an action that edits or saves; None (and a message) when there is
         none, while a reload, a restore or a save is under way (what a form opened then takes
         in would be refused or land on a ledger about to change), or when the ledger is
@@ -159,6 +162,9 @@ class SessionController:
                 f"{self.busy.capitalize()} is under way; try again when it has finished.",
                 severity="warning",
             )
+            return None
+        if self.past is not None and not saving:
+            host.notify(self.past, title="As of a day", severity="warning", timeout=10)
             return None
         if session.read_only is not None:
             host.notify(
@@ -353,7 +359,7 @@ class SessionController:
     # ------------------------------------------------------------------ saving
 
     def save(self) -> None:
-        session = self.editable()
+        session = self.editable(saving=True)
         if session is None:
             return
         if self.saving:

@@ -101,6 +101,9 @@ class EntryEditor(FileReloader, Protocol):
 
     def import_article(self) -> None: ...
 
+    #: Why nothing is edited now (the dashboard shows the ledger as of a day), or None.
+    past: str | None
+
 
 class SettingsKeeper(Protocol):
     """The settings of this run, and a way to change some and write them at once."""
@@ -127,6 +130,8 @@ class DashboardHost(Protocol):
     def preferences(self) -> SettingsKeeper: ...
 
     def passage_index(self, ledger: Ledger) -> PassageIndex: ...
+
+    def update_title(self) -> None: ...
 
 
 class Suspender(Notifier, Protocol):

@@ -8,6 +8,8 @@ It knows the app only as a :class:`~pledgetui.ui.shell.DashboardHost`.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,8 +36,10 @@ from pledgetui.ui.widgets.footer import KeyFooter
 from pledgetui.ui.widgets.safe_inputs import SafeInput
 
 if TYPE_CHECKING:
+    from pledgetui.history import AsOf
     from pledgetui.model import Entry, Ledger
     from pledgetui.query import Index, Query, SortKey
+    from pledgetui.ui.screens.as_of import AsOfChoice
     from pledgetui.ui.screens.quote_viewer import QuoteViewer
     from pledgetui.ui.shell import DashboardHost
 
@@ -188,6 +192,14 @@ class DashboardScreen(Screen[None]):
             id="dashboard.filter_help",
         ),
         Binding("E", "edit_file", "Edit file in $EDITOR", show=False, id="dashboard.edit_file"),
+        Binding(
+            "w",
+            "as_of",
+            "As of a day",
+            tooltip="The ledger as it stood on a day (empty: today's)",
+            show=False,
+            id="dashboard.as_of",
+        ),
     ]
 
     def __init__(self, host: DashboardHost) -> None:
@@ -209,6 +221,13 @@ class DashboardScreen(Screen[None]):
         self._progress: tuple[str, float] = ("", -1.0)
         #: The table, kept once mounted: at exit the view is remembered after the screen's widgets are gone.
         self._table: EntryTable | None = None
+        #: The ledger as the app last published it (today's); what is shown may be derived from it.
+        self._now: LedgerChange | None = None
+        #: The day whose ledger is shown (None: today's), whether uncertain statements count, and
+        #: what that day's ledger left apart.
+        self.as_of_day: dt.date | None = None
+        self.count_uncertain = False
+        self.then: AsOf | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -225,6 +244,7 @@ class DashboardScreen(Screen[None]):
             yield Static("loading…", id="count", markup=False)
         yield Static("", id="filter-error", markup=False)
         yield Static("", id="columns-note", markup=False)
+        yield Static("", id="as-of-note", markup=False)
         with Horizontal(id="main"):
             yield EntryTable(id="table")
             yield DetailPane(id="detail")
@@ -249,6 +269,8 @@ class DashboardScreen(Screen[None]):
         reusing the index rows of unchanged entries, and keep the cursor on the entry acted on."""
         if change is None:
             return
+        self._now = change
+        change = self._as_seen(change)
         if change.index is not None:
             self.index = change.index
         elif self.index is None:
@@ -267,6 +289,17 @@ class DashboardScreen(Screen[None]):
         # an entry that is gone (an add undone, a delete): the cursor stays at its row, the nearest entry
         self.refresh_view(keep=keep, row=self.table.cursor)
         self.show_detail()
+
+    def _as_seen(self, change: LedgerChange) -> LedgerChange:
+        """The change as the dashboard shows it: with an as-of day in force, the ledger as it stood
+        that day (``history.as_of``), derived from the one published; else the change itself."""
+        if self.as_of_day is None:
+            self.then = None
+            return change
+        from pledgetui.history import as_of
+
+        self.then = as_of(change.ledger, self.as_of_day, count_uncertain=self.count_uncertain)
+        return LedgerChange(self.then.ledger, change.description, change.keep_id)
 
     def _load_progress(self, progress: tuple[str, float]) -> None:
         self._progress = progress
@@ -415,6 +448,7 @@ class DashboardScreen(Screen[None]):
         table.set_rows(self.index.entries, rows, self.sort_keys, keep=keep, row=row)
         self._update_count()
         self._update_columns_note()
+        self._update_as_of_note()
 
     def show_detail(self) -> None:
         if self.ledger is None:
@@ -584,7 +618,8 @@ class DashboardScreen(Screen[None]):
                 self.set_filter(f'actor="{quoted}" type:{commitment}')
                 self.table.focus()
 
-        self.app.push_screen(MatrixScreen(self.ledger, self.visible_entries(), self.query_text), chosen)
+        day = self.as_of_day.isoformat() if self.as_of_day is not None else ""
+        self.app.push_screen(MatrixScreen(self.ledger, self.visible_entries(), self.query_text, as_of=day), chosen)
 
     def action_timeline(self) -> None:
         """The statements of the rows shown on a date axis (the plotting library loads here)."""
@@ -627,7 +662,8 @@ class DashboardScreen(Screen[None]):
             self.table.focus()
 
         index = self.host.passage_index(self.ledger)
-        self.app.push_screen(StatementsScreen(self.ledger, articles, self.query_text, index), back)
+        day = self.as_of_day.isoformat() if self.as_of_day is not None else ""
+        self.app.push_screen(StatementsScreen(self.ledger, articles, self.query_text, index, as_of=day), back)
 
     def action_changes(self) -> None:
         """What changed: the unsaved edits against the file (or, with a day, the statements since);
@@ -684,6 +720,8 @@ class DashboardScreen(Screen[None]):
             self.host.controller.add_copy(self.current)
 
     def action_add_blank(self) -> None:
+        if self._refused_as_of():
+            return
         self.notify(
             "An entry starts from its evidence: open the quote viewer (v), select a passage and press N.",
             title="New entry",
@@ -714,6 +752,7 @@ class DashboardScreen(Screen[None]):
 
         pledges = self.visible_entries()
         ledger = self.ledger
+        then = self.then
         sort = ",".join(("-" if k.descending else "") + k.field for k in self.sort_keys)
         query = self.query_text
         path = self.host.path
@@ -725,7 +764,14 @@ class DashboardScreen(Screen[None]):
             try:
                 with store.gc_paused(freeze=False):  # a collection of 100k rows would hold the UI thread
                     data = export.export_view(
-                        ledger, pledges, request.fmt, request.rows, excel=request.excel, query=query, sort=sort
+                        ledger,
+                        pledges,
+                        request.fmt,
+                        request.rows,
+                        excel=request.excel,
+                        query=query,
+                        sort=sort,
+                        as_of=then,
                     )
                 export.write_export(
                     request.path,
@@ -764,12 +810,61 @@ class DashboardScreen(Screen[None]):
             self.notify(message, timeout=12 if guarded else 8)
 
         summary = f"Export the current view: {export.count_line(pledges)}" + (f", filter: {query}" if query else "")
+        if then is not None:
+            summary += f", as of {then.day.isoformat()}"
         prefs = self.host.preferences.settings
         folder = Path(prefs.export_folder).expanduser() if prefs.export_folder else Path.cwd()
         dialog = ExportDialog(
             folder / f"pledges-view.{prefs.export_format}", summary, fmt=prefs.export_format, rows=prefs.export_rows
         )
         self.app.push_screen(dialog, done)
+
+    # ------------------------------------------------------------------ the ledger as of a day
+
+    def action_as_of(self) -> None:
+        """Ask for the day whose ledger to show (empty: today's) and whether uncertain statements count."""
+        from pledgetui.ui.screens.as_of import AsOfDialog
+
+        def chosen(choice: AsOfChoice | None) -> None:
+            if choice is not None:
+                self.show_as_of(choice.day, choice.count_uncertain)
+            self.table.focus()
+
+        self.app.push_screen(AsOfDialog(self.as_of_day, self.count_uncertain), chosen)
+
+    def show_as_of(self, day: dt.date | None, count_uncertain: bool = False) -> None:
+        """Show the ledger as it stood on ``day`` (None: today's, the one edits go to); the cursor
+        stays on its entry while the entry is there."""
+        from pledgetui.ui.screens.as_of import refusal
+
+        self.as_of_day, self.count_uncertain = day, count_uncertain
+        self.host.controller.past = refusal(day) if day is not None else None
+        if self._now is not None:
+            self._ledger_changed(dataclasses.replace(self._now, description="", keep_id=None, statement=None))
+        self._update_as_of_note()
+        self.host.update_title()
+
+    def _update_as_of_note(self) -> None:
+        """While an as-of day is in force: what its ledger left apart (later, uncertain, gone)."""
+        if not self.is_mounted:
+            return
+        from pledgetui.as_of_words import apart
+
+        note = self.query_one("#as-of-note", Static)
+        then = self.then
+        note.display = then is not None
+        if then is not None:
+            how = "" if then.counted_uncertain else "w: count them"
+            note.update(safe_line(f"{apart(then, how)} · read-only (w: back to today)"))
+
+    def _refused_as_of(self) -> bool:
+        """True (and why, said) when an as-of day is in force: the ledger shown is derived, not edited."""
+        from pledgetui.ui.screens.as_of import refusal
+
+        if self.as_of_day is None:
+            return False
+        self.notify(refusal(self.as_of_day), title="As of a day", severity="warning", timeout=10)
+        return True
 
     # ------------------------------------------------------------------ command palette
 
@@ -881,6 +976,12 @@ class DashboardScreen(Screen[None]):
                     self.action_import_article,
                 ),
                 ("Export the current view", "CSV, JSON or Markdown", "dashboard.export", self.action_export),
+                (
+                    "As of a day: the ledger as it stood then",
+                    "Statements known to come later left out, readings derived again (empty: today's)",
+                    "dashboard.as_of",
+                    self.action_as_of,
+                ),
                 ("Help: all keys", "List every key", "app.help", lambda: app.run_action("help")),
                 ("Copy the entry with its citation", "To the clipboard", "dashboard.copy", self.action_copy),
                 (
@@ -920,6 +1021,8 @@ class DashboardScreen(Screen[None]):
         self.app.push_screen(FilterHelp(), chosen)
 
     def action_edit_file(self) -> None:
+        if self._refused_as_of():
+            return
         from pledgetui.ui.external_editor import edit_ledger_file
 
         current = self.current

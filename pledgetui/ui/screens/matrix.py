@@ -90,10 +90,12 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
         Binding("q", "close", "Back", show=False, id="matrix.close_q"),
     ]
 
-    def __init__(self, ledger: Ledger, entries: Sequence[Entry], query: str = "") -> None:
+    def __init__(self, ledger: Ledger, entries: Sequence[Entry], query: str = "", *, as_of: str = "") -> None:
+        """``as_of``: the day whose ledger this is (YYYY-MM-DD), said in the title; "": today's."""
         super().__init__()
         self.ledger = ledger
         self.query_text = query
+        self.as_of = as_of
         self.matrix = Matrix(entries)
         self.entries = self.matrix.entries
         self.counters = self.matrix.counters
@@ -143,6 +145,8 @@ class MatrixScreen(Screen[tuple[str, str] | None]):
             f"  ·  {actors} actor{'' if actors == 1 else 's'} with pledges, {counters} with counter-positions, in ",
             safe_line(view),
         ]
+        if self.as_of:
+            parts.append(Content(f"  ·  as of {self.as_of}").stylize("bold"))
         if scrolls:
             parts.append(f"  ·  ←/→ for all {len(self.commitments)} commitment types")
         return join(*parts)

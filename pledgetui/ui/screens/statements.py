@@ -67,9 +67,17 @@ class StatementsScreen(Screen[str]):
     ]
 
     def __init__(
-        self, ledger: Ledger, articles: Articles, query: str = "", passage_index: PassageIndex | None = None
+        self,
+        ledger: Ledger,
+        articles: Articles,
+        query: str = "",
+        passage_index: PassageIndex | None = None,
+        *,
+        as_of: str = "",
     ) -> None:
+        """``as_of``: the day whose ledger this is (YYYY-MM-DD), said by the count; "": today's."""
         super().__init__()
+        self.as_of = as_of
         self.ledger = ledger
         self.articles = articles
         self.passage_index = passage_index
@@ -114,7 +122,10 @@ class StatementsScreen(Screen[str]):
         entries = len({r.entry_id for r in self.rows})
         total = sum(len(p.evidence) for p in self.ledger.entries)
         self.query_one("#st-count", Static).update(
-            join(f" {len(self.rows)} of {total} statements · {entries} entr{'y' if entries == 1 else 'ies'} ")
+            join(
+                f" {len(self.rows)} of {total} statements · {entries} entr{'y' if entries == 1 else 'ies'} ",
+                (f"· as of {self.as_of} " if self.as_of else "", "bold"),
+            )
         )
         sorted_by = {} if self.sort_field is None else {self.sort_field: self.descending}
         self.table.set_rows([row_cells(r) for r in self.rows], sorted_by)
