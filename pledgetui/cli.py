@@ -24,12 +24,20 @@ examples:
   pledgetui --no-config          start with the default settings; read and write no settings file
   pledgetui paths                where the working copy, journal, cache, settings and backups are
   pledgetui search paris         every place "paris" occurs in the ledger's articles, and who cites it
+  pledgetui suggest article.txt  the passages of an article that look like statements, with a proposed coding
 
-commands: check, export, list, paths, search (pledgetui COMMAND --help for each)"""
+commands: check, export, list, paths, search, suggest (pledgetui COMMAND --help for each)"""
 
-COMMANDS = ("check", "export", "list", "paths", "search")
+COMMANDS = ("check", "export", "list", "paths", "search", "suggest")
 #: The module of each command, imported when it runs.
-COMMAND_MODULES = {"check": "check", "export": "export", "list": "listing", "paths": "paths", "search": "search"}
+COMMAND_MODULES = {
+    "check": "check",
+    "export": "export",
+    "list": "listing",
+    "paths": "paths",
+    "search": "search",
+    "suggest": "suggest",
+}
 
 
 class UsageError(Exception):
