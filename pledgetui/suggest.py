@@ -107,11 +107,18 @@ COMMITMENT_WORDS: tuple[tuple[CommitmentType, re.Pattern[str]], ...] = tuple(
 
 #: The words of a stance, strongest reading first (docs/coding.md, section 5). The caps of
 #: :data:`pledgetui.review.CUES` are applied after: "ready to" never reads firmer than signalled.
-#: A signature by the actor; "once a deal is signed" is a condition, not a signature.
-_SIGNED = re.compile(
-    r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bbe )(?<!\bbeen )\bsign(?:ed|s|ing)\b|\bdeclaration of intent\b",
-    re.I,
-)
+#: A signature by the actor; "once a deal is signed" is a condition, not a signature (see :func:`_signed`).
+_SIGNED = re.compile(r"\bsign(?:ed|s|ing)\b|\bdeclaration of intent\b", re.I)
+_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been)\s*$", re.I)
+
+
+def _signed(words: str) -> re.Match[str] | None:
+    for m in _SIGNED.finditer(words):
+        if not _PASSIVE.search(words[max(0, m.start() - 8) : m.start()]):
+            return m
+    return None
+
+
 _ANNOUNCED = re.compile(
     r"\bwill\b(?! not\b)|\bwon[’']t\b(?!)|\bhas decided\b|\bannounced\b|\bpledged?\b|\bcommitted to\b|"
     r"\bconfirm(?:ed|s)? (?:participation|that)\b|\bagreed to (?!be ready)\w+|\bis to (?:send|deploy|provide)\b",
@@ -336,7 +343,7 @@ _HIS_OFFICE = re.compile(r"\b(?:his|her|their) (?:office|spokes\w+|ministry)\b",
 
 @dataclass(frozen=True, slots=True)
 class _Gazetteer:
-    pattern: re.Pattern[str]
+    by_letter: dict[str, tuple[str, ...]]  # a first letter -> the names (folded) starting with it, longest first
     codes: dict[str, str]  # a name as written (folded) -> alpha-2
     names: dict[str, str]  # alpha-2 -> the short name the ledger uses
 
@@ -344,7 +351,7 @@ class _Gazetteer:
 @lru_cache(maxsize=1)
 def gazetteer() -> _Gazetteer:
     """Every name that stands for a state: pycountry's names, the short and informal names,
-    capitals and demonyms above; one regular expression over them, longest names first."""
+    capitals and demonyms above, indexed by first letter, longest names first."""
     import pycountry
 
     codes: dict[str, str] = {}
@@ -365,24 +372,30 @@ def gazetteer() -> _Gazetteer:
         for code, words in table.items():
             for word in words:
                 codes.setdefault(word.casefold(), code)
-    ordered = sorted(codes, key=len, reverse=True)
-    # Names are matched case-sensitively on their first letter ("US" but not "us"): proper nouns.
-    alternatives = "|".join(_proper(name) for name in ordered)
-    pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
-    return _Gazetteer(pattern, codes, names)
+    by_letter: dict[str, list[str]] = {}
+    for name in sorted(codes, key=len, reverse=True):
+        by_letter.setdefault(name[0], []).append(name)
+    return _Gazetteer({k: tuple(v) for k, v in by_letter.items()}, codes, names)
 
 
-def _proper(name: str) -> str:
-    """A name as a pattern: its first letter as written (a capital), the rest in any case."""
-    words = name.split(" ")
-    out = []
-    for word in words:
-        head, tail = word[:1], word[1:]
-        out.append(
-            re.escape(head.upper())
-            + (f"(?i:{re.escape(tail)})" if tail and not tail.isupper() else re.escape(tail.upper()))
-        )
-    return r"\ ".join(out)
+#: Where a name can start: a capital letter not inside a word.
+_CAPITAL = re.compile(r"(?<![\w-])[A-ZÀ-Ý]")
+
+
+def _is_name_at(sentence: str, start: int, name: str, folded: str) -> bool:
+    """Whether ``sentence`` holds ``name`` (folded) at ``start`` as a proper noun: every word
+    capitalised (an all-capitals name such as "US" written so: "us" is not the US), and not
+    running on into a longer word."""
+    end = start + len(name)
+    if folded[start:end] != name:
+        return False
+    if end < len(sentence) and (sentence[end].isalnum() or sentence[end] in "-_"):
+        return False
+    written = sentence[start:end]
+    letters = [ch for ch in name if ch.isalpha()]
+    if len(letters) <= 3 and "".join(letters).isascii() and name == name.lower() and written != written.upper():
+        return False  # "US", "UK", "U.S.": capitals only
+    return all(word[:1].isupper() or word in ("and", "of", "the") for word in written.split(" "))
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,11 +409,26 @@ class Mention:
 def countries(sentence: str) -> list[Mention]:
     """The states a sentence names, in order (names, informal names, capitals, demonyms)."""
     g = gazetteer()
+    folded = sentence.casefold() if sentence.isascii() else None
     found: list[Mention] = []
-    for m in g.pattern.finditer(sentence):
-        code = g.codes.get(m.group(0).casefold())
-        if code is not None:
-            found.append(Mention(code, g.names[code], m.group(0), m.start()))
+    pos = 0
+    for m in _CAPITAL.finditer(sentence):
+        start = m.start()
+        if start < pos:
+            continue
+        if folded is None:  # casefold may change lengths outside ASCII: fold around the name only
+            window = sentence[start : start + 80]
+            local, offset = window.casefold(), start
+            if len(local) != len(window):
+                continue
+        else:
+            local, offset = folded, 0
+        for name in g.by_letter.get(m.group(0).casefold()[:1], ()):
+            if _is_name_at(sentence if folded is not None else window, start - offset, name, local):
+                code = g.codes[name]
+                found.append(Mention(code, g.names[code], sentence[start : start + len(name)], start))
+                pos = start + len(name)
+                break
     return found
 
 
@@ -744,6 +772,13 @@ def _state_of(claimant: str, reading: _Reading) -> str | None:
     return reading.people.get(claimant) or reading.people.get(claimant.rsplit(" ", 1)[-1])
 
 
+class _SignedPattern:
+    """:data:`_SIGNED` without the passive, with the ``search`` of a pattern."""
+
+    def search(self, words: str) -> re.Match[str] | None:
+        return _signed(words)
+
+
 def _stance(words: str, *, named: bool = True) -> tuple[Status | None, str]:
     """The firmest reading the stance words allow, and why (docs/coding.md, section 5).
     ``named``: the words name a commitment type ("will want to" is signalled only then)."""
@@ -768,7 +803,7 @@ def _stance(words: str, *, named: bool = True) -> tuple[Status | None, str]:
         )
     for status, pattern in (
         (Status.CONSIDERING, re.compile(r"\b(?:would|could|will|may|might) consider\b", re.I)),
-        (Status.SIGNED, _SIGNED),
+        (Status.SIGNED, _SignedPattern()),
         (Status.SIGNALLED, re.compile(r"\bpav(?:es|ed|ing|e) the way\b|\bagreed to be ready\b", re.I)),
         (Status.ANNOUNCED, _ANNOUNCED),
         (Status.SIGNALLED, _SIGNALLED),
@@ -855,7 +890,8 @@ def _claimant(
     if pronoun and reading.person:
         why.append(f"speaker: {pronoun.group(0)!r} is {reading.person}, named before (paraphrase)")
         return reading.person, Basis.PARAPHRASE, None, "", why
-    anon = _ANONYMOUS.search(words)
+    lower = words.lower()
+    anon = _ANONYMOUS.search(words) if any(w in lower for w in ("official", "source", "diplomat", "aide")) else None
     if anon and (_ATTRIBUTION.search(words) or re.search(r"officials? (?:stating|saying)", words, re.I)):
         before = words[: anon.start() + len(anon.group(0))]
         demonym = next((w for w in anon.group(0).split() if w in _demonym_words()), "")
