@@ -132,7 +132,7 @@ _SIGNALLED = re.compile(
 )
 _CONSIDERING = re.compile(
     r"\b(?:would|could|will|may|might) consider\b|\bconsider(?:ing|s)?\b|\blooking at\b|\bmay\b|\bcould\b|\bmight\b|"
-    r"\brequire\b|\bdepends? on\b|\bbefore committing\b|\bneeded clarity\b",
+    r"\brequire\b|\bdepends? on\b|\bbefore committing\b|\bneeded clarity\b|\bdiscuss(?:ing|es|ed)?\b|\blooking at options\b",
     re.I,
 )
 _DECLINED = re.compile(
@@ -252,7 +252,6 @@ ALIASES = {
     "NO": ("Oslo",),
     "FI": ("Helsinki",),
     "ES": ("Madrid",),
-    "BE": ("Brussels",),
     "AU": ("Canberra",),
     "JP": ("Tokyo",),
 }
@@ -333,8 +332,8 @@ _SPEAKER_BEFORE = (
 )
 #: "French President Emmanuel Macron", "Ireland's Tánaiste ... Simon Harris": whose state a person speaks for.
 _TITLED = re.compile(
-    r"(?P<state>[A-Z][\w]+)(?:[’']s)? (?:(?:[A-Z][\w-]+|and|for|of) ){0,5}?"
-    r"(?:President|Prime Minister|Minister|Chancellor|Secretary|Deputy|Tánaiste|Taoiseach|spokes\w+|envoy)"
+    r"(?P<state>[A-Z][\w]+)(?:[’']s)? (?:(?:[A-Za-z][\w-]+|and|for|of) ){0,4}?"
+    r"(?i:president|prime minister|minister|chancellor|secretary|deputy|tánaiste|taoiseach|spokes\w+|envoy)"
     r"(?: (?:for|of) [A-Z]\w+)?,? (?P<name>[A-ZÀ-Ý][\w’'-]+ [A-ZÀ-Ý][\w’'-]+)"
 )
 _SPEAKER_AFTER = re.compile(rf"\b(?i:said|says|according to|told by) (?P<name>{_NAME})")
@@ -518,16 +517,23 @@ class _Reading:
     person: str = ""
 
 
+class Suggestions(list[Candidate]):
+    """The candidates kept (best first), and how many were found before the limit."""
+
+    total: int = 0
+
+
 def suggest(
     text: str,
     *,
     article_date: dt.date | None = None,
     limit: int = DEFAULT_LIMIT,
     author: str = "article author",
-) -> list[Candidate]:
+) -> Suggestions:
     """The candidate statements of ``text``, best first, at most ``limit`` of them, in the
-    article's order among equal scores. ``article_date`` resolves relative days ("on
-    Tuesday"); ``author`` names the article's own voice (a claimant "a003 author")."""
+    article's order among equal scores (``total``: how many were found in all).
+    ``article_date`` resolves relative days ("on Tuesday"); ``author`` names the article's
+    own voice (a claimant "a003 author")."""
     reading = _Reading(author, _people(text))
     found: list[Candidate] = []
     spans = sentences(text)
@@ -546,8 +552,9 @@ def suggest(
         elif _SPEECH_WORD.search(sentence):
             _remember_speaker(cue_text(sentence), reading)
     found.sort(key=lambda c: (-c.score, c.start))
-    chosen = found[: max(0, limit)]
-    return [_dated(c, article_date) for c in chosen]
+    chosen = Suggestions(_dated(c, article_date) for c in found[: max(0, limit)])
+    chosen.total = len(found)
+    return chosen
 
 
 #: An attribution line under a quotation: "— Mark Rutte, NATO Secretary General, February 3, 2026".
@@ -608,6 +615,8 @@ def _remember_speaker(words: str, reading: _Reading) -> None:
 _NAMED_WILLING = re.compile(r"\bcoalition of the willing\b", re.I)
 #: A state named after these words is the object of the commitment (pressure on Russia), not its actor.
 _OBJECT = re.compile(r"(?:\bon|\bagainst|\btargeting|\bfrom|\bwith|\btowards?|\bfighting)\s+(?:the\s+)?$", re.I)
+#: A capital named after these words is a place ("in Paris"), not a government speaking.
+_PLACE = re.compile(r"\b(?:in|at|near|outside|around|across)\s+$", re.I)
 _PRONOUN_START = re.compile(r"^[\"“‘']?\s*(?:He|She|They|It|This|We|Our|The deputy|The minister)\b|^[\"“‘]")
 
 
@@ -649,9 +658,16 @@ def _candidate(sentence: str, start: int, end: int, reading: _Reading) -> Candid
     for mention in mentions:
         if mention.code == "UA" and not re.search(r"Ukraine(?:’s|'s)? (?:will|would|is ready)", words):
             continue  # Ukraine is where the commitments would be kept, rarely who keeps them
-        target = objects if _OBJECT.search(words[: mention.start]) else subjects
-        if (mention.name, ActorType.COUNTRY) not in subjects + objects:
-            target.append((mention.name, ActorType.COUNTRY))
+        item = (mention.name, ActorType.COUNTRY)
+        if mention.words in CAPITALS and _PLACE.search(words[: mention.start]):
+            continue  # "a meeting in Paris": where, not who
+        if _OBJECT.search(words[: mention.start]):
+            if item not in subjects and item not in objects:
+                objects.append(item)
+        elif item not in subjects:
+            subjects.append(item)
+            if item in objects:
+                objects.remove(item)
     actors = subjects
     for name, pattern in COLLECTIVES:
         if pattern.search(words) and (name, ActorType.COALITION) not in actors:
@@ -765,7 +781,7 @@ def _state_of(claimant: str, reading: _Reading) -> str | None:
     m = re.match(r"Government of (.+?)(?: \(|$)", claimant)
     if m:
         return m.group(1)
-    m = re.match(r"(\w+) officials \(unnamed\)", claimant)
+    m = re.match(r"(\w+) (?:officials|sources|diplomats|aides) \(unnamed\)", claimant)
     if m:
         code = gazetteer().codes.get(m.group(1).casefold())
         return gazetteer().names[code] if code else None
@@ -794,6 +810,9 @@ def _stance(words: str, *, named: bool = True) -> tuple[Status | None, str]:
     forecast = FORECAST.search(words)
     if forecast:
         return Status.CLAIMED, f"a forecast: {forecast.group(0)!r} (claimed)"
+    undecided = re.search(r"\bnot (?:yet )?committed\b", words, re.I)
+    if undecided:
+        return Status.CONSIDERING, f"no decision yet: {undecided.group(0)!r} (considering)"
     want = re.search(r"\bwill want to\b", words, re.I)
     if want:
         status = Status.SIGNALLED if named else Status.CONSIDERING
@@ -846,7 +865,8 @@ def _claimant(
         agency = seen.group("who").rstrip(".") if seen else ""
         what = doc.group(0)
         if agency:
-            claimant = f"Draft statement (seen by {agency})"
+            kind = what if " " in what else "document"
+            claimant = f"{kind[0].upper()}{kind[1:]} (seen by {agency})"
         elif " " in what:
             claimant = f"{what[0].upper()}{what[1:]} (as described in the article)"
         else:
@@ -864,12 +884,22 @@ def _claimant(
     ):
         why.append("speaker: Downing Street (an official statement)")
         return "Downing Street statement", Basis.STATEMENT if quoted else Basis.PARAPHRASE, None, "", why
+    named: list[str] = []
     for pattern in _SPEAKER_BEFORE:
         for m in pattern.finditer(words):
             name = _TITLES.sub("", m.group("name")).strip()
-            if _is_person_or_state(name):
-                reading.person = name
-                return _named(name, quoted, "speaker", why)
+            bare = name.removeprefix("The ")
+            if bare != name and bare.casefold() in gazetteer().codes:
+                name = bare  # "The Kremlin"
+            if _is_person_or_state(name) and name not in named:
+                named.append(name)
+    if named:
+        # A state or a person whose state the article gives beats a place ("Turkey, which
+        # controls access to the Black Sea, has said"); else the first found.
+        known = [n for n in named if n.casefold() in gazetteer().codes or n in reading.people]
+        name = (known or named)[0]
+        reading.person = name
+        return _named(name, quoted, "speaker", why)
     after = _SPEAKER_AFTER.search(words)
     if after:
         name = _TITLES.sub("", after.group("name")).strip()
@@ -881,10 +911,16 @@ def _claimant(
                 return result[0], Basis.PARAPHRASE, Party.THIRD_PARTY, "", why
             return result
     its = _ITS_OFFICIAL.search(words)
-    state = next((mm for mm in mentions if mm.code != "UA" and mm.start < (its.start() if its else 0)), None)
+    state = next((mm for mm in mentions if mm.code != "UA" and mm.start < (its.start() if its else 0) + 1), None)
     if its and state is not None:
         claimant = f"Government of {state.name} ({its['role']})"
         why.append(f"speaker: {its.group(0)!r}, of {state.name} (its government; basis paraphrase)")
+        return claimant, Basis.PARAPHRASE, None, "", why
+    seat = _SEAT_OFFICIAL.search(words)
+    if seat and seat["seat"].casefold() in gazetteer().codes:
+        code = gazetteer().codes[seat["seat"].casefold()]
+        claimant = f"Government of {gazetteer().names[code]} ({seat['seat']} {seat['role']})"
+        why.append(f"speaker: {seat.group(0)!r} (its government; basis paraphrase)")
         return claimant, Basis.PARAPHRASE, None, "", why
     pronoun = _PRONOUN_SPEAKER.search(words)
     if pronoun and reading.person:
@@ -898,7 +934,10 @@ def _claimant(
         if not demonym:  # "Germany ..., with officials stating": the officials of the state named first
             state = next((mm for mm in mentions if mm.code != "UA" and mm.start < len(before)), None)
             demonym = DEMONYMS.get(state.code, ("",))[0] if state else ""
-        who = f"{demonym} officials (unnamed)" if demonym else "Officials (unnamed)"
+        noun = next(
+            (w for w in ("officials", "sources", "diplomats", "aides") if w[:-1] in anon.group(0).lower()), "officials"
+        )
+        who = f"{demonym} {noun} (unnamed)" if demonym else f"{noun.capitalize()} (unnamed)"
         why.append(f"unnamed sources: {anon.group(0)!r} (basis anonymous)")
         return who, Basis.ANONYMOUS, None, "", why
     if according:
@@ -909,9 +948,14 @@ def _claimant(
 
 #: "its defence minister said": an office of the state the sentence names before.
 _ITS_OFFICIAL = re.compile(
-    r"\b(?:its|the country[’']s|the government[’']s) (?P<role>(?:[a-z]+ ){0,2}(?:minister|ministry|spokes(?:wo)?man|"
+    r"(?:\b(?:its|the country[’']s|the government[’']s)|(?<=[’']s)) (?P<role>(?:[a-z]+ ){0,2}(?:minister|ministry|spokes(?:wo)?man|"
     r"spokesperson|president|prime minister|chancellor|government|foreign office))\b,? (?:has |had )?"
     r"(?:said|says|told|stated|announced|confirmed|insisted)\b"
+)
+#: "a White House spokesperson said", "a Kremlin official said": an office named by its seat.
+_SEAT_OFFICIAL = re.compile(
+    r"\b(?:an?|the) (?P<seat>White House|Kremlin|Pentagon|Downing Street|Elysée|Élysée)\s"
+    r"(?P<role>spokes(?:wo)?man|spokesperson|official|aide)\b"
 )
 #: A pronoun that speaks: "He further speculated", "according to his Telegram post".
 _PRONOUN_SPEAKER = re.compile(

@@ -96,6 +96,13 @@ def test_hostile_article_text_is_inert_in_every_format(
     assert "[bold]" in shown
 
 
+def test_the_limit_is_said(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, err = run(capsys, "suggest", str(article(tmp_path)), "--limit", "1")
+    assert code == 0
+    assert len(out.splitlines()) == 2
+    assert "the best 1 of 2 candidates (--limit shows more)" in err
+
+
 def test_no_candidates_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, err = run(capsys, "suggest", str(article(tmp_path, "The weather was mild.\n")))
     assert code == 1

@@ -178,7 +178,7 @@ def test_hostile_text_stays_inert_and_exact() -> None:
 def test_the_limit_and_the_ranking() -> None:
     text = "\n".join(f"Country {i}: Norway will send {i} troops to Ukraine, Oslo said." for i in range(1, 30))
     found = suggest(text, limit=5)
-    assert len(found) == 5
+    assert len(found) == 5 and found.total == 29
     assert [c.score for c in found] == sorted((c.score for c in found), reverse=True)
 
 
@@ -269,3 +269,59 @@ def test_the_libraries_are_loaded_only_when_suggesting() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+#: An article written for the tests, in the manner of agency copy (none of the rules was
+#: written against it before it was): each line's proposed coding is checked below.
+FRESH = """Published 12 March 2026
+
+WARSAW — Poland's prime minister said on Monday that his government was prepared to send engineers and logistics units to Ukraine after a ceasefire, but would not deploy combat troops without a vote in parliament.
+
+The announcement came a day after a meeting of defence ministers in Brussels, where officials discussed the shape of a future reassurance force.
+
+Italy's foreign minister, Antonio Tajani, told state broadcaster RAI that Rome would consider providing minesweepers for the Black Sea once a peace agreement is in force. He added that Italy had no plans to put soldiers on the ground.
+
+According to two diplomats familiar with the talks, Sweden and Finland are discussing a joint air policing mission over western Ukraine.
+
+A leaked memo from the German defence ministry, seen by Der Spiegel, suggests Berlin is willing to train up to 5,000 Ukrainian soldiers a year on German soil.
+
+Meanwhile the weather in Kyiv turned cold, and queues formed outside bakeries as power cuts continued.
+
+The Kremlin dismissed the discussions as "a provocation" and warned that any foreign troops in Ukraine would be considered legitimate targets.
+
+The United States has not committed to a backstop, a White House spokesperson said on Tuesday.
+"""
+
+
+def test_an_article_written_for_the_tests() -> None:
+    found = {c.sentence[:20]: c for c in suggest(FRESH, article_date=article_date(FRESH))}
+
+    def coded(start: str) -> tuple[object, ...]:
+        c = found[start[:20]]
+        return (c.actor, c.commitment, c.status, c.claimant, c.party, c.basis)
+
+    assert coded("WARSAW — Poland's prime") == (
+        "Poland",
+        CommitmentType.GROUND_TROOPS,
+        Status.SIGNALLED,
+        "Government of Poland (prime minister)",
+        Party.FIRST_PARTY,
+        Basis.PARAPHRASE,
+    )
+    assert found["WARSAW — Poland's pri"[:20]].stated == dt.date(2026, 3, 9)  # the Monday before Thursday 12 March
+    assert coded("Italy's foreign minister")[:5] == (
+        "Italy",
+        CommitmentType.MARITIME,
+        Status.CONSIDERING,
+        "Antonio Tajani",
+        Party.FIRST_PARTY,
+    )
+    assert coded("He added that Italy had")[2:4] == (Status.DECLINED, "Antonio Tajani")
+    assert coded("According to two diplomats")[::2][:2] == ("Sweden", Status.CLAIMED)
+    assert coded("According to two diplomats")[5] is Basis.ANONYMOUS
+    assert coded("A leaked memo from the")[0::3] == ("Germany", "Leaked memo (seen by Der Spiegel)")
+    kremlin = found["The Kremlin dismissed"[:20]]
+    assert (kremlin.actor, kremlin.counter_position, kremlin.party) == ("Russia", True, Party.FIRST_PARTY)
+    assert coded("The United States has")[2] is Status.CONSIDERING
+    # A meeting in Brussels is a place, the weather is no statement.
+    assert not any(s.startswith(("The announcement", "Meanwhile the weather")) for s in found)

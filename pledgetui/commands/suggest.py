@@ -140,9 +140,10 @@ def run(ns: argparse.Namespace) -> int:
         write_plain(candidates, sys.stdout)
     sys.stdout.flush()
     dated = f", dated {date.isoformat()}" if date else ", no date"
-    say(
-        f"{len(candidates)} candidate{'' if len(candidates) == 1 else 's'} in {path.name} ({len(text):,} characters{dated})"
-    )
+    shown = f"{len(candidates)} candidate{'' if len(candidates) == 1 else 's'}"
+    if candidates.total > len(candidates):
+        shown = f"the best {len(candidates)} of {candidates.total} candidates (--limit shows more)"
+    say(f"{shown} in {path.name} ({len(text):,} characters{dated})")
     return 0 if candidates else 1
 
 

@@ -92,35 +92,49 @@ class IntakeScreen(Screen[None]):
         self.title_text = title
         self.text = text
         self.accept = accept
-        self.candidates = (
-            candidates
-            if candidates is not None
-            else suggest(text, article_date=article_date, author=f"{source_id} author")
-        )
+        self.article_date = article_date
+        #: None while the article is being read (in a worker thread: a long article takes seconds).
+        self.candidates: list[Candidate] | None = candidates
+        self.total = len(candidates) if candidates is not None else 0
         self.accepted: set[int] = set()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="in-body"):
             yield ArticleView(id="in-article")
             with Vertical(id="in-side"):
-                count = len(self.candidates)
-                yield Static(
-                    safe_line(
-                        f"{count} candidate{'' if count == 1 else 's'} in {self.source_id} ({self.title_text})"
-                        + (" · a accepts" if count else " · none found: pick passages in the quote viewer (v, o)")
-                    ),
-                    id="in-title",
-                    markup=False,
-                )
+                yield Static(self._title(), id="in-title", markup=False)
                 yield RowTable(COLUMNS, id="in-table")
                 yield Static("", id="in-why", markup=False)
         yield KeyFooter()
+
+    def _title(self) -> Content:
+        where = f"in {self.source_id} ({self.title_text})"
+        if self.candidates is None:
+            return safe_line(f"reading {where} for candidate statements …")
+        count = len(self.candidates)
+        shown = f"{count} candidate{'' if count == 1 else 's'}"
+        if self.total > count:
+            shown = f"the best {count} of {self.total} candidates"
+        tail = " · a accepts" if count else " · none found: pick passages in the quote viewer (v, o)"
+        return safe_line(f"{shown} {where}{tail}")
 
     def on_mount(self) -> None:
         self.query_one("#in-article", ArticleView).show_article(display_aligned(self.text))
         self.refresh_rows()
         self.table.focus()
         self.watch(self.table, "cursor", self._moved)
+        if self.candidates is None:
+            self.run_worker(self._find, thread=True, exclusive=True, name="suggest")
+
+    def _find(self) -> None:
+        found = suggest(self.text, article_date=self.article_date, author=f"{self.source_id} author")
+        self.app.call_from_thread(self._found, found, found.total)
+
+    def _found(self, found: list[Candidate], total: int) -> None:
+        self.candidates = found
+        self.total = total
+        self.query_one("#in-title", Static).update(self._title())
+        self.refresh_rows()
 
     @property
     def table(self) -> RowTable:
@@ -129,11 +143,13 @@ class IntakeScreen(Screen[None]):
     @property
     def current(self) -> Candidate | None:
         row = self.table.cursor
-        return self.candidates[row] if 0 <= row < len(self.candidates) else None
+        found = self.candidates or []
+        return found[row] if 0 <= row < len(found) else None
 
     def refresh_rows(self) -> None:
         row = self.table.cursor if self.table.rows else 0
-        self.table.set_rows([candidate_cells(c, i in self.accepted) for i, c in enumerate(self.candidates)], row=row)
+        found = self.candidates or []
+        self.table.set_rows([candidate_cells(c, i in self.accepted) for i, c in enumerate(found)], row=row)
         self._moved(self.table.cursor)
 
     def _moved(self, row: int) -> None:
@@ -144,7 +160,7 @@ class IntakeScreen(Screen[None]):
             view.mark(None, ())
             why.update("")
             return
-        view.mark((c.start, c.end), tuple((x.start, x.end) for x in self.candidates))
+        view.mark((c.start, c.end), tuple((x.start, x.end) for x in self.candidates or []))
         view.move_cursor(view.location_of(c.start))
         view.scroll_cursor_visible(center=True)
         why.update(Content(display(describe(c))))
