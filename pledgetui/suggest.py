@@ -614,7 +614,10 @@ def _remember_speaker(words: str, reading: _Reading) -> None:
 #: "Coalition of the willing" is a name, not a stance.
 _NAMED_WILLING = re.compile(r"\bcoalition of the willing\b", re.I)
 #: A state named after these words is the object of the commitment (pressure on Russia), not its actor.
-_OBJECT = re.compile(r"(?:\bon|\bagainst|\btargeting|\bfrom|\bwith|\btowards?|\bfighting)\s+(?:the\s+)?$", re.I)
+_OBJECT = re.compile(
+    r"(?:\bon|\bagainst|\btargeting|\bfrom|\bwith|\btowards?|\bfighting|\bsupporting|\bbacking|\bsanctioning|\bdeter(?:ring)?)\s+(?:the\s+)?$",
+    re.I,
+)
 #: A capital named after these words is a place ("in Paris"), not a government speaking.
 _PLACE = re.compile(r"\b(?:in|at|near|outside|around|across)\s+$", re.I)
 _PRONOUN_START = re.compile(r"^[\"“‘']?\s*(?:He|She|They|It|This|We|Our|The deputy|The minister)\b|^[\"“‘]")

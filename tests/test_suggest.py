@@ -325,3 +325,9 @@ def test_an_article_written_for_the_tests() -> None:
     assert coded("The United States has")[2] is Status.CONSIDERING
     # A meeting in Brussels is a place, the weather is no statement.
     assert not any(s.startswith(("The announcement", "Meanwhile the weather")) for s in found)
+
+
+def test_the_state_a_commitment_is_against_is_not_its_actor() -> None:
+    c = one("Britain will keep the pressure up on Russia, including sanctions on the shadow fleet supporting Russia.")
+    assert (c.actor, c.commitment) == ("United Kingdom", CommitmentType.SANCTIONS)
+    assert "Russia" not in c.actors
