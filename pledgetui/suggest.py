@@ -12,7 +12,7 @@ than ``check`` would accept. Every guess is a proposal for a person to confirm.
 Country names come from pycountry (ISO 3166); its names are formal ("Russian Federation"),
 so the few short names the ledger uses, the informal names ("Britain"), the capitals and
 seats of government that stand for a state in news prose ("Berlin", "Downing Street") and
-the demonyms ("German officials"), which no maintained library publishes, are small tables
+the demonyms ("German officials"), which pycountry does not publish, are small tables
 here keyed by ISO 3166 alpha-2 codes. Dates in a sentence are read by dateparser's
 ``search_dates``, against the article's date, and only in the sentences suggested.
 Both libraries are imported on first use, so nothing that does not suggest pays for them.
@@ -269,9 +269,10 @@ CAPITALS = {
     "Rome": "IT",
     "Warsaw": "PL",
 }
-#: Demonyms (adjectives of nationality), keyed by ISO 3166 alpha-2: pycountry has none, and no
-#: maintained package on the registry publishes them, so the states most often named in
-#: reporting on European security are listed here.
+#: Demonyms (adjectives of nationality), keyed by ISO 3166 alpha-2. pycountry has none; rather
+#: than a second country package for one field (countryinfo carries demonyms among much other
+#: data, and was not adopted), the states most often named in reporting on European security
+#: are listed here. A state missing here is still found by its name.
 DEMONYMS = {
     "GB": ("British", "UK"),
     "US": ("American", "US", "U.S."),
