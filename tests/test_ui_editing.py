@@ -671,6 +671,8 @@ async def test_an_imported_article_can_be_opened_and_quoted(ledger_path: Path, t
         await press_and_settle(app, pilot, "ctrl+s")
         await pilot.pause()
         source_id = app.session.ledger.sources[-1].id
+        await pilot.press("escape")  # the import goes on to the article's candidate statements
+        await pilot.pause()
         await pilot.press("v")
         await pilot.pause()
         viewer = app.screen

@@ -11,6 +11,7 @@ writes a file itself and never updates a view by name. It knows the app only as 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from pledgetui.query import Index
     from pledgetui.session import EditSession
     from pledgetui.store import Loaded
+    from pledgetui.suggest import Candidate
     from pledgetui.ui.shell import SessionHost
     from pledgetui.verify import Articles
 
@@ -328,8 +330,30 @@ class SessionController:
                 articles = self.host.articles
                 if articles is not None:
                     articles.problems.pop(request.source.id, None)
+                self.suggest_statements(request.source.id, request.source.title, request.text, request.source.date)
 
         self.host.push_screen(ImportArticle(session.ledger), done)
+
+    def suggest_statements(self, source_id: str, title: str, text: str, date: dt.date | None) -> None:
+        """The article beside its candidate statements (:mod:`pledgetui.suggest`); accepting one
+        opens the add form filled in with it."""
+        from pledgetui.ui.screens.intake import IntakeScreen
+
+        self.host.push_screen(
+            IntakeScreen(
+                source_id, title, text, lambda c: self.new_from_candidate(source_id, text, c), article_date=date
+            )
+        )
+
+    def new_from_candidate(self, source_id: str, text: str, candidate: Candidate) -> None:
+        """The add form, filled in from a candidate statement (its quote anchored in ``text``)."""
+        session = self.editable()
+        if session is None:
+            return
+        from pledgetui.suggest import draft_entry
+
+        template = draft_entry(candidate, source_id, text, {p.id for p in session.ledger.entries})
+        self.open_new(template, f"New entry from {source_id}: confirm or correct the proposal")
 
     # ------------------------------------------------------------------ undo / redo
 
