@@ -24,12 +24,21 @@ examples:
   pledgetui --no-config          start with the default settings; read and write no settings file
   pledgetui paths                where the working copy, journal, cache, settings and backups are
   pledgetui search paris         every place "paris" occurs in the ledger's articles, and who cites it
+  pledgetui show uk-ground-troops --as-of 2025-12-31
+                                 one entry, its statements and history, as it stood on a day
 
-commands: check, export, list, paths, search (pledgetui COMMAND --help for each)"""
+commands: check, export, list, paths, search, show (pledgetui COMMAND --help for each)"""
 
-COMMANDS = ("check", "export", "list", "paths", "search")
+COMMANDS = ("check", "export", "list", "paths", "search", "show")
 #: The module of each command, imported when it runs.
-COMMAND_MODULES = {"check": "check", "export": "export", "list": "listing", "paths": "paths", "search": "search"}
+COMMAND_MODULES = {
+    "check": "check",
+    "export": "export",
+    "list": "listing",
+    "paths": "paths",
+    "search": "search",
+    "show": "show",
+}
 
 
 class UsageError(Exception):

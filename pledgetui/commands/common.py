@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -96,3 +99,35 @@ def fail(prog: str, message: str) -> int:
     which ends every command quietly on it."""
     say(f"{prog}: {message}")
     return 1
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def as_of_day(text: str) -> dt.date:
+    """An argparse type: a ``YYYY-MM-DD`` day that exists (2026-02-30 is refused, by name)."""
+    if not _DAY.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: give YYYY-MM-DD, e.g. 2025-12-31")
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day of the calendar ({exc})") from None
+
+
+def add_as_of_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--as-of YYYY-MM-DD`` and ``--count-uncertain``: the ledger as it stood on a day."""
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        type=as_of_day,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the ledger as it stood on that day: statements known to come later left out, readings derived again",
+    )
+    parser.add_argument(
+        "--count-uncertain",
+        dest="count_uncertain",
+        action="store_true",
+        help="with --as-of: count the statements that may fall either side of the day (undated, or only "
+        "bounded by a later article's date); by default they are left out, and counted apart",
+    )
