@@ -74,6 +74,18 @@ def test_the_bundled_ledger_as_of_the_end_of_2025_differs_from_today(capsys: pyt
     assert [ln[:5] for ln in section(counted, "Statements") if ln.startswith("  [")] == ["  [5]", "  [6]"]
 
 
+def test_the_reading_with_the_undated_is_said_where_the_steps_end_elsewhere(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "coalition-ground-troops", BUNDLED)
+    assert code == 0 and "Status:      Signalled" in out
+    history = section(out, "History")
+    assert history[0].endswith("→ Claimed (Downing Street statement)")  # the one dated step
+    assert history[-1] == "    with the undated: → Signalled (Emmanuel Macron)"
+    _, uk, _ = run(capsys, "uk-ground-troops", BUNDLED)
+    assert "with the undated" not in uk
+
+
 def test_an_entry_is_shown_as_it_stood_with_its_own_numbers(capsys: pytest.CaptureFixture[str]) -> None:
     # as of the day of the declaration, everything dated counts
     code, out, _ = run(capsys, "uk-ground-troops", BUNDLED, "--as-of", "2026-01-06")

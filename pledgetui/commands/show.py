@@ -118,6 +118,8 @@ def history_lines(entry: Entry, dates: Mapping[str, dt.date | None], numbers: Se
                 f"  undated          [{numbers[i]}] {short_label(ev.status)} · {display_line(ev.claimant)} · "
                 f"{basis_words(ev)} · {display_line(ev.source)}"
             )
+        if not h.steps or h.steps[-1].reading.status is not h.reading.status:
+            lines.append(f"  with the undated: → {_reading(short_label(h.reading.status), h.reading.claimant)}")
     return lines
 
 
