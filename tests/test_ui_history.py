@@ -8,7 +8,7 @@ from pledgetui.model import Entry, Evidence, Ledger, Source
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.widgets.detail import HISTORY_STEPS, HISTORY_UNDATED, DetailPane, history_section
 from tests.factory import REPO
-from tests.pilot import started
+from tests.pilot import screen_text, started
 
 BUNDLED = REPO / "data" / "pledges.toml"
 
@@ -86,3 +86,25 @@ def test_the_reading_the_undated_statements_give_is_said_when_the_steps_end_else
     assert lines[-1] == "  with the undated: Signalled (Minister)"
     alone = ledger.model_copy(update={"entries": (entry.model_copy(update={"evidence": evidence[:1]}),)})
     assert "with the undated" not in str(history_section(alone.entries[0], alone))
+
+
+async def test_the_since_column_is_hidden_until_shown_and_sorts_by_recency() -> None:
+    from pledgetui.ui.widgets.entry_table import COLUMNS
+
+    app = PledgeApp(BUNDLED)
+    async with app.run_test(size=(200, 48)) as pilot:
+        await started(app, pilot)
+        dash = app.dashboard
+        assert "since" in dash.hidden_columns
+        dash.choose_hidden_columns(frozenset())
+        await pilot.pause()
+        assert "Since" in screen_text(app, dash.table)
+        since = next(c for c in COLUMNS if c.key == "since")
+        values = {p.id: since.value(p) for p in app.ledger.entries}
+        assert values["uk-ground-troops"] == "2026-01-06"
+        assert values["coalition-ground-troops"] == ""  # only the undated statements give its status
+        await pilot.press(str([c.key for c in COLUMNS].index("since") + 1))
+        order = [since.value(p) for p in dash.visible_entries()]
+        dated = [v for v in order if v]
+        assert order[: order.count("")] == [""] * order.count("")  # none first, then the earliest
+        assert dated == sorted(dated, key=lambda v: (not v.startswith("by "), v.removeprefix("by ")))

@@ -53,6 +53,7 @@ SHIFTED_DIGITS = (
     "circumflex_accent",
     "ampersand",
     "asterisk",
+    "left_parenthesis",
 )
 
 
