@@ -26,11 +26,13 @@ examples:
   pledgetui search paris         every place "paris" occurs in the ledger's articles, and who cites it
   pledgetui changes --since 2026-01-01   what the statements made since then changed
   pledgetui changes HEAD~1 HEAD  what the last commit changed in data/pledges.toml
+  pledgetui show uk-ground-troops --as-of 2025-12-31
+                                 one entry, its statements and history, as it stood on a day
   pledgetui suggest article.txt  the passages of an article that look like statements, with a proposed coding
 
-commands: changes, check, export, list, paths, search, suggest (pledgetui COMMAND --help for each)"""
+commands: changes, check, export, list, paths, search, show, suggest (pledgetui COMMAND --help for each)"""
 
-COMMANDS = ("changes", "check", "export", "list", "paths", "search", "suggest")
+COMMANDS = ("changes", "check", "export", "list", "paths", "search", "show", "suggest")
 #: The module of each command, imported when it runs.
 COMMAND_MODULES = {
     "changes": "changes",
@@ -39,6 +41,7 @@ COMMAND_MODULES = {
     "list": "listing",
     "paths": "paths",
     "search": "search",
+    "show": "show",
     "suggest": "suggest",
 }
 

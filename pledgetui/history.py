@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pledgetui.dating import Interval, Placement, placement
 from pledgetui.model import Entry, Evidence, Ledger, Stance, derive_stance
 
-__all__ = ["AsOf", "History", "Step", "as_of", "history", "since", "steps_between"]
+__all__ = ["AsOf", "History", "Step", "as_of", "attached_since", "history", "since", "since_recency", "steps_between"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +87,19 @@ def since(entry: Entry, source_dates: Mapping[str, dt.date | None]) -> Interval 
         span = entry.evidence[0].span(source_dates)
         return span if span.hi is not None else None
     return history(entry, source_dates).since
+
+
+def attached_since(entry: Entry) -> Interval | None:
+    """:func:`since` with the article dates the entry's reading was derived with (its ledger's),
+    for a column that sees one entry at a time."""
+    dates = entry.stance_dates
+    return since(entry, dict(zip(entry.source_ids, dates)) if dates is not None else {})
+
+
+def since_recency(entry: Entry) -> tuple[bool, dt.date, bool, dt.date]:
+    """A sort key for :func:`attached_since`, later is greater (``Interval.recency``; none lowest)."""
+    held = attached_since(entry)
+    return held.recency() if held is not None else (False, dt.date.min, False, dt.date.min)
 
 
 @dataclass(frozen=True, slots=True)

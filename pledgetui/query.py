@@ -263,6 +263,12 @@ class SortKey:
 _MIN_DATE = dt.date.min
 
 
+def _since_recency(p: Entry) -> object:
+    from pledgetui.history import since_recency
+
+    return since_recency(p)
+
+
 def _conditions_key(p: Entry) -> tuple[bool, tuple[str, ...]]:
     return (len(p.conditions) == 0, tuple(c.label for c in p.conditions))
 
@@ -277,6 +283,7 @@ SORT_FIELDS: dict[str, Callable[[Entry], object]] = {
     "claimant": lambda p: comparable(p.claimant),
     "date": lambda p: p.date_span.recency(),
     "sources": lambda p: len(p.source_ids),
+    "since": lambda p: _since_recency(p),
     "kind": lambda p: p.kind.value,
     "summary": lambda p: p.summary.casefold(),
 }

@@ -11,7 +11,7 @@ The file (``paths.config_file()``; ``PLEDGETUI_CONFIG_DIR`` overrides the folder
     [view]
     filter = "country:france"           # the dashboard's filter and sort at the last exit
     sort = "status,-date"
-    hidden_columns = ["claimant"]       # actor commitment status conditions backstop claimant date sources
+    hidden_columns = ["claimant"]       # actor commitment status conditions backstop claimant date sources since
     column_widths = {claimant = 40}     # cells; columns without one are laid out by themselves
     show_counter_positions = true
 
@@ -49,7 +49,9 @@ import tomli_w
 MAX_BYTES = 256 * 1024
 
 #: Columns of the dashboard table that can be hidden (their query sort names).
-COLUMN_KEYS = ("actor", "commitment", "status", "conditions", "backstop", "claimant", "date", "sources")
+COLUMN_KEYS = ("actor", "commitment", "status", "conditions", "backstop", "claimant", "date", "sources", "since")
+#: Columns hidden until the user shows them (a settings file's hidden_columns replaces this).
+HIDDEN_BY_DEFAULT = ("since",)
 #: The widths (cells) a column may be given.
 MIN_WIDTH, MAX_WIDTH = 3, 400
 
@@ -67,7 +69,7 @@ class Settings:
     last_ledger: str | None = None
     filter: str = ""
     sort: str = ""
-    hidden_columns: tuple[str, ...] = ()
+    hidden_columns: tuple[str, ...] = HIDDEN_BY_DEFAULT
     column_widths: tuple[tuple[str, int], ...] = ()
     show_counter: bool = True
     export_folder: str | None = None  # None: the current folder
@@ -156,8 +158,8 @@ def from_document(doc: dict[str, Any], path: Path) -> Loaded:
         except QueryError as exc:
             r.problem("[view] sort", str(exc))
             sort = ""
-    hidden: tuple[str, ...] = ()
-    raw_hidden = view.get("hidden_columns", [])
+    hidden: tuple[str, ...] = HIDDEN_BY_DEFAULT
+    raw_hidden = view.get("hidden_columns", list(HIDDEN_BY_DEFAULT))
     if not isinstance(raw_hidden, list) or not all(isinstance(c, str) for c in raw_hidden):
         r.problem("[view] hidden_columns", "must be a list of column names")
     else:

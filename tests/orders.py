@@ -29,7 +29,19 @@ ORDER: dict[str, Callable[[Entry], Any]] = {
         p.date_span.hi or dt.date.min,
     ),
     "sources": lambda p: len(p.source_ids),
+    # when the present status was reached: none first, then as "date" orders its intervals
+    "since": lambda p: _since_order(p),
 }
+
+
+def _since_order(p: Entry) -> Any:
+    from pledgetui.history import since
+
+    dates = dict(zip(p.source_ids, p.stance_dates or ()))
+    held = since(p, dates)
+    if held is None:
+        return (False, dt.date.min, False, dt.date.min)
+    return (held.lo is not None, held.lo or dt.date.min, held.hi is not None, held.hi or dt.date.min)
 
 
 def in_order(entries: list[Entry], column: str, *, descending: bool = False) -> list[str]:

@@ -141,3 +141,16 @@ def test_the_bundled_ledger_as_of_new_year_has_nothing_signed_and_counts_the_und
     # counting the uncertain statements brings back entries the undated articles give
     counted = as_of(ledger, dt.date(2025, 12, 31), today=TODAY, count_uncertain=True)
     assert len(counted.ledger.entries) > len(new_year.ledger.entries)
+
+
+def test_attached_since_uses_the_dates_the_entry_s_reading_was_derived_with() -> None:
+    from pledgetui.history import attached_since, since_recency
+
+    ledger = ledger_of(ev("A", "announced"), ev("B", "signed", stated=D1, start=10), dates={"s1": D2})
+    entry = ledger.entries[0]
+    assert attached_since(entry) == since(entry, ledger.source_dates()) == Interval(D1, D1)
+    bounded = ledger_of(ev("A", "announced"), dates={"s1": D2})
+    assert attached_since(bounded.entries[0]) == Interval(None, D2)  # the article's date, not "undated"
+    assert since_recency(bounded.entries[0]) < since_recency(entry)
+    undated = ledger_of(ev("A", "announced"))
+    assert attached_since(undated.entries[0]) is None and since_recency(undated.entries[0]) < since_recency(entry)

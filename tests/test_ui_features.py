@@ -146,11 +146,11 @@ async def test_hide_and_show_columns_from_the_palette_persist(ledger_path: Path)
         assert set(commands) == {
             f"Hide column: {c}"
             for c in ("Actor", "Commitment", "Status", "Conditions", "Backstop", "Claimant", "Date", "Src")
-        }
+        } | {"Show column: Since"}  # hidden until shown
         commands["Hide column: Claimant"].callback()
         await pilot.pause()
         assert "Claimant" not in screen_lines(app, app.dashboard.table)[0]
-        assert settings.read(config).settings.hidden_columns == ("claimant",)  # saved at once
+        assert settings.read(config).settings.hidden_columns == ("claimant", "since")  # saved at once
         titles = [c.title for c in column_commands(app.dashboard)]
         assert "Show column: Claimant" in titles
         # the palette lists them
@@ -159,7 +159,7 @@ async def test_hide_and_show_columns_from_the_palette_persist(ledger_path: Path)
         next(c for c in column_commands(app.dashboard) if c.title == "Show column: Claimant").callback()
         await pilot.pause()
         assert "Claimant" in screen_lines(app, app.dashboard.table)[0]
-    assert settings.read(config).settings.hidden_columns == ()
+    assert settings.read(config).settings.hidden_columns == ("since",)
 
 
 async def test_help_lists_new_keys_and_where_the_data_is(ledger_path: Path) -> None:

@@ -165,5 +165,6 @@ def add_as_of_arguments(parser: argparse.ArgumentParser) -> None:
         "--count-uncertain",
         dest="count_uncertain",
         action="store_true",
-        help="with --as-of: count the statements that may fall either side of the day (else left out, counted apart)",
+        help="with --as-of: count the statements that may fall either side of the day (undated, or only "
+        "bounded by a later article's date); by default they are left out, and counted apart",
     )

@@ -57,6 +57,7 @@ SHIFTED_DIGITS = (
     "circumflex_accent",
     "ampersand",
     "asterisk",
+    "left_parenthesis",
 )
 
 

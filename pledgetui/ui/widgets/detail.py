@@ -49,6 +49,48 @@ def stance_line(ev: Evidence) -> Content:
     return join(*parts)
 
 
+#: The history's steps shown at most (the latest), and its undated statements at most.
+HISTORY_STEPS, HISTORY_UNDATED = 6, 3
+
+
+def history_section(entry: Entry, ledger: Ledger) -> Content:
+    """A short timeline: the statements in the order they became known, the latest
+    :data:`HISTORY_STEPS` of them, each with "→ status" where the reading changed; the undated
+    statements apart, under their own heading."""
+    from pledgetui.history import history  # here: the dashboard starts without the ledger core
+    from pledgetui.vocab import short_label
+
+    h = history(entry, ledger.source_dates())
+    parts: list[Content | str | tuple[str, str]] = [("\nHistory\n", "bold underline")]
+    shown = h.steps[-HISTORY_STEPS:]
+    if len(h.steps) > len(shown):
+        parts.append((f"  … {len(h.steps) - len(shown)} earlier (pledgetui show lists them all)\n", "dim"))
+    for step in shown:
+        ev = step.evidence
+        parts.append(
+            join(
+                f"  {step.span.label():<13} [{step.index + 1}] {short_label(ev.status)} · ",
+                safe_line(ev.claimant),
+                (f"  → {short_label(step.reading.status)}", "bold") if step.changed else "",
+                "\n",
+            )
+        )
+    if not h.steps:
+        parts.append(("  no dated statement\n", "dim"))
+    if h.undated:
+        parts.append((f"  Undated ({len(h.undated)}): not placed in the history\n", "bold $warning"))
+        for i in h.undated[:HISTORY_UNDATED]:
+            ev = entry.evidence[i]
+            parts.append(join(f"  undated       [{i + 1}] {short_label(ev.status)} · ", safe_line(ev.claimant), "\n"))
+        if len(h.undated) > HISTORY_UNDATED:
+            parts.append((f"  … {len(h.undated) - HISTORY_UNDATED} more undated\n", "dim"))
+        if not h.steps or h.steps[-1].reading.status is not h.reading.status:
+            parts.append(
+                join(f"  with the undated: {short_label(h.reading.status)} (", safe_line(h.reading.claimant), ")\n")
+            )
+    return join(*parts)
+
+
 def _field(label: str, value: Content) -> Content:
     return join((f"{label}: ", "bold"), value, "\n")
 
@@ -86,7 +128,12 @@ def describe(entry: Entry, ledger: Ledger, articles: Articles | None) -> Content
     if entry.numbers:
         parts.append(_field("Numbers", safe_line("; ".join(str(q) for q in entry.numbers))))
     parts.append(_field("Date", Content(entry.date_span.words())))
+    from pledgetui.history import since  # here: the dashboard starts without the ledger core
+
+    held = since(entry, ledger.source_dates())
+    parts.append(_field("Since", Content(held.label() if held is not None else "not dated")))
     parts.append(_field("Id", safe_line(entry.id)))
+    parts.append(join(history_section(entry, ledger), "\n"))
     if entry.notes:
         parts.append(join(("Notes: ", "bold"), safe(entry.notes), "\n"))
     parts.append(("\nStatements\n", "bold underline"))

@@ -43,6 +43,14 @@ def _conditions(p: Entry) -> str:
     return ", ".join(short_label(c) for c in p.conditions) or "none stated"
 
 
+def _since(p: Entry) -> str:
+    """When the entry's present status was reached ("" when only undated statements give it)."""
+    from pledgetui.history import attached_since  # here: the dashboard starts without the ledger core
+
+    held = attached_since(p)
+    return held.label() if held is not None else ""
+
+
 def _backstop(p: Entry) -> str:
     return "" if p.us_backstop is Backstop.UNKNOWN else short_label(p.us_backstop)
 
@@ -56,6 +64,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("claimant", "Claimant", 10, 3, lambda p: p.claimant, drop=2),
     Column("date", "Date", 13, 0, lambda p: p.date_span.label(), drop=3),
     Column("sources", "Src", 3, 0, lambda p: str(len(p.source_ids)), drop=1),
+    Column("since", "Since", 13, 0, lambda p: _since(p), drop=4),
 )
 
 
