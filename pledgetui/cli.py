@@ -104,14 +104,9 @@ def install_signal_handlers() -> dict[int, object]:
 
 
 def _stdout_to_devnull() -> None:
-    """Send what is still buffered for stdout (and the flush at exit) to /dev/null: the reader
-    is gone or the output cannot be written, so there is nowhere for it to go."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):
-        pass
+    from pledgetui.osutil import stdout_to_devnull
+
+    stdout_to_devnull()
 
 
 def _say(line: str) -> None:

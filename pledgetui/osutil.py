@@ -103,3 +103,17 @@ def private_to_user(st: os.stat_result) -> bool:
     if not USER_IDS:
         return False
     return stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid() and not st.st_mode & 0o077
+
+
+def stdout_to_devnull() -> None:
+    """Send what is still buffered for stdout (and the interpreter's flush at exit) to
+    /dev/null: the reader is gone or the output cannot be written (a full disk), so there is
+    nowhere for it to go, and a second failure would print a second message."""
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass

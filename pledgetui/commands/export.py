@@ -26,6 +26,7 @@ from pledgetui.export import (
     row_count,
     write_export,
 )
+from pledgetui.osutil import stdout_to_devnull
 from pledgetui.store import SaveError
 
 PROG = "pledgetui export"
@@ -160,6 +161,8 @@ def run(ns: argparse.Namespace) -> int:
     except BrokenPipeError:
         raise  # the reader went away (`| head`): cli.main ends quietly
     except OSError as exc:
+        if ns.output == "-":
+            stdout_to_devnull()  # what stayed in the buffer would fail again at exit, a second message
         return fail(PROG, f"cannot write to {'stdout' if ns.output == '-' else ns.output}: {exc.strerror or exc}")
     if ns.output != "-":
         say(f"wrote {count_line(pledges)} ({row_count(pledges, rows)} rows) to {ns.output}")
