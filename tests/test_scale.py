@@ -118,10 +118,14 @@ sys.path.insert(0, sys.argv[2])
 from pledgetui import store
 from pledgetui.session import EditSession
 from pledgetui.textcheck import comparable
+def say(*words):
+    # one write of a whole line: the parent and a forked worker share the pipe, and print()
+    # writes a line in pieces when stdout is unbuffered (PYTHONUNBUFFERED), mixing two lines
+    os.write(1, (" ".join(str(w) for w in words) + "\n").encode())
 path = sys.argv[1]
 session = EditSession.open(path)
 data = open(path, "rb").read() + b"\n# rewritten by a save that was killed\n"
-print("open", flush=True)
+say("open")
 for command in sys.stdin:
     what = command.split()
     pid = os.fork()
@@ -130,7 +134,7 @@ for command in sys.stdin:
             p = session.ledger.entries[0]
             session.put_entry(p.model_copy(update={"notes": "saved after the kills"}))
             session.save()
-            print("saved", flush=True)
+            say("saved")
             os._exit(0)
         point = what[1]
         if point == "cache":
@@ -143,14 +147,14 @@ for command in sys.stdin:
                 def write(self, b):
                     self.fh.write(b[: len(b) // 2])
                     self.fh.flush()
-                    print("at cache", flush=True)
+                    say("at cache")
                     threading.Event().wait()
                 def __getattr__(self, name): return getattr(self.fh, name)
             cache._write_to = lambda fh, *rest: real_write_to(Halfway(fh), *rest)
             cache.write(session.fingerprint.sha256, session.ledger)
             os._exit(4)
         def stop():
-            print("at", point, flush=True)
+            say("at", point)
             if point != "write":
                 threading.Event().wait()
         real_fdopen, real_fsync, real_replace = store.os.fdopen, store.os.fsync, store.os.replace
@@ -180,9 +184,9 @@ for command in sys.stdin:
         store.os.fsync, store.os.replace = fsync, replace
         store.atomic_write(store.Path(path), data, expected=session.fingerprint)
         os._exit(3)
-    print("worker", pid, flush=True)
+    say("worker", pid)
     _, code = os.waitpid(pid, 0)
-    print("ended", code, flush=True)
+    say("ended", code)
 """
 
 
