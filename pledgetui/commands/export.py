@@ -18,7 +18,7 @@ from pledgetui.export import (
     row_count,
     write_export,
 )
-from pledgetui.store import SaveError
+from pledgetui.filesave import SaveError
 
 PROG = "pledgetui export"
 
