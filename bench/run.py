@@ -49,7 +49,7 @@ def core_child(path: Path, csv_out: Path) -> dict[str, Any]:
     """Load (cold, then cached), save, bare tomli-w dump, CSV export. Runs in a fresh process."""
     import tomli_w
 
-    from pledgetui import store
+    from pledgetui import canonical, ledgerfile, store
     from pledgetui.export import export_view, write_export
 
     out: dict[str, Any] = {}
@@ -68,14 +68,14 @@ def core_child(path: Path, csv_out: Path) -> dict[str, Any]:
     out["counter"] = sum(1 for p in ledger.entries if p.is_counter)
     out["bytes"] = path.stat().st_size
 
-    doc = store.to_document(ledger)
+    doc = canonical.to_document(ledger)
     t = time.perf_counter()
     tomli_w.dumps(doc, multiline_strings=False)
     out["bare_dump"] = time.perf_counter() - t
     target = path.with_name("saved.toml")
     shutil.copyfile(path, target)
     t = time.perf_counter()
-    store.save(ledger, target, expected=store.fingerprint(target))
+    store.save(ledger, target, expected=ledgerfile.fingerprint(target))
     out["save"] = time.perf_counter() - t
 
     t = time.perf_counter()

@@ -25,6 +25,7 @@ import tomli
 import tomli_w
 
 from pledgetui.anchors import select
+from pledgetui.articlefile import read_article
 from pledgetui.model import (
     SCHEMA_VERSION,
     ActorType,
@@ -36,7 +37,6 @@ from pledgetui.model import (
     Status,
 )
 from pledgetui.paths import bundled_ledger, bundled_root
-from pledgetui.store import read_article
 
 ACTORS: tuple[tuple[str, ActorType], ...] = tuple(
     [

@@ -18,9 +18,9 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from pledgetui.anchors import select
+from pledgetui.canonical import to_document
 from pledgetui.errors import form_problems
 from pledgetui.model import Entry, Evidence, Ledger, Source, integrity_problems
-from pledgetui.store import to_document
 
 #: How many edits can be undone; the oldest are forgotten beyond this.
 UNDO_LIMIT = 200

@@ -35,10 +35,10 @@ from typing import TYPE_CHECKING, Any
 
 from pledgetui import __version__
 from pledgetui.as_of_words import apart, record
+from pledgetui.filesave import BACKUP_SUFFIX, SaveError, write_output
 from pledgetui.model import SCHEMA_VERSION, Entry, Ledger, Source
 from pledgetui.paths import article_candidates
 from pledgetui.sanitize import display, display_line
-from pledgetui.store import BACKUP_SUFFIX, SaveError, write_output
 
 if TYPE_CHECKING:
     from pledgetui.history import AsOf
@@ -521,14 +521,14 @@ def write_export(
     """Write ``data`` atomically to a file (no backup kept), or to stdout for ``-``.
 
     A character device or named pipe (``/dev/null``, ``/dev/stdout``, a FIFO) is written
-    into, never replaced; a folder is refused (:func:`pledgetui.store.write_output`).
+    into, never replaced; a folder is refused (:func:`pledgetui.filesave.write_output`).
 
     A target among ``protect`` (see :func:`protected_files`) is refused with
-    :class:`pledgetui.store.SaveError`: an export must never replace the ledger or its articles.
+    :class:`pledgetui.filesave.SaveError`: an export must never replace the ledger or its articles.
 
     On a terminal the bytes are made safe to display first (controls shown as
     symbols, no BOM): ledger text is untrusted. Pipes and files get the exact bytes.
-    A failed file write raises :class:`pledgetui.store.SaveError`; the target is unchanged.
+    A failed file write raises :class:`pledgetui.filesave.SaveError`; the target is unchanged.
     ``stop`` is asked while a pipe's reader does not keep up: True gives the write up.
     """
     if str(path_or_dash) == "-":

@@ -55,7 +55,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pledgetui import edits, osutil, paths, store
+from pledgetui import edits, filesave, ledgerfile, osutil, paths, store
 from pledgetui.edits import EditError, History
 from pledgetui.migrate import migrate_entry
 from pledgetui.model import Entry, Ledger, Source
@@ -312,16 +312,16 @@ def parse(data: bytes) -> Contents | None:
     return Contents(header, records, lines, damage, None, len(data), torn)
 
 
-def header_fingerprint(header: dict[str, Any]) -> store.Fingerprint:
+def header_fingerprint(header: dict[str, Any]) -> filesave.Fingerprint:
     """The fingerprint the edits were made against. When the header does not give one whole, a
     fingerprint no file has: saving the recovered edits then asks before overwriting (a conflict)."""
     try:
         size, mtime_ns, sha256 = int(header["size"]), int(header["mtime_ns"]), header["sha256"]
         if _valid_hash(sha256):
-            return store.Fingerprint(size=size, mtime_ns=mtime_ns, sha256=sha256)
+            return filesave.Fingerprint(size=size, mtime_ns=mtime_ns, sha256=sha256)
     except (KeyError, TypeError, ValueError, OverflowError):  # OverflowError: a size of 1e400 (infinity)
         pass
-    return store.Fingerprint(size=-1, mtime_ns=-1, sha256="")
+    return filesave.Fingerprint(size=-1, mtime_ns=-1, sha256="")
 
 
 # --------------------------------------------------------------------------- replay
@@ -376,7 +376,7 @@ def _why(exc: Exception) -> str:
 class Replayed:
     history: History
     base_ledger: Ledger  # the ledger the edits were replayed onto
-    base_fingerprint: store.Fingerprint  # of the file the edits were made against (from the header)
+    base_fingerprint: filesave.Fingerprint  # of the file the edits were made against (from the header)
     base: str  # "file": the ledger file is that file; "backup": its .bak is; "changed": neither (or unknown)
     applied: int
     skipped: int  # readable records that did not apply and were left out
@@ -386,14 +386,14 @@ class Replayed:
 
 def _base(ledger_path: Path, sha256: Any) -> tuple[Ledger, str]:
     if _valid_hash(sha256):
-        backup = ledger_path.with_name(ledger_path.name + store.BACKUP_SUFFIX)
+        backup = ledger_path.with_name(ledger_path.name + filesave.BACKUP_SUFFIX)
         for candidate, kind in ((ledger_path, "file"), (backup, "backup")):
             try:
-                data, _ = store.read_bytes(candidate)
-            except store.LedgerError:
+                data, _ = ledgerfile.read_bytes(candidate)
+            except ledgerfile.LedgerError:
                 continue
             if hashlib.sha256(data).hexdigest() == sha256:
-                return store.loads(data, candidate), kind
+                return ledgerfile.loads(data, candidate), kind
     return store.load(ledger_path).ledger, "changed"
 
 
@@ -404,7 +404,7 @@ def replay(ledger_path: Path | str, contents: Contents | None = None) -> Replaye
     not say), the edits are replayed onto the current file. Every readable record is
     tried; the ones that do not fit are skipped and reported in ``problems`` with the
     unreadable lines. None when there is no journal, or it cannot be used at all.
-    Raises :class:`store.LedgerError` when the ledger file cannot be read at all.
+    Raises :class:`ledgerfile.LedgerError` when the ledger file cannot be read at all.
     """
     ledger_path = Path(ledger_path)
     contents = contents or read_unless_live(journal_path(ledger_path))
@@ -465,7 +465,7 @@ def _set_aside(jpath: Path, kind: str) -> Path | None:
         os.rename(jpath, target)
     finally:
         os.close(fd)
-    store.fsync_dir(jpath.parent)
+    filesave.fsync_dir(jpath.parent)
     return target
 
 
@@ -476,8 +476,8 @@ def _keep_copy(jpath: Path, data: bytes) -> Path | None:
     if target.exists():
         return target
     try:
-        store.atomic_write(target, data, backup=False, exclusive=True)
-    except (store.SaveError, OSError):
+        filesave.atomic_write(target, data, backup=False, exclusive=True)
+    except (filesave.SaveError, OSError):
         return target if target.exists() else None
     return target
 
@@ -503,7 +503,7 @@ def _bring_back_set_aside(jpath: Path) -> None:
         except OSError:
             continue
         stale.unlink()
-        store.fsync_dir(jpath.parent)
+        filesave.fsync_dir(jpath.parent)
         return
 
 
@@ -537,15 +537,15 @@ def pending(ledger_path: Path | str) -> Recovery | None:
     if not contents.records:
         return None  # at most an edit cut off while written, which was never applied
     try:
-        data_now, _ = store.read_bytes(ledger_path)
+        data_now, _ = ledgerfile.read_bytes(ledger_path)
         changed = hashlib.sha256(data_now).hexdigest() != contents.header.get("sha256")
-    except store.LedgerError:
+    except ledgerfile.LedgerError:
         changed = True
     problems: tuple[Damage, ...] = tuple(contents.damage)
     skipped = 0
     try:
         done = replay(ledger_path, contents)
-    except store.LedgerError:
+    except ledgerfile.LedgerError:
         done = None
     if done is not None:
         problems, skipped = done.problems, done.skipped
@@ -586,7 +586,7 @@ def discard(ledger_path: Path | str) -> bool:
         jpath.unlink()
     finally:
         os.close(fd)
-    store.fsync_dir(jpath.parent)
+    filesave.fsync_dir(jpath.parent)
     return True
 
 
@@ -663,7 +663,7 @@ class Journal:
         return -1
 
     @classmethod
-    def create(cls, ledger_path: Path, fingerprint: store.Fingerprint, ledger: Ledger) -> Journal:
+    def create(cls, ledger_path: Path, fingerprint: filesave.Fingerprint, ledger: Ledger) -> Journal:
         """Start a journal for edits on ``ledger`` (read from a file with ``fingerprint``).
 
         Raises :class:`JournalBusy` when another live session holds the ledger's
@@ -683,7 +683,7 @@ class Journal:
                     if not _only_a_header(old):
                         aside = jpath.with_name(f"{jpath.stem}.{dt.datetime.now():%Y%m%dT%H%M%S%f}.jsonl.stale")
                         os.replace(jpath, aside)
-                        store.fsync_dir(jpath.parent)
+                        filesave.fsync_dir(jpath.parent)
                         os.close(fd)
                         continue
                     os.ftruncate(fd, 0)  # nothing in it but a header: no edit is lost
@@ -710,14 +710,14 @@ class Journal:
         except JournalError:
             journal.delete()
             raise
-        store.fsync_dir(jpath.parent)
+        filesave.fsync_dir(jpath.parent)
         return journal
 
     @classmethod
     def resume(cls, ledger_path: Path) -> tuple[Journal, Replayed]:
         """Take over the journal of an ended session: its replay, and the journal to continue
         (appended to; nothing in it is cut off or rewritten). Raises LookupError when there is none, :class:`JournalBusy`
-        when a live session holds it, :class:`store.LedgerError` when the ledger is unreadable."""
+        when a live session holds it, :class:`ledgerfile.LedgerError` when the ledger is unreadable."""
         jpath = journal_path(ledger_path)
         try:
             fd = cls._take(jpath, os.O_RDWR | os.O_APPEND)
@@ -797,7 +797,7 @@ class Journal:
         try:
             if _same_file(self._fd, self.path):
                 self.path.unlink()  # still holding the lock: no other session can be using this file
-                store.fsync_dir(self.path.parent)
+                filesave.fsync_dir(self.path.parent)
         except FileNotFoundError:
             pass
         finally:

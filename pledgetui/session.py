@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from pledgetui import edits, files, paths, store
+from pledgetui import articlefile, edits, files, filesave, ledgerfile, paths, store
 from pledgetui.edits import EditError, History, validate_entry_fields
 from pledgetui.journal import Journal, JournalBusy, JournalError
 from pledgetui.model import Entry, Evidence, Ledger, Source
@@ -25,7 +25,7 @@ class EditSession:
     ``read_only`` (why the file must never be written, e.g. the bundled ledger, or None:
     every edit and save is then refused with that reason)."""
 
-    def __init__(self, path: Path, ledger: Ledger, fingerprint: store.Fingerprint):
+    def __init__(self, path: Path, ledger: Ledger, fingerprint: filesave.Fingerprint):
         self.path = Path(path)
         self.read_only = paths.read_only_reason(self.path)
         self.fingerprint = fingerprint
@@ -40,7 +40,7 @@ class EditSession:
 
     @classmethod
     def open(cls, path: Path | str) -> EditSession:
-        """Load ``path`` (raises :class:`store.LedgerError`). An existing journal is left alone:
+        """Load ``path`` (raises :class:`ledgerfile.LedgerError`). An existing journal is left alone:
         check :func:`journal.pending` first and offer :meth:`recover`."""
         loaded = store.load(path)
         return cls(loaded.path, loaded.ledger, loaded.fingerprint)
@@ -50,7 +50,7 @@ class EditSession:
         """A session holding the journaled edits of a crashed session, undo history included.
 
         Its fingerprint is the one the edits were made against, so if the file has
-        changed since, :meth:`save` raises :class:`store.ConflictError` (offer Reload /
+        changed since, :meth:`save` raises :class:`filesave.ConflictError` (offer Reload /
         Overwrite / Save a copy) rather than overwriting the change.
 
         Raises LookupError when there are no such edits, and :class:`JournalBusy`
@@ -179,7 +179,7 @@ class EditSession:
     def add_source(self, source: Source, article_text: str | bytes) -> str:
         """Add a source and write its article into the ledger's ``seeds/`` folder.
 
-        The article must be UTF-8 text within :data:`store.MAX_ARTICLE_BYTES`. Its
+        The article must be UTF-8 text within :data:`articlefile.MAX_ARTICLE_BYTES`. Its
         file name must not be one another source of the ledger already uses. An
         article file already in any place an article is looked for
         (:func:`paths.article_candidates`) is reused if it holds the same bytes, and
@@ -200,7 +200,7 @@ class EditSession:
             raise EditError([("file", f"{exc}; choose another file name")]) from None
         for candidate in found:
             try:
-                held = store.read_article_bytes(candidate)
+                held = articlefile.read_article_bytes(candidate)
             except files.NotReadable as exc:
                 if exc.kind != "too_large":  # larger than any article: other text than this one
                     raise EditError([("file", f"cannot read the existing {candidate.name}: {exc.what}")]) from None
@@ -220,8 +220,8 @@ class EditSession:
             target = self.seeds_folder() / source.file
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                store.atomic_write(target, data, backup=False, exclusive=True)
-            except (OSError, store.SaveError) as exc:
+                filesave.atomic_write(target, data, backup=False, exclusive=True)
+            except (OSError, filesave.SaveError) as exc:
                 raise EditError([("file", f"could not write the article: {exc}")]) from None
             self._written[source.file] = (target, data)
         record = {
@@ -263,12 +263,12 @@ class EditSession:
             if name in named:
                 if not path.exists():
                     try:
-                        store.atomic_write(path, data, backup=False, exclusive=True)
-                    except (OSError, store.SaveError):
+                        filesave.atomic_write(path, data, backup=False, exclusive=True)
+                    except (OSError, filesave.SaveError):
                         pass  # the quote viewer reports the article missing; nothing else is lost
                 continue
             try:
-                held, _ = files.read_regular(path, store.MAX_ARTICLE_BYTES)
+                held, _ = files.read_regular(path, articlefile.MAX_ARTICLE_BYTES)
             except (files.NotReadable, OSError):
                 continue  # gone already, or not a plain file any more: left alone
             if held == data:
@@ -276,11 +276,11 @@ class EditSession:
                     path.unlink()
                 except OSError:
                     continue
-                store.fsync_dir(path.parent)
+                filesave.fsync_dir(path.parent)
 
     # ----------------------------------------------------------------- saving
 
-    def _saved(self, fingerprint: store.Fingerprint) -> None:
+    def _saved(self, fingerprint: filesave.Fingerprint) -> None:
         self.fingerprint = fingerprint
         self.saved = self._history.ledger
         self._drop_journal()
@@ -293,36 +293,36 @@ class EditSession:
             self._journal = None
 
     def changed_on_disk(self) -> bool:
-        return store.changed_on_disk(self.path, self.fingerprint)
+        return filesave.changed_on_disk(self.path, self.fingerprint)
 
     def save(self) -> None:
         """Write the ledger atomically (keeping a ``.bak``) and delete the journal.
 
-        Raises :class:`store.ConflictError` when the file changed since it was read
-        (nothing is written), :class:`store.SaveError` when writing failed (the file
+        Raises :class:`filesave.ConflictError` when the file changed since it was read
+        (nothing is written), :class:`filesave.SaveError` when writing failed (the file
         is unchanged, the edits and their journal are kept).
         """
         self._refuse_read_only()
         if self.changed_on_disk():
-            raise store.ConflictError(f"{self.path} changed on disk since it was read; not overwritten")
+            raise filesave.ConflictError(f"{self.path} changed on disk since it was read; not overwritten")
         self._saved(store.save(self.ledger, self.path, expected=self.fingerprint))
 
     def overwrite(self) -> None:
         """Save even though the file changed on disk: only when the user chose Overwrite.
 
         What is overwritten is the file as it is now; a further change made while this
-        save runs still raises :class:`store.ConflictError`.
+        save runs still raises :class:`filesave.ConflictError`.
         """
         self._refuse_read_only()
         try:
-            now: store.Fingerprint | None = store.fingerprint(self.path)
-        except store.LedgerError:
+            now: filesave.Fingerprint | None = ledgerfile.fingerprint(self.path)
+        except ledgerfile.LedgerError:
             now = None  # gone (or unreadable): write it anew, but never over a file that appears meanwhile
         self._saved(store.save(self.ledger, self.path, expected=now, exclusive=now is None))
 
     def _refuse_read_only(self) -> None:
         if self.read_only is not None:
-            raise store.ReadOnlyError(f"refusing to save {self.path}: {self.read_only}; nothing was written")
+            raise filesave.ReadOnlyError(f"refusing to save {self.path}: {self.read_only}; nothing was written")
 
     def save_copy(self, path: Path | str, *, replace: bool = False) -> Path:
         """Write the current ledger to another file, with copies of its articles.
@@ -332,9 +332,9 @@ class EditSession:
         """
         target = Path(path)
         if target.resolve() == self.path.resolve():
-            raise store.SaveError("a copy must go to another file; use save() for this one")
+            raise filesave.SaveError("a copy must go to another file; use save() for this one")
         if target.exists() and not replace:
-            raise store.SaveError(f"{target} already exists; not overwritten")
+            raise filesave.SaveError(f"{target} already exists; not overwritten")
         store.save(self.ledger, target, exclusive=not replace)
         seeds = target.parent / paths.SEEDS_DIR
         for source in self.ledger.sources:
@@ -347,8 +347,8 @@ class EditSession:
                 continue
             try:
                 seeds.mkdir(parents=True, exist_ok=True)
-                store.atomic_write(dest, store.read_article_bytes(found), backup=False, exclusive=True)
-            except (files.NotReadable, OSError, store.SaveError):
+                filesave.atomic_write(dest, articlefile.read_article_bytes(found), backup=False, exclusive=True)
+            except (files.NotReadable, OSError, filesave.SaveError):
                 pass  # the copy's quotes will show as unverifiable; the ledger itself is written
         return target
 
@@ -388,8 +388,8 @@ def _article_bytes(article_text: str | bytes) -> bytes:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise EditError([("article", f"is not UTF-8 text (bad byte at {exc.start})")]) from None
-    if len(data) > store.MAX_ARTICLE_BYTES:
-        raise EditError([("article", f"is {len(data):,} bytes; the limit is {store.MAX_ARTICLE_BYTES:,}")])
+    if len(data) > articlefile.MAX_ARTICLE_BYTES:
+        raise EditError([("article", f"is {len(data):,} bytes; the limit is {articlefile.MAX_ARTICLE_BYTES:,}")])
     if not data.strip():
         raise EditError([("article", "is empty")])
     return data

@@ -27,7 +27,7 @@ The file (``paths.config_file()``; ``PLEDGETUI_CONFIG_DIR`` overrides the folder
 Reading never fails: a file that cannot be read or parsed gives a message naming the
 file and the problem, and every default; a bad value gives a message naming its key,
 and that key's default. A file with problems is never written over, so the user can
-fix it. Writing is atomic (:func:`pledgetui.store.atomic_write`); the app rewrites
+fix it. Writing is atomic (:func:`pledgetui.filesave.atomic_write`); the app rewrites
 the file, without comments, when a setting changes.
 """
 
@@ -291,11 +291,11 @@ def dumps(settings: Settings) -> bytes:
 
 def write(path: Path, settings: Settings) -> None:
     """Write ``settings`` to ``path`` atomically (the folder is created). Raises OSError or
-    :class:`pledgetui.store.SaveError` when it cannot be written."""
-    from pledgetui import store
+    :class:`pledgetui.filesave.SaveError` when it cannot be written."""
+    from pledgetui import filesave
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    store.atomic_write(path, dumps(settings), backup=False)
+    filesave.atomic_write(path, dumps(settings), backup=False)
 
 
 def sort_text(fields: list[tuple[str, bool]]) -> str:

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pledgetui.anchors import Anchor, AnchorStatus, is_exact, locate, normalise
+from pledgetui.articlefile import read_article
 from pledgetui.model import Evidence, Ledger
 from pledgetui.paths import ArticleOutside, find_article
-from pledgetui.store import read_article
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from pledgetui.anchors import select
+from pledgetui.articlefile import read_article
 from pledgetui.model import Entry, Evidence, Ledger, Source
 from pledgetui.paths import bundled_root
-from pledgetui.store import load, read_article, save
+from pledgetui.store import load, save
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = bundled_root() / "seeds"

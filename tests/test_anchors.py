@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pledgetui.anchors import Anchor, AnchorStatus, locate, normalise, select
-from pledgetui.store import read_article
+from pledgetui.articlefile import read_article
 from tests.factory import ARTICLE_003, SEEDS
 
 TEXT = read_article(SEEDS / ARTICLE_003)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.synth import write_ledger
-from pledgetui import cache, store
+from pledgetui import cache, canonical, ledgerfile, store
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def test_a_load_writes_the_cache_and_the_next_load_reads_it_equal(big: Path) -> 
     assert "parsing" not in stages  # came from the cache
     assert second.ledger == first.ledger
     assert second.fingerprint == first.fingerprint
-    assert store.dumps(second.ledger) == big.read_bytes()
+    assert canonical.dumps(second.ledger) == big.read_bytes()
     assert second.ledger.entries[0].model_fields_set == first.ledger.entries[0].model_fields_set
     # Built without validation, the cached ledger still derives each entry's reading with its article dates.
     assert [p.stance for p in second.ledger.entries] == [p.stance for p in first.ledger.entries]
@@ -37,7 +37,7 @@ def test_any_byte_change_misses_the_cache(big: Path) -> None:
     store.load(big)
     data = big.read_bytes().replace(b'status = "signed"', b'status = "signal"', 1)
     big.write_bytes(data)
-    with pytest.raises(store.LedgerError, match="signal"):
+    with pytest.raises(ledgerfile.LedgerError, match="signal"):
         store.load(big)
 
 
@@ -130,7 +130,7 @@ def test_a_hand_made_cache_is_not_trusted(
     bad_id = ledger_path.read_bytes().replace(b'id = "uk-ground"', b'id = "UK ground!"', 1)
     ledger_path.write_bytes(bad_id)
     _forge(ledger_path, good)  # says the file holds the valid ledger
-    with pytest.raises(store.LedgerError, match="UK ground!"):
+    with pytest.raises(ledgerfile.LedgerError, match="UK ground!"):
         store.load(ledger_path)
     _forge(ledger_path, good)
     assert main(["check", str(ledger_path)]) == 1
@@ -145,7 +145,7 @@ def test_check_never_reads_the_cache(ledger_path: Path, capsys) -> None:
 
     good = store.load(ledger_path, use_cache=False).ledger
     ledger_path.write_bytes(ledger_path.read_bytes().replace(b'id = "uk-ground"', b'id = "UK ground!"', 1))
-    assert cache.write(store.fingerprint(ledger_path).sha256, good)
+    assert cache.write(ledgerfile.fingerprint(ledger_path).sha256, good)
     assert store.load(ledger_path).ledger == good  # the cache is there and verifies: a load would use it
     assert main(["check", str(ledger_path)]) == 1
     out, err = capsys.readouterr()
@@ -161,7 +161,7 @@ def test_check_reports_a_clean_file_clean_whatever_the_cache_holds(ledger_path: 
     first = good.entries[0]
     wrong = first.evidence[0].model_copy(update={"quote": "words the article never had"})
     bad = good.model_copy(update={"entries": (first.model_copy(update={"evidence": (wrong,)}), *good.entries[1:])})
-    assert cache.write(store.fingerprint(ledger_path).sha256, bad)
+    assert cache.write(ledgerfile.fingerprint(ledger_path).sha256, bad)
     assert store.load(ledger_path).ledger == bad  # a load would take the cache's word
     assert main(["check", str(ledger_path)]) == 0
     out, _ = capsys.readouterr()
@@ -174,7 +174,7 @@ def test_a_cache_file_renamed_to_stand_for_another_ledger_is_not_used(big: Path,
     other.parent.mkdir()
     smaller = first.ledger.model_copy(update={"entries": first.ledger.entries[1:]})
     store.save(smaller, other, backup=False)
-    other_sha = store.fingerprint(other).sha256
+    other_sha = ledgerfile.fingerprint(other).sha256
     cache.cache_path(other_sha).write_bytes(cache.cache_path(first.fingerprint.sha256).read_bytes())
     assert store.load(other).ledger == smaller
 
@@ -244,7 +244,7 @@ def test_sigterm_during_a_cache_write_leaves_no_temp_file(big: Path) -> None:
     script = r"""
 import sys, threading
 sys.path.insert(0, sys.argv[2])
-from pledgetui import cache, cli, store
+from pledgetui import cache, canonical, cli, ledgerfile, store
 cli.install_signal_handlers()
 loaded = store.load(sys.argv[1])
 real = cache._write_to

@@ -14,12 +14,13 @@ import pytest
 
 from pledgetui import paths
 from pledgetui.anchors import AnchorStatus
+from pledgetui.articlefile import read_article
 from pledgetui.cli import main
 from pledgetui.commands import check_split
 from pledgetui.model import Entry, Ledger, Source
 from pledgetui.review import review
 from pledgetui.session import EditSession
-from pledgetui.store import load, read_article, save
+from pledgetui.store import load, save
 from pledgetui.verify import Articles, verify
 from tests.factory import (
     ARTICLE_002,

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from pledgetui import fastread
+from pledgetui.articlefile import read_article
 from pledgetui.cli import main
 from pledgetui.commands import check_split
 from pledgetui.commands.check import Outcome, examine
 from pledgetui.model import Entry, Ledger, Source
-from pledgetui.store import load, read_article
+from pledgetui.store import load
 from pledgetui.verify import Articles, verify
 from tests.factory import ARTICLE_002, ARTICLE_003, SEEDS, evidence_for, write_ledger
 

@@ -210,6 +210,22 @@ def test_a_revision_that_does_not_exist_is_exit_2(
     assert said in err
 
 
+def test_a_revision_larger_than_a_ledger_can_be_is_refused_before_it_is_read(
+    capsys: pytest.CaptureFixture[str], repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pledgetui import ledgerfile
+    from pledgetui.commands import changes
+
+    monkeypatch.chdir(repo)
+    monkeypatch.setattr(ledgerfile, "MAX_LEDGER_BYTES", 1000)
+    real_git = changes._git
+    read: list[list[str]] = []
+    monkeypatch.setattr(changes, "_git", lambda args, cwd: read.append(args) or real_git(args, cwd))
+    code, out, err = run(capsys, "HEAD~1", "HEAD")
+    assert code == 2 and out == "" and "larger than a ledger can be" in err
+    assert not any(a[:2] == ["cat-file", "blob"] for a in read)  # its size was asked, its bytes never read
+
+
 def test_outside_a_repository_a_revision_is_exit_2(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

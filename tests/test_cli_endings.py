@@ -58,23 +58,23 @@ def test_output_that_cannot_be_written_is_one_line_and_exit_1(command: list[str]
 INTERRUPTED = r"""
 import sys
 sys.path.insert(0, sys.argv[1])
-from pledgetui import cli, store
+from pledgetui import cli, filesave, ledgerfile
 step = sys.argv[2]
 def pause(*args, **kwargs):
     print("ready", file=sys.stderr, flush=True)
     sys.stdin.read()
 if step == "write":  # an export with its temp file written, before the rename
-    real = store.os.fchmod
+    real = filesave.os.fchmod
     def stall(fd, mode):
         real(fd, mode)
         pause()
-    store.os.fchmod = stall
+    filesave.os.fchmod = stall
 else:  # while the ledger is being read
-    real_read = store.read_bytes
+    real_read = ledgerfile.read_bytes
     def stall_read(*args, **kwargs):
         pause()
         return real_read(*args, **kwargs)
-    store.read_bytes = stall_read
+    ledgerfile.read_bytes = stall_read
 raise SystemExit(cli.main(sys.argv[3:]))
 """
 

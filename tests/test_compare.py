@@ -6,9 +6,11 @@ import datetime as dt
 
 from hypothesis import HealthCheck, given, settings
 
+from pledgetui.canonical import dumps
 from pledgetui.compare import compare, statement_keys
+from pledgetui.ledgerfile import loads
 from pledgetui.model import Ledger, Status
-from pledgetui.store import dumps, load, loads
+from pledgetui.store import load
 from tests.factory import REPO
 from tests.strategies import ledgers
 

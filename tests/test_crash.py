@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pledgetui import journal, store, tempfiles
+from pledgetui import articlefile, canonical, filesave, journal, ledgerfile, store, tempfiles
 from pledgetui.model import Ledger, Source, Status
 from pledgetui.session import EditSession, JournalBusy
 from tests.factory import REPO, SEEDS, evidence_for, pledge, restance, write_ledger
@@ -64,7 +64,7 @@ def big_ledger(n: int, seed: int = 7) -> Ledger:
     rnd = random.Random(seed)
     sources, quotes = [], []
     for i, article in enumerate(sorted(SEEDS.glob("*.txt"))):
-        text = store.read_article(article)
+        text = articlefile.read_article(article)
         sid = f"s{i:03d}"
         sources.append(Source(id=sid, file=article.name, title=f"Report {i}: {text[:60].strip()}", outlet="Wire"))
         for sentence in re.findall(r"[A-Z][^.!?\n]{30,240}[.!?]", text):
@@ -97,7 +97,7 @@ def big_states(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes, b
     # The edit toggles the first pledge between signed (state A) and declined (state B).
     ledger = _with_first_status(ledger, Status.SIGNED)
     path = write_ledger(folder / "ledger", ledger)
-    old, new = path.read_bytes(), store.dumps(_with_first_status(ledger, Status.DECLINED))
+    old, new = path.read_bytes(), canonical.dumps(_with_first_status(ledger, Status.DECLINED))
     assert old != new  # the two states must differ, or a torn save could pass unseen
     return path, old, new
 
@@ -116,14 +116,14 @@ import os, sys
 sys.path.insert(0, sys.argv[2])
 from pledgetui.model import Status
 from pledgetui.session import EditSession, JournalBusy
-from pledgetui import store
+from pledgetui import filesave
 from tests.factory import restance
 path = sys.argv[1]
-real_write = store.atomic_write
+real_write = filesave.atomic_write
 def traced_write(target, data, **kw):
     print("writing", flush=True)  # second marker: the disk steps begin
     return real_write(target, data, **kw)
-store.atomic_write = traced_write
+filesave.atomic_write = traced_write
 for command in sys.stdin:
     pid = os.fork()
     if pid == 0:
@@ -152,9 +152,9 @@ def _save_seconds(path: Path) -> tuple[float, float]:
     store.save(ledger, scratch)
     whole = time.perf_counter() - start
     start = time.perf_counter()
-    store.atomic_write(scratch, path.read_bytes())
+    filesave.atomic_write(scratch, path.read_bytes())
     disk = time.perf_counter() - start
-    for leftover in (scratch, scratch.with_name(scratch.name + store.BACKUP_SUFFIX)):
+    for leftover in (scratch, scratch.with_name(scratch.name + filesave.BACKUP_SUFFIX)):
         leftover.unlink()
     return whole, disk
 
@@ -196,7 +196,7 @@ def test_sigkill_during_save_leaves_old_or_new_file(big_states, tmp_path: Path) 
             data = path.read_bytes()
             assert data in (old, new), f"kill {i}: the ledger is neither the old nor the new version"
             seen.add(data)
-            backup = path.with_name(path.name + store.BACKUP_SUFFIX)
+            backup = path.with_name(path.name + filesave.BACKUP_SUFFIX)
             if backup.exists():
                 assert backup.read_bytes() in (old, new)
             extra = {p.name for p in path.parent.iterdir()} - {path.name, backup.name, "seeds"}
@@ -209,8 +209,8 @@ def test_sigkill_during_save_leaves_old_or_new_file(big_states, tmp_path: Path) 
         server.kill()
         server.wait()
     for data in seen:  # each state the file was found in is a whole, valid ledger
-        assert store.dumps(store.loads(data)) == data
-    assert EditSession.open(path).ledger == store.loads(path.read_bytes())
+        assert canonical.dumps(ledgerfile.loads(data)) == data
+    assert EditSession.open(path).ledger == ledgerfile.loads(path.read_bytes())
     print(f"{kills} kills over a {whole:.2f}s save ({disk * 1000:.1f} ms on disk); {torn_temps} left a temporary file")
 
 
@@ -227,7 +227,7 @@ def _wait(seconds: float) -> None:
 EDIT_THEN_WAIT = r"""
 import sys
 sys.path.insert(0, sys.argv[3])
-from pledgetui import store
+from pledgetui import articlefile, canonical
 from pledgetui.model import Source, Status
 from pledgetui.session import EditSession, JournalBusy
 from tests.factory import SEEDS, ARTICLE_002, evidence_for
@@ -238,14 +238,14 @@ s.put_entry(restance(uk.model_copy(update={"notes": "first edit"}), status=Statu
 s.delete_entry("france-ground")
 s.save()
 s.put_entry(s.ledger.entry("uk-ground").model_copy(update={"id": "uk-ground-troops"}), replace_id="uk-ground")
-text = store.read_article(SEEDS / ARTICLE_002)
+text = articlefile.read_article(SEEDS / ARTICLE_002)
 s.add_evidence("ireland-ground", evidence_for(text, "a002", "declaration of intent"))
 s.remove_evidence("ireland-ground", 0)
 s.add_source(Source(id="a009", file="009_new.txt", title="A new report"), "Nine says yes.\n")
 s.undo(); s.undo(); s.undo(); s.undo(); s.undo()   # the fifth reaches back before the save
 s.redo()
 s.put_entry(s.ledger.entry("russia-mfa").model_copy(update={"summary": "Moscow: \u201cabsolutely unacceptable\u201d"}))
-open(sys.argv[2], "wb").write(store.dumps(s.ledger))
+open(sys.argv[2], "wb").write(canonical.dumps(s.ledger))
 print("ready", s.dirty, flush=True)
 sys.stdin.read()
 """
@@ -273,11 +273,11 @@ def test_journal_recovers_edits_after_sigkill(ledger_path: Path, tmp_path: Path)
     assert found.edits == 11
     assert not found.file_changed and not found.torn
     recovered = journal.recover(ledger_path)
-    assert store.dumps(recovered) == expected.read_bytes()
+    assert canonical.dumps(recovered) == expected.read_bytes()
 
     # A session recovered from the journal holds the same ledger, saves it, and the journal goes.
     session = EditSession.recover(ledger_path)
-    assert session.dirty and store.dumps(session.ledger) == expected.read_bytes()
+    assert session.dirty and canonical.dumps(session.ledger) == expected.read_bytes()
     session.save()
     assert ledger_path.read_bytes() == expected.read_bytes()
     assert journal.pending(ledger_path) is None
@@ -326,16 +326,16 @@ STEPS = {
     "mkstemp": (lambda mp, path: mp.setattr(tempfiles.tempfile, "mkstemp", _fail), "create a temporary file failed"),
     "write": (
         lambda mp, path: mp.setattr(
-            store.os,
+            filesave.os,
             "fdopen",
             lambda fd, mode: _FailingWrites(open(fd, mode, closefd=True)),  # noqa: SIM115
         ),
         "write failed",
     ),
-    "fsync": (lambda mp, path: mp.setattr(store.os, "fsync", _fail), "fsync failed"),
-    "chmod": (lambda mp, path: mp.setattr(store.os, "fchmod", _fail), "set the file mode failed"),
-    "backup": (lambda mp, path: mp.setattr(store, "_backup", _fail), "keep a backup of the previous version failed"),
-    "replace": (lambda mp, path: mp.setattr(store.os, "replace", _fail_replacing(path)), "replace failed"),
+    "fsync": (lambda mp, path: mp.setattr(filesave.os, "fsync", _fail), "fsync failed"),
+    "chmod": (lambda mp, path: mp.setattr(filesave.os, "fchmod", _fail), "set the file mode failed"),
+    "backup": (lambda mp, path: mp.setattr(filesave, "_backup", _fail), "keep a backup of the previous version failed"),
+    "replace": (lambda mp, path: mp.setattr(filesave.os, "replace", _fail_replacing(path)), "replace failed"),
 }
 
 
@@ -351,7 +351,7 @@ def test_failure_at_each_save_step_loses_nothing(step: str, ledger_path: Path, m
     breaker, named = STEPS[step]
     with monkeypatch.context() as mp:
         breaker(mp, ledger_path)
-        with pytest.raises(store.SaveError, match=re.escape(named)) as caught:
+        with pytest.raises(filesave.SaveError, match=re.escape(named)) as caught:
             session.save()
     assert "the file on disk is unchanged" in str(caught.value)
 

@@ -25,6 +25,7 @@ from pledgetui.export import (
     md_cell,
     write_export,
 )
+from pledgetui.filesave import SaveError
 from pledgetui.model import (
     SCHEMA_VERSION,
     ActorType,
@@ -41,7 +42,6 @@ from pledgetui.model import (
     Source,
     Status,
 )
-from pledgetui.store import SaveError
 from tests.factory import REPO, pledge, restance, small_ledger
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")

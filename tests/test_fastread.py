@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pledgetui import fastread, store
+from pledgetui import canonical, fastread, ledgerfile, store
 from pledgetui.model import Ledger
 from tests.factory import small_ledger
 from tests.strategies import ledgers
@@ -19,7 +19,7 @@ SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[Healt
 
 def full_path(data: bytes) -> Ledger:
     path = Path("<ledger>")
-    return store.validate_document(path, store.parse_document(path, data))
+    return ledgerfile.validate_document(path, ledgerfile.parse_document(path, data))
 
 
 def same(a: Ledger, b: Ledger) -> None:
@@ -33,11 +33,11 @@ def same(a: Ledger, b: Ledger) -> None:
             assert e.model_fields_set == f.model_fields_set
             assert e.conditions == f.conditions
             assert e.relayed_by == f.relayed_by
-    assert store.dumps(a) == store.dumps(b)
+    assert canonical.dumps(a) == canonical.dumps(b)
 
 
 def test_the_small_ledger_is_read_by_the_fast_reader() -> None:
-    data = store.dumps(small_ledger())
+    data = canonical.dumps(small_ledger())
     same(fastread.read(data), full_path(data))
 
 
@@ -58,7 +58,7 @@ def test_a_read_without_stances_gives_an_equal_ledger_with_no_readings_attached(
     full = fastread.read(data)
     bare = fastread.read(data, stances=False)
     assert bare == full
-    assert store.dumps(bare) == store.dumps(full) == data
+    assert canonical.dumps(bare) == canonical.dumps(full) == data
     assert all(p.stance_dates is not None for p in full.entries)
     assert all(p.stance_dates is None for p in bare.entries)
 
@@ -75,7 +75,7 @@ def known_shape(data: bytes) -> bool:
 def test_any_saved_ledger_reads_the_same_or_is_declined(ledger: Ledger) -> None:
     """Declining is allowed only outside the shapes the reader knows: a saved ledger in them is read,
     and equal to the full path's reading."""
-    data = store.dumps(ledger)
+    data = canonical.dumps(ledger)
     try:
         fast = fastread.read(data)
     except fastread.Unexpected:
@@ -103,7 +103,7 @@ def test_a_changed_file_reads_the_same_or_is_declined(ledger: Ledger, data: st.D
     """Any edit of the bytes: the fast reader gives exactly the full path's ledger, or declines.
     It never accepts a file the full path refuses, and never declines an edited file that is still
     the canonical form of the ledger it holds (a changed letter in a string, say)."""
-    raw = bytearray(store.dumps(ledger))
+    raw = bytearray(canonical.dumps(ledger))
     letters = free_text_letters(bytes(raw))
     if letters and data.draw(st.booleans()):
         # A letter for a letter in free text: mostly still the canonical form of the ledger it now holds.
@@ -130,13 +130,13 @@ def test_a_changed_file_reads_the_same_or_is_declined(ledger: Ledger, data: st.D
     changed = bytes(raw)
     try:
         slow: Ledger | None = full_path(changed)
-    except store.LedgerError:
+    except ledgerfile.LedgerError:
         slow = None
     try:
         fast = fastread.read(changed)
     except fastread.Unexpected:
-        canonical = slow is not None and known_shape(changed) and store.dumps(slow) == changed
-        assert not canonical, "the fast reader declined a file in the canonical form"
+        in_canonical_form = slow is not None and known_shape(changed) and canonical.dumps(slow) == changed
+        assert not in_canonical_form, "the fast reader declined a file in the canonical form"
         return
     if slow is None:  # pragma: no cover - the property under test
         pytest.fail("the fast reader accepted a file the full path refuses")
@@ -152,7 +152,7 @@ def test_a_late_error_is_reported_with_line_and_column(tmp_path: Path) -> None:
     path = tmp_path / "pledges.toml"
     path.write_bytes(broken)
     seen: list[int] = []
-    with pytest.raises(store.LedgerError) as caught:
+    with pytest.raises(ledgerfile.LedgerError) as caught:
         store.load(path, use_cache=False, on_entries=lambda batch, fraction: seen.append(len(batch)))
     line = broken[:cut].count(b"\n") + 2
     assert any(p.where.startswith(f"line {line}, column ") for p in caught.value.problems)
@@ -167,7 +167,7 @@ def test_a_late_model_error_is_reported_with_the_entry_and_field(tmp_path: Path)
     broken = data[:cut] + b'status = "sure"' + data[data.index(b"\n", cut) :]
     path = tmp_path / "pledges.toml"
     path.write_bytes(broken)
-    with pytest.raises(store.LedgerError) as caught:
+    with pytest.raises(ledgerfile.LedgerError) as caught:
         store.load(path, use_cache=False)
     (problem,) = caught.value.problems
     assert "field evidence" in problem.where and problem.where.endswith(".status")
@@ -184,7 +184,7 @@ def test_a_relayed_statement_reads_the_same_by_both_readers_and_the_cache() -> N
     relayed = p.evidence[0].model_copy(update={"relayed_by": 'a002 author, "via BBC"'})
     p = p.model_copy(update={"evidence": (relayed, *p.evidence[1:])})
     ledger = ledger.model_copy(update={"entries": (p, *ledger.entries[1:])})
-    data = store.dumps(ledger)
+    data = canonical.dumps(ledger)
     assert b'\nbasis = "statement"\nrelayed_by = "a002 author, \\"via BBC\\""\nstatus = ' in data
     assert data.count(b"relayed_by") == 1  # absent where empty
     fast = fastread.read(data)
@@ -199,7 +199,7 @@ def test_a_relayed_statement_reads_the_same_by_both_readers_and_the_cache() -> N
 
 
 def test_a_version_2_file_without_relays_still_loads_with_no_statement_relayed() -> None:
-    data = store.dumps(small_ledger())
+    data = canonical.dumps(small_ledger())
     assert b"relayed_by" not in data
     for ledger in (fastread.read(data), full_path(data)):
         assert all(e.relayed_by == "" for p in ledger.entries for e in p.evidence)
@@ -207,7 +207,7 @@ def test_a_version_2_file_without_relays_still_loads_with_no_statement_relayed()
 
 
 def test_an_empty_or_overlong_relay_is_left_to_the_full_path() -> None:
-    data = store.dumps(small_ledger())
+    data = canonical.dumps(small_ledger())
     empty = data.replace(b'basis = "statement"\n', b'basis = "statement"\nrelayed_by = ""\n', 1)
     with pytest.raises(fastread.Unexpected):
         fastread.read(empty)
@@ -215,7 +215,7 @@ def test_an_empty_or_overlong_relay_is_left_to_the_full_path() -> None:
     long = data.replace(b'basis = "statement"\n', b'basis = "statement"\nrelayed_by = "' + b"x" * 501 + b'"\n', 1)
     with pytest.raises(fastread.Unexpected):
         fastread.read(long)
-    with pytest.raises(store.LedgerError):
+    with pytest.raises(ledgerfile.LedgerError):
         full_path(long)
 
 
@@ -226,7 +226,7 @@ def test_a_relay_equal_to_a_claimant_is_still_held_to_its_own_limit(monkeypatch:
     ev = p.evidence[0]
     relayed = ev.model_copy(update={"relayed_by": ev.claimant})
     ledger = ledger.model_copy(update={"entries": (p.model_copy(update={"evidence": (relayed,)}),)})
-    data = store.dumps(ledger)
+    data = canonical.dumps(ledger)
     assert fastread.read(data) == ledger
     monkeypatch.setattr(fastread, "MAX_RELAY", len(ev.claimant) - 1)
     with pytest.raises(fastread.Unexpected):

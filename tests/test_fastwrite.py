@@ -10,7 +10,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pledgetui import fastwrite, store
+from pledgetui import canonical, fastwrite, ledgerfile
 from pledgetui.model import (
     MAX_AMOUNT,
     MAX_STRING,
@@ -38,13 +38,13 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 
 def tomli_w_bytes(ledger: Ledger) -> bytes:
     """What a save wrote before the fast writer: tomli-w's text of the document."""
-    return tomli_w.dumps(store.to_document(ledger), multiline_strings=False).encode("utf-8")
+    return tomli_w.dumps(canonical.to_document(ledger), multiline_strings=False).encode("utf-8")
 
 
 def check(ledger: Ledger) -> bytes:
     """The saved bytes equal tomli-w's, and the entries were written by the fast writer."""
     expected = tomli_w_bytes(ledger)
-    assert store.dumps(ledger) == expected
+    assert canonical.dumps(ledger) == expected
     if ledger.entries:
         body = fastwrite.entries(ledger.entries).encode("utf-8")  # raises if it stepped aside
         assert expected.endswith(body) and expected[: -len(body)].endswith(b"\n")
@@ -249,7 +249,7 @@ def test_every_optional_field_present_and_absent() -> None:
         for key in ("relayed_by", "stated", "prefix", "suffix", "condition_detail", "notes", "numbers = ["):
             assert data.count(f"\n{key}") == 2 if key == "numbers = [" else data.count(f"\n{key}") == 1
         assert data.count("conditions = []") == 1
-        assert store.loads(data.encode()) == Ledger(sources=sources, entries=pledges)
+        assert ledgerfile.loads(data.encode()) == Ledger(sources=sources, entries=pledges)
 
 
 def test_quantities_too_long_for_one_line_are_tables_as_tomli_w_writes_them() -> None:
@@ -271,22 +271,22 @@ def test_quantities_too_long_for_one_line_are_tables_as_tomli_w_writes_them() ->
             data = check(ledger).decode()
             assert ("[[entries.numbers]]" in data) is not fits
             assert ("[[entries.evidence.numbers]]" in data) is not fits
-            assert store.loads(data.encode()) == ledger  # the full path reads the tables
+            assert ledgerfile.loads(data.encode()) == ledger  # the full path reads the tables
 
 
 def test_the_bundled_and_a_synthetic_ledger_are_written_as_tomli_w_writes_them() -> None:
     from bench.synth import dumps, ledger_document
 
     bundled = bundled_ledger().read_bytes()
-    assert check(store.loads(bundled)) == bundled
+    assert check(ledgerfile.loads(bundled)) == bundled
     synthetic = dumps(ledger_document(500, seed=5))
-    assert check(store.loads(synthetic)) == synthetic
+    assert check(ledgerfile.loads(synthetic)) == synthetic
 
 
 def test_a_ledger_without_entries_or_sources_is_written_by_tomli_w() -> None:
-    assert store.dumps(Ledger()) == tomli_w_bytes(Ledger()) == b"schema_version = 2\nsources = []\nentries = []\n"
+    assert canonical.dumps(Ledger()) == tomli_w_bytes(Ledger()) == b"schema_version = 2\nsources = []\nentries = []\n"
     ledger = small_ledger()
-    assert store.dumps(ledger.model_copy(update={"sources": ()})) == tomli_w_bytes(
+    assert canonical.dumps(ledger.model_copy(update={"sources": ()})) == tomli_w_bytes(
         ledger.model_copy(update={"sources": ()})
     )
 
@@ -317,7 +317,7 @@ def test_anything_the_writer_does_not_know_is_written_by_tomli_w() -> None:
         else:
             with pytest.raises(fastwrite.Unsupported):
                 fastwrite.entries(strange.entries)
-        assert store.dumps(strange) == tomli_w_bytes(strange)
+        assert canonical.dumps(strange) == tomli_w_bytes(strange)
 
 
 def test_a_changed_model_is_left_to_tomli_w(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -325,4 +325,4 @@ def test_a_changed_model_is_left_to_tomli_w(monkeypatch: pytest.MonkeyPatch) -> 
     ledger = small_ledger()
     with pytest.raises(fastwrite.Unsupported):
         fastwrite.entries(ledger.entries)
-    assert store.dumps(ledger) == tomli_w_bytes(ledger)
+    assert canonical.dumps(ledger) == tomli_w_bytes(ledger)

@@ -15,7 +15,8 @@ import pytest
 
 from pledgetui.cli import main
 from pledgetui.edits import EditError
-from pledgetui.store import LedgerError, load, loads
+from pledgetui.ledgerfile import LedgerError, loads
+from pledgetui.store import load
 from pledgetui.ui.screens.import_article import read_text_file
 from tests.hostile import (
     NESTED_ARRAYS,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pledgetui import journal, paths, store
+from pledgetui import canonical, filesave, journal, ledgerfile, paths, store
 from pledgetui.edits import History
 from pledgetui.model import Ledger, Status
 from pledgetui.session import EditSession, JournalBusy, JournalError
@@ -69,7 +69,7 @@ def test_replay_is_exact_across_saves_undo_and_redo(ledger_path: Path) -> None:
 
     ops = [r["op"] for r in _lines(journal.journal_path(ledger_path))[1:]]
     assert ops == ["put", "undo", "restore", "restore", "redo", "redo", "put"]
-    assert store.dumps(journal.recover(ledger_path)) == store.dumps(session.ledger)
+    assert canonical.dumps(journal.recover(ledger_path)) == canonical.dumps(session.ledger)
 
     # The recovered session has the same history: undo and redo keep working and stay journaled.
     again = EditSession.recover(ledger_path)
@@ -188,7 +188,7 @@ def test_a_header_with_a_bad_field_is_reported_and_its_edits_offered(ledger_path
     session = EditSession.recover(ledger_path)
     assert session.ledger == after[-1]
     if said == "no valid hash":  # which file the edits were made on is unknown: saving asks first
-        with pytest.raises(store.ConflictError):
+        with pytest.raises(filesave.ConflictError):
             session.save()
         session.overwrite()
     else:
@@ -230,7 +230,7 @@ def test_outside_change_after_a_crash_is_reported_and_saving_conflicts(ledger_pa
     session.put_entry(session.ledger.entry("uk-ground").model_copy(update={"notes": "mine"}))
     _crash(session)
     loaded = store.load(ledger_path).ledger
-    theirs = store.dumps(loaded.model_copy(update={"entries": loaded.entries[1:] + loaded.entries[:1]}))
+    theirs = canonical.dumps(loaded.model_copy(update={"entries": loaded.entries[1:] + loaded.entries[:1]}))
     ledger_path.write_bytes(theirs)
 
     found = journal.pending(ledger_path)
@@ -239,7 +239,7 @@ def test_outside_change_after_a_crash_is_reported_and_saving_conflicts(ledger_pa
     assert recovered.entry("uk-ground").notes == "mine"
 
     again = EditSession.recover(ledger_path)
-    with pytest.raises(store.ConflictError):
+    with pytest.raises(filesave.ConflictError):
         again.save()
     assert ledger_path.read_bytes() == theirs
 
@@ -295,7 +295,7 @@ def test_discard_deletes_the_journal_and_no_journal_means_nothing_pending(ledger
 def _replays_to(jpath: Path, bases: dict[str, bytes]) -> Ledger:
     """Replay the journal at ``jpath`` onto the exact file its header names (from ``bases``)."""
     contents = journal.read(jpath)
-    history = History(store.loads(bases[contents.header["sha256"]]))
+    history = History(ledgerfile.loads(bases[contents.header["sha256"]]))
     for record in contents.records:
         journal.apply_record(history, record)
     return history.ledger
@@ -388,7 +388,7 @@ def test_no_interleaving_of_two_sessions_loses_unsaved_edits(
                 sessions[name] = EditSession.open(ledger_path)
         except JournalBusy:
             assert s.ledger is before  # refused, not half-applied
-        except store.ConflictError:
+        except filesave.ConflictError:
             assert s.ledger is before  # the other session saved first: nothing written
         for live in sessions.values():
             if live.dirty:
@@ -487,7 +487,7 @@ def test_any_one_damaged_line_costs_only_that_edit_and_the_journal_is_never_shor
 
     again = EditSession.recover(ledger_path)
     if hit == 0:  # the header named the file the edits were made on: now unknown, so saving asks first
-        with pytest.raises(store.ConflictError):
+        with pytest.raises(filesave.ConflictError):
             again.save()
         assert jpath.read_bytes().startswith(data)
         again.overwrite()

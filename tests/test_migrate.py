@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 import tomli
 
-from pledgetui import store
+from pledgetui import canonical, ledgerfile, store
 from pledgetui.anchors import AnchorStatus
+from pledgetui.articlefile import read_article
+from pledgetui.ledgerfile import LedgerError
 from pledgetui.migrate import migrate
 from pledgetui.model import SCHEMA_VERSION, Basis, Party, Status
-from pledgetui.store import LedgerError, read_article
 from pledgetui.verify import Articles, verify
 from tests.factory import ARTICLE_002, ARTICLE_003, SEEDS, write_ledger
 
@@ -158,14 +159,14 @@ def test_everything_else_is_kept(v1_path: Path) -> None:
 
 def test_saving_writes_version_2_with_no_entry_level_stance(v1_path: Path) -> None:
     ledger = store.load(v1_path, use_cache=False).ledger
-    data = store.dumps(ledger)
+    data = canonical.dumps(ledger)
     doc = tomli.loads(data.decode())
     assert doc["schema_version"] == 2
     for entry in doc["entries"]:
         assert not {"status", "claimant", "date_stated"} & set(entry), entry["id"]
         assert all({"claimant", "party", "basis", "status"} <= set(ev) for ev in entry["evidence"])
         assert not any("relayed_by" in ev for ev in entry["evidence"])
-    assert store.loads(data) == ledger
+    assert ledgerfile.loads(data) == ledger
     # Saving over the file: the next load reads version 2 directly, to the same ledger.
     store.save(ledger, v1_path)
     assert v1_path.with_name(v1_path.name + ".bak").read_text(encoding="utf-8") == V1
@@ -222,7 +223,7 @@ def test_an_error_in_a_version_1_file_names_the_entry_and_the_field(
     old: str, new: str, entry: str, field: str, what: str
 ) -> None:
     with pytest.raises(LedgerError) as exc:
-        store.loads(_v1_with(old, new))
+        ledgerfile.loads(_v1_with(old, new))
     problems = [str(p) for p in exc.value.problems]
     ours = [p for p in problems if p.startswith(f"entry '{entry}' field ") and field in p.split(":", 1)[0]]
     assert ours, problems
@@ -244,5 +245,5 @@ def test_an_undated_version_1_entry_takes_its_article_s_date_as_documented(v1_pa
 
 def test_a_bad_version_1_status_is_reported_once_under_its_own_field() -> None:
     with pytest.raises(LedgerError) as exc:
-        store.loads(_v1_with('status = "claimed"', 'status = "rumoured"'))
+        ledgerfile.loads(_v1_with('status = "claimed"', 'status = "rumoured"'))
     assert [str(p).split(":", 1)[0] for p in exc.value.problems] == ["entry 'france-rumour' field status"]

@@ -33,7 +33,7 @@ for name in names:
     importlib.import_module(name)
 
 from pathlib import Path
-from pledgetui import journal, osutil, store
+from pledgetui import journal, ledgerfile, osutil, store
 from pledgetui.cli import main
 from pledgetui.session import EditSession, JournalBusy
 
@@ -44,8 +44,8 @@ out["check_exit"] = main(["check", str(path)])  # load, verify every quote, revi
 
 loaded = store.load(path)
 os.chmod(path, 0o640)
-fp = store.save(loaded.ledger, path, expected=store.fingerprint(path))
-out["saved_same"] = store.load(path).ledger == loaded.ledger and fp.sha256 == store.fingerprint(path).sha256
+fp = store.save(loaded.ledger, path, expected=ledgerfile.fingerprint(path))
+out["saved_same"] = store.load(path).ledger == loaded.ledger and fp.sha256 == ledgerfile.fingerprint(path).sha256
 out["mode_kept"] = oct(stat.S_IMODE(os.stat(path).st_mode))
 
 first, second = EditSession.open(path), EditSession.open(path)

@@ -111,7 +111,7 @@ def test_any_text_either_parses_or_raises_query_error(text: str) -> None:
 
 
 def _two_claimant_ledger():
-    from pledgetui.store import read_article
+    from pledgetui.articlefile import read_article
     from tests.factory import ARTICLE_002, SEEDS, evidence_for, small_ledger
 
     base = small_ledger()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 
-from pledgetui import store
+from pledgetui import canonical, ledgerfile, store
 from pledgetui.model import Ledger
 from tests.factory import small_ledger
 from tests.strategies import ledgers, text
@@ -17,14 +17,14 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 @SETTINGS
 @given(ledgers())
 def test_dumps_loads_round_trip(ledger: Ledger) -> None:
-    data = store.dumps(ledger)
-    again = store.loads(data)
+    data = canonical.dumps(ledger)
+    again = ledgerfile.loads(data)
     assert again == ledger
     assert [ev.conditions for p in again.entries for ev in p.evidence] == [
         ev.conditions for p in ledger.entries for ev in p.evidence
     ]
     assert [p.stance for p in again.entries] == [p.stance for p in ledger.entries]
-    assert store.dumps(again) == data
+    assert canonical.dumps(again) == data
 
 
 @SETTINGS
@@ -35,7 +35,7 @@ def test_any_text_survives_in_every_string_field(value: str) -> None:
     ev = p.evidence[0].model_copy(update={"prefix": value, "suffix": value, "claimant": value or "x"})
     changed = p.model_copy(update={"notes": value, "condition_detail": value, "evidence": (ev,)})
     ledger = base.model_copy(update={"entries": (changed, *base.entries[1:])})
-    again = store.loads(store.dumps(ledger))
+    again = ledgerfile.loads(canonical.dumps(ledger))
     assert again == ledger
     assert again.entries[0].claimant == (value or "x")
 
@@ -46,12 +46,12 @@ def test_small_ledger_save_load_save_is_byte_identical(ledger_path: Path) -> Non
     assert loaded.ledger == small_ledger()
     store.save(loaded.ledger, ledger_path, expected=loaded.fingerprint)
     assert ledger_path.read_bytes() == first
-    assert store.dumps(small_ledger()) == first
+    assert canonical.dumps(small_ledger()) == first
 
 
 def test_defaults_are_left_out_of_the_file() -> None:
     # tomli-w has no null: absent values are missing keys, and empty ones are not written.
-    data = store.dumps(small_ledger()).decode()
+    data = canonical.dumps(small_ledger()).decode()
     assert "date_stated" not in data and "stated" not in data
     assert "conditions = []" not in data  # absent: the statements take the entry's conditions
     assert "notes" not in data
@@ -66,18 +66,18 @@ def test_a_statement_stated_as_unconditional_keeps_its_empty_conditions() -> Non
     ledger = base.model_copy(
         update={"entries": (p.model_copy(update={"evidence": (unconditional,)}), *base.entries[1:])}
     )
-    data = store.dumps(ledger)
+    data = canonical.dumps(ledger)
     assert data.decode().count("conditions = []") == 1
-    again = store.loads(data)
+    again = ledgerfile.loads(data)
     assert again.entries[0].evidence[0].conditions == ()
     assert again.entries[1].evidence[0].conditions is None
-    assert store.dumps(again) == data
+    assert canonical.dumps(again) == data
 
 
 def test_the_file_holds_each_statement_s_stance_and_no_entry_stance() -> None:
     import tomli
 
-    doc = tomli.loads(store.dumps(small_ledger()).decode())
+    doc = tomli.loads(canonical.dumps(small_ledger()).decode())
     assert doc["schema_version"] == 2
     for entry, p in zip(doc["entries"], small_ledger().entries):
         assert not {"status", "claimant", "date_stated"} & set(entry)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pledgetui import paths, store
+from pledgetui import canonical, filesave, paths, store
 from pledgetui.edits import EditError
 from pledgetui.export import write_export
 from pledgetui.session import EditSession
@@ -33,7 +33,7 @@ def _edited(session: EditSession) -> None:
 def _outside_change(path: Path) -> bytes:
     """Another program rewrites the ledger (one entry less), as an editor would."""
     ledger = store.load(path, use_cache=False).ledger
-    theirs = store.dumps(ledger.model_copy(update={"entries": ledger.entries[1:]}))
+    theirs = canonical.dumps(ledger.model_copy(update={"entries": ledger.entries[1:]}))
     path.write_bytes(theirs)
     return theirs
 
@@ -54,8 +54,8 @@ def test_an_outside_change_made_while_the_session_saves_is_a_conflict(
             theirs.append(_outside_change(ledger_path))
         real_fchmod(fd, mode)
 
-    monkeypatch.setattr(store.os, "fchmod", change_then_fchmod)
-    with pytest.raises(store.ConflictError, match="changed on disk"):
+    monkeypatch.setattr(filesave.os, "fchmod", change_then_fchmod)
+    with pytest.raises(filesave.ConflictError, match="changed on disk"):
         session.save()
     monkeypatch.undo()
     assert ledger_path.read_bytes() == theirs[0]  # the outside change survives in the file itself
@@ -69,15 +69,15 @@ def test_a_change_after_the_backup_is_caught_by_the_check_before_the_rename(
 ) -> None:
     loaded = store.load(ledger_path)
     mine = loaded.ledger.model_copy(update={"entries": loaded.ledger.entries[:2]})
-    real_backup = store._backup
+    real_backup = filesave._backup
     theirs: list[bytes] = []
 
-    def backup_then_change(path: Path, expected: store.Fingerprint | None = None) -> None:
+    def backup_then_change(path: Path, expected: filesave.Fingerprint | None = None) -> None:
         real_backup(path, expected)
         theirs.append(_outside_change(ledger_path))
 
-    monkeypatch.setattr(store, "_backup", backup_then_change)
-    with pytest.raises(store.ConflictError):
+    monkeypatch.setattr(filesave, "_backup", backup_then_change)
+    with pytest.raises(filesave.ConflictError):
         store.save(mine, ledger_path, expected=loaded.fingerprint)
     assert ledger_path.read_bytes() == theirs[0]
     assert temps(ledger_path.parent) == []
@@ -99,8 +99,8 @@ def test_overwrite_does_not_replace_a_second_change_made_while_it_runs(
             second.append(data)
         real_fchmod(fd, mode)
 
-    monkeypatch.setattr(store.os, "fchmod", change_then_fchmod)
-    with pytest.raises(store.ConflictError):
+    monkeypatch.setattr(filesave.os, "fchmod", change_then_fchmod)
+    with pytest.raises(filesave.ConflictError):
         session.overwrite()
     assert ledger_path.read_bytes() == second[0]
 
@@ -117,8 +117,8 @@ def test_a_copy_never_replaces_a_file_that_appears_while_it_is_written(
             target.write_bytes(b"someone else's file\n")
         real_fchmod(fd, mode)
 
-    monkeypatch.setattr(store.os, "fchmod", appear_then_fchmod)
-    with pytest.raises(store.SaveError, match="already exists"):
+    monkeypatch.setattr(filesave.os, "fchmod", appear_then_fchmod)
+    with pytest.raises(filesave.SaveError, match="already exists"):
         session.save_copy(target)
     assert target.read_bytes() == b"someone else's file\n"
     assert temps(tmp_path) == []
@@ -134,9 +134,9 @@ def test_a_read_only_ledger_is_never_replaced(ledger_path: Path, mode: int) -> N
     _edited(session)
     ledger_path.chmod(mode)
     try:
-        with pytest.raises(store.ReadOnlyError, match=rf"read-only \(mode {mode:04o}\).*chmod u\+w"):
+        with pytest.raises(filesave.ReadOnlyError, match=rf"read-only \(mode {mode:04o}\).*chmod u\+w"):
             session.save()
-        with pytest.raises(store.ReadOnlyError):
+        with pytest.raises(filesave.ReadOnlyError):
             session.overwrite()
         st = os.stat(ledger_path)
         assert ledger_path.read_bytes() == before and stat.S_IMODE(st.st_mode) == mode
@@ -154,7 +154,7 @@ def test_an_export_does_not_replace_a_read_only_file(ledger_path: Path, tmp_path
     target = tmp_path / "out.csv"
     target.write_bytes(b"keep me\n")
     target.chmod(0o444)
-    with pytest.raises(store.SaveError, match="read-only"):
+    with pytest.raises(filesave.SaveError, match="read-only"):
         write_export(target, b"new\n")
     assert target.read_bytes() == b"keep me\n"
 
@@ -179,14 +179,14 @@ def test_the_bundled_ledger_opens_read_only(installed: Path) -> None:
     with pytest.raises(EditError, match="read-only"):
         session.delete_entry("uk-ground")
     assert not session.dirty and session.journal_path is None
-    with pytest.raises(store.ReadOnlyError, match="bundled with pledgetui"):
+    with pytest.raises(filesave.ReadOnlyError, match="bundled with pledgetui"):
         session.save()
-    with pytest.raises(store.ReadOnlyError):
+    with pytest.raises(filesave.ReadOnlyError):
         session.overwrite()
     # The core refuses too, whoever calls it, and through a symbolic link.
     link = installed.parents[3] / "link.toml"
     link.symlink_to(installed)
-    with pytest.raises(store.ReadOnlyError):
+    with pytest.raises(filesave.ReadOnlyError):
         store.save(session.ledger, link)
     assert installed.read_bytes() == before
     assert sorted(p.name for p in installed.parent.iterdir()) == ["pledges.toml", "seeds"]
@@ -208,7 +208,7 @@ def test_an_interrupted_save_leaves_no_temp_file(ledger_path: Path, monkeypatch:
     def interrupted(fd: int) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(store.os, "fsync", interrupted)
+    monkeypatch.setattr(filesave.os, "fsync", interrupted)
     with pytest.raises(KeyboardInterrupt):
         session.save()
     monkeypatch.undo()
@@ -226,7 +226,7 @@ def test_an_interrupted_backup_leaves_no_temp_file(ledger_path: Path, monkeypatc
         if len(calls) == 2:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(store.os, "fsync", second_fsync_interrupted)
+    monkeypatch.setattr(filesave.os, "fsync", second_fsync_interrupted)
     with pytest.raises(KeyboardInterrupt):
         session.save()
     monkeypatch.undo()
@@ -275,7 +275,7 @@ def test_the_next_save_removes_leftover_temp_files_of_its_own_pattern_only(ledge
         assert link.is_symlink() and outside.read_bytes() == b"not ours"
     finally:
         os.close(fd)
-    store.remove_stale_temps(ledger_path)  # the lock is gone: now it is a leftover
+    filesave.remove_stale_temps(ledger_path)  # the lock is gone: now it is a leftover
     assert not locked.exists() and fresh_empty.exists()
 
 
@@ -286,17 +286,17 @@ def test_a_save_in_a_thread_leaves_no_temp_file_when_the_process_is_terminated(
     script = r"""
 import os, sys, threading
 sys.path.insert(0, sys.argv[2])
-from pledgetui import cli, store
+from pledgetui import cli, filesave
 from pledgetui.session import EditSession
 cli.install_signal_handlers()
 s = EditSession.open(sys.argv[1])
 s.put_entry(s.ledger.entry("uk-ground").model_copy(update={"notes": "mine"}))
-real = store.os.fchmod
+real = filesave.os.fchmod
 def stall(fd, mode):
     real(fd, mode)
     print("written", flush=True)
     threading.Event().wait()
-store.os.fchmod = stall
+filesave.os.fchmod = stall
 threading.Thread(target=s.save, daemon=True).start()
 threading.Event().wait()
 """
@@ -341,8 +341,8 @@ def test_export_into_a_named_pipe_nothing_reads_says_so_and_never_waits(
 ) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    monkeypatch.setattr(store, "FIFO_READER_GRACE", 0.0)
-    with pytest.raises(store.SaveError, match="named pipe that nothing is reading"):
+    monkeypatch.setattr(filesave, "FIFO_READER_GRACE", 0.0)
+    with pytest.raises(filesave.SaveError, match="named pipe that nothing is reading"):
         write_export(fifo, b"a,b\n1,2\n")
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     assert temps(tmp_path) == []
@@ -377,9 +377,9 @@ def test_export_into_a_character_device_keeps_the_device(tmp_path: Path) -> None
 def test_export_onto_a_folder_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "out"
     folder.mkdir()
-    with pytest.raises(store.SaveError, match="folder"):
+    with pytest.raises(filesave.SaveError, match="folder"):
         write_export(folder, b"x")
-    with pytest.raises(store.SaveError, match="folder"):
+    with pytest.raises(filesave.SaveError, match="folder"):
         write_export(str(folder) + "/", b"x")
     assert list(folder.iterdir()) == []
 
@@ -396,7 +396,7 @@ def test_export_to_dev_stdout_in_a_pipe(ledger_path: Path) -> None:
 
 
 def test_export_into_a_folder_that_does_not_exist_says_so(tmp_path: Path) -> None:
-    with pytest.raises(store.SaveError, match=r"the folder .*nowhere does not exist"):
+    with pytest.raises(filesave.SaveError, match=r"the folder .*nowhere does not exist"):
         write_export(tmp_path / "nowhere" / "x.csv", b"a\n")
     assert not (tmp_path / "nowhere").exists()
 
@@ -420,7 +420,7 @@ def test_a_write_into_a_pipe_nobody_reads_stops_when_asked(tmp_path: Path) -> No
         return len(asked) >= 3  # asked while blocked; the third time says stop
 
     try:
-        with pytest.raises(store.SaveError, match=r"stopped writing to .*pipe after 4,096 of 100,000 bytes"):
+        with pytest.raises(filesave.SaveError, match=r"stopped writing to .*pipe after 4,096 of 100,000 bytes"):
             write_export(fifo, b"x" * 100_000, stop=stop)
     finally:
         os.close(reader)
@@ -438,6 +438,6 @@ def test_a_reader_that_goes_away_is_named_with_what_it_got(tmp_path: Path) -> No
         return False
 
     with pytest.raises(
-        store.SaveError, match=r"its reader went away after 4,096 of 100,000 bytes; what it received is incomplete"
+        filesave.SaveError, match=r"its reader went away after 4,096 of 100,000 bytes; what it received is incomplete"
     ):
         write_export(fifo, b"x" * 100_000, stop=reader_leaves)

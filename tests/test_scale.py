@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bench.synth import write_ledger
-from pledgetui import cache, store
+from pledgetui import cache, filesave, store
 from pledgetui.export import export_view
 from pledgetui.model import Status
 from pledgetui.session import EditSession
@@ -115,7 +115,7 @@ def test_csv_export_has_one_row_per_entry(ledger) -> None:
 KILL_SERVER = r"""
 import os, sys, threading
 sys.path.insert(0, sys.argv[2])
-from pledgetui import store
+from pledgetui import filesave
 from pledgetui.session import EditSession
 from pledgetui.textcheck import comparable
 def say(*words):
@@ -157,7 +157,7 @@ for command in sys.stdin:
             say("at", point)
             if point != "write":
                 threading.Event().wait()
-        real_fdopen, real_fsync, real_replace = store.os.fdopen, store.os.fsync, store.os.replace
+        real_fdopen, real_fsync, real_replace = filesave.os.fdopen, filesave.os.fsync, filesave.os.replace
         fsyncs = []
         class Traced:
             def __init__(self, fh): self.fh = fh
@@ -171,7 +171,7 @@ for command in sys.stdin:
                 return half + self.fh.write(b[half:])
             def __getattr__(self, name): return getattr(self.fh, name)
         if point == "write":
-            store.os.fdopen = lambda fd, mode: Traced(real_fdopen(fd, mode))
+            filesave.os.fdopen = lambda fd, mode: Traced(real_fdopen(fd, mode))
         def fsync(fd):
             real_fsync(fd)
             fsyncs.append(fd)
@@ -181,8 +181,8 @@ for command in sys.stdin:
             if point == "replace" and os.path.samefile(os.path.dirname(dst), os.path.dirname(path)) and os.path.basename(dst) == os.path.basename(path):
                 stop()
             real_replace(src, dst)
-        store.os.fsync, store.os.replace = fsync, replace
-        store.atomic_write(store.Path(path), data, expected=session.fingerprint)
+        filesave.os.fsync, filesave.os.replace = fsync, replace
+        filesave.atomic_write(filesave.Path(path), data, expected=session.fingerprint)
         os._exit(3)
     say("worker", pid)
     _, code = os.waitpid(pid, 0)
@@ -203,7 +203,7 @@ def test_kills_during_saves_at_scale_leave_temp_files_that_the_next_save_removes
     path = tmp_path / "pledges.toml"
     shutil.copyfile(big, path)
     old = path.read_bytes()
-    backup = path.with_name(path.name + store.BACKUP_SUFFIX)
+    backup = path.with_name(path.name + filesave.BACKUP_SUFFIX)
     temp_name = re.compile(r"\.pledges\.toml(\.bak)?\.[a-z0-9_]{8}\.(tmp|pending)")
 
     def temps() -> list[str]:
@@ -258,9 +258,9 @@ def test_kills_during_saves_at_scale_leave_temp_files_that_the_next_save_removes
         # leaves the file under its pending name, which a save removes once it is
         # STALE_PENDING_SECONDS old (it could be a live save's). Say the next save comes
         # later than that, rather than race the clock.
-        past = time.time() - store.STALE_PENDING_SECONDS - 1
+        past = time.time() - filesave.STALE_PENDING_SECONDS - 1
         for name in temps():
-            if name.endswith(store.PENDING_SUFFIX):
+            if name.endswith(filesave.PENDING_SUFFIX):
                 os.utime(tmp_path / name, (past, past))
 
         server.stdin.write("save\n")

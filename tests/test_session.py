@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pledgetui import journal, paths, store
+from pledgetui import articlefile, canonical, filesave, journal, paths, store
 from pledgetui.model import Evidence, Source, Status
 from pledgetui.session import (
     EditError,
@@ -68,7 +68,8 @@ def test_undo_redo_many_levels_and_clean_after_undo_to_saved(ledger_path: Path) 
             session.ledger.entry("uk-ground").model_copy(update={"id": "uk-ground-troops"}), replace_id="uk-ground"
         ),
         session.add_evidence(
-            "ireland-ground", evidence_for(store.read_article(SEEDS / ARTICLE_002), "a002", "declaration of intent")
+            "ireland-ground",
+            evidence_for(articlefile.read_article(SEEDS / ARTICLE_002), "a002", "declaration of intent"),
         ),
         session.remove_evidence("ireland-ground", 0),
     ]
@@ -210,7 +211,7 @@ def test_add_source_writes_the_article_and_reuses_an_identical_one(
     assert [s.id for s in session.ledger.sources][-2:] == ["a010", "a011"]
     assert orphan.stat().st_mtime_ns == before  # reused, not rewritten
 
-    monkeypatch.setattr(store, "MAX_ARTICLE_BYTES", 10)
+    monkeypatch.setattr(articlefile, "MAX_ARTICLE_BYTES", 10)
     with pytest.raises(EditError) as caught:
         session.add_source(Source(id="a012", file="012_big.txt", title="Too big"), "x" * 11)
     assert caught.value.problems[0][0] == "article"
@@ -237,7 +238,7 @@ def test_a_journal_failure_refuses_the_edit(ledger_path: Path, monkeypatch: pyte
 def _outside_edit(path: Path) -> bytes:
     ledger = store.load(path).ledger
     changed = ledger.model_copy(update={"entries": ledger.entries[:-1]})
-    data = store.dumps(changed)
+    data = canonical.dumps(changed)
     path.write_bytes(data)
     return data
 
@@ -248,7 +249,7 @@ def test_outside_change_is_caught_never_overwritten(ledger_path: Path, tmp_path:
     theirs = _outside_edit(ledger_path)
 
     assert session.changed_on_disk()
-    with pytest.raises(store.ConflictError):
+    with pytest.raises(filesave.ConflictError):
         session.save()
     assert ledger_path.read_bytes() == theirs
     assert session.dirty and journal.pending(ledger_path) is not None  # my edit is kept
@@ -259,12 +260,12 @@ def test_outside_change_is_caught_never_overwritten(ledger_path: Path, tmp_path:
     assert store.load(copy).ledger == session.ledger
     assert {s.file for s in session.ledger.sources} <= {p.name for p in (copy.parent / "seeds").iterdir()}
     assert ledger_path.read_bytes() == theirs and session.dirty
-    with pytest.raises(store.SaveError):
+    with pytest.raises(filesave.SaveError):
         session.save_copy(copy)  # an existing file is not replaced unless asked
 
     # Reload: the outside version, edits and journal dropped.
     session.reload()
-    assert store.dumps(session.ledger) == theirs and not session.dirty and not session.can_undo
+    assert canonical.dumps(session.ledger) == theirs and not session.dirty and not session.can_undo
     assert journal.pending(ledger_path) is None
 
 
@@ -272,7 +273,7 @@ def test_overwrite_replaces_an_outside_change_only_when_asked(ledger_path: Path)
     session = EditSession.open(ledger_path)
     session.delete_entry("uk-ground")
     _outside_edit(ledger_path)
-    with pytest.raises(store.ConflictError):
+    with pytest.raises(filesave.ConflictError):
         session.save()
     session.overwrite()
     assert store.load(ledger_path).ledger == session.ledger and not session.dirty
@@ -337,11 +338,11 @@ def test_add_source_never_shadows_an_article_found_beside_the_data_folder(tmp_pa
 def test_save_copy_reads_articles_as_every_article_reader_does(
     ledger_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Articles are copied through store.read_article_bytes: one over the article limit is not read."""
+    """Articles are copied through articlefile.read_article_bytes: one over the article limit is not read."""
     session = EditSession.open(ledger_path)
     files = {s.file: (ledger_path.parent / "seeds" / s.file).stat().st_size for s in session.ledger.sources}
     small, large = sorted(files, key=files.get)
-    monkeypatch.setattr(store, "MAX_ARTICLE_BYTES", files[small])
+    monkeypatch.setattr(articlefile, "MAX_ARTICLE_BYTES", files[small])
     (tmp_path / "elsewhere").mkdir()
     copy = session.save_copy(tmp_path / "elsewhere" / "copy.toml")
     copied = {p.name for p in (copy.parent / "seeds").iterdir()}
@@ -353,6 +354,6 @@ def test_an_existing_article_over_the_limit_is_other_text_and_is_not_read(
 ) -> None:
     session = EditSession.open(ledger_path)
     (ledger_path.parent / "seeds" / "big.txt").write_bytes(b"x" * 64)
-    monkeypatch.setattr(store, "MAX_ARTICLE_BYTES", 32)
+    monkeypatch.setattr(articlefile, "MAX_ARTICLE_BYTES", 32)
     with pytest.raises(EditError, match="already exists in seeds/ with other text"):
         session.add_source(Source(id="a900", file="big.txt", title="Big"), "x" * 16)

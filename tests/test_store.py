@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 import tomli_w
 
-from pledgetui import paths, store
+from pledgetui import articlefile, canonical, filesave, ledgerfile, paths, store
+from pledgetui.filesave import ConflictError, SaveError
+from pledgetui.ledgerfile import LedgerError
 from pledgetui.model import MAX_STRING
-from pledgetui.store import ConflictError, LedgerError, SaveError
 from tests.factory import BROKEN_TOML, small_ledger
 
 
@@ -38,13 +39,13 @@ def test_load_small_ledger(ledger_path: Path) -> None:
     loaded = store.load(ledger_path)
     assert loaded.ledger == small_ledger()
     assert loaded.path == ledger_path
-    assert loaded.fingerprint == store.fingerprint(ledger_path)
+    assert loaded.fingerprint == ledgerfile.fingerprint(ledger_path)
     assert loaded.fingerprint.size == ledger_path.stat().st_size
 
 
 def test_empty_document_is_not_a_ledger() -> None:
     with pytest.raises(LedgerError, match="schema_version: is required but missing"):
-        store.loads(b"")
+        ledgerfile.loads(b"")
 
 
 def test_toml_syntax_error_reports_line_and_column(tmp_path: Path) -> None:
@@ -60,7 +61,7 @@ def test_toml_syntax_error_reports_line_and_column(tmp_path: Path) -> None:
 
 def test_unterminated_string_reports_its_line() -> None:
     with pytest.raises(LedgerError) as exc:
-        store.loads(b'schema_version = 1\n[[pledges]]\nid = "uk"\nsummary = "open\n')
+        ledgerfile.loads(b'schema_version = 1\n[[pledges]]\nid = "uk"\nsummary = "open\n')
     assert exc.value.problems[0].where == "line 4, column 16"
 
 
@@ -68,12 +69,12 @@ def test_invalid_utf8_reports_line_and_character_column() -> None:
     # Two Cyrillic letters (two bytes each) before the bad byte: the column counts characters.
     data = "schema_version = 1\n# Ки".encode() + b"\xff\n"
     with pytest.raises(LedgerError) as exc:
-        store.loads(data)
+        ledgerfile.loads(data)
     assert problems_of(exc) == ["line 2, column 5: is not valid UTF-8"]
 
 
 def test_schema_errors_are_all_reported_with_pledge_id_and_field(tmp_path: Path) -> None:
-    doc = store.to_document(small_ledger())
+    doc = canonical.to_document(small_ledger())
     uk = doc["entries"][0]
     assert uk["id"] == "uk-ground"
     ev = uk["evidence"][0]
@@ -102,12 +103,12 @@ def test_schema_errors_are_all_reported_with_pledge_id_and_field(tmp_path: Path)
 
 
 def test_errors_in_nested_items_name_the_item() -> None:
-    doc = store.to_document(small_ledger())
+    doc = canonical.to_document(small_ledger())
     doc["entries"][1]["evidence"][0]["end"] = 1
     doc["entries"][1]["numbers"] = [{"label": "troops", "low": 5, "high": 2}]
     doc["sources"][1]["file"] = "../a.txt"
     with pytest.raises(LedgerError) as exc:
-        store.loads(tomli_w.dumps(doc).encode())
+        ledgerfile.loads(tomli_w.dumps(doc).encode())
     problems = problems_of(exc)
     assert any(p.startswith("entry 'france-ground' field evidence[1]: end offset 1 is before") for p in problems)
     assert any(p.startswith("entry 'france-ground' field numbers[1]: high (2) is below low (5)") for p in problems)
@@ -118,35 +119,35 @@ def test_errors_in_nested_items_name_the_item() -> None:
 
 
 def test_pledge_without_id_is_named_by_position() -> None:
-    doc = store.to_document(small_ledger())
+    doc = canonical.to_document(small_ledger())
     del doc["entries"][2]["id"]
     with pytest.raises(LedgerError) as exc:
-        store.loads(tomli_w.dumps(doc).encode())
+        ledgerfile.loads(tomli_w.dumps(doc).encode())
     assert problems_of(exc) == ["entry #3 field id: is required but missing"]
 
 
 def test_empty_evidence_list_is_reported() -> None:
-    doc = store.to_document(small_ledger())
+    doc = canonical.to_document(small_ledger())
     doc["entries"][0]["evidence"] = []
     with pytest.raises(LedgerError) as exc:
-        store.loads(tomli_w.dumps(doc).encode())
+        ledgerfile.loads(tomli_w.dumps(doc).encode())
     [problem] = problems_of(exc)
     assert problem.startswith("entry 'uk-ground' field evidence:")
 
 
 def test_integrity_problems_are_ledger_errors() -> None:
-    doc = store.to_document(small_ledger())
+    doc = canonical.to_document(small_ledger())
     doc["entries"][1]["id"] = "uk-ground"
     doc["entries"][2]["evidence"][0]["source"] = "ghost"
     with pytest.raises(LedgerError) as exc:
-        store.loads(tomli_w.dumps(doc).encode())
+        ledgerfile.loads(tomli_w.dumps(doc).encode())
     problems = problems_of(exc)
     assert "entry uk-ground: id is used by more than one entry" in problems
     assert any(p.startswith("entry ireland-ground evidence 1 source:") and "'ghost'" in p for p in problems)
 
 
 def test_file_size_limit(monkeypatch: pytest.MonkeyPatch, ledger_path: Path) -> None:
-    monkeypatch.setattr(store, "MAX_LEDGER_BYTES", 100)
+    monkeypatch.setattr(ledgerfile, "MAX_LEDGER_BYTES", 100)
     with pytest.raises(LedgerError) as exc:
         store.load(ledger_path)
     [problem] = problems_of(exc)
@@ -154,16 +155,16 @@ def test_file_size_limit(monkeypatch: pytest.MonkeyPatch, ledger_path: Path) -> 
 
 
 def test_file_at_the_size_limit_loads(monkeypatch: pytest.MonkeyPatch, ledger_path: Path) -> None:
-    monkeypatch.setattr(store, "MAX_LEDGER_BYTES", ledger_path.stat().st_size)
+    monkeypatch.setattr(ledgerfile, "MAX_LEDGER_BYTES", ledger_path.stat().st_size)
     assert store.load(ledger_path).ledger == small_ledger()
 
 
 @pytest.mark.parametrize(("field", "limit"), [("notes", MAX_STRING), ("summary", 500)])
 def test_string_length_limit_names_the_right_limit(field: str, limit: int) -> None:
-    doc = store.to_document(small_ledger())
+    doc = canonical.to_document(small_ledger())
     doc["entries"][3][field] = "x" * (limit + 1)
     with pytest.raises(LedgerError) as exc:
-        store.loads(tomli_w.dumps(doc).encode())
+        ledgerfile.loads(tomli_w.dumps(doc).encode())
     assert problems_of(exc) == [f"entry 'russia-mfa' field {field}: is longer than the limit of {limit:,} characters"]
 
 
@@ -183,9 +184,9 @@ def test_read_article_rejects_invalid_utf8(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_bytes(b"ok\r\n\xff")
     with pytest.raises(ValueError, match="not valid UTF-8 at byte 4"):
-        store.read_article(path)
+        articlefile.read_article(path)
     path.write_bytes("line\r\nКиїв".encode())
-    assert store.read_article(path) == "line\r\nКиїв"  # no newline translation
+    assert articlefile.read_article(path) == "line\r\nКиїв"  # no newline translation
 
 
 # --------------------------------------------------------------------------- atomic save
@@ -198,7 +199,7 @@ def test_save_keeps_previous_version_as_backup(ledger_path: Path) -> None:
     fp = store.save(changed, ledger_path)
     assert (ledger_path.parent / "pledges.toml.bak").read_bytes() == before
     assert store.load(ledger_path).ledger == changed
-    assert fp == store.fingerprint(ledger_path)
+    assert fp == ledgerfile.fingerprint(ledger_path)
     assert leftovers(ledger_path.parent) == []
 
 
@@ -220,7 +221,7 @@ def test_save_creates_a_new_file_without_backup(tmp_path: Path) -> None:
 def test_save_keeps_the_file_mode(ledger_path: Path, mode: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """The saved file has the old file's mode whatever mode its temp file was made with: mkstemp makes
     0600 here, which must not be what keeps a private ledger private."""
-    new_temp = store._new_temp
+    new_temp = filesave._new_temp
     made_with = (0o666 & ~mode) | 0o600  # every bit the ledger lacks: none of them may stay
 
     def temp_of_another_mode(folder: Path, name: str) -> tuple[int, str]:
@@ -228,7 +229,7 @@ def test_save_keeps_the_file_mode(ledger_path: Path, mode: int, monkeypatch: pyt
         os.chmod(tmp, made_with)
         return fd, tmp
 
-    monkeypatch.setattr(store, "_new_temp", temp_of_another_mode)
+    monkeypatch.setattr(filesave, "_new_temp", temp_of_another_mode)
     os.chmod(ledger_path, mode)
     changed = small_ledger().model_copy(update={"entries": small_ledger().entries[1:]})
     store.save(changed, ledger_path)
@@ -384,7 +385,7 @@ def test_save_with_unchanged_fingerprint_succeeds(ledger_path: Path) -> None:
     changed = loaded.ledger.model_copy(update={"entries": loaded.ledger.entries[:1]})
     fp = store.save(changed, ledger_path, expected=loaded.fingerprint)
     assert fp != loaded.fingerprint
-    assert not store.changed_on_disk(ledger_path, fp)
+    assert not filesave.changed_on_disk(ledger_path, fp)
 
 
 def test_conflict_when_file_grew_since_load(ledger_path: Path) -> None:
@@ -424,33 +425,33 @@ def test_conflict_when_file_deleted(ledger_path: Path) -> None:
 
 def test_changed_on_disk_false_when_untouched_or_only_touched(ledger_path: Path) -> None:
     fp = store.load(ledger_path).fingerprint
-    assert store.changed_on_disk(ledger_path, fp) is False
+    assert filesave.changed_on_disk(ledger_path, fp) is False
     # Same bytes, new mtime: the content is what matters.
     os.utime(ledger_path, ns=(fp.mtime_ns + 5_000_000_000, fp.mtime_ns + 5_000_000_000))
-    assert store.changed_on_disk(ledger_path, fp) is False
+    assert filesave.changed_on_disk(ledger_path, fp) is False
     # Rewritten with identical bytes.
     ledger_path.write_bytes(ledger_path.read_bytes())
-    assert store.changed_on_disk(ledger_path, fp) is False
+    assert filesave.changed_on_disk(ledger_path, fp) is False
 
 
 def test_changed_on_disk_true_cases(ledger_path: Path) -> None:
     fp = store.load(ledger_path).fingerprint
     data = ledger_path.read_bytes()
     ledger_path.write_bytes(data[:-1])
-    assert store.changed_on_disk(ledger_path, fp) is True
+    assert filesave.changed_on_disk(ledger_path, fp) is True
     ledger_path.write_bytes(data[:-2] + b"#\n")
-    assert store.changed_on_disk(ledger_path, fp) is True
+    assert filesave.changed_on_disk(ledger_path, fp) is True
     ledger_path.write_bytes(data)
-    assert store.changed_on_disk(ledger_path, fp) is False
+    assert filesave.changed_on_disk(ledger_path, fp) is False
     ledger_path.unlink()
-    assert store.changed_on_disk(ledger_path, fp) is True
+    assert filesave.changed_on_disk(ledger_path, fp) is True
 
 
 def test_changed_on_disk_when_replaced_by_a_directory(ledger_path: Path) -> None:
     fp = store.load(ledger_path).fingerprint
     ledger_path.unlink()
     ledger_path.mkdir()
-    assert store.changed_on_disk(ledger_path, fp) is True
+    assert filesave.changed_on_disk(ledger_path, fp) is True
 
 
 # --------------------------------------------------------------------------- the working copy
@@ -524,7 +525,8 @@ def test_working_copy_from_the_real_bundled_ledger() -> None:
 def test_named_pipe_is_refused_without_blocking(tmp_path):
     import os
 
-    from pledgetui.store import LedgerError, load
+    from pledgetui.ledgerfile import LedgerError
+    from pledgetui.store import load
 
     fifo = tmp_path / "pipe.toml"
     os.mkfifo(fifo)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pledgetui import journal, store
+from pledgetui import canonical, journal, ledgerfile, store
 from pledgetui.session import EditSession
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens.choice import ChoiceScreen
@@ -32,7 +32,7 @@ async def test_edit_save_reload_equal_and_undo_redo(ledger_path: Path) -> None:
         assert (edited.numbers[0].low, edited.numbers[0].high) == (1000, 5000)
         assert edited.notes.startswith("Second edit") and edited.claimant == "Third edit claimant"
         assert "unsaved" in app.sub_title
-        assert ledger_path.read_bytes() == store.dumps(original)  # nothing written before saving
+        assert ledger_path.read_bytes() == canonical.dumps(original)  # nothing written before saving
 
         after_three = app.session.ledger
         await pilot.press("ctrl+z", "ctrl+z")
@@ -49,7 +49,7 @@ async def test_edit_save_reload_equal_and_undo_redo(ledger_path: Path) -> None:
         assert "unsaved" not in app.sub_title
         assert app.dashboard.table.current_entry.id == first
     assert store.load(ledger_path).ledger == after_three
-    assert ledger_path.with_name(ledger_path.name + ".bak").read_bytes() == store.dumps(original)
+    assert ledger_path.with_name(ledger_path.name + ".bak").read_bytes() == canonical.dumps(original)
 
 
 async def test_a_statement_s_relay_is_set_in_the_form_shown_in_the_detail_pane_and_saved(ledger_path: Path) -> None:
@@ -209,10 +209,10 @@ async def test_conflict_reload_drops_the_edits_and_shows_the_file(ledger_path: P
         assert jpath is not None and jpath.exists()
         await press_and_settle(app, pilot, "r")  # reload (in a worker)
         assert app.screen is app.dashboard
-        assert store.dumps(app.session.ledger) == theirs
+        assert canonical.dumps(app.session.ledger) == theirs
         assert not app.session.dirty and not app.session.can_undo and "unsaved" not in app.sub_title
         shown = {p.id: p.summary for p in app.dashboard.visible_entries()}
-        assert shown == {p.id: p.summary for p in store.loads(theirs).entries}
+        assert shown == {p.id: p.summary for p in ledgerfile.loads(theirs).entries}
         assert shown["ireland-ground"] == OUTSIDE_SUMMARY and "russia-mfa" not in shown  # the outside change
         assert "my edit" not in shown.values()  # my edit is dropped
         assert app.dashboard.ledger is app.session.ledger
@@ -340,7 +340,7 @@ async def test_recovery_discard_drops_the_pending_edits_for_good(ledger_path: Pa
         await pilot.press("d")
         await pilot.pause()
         assert app.screen is app.dashboard
-        assert app.session.ledger == store.loads(before) and not app.session.dirty and not app.session.can_undo
+        assert app.session.ledger == ledgerfile.loads(before) and not app.session.dirty and not app.session.can_undo
         shown = {p.id: p.summary for p in app.dashboard.visible_entries()}
         assert "russia-mfa" in shown and "edit before the crash" not in shown.values()
         assert not jpath.exists() and journal.pending(ledger_path) is None
@@ -354,7 +354,7 @@ async def test_recovery_discard_drops_the_pending_edits_for_good(ledger_path: Pa
     async with again.run_test(size=(120, 40)) as pilot:
         await started(again, pilot)
         assert again.screen is again.dashboard and len(again.screen_stack) == 1
-        assert again.session.ledger == store.loads(before) and not again.session.dirty
+        assert again.session.ledger == ledgerfile.loads(before) and not again.session.dirty
     assert ledger_path.read_bytes() == before
 
 
@@ -369,7 +369,7 @@ async def test_recovery_later_keeps_the_pending_edits_offered(ledger_path: Path)
         await pilot.press("l")
         await pilot.pause()
         assert app.screen is app.dashboard
-        assert app.session.ledger == store.loads(before) and not app.session.dirty  # nothing restored
+        assert app.session.ledger == ledgerfile.loads(before) and not app.session.dirty  # nothing restored
         assert jpath.read_bytes() == kept
         await pilot.press("q")  # nothing unsaved in this session: it quits at once
         await pilot.pause()

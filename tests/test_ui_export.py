@@ -95,9 +95,9 @@ async def _export_to(app: PledgeApp, pilot, target: Path) -> None:
 async def test_an_export_into_a_pipe_nothing_reads_says_so(
     ledger_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pledgetui import store
+    from pledgetui import filesave
 
-    monkeypatch.setattr(store, "FIFO_READER_GRACE", 0.0)
+    monkeypatch.setattr(filesave, "FIFO_READER_GRACE", 0.0)
     fifo = tmp_path / "view.csv"
     os.mkfifo(fifo)
     app = PledgeApp(ledger_path)
@@ -116,9 +116,9 @@ async def test_the_dashboard_answers_keys_while_an_export_waits_for_its_reader(
     ledger_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The export is written in a worker: while a pipe waits for its reader, keys still work."""
-    from pledgetui import store
+    from pledgetui import filesave
 
-    monkeypatch.setattr(store, "FIFO_READER_GRACE", 30.0)  # the reader comes when the test says so
+    monkeypatch.setattr(filesave, "FIFO_READER_GRACE", 30.0)  # the reader comes when the test says so
     fifo = tmp_path / "view.csv"
     os.mkfifo(fifo)
     app = PledgeApp(ledger_path)

@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import Input
 from textual.widgets.text_area import Selection
 
-from pledgetui import editor, paths, query_help, settings, store
+from pledgetui import canonical, editor, filesave, paths, query_help, settings, store
 from pledgetui.passages import find_all
 from pledgetui.query import FIELD_ALIASES, field_values, parse_query, select_entries
 from pledgetui.ui import external_editor
@@ -198,7 +198,7 @@ async def test_edit_file_valid_change_is_reloaded(ledger_path: Path, monkeypatch
     def change(path: Path) -> None:
         ledger = store.load(path).ledger
         first = ledger.entries[0].model_copy(update={"summary": "Edited outside"})
-        path.write_bytes(store.dumps(ledger.model_copy(update={"entries": (first, *ledger.entries[1:])})))
+        path.write_bytes(canonical.dumps(ledger.model_copy(update={"entries": (first, *ledger.entries[1:])})))
 
     calls = _fake_editor(monkeypatch, change)
     app = PledgeApp(ledger_path)
@@ -212,7 +212,7 @@ async def test_edit_file_valid_change_is_reloaded(ledger_path: Path, monkeypatch
         assert calls == [["/usr/bin/myeditor", "--wait", str(ledger_path)]]
         assert app.session.ledger.entry(first).summary == "Edited outside"
         assert app.dashboard.current.summary == "Edited outside" and not app.session.dirty
-        assert not store.changed_on_disk(ledger_path, app.session.fingerprint)
+        assert not filesave.changed_on_disk(ledger_path, app.session.fingerprint)
 
 
 async def test_edit_file_invalid_change_leaves_the_state_and_shows_errors(

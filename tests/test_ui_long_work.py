@@ -24,7 +24,7 @@ import pytest
 from textual.worker import WorkerCancelled
 
 from bench.synth import write_ledger
-from pledgetui import journal, store
+from pledgetui import canonical, journal, store
 from pledgetui.session import EditSession
 from pledgetui.ui import external_editor
 from pledgetui.ui.app import PledgeApp
@@ -117,7 +117,7 @@ def big(big_file: Path, tmp_path: Path) -> Path:
 def _change_first_summary(path: Path, summary: str) -> None:
     ledger = store.load(path, use_cache=False).ledger
     first = ledger.entries[0].model_copy(update={"summary": summary})
-    path.write_bytes(store.dumps(ledger.model_copy(update={"entries": (first, *ledger.entries[1:])})))
+    path.write_bytes(canonical.dumps(ledger.model_copy(update={"entries": (first, *ledger.entries[1:])})))
 
 
 async def _started(app: PledgeApp, pilot) -> None:

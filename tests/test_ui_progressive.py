@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench.synth import dumps, ledger_document
-from pledgetui import fastread, store
+from pledgetui import fastread, ledgerfile
 from pledgetui.ui import app as app_module
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens.dashboard import DashboardScreen
@@ -135,8 +135,8 @@ async def test_a_syntax_error_found_late_carries_line_and_column(tmp_path: Path,
         await pilot.pause()
         assert seen and seen[0]["shown"] > 0
         assert isinstance(app.screen, ProblemsScreen)
-        with pytest.raises(store.LedgerError) as caught:
-            store.parse_document(path, broken)
+        with pytest.raises(ledgerfile.LedgerError) as caught:
+            ledgerfile.parse_document(path, broken)
         (problem,) = caught.value.problems
         assert problem.where.startswith("line ") and ", column " in problem.where
         assert str(problem) in str(app.screen.query_one("#problems").content)

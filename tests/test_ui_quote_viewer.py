@@ -11,8 +11,8 @@ from textual.app import App
 from textual.widgets import Static
 from textual.widgets.text_area import Selection
 
+from pledgetui.articlefile import read_article
 from pledgetui.model import Ledger, Source
-from pledgetui.store import read_article
 from pledgetui.ui.screens.quote_viewer import ArticleView, QuoteViewer
 from pledgetui.verify import Articles
 from tests.factory import ARTICLE_002, ARTICLE_003, SEEDS, evidence_for, pledge, small_ledger, write_ledger

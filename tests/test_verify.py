@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from pledgetui import verify as verify_module
 from pledgetui.anchors import FOLD, Anchor, AnchorStatus, fold, locate, select
+from pledgetui.articlefile import read_article
 from pledgetui.model import Entry, Evidence, Ledger, Source
-from pledgetui.store import read_article
 from pledgetui.verify import Articles, verify
 from tests.factory import ARTICLE_003, SEEDS, evidence_for, pledge, write_ledger
 

@@ -170,7 +170,7 @@ def _revision(rev: str, file: str | None, label: str) -> tuple[str, Path, str]:
 def read_version(arg: str, file: str | None, label: str) -> Version:
     """The ledger ``arg`` names: a file, else a git revision of ``file`` (or ``REV:PATH``).
     Raises :class:`BadInput` naming what is wrong and where."""
-    from pledgetui import store
+    from pledgetui import ledgerfile, store
     from pledgetui.files import NotReadable, check_regular
 
     path = Path(arg).expanduser()
@@ -186,20 +186,23 @@ def read_version(arg: str, file: str | None, label: str) -> Version:
     if is_file:
         try:
             return Version(str(path), store.load(path, use_cache=False).ledger)
-        except store.LedgerError as exc:
+        except ledgerfile.LedgerError as exc:
             raise BadInput("\n".join([f"{label}: not a usable ledger:", *exc.report()])) from None
     commit, root, in_repo = _revision(arg, file, label)
+    name = f"{arg.split(':', 1)[0]}:{in_repo}"
+    size = _git(["cat-file", "-s", f"{commit}:{in_repo}"], root)
+    if size.returncode == 0 and size.stdout.strip().isdigit() and int(size.stdout) > ledgerfile.MAX_LEDGER_BYTES:
+        raise BadInput(f"{label}: {name} is larger than a ledger can be")  # never read into memory
     shown = _git(["cat-file", "blob", f"{commit}:{in_repo}"], root)
     if shown.returncode != 0:
         rev = arg.split(":", 1)[0]
         raise BadInput(f"{label}: revision {rev} has no file {in_repo} ({_first_line(shown.stderr)})")
     data = shown.stdout
-    name = f"{arg.split(':', 1)[0]}:{in_repo}"
-    if len(data) > store.MAX_LEDGER_BYTES:
+    if len(data) > ledgerfile.MAX_LEDGER_BYTES:
         raise BadInput(f"{label}: {name} is larger than a ledger can be")
     try:
-        return Version(name, store.loads(data, name))
-    except store.LedgerError as exc:
+        return Version(name, ledgerfile.loads(data, name))
+    except ledgerfile.LedgerError as exc:
         raise BadInput("\n".join([f"{label}: not a usable ledger:", *exc.report()])) from None
 
 

@@ -12,9 +12,10 @@ from typing import TextIO
 from pledgetui.anchors import AnchorStatus, format_word_diff, word_diff
 from pledgetui.commands import check_split, common
 from pledgetui.commands.common import CommandError, load_ledger, resolve_ledger, say
+from pledgetui.gcpause import gc_paused
+from pledgetui.ledgerfile import LedgerError
 from pledgetui.model import Ledger
 from pledgetui.review import Finding, review_entries
-from pledgetui.store import LedgerError, gc_paused
 from pledgetui.textcheck import entry_format_warnings, source_format_warnings
 from pledgetui.verify import Articles, QuoteCheck, Report, verify
 
@@ -203,9 +204,9 @@ def _fix(
 ) -> tuple[bool, Ledger | None]:
     """Ask per drifted or moved quote; apply the accepted ones as journaled edits and save.
     Returns ``(ok, the new ledger or None when nothing changed)``."""
+    from pledgetui.filesave import SaveError
     from pledgetui.journal import JournalError
     from pledgetui.session import EditSession
-    from pledgetui.store import SaveError
 
     todo = [c for c in report.checks if c.anchor.status is AnchorStatus.DRIFTED or c.moved]
     if not todo:

@@ -63,12 +63,12 @@ def examine_in_parts(
     ordinary way): see the module docstring."""
     if not usable():
         return None
-    from pledgetui import fastread, store
+    from pledgetui import fastread, gcpause, ledgerfile
     from pledgetui.verify import Articles, verify
 
     try:
-        data, _ = store.read_bytes(path)
-    except store.LedgerError:
+        data, _ = ledgerfile.read_bytes(path)
+    except ledgerfile.LedgerError:
         return None  # reported by the ordinary way
     if len(data) < (MIN_BYTES if min_bytes is None else min_bytes):
         return None
@@ -85,7 +85,7 @@ def examine_in_parts(
         articles.text(head, source.id)
 
     def part(start: int, stop: int | None) -> tuple[Outcome, list[str]]:
-        with store.gc_paused():  # as in check's ordinary way
+        with gcpause.gc_paused():  # as in check's ordinary way
             ledger = fastread.read_part(text, head, start, stop)
             return examine(ledger, articles, verify(ledger, articles), partisan), [p.id for p in ledger.entries]
 

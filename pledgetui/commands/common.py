@@ -59,7 +59,8 @@ class LedgerUnreadable(CommandError):
 def load_ledger(ledger_arg: str | None, *, use_cache: bool = True) -> Loaded:
     """Resolve (:func:`resolve_ledger`) and load the ledger a command works on.
     Raises :class:`CommandError` (one line) or :class:`LedgerUnreadable` (the full report)."""
-    from pledgetui.store import LedgerError, load
+    from pledgetui.ledgerfile import LedgerError
+    from pledgetui.store import load
 
     path = resolve_ledger(ledger_arg)
     try:
@@ -126,7 +127,7 @@ def say_as_of(prog: str, then: AsOf | None, count_uncertain: bool, file: TextIO 
 
 def report(prog: str, exc: CommandError) -> int:
     """Print a command's error on stderr (a ledger report as it is, anything else as one line); exit 1."""
-    # A ledger report's lines were made safe one by one (see store.LedgerError.report).
+    # A ledger report's lines were made safe one by one (see ledgerfile.LedgerError.report).
     say(str(exc).split("\n") if isinstance(exc, LedgerUnreadable) else f"{prog}: {exc}")
     return 1
 

@@ -26,8 +26,8 @@ from pledgetui.export import (
     row_count,
     write_export,
 )
+from pledgetui.filesave import SaveError
 from pledgetui.osutil import stdout_to_devnull
-from pledgetui.store import SaveError
 
 PROG = "pledgetui export"
 

@@ -107,7 +107,7 @@ def read_article(path: Path, limit: int) -> str:
 
 
 def run(ns: argparse.Namespace) -> int:
-    from pledgetui.store import MAX_ARTICLE_BYTES
+    from pledgetui.articlefile import MAX_ARTICLE_BYTES
 
     if ns.limit < 1:
         say(f"{PROG}: --limit must be at least 1")

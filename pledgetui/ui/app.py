@@ -28,11 +28,11 @@ if TYPE_CHECKING:
 
     from pledgetui import journal
     from pledgetui.anchors import Anchor
+    from pledgetui.ledgerfile import LedgerError
     from pledgetui.model import Entry, Ledger
     from pledgetui.passages import PassageIndex
     from pledgetui.query import Index
     from pledgetui.session import EditSession
-    from pledgetui.store import LedgerError
     from pledgetui.ui.screens.quote_viewer import QuoteViewer
     from pledgetui.verify import Articles
 
@@ -312,11 +312,11 @@ class PledgeApp(App[int]):
                 last[0] = step
                 self.post_message(LedgerLoading(stage, fraction))
 
-        from pledgetui import journal, sanitize, store
+        from pledgetui import gcpause, journal, sanitize, store
+        from pledgetui.ledgerfile import LedgerError
         from pledgetui.passages import PassageIndex
         from pledgetui.query import Index
         from pledgetui.session import EditSession
-        from pledgetui.store import LedgerError
         from pledgetui.verify import Articles
 
         try:
@@ -341,7 +341,7 @@ class PledgeApp(App[int]):
         # then every article's quoted passages and the display filter's patterns (the quote
         # viewer), and last the validated cache (the next start).
         self._loaded_shown.wait(FIRST_FRAME_WAIT)
-        with store.gc_paused():
+        with gcpause.gc_paused():
             index.prepare()
             passages.prime()
             unverified = passages.unverified()

@@ -406,7 +406,7 @@ class SessionController:
         assert session is not None
 
         def work(progress: Callable[[str, float], None]) -> Finish:
-            from pledgetui import store
+            from pledgetui import filesave
 
             error: str | None = None
             conflict = False
@@ -415,9 +415,9 @@ class SessionController:
                     session.overwrite()
                 else:
                     session.save()
-            except store.ConflictError:
+            except filesave.ConflictError:
                 conflict = True
-            except (store.SaveError, OSError) as exc:
+            except (filesave.SaveError, OSError) as exc:
                 error = str(exc)
             return lambda: self._save_finished(error, conflict)
 
@@ -449,7 +449,7 @@ class SessionController:
         )
 
     def offer_conflict(self) -> None:
-        from pledgetui import store
+        from pledgetui import filesave, ledgerfile
 
         session = self.session
         assert session is not None
@@ -467,7 +467,7 @@ class SessionController:
                         f"Saved a copy to {display_line(str(target))}; {display_line(session.path.name)} is unchanged",
                         timeout=10,
                     )
-            except (store.SaveError, store.LedgerError) as exc:
+            except (filesave.SaveError, ledgerfile.LedgerError) as exc:
                 self.host.notify(str(exc), title="Not saved", severity="error", timeout=12)
 
         message = join(
@@ -500,12 +500,12 @@ class SessionController:
         dropping the session's edits (ask first). A file with problems leaves the session as it was
         and the problems are shown. ``edited``: the file was edited outside, so its articles are
         read again too."""
-        from pledgetui import store
+        from pledgetui import gcpause, ledgerfile, store
 
         host, session = self.host, self.session
         assert session is not None
 
-        def failed(exc: store.LedgerError) -> Finish:
+        def failed(exc: ledgerfile.LedgerError) -> Finish:
             def finish() -> None:
                 lines = [*exc.report(), "The dashboard still shows the ledger as it was."]
                 if edited:
@@ -520,11 +520,11 @@ class SessionController:
 
             try:
                 loaded = store.load(session.path, use_cache=not edited, progress=progress)
-            except store.LedgerError as exc:
+            except ledgerfile.LedgerError as exc:
                 return failed(exc)
             # The collector paused, as loading does: full collections walking a ledger being built
             # hold the GIL for hundreds of milliseconds at 100k entries, freezing the UI thread.
-            with store.gc_paused():
+            with gcpause.gc_paused():
                 index = self._loaded_index(loaded.ledger)
             articles = Articles(session.path) if edited else None
             return lambda: self._reloaded(session, loaded, index, articles, description, keep_id)
@@ -632,17 +632,17 @@ class SessionController:
         the session they build the app's."""
 
         def work(progress: Callable[[str, float], None]) -> Finish:
-            from pledgetui import store
+            from pledgetui import gcpause, ledgerfile
             from pledgetui.journal import JournalError
             from pledgetui.session import EditSession
 
             progress("replaying the journal", -1)
             # The collector paused, as loading does: full collections walking the ledgers being
             # built hold the GIL for hundreds of milliseconds at 100k entries (measured: 270 ms).
-            with store.gc_paused():
+            with gcpause.gc_paused():
                 try:
                     session = EditSession.recover(recovery.ledger_path)
-                except (store.LedgerError, LookupError, ValueError, JournalError) as exc:
+                except (ledgerfile.LedgerError, LookupError, ValueError, JournalError) as exc:
                     message = f"Could not restore: {exc}"
                     return lambda: self.host.notify(message, severity="error")
                 index = self._loaded_index(session.ledger)

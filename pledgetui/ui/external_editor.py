@@ -101,7 +101,7 @@ def edit_ledger_file(app: Suspender, reloader: FileReloader, keep_id: str | None
     (the cursor stays on ``keep_id``). True when the file changed and is being reloaded."""
     from textual.app import SuspendNotSupported
 
-    from pledgetui import store
+    from pledgetui import filesave
 
     why = refusal(reloader)
     if why is not None:
@@ -129,7 +129,7 @@ def edit_ledger_file(app: Suspender, reloader: FileReloader, keep_id: str | None
         return False
     if status != 0:
         app.notify(f"The editor ended with status {status}; checking the file anyway", severity="warning")
-    if not store.changed_on_disk(session.path, session.fingerprint):
+    if not filesave.changed_on_disk(session.path, session.fingerprint):
         app.notify(f"{display_line(session.path.name)} is unchanged: the dashboard shows it as it is", timeout=4)
         return False
     reloader.reload_edited_file(keep_id)

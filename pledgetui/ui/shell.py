@@ -20,12 +20,12 @@ if TYPE_CHECKING:
     from textual.screen import Screen
     from textual.worker import Worker
 
+    from pledgetui.ledgerfile import LedgerError
     from pledgetui.model import Entry, Ledger
     from pledgetui.passages import PassageIndex
     from pledgetui.query import Index
     from pledgetui.session import EditSession
     from pledgetui.settings import Settings
-    from pledgetui.store import LedgerError
     from pledgetui.verify import Articles
 
 

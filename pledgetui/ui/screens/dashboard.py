@@ -748,7 +748,7 @@ class DashboardScreen(Screen[None]):
         if busy is not None and busy != "saving":  # the rows shown are about to be replaced
             self.notify(f"Not exported: {busy} is under way; try again when it has finished.", severity="warning")
             return
-        from pledgetui import export, store
+        from pledgetui import export, filesave, gcpause
         from pledgetui.ui.screens.export_dialog import ExportDialog, ExportRequest
 
         pledges = self.visible_entries()
@@ -763,7 +763,7 @@ class DashboardScreen(Screen[None]):
             named pipe may wait for its reader; the dashboard keeps answering meanwhile."""
             worker = get_current_worker()  # cancelled when the dashboard goes or the app quits
             try:
-                with store.gc_paused(freeze=False):  # a collection of 100k rows would hold the UI thread
+                with gcpause.gc_paused(freeze=False):  # a collection of 100k rows would hold the UI thread
                     data = export.export_view(
                         ledger,
                         pledges,
@@ -780,7 +780,7 @@ class DashboardScreen(Screen[None]):
                     protect=export.protected_files(path, ledger),
                     stop=lambda: worker.is_cancelled,
                 )
-            except (OSError, ValueError, store.SaveError) as exc:
+            except (OSError, ValueError, filesave.SaveError) as exc:
                 if not worker.is_cancelled:  # else the dashboard is gone: nobody to tell
                     self.app.call_from_thread(self.notify, f"Not exported: {exc}", severity="error", timeout=10)
                 return

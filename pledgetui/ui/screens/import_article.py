@@ -15,11 +15,11 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from pledgetui.articlefile import MAX_ARTICLE_BYTES
 from pledgetui.edits import EditError
 from pledgetui.files import NotReadable, read_regular
 from pledgetui.model import FILE_PATTERN, Ledger, Source
 from pledgetui.sanitize import display_line
-from pledgetui.store import MAX_ARTICLE_BYTES
 from pledgetui.ui.widgets.safe_inputs import SafeInput
 
 FIELDS = {

@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from pledgetui.store import LedgerError
+from pledgetui.ledgerfile import LedgerError
 from pledgetui.ui.text import join, safe
 from pledgetui.ui.widgets.footer import KeyFooter
 
