@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pledgetui import store
+from pledgetui import articlefile
 from pledgetui.cli import main
 from tests.factory import SEEDS
 
@@ -139,7 +139,7 @@ def test_bad_input_is_named_and_exits_2_writing_nothing(
 def test_an_article_over_the_limit_is_refused_before_reading(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store, "MAX_ARTICLE_BYTES", 100)
+    monkeypatch.setattr(articlefile, "MAX_ARTICLE_BYTES", 100)
     code, out, err = run(capsys, "suggest", str(article(tmp_path, "x" * 101)))
     assert code == 2 and out == ""
     assert "article.txt: too large" in err
