@@ -26,7 +26,7 @@ import tomli
 import tomli_w
 from pydantic import TypeAdapter, ValidationError
 
-from pledgetui import cache, errors, files, nesting, osutil, paths, tempfiles
+from pledgetui import cache, errors, files, nesting, osutil, paths, schema, tempfiles
 from pledgetui.migrate import MIGRATED_FIELDS, migrate
 from pledgetui.model import SCHEMA_VERSION, Entry, Ledger, integrity_problems
 from pledgetui.sanitize import display_line
@@ -403,20 +403,20 @@ def read_article(path: Path) -> str:
 # --------------------------------------------------------------------------- writing
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, record: schema.Record | None = schema.LEDGER) -> Any:
+    """A model dump as TOML-ready data: vocabulary values as their text, absent values
+    (``schema.omitted``) left out."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        # A statement's empty ``conditions`` says "unconditional" (absent says "the entry's"):
-        # it is the one empty value that is written.
-        keep = "quote" in value
-        return {
-            k: _plain(v)
-            for k, v in value.items()
-            if v is not None and v != "" and (v != () or (keep and k == "conditions"))
-        }
+        return [_plain(v, record) for v in value]
+    if isinstance(value, dict) and record is not None:
+        out = {}
+        for k, v in value.items():
+            field = record.field(k)
+            if not schema.omitted(field, v):
+                out[k] = _plain(v, schema.record_of(field))
+        return out
     return value
 
 
