@@ -13,7 +13,8 @@ folder, mode 0600, made on first use), over the SHA-256 of the ledger file it
 stands for and its body: a cache file made by hand, copied from another machine
 or renamed to stand for another ledger does not verify and is not used. The
 name of a cache file carries a digest of everything its format depends on (this
-module's format, the package, Python and pydantic versions, the model fields),
+module's format, the package, Python and pydantic versions, the digest of the schema
+(``pledgetui.schema.digest``) and the tuple layout taken from it),
 so versions never read each other's files. What a verified file gives back is
 still checked for the integrity problems a load checks (ids, cross-references).
 ``pledgetui check`` never reads the cache.

@@ -2,7 +2,7 @@
 
 Parsing a 100k-entry ledger with a general TOML parser and then validating it
 with pydantic takes seconds; the ledgers this program writes always have the
-same shape (``tomli_w`` output of ``store.to_document``: keys in model order,
+same shape (``tomli_w`` output of ``store.to_document``: keys in the schema's order,
 absent values left out, one ``[[entries]]`` table per entry, its statements as
 ``[[entries.evidence]]`` tables). This module reads exactly that shape, entry by
 entry, with anchored regular expressions that also enforce the model's

@@ -14,6 +14,9 @@ validation gives, an empty statement list...) it raises :class:`Unsupported` and
 the caller writes with ``tomli_w``. The part before the first entry (the format
 version and the sources) is small: it is written by ``tomli_w`` itself.
 
+Each record's keys are written in the schema's order (``pledgetui.schema``), the absent
+ones (``schema.omitted``) left out, each value by its field's kind.
+
 What it reproduces of ``tomli_w`` (version 1.x, ``multiline_strings=False``, indent 4):
 
 - a string is a basic string: ``"`` and ``\\`` escaped, the control characters
@@ -22,7 +25,7 @@ What it reproduces of ``tomli_w`` (version 1.x, ``multiline_strings=False``, ind
   as it is. ``json``'s encoder gives exactly these escapes, except for tab (``\\t``)
   and U+007F (kept raw): those two are handled here.
 - absent values (None, empty strings, empty tuples) are left out, but a statement's
-  empty ``conditions`` is written (``conditions = []``, see ``store._plain``);
+  empty ``conditions`` is written (``conditions = []``: the schema's ``keep_empty``);
 - arrays one item a line, indented four spaces, with a trailing comma;
 - a list of quantities is an inline array of inline tables when every one of them,
   indented and with its comma, fits in 100 characters; otherwise an array of tables

@@ -175,6 +175,11 @@ def test_each_model_agrees_with_its_record() -> None:
                 assert info.default == f.default
 
 
+def test_the_cache_signature_carries_the_schema_digest() -> None:
+    assert schema.digest() in cache.SIGNATURE
+    assert all(repr(record.names) in cache.SIGNATURE for record in schema.RECORDS.values())
+
+
 def test_a_model_that_differs_from_its_record_is_found() -> None:
     from typing import Annotated
 
