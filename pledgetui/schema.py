@@ -157,15 +157,17 @@ class Record:
     rules: tuple[Rule, ...] = ()
     #: The fields' names in order (one tuple for the record's life: callers may key on it).
     names: tuple[str, ...] = dataclasses.field(init=False, repr=False, compare=False)
+    _by_name: dict[str, Field] = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "names", tuple(f.name for f in self.fields))
+        object.__setattr__(self, "_by_name", {f.name: f for f in self.fields})
 
     def field(self, name: str) -> Field:
-        for f in self.fields:
-            if f.name == name:
-                return f
-        raise KeyError(f"{self.name} has no field {name!r}")
+        found = self._by_name.get(name)
+        if found is None:
+            raise KeyError(f"{self.name} has no field {name!r}")
+        return found
 
     def describe(self) -> tuple[object, ...]:
         return (self.name, tuple(f.describe() for f in self.fields), tuple(repr(r) for r in self.rules))

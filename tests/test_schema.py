@@ -220,3 +220,21 @@ def test_no_form_copies_a_constant_of_the_schema() -> None:
             assert literal not in text, f"{module}.py holds {literal}"
     assert not hasattr(fastread, "MAX_NAME")
     assert tomli_w  # the canonical writer is tomli_w's text (used in the edited interpreter)
+
+
+def test_the_schema_needs_no_pydantic_and_the_file_formats_no_cache() -> None:
+    """The schema is plain data (a compact record form can be built from it without pydantic);
+    the canonical reader and writer do not depend on the cache."""
+    import subprocess
+    import sys
+
+    from tests.factory import REPO
+
+    script = (
+        "import sys, pledgetui.schema\n"
+        "assert 'pydantic' not in sys.modules, 'schema'\n"
+        "import pledgetui.fastread, pledgetui.fastwrite\n"
+        "assert 'pledgetui.cache' not in sys.modules, 'fastread'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
