@@ -13,7 +13,8 @@ folder, mode 0600, made on first use), over the SHA-256 of the ledger file it
 stands for and its body: a cache file made by hand, copied from another machine
 or renamed to stand for another ledger does not verify and is not used. The
 name of a cache file carries a digest of everything its format depends on (this
-module's format, the package, Python and pydantic versions, the model fields),
+module's format, the package, Python and pydantic versions, the digest of the schema
+(``pledgetui.schema.digest``) and the tuple layout taken from it),
 so versions never read each other's files. What a verified file gives back is
 still checked for the integrity problems a load checks (ids, cross-references).
 ``pledgetui check`` never reads the cache.
@@ -43,76 +44,31 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO
 
 import pydantic
 
-from pledgetui import __version__, files, osutil, paths, tempfiles
-from pledgetui.model import (
-    ActorType,
-    Backstop,
-    Basis,
-    CommitmentType,
-    Condition,
-    Entry,
-    EntryKind,
-    Evidence,
-    Ledger,
-    Party,
-    Quantity,
-    Source,
-    Status,
-    derive_stance,
-    integrity_problems,
-)
+from pledgetui import __version__, files, osutil, paths, records, schema, tempfiles
+from pledgetui.model import Entry, Ledger, derive_stance, integrity_problems
+from pledgetui.records import MODELS, build_model
+from pledgetui.schema import Field, Kind, Record
 
 FORMAT = 4  # 4: statements carry relayed_by
 MAGIC = b"pledgetui-ledger-cache"
 CHUNK = 2000
 KEEP = 4  # cache files kept; older ones are removed when a new one is written
 
-_SOURCE = ("id", "file", "title", "date", "outlet", "note")
-_EVIDENCE = (
-    "source",
-    "claimant",
-    "party",
-    "basis",
-    "relayed_by",
-    "status",
-    "stated",
-    "conditions",
-    "numbers",
-    "quote",
-    "prefix",
-    "suffix",
-    "start",
-    "end",
-)
-_QUANTITY = ("label", "low", "high")
-_ENTRY = (
-    "id",
-    "kind",
-    "actor",
-    "actor_type",
-    "commitment",
-    "conditions",
-    "condition_detail",
-    "us_backstop",
-    "numbers",
-    "summary",
-    "notes",
-    "evidence",
-)
-_LEDGER = ("schema_version", "sources", "entries")
+#: Each record is a tuple of its fields' values in the schema's order, then a mask of the
+#: fields set (``model_fields_set``); vocabulary values as their text, dates as ordinals,
+#: lists of records as tuples of such tuples.
+_LAYOUT = tuple((name, record.names) for name, record in sorted(schema.RECORDS.items()))
+_ENTRIES = schema.LEDGER.fields[-1]
+_ENTRY = schema.RECORDS[_ENTRIES.record or ""]
+_SOURCES = schema.LEDGER.field("sources")
+_SOURCE = schema.RECORDS[_SOURCES.record or ""]
 
-#: The cache is only used while the models have exactly the fields this module encodes.
-SUPPORTED = (
-    tuple(Source.model_fields) == _SOURCE
-    and tuple(Evidence.model_fields) == _EVIDENCE
-    and tuple(Quantity.model_fields) == _QUANTITY
-    and tuple(Entry.model_fields) == _ENTRY
-    and tuple(Ledger.model_fields) == _LEDGER
-)
+#: The cache is only used while the models are the schema's (``pledgetui.records``).
+SUPPORTED = records.SUPPORTED and schema.LEDGER.names == ("schema_version", "sources", "entries")
 SIGNATURE = repr(
     (
         FORMAT,
@@ -121,11 +77,8 @@ SIGNATURE = repr(
         sys.implementation.cache_tag,
         marshal.version,
         pydantic.VERSION,
-        _SOURCE,
-        _EVIDENCE,
-        _QUANTITY,
-        _ENTRY,
-        _LEDGER,
+        schema.digest(),
+        _LAYOUT,
     )
 )
 #: Part of every cache file's name: another version of anything above never finds this one's files.
@@ -137,9 +90,6 @@ _FIXED = 8 + 32
 KEY_NAME = "cache.key"
 KEY_BYTES = 32
 
-_M = TypeVar("_M", bound=pydantic.BaseModel)
-_new = object.__new__
-_set = object.__setattr__
 _sets: dict[tuple[int, int], set[str]] = {}
 
 
@@ -157,17 +107,6 @@ def _mask(names: tuple[str, ...], model: pydantic.BaseModel) -> int:
     return sum(1 << i for i, n in enumerate(names) if n in fs)
 
 
-def build_model(cls: type[_M], values: dict[str, Any], fields_set: set[str]) -> _M:
-    """A model instance from values validated before, without validating again (as
-    ``BaseModel.model_construct`` does, minus its defaults pass)."""
-    m: _M = _new(cls)
-    _set(m, "__dict__", values)
-    _set(m, "__pydantic_fields_set__", fields_set)
-    _set(m, "__pydantic_extra__", None)
-    _set(m, "__pydantic_private__", None)
-    return m
-
-
 def _date(value: dt.date | None) -> int | None:
     return None if value is None else value.toordinal()
 
@@ -175,50 +114,38 @@ def _date(value: dt.date | None) -> int | None:
 # --------------------------------------------------------------------------- encoding
 
 
-def _enc_source(s: Source) -> tuple[Any, ...]:
-    return (s.id, s.file, s.title, _date(s.date), s.outlet, s.note, _mask(_SOURCE, s))
+Encode = Callable[[Any], Any]
 
 
-def _enc_numbers(numbers: tuple[Quantity, ...]) -> tuple[Any, ...]:
-    return tuple((q.label, q.low, q.high, _mask(_QUANTITY, q)) for q in numbers)
+def _encoder(field: Field) -> Encode | None:
+    """How a field's value is stored (None: as it is)."""
+    kind = field.kind
+    if kind is Kind.VOCAB:
+        return lambda m: m.value
+    if kind is Kind.VOCABS:
+        return lambda ms: None if ms is None else tuple(m.value for m in ms)
+    if kind is Kind.DATE:
+        return _date
+    if kind is Kind.RECORDS:
+        name = field.record or ""
+        return lambda ms: tuple(map(_ENCODERS[name], ms))
+    return None
 
 
-def _enc_evidence(e: Evidence) -> tuple[Any, ...]:
-    return (
-        e.source,
-        e.claimant,
-        e.party.value,
-        e.basis.value,
-        e.relayed_by,
-        e.status.value,
-        _date(e.stated),
-        None if e.conditions is None else tuple(c.value for c in e.conditions),
-        _enc_numbers(e.numbers),
-        e.quote,
-        e.prefix,
-        e.suffix,
-        e.start,
-        e.end,
-        _mask(_EVIDENCE, e),
-    )
+def _record_encoder(record: Record) -> Callable[[Any], tuple[Any, ...]]:
+    names = record.names
+    steps = [(f.name, _encoder(f)) for f in record.fields]
+
+    def encode(m: Any) -> tuple[Any, ...]:
+        values = m.__dict__
+        return (*[values[n] if enc is None else enc(values[n]) for n, enc in steps], _mask(names, m))
+
+    return encode
 
 
-def _enc_entry(p: Entry) -> tuple[Any, ...]:
-    return (
-        p.id,
-        p.kind.value,
-        p.actor,
-        p.actor_type.value,
-        p.commitment.value,
-        tuple(c.value for c in p.conditions),
-        p.condition_detail,
-        p.us_backstop.value,
-        _enc_numbers(p.numbers),
-        p.summary,
-        p.notes,
-        tuple(_enc_evidence(e) for e in p.evidence),
-        _mask(_ENTRY, p),
-    )
+_ENCODERS = {name: _record_encoder(record) for name, record in schema.RECORDS.items()}
+_enc_entry = _ENCODERS[_ENTRY.name]
+_enc_source = _ENCODERS[_SOURCE.name]
 
 
 def _mac(key: bytes, sha256: str, trailer: bytes) -> bytes:
@@ -238,7 +165,7 @@ def _write_to(fh: BinaryIO, ledger: Ledger, sha256: str, key: bytes) -> None:
     trailer = marshal.dumps(
         (
             ledger.schema_version,
-            _mask(_LEDGER, ledger),
+            _mask(schema.LEDGER.names, ledger),
             tuple(_enc_source(s) for s in ledger.sources),
             len(entries),
             tuple(chunks),
@@ -258,105 +185,62 @@ def encode(ledger: Ledger, sha256: str, key: bytes) -> bytes:
 
 # --------------------------------------------------------------------------- decoding
 
-_KIND = {m.value: m for m in EntryKind}
-_ACTOR_TYPE = {m.value: m for m in ActorType}
-_COMMITMENT = {m.value: m for m in CommitmentType}
-_STATUS = {m.value: m for m in Status}
-_PARTY = {m.value: m for m in Party}
-_BASIS = {m.value: m for m in Basis}
-_CONDITION = {m.value: m for m in Condition}
-_BACKSTOP = {m.value: m for m in Backstop}
+
+def _decoder(field: Field) -> Encode | None:
+    """How a stored value becomes the field's value again (None: as it is)."""
+    kind = field.kind
+    if kind is Kind.VOCAB:
+        return {m.value: m for m in field.vocab or ()}.__getitem__
+    if kind is Kind.VOCABS:
+        members = {m.value: m for m in field.vocab or ()}
+        return lambda vs: None if vs is None else tuple(members[v] for v in vs)
+    if kind is Kind.DATE:
+        fromordinal = dt.date.fromordinal
+        return lambda d: None if d is None else fromordinal(d)
+    if kind is Kind.RECORDS:
+        name = field.record or ""
+        return lambda ts: tuple(map(_DECODERS[name], ts))
+    return None
 
 
-def _dec_source(t: tuple[Any, ...]) -> Source:
-    sid, file, title, date, outlet, note, mask = t
-    values = {
-        "id": sid,
-        "file": file,
-        "title": title,
-        "date": None if date is None else dt.date.fromordinal(date),
-        "outlet": outlet,
-        "note": note,
-    }
-    return build_model(Source, values, _fields_set(_SOURCE, mask))
+def _record_decoder(record: Record) -> Callable[[tuple[Any, ...]], Any]:
+    """Models rebuilt without validation from their stored tuples."""
+    cls = MODELS[record.name]
+    names = record.names
+    steps = [(i, dec) for i, f in enumerate(record.fields) if (dec := _decoder(f)) is not None]
+    width = len(names)
+
+    def decode(t: tuple[Any, ...]) -> Any:
+        if len(t) != width + 1:
+            raise CacheMiss(f"a {record.name} of another shape")
+        values = list(t[:width])
+        for i, dec in steps:
+            values[i] = dec(values[i])
+        return build_model(cls, dict(zip(names, values)), _fields_set(names, t[width]))
+
+    return decode
 
 
-def _dec_numbers(numbers: tuple[Any, ...]) -> tuple[Quantity, ...]:
-    return tuple(
-        build_model(Quantity, {"label": lb, "low": lo, "high": hi}, _fields_set(_QUANTITY, m))
-        for lb, lo, hi, m in numbers
-    )
+class CacheMiss(Exception):
+    pass
 
 
-def _dec_evidence(evidence: tuple[Any, ...]) -> tuple[Evidence, ...]:
-    fromordinal = dt.date.fromordinal
-    return tuple(
-        build_model(
-            Evidence,
-            {
-                "source": src,
-                "claimant": claimant,
-                "party": _PARTY[party],
-                "basis": _BASIS[basis],
-                "relayed_by": relayed_by,
-                "status": _STATUS[status],
-                "stated": None if stated is None else fromordinal(stated),
-                "conditions": None if conditions is None else tuple(_CONDITION[c] for c in conditions),
-                "numbers": _dec_numbers(numbers),
-                "quote": q,
-                "prefix": pre,
-                "suffix": suf,
-                "start": a,
-                "end": b,
-            },
-            _fields_set(_EVIDENCE, m),
-        )
-        for src, claimant, party, basis, relayed_by, status, stated, conditions, numbers, q, pre, suf, a, b, m in evidence
-    )
+_DECODERS = {name: _record_decoder(record) for name, record in schema.RECORDS.items()}
+_dec_source = _DECODERS[_SOURCE.name]
+_dec_entry = _DECODERS[_ENTRY.name]
 
 
 def _dec_entries(chunk: tuple[Any, ...], dates: dict[str, dt.date | None]) -> list[Entry]:
     """Entries rebuilt without validation, each with its reading derived for the sources' ``dates``."""
     out: list[Entry] = []
     append = out.append
-    for (
-        pid,
-        kind,
-        actor,
-        actor_type,
-        commitment,
-        conditions,
-        detail,
-        backstop,
-        numbers,
-        summary,
-        notes,
-        evidence,
-        mask,
-    ) in chunk:
-        values = {
-            "id": pid,
-            "kind": _KIND[kind],
-            "actor": actor,
-            "actor_type": _ACTOR_TYPE[actor_type],
-            "commitment": _COMMITMENT[commitment],
-            "conditions": tuple(_CONDITION[c] for c in conditions),
-            "condition_detail": detail,
-            "us_backstop": _BACKSTOP[backstop],
-            "numbers": _dec_numbers(numbers),
-            "summary": summary,
-            "notes": notes,
-            "evidence": _dec_evidence(evidence),
-        }
-        p = build_model(Entry, values, _fields_set(_ENTRY, mask))
-        evs = values["evidence"]
-        values["_stance"] = (evs, p.dates_in(dates), derive_stance(evs, dates))
+    statements = _ENTRY.fields[-1].name
+    for t in chunk:
+        p: Entry = _dec_entry(t)
+        evs = p.__dict__[statements]
+        p.__dict__["_stance"] = (evs, p.dates_in(dates), derive_stance(evs, dates))
         append(p)
     return out
-
-
-class CacheMiss(Exception):
-    pass
 
 
 def decode(
@@ -419,7 +303,7 @@ def read_from(
         if len(entries) != total:
             raise CacheMiss("entry count does not match")
         values = {"schema_version": version, "sources": decoded_sources, "entries": tuple(entries)}
-        ledger = build_model(Ledger, values, _fields_set(_LEDGER, mask))
+        ledger = build_model(Ledger, values, _fields_set(schema.LEDGER.names, mask))
         if integrity_problems(ledger):
             raise CacheMiss("the cached ledger has integrity problems")
         return ledger

@@ -7,23 +7,24 @@ from typing import Any
 
 import tomli_w
 
+from pledgetui import schema
 from pledgetui.model import Ledger
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, record: schema.Record | None = schema.LEDGER) -> Any:
+    """A model dump as TOML-ready data: vocabulary values as their text, absent values
+    (``schema.omitted``) left out."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        # A statement's empty ``conditions`` says "unconditional" (absent says "the entry's"):
-        # it is the one empty value that is written.
-        keep = "quote" in value
-        return {
-            k: _plain(v)
-            for k, v in value.items()
-            if v is not None and v != "" and (v != () or (keep and k == "conditions"))
-        }
+        return [_plain(v, record) for v in value]
+    if isinstance(value, dict) and record is not None:
+        out = {}
+        for k, v in value.items():
+            field = record.field(k)
+            if not schema.omitted(field, v):
+                out[k] = _plain(v, schema.record_of(field))
+        return out
     return value
 
 

@@ -2,7 +2,7 @@
 
 Parsing a 100k-entry ledger with a general TOML parser and then validating it
 with pydantic takes seconds; the ledgers this program writes always have the
-same shape (``tomli_w`` output of ``store.to_document``: keys in model order,
+same shape (``tomli_w`` output of ``store.to_document``: keys in the schema's order,
 absent values left out, one ``[[entries]]`` table per entry, its statements as
 ``[[entries.evidence]]`` tables). This module reads exactly that shape, entry by
 entry, with anchored regular expressions that also enforce the model's
@@ -15,6 +15,12 @@ would refuse, a duplicate id...) it raises :class:`Unexpected` and the caller
 reads the file with the full parser and pydantic, which report every problem
 with line and column or entry id and field. Property tests check that both
 paths give equal ledgers (tests/test_fastread.py).
+
+Its patterns and checks are built from the schema (``pledgetui.schema``): the keys of each
+record in the schema's order, the optional ones optional, each value's pattern from its kind
+(the id pattern, a vocabulary's values, an integer's digits), each length, range and rule
+between fields checked as the schema states it. A schema whose shape it cannot follow makes
+it decline every file (:data:`SUPPORTED` is false).
 
 The part before the first entry (the format version and the sources) is small:
 it is read with the full parser and validated by pydantic.
@@ -30,45 +36,15 @@ from typing import Any
 
 import tomli
 
-from pledgetui import cache
-from pledgetui.model import (
-    MAX_AMOUNT,
-    MAX_OFFSET,
-    MAX_STRING,
-    ActorType,
-    Backstop,
-    Basis,
-    CommitmentType,
-    Condition,
-    Entry,
-    EntryKind,
-    Evidence,
-    Ledger,
-    Party,
-    Quantity,
-    Status,
-    Vocabulary,
-    derive_stance,
-    integrity_problems,
-)
+from pledgetui import records, schema
+from pledgetui.model import Entry, Ledger, Vocabulary, derive_stance, integrity_problems
+from pledgetui.records import MODELS, build_model
+from pledgetui.schema import Field, Kind, Record
 
 #: Entries per batch handed to the caller (progressive display, progress).
 BATCH = 2000
 #: The first batch is a screenful: the first rows show as soon as they are read.
 FIRST_BATCH = 100
-MAX_NAME = 500
-
-
-def _max_length(model: type[Any], field: str) -> int:
-    """The model's ``max_length`` for ``field`` (from its constraints): one definition of the limit."""
-    for meta in model.model_fields[field].metadata:
-        limit = getattr(meta, "max_length", None)
-        if isinstance(limit, int):
-            return limit
-    raise RuntimeError(f"{model.__name__}.{field} has no max_length")
-
-
-MAX_RELAY = _max_length(Evidence, "relayed_by")
 
 
 class Unexpected(Exception):
@@ -79,9 +55,9 @@ class Unexpected(Exception):
 # escapes tomli-w emits (which JSON reads the same way; \u only for U+0000..U+00FF).
 _PLAIN = r'[^"\\\x00-\x08\x0a-\x1f\x7f]*'
 _S = r'"(' + _PLAIN + r'(?:\\(?:["\\bfnrt]|u00[0-9a-fA-F]{2})' + _PLAIN + r')*)"'
-_ID = r'"([a-z0-9][a-z0-9._-]{0,79})"'
-_INT = r"(0|[1-9][0-9]{0,9})"
 _DATE = r"([0-9]{4}-[0-9]{2}-[0-9]{2})"
+#: An inline array of inline tables, one a line (its items are read by the record's own pattern).
+_INLINE_TABLES = r"\[\n((?:    \{ [^\n]* \},\n)+)\]"
 
 
 def _compile(pattern: str) -> re.Pattern[bytes]:
@@ -91,80 +67,132 @@ def _compile(pattern: str) -> re.Pattern[bytes]:
 
 
 def _alt(vocab: type[Vocabulary]) -> str:
-    return "(" + "|".join(re.escape(m.value) for m in vocab) + ")"
+    return "(?:" + "|".join(re.escape(m.value) for m in vocab) + ")"
 
 
-_COND = _alt(Condition)
-_COND_ITEMS = r'(?:    "' + _COND[1:-1].join(("(?:", ")")) + r'",\n)+'
-_CONDS = r"\[\n(" + _COND_ITEMS + r")\]"
-_NUMS = r"\[\n((?:    \{ [^\n]* \},\n)+)\]"
-
-_ENTRY = _compile(
-    r"\n\[\[entries\]\]\n"
-    rf"id = {_ID}\n"
-    rf'(?:kind = "{_alt(EntryKind)}"\n)?'
-    rf"actor = {_S}\n"
-    rf'(?:actor_type = "{_alt(ActorType)}"\n)?'
-    rf'commitment = "{_alt(CommitmentType)}"\n'
-    rf"(?:conditions = {_CONDS}\n)?"
-    rf"(?:condition_detail = {_S}\n)?"
-    rf'(?:us_backstop = "{_alt(Backstop)}"\n)?'
-    rf"(?:numbers = {_NUMS}\n)?"
-    rf"summary = {_S}\n"
-    rf"(?:notes = {_S}\n)?"
-)
-_EVIDENCE = _compile(
-    r"\n\[\[entries\.evidence\]\]\n"
-    rf"source = {_ID}\n"
-    rf"claimant = {_S}\n"
-    rf'party = "{_alt(Party)}"\n'
-    rf'basis = "{_alt(Basis)}"\n'
-    rf"(?:relayed_by = {_S}\n)?"
-    rf'status = "{_alt(Status)}"\n'
-    rf"(?:stated = {_DATE}\n)?"
-    rf"(?:conditions = (\[\]|\[\n{_COND_ITEMS}\])\n)?"
-    rf"(?:numbers = {_NUMS}\n)?"
-    rf"quote = {_S}\n"
-    rf"(?:prefix = {_S}\n)?"
-    rf"(?:suffix = {_S}\n)?"
-    rf"start = {_INT}\n"
-    rf"end = {_INT}\n"
-)
-#: A statement of basis ``partisan`` (its source's id is group 1): see :func:`partisan_sources`.
-_PARTISAN = _compile(
-    r"\n\[\[entries\.evidence\]\]\n"
-    rf"source = {_ID}\n"
-    rf"claimant = {_S}\n"
-    rf'party = "{_alt(Party)}"\n'
-    r'basis = "partisan"\n'
-)
-_QUANTITY = _compile(rf"    \{{ label = {_S}(?:, low = {_INT})?(?:, high = {_INT})? \}},\n")
-_CONDITION_ITEM = _compile(r'    "([a-z_]+)",\n')
-#: The first entry's header: where the head (format version and sources) ends.
-_FIRST = re.compile(rb"^\[\[entries\]\]$", re.M)
+def _vocab(field: Field) -> type[Vocabulary]:
+    if field.vocab is None:
+        raise TypeError(f"{field.name} has no vocabulary")
+    return field.vocab
 
 
-def _members(vocab: type[Vocabulary]) -> dict[bytes, Any]:
-    return {m.value.encode("ascii"): m for m in vocab}
+def _anchored_body(pattern: str) -> str:
+    """The schema's ``^...$`` pattern as a part of a larger one."""
+    if not (pattern.startswith("^") and pattern.endswith("$")) or '"' in pattern or "\\" in pattern:
+        raise TypeError(f"a pattern this reader cannot embed: {pattern!r}")
+    return "(?:" + pattern[1:-1] + ")"
 
 
-_KIND = _members(EntryKind)
-_ACTOR_TYPE = _members(ActorType)
-_COMMITMENT = _members(CommitmentType)
-_STATUS = _members(Status)
-_PARTY = _members(Party)
-_BASIS = _members(Basis)
-_CONDITION = _members(Condition)
-_BACKSTOP = _members(Backstop)
+def _int_pattern(field: Field) -> str:
+    digits = len(str(field.le)) if field.le is not None else 19
+    return "(0|[1-9][0-9]{0," + str(digits - 1) + "})"
 
-_P_FIELDS = tuple(Entry.model_fields)
-_E_FIELDS = tuple(Evidence.model_fields)
-_Q_FIELDS = tuple(Quantity.model_fields)
-#: The reader builds models the way the cache does, so it relies on the same field layout.
-SUPPORTED = cache.SUPPORTED
+
+def _value(field: Field) -> str:
+    """The pattern of the field's value as ``tomli_w`` writes it: one group, the value's text."""
+    kind = field.kind
+    if kind in (Kind.TEXT, Kind.NAME):
+        return _S
+    if kind in (Kind.IDENT, Kind.FILE):
+        return '"(' + _anchored_body(field.pattern or "") + ')"'
+    if kind is Kind.DATE:
+        return _DATE
+    if kind is Kind.INT:
+        return _int_pattern(field)
+    if kind is Kind.VOCAB:
+        return '"(' + _alt(_vocab(field)) + ')"'
+    if kind is Kind.VOCABS:
+        items = r'(?:    "' + _alt(_vocab(field)) + r'",\n)+'
+        return r"(\[\]|\[\n" + items + r"\])" if field.keep_empty else r"(\[\n" + items + r"\])"
+    if kind is Kind.RECORDS and not field.tables:
+        return _INLINE_TABLES
+    raise TypeError(f"{field.name}: a kind this reader does not know")
+
+
+def _keys(record: Record, fixed: dict[str, str] | None = None, until: str | None = None) -> str:
+    """The pattern of a table's keys, one a line in the record's order, the optional ones
+    optional; ``fixed``: fields whose value is given (the text written, not a group);
+    ``until``: the last field matched."""
+    out = []
+    for f in record.fields:
+        if f.tables:
+            continue
+        if fixed is not None and f.name in fixed:
+            line = f"{f.name} = " + re.escape(fixed[f.name]) + r"\n"
+        else:
+            line = f"{f.name} = " + _value(f) + r"\n"
+        out.append(line if f.required else "(?:" + line + ")?")
+        if f.name == until:
+            break
+    return "".join(out)
+
+
+def _inline(record: Record) -> str:
+    """The pattern of one item of an inline array of the record's tables (``{ label = ..., low = 1 },``)."""
+    fields = record.fields
+    if not fields or not fields[0].required:
+        raise TypeError(f"{record.name}: an inline table must start with a required key")
+    parts = [f"{fields[0].name} = {_value(fields[0])}"]
+    for f in fields[1:]:
+        if f.kind in (Kind.RECORDS, Kind.VOCABS):
+            raise TypeError(f"{record.name}.{f.name}: not a value of an inline table this reader knows")
+        parts.append(f"(?:, {f.name} = {_value(f)})?" if not f.required else f", {f.name} = {_value(f)}")
+    return r"    \{ " + "".join(parts) + r" \},\n"
+
+
+def _tables_field(record: Record) -> Field:
+    """The one field of ``record`` written as an array of tables after its keys (its last)."""
+    found = [f for f in record.fields if f.tables]
+    if len(found) != 1 or found[0] is not record.fields[-1]:
+        raise TypeError(f"{record.name}: this reader knows records with one list of tables, last")
+    return found[0]
+
+
+class _Layout:
+    """The patterns of the canonical form, built from the schema."""
+
+    def __init__(self) -> None:
+        entries = schema.LEDGER.fields[-1]  # the sources before it are in the head, read by the full parser
+        if not entries.tables:
+            raise TypeError("the ledger's last field is not its entries' tables")
+        entry = schema.RECORDS[entries.record or ""]
+        statements = _tables_field(entry)
+        statement = schema.RECORDS[statements.record or ""]
+        if any(f.tables for f in statement.fields):
+            raise TypeError("statements with tables of their own")
+        for record in (entry, statement):
+            if not record.fields[0].required:
+                raise TypeError(f"{record.name}: its first key must be required")
+        self.entries, self.entry, self.statements, self.statement = entries, entry, statements, statement
+        self.inline: dict[str, re.Pattern[bytes]] = {}
+        for record in (entry, statement):
+            for f in record.fields:
+                if f.kind is Kind.RECORDS and not f.tables:
+                    item = schema.RECORDS[f.record or ""]
+                    self.inline[item.name] = _compile(_inline(item))
+        head = rf"\n\[\[{entries.name}\]\]\n"
+        self.entry_header = f"\n\n[[{entries.name}]]\n".encode("ascii")
+        self.entry_re = _compile(head + _keys(entry))
+        self.statement_re = _compile(rf"\n\[\[{entries.name}\.{statements.name}\]\]\n" + _keys(statement))
+        basis = statement.field("basis")
+        partisan = {"basis": '"' + _vocab(basis)("partisan").value + '"'}
+        #: A statement of basis ``partisan`` (its source's id is group 1): see :func:`partisan_sources`.
+        self.partisan_re = _compile(
+            rf"\n\[\[{entries.name}\.{statements.name}\]\]\n" + _keys(statement, partisan, until="basis")
+        )
+        self.first = re.compile(rb"^\[\[" + re.escape(entries.name.encode("ascii")) + rb"\]\]$", re.M)
+
+
+try:
+    _LAYOUT: _Layout | None = _Layout()
+except (TypeError, KeyError, ValueError):  # a schema this reader cannot follow: it declines every file
+    _LAYOUT = None
+
+#: The reader knows the schema's shape, and the models agree with the schema.
+SUPPORTED = _LAYOUT is not None and records.SUPPORTED
 
 _scan = json.decoder.scanstring  # type: ignore[attr-defined]  # the C scanner: reads a JSON string body up to its closing quote
-_make = cache.build_model
+_make = build_model
 _sets: dict[tuple[str, frozenset[str]], set[str]] = {}
 
 
@@ -177,7 +205,7 @@ def _fields_set(kind: str, names: frozenset[str]) -> set[str]:
     return found
 
 
-def _text(raw: bytes, lo: int = 0, hi: int = MAX_STRING) -> str:
+def _text(raw: bytes, lo: int = 0, hi: int = schema.MAX_STRING) -> str:
     try:
         s = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -196,55 +224,114 @@ def _date(raw: bytes) -> dt.date:
         raise Unexpected("not a calendar date") from None
 
 
-def _conditions(block: bytes) -> tuple[Condition, ...]:
-    return tuple(_CONDITION[c] for c in _CONDITION_ITEM.findall(block))
+Decode = Callable[[bytes], Any]
 
 
-def _numbers(block: bytes) -> tuple[Quantity, ...]:
-    out = []
-    pos = 0
-    while pos < len(block):
-        m = _QUANTITY.match(block, pos)
-        if m is None:
-            raise Unexpected("a number the reader does not know")
-        pos = m.end()
-        label, low, high = m.groups()
-        lo = None if low is None else int(low)
-        hi = None if high is None else int(high)
-        if (lo is None and hi is None) or (lo is not None and lo > MAX_AMOUNT) or (hi is not None and hi > MAX_AMOUNT):
-            raise Unexpected("an amount outside the model's limits")
-        if lo is not None and hi is not None and hi < lo:
-            raise Unexpected("high below low")
-        names = {"label"}
-        if low is not None:
-            names.add("low")
-        if high is not None:
-            names.add("high")
-        out.append(
-            _make(
-                Quantity,
-                {"label": _text(label, 1, MAX_NAME), "low": lo, "high": hi},
-                _fields_set("q", frozenset(names)),
-            )
-        )
-    return tuple(out)
+class _Reader:
+    """Decoders for each field of the schema's records, sharing the repeated short values
+    (source ids, claimants, actors) of one read: each is decoded and checked once."""
+
+    def __init__(self, layout: _Layout) -> None:
+        self.layout = layout
+        self.names: dict[bytes, str] = {}
+        self.fields_sets: dict[tuple[str, tuple[bool, ...]], set[str]] = {}
+        self.decoders: dict[str, list[tuple[str, Any, Decode]]] = {}
+        for record in (layout.entry, layout.statement, *(schema.RECORDS[n] for n in layout.inline)):
+            self.decoders[record.name] = [(f.name, f.default, self._decoder(f)) for f in record.fields if not f.tables]
+
+    def _name(self, lo: int, hi: int) -> Decode:
+        names = self.names
+
+        def name(raw: bytes) -> str:
+            found = names.get(raw)
+            if found is None:
+                found = names[raw] = _text(raw, lo, hi)
+            elif not lo <= len(found) <= hi:
+                raise Unexpected("a string outside the model's length limits")
+            return found
+
+        return name
+
+    def _decoder(self, f: Field) -> Decode:
+        lo = f.min_length or 0
+        hi = f.max_length if f.max_length is not None else schema.MAX_STRING
+        kind = f.kind
+        if kind is Kind.TEXT:
+            return lambda raw: _text(raw, lo, hi)
+        if kind in (Kind.NAME, Kind.IDENT, Kind.FILE):
+            return self._name(lo, hi)
+        if kind is Kind.DATE:
+            return _date
+        if kind is Kind.INT:
+            ge = f.ge if f.ge is not None else 0
+            le = f.le
+
+            def number(raw: bytes) -> int:
+                value = int(raw)
+                if value < ge or (le is not None and value > le):
+                    raise Unexpected("a number outside the model's limits")
+                return value
+
+            return number
+        if kind is Kind.VOCAB:
+            return {m.value.encode("ascii"): m for m in _vocab(f)}.__getitem__
+        if kind is Kind.VOCABS:
+            members = {m.value.encode("ascii"): m for m in _vocab(f)}
+            item = _compile(r'    "(' + _alt(_vocab(f)) + r')",\n')
+
+            def vocabs(raw: bytes) -> tuple[Any, ...]:
+                found = tuple(members[c] for c in item.findall(raw))
+                if not lo <= len(found) <= hi:
+                    raise Unexpected("a list outside the model's length limits")
+                return found
+
+            return vocabs
+        record = schema.RECORDS[f.record or ""]
+        pattern = self.layout.inline[record.name]
+
+        def inline(raw: bytes) -> tuple[Any, ...]:
+            out = []
+            pos = 0
+            while pos < len(raw):
+                m = pattern.match(raw, pos)
+                if m is None:
+                    raise Unexpected("an inline table the reader does not know")
+                pos = m.end()
+                out.append(self.build(record, m.groups()))
+            if not lo <= len(out) <= hi:
+                raise Unexpected("a list outside the model's length limits")
+            return tuple(out)
+
+        return inline
+
+    def build(self, record: Record, groups: tuple[bytes | None, ...], extra: dict[str, Any] | None = None) -> Any:
+        """The record's model from its keys' text (None: absent), validated by the schema's
+        limits and rules; ``extra``: the values of its tables (statements)."""
+        values: dict[str, Any] = {}
+        for (name, default, decode), raw in zip(self.decoders[record.name], groups):
+            values[name] = default if raw is None else decode(raw)
+        shape = tuple(raw is None for raw in groups)
+        key = (record.name, shape)
+        fields = self.fields_sets.get(key)
+        if fields is None:
+            present = {f.name for f, raw in zip((f for f in record.fields if not f.tables), groups) if raw is not None}
+            fields = self.fields_sets[key] = _fields_set(record.name, frozenset(present | set(extra or ())))
+        if extra:
+            values.update(extra)
+        if record.rules and schema.rule_problems(record, values):
+            raise Unexpected(f"a {record.name} the model would refuse")
+        return _make(MODELS[record.name], values, fields)
 
 
-def _evidence_fields(shape: tuple[bool, ...]) -> set[str]:
-    optional = ("relayed_by", "stated", "conditions", "numbers", "prefix", "suffix")
-    return {"source", "claimant", "party", "basis", "status", "quote", "start", "end"} | {
-        name for name, absent in zip(optional, shape) if not absent
-    }
-
-
-def _entry_fields(shape: tuple[bool, ...]) -> set[str]:
-    optional = ("kind", "actor_type", "conditions", "condition_detail", "us_backstop", "numbers", "notes")
-    return set(_P_FIELDS) - {name for name, absent in zip(optional, shape) if absent}
+def _layout() -> _Layout:
+    if _LAYOUT is None or not SUPPORTED:
+        raise Unexpected("the model changed; this reader does not know it")
+    return _LAYOUT
 
 
 def split_head(text: bytes) -> tuple[bytes, int]:
     """The head (everything before the first entry's ``[[entries]]`` line) and where the entries start."""
-    m = _FIRST.search(text)
+    m = _layout().first.search(text)
     if m is None:
         return text, len(text)
     return text[: m.start()], m.start() - 1
@@ -257,14 +344,14 @@ def read_head(text: bytes) -> tuple[Ledger, int]:
         raise Unexpected("the first entry does not follow a blank line")
     try:
         doc = tomli.loads(head.decode("utf-8"))
-        if "entries" in doc or "schema_version" not in doc:
+        if _layout().entries.name in doc or "schema_version" not in doc:
             raise Unexpected("the head is not the canonical one")
         ledger = Ledger.model_validate(doc)
     except Unexpected:
         raise
     except Exception:
         raise Unexpected("the head does not read alone") from None
-    if ledger.schema_version != 2 or integrity_problems(ledger):
+    if ledger.schema_version != schema.SCHEMA_VERSION or integrity_problems(ledger):
         raise Unexpected("an old format version, or problems in the sources")
     return ledger, pos
 
@@ -286,23 +373,13 @@ def iter_entries(
 
     Repeated short values (source ids, claimants, actors) are decoded and checked once and
     shared by every entry that uses them."""
-    entry_match = _ENTRY.match
-    ev_match = _EVIDENCE.match
+    layout = _layout()
+    reader = _Reader(layout)
+    build = reader.build
+    entry, statement, statements = layout.entry, layout.statement, layout.statements.name
+    entry_match = layout.entry_re.match
+    ev_match = layout.statement_re.match
     end = len(text) if until is None else until
-    names: dict[bytes, str] = {}
-
-    def name(raw: bytes, hi: int = MAX_NAME) -> str:
-        found = names.get(raw)
-        if found is None:
-            found = names[raw] = _text(raw, 1, hi)
-        elif len(found) > hi:
-            raise Unexpected("a string outside the model's length limits")
-        return found
-
-    kinds, actor_types, commitments = _KIND, _ACTOR_TYPE, _COMMITMENT
-    parties, bases, statuses, backstops = _PARTY, _BASIS, _STATUS, _BACKSTOP
-    e_sets: dict[tuple[bool, ...], set[str]] = {}
-    p_sets: dict[tuple[bool, ...], set[str]] = {}
     out: list[Entry] = []
     first = min(FIRST_BATCH, batch)
     while pos < end:
@@ -310,91 +387,17 @@ def iter_entries(
         if m is None:
             raise Unexpected(f"an entry the reader does not know at character {pos}")
         pos = m.end()
-        (pid, kind, actor, actor_type, commitment, conds, detail, backstop, nums, summary, notes) = m.groups()
         evidence = []
         while True:
             e = ev_match(text, pos)
             if e is None:
                 break
             pos = e.end()
-            (
-                src,
-                claimant,
-                party,
-                basis,
-                relayed,
-                status,
-                stated,
-                econds,
-                enums,
-                quote,
-                prefix,
-                suffix,
-                start,
-                stop,
-            ) = e.groups()
-            a, b = int(start), int(stop)
-            if b < a or b > MAX_OFFSET:
-                raise Unexpected("offsets outside the model's limits")
-            eshape = (relayed is None, stated is None, econds is None, enums is None, prefix is None, suffix is None)
-            fields = e_sets.get(eshape)
-            if fields is None:
-                fields = e_sets[eshape] = _evidence_fields(eshape)
-            evidence.append(
-                _make(
-                    Evidence,
-                    {
-                        "source": name(src),
-                        "claimant": name(claimant),
-                        "party": parties[party],
-                        "basis": bases[basis],
-                        "relayed_by": "" if relayed is None else name(relayed, MAX_RELAY),
-                        "status": statuses[status],
-                        "stated": None if stated is None else _date(stated),
-                        "conditions": None if econds is None else (() if econds == b"[]" else _conditions(econds)),
-                        "numbers": () if enums is None else _numbers(enums),
-                        "quote": _text(quote, 1),
-                        "prefix": "" if prefix is None else _text(prefix),
-                        "suffix": "" if suffix is None else _text(suffix),
-                        "start": a,
-                        "end": b,
-                    },
-                    fields,
-                )
-            )
+            evidence.append(build(statement, e.groups()))
         if not evidence:
             raise Unexpected("an entry without statements in the canonical form")
-        shape = (
-            kind is None,
-            actor_type is None,
-            conds is None,
-            detail is None,
-            backstop is None,
-            nums is None,
-            notes is None,
-        )
-        fields = p_sets.get(shape)
-        if fields is None:
-            fields = p_sets[shape] = _entry_fields(shape)
         evs = tuple(evidence)
-        p = _make(
-            Entry,
-            {
-                "id": pid.decode("ascii"),
-                "kind": EntryKind.PLEDGE if kind is None else kinds[kind],
-                "actor": name(actor),
-                "actor_type": ActorType.COUNTRY if actor_type is None else actor_types[actor_type],
-                "commitment": commitments[commitment],
-                "conditions": () if conds is None else _conditions(conds),
-                "condition_detail": "" if detail is None else _text(detail),
-                "us_backstop": Backstop.UNKNOWN if backstop is None else backstops[backstop],
-                "numbers": () if nums is None else _numbers(nums),
-                "summary": _text(summary, 1, MAX_NAME),
-                "notes": "" if notes is None else _text(notes),
-                "evidence": evs,
-            },
-            fields,
-        )
+        p = build(entry, m.groups(), {statements: evs})
         if stances:
             if len(evs) == 1:
                 dates: tuple[dt.date | None, ...] = (source_dates.get(evs[0].source),)
@@ -419,7 +422,7 @@ def entry_starts(text: bytes, pos: int, near: int) -> int:
     :class:`Unexpected` (the split was not between two entries)."""
     if near <= pos:
         return pos
-    found = text.find(b"\n\n[[entries]]\n", near - 1)
+    found = text.find(_layout().entry_header, near - 1)
     return len(text) if found < 0 else found + 1
 
 
@@ -427,15 +430,14 @@ def partisan_sources(text: bytes, pos: int) -> frozenset[str]:
     """The ids of the sources that a statement from ``pos`` on cites with basis ``partisan``
     (``review.partisan_sources`` of the whole ledger, for a check that reads it in parts). A
     text this reader would refuse is refused by :func:`read_part` too."""
-    return frozenset(m.group(1).decode("ascii") for m in _PARTISAN.finditer(text, pos))
+    return frozenset(m.group(1).decode("ascii") for m in _layout().partisan_re.finditer(text, pos))
 
 
 def read_part(text: bytes, head: Ledger, pos: int, stop: int | None = None) -> Ledger:
     """The ledger of ``head``'s sources and the entries from ``pos`` to ``stop`` (default: the
     end), each of which must be where an entry begins. Raises :class:`Unexpected`, also for
     duplicate ids or unknown sources among these entries (those across parts are the caller's)."""
-    if not SUPPORTED:
-        raise Unexpected("the model changed; this reader does not know it")
+    _layout()
     dates = head.source_dates()
     return _with_entries(head, [p for chunk, _ in iter_entries(text, pos, dates, until=stop) for p in chunk])
 
@@ -457,8 +459,6 @@ def read(text: bytes, on_batch: Callable[[list[Entry], float], None] | None = No
     raises :class:`Unexpected` (the caller then uses the full path). ``on_batch(entries, fraction)``
     is called with each batch of validated entries as it is read. ``stances=False``: the entries'
     readings are not derived (a ledger that is only compared or cached: a save's read-back)."""
-    if not SUPPORTED:
-        raise Unexpected("the model changed; this reader does not know it")
     head, pos = read_head(text)
     dates = head.source_dates()
     entries: list[Entry] = []

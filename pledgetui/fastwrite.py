@@ -14,6 +14,9 @@ validation gives, an empty statement list...) it raises :class:`Unsupported` and
 the caller writes with ``tomli_w``. The part before the first entry (the format
 version and the sources) is small: it is written by ``tomli_w`` itself.
 
+Each record's keys are written in the schema's order (``pledgetui.schema``), the absent
+ones (``schema.omitted``) left out, each value by its field's kind.
+
 What it reproduces of ``tomli_w`` (version 1.x, ``multiline_strings=False``, indent 4):
 
 - a string is a basic string: ``"`` and ``\\`` escaped, the control characters
@@ -22,7 +25,7 @@ What it reproduces of ``tomli_w`` (version 1.x, ``multiline_strings=False``, ind
   as it is. ``json``'s encoder gives exactly these escapes, except for tab (``\\t``)
   and U+007F (kept raw): those two are handled here.
 - absent values (None, empty strings, empty tuples) are left out, but a statement's
-  empty ``conditions`` is written (``conditions = []``, see ``store._plain``);
+  empty ``conditions`` is written (``conditions = []``: the schema's ``keep_empty``);
 - arrays one item a line, indented four spaces, with a trailing comma;
 - a list of quantities is an inline array of inline tables when every one of them,
   indented and with its comma, fits in 100 characters; otherwise an array of tables
@@ -38,23 +41,12 @@ from collections.abc import Callable
 from json.encoder import encode_basestring
 from typing import Any
 
-from pledgetui import cache
-from pledgetui.model import (
-    ActorType,
-    Backstop,
-    Basis,
-    CommitmentType,
-    Condition,
-    Entry,
-    EntryKind,
-    Evidence,
-    Party,
-    Quantity,
-    Status,
-)
+from pledgetui import records, schema
+from pledgetui.records import MODELS
+from pledgetui.schema import Field, Kind, Record
 
-#: The writer knows the models' fields exactly when the cache and the fast reader do.
-SUPPORTED = cache.SUPPORTED
+#: The writer knows the models' fields exactly when they are the schema's.
+SUPPORTED = records.SUPPORTED
 
 #: ``tomli_w``'s limit for writing a table inline (its ``MAX_LINE_LENGTH``).
 MAX_INLINE = 100
@@ -79,18 +71,8 @@ def string(s: object) -> str:
     return out
 
 
-def _quoted(vocabularies: tuple[type[Any], ...]) -> dict[Any, str]:
-    return {m: string(m.value) for vocab in vocabularies for m in vocab}
-
-
-_KIND = _quoted((EntryKind,))
-_ACTOR_TYPE = _quoted((ActorType,))
-_COMMITMENT = _quoted((CommitmentType,))
-_BACKSTOP = _quoted((Backstop,))
-_PARTY = _quoted((Party,))
-_BASIS = _quoted((Basis,))
-_STATUS = _quoted((Status,))
-_CONDITION = _quoted((Condition,))
+def _quoted(field: Field) -> dict[Any, str]:
+    return {} if field.vocab is None else {m: string(m.value) for m in field.vocab}
 
 
 def _int(value: object) -> str:
@@ -99,51 +81,57 @@ def _int(value: object) -> str:
     return str(value)
 
 
-def _conditions(key: str, value: object, keep_empty: bool) -> str:
-    """``key = [...]`` for a tuple of conditions ('' when left out)."""
+def _vocabs(key: str, value: object, quoted: dict[Any, str], keep_empty: bool) -> str:
+    """``key = [...]`` for a tuple of vocabulary members ('' when left out)."""
     if type(value) is not tuple:
-        raise Unsupported("conditions not a tuple")
+        raise Unsupported("a list of vocabulary values not a tuple")
     if not value:
         return f"{key} = []\n" if keep_empty else ""
-    items = "".join([f"{INDENT}{_CONDITION[c]},\n" for c in value])
+    items = "".join([f"{INDENT}{quoted[c]},\n" for c in value])
     return f"{key} = [\n{items}]\n"
 
 
-def _quantity_pairs(q: object) -> list[tuple[str, str]]:
-    if type(q) is not Quantity:
-        raise Unsupported("not a Quantity")
+def _scalar(field: Field) -> Callable[[object], str]:
+    """How the field's value is written after ``key = `` (strings, ids, dates, integers, one
+    vocabulary value)."""
+    kind = field.kind
+    if kind in (Kind.TEXT, Kind.NAME, Kind.IDENT, Kind.FILE):
+        return string
+    if kind is Kind.DATE:
+        return _date
+    if kind is Kind.INT:
+        return _int
+    if kind is Kind.VOCAB:
+        return _quoted(field).__getitem__
+    raise TypeError(f"{field.name}: not a single value")
+
+
+def _pairs(record: Record, q: object) -> list[tuple[str, str]]:
+    """An inline table's keys and values (the absent left out)."""
+    if type(q) is not MODELS[record.name]:
+        raise Unsupported(f"not a {record.name}")
     pairs = []
-    label, low, high = q.label, q.low, q.high
-    if label != "":
-        pairs.append(("label", string(label)))
-    if low is not None:
-        pairs.append(("low", _int(low)))
-    if high is not None:
-        pairs.append(("high", _int(high)))
+    for f, write in _INLINE[record.name]:
+        value = getattr(q, f.name)
+        if not schema.omitted(f, value):
+            pairs.append((f.name, write(value)))
     return pairs
 
 
-def _numbers(value: object, table: str) -> tuple[str, str]:
-    """A tuple of quantities: (the ``numbers = [...]`` line, '') when every one fits inline,
-    else ('', the array of tables named ``table``, each table after a blank line)."""
+def _records(record: Record, value: object, table: str) -> tuple[str, str]:
+    """A tuple of records written inline or as tables: (the ``key = [...]`` line, '') when every
+    one fits inline, else ('', the array of tables named ``table``, each table after a blank line)."""
     if type(value) is not tuple:
-        raise Unsupported("numbers not a tuple")
+        raise Unsupported("a list of records not a tuple")
     if not value:
         return "", ""
-    every = [_quantity_pairs(q) for q in value]
+    every = [_pairs(record, q) for q in value]
     inline = ["{ " + ", ".join([f"{k} = {v}" for k, v in pairs]) + " }" if pairs else "{}" for pairs in every]
+    key = table.rsplit(".", 1)[-1]
     if all(len(INDENT) + len(item) + 1 <= MAX_INLINE for item in inline):
-        return "numbers = [\n" + "".join([f"{INDENT}{item},\n" for item in inline]) + "]\n", ""
+        return f"{key} = [\n" + "".join([f"{INDENT}{item},\n" for item in inline]) + "]\n", ""
     tables = "".join([f"\n[[{table}]]\n" + "".join([f"{k} = {v}\n" for k, v in pairs]) for pairs in every])
     return "", tables
-
-
-def _required(value: object) -> object:
-    """A value ``tomli_w`` would leave out must not be: the shape of the text (statements as
-    tables) relies on it."""
-    if value is None or value == "" or value == ():
-        raise Unsupported("a required value is empty")
-    return value
 
 
 def _date(value: object) -> str:
@@ -152,57 +140,58 @@ def _date(value: object) -> str:
     return value.isoformat()
 
 
-def _evidence(e: object, out: list[str]) -> None:
-    if type(e) is not Evidence:
-        raise Unsupported("not an Evidence")
-    numbers, stated, conditions, prefix, suffix = e.numbers, e.stated, e.conditions, e.prefix, e.suffix
-    relayed_by = e.relayed_by
-    lines, tables = _numbers(numbers, "entries.evidence.numbers") if numbers != () else ("", "")
-    out.append(
-        "\n[[entries.evidence]]\n"
-        f"source = {string(_required(e.source))}\n"
-        f"claimant = {string(_required(e.claimant))}\n"
-        f"party = {_PARTY[e.party]}\n"
-        f"basis = {_BASIS[e.basis]}\n"
-        + ("" if relayed_by == "" and type(relayed_by) is str else f"relayed_by = {string(relayed_by)}\n")
-        + f"status = {_STATUS[e.status]}\n"
-        + ("" if stated is None else f"stated = {_date(stated)}\n")
-        + ("" if conditions is None else _conditions("conditions", conditions, keep_empty=True))
-        + lines
-        + f"quote = {string(_required(e.quote))}\n"
-        + ("" if prefix == "" and type(prefix) is str else f"prefix = {string(prefix)}\n")
-        + ("" if suffix == "" and type(suffix) is str else f"suffix = {string(suffix)}\n")
-        + f"start = {_int(e.start)}\n"
-        f"end = {_int(e.end)}\n" + tables
-    )
+def _table(record: Record, table: str, m: object, out: list[str]) -> None:
+    """Append one record as the table ``[[table]]`` (from the blank line before it): its keys in
+    the schema's order, the absent left out, then its lists of tables."""
+    if type(m) is not MODELS[record.name]:
+        raise Unsupported(f"not a {record.name}")
+    lines = [f"\n[[{table}]]\n"]
+    after: list[tuple[Field, object]] = []
+    tables: list[str] = []
+    for f, write in _WRITERS[record.name]:
+        value = getattr(m, f.name)
+        if f.tables:
+            after.append((f, value))
+        elif schema.omitted(f, value):
+            # A required value left out would change the shape of the text (statements as
+            # tables rely on it); None where the model holds no None is of another type.
+            if f.required or (value is None) != (f.default is None):
+                raise Unsupported("a required value is empty, or None where the model holds no None")
+        elif write is not None:
+            lines.append(f"{f.name} = {write(value)}\n")
+        elif f.kind is Kind.VOCABS:
+            lines.append(_vocabs(f.name, value, _VOCABS[record.name, f.name], f.keep_empty))
+        else:
+            line, more = _records(schema.RECORDS[f.record or ""], value, f"{table}.{f.name}")
+            lines.append(line)
+            tables.append(more)
+    out.append("".join(lines) + "".join(tables))
+    for f, value in after:
+        if type(value) is not tuple or (f.min_length and len(value) < f.min_length):
+            raise Unsupported("statements not a non-empty tuple")
+        item = schema.RECORDS[f.record or ""]
+        for m2 in value:
+            _table(item, f"{table}.{f.name}", m2, out)
+
+
+def _writers(record: Record) -> list[tuple[Field, Callable[[object], str] | None]]:
+    return [(f, None if f.kind in (Kind.VOCABS, Kind.RECORDS) else _scalar(f)) for f in record.fields]
+
+
+_WRITERS = {name: _writers(record) for name, record in schema.RECORDS.items()}
+_INLINE: dict[str, list[tuple[Field, Callable[[object], str]]]] = {
+    name: [(f, _scalar(f)) for f in record.fields]
+    for name, record in schema.RECORDS.items()
+    if all(f.kind not in (Kind.VOCABS, Kind.RECORDS) for f in record.fields)
+}
+_VOCABS = {(r.name, f.name): _quoted(f) for r in schema.RECORDS.values() for f in r.fields if f.kind is Kind.VOCABS}
+_ENTRIES = schema.LEDGER.fields[-1]
+_ENTRY = schema.RECORDS[_ENTRIES.record or ""]
 
 
 def entry(p: object, out: list[str]) -> None:
     """Append the text of one entry (from the blank line before its ``[[entries]]``) to ``out``."""
-    if type(p) is not Entry:
-        raise Unsupported("not an Entry")
-    numbers, conditions, detail, notes = p.numbers, p.conditions, p.condition_detail, p.notes
-    lines, tables = _numbers(numbers, "entries.numbers") if numbers != () else ("", "")
-    out.append(
-        "\n[[entries]]\n"
-        f"id = {string(_required(p.id))}\n"
-        f"kind = {_KIND[p.kind]}\n"
-        f"actor = {string(_required(p.actor))}\n"
-        f"actor_type = {_ACTOR_TYPE[p.actor_type]}\n"
-        f"commitment = {_COMMITMENT[p.commitment]}\n"
-        + ("" if conditions == () else _conditions("conditions", conditions, keep_empty=False))
-        + ("" if detail == "" and type(detail) is str else f"condition_detail = {string(detail)}\n")
-        + f"us_backstop = {_BACKSTOP[p.us_backstop]}\n"
-        + lines
-        + f"summary = {string(_required(p.summary))}\n"
-        + ("" if notes == "" and type(notes) is str else f"notes = {string(notes)}\n")
-        + tables
-    )
-    evidence = p.evidence
-    if type(evidence) is not tuple or not evidence:
-        raise Unsupported("statements not a non-empty tuple")
-    for e in evidence:
-        _evidence(e, out)
+    _table(_ENTRY, _ENTRIES.name, p, out)
 
 
 def entries(ledger_entries: object) -> str:

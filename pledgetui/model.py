@@ -15,11 +15,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StringConstraints, model_validator
 
+from pledgetui import schema
 from pledgetui.dating import Interval, interval
+from pledgetui.schema import (
+    FILE_PATTERN,
+    ID_PATTERN,
+    MAX_AMOUNT,
+    MAX_NAME,
+    MAX_OFFSET,
+    MAX_RELAY,
+    MAX_STRING,
+    READABLE_VERSIONS,
+    SCHEMA_VERSION,
+)
 from pledgetui.vocab import (  # re-exported: the vocabularies are part of the model's API
     SHORT_LABELS,
     ActorType,
@@ -35,6 +47,12 @@ from pledgetui.vocab import (  # re-exported: the vocabularies are part of the m
 )
 
 __all__ = [
+    "FILE_PATTERN",
+    "ID_PATTERN",
+    "MAX_AMOUNT",
+    "MAX_NAME",
+    "MAX_OFFSET",
+    "MAX_RELAY",
     "MAX_STRING",
     "READABLE_VERSIONS",
     "SCHEMA_VERSION",
@@ -61,24 +79,15 @@ __all__ = [
     "statement_key",
 ]
 
-SCHEMA_VERSION = 2
-#: Versions this pledgetui reads (older ones are migrated on load, see ``pledgetui.migrate``).
-READABLE_VERSIONS = (1, 2)
-
-#: Longest string accepted in any ledger field (a quote, a note, a title).
-MAX_STRING = 20_000
-
-ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,79}$"
-FILE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$"
-
+#: The limits and patterns are the schema's (``pledgetui.schema``): the one definition every
+#: form of the ledger takes them from. ``pledgetui.records.agrees`` checks each model below
+#: against its record there.
 Text = Annotated[str, StringConstraints(max_length=MAX_STRING)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=False)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME, strip_whitespace=False)]
 Ident = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 #: A short name that may be absent (empty): who relays a statement.
-Relay = Annotated[str, StringConstraints(max_length=500)]
+Relay = Annotated[str, StringConstraints(max_length=MAX_RELAY)]
 #: Character offsets and amounts: plain integers (``true`` is not 1), bounded.
-MAX_OFFSET = 100_000_000
-MAX_AMOUNT = 1_000_000_000
 Offset = Annotated[StrictInt, Field(ge=0, le=MAX_OFFSET)]
 Amount = Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT)]
 
@@ -105,6 +114,17 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False)
 
 
+_M = TypeVar("_M", bound=_Model)
+
+
+def _rules(model: _M, record: schema.Record) -> _M:
+    """The schema's rules between the record's fields (``high`` not below ``low``...)."""
+    problems = schema.rule_problems(record, model.__dict__)
+    if problems:
+        raise ValueError(problems[0])
+    return model
+
+
 class Source(_Model):
     """An article the ledger quotes. ``file`` is a bare file name in the ledger's seeds folder."""
 
@@ -125,11 +145,7 @@ class Quantity(_Model):
 
     @model_validator(mode="after")
     def _range(self) -> Quantity:
-        if self.low is None and self.high is None:
-            raise ValueError("give at least one of low and high")
-        if self.low is not None and self.high is not None and self.high < self.low:
-            raise ValueError(f"high ({self.high}) is below low ({self.low})")
-        return self
+        return _rules(self, schema.QUANTITY)
 
     def __str__(self) -> str:
         if self.low is not None and self.high is not None and self.low != self.high:
@@ -165,9 +181,7 @@ class Evidence(_Model):
 
     @model_validator(mode="after")
     def _span(self) -> Evidence:
-        if self.end < self.start:
-            raise ValueError(f"end offset {self.end} is before start offset {self.start}")
-        return self
+        return _rules(self, schema.EVIDENCE)
 
     @property
     def authoritative(self) -> bool:
