@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -75,15 +76,20 @@ def select_entries(ledger_arg: str | None, query: str, sort: str) -> tuple[Path,
     The query and sort are checked before the ledger is read, so a typo is reported at once.
     Raises :class:`CommandError` (one line) or :class:`LedgerUnreadable` (the full report).
     """
-    from pledgetui.query import QueryError, parse_query, parse_sort, select_entries
+    path, ledger, entries, _ = select_then(ledger_arg, query, sort, None)
+    return path, ledger, entries
+
+
+def check_query(query: str, sort: str, parse_sort: Callable[[str], object] | None = None) -> None:
+    """Check a query and a sort (entry sort keys, or ``parse_sort``'s) before any ledger is
+    read, so a typo is reported at once. Raises :class:`CommandError`."""
+    from pledgetui import query as entry_query
 
     try:
-        parse_query(query)
-        parse_sort(sort)
-    except QueryError as exc:
+        entry_query.parse_query(query)
+        (parse_sort or entry_query.parse_sort)(sort)
+    except entry_query.QueryError as exc:
         raise CommandError(str(exc)) from None
-    loaded = load_ledger(ledger_arg)
-    return loaded.path, loaded.ledger, select_entries(loaded.ledger, query, sort)
 
 
 def select_then(
@@ -92,13 +98,9 @@ def select_then(
     """:func:`select_entries` over the ledger as it stood on ``day`` (``pledgetui.history.as_of``):
     the ledger returned is that one, and the :class:`~pledgetui.history.AsOf` says what it left
     apart; ``day`` None: today's ledger, and no record."""
-    from pledgetui.query import QueryError, parse_query, parse_sort, select_entries
+    from pledgetui.query import select_entries
 
-    try:
-        parse_query(query)
-        parse_sort(sort)
-    except QueryError as exc:
-        raise CommandError(str(exc)) from None
+    check_query(query, sort)
     loaded = load_ledger(ledger_arg)
     ledger, then = as_of_ledger(loaded.ledger, day, count_uncertain)
     return loaded.path, ledger, select_entries(ledger, query, sort), then

@@ -10,9 +10,8 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from pledgetui.commands.common import CommandError, as_of_ledger, load_ledger
+from pledgetui.commands.common import as_of_ledger, check_query, load_ledger
 from pledgetui.model import Ledger, short_label
-from pledgetui.query import QueryError, parse_query
 from pledgetui.sanitize import display_line
 from pledgetui.search import Hit
 from pledgetui.statements import COLUMNS, StatementRow, parse_sort, select_statements
@@ -31,11 +30,7 @@ def load_statements(
 ) -> tuple[Ledger, list[StatementRow], AsOf | None]:
     """The ledger and the statement rows ``query``/``sort`` select (checked before the ledger is
     read); with ``day``, of the ledger as it stood that day, and the record of what it left apart."""
-    try:
-        parse_query(query)
-        parse_sort(sort)
-    except QueryError as exc:
-        raise CommandError(str(exc)) from None
+    check_query(query, sort, parse_sort)
     loaded = load_ledger(ledger_arg)
     ledger, then = as_of_ledger(loaded.ledger, day, count_uncertain)
     return ledger, select_statements(ledger, query, sort), then
