@@ -137,6 +137,18 @@ def test_cli_uses_the_table_on_a_terminal(
     assert out.rstrip().endswith("3 pledges, 1 counter-position (of 4 entries)")
 
 
+def test_an_empty_result_on_a_terminal_is_a_table_with_its_count(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, ledger_path: Path
+) -> None:
+    """No row at all (a filter that selects nothing, a day before every statement) still fits."""
+    monkeypatch.setattr(listing, "_is_tty", lambda: True)
+    monkeypatch.setenv("COLUMNS", "80")
+    for args in (("--filter", "zzzzqqq"), ("--as-of", "1990-01-01")):
+        code, out, err = run(capsys, str(ledger_path), *args)
+        assert code == 0, err
+        assert "0 pledges, 0 counter-positions" in out
+
+
 # --------------------------------------------------------------------------- errors
 
 

@@ -169,10 +169,10 @@ def fit_table_columns(rows: Sequence[dict[str, Text]], width: int | None) -> tup
     left goes to the columns whose text is longer than their width.
     """
     need = {
-        name: min(LONGEST_WORD, max(cell_len(name), *(_longest_word(row[name].plain) for row in rows)))
+        name: min(LONGEST_WORD, max([cell_len(name), *(_longest_word(row[name].plain) for row in rows)]))
         for name in TABLE_COLUMNS
     }
-    natural = {name: max(cell_len(name), *(cell_len(row[name].plain) for row in rows)) for name in TABLE_COLUMNS}
+    natural = {name: max([cell_len(name), *(cell_len(row[name].plain) for row in rows)]) for name in TABLE_COLUMNS}
     shown = list(TABLE_COLUMNS)
     if width is None:
         return shown, natural
