@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,36 @@ def test_the_date_box_takes_a_day_or_a_window() -> None:
     for bad in ("soon", "2026-13-01", "2026-02-01..2026-01-01", ".."):
         with pytest.raises(ValueError):
             parse_window(bad)
+
+
+async def test_the_view_follows_a_save_and_an_undo_made_while_it_is_open(ledger_path: Path) -> None:
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(app, pilot)
+        await _edit_summary(app, "ireland-ground", "Edited summary")
+        await pilot.pause()
+        await press_and_settle(app, pilot, "C")
+        screen = app.screen
+        assert isinstance(screen, ChangesScreen)
+        assert [r.entry for r in screen.rows] == ["ireland-ground"]
+        await press_and_settle(app, pilot, "ctrl+s")  # saved: nothing is unsaved any more
+        assert app.screen is screen and screen.rows == []
+        assert "No unsaved edits" in screen_text(app)
+        await press_and_settle(app, pilot, "ctrl+z")  # undone after the save: unsaved again
+        assert [r.entry for r in screen.rows] == ["ireland-ground"]
+
+
+async def test_the_view_shows_today_s_edits_while_the_dashboard_shows_a_past_day(ledger_path: Path) -> None:
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(app, pilot)
+        dashboard = app.screen
+        assert isinstance(dashboard, DashboardScreen)
+        await _edit_summary(app, "ireland-ground", "Edited summary")
+        await pilot.pause()
+        dashboard.show_as_of(dt.date(1990, 1, 1))
+        await pilot.pause()
+        await press_and_settle(app, pilot, "C")
+        screen = app.screen
+        assert isinstance(screen, ChangesScreen)
+        assert [(r.entry, r.field) for r in screen.rows] == [("ireland-ground", "summary")]

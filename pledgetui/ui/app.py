@@ -156,6 +156,9 @@ class PledgeApp(App[int]):
     ledger_state: var[LedgerChange | None] = var(None, always_update=True)
     #: ``(stage, fraction)`` while a large ledger loads.
     load_progress: var[tuple[str, float]] = var(("", -1.0))
+    #: Whether the session's ledger differs from its file: a view of unsaved edits watches it,
+    #: since a save changes it without publishing a new ledger.
+    dirty: var[bool] = var(False)
 
     def __init__(self, path: Path | str, *, watch_css: bool = False, config: Path | None = None) -> None:
         """``config``: the settings file to read and keep up to date (None: no settings, as ``--no-config``)."""
@@ -235,6 +238,7 @@ class PledgeApp(App[int]):
     def update_title(self) -> None:
         session = self.session
         dirty = session is not None and session.dirty
+        self.dirty = dirty
         read_only = session is not None and session.read_only is not None
         busy = self.controller.busy
         if busy is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -99,10 +100,19 @@ class ChangesScreen(Screen[str | None]):
         Binding("C", "close", "Entries", show=False, id="changes.entries"),
     ]
 
-    def __init__(self, saved: Ledger, ledger: Ledger, window: str = "") -> None:
+    def __init__(
+        self,
+        saved: Ledger,
+        ledger: Ledger,
+        window: str = "",
+        ledgers: Callable[[], tuple[Ledger, Ledger]] | None = None,
+    ) -> None:
         super().__init__()
         self.saved = saved
         self.ledger = ledger
+        #: The file's ledger and the edited one as they are now (after a save, an undo ...): asked
+        #: again whenever the app publishes a change, so the view never shows stale edits.
+        self.ledgers = ledgers
         self.window_text = window
         self.window: tuple[dt.date | None, dt.date | None] | None = None
         self.rows: list[ChangeRow] = []
@@ -127,6 +137,18 @@ class ChangesScreen(Screen[str | None]):
     def on_mount(self) -> None:
         self.set_window(self.window_text)
         self.table.focus()
+        if self.ledgers is not None:
+            self.watch(self.app, "ledger_state", self._ledger_changed, init=False)
+            self.watch(self.app, "dirty", self._ledger_changed, init=False)  # a save
+
+    def _ledger_changed(self, _change: object) -> None:
+        if self.ledgers is None:
+            return
+        self.saved, self.ledger = self.ledgers()
+        cursor = self.table.cursor
+        self.set_window(self.window_text)
+        if self.rows:
+            self.table.cursor = min(cursor, len(self.rows) - 1)
 
     @property
     def table(self) -> RowTable:
@@ -151,8 +173,7 @@ class ChangesScreen(Screen[str | None]):
         else:
             found = window_changes(self.ledger, *window)
             self.rows = list(found.rows)
-            since, until = window
-            mode = " ".join(x for x in (f"since {since}" if since else "", f"until {until}" if until else "") if x)
+            mode = "statements dated"  # the box beside it holds the days
             note = found.note()
         self.query_one("#ch-mode", Static).update(safe_line(mode))
         self.query_one("#ch-count", Static).update(join(f" {summary(self.rows)} "))

@@ -673,15 +673,21 @@ class DashboardScreen(Screen[None]):
             return
         from pledgetui.ui.screens.changes import ChangesScreen
 
-        session = self.host.controller.session
-        saved = session.saved if session is not None else self.ledger
+        def ledgers() -> tuple[Ledger, Ledger]:
+            """The file's ledger and today's edited one (never the as-of view's)."""
+            session = self.host.controller.session
+            if session is not None:
+                return session.saved, session.ledger
+            assert self.ledger is not None
+            return self.ledger, self.ledger
 
         def back(entry_id: str | None) -> None:
             if entry_id is not None:
                 self.go_to_entry(entry_id)
             self.table.focus()
 
-        self.app.push_screen(ChangesScreen(saved, self.ledger), back)
+        saved, today = ledgers()
+        self.app.push_screen(ChangesScreen(saved, today, ledgers=ledgers), back)
 
     def go_to_entry(self, entry_id: str) -> None:
         """Put the cursor on the entry ``entry_id``; a filter (or hidden counter-positions) that
