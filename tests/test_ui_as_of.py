@@ -164,3 +164,32 @@ async def test_an_export_is_of_that_day_and_says_so(bundled: Path, tmp_path: Pat
     doc = json.loads(target.read_text(encoding="utf-8"))
     assert then is not None and doc["as_of"]["day"] == EVE and doc["as_of"]["count_uncertain"] is True
     assert [e["id"] for e in doc["entries"]] == [p.id for p in then.ledger.entries]
+
+
+async def test_space_ticks_the_box_and_enter_applies_wherever_the_focus_is(bundled: Path) -> None:
+    """The button says "Apply (enter)": enter on the ticked checkbox applies, it does not untick it."""
+    app = PledgeApp(bundled)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await press_and_settle(app, pilot, "w")
+        dialog = app.screen
+        assert isinstance(dialog, AsOfDialog)
+        await pilot.press(*EVE)
+        await press_and_settle(app, pilot, "tab")
+        box = dialog.query_one("#as-of-uncertain", Checkbox)
+        assert app.focused is box
+        await press_and_settle(app, pilot, "space")
+        assert box.value
+        await press_and_settle(app, pilot, "enter")
+        assert not isinstance(app.screen, AsOfDialog)
+        then = app.dashboard.then
+        assert then is not None and then.counted_uncertain and then.day.isoformat() == EVE
+        # enter on another button presses that button: Cancel keeps the day in force
+        await press_and_settle(app, pilot, "w")
+        dialog = app.screen
+        assert isinstance(dialog, AsOfDialog)
+        dialog.query_one("#as-of-day", Input).value = ""
+        dialog.query_one("#as-of-cancel").focus()
+        await press_and_settle(app, pilot, "enter")
+        assert not isinstance(app.screen, AsOfDialog)
+        assert app.dashboard.then is not None and app.dashboard.then.day.isoformat() == EVE

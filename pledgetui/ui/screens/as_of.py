@@ -46,6 +46,9 @@ class AsOfDialog(ModalScreen[AsOfChoice | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="as_of.cancel"),
         Binding("ctrl+s", "apply", "Apply", id="as_of.apply"),
+        # Enter applies wherever the focus is, as the button says: before the checkbox's own enter
+        # (which would untick what space just ticked); on the other buttons it presses them.
+        Binding("enter", "enter", "Apply", show=False, priority=True, id="as_of.apply_enter"),
         Binding("ctrl+t", "today", "Today's ledger", id="as_of.today"),
     ]
 
@@ -65,7 +68,7 @@ class AsOfDialog(ModalScreen[AsOfChoice | None]):
                 id="as-of-day",
             )
             yield Checkbox(
-                "Count the statements that may fall either side of the day",
+                "Count the statements that may fall either side of the day (space)",
                 self.count_uncertain,
                 compact=True,
                 id="as-of-uncertain",
@@ -100,6 +103,13 @@ class AsOfDialog(ModalScreen[AsOfChoice | None]):
             self.query_one("#as-of-day", Input).focus()
             return
         self.dismiss(AsOfChoice(day, counted))
+
+    def action_enter(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Button) and focused.id != "as-of-go":
+            focused.press()
+            return
+        self.action_apply()
 
     def action_today(self) -> None:
         self.dismiss(AsOfChoice(None, self.query_one("#as-of-uncertain", Checkbox).value))
