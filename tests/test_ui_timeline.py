@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from textual_plotext import PlotextPlot
 
-from pledgetui.model import Entry, Ledger
+from pledgetui.model import Entry, Ledger, Status
 from pledgetui.store import load, save
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens.dashboard import DashboardScreen
@@ -206,3 +206,31 @@ def test_the_dashboard_starts_without_the_plotting_library() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_refusal_is_drawn_over_the_claims_of_its_day() -> None:
+    from pledgetui.ui.screens.timeline import draw_rank
+
+    order = sorted(Status, key=draw_rank)
+    assert order[-1] is Status.DECLINED and order[0] is Status.CLAIMED
+    assert order.index(Status.SIGNED) > order.index(Status.ANNOUNCED)
+
+
+async def test_the_caption_counts_the_marks_hidden_under_others(bundled: Path) -> None:
+    """By actor, the United States has claims and Trump's refusals all by 2026-01-07: one cell."""
+    app = PledgeApp(bundled)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(app, pilot)
+        app.dashboard.set_filter("country:united")  # the United States and the United Kingdom
+        await pilot.pause()
+        await press_and_settle(app, pilot, "T")
+        screen = _screen(app)
+        us = next(g for g in screen.drawn if "United States" in g.label)
+        days = [m.day for m in us.marks]
+        assert {m.status for m in us.marks} >= {Status.DECLINED, Status.CLAIMED}
+        assert len(days) > len(set(days))  # several marks share a day
+        text = " ".join(screen_text(app).split())
+        assert "under another on the same day and row" in text
+        marks = screen_text(app, screen.query_one("#tl-marks", PlotextPlot))
+        us_line = next(line for line in marks.splitlines() if "United States" in line)
+        assert "✖" in us_line or "✕" in us_line  # the refusal shows, not only the claims' stars

@@ -108,6 +108,24 @@ def _date_ticks(lo: int, hi: int, width: int) -> list[int]:
     return sorted({round(lo + (hi - lo) * k / (fit - 1)) for k in range(fit)})
 
 
+def draw_rank(status: Status) -> int:
+    """The order marks are drawn in, later on top: claims first, then firmer statuses, and a
+    refusal last, so that a refusal is never hidden under the claims of the same day."""
+    return len(Status) if status is Status.DECLINED else status.strength
+
+
+def hidden_marks(groups: Sequence[Group]) -> int:
+    """How many marks another mark covers: several statuses (or kinds) on one day of one row
+    draw in one cell, and only the top one shows."""
+    hidden = 0
+    for group in groups:
+        seen: dict[dt.date, set[tuple[Status, bool]]] = {}
+        for m in group.marks:
+            seen.setdefault(m.day, set()).add((m.status, m.stated))
+        hidden += sum(len(kinds) - 1 for kinds in seen.values())
+    return hidden
+
+
 class SizedPlot(PlotextPlot):
     """A plot that says when its size changes: how many groups fit depends on its height."""
 
@@ -222,11 +240,12 @@ class TimelineScreen(Screen[None]):
             return
         label_width = max(10, min(24, width // 5))
         n = len(groups)
-        # one series per mark (status, stated or bound), the firmest drawn last: on top where marks meet
+        # one series per mark (status, stated or bound), drawn in :func:`draw_rank` order: where
+        # marks meet on a day and row, a refusal and then the firmest are on top
         series: dict[tuple[int, bool, Status], tuple[list[float], list[float]]] = {}
         for row, group in enumerate(groups):
             for m in group.marks:
-                xs, ys = series.setdefault((m.status.strength, m.stated, m.status), ([], []))
+                xs, ys = series.setdefault((draw_rank(m.status), m.stated, m.status), ([], []))
                 xs.append(float(m.day.toordinal()))
                 ys.append(float(n - row))
         for (_, stated, status), (xs, ys) in sorted(series.items()):
@@ -298,6 +317,12 @@ class TimelineScreen(Screen[None]):
             f"\nfilled: the day stated, hollow: on or before the article's date  ·  {t.dated} placed, "
             f"{t.undated} undated (not drawn)"
         )
+        hidden = hidden_marks(self.drawn)
+        if hidden:
+            parts.append(
+                f"\n{hidden} mark{'' if hidden == 1 else 's'} under another on the same day and row "
+                "(a refusal, then the firmest, is drawn on top; g regroups)"
+            )
         if self.more:
             kind = "actor" if t.grouping is Grouping.ACTOR else "commitment type"
             parts.append(f"\nand {len(self.more)} more {kind}{'' if len(self.more) == 1 else 's'}: ")
