@@ -1134,9 +1134,12 @@ def stated_date(sentence: str, base: dt.date | None) -> tuple[dt.date | None, st
                     None,
                     f"{found_words.strip()!r} is a day of the week, and the article gives no date to count from",
                 )
-            day = when.date()
+            # the coding manual's rule: the latest such weekday on or before the article's date
+            # (wire copy names the article's own day by its weekday)
+            target = _WEEKDAYS.index(weekday.group(0).lower())
+            day = base - dt.timedelta(days=(base.weekday() - target) % 7)
             return day, (
-                f"{found_words.strip()!r}: the {weekday.group(0).capitalize()} before the article's date "
+                f"{found_words.strip()!r}: the {weekday.group(0).capitalize()} on or before the article's date "
                 f"{base.isoformat()} ({base.strftime('%A')}): {day.isoformat()}"
             )
         if not explicit_year and base is None:

@@ -148,6 +148,11 @@ def test_a_weekday_is_resolved_against_the_articles_date() -> None:
     assert any(w.startswith("date:") for w in c.why)
     undated = one(text)
     assert undated.stated is None
+    # the manual's rule: on or before the article's date, so the article's own weekday is its day
+    same_day = one("On Wednesday, Portugal announced it will deploy 300 soldiers to Ukraine.", article_date=WEDNESDAY)
+    assert same_day.stated == WEDNESDAY
+    monday = one("On Monday, Portugal announced it will deploy 300 soldiers to Ukraine.", article_date=WEDNESDAY)
+    assert monday.stated == dt.date(2026, 1, 5)
     assert "no date" in undated.stated_why
 
 
