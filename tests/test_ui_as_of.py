@@ -67,12 +67,17 @@ async def test_a_day_shows_the_ledger_as_it_stood_then_and_clearing_it_returns_t
         assert "Signed" not in text
         assert note.display
         assert f"as of {EVE}:" in text and "came later" in text and "are counted" in text
+        from pledgetui.ui.widgets.detail import DetailPane
+
+        detail = " ".join(app.dashboard.query_one(DetailPane).text.split())
+        assert detail.startswith(f"As of {EVE}: the status") and "today's reading" in detail
 
         await choose(app, pilot, "")
         assert "as of" not in app.sub_title
         assert [p.id for p in app.dashboard.visible_entries()] == today
         assert not note.display
         assert "Signed" in screen_text(app)
+        assert not app.dashboard.query_one(DetailPane).text.startswith("As of")
 
 
 async def test_the_uncertain_are_left_out_and_counted_apart_unless_counted(bundled: Path) -> None:

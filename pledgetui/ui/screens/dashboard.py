@@ -454,7 +454,7 @@ class DashboardScreen(Screen[None]):
     def show_detail(self) -> None:
         if self.ledger is None:
             return  # still loading: the pane describes entries of a loaded ledger only
-        self.query_one(DetailPane).show(self.current, self.ledger, self.host.articles)
+        self.query_one(DetailPane).show(self.current, self.ledger, self.host.articles, self.as_of_day)
 
     def _update_count(self) -> None:
         if self.index is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -157,12 +158,27 @@ class DetailPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static("", id="detail-body", markup=False)
 
-    def show(self, entry: Entry | None, ledger: Ledger | None, articles: Articles | None) -> None:
+    def show(
+        self, entry: Entry | None, ledger: Ledger | None, articles: Articles | None, as_of: dt.date | None = None
+    ) -> None:
+        """Describe ``entry``; with ``as_of``, the entry as the ledger stood that day, said first."""
         body = self.query_one("#detail-body", Static)
         if entry is None or ledger is None:
             body.update(Content("No entry selected."))
-        else:
+        elif as_of is None:
             body.update(describe(entry, ledger, articles))
+        else:
+            body.update(
+                join(
+                    (
+                        f"As of {as_of.isoformat()}: the status, claimant, date and history come from the "
+                        "statements known by then (numbered among themselves); the summary, conditions and notes are "
+                        "today's reading.\n\n",
+                        "italic",
+                    ),
+                    describe(entry, ledger, articles),
+                )
+            )
         self.scroll_home(animate=False)
 
     @property
