@@ -105,7 +105,7 @@ def test_a_copy_with_one_summary_edited_names_exactly_that_entry_and_field(
     ]
     assert "1 change in 1 entry" in err
     code, out, err = run(capsys, str(a), str(a))
-    assert code == 0 and rows(out) == [] and "no changes" in err
+    assert code == 0 and rows(out) == [] and "no changes" in err and "the ledger is the same in" in err
 
 
 def test_markdown_and_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

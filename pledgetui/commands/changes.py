@@ -328,5 +328,6 @@ def run_versions(ns: argparse.Namespace) -> int:
         return 2
     rows = list(version_changes(old.ledger, new.ledger))
     head: dict[str, object] = {"old": old.name, "new": new.name}
-    _emit(rows, ns.format, f"Changes from {old.name} to {new.name}", [], head)
+    notes = [] if rows else [f"the ledger is the same in {old.name} and {new.name}"]
+    _emit(rows, ns.format, f"Changes from {old.name} to {new.name}", notes, head)
     return 0
