@@ -226,6 +226,45 @@ def test_a_revision_larger_than_a_ledger_can_be_is_refused_before_it_is_read(
     assert not any(a[:2] == ["cat-file", "blob"] for a in read)  # its size was asked, its bytes never read
 
 
+def test_a_repository_s_config_cannot_make_reading_a_revision_run_a_command(
+    capsys: pytest.CaptureFixture[str], repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A partial clone fetches a missing file from its "promisor" remote, running the remote's
+    ``uploadpack`` command from the repository's own config: reading a revision never fetches."""
+    import subprocess
+
+    hostile = tmp_path / "hostile"
+    hostile.mkdir()
+    marker = tmp_path / "RAN"
+
+    def g(*args: str, stdin: bytes | None = None) -> str:
+        done = subprocess.run(["git", *args], cwd=hostile, input=stdin, capture_output=True, check=True)
+        return done.stdout.decode().strip()
+
+    g("init", "-q")
+    missing = g("hash-object", "--stdin", stdin=b"a file never stored")
+    data = g("mktree", "--missing", stdin=f"100644 blob {missing}\tpledges.toml\n".encode())
+    root = g("mktree", "--missing", stdin=f"040000 tree {data}\tdata\n".encode())
+    commit = g("-c", "user.email=a@b", "-c", "user.name=a", "commit-tree", root, "-m", "x")
+    g("update-ref", "refs/heads/main", commit)
+    g("symbolic-ref", "HEAD", "refs/heads/main")
+    for key, value in (
+        ("core.repositoryformatversion", "1"),
+        ("extensions.partialClone", "origin"),
+        ("remote.origin.promisor", "true"),
+        ("remote.origin.url", str(repo)),
+        ("remote.origin.uploadpack", f"touch {marker}; git-upload-pack"),
+        ("protocol.file.allow", "always"),
+    ):
+        g("config", key, value)
+    (hostile / "data").mkdir()
+    shutil.copy(BUNDLED, hostile / "data" / "pledges.toml")
+    monkeypatch.chdir(hostile)
+    code, out, err = run(capsys, "HEAD", "data/pledges.toml")
+    assert not marker.exists()
+    assert code == 2 and "has no file data/pledges.toml" in err
+
+
 def test_outside_a_repository_a_revision_is_exit_2(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

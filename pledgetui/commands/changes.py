@@ -117,9 +117,25 @@ class Version:
     ledger: Ledger
 
 
+#: What git runs with: no lock taken, no pager, no prompt, and no transport at all. A
+#: repository's own config can name commands that git runs to fetch (a partial clone's
+#: "promisor" remote with an ``uploadpack`` command, an ``ext::`` URL): reading a revision must
+#: never fetch, so every protocol is refused (``GIT_ALLOW_PROTOCOL`` overrides the
+#: repository's ``protocol.*.allow``; ``GIT_NO_LAZY_FETCH`` is the newer gits' own switch).
+GIT_ENV = {
+    "GIT_OPTIONAL_LOCKS": "0",
+    "GIT_PAGER": "cat",
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_NO_LAZY_FETCH": "1",
+    "GIT_ALLOW_PROTOCOL": "pledgetui-none",
+    "GIT_PROTOCOL_FROM_USER": "0",
+}
+
+
 def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    """Run git (an argv, never a shell) in ``cwd``; it takes no lock and opens no pager."""
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0"}
+    """Run git (an argv, never a shell) in ``cwd``; it takes no lock, opens no pager and
+    fetches nothing (:data:`GIT_ENV`)."""
+    env = {**os.environ, **GIT_ENV}
     try:
         return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, check=False)
     except FileNotFoundError:
