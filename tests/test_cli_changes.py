@@ -262,7 +262,7 @@ def test_a_repository_s_config_cannot_make_reading_a_revision_run_a_command(
     monkeypatch.chdir(hostile)
     code, out, err = run(capsys, "HEAD", "data/pledges.toml")
     assert not marker.exists()
-    assert code == 2 and "has no file data/pledges.toml" in err
+    assert code == 2 and out == "" and "has no file data/pledges.toml" in err
 
 
 def test_outside_a_repository_a_revision_is_exit_2(
