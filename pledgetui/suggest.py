@@ -333,7 +333,9 @@ _SPEAKER_BEFORE = (
 )
 #: "French President Emmanuel Macron", "Ireland's Tánaiste ... Simon Harris": whose state a person speaks for.
 _TITLED = re.compile(
-    r"(?P<state>[A-Z][\w]+)(?:[’']s)? (?:(?:[A-Za-z][\w-]+|and|for|of) ){0,4}?"
+    # a word's start only, and bounded: from every capital of a long run of letters the pattern
+    # would otherwise scan to the run's end and back (quadratic time on "AAAA...")
+    r"\b(?P<state>[A-Z]\w{1,40})(?:[’']s)? (?:(?:[A-Za-z][\w-]{0,40}|and|for|of) ){0,4}?"
     r"(?i:president|prime minister|minister|chancellor|secretary|deputy|tánaiste|taoiseach|spokes\w+|envoy)"
     r"(?: (?:for|of) [A-Z]\w+)?,? (?P<name>[A-ZÀ-Ý][\w’'-]+ [A-ZÀ-Ý][\w’'-]+)"
 )

@@ -336,3 +336,15 @@ def test_the_state_a_commitment_is_against_is_not_its_actor() -> None:
     c = one("Britain will keep the pressure up on Russia, including sanctions on the shadow fleet supporting Russia.")
     assert (c.actor, c.commitment) == ("United Kingdom", CommitmentType.SANCTIONS)
     assert "Russia" not in c.actors
+
+
+def test_a_titled_person_starts_at_a_word_and_a_long_run_of_letters_is_not_scanned_from_each_capital() -> None:
+    """The state before a title starts a word and is a word's length: scanned from every capital
+    of "AAAA..." to its end and back, the pattern took quadratic time (minutes on 60 KB)."""
+    from pledgetui.suggest import _TITLED
+
+    m = _TITLED.search("as the French President Emmanuel Macron said")
+    assert m is not None and (m["state"], m["name"]) == ("French", "Emmanuel Macron")
+    inside = _TITLED.search("as xFrench President Emmanuel Macron said")
+    assert inside is None or inside["state"] != "French"  # never from the middle of a word
+    assert _TITLED.search("A" * 42 + " President Emmanuel Macron said") is None  # no state is that long
