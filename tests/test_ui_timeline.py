@@ -234,3 +234,21 @@ async def test_the_caption_counts_the_marks_hidden_under_others(bundled: Path) -
         marks = screen_text(app, screen.query_one("#tl-marks", PlotextPlot))
         us_line = next(line for line in marks.splitlines() if "United States" in line)
         assert "✖" in us_line or "✕" in us_line  # the refusal shows, not only the claims' stars
+
+
+@pytest.mark.parametrize("day", [dt.date.min, dt.date.max])
+async def test_a_statement_at_the_calendar_s_edge_is_drawn(bundled: Path, day: dt.date) -> None:
+    """The axis is padded on both sides, never past the first or last day a date can have."""
+    ledger = load(bundled, use_cache=False).ledger
+    first = ledger.entries[0]
+    moved = first.model_copy(update={"evidence": (first.evidence[0].model_copy(update={"stated": day}),)})
+    save(ledger.model_copy(update={"entries": (moved, *ledger.entries[1:])}), bundled, backup=False)
+    app = PledgeApp(bundled)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        await press_and_settle(app, pilot, "T")
+        screen = _screen(app)
+        marks = screen_text(app, screen.query_one("#tl-marks", PlotextPlot))
+        assert day.isoformat()[:4] in marks  # the axis reaches the year of that day
+        await press_and_settle(app, pilot, "p")
+        assert isinstance(app.screen, TimelineScreen)

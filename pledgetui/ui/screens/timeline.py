@@ -96,8 +96,11 @@ def _label(group: Group) -> str:
     return f"{group.label} (counter)" if group.counter else group.label
 
 
+_FIRST_DAY, _LAST_DAY = dt.date.min.toordinal(), dt.date.max.toordinal()
+
+
 def _day(ordinal: float) -> str:
-    return dt.date.fromordinal(round(ordinal)).isoformat()
+    return dt.date.fromordinal(min(_LAST_DAY, max(_FIRST_DAY, round(ordinal)))).isoformat()
 
 
 def _date_ticks(lo: int, hi: int, width: int) -> list[int]:
@@ -215,7 +218,8 @@ class TimelineScreen(Screen[None]):
         span = (first.toordinal(), last.toordinal()) if first and last else None
         if span is not None:
             pad = max(1, (span[1] - span[0]) // 20)
-            span = (span[0] - pad, span[1] + pad)
+            # padded, but within the calendar: a statement of 0001-01-01 or 9999-12-31 is a date too
+            span = (max(_FIRST_DAY, span[0] - pad), min(_LAST_DAY, span[1] + pad))
         self._draw_marks(span, width)
         self._draw_counts(span, width)
         self.query_one("#tl-title", Static).update(self._title())
