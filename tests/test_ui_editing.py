@@ -263,6 +263,27 @@ async def test_quit_with_unsaved_changes_asks(ledger_path: Path) -> None:
     assert journal.pending(ledger_path) is None
 
 
+async def test_a_key_pressed_twice_at_a_question_is_one_answer(ledger_path: Path) -> None:
+    """ "ss" typed fast at the quit question saves and quits once (a second dismiss of the
+    question popped a screen that was gone, a traceback at exit)."""
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        await edit_current(app, pilot, summary="saved once")
+        await pilot.press("q")
+        await pilot.pause()
+        question = app.screen
+        assert isinstance(question, ChoiceScreen)
+        from textual import events
+
+        # both keys reach the question before it has gone (as keys typed fast in a terminal do)
+        question.on_key(events.Key("s", "s"))
+        question.on_key(events.Key("s", "s"))
+        await pilot.pause()
+    assert app.return_code in (0, None)
+    assert store.load(ledger_path).ledger.entries[0].summary == "saved once"
+
+
 async def test_save_failure_is_reported_and_nothing_lost(ledger_path: Path, monkeypatch) -> None:
     import os
 

@@ -32,6 +32,7 @@ class ChoiceScreen(ModalScreen[str | None]):
         self.message = message if isinstance(message, Content) else Content(message)
         self.choices = choices
         self._keys = {key: value for key, value, _ in choices}
+        self._answered = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="choice-dialog"):
@@ -46,15 +47,23 @@ class ChoiceScreen(ModalScreen[str | None]):
     def on_key(self, event: events.Key) -> None:
         if event.key in self._keys:
             event.stop()
-            self.dismiss(self._keys[event.key])
+            self._choose(self._keys[event.key])
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss((event.button.id or "").removeprefix("choice-") or None)
+        self._choose((event.button.id or "").removeprefix("choice-") or None)
+
+    def _choose(self, choice: str | None) -> None:
+        """Answer once: a second key pressed before the screen has gone (``ss`` typed fast) is
+        not a second answer (dismissing twice popped a screen that was no longer there)."""
+        if self._answered:
+            return
+        self._answered = True
+        self.dismiss(choice)
 
     def action_scroll_message(self, lines: int) -> None:
         body = self.query_one("#choice-body", VerticalScroll)
         body.scroll_to(y=body.scroll_y + lines, animate=False)
 
     def action_choose_none(self) -> None:
-        self.dismiss(None)
+        self._choose(None)
