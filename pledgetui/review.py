@@ -249,7 +249,26 @@ def review_entry(
 ) -> list[Finding]:
     """The findings for one entry; ``partisan``: the ledger's partisan sources (:func:`partisan_sources`)."""
     found: list[Finding] = []
+    today = dt.date.today()
     for n, ev in enumerate(p.evidence, 1):
+        article_day = (source_dates or {}).get(ev.source)
+        if ev.stated is not None and article_day is not None and ev.stated > article_day:
+            found.append(
+                Finding(
+                    p.id,
+                    n,
+                    f"stated {ev.stated.isoformat()}, after its article's date {article_day.isoformat()}: "
+                    "an article reports only what was said by its own day (docs/coding.md, Dates)",
+                )
+            )
+        elif ev.stated is not None and ev.stated > today:
+            found.append(
+                Finding(
+                    p.id,
+                    n,
+                    f"stated {ev.stated.isoformat()}, a day still to come: no statement is dated later than today",
+                )
+            )
         if ev.basis in UNVERIFIED_BASES and _firmer(ev.status, Status.CLAIMED):
             found.append(
                 Finding(

@@ -457,3 +457,18 @@ def test_provides_is_only_for_the_united_states() -> None:
     found = review_entry(entry_with(own, commitment="backstop", us_backstop="provides", actor="France"))
     assert [f.where for f in found] == ["rur"] and "United States" in found[0].what
     assert review_entry(entry_with(own, commitment="backstop", us_backstop="provides", actor="United States")) == []
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def test_a_statement_dated_after_its_article_or_after_today_is_flagged() -> None:
+    article = dt.date(2026, 1, 7)
+    dated = entry(statement(stated="2026-03-01"))
+    (f,) = review_entry(dated, {"c1": article})
+    assert (f.statement, "after its article's date 2026-01-07" in f.what) == (1, True)
+    assert review_entry(entry(statement(stated="2026-01-07")), {"c1": article}) == []  # its own day is fine
+    assert review_entry(entry(statement(stated="2026-01-06")), {"c1": article}) == []
+    future = (dt.date.today() + dt.timedelta(days=400)).isoformat()
+    (g,) = review_entry(entry(statement(stated=future)), {"c1": None})
+    assert "a day still to come" in g.what
