@@ -157,7 +157,7 @@ def _tuple(items: list[str]) -> str:
     return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
 
-def _build_source(record: Record) -> str:
+def _build_source(record: Record, unique: str | None = None) -> str:
     """The source of ``build_<record>(groups[, <its list of tables>])``, written from the schema:
     the record's model from its keys' text (``groups``: one per key in the schema's order, None
     where the key is absent), each value decoded and checked as its field states, then the
@@ -166,7 +166,9 @@ def _build_source(record: Record) -> str:
 
     The names it uses are given by :class:`_Reader`: ``dec_<record>_<field>`` (a decoder),
     ``default_<record>_<field>`` (what a missing key stands for), ``vocab_<record>_<field>``
-    (a vocabulary's members by their text), ``fields_<record>`` (the fields-set of a shape)."""
+    (a vocabulary's members by their text), ``fields_<record>`` (the fields-set of a shape).
+    ``unique``: a field whose values differ from record to record (the entries' ids), decoded
+    as they come rather than shared."""
     records.names_ok(record)
     r = record.name
     keys = [f for f in record.fields if not f.tables]
@@ -180,7 +182,7 @@ def _build_source(record: Record) -> str:
         hi = f.max_length if f.max_length is not None else schema.MAX_STRING
         check = ""
         kind = f.kind
-        if kind is Kind.TEXT:
+        if kind is Kind.TEXT or f.name == unique:
             expr = f"text({g}, {lo}, {hi})"
         elif kind in (Kind.NAME, Kind.IDENT, Kind.FILE):
             # shared with every field of this kind: decoded and checked once (dec_...), its
@@ -263,7 +265,9 @@ class _Layout:
         self.first = re.compile(rb"^\[\[" + re.escape(entries.name.encode("ascii")) + rb"\]\]$", re.M)
         #: The records read key by key, and the code that builds their models (:func:`_build_source`).
         self.built = (entry, statement, *(schema.RECORDS[n] for n in self.inline))
-        self.source = "".join(_build_source(record) + "\n\n" for record in self.built)
+        # an entry's first key is its id (unique in a ledger this reader accepts): not shared
+        unique = {entry.name: entry.fields[0].name}
+        self.source = "".join(_build_source(r, unique.get(r.name)) + "\n\n" for r in self.built)
         self.code = records.define(self.source, "fastread: built from pledgetui.schema")
 
 
