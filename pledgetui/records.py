@@ -7,6 +7,7 @@ fields); their limits come from the schema. :func:`agrees` compares each model w
 record: field names and order, required or default, constraints, vocabularies and item
 models. The fast reader, the fast writer and the cache work only while :data:`SUPPORTED`
 (every model agrees); otherwise they decline and the full parser and ``tomli_w`` do the work.
+Those three write their per-record code from the schema at import; :func:`define` compiles it.
 """
 
 from __future__ import annotations
