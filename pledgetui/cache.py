@@ -60,7 +60,8 @@ KEEP = 4  # cache files kept; older ones are removed when a new one is written
 
 #: Each record is a tuple of its fields' values in the schema's order, then a mask of the
 #: fields set (``model_fields_set``); vocabulary values as their text, dates as ordinals,
-#: lists of records as tuples of such tuples.
+#: lists of records as tuples of such tuples. The code that writes and reads these tuples is
+#: written from the schema at import (:func:`_codec_source`, :data:`SOURCE`).
 _LAYOUT = tuple((name, record.names) for name, record in sorted(schema.RECORDS.items()))
 _ENTRIES = schema.LEDGER.fields[-1]
 _ENTRY = schema.RECORDS[_ENTRIES.record or ""]
@@ -114,38 +115,88 @@ def _date(value: dt.date | None) -> int | None:
 # --------------------------------------------------------------------------- encoding
 
 
-Encode = Callable[[Any], Any]
+# --------------------------------------------------------------------------- code from the schema
 
 
-def _encoder(field: Field) -> Encode | None:
-    """How a field's value is stored (None: as it is)."""
+def _tuple(items: list[str]) -> str:
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+
+def _optional(field: Field) -> bool:
+    """Whether the field's value may be None (its default is)."""
+    return not field.required and field.default is None
+
+
+def _stored(field: Field, v: str) -> str:
+    """The source of the stored form of ``v``, the field's value."""
     kind = field.kind
     if kind is Kind.VOCAB:
-        return lambda m: m.value
-    if kind is Kind.VOCABS:
-        return lambda ms: None if ms is None else tuple(m.value for m in ms)
-    if kind is Kind.DATE:
-        return _date
-    if kind is Kind.RECORDS:
-        name = field.record or ""
-        return lambda ms: tuple(map(_ENCODERS[name], ms))
-    return None
+        expr = f"{v}.value"
+    elif kind is Kind.VOCABS:
+        expr = f"tuple([c.value for c in {v}])"
+    elif kind is Kind.DATE:
+        expr = f"{v}.toordinal()"
+    elif kind is Kind.RECORDS:
+        expr = f"tuple(map(encode_{field.record}, {v}))"
+    else:
+        return v
+    return f"None if {v} is None else {expr}" if _optional(field) else expr
 
 
-def _record_encoder(record: Record) -> Callable[[Any], tuple[Any, ...]]:
-    names = record.names
-    steps = [(f.name, _encoder(f)) for f in record.fields]
+def _value(record: Record, field: Field, t: str) -> str:
+    """The source of the field's value from ``t``, its stored form."""
+    kind = field.kind
+    if kind is Kind.VOCAB:
+        expr = f"vocab_{record.name}_{field.name}[{t}]"
+    elif kind is Kind.VOCABS:
+        expr = f"tuple([vocab_{record.name}_{field.name}[c] for c in {t}])"
+    elif kind is Kind.DATE:
+        expr = f"fromordinal({t})"
+    elif kind is Kind.RECORDS:
+        expr = f"tuple(map(decode_{field.record}, {t}))"
+    else:
+        return t
+    return f"None if {t} is None else {expr}" if _optional(field) else expr
 
-    def encode(m: Any) -> tuple[Any, ...]:
-        values = m.__dict__
-        return (*[values[n] if enc is None else enc(values[n]) for n, enc in steps], _mask(names, m))
 
-    return encode
+def _codec_source(record: Record) -> str:
+    """The source of ``encode_<record>(m)`` (the model as its stored tuple) and
+    ``decode_<record>(t)`` (the model rebuilt from it, without validation), written from the
+    schema: a line per field, in the schema's order. The names they use are given by
+    :data:`_NAMESPACE`: ``vocab_<record>_<field>`` (a vocabulary's members by their text),
+    ``model_<record>``, ``names_<record>`` (the fields' names) and ``sets_<record>`` (the
+    fields-sets by mask)."""
+    records.names_ok(record)
+    r = record.name
+    fields = record.fields
+    bits = " | ".join(f'("{f.name}" in fs) << {i}' for i, f in enumerate(fields))
+    lines = [f"def encode_{r}(m):", "    fs = m.__pydantic_fields_set__", "    return ("]
+    lines += [f"        {_stored(f, f'm.{f.name}')}," for f in fields]
+    lines += [f"        0 | {bits}," if fields else "        0,", "    )", "", ""]
+    lines.append(f"def decode_{r}(t):")
+    lines.append(f"    {_tuple([f't_{f.name}' for f in fields] + ['mask'])[1:-1]} = t")
+    lines.append(f"    fields = sets_{r}.get(mask)")
+    lines.append(f"    if fields is None:\n        fields = sets_{r}[mask] = _fields_set(names_{r}, mask)")
+    lines.append(f"    return make(model_{r}, {{")
+    lines += [f'        "{f.name}": {_value(record, f, f"t_{f.name}")},' for f in fields]
+    lines.append("    }, fields)")
+    return "\n".join(lines) + "\n"
 
 
-_ENCODERS = {name: _record_encoder(record) for name, record in schema.RECORDS.items()}
-_enc_entry = _ENCODERS[_ENTRY.name]
-_enc_source = _ENCODERS[_SOURCE.name]
+#: Every record's ``encode_`` and ``decode_`` functions (:func:`_codec_source`).
+SOURCE = "".join(_codec_source(record) + "\n\n" for record in schema.RECORDS.values())
+_NAMESPACE: dict[str, Any] = {"make": build_model, "fromordinal": dt.date.fromordinal, "_fields_set": _fields_set}
+for _record in schema.RECORDS.values():
+    _NAMESPACE[f"model_{_record.name}"] = MODELS[_record.name]
+    _NAMESPACE[f"names_{_record.name}"] = _record.names
+    _NAMESPACE[f"sets_{_record.name}"] = {}
+    for _f in _record.fields:
+        if _f.vocab is not None:
+            _NAMESPACE[f"vocab_{_record.name}_{_f.name}"] = {m.value: m for m in _f.vocab}
+exec(records.define(SOURCE, "cache: built from pledgetui.schema"), _NAMESPACE)
+
+_enc_entry: Callable[[Entry], tuple[Any, ...]] = _NAMESPACE[f"encode_{_ENTRY.name}"]
+_enc_source: Callable[[Any], tuple[Any, ...]] = _NAMESPACE[f"encode_{_SOURCE.name}"]
 
 
 def _mac(key: bytes, sha256: str, trailer: bytes) -> bytes:
@@ -186,48 +237,12 @@ def encode(ledger: Ledger, sha256: str, key: bytes) -> bytes:
 # --------------------------------------------------------------------------- decoding
 
 
-def _decoder(field: Field) -> Encode | None:
-    """How a stored value becomes the field's value again (None: as it is)."""
-    kind = field.kind
-    if kind is Kind.VOCAB:
-        return {m.value: m for m in field.vocab or ()}.__getitem__
-    if kind is Kind.VOCABS:
-        members = {m.value: m for m in field.vocab or ()}
-        return lambda vs: None if vs is None else tuple(members[v] for v in vs)
-    if kind is Kind.DATE:
-        fromordinal = dt.date.fromordinal
-        return lambda d: None if d is None else fromordinal(d)
-    if kind is Kind.RECORDS:
-        name = field.record or ""
-        return lambda ts: tuple(map(_DECODERS[name], ts))
-    return None
-
-
-def _record_decoder(record: Record) -> Callable[[tuple[Any, ...]], Any]:
-    """Models rebuilt without validation from their stored tuples."""
-    cls = MODELS[record.name]
-    names = record.names
-    steps = [(i, dec) for i, f in enumerate(record.fields) if (dec := _decoder(f)) is not None]
-    width = len(names)
-
-    def decode(t: tuple[Any, ...]) -> Any:
-        if len(t) != width + 1:
-            raise CacheMiss(f"a {record.name} of another shape")
-        values = list(t[:width])
-        for i, dec in steps:
-            values[i] = dec(values[i])
-        return build_model(cls, dict(zip(names, values)), _fields_set(names, t[width]))
-
-    return decode
-
-
 class CacheMiss(Exception):
     pass
 
 
-_DECODERS = {name: _record_decoder(record) for name, record in schema.RECORDS.items()}
-_dec_source = _DECODERS[_SOURCE.name]
-_dec_entry = _DECODERS[_ENTRY.name]
+_dec_source: Callable[[tuple[Any, ...]], Any] = _NAMESPACE[f"decode_{_SOURCE.name}"]
+_dec_entry: Callable[[tuple[Any, ...]], Entry] = _NAMESPACE[f"decode_{_ENTRY.name}"]
 
 
 def _dec_entries(chunk: tuple[Any, ...], dates: dict[str, dt.date | None]) -> list[Entry]:

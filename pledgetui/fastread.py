@@ -20,7 +20,9 @@ Its patterns and checks are built from the schema (``pledgetui.schema``): the ke
 record in the schema's order, the optional ones optional, each value's pattern from its kind
 (the id pattern, a vocabulary's values, an integer's digits), each length, range and rule
 between fields checked as the schema states it. A schema whose shape it cannot follow makes
-it decline every file (:data:`SUPPORTED` is false).
+it decline every file (:data:`SUPPORTED` is false). The code that builds each record's model
+is written from the schema once, at import (:func:`_build_source`: a line per field, the
+field's limits in it), so that reading an entry asks nothing of the schema.
 
 The part before the first entry (the format version and the sources) is small:
 it is read with the full parser and validated by pydantic.
@@ -50,6 +52,8 @@ FIRST_BATCH = 100
 class Unexpected(Exception):
     """The text is not in the canonical form this reader knows (or the model would refuse it)."""
 
+
+_LIMITS = "a string outside the model's length limits"
 
 # A TOML basic string as tomli-w writes it: no raw control character but tab, and only the
 # escapes tomli-w emits (which JSON reads the same way; \u only for U+0000..U+00FF).
@@ -148,6 +152,84 @@ def _tables_field(record: Record) -> Field:
     return found[0]
 
 
+def _tuple(items: list[str]) -> str:
+    """A tuple display of ``items`` (the source of their values)."""
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+
+def _build_source(record: Record, unique: str | None = None) -> str:
+    """The source of ``build_<record>(groups[, <its list of tables>])``, written from the schema:
+    the record's model from its keys' text (``groups``: one per key in the schema's order, None
+    where the key is absent), each value decoded and checked as its field states, then the
+    record's rules. One line (or one small block) per field, so that reading an entry runs no
+    code that asks what a field is.
+
+    The names it uses are given by :class:`_Reader`: ``dec_<record>_<field>`` (a decoder),
+    ``default_<record>_<field>`` (what a missing key stands for), ``vocab_<record>_<field>``
+    (a vocabulary's members by their text), ``fields_<record>`` (the fields-set of a shape).
+    ``unique``: a field whose values differ from record to record (the entries' ids), decoded
+    as they come rather than shared."""
+    records.names_ok(record)
+    r = record.name
+    keys = [f for f in record.fields if not f.tables]
+    tables = [f.name for f in record.fields if f.tables]
+    optional = [f.name for f in keys if not f.required]
+    lines = [f"def build_{r}({', '.join(['groups', *(f'v_{t}' for t in tables)])}):"]
+    lines.append(f"    {_tuple([f'g_{f.name}' for f in keys])[1:-1]} = groups")
+    for f in keys:
+        g, v = f"g_{f.name}", f"v_{f.name}"
+        lo = f.min_length or 0
+        hi = f.max_length if f.max_length is not None else schema.MAX_STRING
+        check = ""
+        kind = f.kind
+        if kind is Kind.TEXT or f.name == unique:
+            expr = f"text({g}, {lo}, {hi})"
+        elif kind in (Kind.NAME, Kind.IDENT, Kind.FILE):
+            # shared with every field of this kind: decoded and checked once (dec_...), its
+            # length checked again where this field's limits are narrower than any string's
+            expr = f"dec_{r}_{f.name}({g})"
+            found = [f"{v} = names.get({g})", f"if {v} is None:", f"    {v} = {expr}"]
+            if lo > 0 or hi < schema.MAX_STRING:
+                found += [f"elif not {lo} <= len({v}) <= {hi}:", f"    raise Unexpected({_LIMITS!r})"]
+            expr = ""
+            check = "\n".join(found)
+        elif kind in (Kind.VOCABS, Kind.RECORDS):
+            expr = f"dec_{r}_{f.name}({g})"
+        elif kind is Kind.DATE:
+            expr = f"date({g})"
+        elif kind is Kind.INT:
+            expr = f"int({g})"
+            ge = f.ge if f.ge is not None else 0
+            bounds = f"{ge} <= {v}" if f.le is None else f"{ge} <= {v} <= {f.le}"
+            check = f'if not {bounds}:\n    raise Unexpected("a number outside the model\'s limits")'
+        elif kind is Kind.VOCAB:
+            expr = f"vocab_{r}_{f.name}[{g}]"
+        else:
+            raise TypeError(f"{r}.{f.name}: a kind this reader does not know")
+        body = [f"{v} = {expr}", *check.splitlines()] if expr else check.splitlines()
+        if f.required:
+            lines.extend("    " + line for line in body)
+        elif expr and not check:
+            lines.append(f"    {v} = default_{r}_{f.name} if {g} is None else {expr}")
+        else:
+            lines.append(f"    if {g} is None:\n        {v} = default_{r}_{f.name}\n    else:")
+            lines.extend("        " + line for line in body)
+    for rule in record.rules:
+        if isinstance(rule, schema.AnyOf):
+            test = " and ".join(f"v_{n} is None" for n in rule.names)
+        else:
+            low, high = (record.field(rule.low), record.field(rule.high))
+            typed = [f"isinstance(v_{f.name}, int)" for f in (low, high) if not (f.required and f.kind is Kind.INT)]
+            test = " and ".join([*typed, f"v_{high.name} < v_{low.name}"])
+        lines.append(f'    if {test}:\n        raise Unexpected("a {r} the model would refuse")')
+    lines.append(f"    shape = {_tuple([f'g_{n} is None' for n in optional])}")
+    lines.append(f"    fields = sets_{r}.get(shape)")
+    lines.append(f"    if fields is None:\n        fields = sets_{r}[shape] = fields_{r}(shape)")
+    values = ", ".join(f'"{f.name}": v_{f.name}' for f in record.fields)
+    lines.append(f"    return make(model_{r}, {{{values}}}, fields)")
+    return "\n".join(lines) + "\n"
+
+
 class _Layout:
     """The patterns of the canonical form, built from the schema."""
 
@@ -181,6 +263,12 @@ class _Layout:
             rf"\n\[\[{entries.name}\.{statements.name}\]\]\n" + _keys(statement, partisan, until="basis")
         )
         self.first = re.compile(rb"^\[\[" + re.escape(entries.name.encode("ascii")) + rb"\]\]$", re.M)
+        #: The records read key by key, and the code that builds their models (:func:`_build_source`).
+        self.built = (entry, statement, *(schema.RECORDS[n] for n in self.inline))
+        # an entry's first key is its id (unique in a ledger this reader accepts): not shared
+        unique = {entry.name: entry.fields[0].name}
+        self.source = "".join(_build_source(r, unique.get(r.name)) + "\n\n" for r in self.built)
+        self.code = records.define(self.source, "fastread: built from pledgetui.schema")
 
 
 try:
@@ -213,7 +301,7 @@ def _text(raw: bytes, lo: int = 0, hi: int = schema.MAX_STRING) -> str:
     if b"\\" in raw:
         s = _scan(s + '"', 0, False)[0]
     if not lo <= len(s) <= hi:
-        raise Unexpected("a string outside the model's length limits")
+        raise Unexpected(_LIMITS)
     return s
 
 
@@ -228,53 +316,52 @@ Decode = Callable[[bytes], Any]
 
 
 class _Reader:
-    """Decoders for each field of the schema's records, sharing the repeated short values
-    (source ids, claimants, actors) of one read: each is decoded and checked once."""
+    """The ``build_<record>`` functions of one read (:func:`_build_source`), with the decoders
+    they call; the repeated short values (source ids, claimants, actors) of the read are shared:
+    each is decoded and checked once."""
 
     def __init__(self, layout: _Layout) -> None:
-        self.layout = layout
         self.names: dict[bytes, str] = {}
-        self.fields_sets: dict[tuple[str, tuple[bool, ...]], set[str]] = {}
-        self.decoders: dict[str, list[tuple[str, Any, Decode]]] = {}
-        for record in (layout.entry, layout.statement, *(schema.RECORDS[n] for n in layout.inline)):
-            self.decoders[record.name] = [(f.name, f.default, self._decoder(f)) for f in record.fields if not f.tables]
+        ns: dict[str, Any] = {
+            "names": self.names,
+            "text": _text,
+            "date": _date,
+            "make": _make,
+            "Unexpected": Unexpected,
+        }
+        for record in layout.built:
+            r = record.name
+            ns[f"model_{r}"] = MODELS[r]
+            ns[f"sets_{r}"] = {}
+            ns[f"fields_{r}"] = _fields_for(record)
+            for f in record.fields:
+                ns[f"default_{r}_{f.name}"] = f.default
+                if f.kind is Kind.VOCAB:
+                    ns[f"vocab_{r}_{f.name}"] = {m.value.encode("ascii"): m for m in _vocab(f)}
+                decoder = self._decoder(f, layout, ns)
+                if decoder is not None:
+                    ns[f"dec_{r}_{f.name}"] = decoder
+        exec(layout.code, ns)
+        self.entry: Callable[[tuple[bytes | None, ...], tuple[Any, ...]], Entry] = ns[f"build_{layout.entry.name}"]
+        self.statement: Callable[[tuple[bytes | None, ...]], Any] = ns[f"build_{layout.statement.name}"]
 
     def _name(self, lo: int, hi: int) -> Decode:
         names = self.names
 
         def name(raw: bytes) -> str:
-            found = names.get(raw)
-            if found is None:
-                found = names[raw] = _text(raw, lo, hi)
-            elif not lo <= len(found) <= hi:
-                raise Unexpected("a string outside the model's length limits")
+            """A string not read before (``names`` has none for ``raw``), kept for the next time."""
+            found = names[raw] = _text(raw, lo, hi)
             return found
 
         return name
 
-    def _decoder(self, f: Field) -> Decode:
+    def _decoder(self, f: Field, layout: _Layout, ns: dict[str, Any]) -> Decode | None:
+        """The decoder of a field that needs more than a line (None: the line does it all)."""
         lo = f.min_length or 0
         hi = f.max_length if f.max_length is not None else schema.MAX_STRING
         kind = f.kind
-        if kind is Kind.TEXT:
-            return lambda raw: _text(raw, lo, hi)
         if kind in (Kind.NAME, Kind.IDENT, Kind.FILE):
             return self._name(lo, hi)
-        if kind is Kind.DATE:
-            return _date
-        if kind is Kind.INT:
-            ge = f.ge if f.ge is not None else 0
-            le = f.le
-
-            def number(raw: bytes) -> int:
-                value = int(raw)
-                if value < ge or (le is not None and value > le):
-                    raise Unexpected("a number outside the model's limits")
-                return value
-
-            return number
-        if kind is Kind.VOCAB:
-            return {m.value.encode("ascii"): m for m in _vocab(f)}.__getitem__
         if kind is Kind.VOCABS:
             members = {m.value.encode("ascii"): m for m in _vocab(f)}
             item = _compile(r'    "(' + _alt(_vocab(f)) + r')",\n')
@@ -286,10 +373,13 @@ class _Reader:
                 return found
 
             return vocabs
-        record = schema.RECORDS[f.record or ""]
-        pattern = self.layout.inline[record.name]
+        if kind is not Kind.RECORDS or f.tables:
+            return None
+        name = f.record or ""
+        pattern = layout.inline[name]
 
         def inline(raw: bytes) -> tuple[Any, ...]:
+            build = ns[f"build_{name}"]
             out = []
             pos = 0
             while pos < len(raw):
@@ -297,30 +387,24 @@ class _Reader:
                 if m is None:
                     raise Unexpected("an inline table the reader does not know")
                 pos = m.end()
-                out.append(self.build(record, m.groups()))
+                out.append(build(m.groups()))
             if not lo <= len(out) <= hi:
                 raise Unexpected("a list outside the model's length limits")
             return tuple(out)
 
         return inline
 
-    def build(self, record: Record, groups: tuple[bytes | None, ...], extra: dict[str, Any] | None = None) -> Any:
-        """The record's model from its keys' text (None: absent), validated by the schema's
-        limits and rules; ``extra``: the values of its tables (statements)."""
-        values: dict[str, Any] = {}
-        for (name, default, decode), raw in zip(self.decoders[record.name], groups):
-            values[name] = default if raw is None else decode(raw)
-        shape = tuple(raw is None for raw in groups)
-        key = (record.name, shape)
-        fields = self.fields_sets.get(key)
-        if fields is None:
-            present = {f.name for f, raw in zip((f for f in record.fields if not f.tables), groups) if raw is not None}
-            fields = self.fields_sets[key] = _fields_set(record.name, frozenset(present | set(extra or ())))
-        if extra:
-            values.update(extra)
-        if record.rules and schema.rule_problems(record, values):
-            raise Unexpected(f"a {record.name} the model would refuse")
-        return _make(MODELS[record.name], values, fields)
+
+def _fields_for(record: Record) -> Callable[[tuple[bool, ...]], set[str]]:
+    """The fields-set of a ``record`` whose optional keys are absent as ``shape`` says (its
+    lists of tables are always set)."""
+    optional = [f.name for f in record.fields if not f.required and not f.tables]
+
+    def fields(shape: tuple[bool, ...]) -> set[str]:
+        absent = {n for n, gone in zip(optional, shape) if gone}
+        return _fields_set(record.name, frozenset(n for n in record.names if n not in absent))
+
+    return fields
 
 
 def _layout() -> _Layout:
@@ -375,8 +459,7 @@ def iter_entries(
     shared by every entry that uses them."""
     layout = _layout()
     reader = _Reader(layout)
-    build = reader.build
-    entry, statement, statements = layout.entry, layout.statement, layout.statements.name
+    build_entry, build_statement = reader.entry, reader.statement
     entry_match = layout.entry_re.match
     ev_match = layout.statement_re.match
     end = len(text) if until is None else until
@@ -393,11 +476,11 @@ def iter_entries(
             if e is None:
                 break
             pos = e.end()
-            evidence.append(build(statement, e.groups()))
+            evidence.append(build_statement(e.groups()))
         if not evidence:
             raise Unexpected("an entry without statements in the canonical form")
         evs = tuple(evidence)
-        p = build(entry, m.groups(), {statements: evs})
+        p = build_entry(m.groups(), evs)
         if stances:
             if len(evs) == 1:
                 dates: tuple[dt.date | None, ...] = (source_dates.get(evs[0].source),)

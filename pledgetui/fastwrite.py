@@ -15,7 +15,9 @@ the caller writes with ``tomli_w``. The part before the first entry (the format
 version and the sources) is small: it is written by ``tomli_w`` itself.
 
 Each record's keys are written in the schema's order (``pledgetui.schema``), the absent
-ones (``schema.omitted``) left out, each value by its field's kind.
+ones (``schema.omitted``) left out, each value by its field's kind. The code that writes an
+entry and its statements is written from the schema once, at import (:func:`_write_source`,
+:data:`SOURCE`: a step per field), so that writing an entry asks nothing of the schema.
 
 What it reproduces of ``tomli_w`` (version 1.x, ``multiline_strings=False``, indent 4):
 
@@ -140,58 +142,119 @@ def _date(value: object) -> str:
     return value.isoformat()
 
 
-def _table(record: Record, table: str, m: object, out: list[str]) -> None:
-    """Append one record as the table ``[[table]]`` (from the blank line before it): its keys in
-    the schema's order, the absent left out, then its lists of tables."""
-    if type(m) is not MODELS[record.name]:
-        raise Unsupported(f"not a {record.name}")
-    lines = [f"\n[[{table}]]\n"]
-    after: list[tuple[Field, object]] = []
-    tables: list[str] = []
-    for f, write in _WRITERS[record.name]:
-        value = getattr(m, f.name)
+def _omitted(field: Field, v: str) -> str:
+    """The source of :func:`schema.omitted` for ``v``, the field's value, as far as a value of
+    the field's type can be omitted: a string kind's ``""``, a list's ``()`` (but where the field
+    keeps an empty list), None. A value of another type that ``schema.omitted`` would leave out
+    (``()`` for a string) is not left out here, and its writer refuses it (:class:`Unsupported`)."""
+    test = f"{v} is None"
+    if field.kind in (Kind.TEXT, Kind.NAME, Kind.IDENT, Kind.FILE):
+        test = f'{v} == "" or {test}'
+    elif field.kind in (Kind.VOCABS, Kind.RECORDS) and not field.keep_empty:
+        test = f"{v} == () or {test}"
+    return test
+
+
+def _write_source(record: Record, table: str) -> list[str]:
+    """The source of ``write_<table>(m, out)`` (see :func:`_table`) for the record written as the
+    table ``[[table]]``, and of the same for its lists of tables, written from the schema: a
+    step per field, in the schema's order. The names it uses are given by :data:`_NAMESPACE`:
+    ``model_<record>``, ``quoted_<record>_<field>`` (a vocabulary's members as written)."""
+    records.names_ok(record)
+    r = record.name
+    func = "write_" + table.replace(".", "_")
+    lines = [f"def {func}(m, out):", f"    if type(m) is not model_{r}:", f'        raise Unsupported("not a {r}")']
+    pieces: list[str] = []
+    after = []
+    more: list[str] = []
+    for f in record.fields:
+        v = f"v_{f.name}"
         if f.tables:
-            after.append((f, value))
-        elif schema.omitted(f, value):
-            # A required value left out would change the shape of the text (statements as
-            # tables rely on it); None where the model holds no None is of another type.
-            if f.required or (value is None) != (f.default is None):
-                raise Unsupported("a required value is empty, or None where the model holds no None")
-        elif write is not None:
-            lines.append(f"{f.name} = {write(value)}\n")
-        elif f.kind is Kind.VOCABS:
-            lines.append(_vocabs(f.name, value, _VOCABS[record.name, f.name], f.keep_empty))
+            after.append(f)
+            continue
+        lines.append(f"    {v} = m.{f.name}")
+        kind = f.kind
+        if kind is Kind.VOCABS:
+            write = f"vocabs({f.name!r}, {v}, quoted_{r}_{f.name}, {f.keep_empty})"
+        elif kind is Kind.RECORDS:
+            write = f"p_{f.name}"
+            more.append(f"t_{f.name}")
         else:
-            line, more = _records(schema.RECORDS[f.record or ""], value, f"{table}.{f.name}")
-            lines.append(line)
-            tables.append(more)
-    out.append("".join(lines) + "".join(tables))
-    for f, value in after:
-        if type(value) is not tuple or (f.min_length and len(value) < f.min_length):
-            raise Unsupported("statements not a non-empty tuple")
+            value = {
+                Kind.DATE: f"date({v})",
+                Kind.INT: f"integer({v})",
+                Kind.VOCAB: f"quoted_{r}_{f.name}[{v}]",
+            }.get(kind, f"string({v})")
+            write = f'f"{f.name} = {{{value}}}\\n"'
+        test = _omitted(f, v)
+        only_none = test == f"{v} is None"
+        if f.required or (only_none and f.default is not None):
+            # a required value left out would change the shape of the text (statements as
+            # tables rely on it); None where the model holds no None is of another type
+            lines.append(f"    if {test}:")
+            lines.append(f'        raise Unsupported("{r}.{f.name}: empty, or None where the model holds no None")')
+            indent = "    "
+        else:
+            lines.append(f"    if {test}:")
+            if not only_none:
+                mismatch = f"{v} is not None" if f.default is None else f"{v} is None"
+                lines.append(f"        if {mismatch}:")
+                lines.append(
+                    f'            raise Unsupported("{r}.{f.name}: None where the model holds no None, or the reverse")'
+                )
+            if kind is Kind.RECORDS:
+                lines.append(f'        p_{f.name} = t_{f.name} = ""')
+            else:
+                lines.append(f'        p_{f.name} = ""')
+            lines.append("    else:")
+            indent = "        "
+        if kind is Kind.RECORDS:
+            lines.append(f'{indent}p_{f.name}, t_{f.name} = records(RECORDS[{f.record!r}], {v}, "{table}.{f.name}")')
+        else:
+            lines.append(f"{indent}p_{f.name} = {write}")
+        pieces.append(f"p_{f.name}")
+    text = "".join("{" + p + "}" for p in pieces + more)
+    lines.append(f'    out.append(f"\\n[[{table}]]\\n{text}")')
+    nested: list[str] = []
+    for f in after:
         item = schema.RECORDS[f.record or ""]
-        for m2 in value:
-            _table(item, f"{table}.{f.name}", m2, out)
+        path = f"{table}.{f.name}"
+        lines.append(f"    v_{f.name} = m.{f.name}")
+        lines.append(f"    if type(v_{f.name}) is not tuple or len(v_{f.name}) < {f.min_length or 0}:")
+        lines.append(f'        raise Unsupported("{r}.{f.name}: not a tuple, or too few")')
+        lines.append(f"    for item in v_{f.name}:")
+        lines.append(f"        write_{path.replace('.', '_')}(item, out)")
+        nested += _write_source(item, path)
+    return ["\n".join(lines) + "\n", *nested]
 
 
-def _writers(record: Record) -> list[tuple[Field, Callable[[object], str] | None]]:
-    return [(f, None if f.kind in (Kind.VOCABS, Kind.RECORDS) else _scalar(f)) for f in record.fields]
-
-
-_WRITERS = {name: _writers(record) for name, record in schema.RECORDS.items()}
 _INLINE: dict[str, list[tuple[Field, Callable[[object], str]]]] = {
     name: [(f, _scalar(f)) for f in record.fields]
     for name, record in schema.RECORDS.items()
     if all(f.kind not in (Kind.VOCABS, Kind.RECORDS) for f in record.fields)
 }
-_VOCABS = {(r.name, f.name): _quoted(f) for r in schema.RECORDS.values() for f in r.fields if f.kind is Kind.VOCABS}
 _ENTRIES = schema.LEDGER.fields[-1]
 _ENTRY = schema.RECORDS[_ENTRIES.record or ""]
 
-
-def entry(p: object, out: list[str]) -> None:
-    """Append the text of one entry (from the blank line before its ``[[entries]]``) to ``out``."""
-    _table(_ENTRY, _ENTRIES.name, p, out)
+#: The functions that write each table of an entry (:func:`_write_source`).
+SOURCE = "\n\n".join(_write_source(_ENTRY, _ENTRIES.name))
+_NAMESPACE: dict[str, Any] = {
+    "Unsupported": Unsupported,
+    "RECORDS": schema.RECORDS,
+    "string": string,
+    "date": _date,
+    "integer": _int,
+    "vocabs": _vocabs,
+    "records": _records,
+}
+for _record in schema.RECORDS.values():
+    _NAMESPACE[f"model_{_record.name}"] = MODELS[_record.name]
+    for _f in _record.fields:
+        if _f.vocab is not None:
+            _NAMESPACE[f"quoted_{_record.name}_{_f.name}"] = _quoted(_f)
+exec(records.define(SOURCE, "fastwrite: built from pledgetui.schema"), _NAMESPACE)
+entry: Callable[[object, list[str]], None] = _NAMESPACE[f"write_{_ENTRIES.name}"]
+entry.__doc__ = "Append the text of one entry (from the blank line before its ``[[entries]]``) to ``out``."
 
 
 def entries(ledger_entries: object) -> str:

@@ -7,10 +7,14 @@ fields); their limits come from the schema. :func:`agrees` compares each model w
 record: field names and order, required or default, constraints, vocabularies and item
 models. The fast reader, the fast writer and the cache work only while :data:`SUPPORTED`
 (every model agrees); otherwise they decline and the full parser and ``tomli_w`` do the work.
+Those three write their per-record code from the schema at import; :func:`define` compiles it.
 """
 
 from __future__ import annotations
 
+import keyword
+import linecache
+from types import CodeType
 from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel
@@ -116,3 +120,19 @@ def build_model(cls: type[_M], values: dict[str, Any], fields_set: set[str]) -> 
     _set(m, "__pydantic_extra__", None)
     _set(m, "__pydantic_private__", None)
     return m
+
+
+def define(source: str, name: str) -> CodeType:
+    """``source`` (functions written from the schema at import) compiled; its lines show in
+    tracebacks and profiles under ``<name>`` (they are kept in ``linecache``)."""
+    filename = f"<{name}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    return compile(source, filename, "exec")
+
+
+def names_ok(record: schema.Record) -> None:
+    """Raise ``TypeError`` unless every field name of ``record`` is a plain identifier (code
+    written from the schema names its locals after them)."""
+    for name in record.names:
+        if not name.isidentifier() or keyword.iskeyword(name):
+            raise TypeError(f"{record.name}.{name}: not a name code can use")

@@ -238,3 +238,30 @@ def test_the_schema_needs_no_pydantic_and_the_file_formats_no_cache() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_code_written_from_the_schema_takes_each_field_in_order() -> None:
+    """The fast reader, the cache and the fast writer each write their per-record code from
+    the schema at import: every field of each record they handle appears in it, in the
+    schema's order, with the schema's limits."""
+    import re
+
+    def order(source: str, function: str, names: tuple[str, ...], pattern: str) -> None:
+        body = source.split(f"def {function}(", 1)[1].split("\ndef ", 1)[0]
+        found = [n for n in re.findall(pattern, body) if n in names]
+        assert list(dict.fromkeys(found)) == list(names), function
+
+    assert fastread._LAYOUT is not None
+    for record in fastread._LAYOUT.built:
+        keys = tuple(f.name for f in record.fields if not f.tables)
+        order(fastread._LAYOUT.source, f"build_{record.name}", keys, r"\bv_(\w+) = ")
+    assert f"<= {schema.MAX_NAME}:" in fastread._LAYOUT.source
+    assert f"<= {schema.MAX_OFFSET}:" in fastread._LAYOUT.source
+    for record in schema.RECORDS.values():
+        order(cache.SOURCE, f"decode_{record.name}", record.names, r'"(\w+)": ')
+        order(cache.SOURCE, f"encode_{record.name}", record.names, r"\bm\.(\w+)")
+    for function, record in (("write_entries", schema.ENTRY), ("write_entries_evidence", schema.EVIDENCE)):
+        keys = tuple(f.name for f in record.fields if not f.tables)
+        order(fastwrite.SOURCE, function, keys, r"\bv_(\w+) = ")
+    for source in (fastread._LAYOUT.source, cache.SOURCE, fastwrite.SOURCE):
+        compile(source, "<written from the schema>", "exec")
