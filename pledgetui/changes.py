@@ -307,9 +307,10 @@ def summary(rows: Sequence[ChangeRow]) -> str:
 
 
 def to_json(rows: Iterable[ChangeRow], **head: Any) -> bytes:
-    """``{**head, "changes": [row, ...]}`` as UTF-8 JSON."""
+    """``{**head, "changes": [row, ...]}`` as JSON, every character past ASCII escaped: the exact
+    text, and nothing in it (a bidi override, a C1 control) acts on a terminal it is printed to."""
     doc = {**head, "changes": [r.as_dict() for r in rows]}
-    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json.dumps(doc, ensure_ascii=True, indent=2) + "\n").encode("ascii")
 
 
 #: The marks that make Markdown inside a line (code, emphasis, links and images, raw HTML and

@@ -109,17 +109,18 @@ def test_a_copy_with_one_summary_edited_names_exactly_that_entry_and_field(
 
 
 def test_markdown_and_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    a, b = edited_copy(tmp_path, "[link](http://x) *loud*")
+    a, b = edited_copy(tmp_path, "[link](http://x) *loud* \u202eevil\u0085")
     code, out, _ = run(capsys, str(a), str(b), "--format", "md")
     assert code == 0
     assert out.startswith("# Changes from ") and "\n## uk-air\n" in out
     assert "summary changed: " in out and "\\[link\\](http:" in out and "*loud*" not in out
     code, out, _ = run(capsys, str(a), str(b), "--format", "json")
     assert code == 0
+    assert out.isascii()  # a bidi override or a C1 control never reaches the terminal raw
     doc = json.loads(out)
     assert doc["old"] == str(a) and doc["new"] == str(b)
     assert [(c["entry"], c["field"], c["new"]) for c in doc["changes"]] == [
-        ("uk-air", "summary", "[link](http://x) *loud*")
+        ("uk-air", "summary", "[link](http://x) *loud* \u202eevil\u0085")
     ]
     code, out, _ = run(capsys, "--since", "2026-01-01", str(BUNDLED), "-f", "md")
     assert code == 0 and "## uk-air" in out and "\n  > " in out  # the statement's quote, as a block quote
