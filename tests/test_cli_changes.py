@@ -78,7 +78,10 @@ def test_bad_usage_is_exit_2(capsys: pytest.CaptureFixture[str], args: tuple[str
 
 def test_an_impossible_date_is_named(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "--since", "2026-02-30", str(BUNDLED))
-    assert code == 2 and out == "" and "2026-02-30" in err and "no such day" in err
+    assert code == 2 and out == "" and "2026-02-30" in err and "not a day of the calendar" in err
+    # digits of another script are not a date's form (the same words as --as-of)
+    code, out, err = run(capsys, "--since", "\uff12\uff10\uff12\uff16-01-01", str(BUNDLED))
+    assert code == 2 and out == "" and "expected YYYY-MM-DD" in err
 
 
 def test_the_pipe_output_is_sanitised(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

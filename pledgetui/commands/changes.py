@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
-import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -18,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pledgetui.changes import COLUMNS, ChangeRow, markdown, summary, to_json, version_changes, window_changes
-from pledgetui.commands.common import CommandError, LedgerUnreadable, load_ledger, report, say
+from pledgetui.commands.common import CommandError, LedgerUnreadable, as_of_day, load_ledger, report, say
 from pledgetui.model import Ledger
 from pledgetui.sanitize import display_line
 
@@ -67,15 +65,6 @@ class BadInput(Exception):
     """An argument that names no usable date, ledger or revision: exit 2."""
 
 
-def _day(value: str) -> dt.date:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)")
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date: no such day") from None
-
-
 def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     p = cls(
         prog=PROG,
@@ -89,8 +78,8 @@ def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
         metavar="LEDGER | OLD NEW",
         help="with --since: the ledger (default: your working copy); else two versions, each a file or a git revision",
     )
-    p.add_argument("--since", type=_day, metavar="DATE", help="the window's first day (YYYY-MM-DD)")
-    p.add_argument("--until", type=_day, metavar="DATE", help="the window's last day (default: no end)")
+    p.add_argument("--since", type=as_of_day, metavar="DATE", help="the window's first day (YYYY-MM-DD)")
+    p.add_argument("--until", type=as_of_day, metavar="DATE", help="the window's last day (default: no end)")
     p.add_argument(
         "--file",
         metavar="PATH",

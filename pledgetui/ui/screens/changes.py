@@ -40,7 +40,7 @@ COLUMNS = (
 )
 
 #: What the date box takes: a day, or a day, two dots and a day (either may be left out).
-WINDOW = re.compile(r"\s*(\d{4}-\d{2}-\d{2})?\s*(?:\.\.\s*(\d{4}-\d{2}-\d{2})?)?\s*")
+WINDOW = re.compile(r"\s*([0-9]{4}-[0-9]{2}-[0-9]{2})?\s*(?:\.\.\s*([0-9]{4}-[0-9]{2}-[0-9]{2})?)?\s*")
 
 
 class WindowError(ValueError):
