@@ -22,6 +22,7 @@ from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
@@ -203,8 +204,12 @@ class TimelineScreen(Screen[None]):
     # ------------------------------------------------------------------ drawing
 
     def _plot_height(self) -> int:
-        plot = self.query_one("#tl-marks", PlotextPlot)
-        return plot.size.height or max(self.app.size.height - 11, 8)
+        fallback = max(self.app.size.height - 11, 8)
+        try:
+            plot = self.query_one("#tl-marks", PlotextPlot)
+        except NoMatches:  # the screen is being torn down (an interrupt while it opens)
+            return fallback
+        return plot.size.height or fallback
 
     def _rows(self) -> int:
         """The groups the marks plot has room for, a blank row between two."""
