@@ -269,6 +269,19 @@ def test_a_repository_s_config_cannot_make_reading_a_revision_run_a_command(
     assert code == 2 and out == "" and "has no file data/pledges.toml" in err
 
 
+def test_a_file_named_like_a_revision_is_refused_as_ambiguous(
+    capsys: pytest.CaptureFixture[str], repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    shutil.copy(BUNDLED, repo / "HEAD~1")  # a planted file named like the revision
+    code, out, err = run(capsys, "HEAD~1", "HEAD")
+    assert code == 2 and out == "" and "both a file here and a git revision" in err
+    code, out, err = run(capsys, "./HEAD~1", "HEAD")  # the file, said so
+    assert code == 0, err
+    code, out, err = run(capsys, "HEAD~1:data/pledges.toml", "HEAD")  # the revision, said so
+    assert code == 0 and [(r["entry"], r["field"]) for r in rows(out)] == [("uk-air", "summary")]
+
+
 def test_outside_a_repository_a_revision_is_exit_2(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

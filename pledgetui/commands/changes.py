@@ -172,6 +172,18 @@ def _revision(rev: str, file: str | None, label: str) -> tuple[str, Path, str]:
     return found.stdout.decode("ascii", "replace").strip(), root, path_in_rev
 
 
+def _names_a_revision(arg: str) -> bool:
+    """Whether a bare name (no folder, not ``./x``) is also a revision of the repository here:
+    then a file of that name must not silently stand in for it (git itself refuses such a name)."""
+    if "/" in arg or os.sep in arg or arg.startswith(("-", ".")):
+        return False
+    try:
+        found = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{arg}^{{commit}}"], Path.cwd())
+    except BadInput:  # no git: nothing to confuse the file with
+        return False
+    return found.returncode == 0
+
+
 def read_version(arg: str, file: str | None, label: str) -> Version:
     """The ledger ``arg`` names: a file, else a git revision of ``file`` (or ``REV:PATH``).
     Raises :class:`BadInput` naming what is wrong and where."""
@@ -188,6 +200,11 @@ def read_version(arg: str, file: str | None, label: str) -> Version:
             raise BadInput(f"{label}: {path} is a directory, not a ledger file") from None
         if exc.kind != "missing":
             raise BadInput(f"{label}: {path}: {exc.what}") from None
+    if is_file and _names_a_revision(arg):
+        raise BadInput(
+            f"{label}: {arg} is both a file here and a git revision: write ./{arg} for the file, "
+            f"or {arg}:{file or DEFAULT_FILE} for the revision"
+        )
     if is_file:
         try:
             return Version(str(path), store.load(path, use_cache=False).ledger)
