@@ -623,6 +623,8 @@ _OBJECT = re.compile(
 )
 #: A capital named after these words is a place ("in Paris"), not a government speaking.
 _PLACE = re.compile(r"\b(?:in|at|near|outside|around|across)\s+$", re.I)
+#: Just before a commitment's words: the sentence names it to refuse it ("but not combat troops").
+_NEGATED = re.compile(r"\b(?:not|no|never|without|nor)\b(?:\s+\w+){0,2}\s*$", re.I)
 _PRONOUN_START = re.compile(r"^[\"“‘']?\s*(?:He|She|They|It|This|We|Our|The deputy|The minister)\b|^[\"“‘]")
 
 
@@ -632,15 +634,23 @@ def _candidate(sentence: str, start: int, end: int, reading: _Reading) -> Candid
     score = 0
     words = cue_text(sentence)
     stance_words = _NAMED_WILLING.sub("coalition", words)
-    commitments: list[CommitmentType] = []
+    named: list[tuple[bool, int, CommitmentType, str]] = []
     for kind, pattern in COMMITMENT_WORDS:
         m = pattern.search(words)
         if m:
-            commitments.append(kind)
-            if len(commitments) == 1:
-                why.append(f"names a commitment: {m.group(0)!r} ({kind.value})")
-    if not commitments:
+            negated = bool(_NEGATED.search(words[max(0, m.start() - 24) : m.start()]))
+            named.append((negated, m.start(), kind, m.group(0)))
+    if not named:
         return None
+    # The type the sentence offers: the first one it names, but a type it names only to refuse
+    # ("engineers and demining teams, but not combat troops") after every type it does not.
+    offered = [n for n in named if not n[0]] or named
+    offered.sort(key=lambda n: (n[2] is CommitmentType.OTHER, n[1]))
+    commitments = [n[2] for n in offered] + [n[2] for n in named if n not in offered]
+    why.append(f"names a commitment: {offered[0][3]!r} ({offered[0][2].value})")
+    refused = [n for n in named if n[0] and n not in offered]
+    if refused:
+        why.append("names to refuse it: " + ", ".join(f"{n[3]!r}" for n in refused))
     if len(commitments) > 1 and commitments[-1] is CommitmentType.OTHER:
         commitments.pop()
     score += 2

@@ -305,9 +305,10 @@ def test_an_article_written_for_the_tests() -> None:
         c = found[start[:20]]
         return (c.actor, c.commitment, c.status, c.claimant, c.party, c.basis)
 
+    # it offers engineers and logistics units; combat troops it names to refuse
     assert coded("WARSAW — Poland's prime") == (
         "Poland",
-        CommitmentType.GROUND_TROOPS,
+        CommitmentType.LOGISTICS_MEDICAL_DEMINING,
         Status.SIGNALLED,
         "Government of Poland (prime minister)",
         Party.FIRST_PARTY,
@@ -348,3 +349,19 @@ def test_a_titled_person_starts_at_a_word_and_a_long_run_of_letters_is_not_scann
     inside = _TITLED.search("as xFrench President Emmanuel Macron said")
     assert inside is None or inside["state"] != "French"  # never from the middle of a word
     assert _TITLED.search("A" * 42 + " President Emmanuel Macron said") is None  # no state is that long
+
+
+def test_a_type_named_to_refuse_it_is_not_the_offer() -> None:
+    c = one(
+        "Poland's defence minister said Warsaw is ready to contribute engineers and demining teams, but not combat troops."
+    )
+    assert c.commitment is CommitmentType.LOGISTICS_MEDICAL_DEMINING and c.status is Status.SIGNALLED
+    assert any(w.startswith("names to refuse it") for w in c.why)
+    # a sentence that names one type only to refuse it is still that type, refused
+    refusal = one("Italy's foreign minister said Rome will not send ground troops to Ukraine.")
+    assert (refusal.commitment, refusal.status) == (CommitmentType.GROUND_TROOPS, Status.DECLINED)
+    # the first type a sentence offers is its offer
+    hub = one(
+        "Lithuania's defence minister said Vilnius signed an agreement to host a logistics hub for the multinational force."
+    )
+    assert hub.commitment is CommitmentType.LOGISTICS_MEDICAL_DEMINING
