@@ -7,8 +7,21 @@ by a row, a page, or to either end (the bindings' ``cursor``, ``page`` and ``jum
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+
+
+def cursor_bindings(prefix: str) -> list[Binding]:
+    """The keys that move a :class:`CursorRows` cursor, with ids under ``prefix`` (a keymap names them)."""
+    return [
+        Binding("up,k", "cursor(-1)", "Up", show=False, id=f"{prefix}.up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id=f"{prefix}.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id=f"{prefix}.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id=f"{prefix}.page_down"),
+        Binding("home,g", "jump(0)", "First row", show=False, id=f"{prefix}.first"),
+        Binding("end,G", "jump(-1)", "Last row", show=False, id=f"{prefix}.last"),
+    ]
 
 
 class CursorRows(ScrollView):

@@ -21,7 +21,7 @@ from textual.strip import Strip
 
 from pledgetui.sanitize import display_line
 from pledgetui.settings import MAX_WIDTH, MIN_WIDTH
-from pledgetui.ui.widgets.cursor_rows import CursorRows
+from pledgetui.ui.widgets.cursor_rows import CursorRows, cursor_bindings
 from pledgetui.vocab import Backstop, short_label
 
 if TYPE_CHECKING:
@@ -119,12 +119,7 @@ class EntryTable(CursorRows, can_focus=True):
     HELP_TITLE = "The table"
 
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False, id="table.up"),
-        Binding("down,j", "cursor(1)", "Down", show=False, id="table.down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="table.page_up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="table.page_down"),
-        Binding("home,g", "jump(0)", "First row", show=False, id="table.first"),
-        Binding("end,G", "jump(-1)", "Last row", show=False, id="table.last"),
+        *cursor_bindings("table"),
         Binding("enter", "select", "Open quote", show=False, id="table.select"),
         Binding("left,h", "column(-1)", "Column left", show=False, id="table.column_left"),
         Binding("right,l", "column(1)", "Column right", show=False, id="table.column_right"),

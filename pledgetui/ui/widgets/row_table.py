@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from pledgetui.sanitize import display_line
-from pledgetui.ui.widgets.cursor_rows import CursorRows
+from pledgetui.ui.widgets.cursor_rows import CursorRows, cursor_bindings
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +62,7 @@ class RowTable(CursorRows, can_focus=True):
     HELP_TITLE = "The table"
 
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False, id="rows.up"),
-        Binding("down,j", "cursor(1)", "Down", show=False, id="rows.down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="rows.page_up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="rows.page_down"),
-        Binding("home,g", "jump(0)", "First row", show=False, id="rows.first"),
-        Binding("end,G", "jump(-1)", "Last row", show=False, id="rows.last"),
+        *cursor_bindings("rows"),
         Binding("enter", "select", "Open", id="rows.select"),
     ]
 
