@@ -29,10 +29,11 @@ examples:
   pledgetui show uk-ground-troops --as-of 2025-12-31
                                  one entry, its statements and history, as it stood on a day
   pledgetui suggest article.txt  the passages of an article that look like statements, with a proposed coding
+  pledgetui serve --read-only    the dashboard in a web browser on http://127.0.0.1:8000, no edits
 
-commands: changes, check, export, list, paths, search, show, suggest (pledgetui COMMAND --help for each)"""
+commands: changes, check, export, list, paths, search, serve, show, suggest (pledgetui COMMAND --help for each)"""
 
-COMMANDS = ("changes", "check", "export", "list", "paths", "search", "show", "suggest")
+COMMANDS = ("changes", "check", "export", "list", "paths", "search", "serve", "show", "suggest")
 #: The module of each command, imported when it runs.
 COMMAND_MODULES = {
     "changes": "changes",
@@ -41,6 +42,7 @@ COMMAND_MODULES = {
     "list": "listing",
     "paths": "paths",
     "search": "search",
+    "serve": "serve",
     "show": "show",
     "suggest": "suggest",
 }
