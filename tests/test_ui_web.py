@@ -95,6 +95,7 @@ async def test_editor_and_import_are_hidden_and_refused_in_a_browser(in_browser:
         # the filter bar still takes both letters as text
         await pilot.press("slash", "E", "i")
         assert app.dashboard.query_one("#filter").value == "Ei"
+        assert len([m for m in notices.of("warning") if m.startswith("Not available in a browser")]) == 2
         await pilot.press("escape")
         await press_and_settle(app, pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
