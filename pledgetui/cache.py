@@ -13,7 +13,7 @@ folder, mode 0600, made on first use), over the SHA-256 of the ledger file it
 stands for and its body: a cache file made by hand, copied from another machine
 or renamed to stand for another ledger does not verify and is not used. The
 name of a cache file carries a digest of everything its format depends on (this
-module's format, the package, Python and pydantic versions, the digest of the schema
+module's format, the package and Python versions, the digest of the schema
 (``pledgetui.schema.digest``) and the tuple layout taken from it),
 so versions never read each other's files. What a verified file gives back is
 still checked for the integrity problems a load checks (ids, cross-references).
@@ -23,9 +23,9 @@ Format: ``marshal`` of plain tuples (no pickle: nothing in the file can run
 code), entries stored in chunks, written and read one chunk at a time (memory
 holds one chunk next to the ledger; reading yields the GIL between chunks and
 the interface keeps drawing). A signed trailer lists each chunk's length and
-SHA-256, so nothing is unmarshalled before it is known to be what was signed. Models are rebuilt the way
-``BaseModel.model_construct`` does, without re-validation, which is what makes
-it fast and why the cache holds nothing but data that was validated.
+SHA-256, so nothing is unmarshalled before it is known to be what was signed. Records are rebuilt
+from their fields' values (``Model._make``), without validation and without pydantic, which is
+what makes it fast and why the cache holds nothing but data that was validated.
 """
 
 from __future__ import annotations
@@ -46,20 +46,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import pydantic
-
 from pledgetui import __version__, files, osutil, paths, records, schema, tempfiles
-from pledgetui.model import Entry, Ledger, derive_stance, integrity_problems
-from pledgetui.records import MODELS, build_model
+from pledgetui.model import Entry, Ledger, derive_stance, integrity_problems, keep_stance
+from pledgetui.records import MODELS
 from pledgetui.schema import Field, Kind, Record
 
-FORMAT = 4  # 4: statements carry relayed_by
+FORMAT = 5  # 4: statements carry relayed_by; 5: no fields-set masks (records are plain objects)
 MAGIC = b"pledgetui-ledger-cache"
 CHUNK = 2000
 KEEP = 4  # cache files kept; older ones are removed when a new one is written
 
-#: Each record is a tuple of its fields' values in the schema's order, then a mask of the
-#: fields set (``model_fields_set``); vocabulary values as their text, dates as ordinals,
+#: Each record is a tuple of its fields' values in the schema's order; vocabulary values as
+#: their text, dates as ordinals,
 #: lists of records as tuples of such tuples. The code that writes and reads these tuples is
 #: written from the schema at import (:func:`_codec_source`, :data:`SOURCE`).
 _LAYOUT = tuple((name, record.names) for name, record in sorted(schema.RECORDS.items()))
@@ -68,7 +66,7 @@ _ENTRY = schema.RECORDS[_ENTRIES.record or ""]
 _SOURCES = schema.LEDGER.field("sources")
 _SOURCE = schema.RECORDS[_SOURCES.record or ""]
 
-#: The cache is only used while the models are the schema's (``pledgetui.records``).
+#: The cache is only used while the record classes are the schema's (``pledgetui.records``).
 SUPPORTED = records.SUPPORTED and schema.LEDGER.names == ("schema_version", "sources", "entries")
 SIGNATURE = repr(
     (
@@ -77,7 +75,6 @@ SIGNATURE = repr(
         sys.version,
         sys.implementation.cache_tag,
         marshal.version,
-        pydantic.VERSION,
         schema.digest(),
         _LAYOUT,
     )
@@ -90,22 +87,6 @@ HEAD = MAGIC + b" " + hashlib.sha256(SIGNATURE.encode("utf-8")).hexdigest().enco
 _FIXED = 8 + 32
 KEY_NAME = "cache.key"
 KEY_BYTES = 32
-
-_sets: dict[tuple[int, int], set[str]] = {}
-
-
-def _fields_set(names: tuple[str, ...], mask: int) -> set[str]:
-    """The fields-set for ``mask``, one shared set per mask (model_copy copies it before changing it)."""
-    key = (id(names), mask)
-    found = _sets.get(key)
-    if found is None:
-        found = _sets[key] = {n for i, n in enumerate(names) if mask >> i & 1}
-    return found
-
-
-def _mask(names: tuple[str, ...], model: pydantic.BaseModel) -> int:
-    fs = model.model_fields_set
-    return sum(1 << i for i, n in enumerate(names) if n in fs)
 
 
 def _date(value: dt.date | None) -> int | None:
@@ -160,36 +141,30 @@ def _value(record: Record, field: Field, t: str) -> str:
 
 
 def _codec_source(record: Record) -> str:
-    """The source of ``encode_<record>(m)`` (the model as its stored tuple) and
-    ``decode_<record>(t)`` (the model rebuilt from it, without validation), written from the
+    """The source of ``encode_<record>(m)`` (the record as its stored tuple) and
+    ``decode_<record>(t)`` (the record rebuilt from it, without validation), written from the
     schema: a line per field, in the schema's order. The names they use are given by
-    :data:`_NAMESPACE`: ``vocab_<record>_<field>`` (a vocabulary's members by their text),
-    ``model_<record>``, ``names_<record>`` (the fields' names) and ``sets_<record>`` (the
-    fields-sets by mask)."""
+    :data:`_NAMESPACE`: ``vocab_<record>_<field>`` (a vocabulary's members by their text) and
+    ``make_<record>`` (the record class's ``_make``: its fields' values in order)."""
     records.names_ok(record)
     r = record.name
     fields = record.fields
-    bits = " | ".join(f'("{f.name}" in fs) << {i}' for i, f in enumerate(fields))
-    lines = [f"def encode_{r}(m):", "    fs = m.__pydantic_fields_set__", "    return ("]
+    lines = [f"def encode_{r}(m):", "    return ("]
     lines += [f"        {_stored(f, f'm.{f.name}')}," for f in fields]
-    lines += [f"        0 | {bits}," if fields else "        0,", "    )", "", ""]
+    lines += ["    )", "", ""]
     lines.append(f"def decode_{r}(t):")
-    lines.append(f"    {_tuple([f't_{f.name}' for f in fields] + ['mask'])[1:-1]} = t")
-    lines.append(f"    fields = sets_{r}.get(mask)")
-    lines.append(f"    if fields is None:\n        fields = sets_{r}[mask] = _fields_set(names_{r}, mask)")
-    lines.append(f"    return make(model_{r}, {{")
-    lines += [f'        "{f.name}": {_value(record, f, f"t_{f.name}")},' for f in fields]
-    lines.append("    }, fields)")
+    lines.append(f"    {_tuple([f't_{f.name}' for f in fields])[1:-1]} = t")
+    lines.append(f"    return make_{r}(")
+    lines += [f"        {_value(record, f, f't_{f.name}')}," for f in fields]
+    lines.append("    )")
     return "\n".join(lines) + "\n"
 
 
 #: Every record's ``encode_`` and ``decode_`` functions (:func:`_codec_source`).
 SOURCE = "".join(_codec_source(record) + "\n\n" for record in schema.RECORDS.values())
-_NAMESPACE: dict[str, Any] = {"make": build_model, "fromordinal": dt.date.fromordinal, "_fields_set": _fields_set}
+_NAMESPACE: dict[str, Any] = {"fromordinal": dt.date.fromordinal}
 for _record in schema.RECORDS.values():
-    _NAMESPACE[f"model_{_record.name}"] = MODELS[_record.name]
-    _NAMESPACE[f"names_{_record.name}"] = _record.names
-    _NAMESPACE[f"sets_{_record.name}"] = {}
+    _NAMESPACE[f"make_{_record.name}"] = MODELS[_record.name]._make
     for _f in _record.fields:
         if _f.vocab is not None:
             _NAMESPACE[f"vocab_{_record.name}_{_f.name}"] = {m.value: m for m in _f.vocab}
@@ -216,7 +191,6 @@ def _write_to(fh: BinaryIO, ledger: Ledger, sha256: str, key: bytes) -> None:
     trailer = marshal.dumps(
         (
             ledger.schema_version,
-            _mask(schema.LEDGER.names, ledger),
             tuple(_enc_source(s) for s in ledger.sources),
             len(entries),
             tuple(chunks),
@@ -252,8 +226,8 @@ def _dec_entries(chunk: tuple[Any, ...], dates: dict[str, dt.date | None]) -> li
     statements = _ENTRY.fields[-1].name
     for t in chunk:
         p: Entry = _dec_entry(t)
-        evs = p.__dict__[statements]
-        p.__dict__["_stance"] = (evs, p.dates_in(dates), derive_stance(evs, dates))
+        evs = getattr(p, statements)
+        keep_stance(p, (evs, p.dates_in(dates), derive_stance(evs, dates)))
         append(p)
     return out
 
@@ -297,7 +271,7 @@ def read_from(
         trailer = fh.read(trailer_len)
         if len(trailer) != trailer_len or not hmac.compare_digest(mac, _mac(key, sha256, trailer)):
             raise CacheMiss("not signed by this user's key for this file (forged, copied or corrupt)")
-        version, mask, sources, total, chunks = marshal.loads(trailer)
+        version, sources, total, chunks = marshal.loads(trailer)
         if sum(n for n, _ in chunks) != body:
             raise CacheMiss("chunk lengths do not match the file")
         decoded_sources = tuple(_dec_source(s) for s in sources)
@@ -317,8 +291,7 @@ def read_from(
                 on_entries(batch, len(entries) / max(total, 1))
         if len(entries) != total:
             raise CacheMiss("entry count does not match")
-        values = {"schema_version": version, "sources": decoded_sources, "entries": tuple(entries)}
-        ledger = build_model(Ledger, values, _fields_set(schema.LEDGER.names, mask))
+        ledger: Ledger = Ledger._make(version, decoded_sources, tuple(entries))
         if integrity_problems(ledger):
             raise CacheMiss("the cached ledger has integrity problems")
         return ledger

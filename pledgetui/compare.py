@@ -17,9 +17,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel
-
-from pledgetui.model import Entry, Evidence, Ledger, Source, Stance, derive_stance
+from pledgetui.model import Entry, Evidence, Ledger, Model, Source, Stance, derive_stance
 
 __all__ = [
     "EntryDiff",
@@ -131,7 +129,7 @@ class LedgerDiff:
 
 def _plain(value: Any) -> Any:
     """A field's value as the JSON export gives it."""
-    if isinstance(value, BaseModel):
+    if isinstance(value, Model):
         return value.model_dump(mode="json", exclude_defaults=True)
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
@@ -171,10 +169,9 @@ def statement_keys(evidence: Sequence[Evidence]) -> list[str]:
 def reading(entry: Entry, source_dates: Mapping[str, dt.date | None]) -> Stance:
     """The entry's derived reading with these article dates (the one it carries, when it was
     derived with them), never changing what the entry carries: it may belong to another ledger."""
-    found = entry.__dict__.get("_stance")
+    found = entry._stance
     if found is not None and found[0] is entry.evidence and found[1] == entry.dates_in(source_dates):
-        kept: Stance = found[2]
-        return kept
+        return found[2]
     return derive_stance(entry.evidence, source_dates)
 
 

@@ -17,12 +17,10 @@ from typing import Any
 
 import tomli
 import tomli_w
-from pydantic import BaseModel, ValidationError
 
 from pledgetui.anchors import select
 from pledgetui.canonical import to_document
-from pledgetui.errors import form_problems
-from pledgetui.model import Entry, Evidence, Ledger, Source, integrity_problems
+from pledgetui.model import Entry, Evidence, Ledger, Model, Source, integrity_problems
 
 #: How many edits can be undone; the oldest are forgotten beyond this.
 UNDO_LIMIT = 200
@@ -49,6 +47,9 @@ class EditError(ValueError):
 
 def validate_entry_fields(data: dict[str, Any]) -> Entry:
     """Build an entry from form data; raise :class:`EditError` with a message per field."""
+    from pledgetui.errors import form_problems
+    from pledgetui.validation import ValidationError
+
     try:
         return Entry.model_validate(data)
     except ValidationError as exc:
@@ -70,8 +71,11 @@ def _unencodable(value: Any, name: str) -> list[tuple[str, str]]:
     return []
 
 
-def _revalidate(model_type: type[BaseModel], value: Any, prefix: str = "") -> Any:
-    """Re-check a model instance (it may have been built with ``model_construct``)."""
+def _revalidate(model_type: type[Model], value: Any, prefix: str = "") -> Any:
+    """Re-check a record (it may have been built with ``model_construct``)."""
+    from pledgetui.errors import form_problems
+    from pledgetui.validation import ValidationError
+
     data = value.model_dump(mode="python", warnings=False) if hasattr(value, "model_dump") else value
     try:
         model = model_type.model_validate(data)

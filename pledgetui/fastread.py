@@ -25,7 +25,9 @@ is written from the schema once, at import (:func:`_build_source`: a line per fi
 field's limits in it), so that reading an entry asks nothing of the schema.
 
 The part before the first entry (the format version and the sources) is small:
-it is read with the full parser and validated by pydantic.
+it is read with the full TOML parser and checked field by field against the schema
+(:func:`_checked`), declining anything pydantic might read otherwise. Nothing here
+imports pydantic: loading a canonical ledger never does.
 """
 
 from __future__ import annotations
@@ -34,13 +36,13 @@ import datetime as dt
 import json.decoder
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import tomli
 
 from pledgetui import records, schema
-from pledgetui.model import Entry, Ledger, Vocabulary, derive_stance, integrity_problems
-from pledgetui.records import MODELS, build_model
+from pledgetui.model import Entry, Ledger, Model, Vocabulary, derive_stance, integrity_problems, keep_stance
+from pledgetui.records import MODELS
 from pledgetui.schema import Field, Kind, Record
 
 #: Entries per batch handed to the caller (progressive display, progress).
@@ -166,14 +168,13 @@ def _build_source(record: Record, unique: str | None = None) -> str:
 
     The names it uses are given by :class:`_Reader`: ``dec_<record>_<field>`` (a decoder),
     ``default_<record>_<field>`` (what a missing key stands for), ``vocab_<record>_<field>``
-    (a vocabulary's members by their text), ``fields_<record>`` (the fields-set of a shape).
+    (a vocabulary's members by their text), ``make_<record>`` (the record class's ``_make``).
     ``unique``: a field whose values differ from record to record (the entries' ids), decoded
     as they come rather than shared."""
     records.names_ok(record)
     r = record.name
     keys = [f for f in record.fields if not f.tables]
     tables = [f.name for f in record.fields if f.tables]
-    optional = [f.name for f in keys if not f.required]
     lines = [f"def build_{r}({', '.join(['groups', *(f'v_{t}' for t in tables)])}):"]
     lines.append(f"    {_tuple([f'g_{f.name}' for f in keys])[1:-1]} = groups")
     for f in keys:
@@ -222,11 +223,8 @@ def _build_source(record: Record, unique: str | None = None) -> str:
             typed = [f"isinstance(v_{f.name}, int)" for f in (low, high) if not (f.required and f.kind is Kind.INT)]
             test = " and ".join([*typed, f"v_{high.name} < v_{low.name}"])
         lines.append(f'    if {test}:\n        raise Unexpected("a {r} the model would refuse")')
-    lines.append(f"    shape = {_tuple([f'g_{n} is None' for n in optional])}")
-    lines.append(f"    fields = sets_{r}.get(shape)")
-    lines.append(f"    if fields is None:\n        fields = sets_{r}[shape] = fields_{r}(shape)")
-    values = ", ".join(f'"{f.name}": v_{f.name}' for f in record.fields)
-    lines.append(f"    return make(model_{r}, {{{values}}}, fields)")
+    values = ", ".join(f"v_{f.name}" for f in record.fields)
+    lines.append(f"    return make_{r}({values})")
     return "\n".join(lines) + "\n"
 
 
@@ -280,17 +278,6 @@ except (TypeError, KeyError, ValueError):  # a schema this reader cannot follow:
 SUPPORTED = _LAYOUT is not None and records.SUPPORTED
 
 _scan = json.decoder.scanstring  # type: ignore[attr-defined]  # the C scanner: reads a JSON string body up to its closing quote
-_make = build_model
-_sets: dict[tuple[str, frozenset[str]], set[str]] = {}
-
-
-def _fields_set(kind: str, names: frozenset[str]) -> set[str]:
-    """One shared fields-set per shape (``model_copy`` copies it before changing it)."""
-    key = (kind, names)
-    found = _sets.get(key)
-    if found is None:
-        found = _sets[key] = set(names)
-    return found
 
 
 def _text(raw: bytes, lo: int = 0, hi: int = schema.MAX_STRING) -> str:
@@ -326,14 +313,11 @@ class _Reader:
             "names": self.names,
             "text": _text,
             "date": _date,
-            "make": _make,
             "Unexpected": Unexpected,
         }
         for record in layout.built:
             r = record.name
-            ns[f"model_{r}"] = MODELS[r]
-            ns[f"sets_{r}"] = {}
-            ns[f"fields_{r}"] = _fields_for(record)
+            ns[f"make_{r}"] = MODELS[r]._make
             for f in record.fields:
                 ns[f"default_{r}_{f.name}"] = f.default
                 if f.kind is Kind.VOCAB:
@@ -395,16 +379,72 @@ class _Reader:
         return inline
 
 
-def _fields_for(record: Record) -> Callable[[tuple[bool, ...]], set[str]]:
-    """The fields-set of a ``record`` whose optional keys are absent as ``shape`` says (its
-    lists of tables are always set)."""
-    optional = [f.name for f in record.fields if not f.required and not f.tables]
+_M = TypeVar("_M", bound=Model)
 
-    def fields(shape: tuple[bool, ...]) -> set[str]:
-        absent = {n for n, gone in zip(optional, shape) if gone}
-        return _fields_set(record.name, frozenset(n for n in record.names if n not in absent))
 
-    return fields
+def _checked(cls: type[_M], data: Any) -> _M:
+    """``data`` (a TOML table) as a ``cls``, checked against the schema's record field by field:
+    its keys, each value's type (exactly: a string, a date without a time, an integer that is not
+    a boolean), length, pattern, range and vocabulary, and the record's rules. Raises
+    :class:`Unexpected` at anything else, also at what pydantic would accept after converting
+    it: the full path then reads the file and reports what is wrong."""
+    record = cls._record
+    if type(data) is not dict or not data.keys() <= set(record.names):
+        raise Unexpected("a table with keys the schema does not name")
+    values: list[Any] = []
+    for f in record.fields:
+        if f.name not in data:
+            if f.required:
+                raise Unexpected(f"{record.name}.{f.name} is missing")
+            values.append(f.default)
+            continue
+        values.append(_checked_value(f, data[f.name]))
+    if schema.rule_problems(record, dict(zip(record.names, values))):
+        raise Unexpected(f"a {record.name} the model would refuse")
+    made: _M = cls._make(*values)
+    return made
+
+
+def _checked_value(f: Field, v: Any) -> Any:
+    kind = f.kind
+    if kind in (Kind.TEXT, Kind.NAME, Kind.IDENT, Kind.FILE):
+        if type(v) is not str or (f.pattern is not None and re.fullmatch(f.pattern, v) is None):
+            raise Unexpected(f"{f.name}: not a string the schema accepts")
+        _length(f, v)
+        return v
+    if kind is Kind.DATE:
+        if type(v) is not dt.date:
+            raise Unexpected(f"{f.name}: not a date")
+        return v
+    if kind is Kind.INT:
+        if type(v) is not int or (f.ge is not None and v < f.ge) or (f.le is not None and v > f.le):
+            raise Unexpected(f"{f.name}: not a number the schema accepts")
+        return v
+    if kind is Kind.VOCAB:
+        return _member(f, v)
+    if type(v) is not list:
+        raise Unexpected(f"{f.name}: not a list")
+    _length(f, v)
+    if kind is Kind.VOCABS:
+        return tuple(_member(f, c) for c in v)
+    if kind is Kind.RECORDS:
+        item = MODELS[f.record or ""]
+        return tuple(_checked(item, t) for t in v)
+    raise Unexpected(f"{f.name}: a kind this reader does not know")
+
+
+def _length(f: Field, v: str | list[Any]) -> None:
+    if (f.min_length is not None and len(v) < f.min_length) or (f.max_length is not None and len(v) > f.max_length):
+        raise Unexpected(_LIMITS)
+
+
+def _member(f: Field, v: Any) -> Vocabulary:
+    if type(v) is not str:
+        raise Unexpected(f"{f.name}: not a word of its vocabulary")
+    try:
+        return _vocab(f)(v)
+    except ValueError:
+        raise Unexpected(f"{f.name}: not a word of its vocabulary") from None
 
 
 def _layout() -> _Layout:
@@ -422,7 +462,8 @@ def split_head(text: bytes) -> tuple[bytes, int]:
 
 
 def read_head(text: bytes) -> tuple[Ledger, int]:
-    """The ledger without entries, validated by pydantic, and the offset of the first entry."""
+    """The ledger without entries, checked against the schema (:func:`_checked`), and the offset
+    of the first entry."""
     head, pos = split_head(text)
     if pos < 0 or (pos < len(text) and text[pos] != 10):  # a newline
         raise Unexpected("the first entry does not follow a blank line")
@@ -430,7 +471,7 @@ def read_head(text: bytes) -> tuple[Ledger, int]:
         doc = tomli.loads(head.decode("utf-8"))
         if _layout().entries.name in doc or "schema_version" not in doc:
             raise Unexpected("the head is not the canonical one")
-        ledger = Ledger.model_validate(doc)
+        ledger = _checked(Ledger, doc)
     except Unexpected:
         raise
     except Exception:
@@ -486,7 +527,7 @@ def iter_entries(
                 dates: tuple[dt.date | None, ...] = (source_dates.get(evs[0].source),)
             else:
                 dates = tuple(source_dates.get(sid) for sid in dict.fromkeys(ev.source for ev in evs))
-            p.__dict__["_stance"] = (evs, dates, derive_stance(evs, source_dates))
+            keep_stance(p, (evs, dates, derive_stance(evs, source_dates)))
         out.append(p)
         if pos > end:
             raise Unexpected(f"an entry runs past character {end}, where another was to begin")
@@ -528,10 +569,7 @@ def read_part(text: bytes, head: Ledger, pos: int, stop: int | None = None) -> L
 def _with_entries(head: Ledger, entries: list[Entry]) -> Ledger:
     """``head`` (the format version and sources) with ``entries``; raises :class:`Unexpected`
     for duplicate ids or unknown sources."""
-    fields = set(head.model_fields_set) | ({"entries"} if entries else set())
-    ledger: Ledger = _make(
-        Ledger, {"schema_version": head.schema_version, "sources": head.sources, "entries": tuple(entries)}, fields
-    )
+    ledger: Ledger = Ledger._make(head.schema_version, head.sources, tuple(entries))
     if integrity_problems(ledger):
         raise Unexpected("duplicate ids or unknown sources")
     return ledger

@@ -11,16 +11,18 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tomli
-from pydantic import TypeAdapter, ValidationError
 
-from pledgetui import errors, files, nesting
+from pledgetui import files, nesting
 from pledgetui.filesave import Fingerprint, fingerprint_of
 from pledgetui.migrate import MIGRATED_FIELDS, migrate
 from pledgetui.model import SCHEMA_VERSION, Entry, Ledger, integrity_problems
 from pledgetui.sanitize import display_line
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 MAX_LEDGER_BYTES = 256 * 1024 * 1024
 
@@ -131,10 +133,10 @@ Progress = Callable[[str, float], None]
 #: of this size hold it a few milliseconds each.
 VALIDATE_CHUNK = 1000
 
-_ENTRIES = TypeAdapter(tuple[Entry, ...])
-
 
 def _report(path: Path, doc: dict[str, Any], exc: ValidationError, migrated_from: int | None = None) -> LedgerError:
+    from pledgetui import errors
+
     relocate = _original_loc if migrated_from is not None else None
     return LedgerError(path, [Problem(where, what) for where, what in errors.ledger_problems(doc, exc, relocate)])
 
@@ -151,6 +153,8 @@ def _original_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
 def _validate(doc: dict[str, Any], progress: Progress | None) -> Ledger:
     """``Ledger.model_validate(doc)``, entries in chunks. Raises ValidationError (from the whole
     document, so the error locations are the usual ones) if anything is invalid."""
+    from pledgetui.validation import ValidationError, validate_entries
+
     entries = doc.get("entries")
     if not isinstance(doc, dict) or not isinstance(entries, list) or len(entries) <= VALIDATE_CHUNK:
         return Ledger.model_validate(doc)
@@ -158,7 +162,7 @@ def _validate(doc: dict[str, Any], progress: Progress | None) -> Ledger:
         head = Ledger.model_validate({**doc, "entries": []})
         done: list[Entry] = []
         for i in range(0, len(entries), VALIDATE_CHUNK):
-            done.extend(_ENTRIES.validate_python(entries[i : i + VALIDATE_CHUNK]))
+            done.extend(validate_entries(Entry, entries[i : i + VALIDATE_CHUNK]))
             if progress is not None:
                 progress("checking", len(done) / len(entries))
     except ValidationError:
@@ -173,6 +177,8 @@ def validate_document(path: Path, doc: dict[str, Any], progress: Progress | None
     migrated_from = None
     if isinstance(doc, dict):
         doc, migrated_from = migrate(doc)
+    from pledgetui.validation import ValidationError
+
     try:
         ledger = _validate(doc, progress)
     except ValidationError as exc:

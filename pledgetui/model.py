@@ -1,4 +1,4 @@
-"""The pledge ledger: pydantic models over the controlled vocabularies (``pledgetui.vocab``).
+"""The pledge ledger: plain record classes over the controlled vocabularies (``pledgetui.vocab``).
 
 A ledger entry is a *claim*: who says which actor committed to what, under which
 conditions, in which exact words. Nothing here turns a claim into a fact.
@@ -12,14 +12,15 @@ documented in docs/coding.md), never stored.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
-
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StringConstraints, model_validator
+from enum import Enum
+from typing import Any, ClassVar, Literal, Self, TypeVar
 
 from pledgetui import schema
+from pledgetui.codegen import define, names_ok
 from pledgetui.dating import Interval, interval
 from pledgetui.schema import (
     FILE_PATTERN,
@@ -80,72 +81,239 @@ __all__ = [
 ]
 
 #: The limits and patterns are the schema's (``pledgetui.schema``): the one definition every
-#: form of the ledger takes them from. ``pledgetui.records.agrees`` checks each model below
-#: against its record there.
-Text = Annotated[str, StringConstraints(max_length=MAX_STRING)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME, strip_whitespace=False)]
-Ident = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-#: A short name that may be absent (empty): who relays a statement.
-Relay = Annotated[str, StringConstraints(max_length=MAX_RELAY)]
-#: Character offsets and amounts: plain integers (``true`` is not 1), bounded.
-Offset = Annotated[StrictInt, Field(ge=0, le=MAX_OFFSET)]
-Amount = Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT)]
+#: form of the ledger takes them from. The classes below hold values; the checks are pydantic's,
+#: in ``pledgetui.validation`` (imported only when something is validated).
+
+_new = object.__new__
+_MISSING: Any = object()
 
 
-def _day(value: Any) -> Any:
-    """A calendar date: a TOML date, or an ISO ``YYYY-MM-DD`` string (the journal's JSON).
-    Never a number, a boolean, or a date with a time of day."""
-    if isinstance(value, dt.datetime):
-        raise ValueError("give a date without a time of day (YYYY-MM-DD)")
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+class Immutable(AttributeError):
+    """Raised on an assignment to a record's field: records are values (use ``model_copy``)."""
 
 
-Day = Annotated[dt.date, BeforeValidator(_day)]
+def _rebuild(cls: type[_M], values: tuple[Any, ...], extra: tuple[Any, ...] = ()) -> _M:
+    """A record from its fields' values in order and its derived caches (for ``pickle`` and ``copy``)."""
+    made: _M = cls._make(*values)
+    for (_, put), value in zip(cls._setters[len(values) :], extra):
+        put(made, value)
+    return made
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False)
+class Model:
+    """A record of the ledger (``pledgetui.schema``): a plain object with a slot per field, in the
+    schema's order, immutable, equal to another of its type with equal field values (caches such
+    as an entry's derived reading are not compared), hashable.
+
+    ``Entry(**fields)`` and ``Entry.model_validate(data)`` validate (pydantic, in
+    ``pledgetui.validation``) and raise its ``ValidationError``; ``model_copy``, ``model_construct``
+    and ``_make`` (the fields' values in order, used by the cache and the fast reader) trust
+    their values and build the object directly. The methods named after pydantic's behave as
+    pydantic's do for what the program uses of them."""
+
+    __slots__ = ()
+    #: The schema's record, its fields' names in order, the fields by name.
+    _record: ClassVar[schema.Record]
+    _names: ClassVar[tuple[str, ...]]
+    model_fields: ClassVar[dict[str, schema.Field]]
+    #: Slots that are not fields (derived caches), None when built.
+    _extra: ClassVar[tuple[str, ...]] = ()
+    #: The record built from its fields' values in order, without validation (written from the schema).
+    _make: ClassVar[Callable[..., Any]]
+    _setters: ClassVar[tuple[tuple[str, Callable[[Any, Any], None]], ...]]
+    #: Every record class, by the name of its record (one dict, shared).
+    _classes: ClassVar[dict[str, type[Model]]] = {}
+
+    def __init_subclass__(cls, record: schema.Record | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if record is not None:
+            _install(cls, record)
+
+    def __new__(cls, **data: Any) -> Self:
+        return cls.model_validate(data)
+
+    @classmethod
+    def model_validate(cls, obj: Any) -> Self:
+        """Validate ``obj`` (a mapping of the fields, or an instance, kept as it is); raises
+        pydantic's ``ValidationError`` with every problem found."""
+        if type(obj) is cls:
+            return obj
+        from pledgetui.validation import validate
+
+        made: Self = validate(cls, obj)
+        return made
+
+    @classmethod
+    def model_construct(cls, **values: Any) -> Self:
+        """A record of ``values`` and the defaults of the fields not given, without validation.
+        A required field not given is left unset (as pydantic's ``model_construct`` does)."""
+        m = _new(cls)
+        fields = cls.model_fields
+        for name, put in cls._setters:
+            if name in values:
+                put(m, values[name])
+            elif name in fields:
+                f = fields[name]
+                if not f.required:
+                    put(m, f.default)
+            else:
+                put(m, None)
+        return m
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with the fields in ``update`` replaced (not validated; a name that is not a
+        field is ignored, as pydantic does); ``deep``: the values copied too (the derived caches
+        are then left to be derived again)."""
+        cls = type(self)
+        m = _new(cls)
+        fields = cls.model_fields
+        memo: dict[int, Any] = {}  # one copy of what two slots share (a kept reading's statements)
+        for name, put in cls._setters:
+            if update and name in update and name in fields:
+                value = update[name]
+            else:
+                value = getattr(self, name, None if name not in fields else _MISSING)
+                if deep and value is not _MISSING:
+                    value = copy.deepcopy(value, memo)
+            if value is not _MISSING:
+                put(m, value)
+        return m
+
+    def model_dump(
+        self,
+        *,
+        mode: Literal["python", "json"] = "python",
+        include: Collection[str] | None = None,
+        exclude: Collection[str] | None = None,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        warnings: bool = True,
+    ) -> dict[str, Any]:
+        """The fields as a dict, records within as dicts; ``mode="json"``: vocabulary members as
+        their text, dates as ISO strings, lists as lists (as pydantic's ``model_dump``); ``include``
+        and ``exclude``: the names of this record's fields to keep or leave out."""
+        out = _dump(self, mode == "json", exclude or (), exclude_defaults, exclude_none)
+        return out if include is None else {k: v for k, v in out.items() if k in include}
+
+    @property
+    def model_fields_set(self) -> set[str]:
+        """The fields a file states: the required ones and those with a value the file writes
+        (not absent: None, an empty string or list, but where the schema keeps an empty list)."""
+        fields = self.model_fields
+        return {n for n in self._names if fields[n].required or not schema.omitted(fields[n], getattr(self, n, None))}
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise Immutable(f"{type(self).__name__} is immutable: use model_copy(update=...)")
+
+    def __delattr__(self, name: str) -> None:
+        raise Immutable(f"{type(self).__name__} is immutable")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        values = tuple(getattr(self, n) for n in self._names)
+        return (_rebuild, (type(self), values, tuple(getattr(self, n) for n in self._extra)))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._names if hasattr(self, n))
+        return f"{type(self).__name__}({shown})"
 
 
-_M = TypeVar("_M", bound=_Model)
+_M = TypeVar("_M", bound=Model)
 
 
-def _rules(model: _M, record: schema.Record) -> _M:
-    """The schema's rules between the record's fields (``high`` not below ``low``...)."""
-    problems = schema.rule_problems(record, model.__dict__)
-    if problems:
-        raise ValueError(problems[0])
-    return model
+def _dump_value(value: Any, json: bool, exclude_defaults: bool, exclude_none: bool) -> Any:
+    if isinstance(value, Model):
+        return _dump(value, json, (), exclude_defaults, exclude_none)
+    if isinstance(value, tuple | list):
+        items = [_dump_value(v, json, exclude_defaults, exclude_none) for v in value]
+        return items if json or type(value) is list else tuple(items)
+    if json:
+        if isinstance(value, Enum):
+            return value.value
+        if isinstance(value, dt.date):
+            return value.isoformat()
+    return value
 
 
-class Source(_Model):
+def _dump(m: Model, json: bool, exclude: Collection[str], exclude_defaults: bool, exclude_none: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    fields = m.model_fields
+    for name in m._names:
+        if name in exclude:
+            continue
+        value = getattr(m, name, _MISSING)
+        if value is _MISSING or (exclude_none and value is None):
+            continue
+        if exclude_defaults:
+            f = fields[name]
+            if not f.required and type(value) is type(f.default) and value == f.default:
+                continue
+        out[name] = _dump_value(value, json, exclude_defaults, exclude_none)
+    return out
+
+
+def _install(cls: type[Model], record: schema.Record) -> None:
+    """Give ``cls`` the schema's ``record``: its names, fields, and the code written from them
+    (``_make``, ``__eq__``, ``__hash__``)."""
+    names_ok(record)
+    names = record.names
+    declared: tuple[str, ...] = cls.__dict__["__slots__"]
+    extra = tuple(s for s in declared if s not in names)
+    if tuple(s for s in declared if s in names) != names:
+        raise TypeError(f"{cls.__name__}: slots {declared} are not the schema's fields {names} in order")
+    cls._record = record
+    cls._classes[record.name] = cls
+    cls._names = names
+    cls._extra = extra
+    cls.model_fields = {f.name: f for f in record.fields}
+    slots = (*names, *extra)
+    cls._setters = tuple((n, cls.__dict__[n].__set__) for n in slots)
+    args = ", ".join(names)
+    same = " and ".join(f"self.{n} == other.{n}" for n in names) or "True"
+    lines = [f"def make({args}):", "    m = new(cls)"]
+    lines += [f"    set_{n}(m, {n})" for n in names]
+    lines += [f"    set_{n}(m, None)" for n in extra]
+    lines += ["    return m", "", ""]
+    lines += ["def __eq__(self, other):", "    if self is other:", "        return True"]
+    lines += ["    if type(other) is not type(self):", "        return NotImplemented", f"    return {same}", "", ""]
+    lines += ["def __hash__(self):", f"    return hash(({', '.join(f'self.{n}' for n in names)},))"]
+    ns: dict[str, Any] = {"new": _new, "cls": cls}
+    ns.update({f"set_{n}": put for n, put in cls._setters})
+    exec(define("\n".join(lines) + "\n", f"model: {cls.__name__} from pledgetui.schema"), ns)
+    cls._make = staticmethod(ns["make"])
+    type.__setattr__(cls, "__eq__", ns["__eq__"])
+    type.__setattr__(cls, "__hash__", ns["__hash__"])
+
+
+class Source(Model, record=schema.SOURCE):
     """An article the ledger quotes. ``file`` is a bare file name in the ledger's seeds folder."""
 
-    id: Ident
-    file: Annotated[str, StringConstraints(pattern=FILE_PATTERN)]
-    title: Name
-    date: Day | None = None
-    outlet: Text = ""
-    note: Text = Field(default="", description="Reliability or framing, where it matters")
+    __slots__ = (  # noqa: RUF023  # the schema's order
+        "id",
+        "file",
+        "title",
+        "date",
+        "outlet",
+        "note",
+    )
+    id: str
+    file: str
+    title: str
+    date: dt.date | None
+    outlet: str
+    note: str  # reliability or framing, where it matters
 
 
-class Quantity(_Model):
+class Quantity(Model, record=schema.QUANTITY):
     """A number the source states, e.g. troops 20,000 to 50,000."""
 
-    label: Name
-    low: Amount | None = None
-    high: Amount | None = None
-
-    @model_validator(mode="after")
-    def _range(self) -> Quantity:
-        return _rules(self, schema.QUANTITY)
+    __slots__ = (  # noqa: RUF023  # the schema's order
+        "label",
+        "low",
+        "high",
+    )
+    label: str
+    low: int | None
+    high: int | None
 
     def __str__(self) -> str:
         if self.low is not None and self.high is not None and self.low != self.high:
@@ -155,33 +323,45 @@ class Quantity(_Model):
         return f"{self.label}: {amount}"
 
 
-class Evidence(_Model):
+class Evidence(Model, record=schema.EVIDENCE):
     """One statement: an exact quote, anchored in the W3C Web Annotation manner (quote +
     position selectors), with its own stance: who says it, whether they speak for the
     actor, how it reaches us, how firm it is, and when it was said."""
 
-    source: Ident
-    claimant: Name
+    __slots__ = (  # noqa: RUF023  # the schema's order
+        "source",
+        "claimant",
+        "party",
+        "basis",
+        "relayed_by",
+        "status",
+        "stated",
+        "conditions",
+        "numbers",
+        "quote",
+        "prefix",
+        "suffix",
+        "start",
+        "end",
+    )
+    source: str
+    claimant: str
     party: Party
     basis: Basis
     #: Who passes the claimant's words on to us (an outlet, an agency, "via BBC") when the
     #: claimant does not reach the article directly; empty (absent from the file) otherwise.
-    relayed_by: Relay = ""
+    relayed_by: str
     status: Status
-    stated: Day | None = None
+    stated: dt.date | None
     #: Only where this statement's conditions differ from the entry's: absent (None) means
     #: the entry's; an empty list means the statement describes the commitment as unconditional.
-    conditions: tuple[Condition, ...] | None = None
-    numbers: tuple[Quantity, ...] = ()
-    quote: Annotated[str, StringConstraints(min_length=1, max_length=MAX_STRING)]
-    prefix: Text = ""
-    suffix: Text = ""
-    start: Offset
-    end: Offset
-
-    @model_validator(mode="after")
-    def _span(self) -> Evidence:
-        return _rules(self, schema.EVIDENCE)
+    conditions: tuple[Condition, ...] | None
+    numbers: tuple[Quantity, ...]
+    quote: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
 
     @property
     def authoritative(self) -> bool:
@@ -278,21 +458,42 @@ def resting_indexes(evidence: tuple[Evidence, ...], source_dates: Mapping[str, d
     return tuple(i for i, ev in enumerate(evidence) if (ev.status, ev.basis.on_record, ev.span(source_dates)) == key)
 
 
-class Entry(_Model):
+#: What an entry keeps of its derived reading: the statements and the article dates it was
+#: derived from, and the reading (:attr:`Entry.stance`).
+Kept = tuple[tuple[Evidence, ...], tuple[dt.date | None, ...], Stance]
+
+
+class Entry(Model, record=schema.ENTRY):
     """A ledger entry: one actor and one commitment type (a pledge or a counter-position)."""
 
-    id: Ident
-    kind: EntryKind = EntryKind.PLEDGE
-    actor: Name
-    actor_type: ActorType = ActorType.COUNTRY
+    __slots__ = (  # noqa: RUF023  # the schema's order
+        "id",
+        "kind",
+        "actor",
+        "actor_type",
+        "commitment",
+        "conditions",
+        "condition_detail",
+        "us_backstop",
+        "numbers",
+        "summary",
+        "notes",
+        "evidence",
+        "_stance",
+    )
+    id: str
+    kind: EntryKind
+    actor: str
+    actor_type: ActorType
     commitment: CommitmentType
-    conditions: tuple[Condition, ...] = ()
-    condition_detail: Text = ""
-    us_backstop: Backstop = Backstop.UNKNOWN
-    numbers: tuple[Quantity, ...] = ()
-    summary: Name
-    notes: Text = ""
-    evidence: tuple[Evidence, ...] = Field(min_length=1)
+    conditions: tuple[Condition, ...]
+    condition_detail: str
+    us_backstop: Backstop
+    numbers: tuple[Quantity, ...]
+    summary: str
+    notes: str
+    evidence: tuple[Evidence, ...]
+    _stance: Kept | None
 
     @property
     def is_counter(self) -> bool:
@@ -307,9 +508,9 @@ class Entry(_Model):
 
     # The derived reading. A ledger attaches it with its sources' dates (``Ledger``
     # does so whenever it is built or copied); an entry outside a ledger derives it
-    # from the statements' own dates. The stance is kept in ``__dict__`` next to the
-    # fields, keyed by the evidence tuple it was derived from, so a copy with other
-    # evidence derives afresh; pydantic ignores such keys in ``==`` and in dumps.
+    # from the statements' own dates. The stance is kept in a slot of its own next to
+    # the fields, keyed by the evidence tuple it was derived from, so a copy with other
+    # evidence derives afresh; ``==``, hashes and dumps ignore it.
 
     def dates_in(self, source_dates: Mapping[str, dt.date | None]) -> tuple[dt.date | None, ...]:
         """The dates of the articles this entry quotes, in ``source_dates``."""
@@ -321,25 +522,23 @@ class Entry(_Model):
     @property
     def stance_dates(self) -> tuple[dt.date | None, ...] | None:
         """The article dates the attached stance was derived with (None: none attached)."""
-        found = self.__dict__.get("_stance")
+        found = self._stance
         return found[1] if found is not None and found[0] is self.evidence else None
 
     def attach_stance(self, source_dates: Mapping[str, dt.date | None]) -> Stance:
         dates = self.dates_in(source_dates)
-        found = self.__dict__.get("_stance")
+        found = self._stance
         if found is not None and found[0] is self.evidence and found[1] == dates:
-            kept: Stance = found[2]
-            return kept
+            return found[2]
         stance = derive_stance(self.evidence, source_dates)
-        self.__dict__["_stance"] = (self.evidence, dates, stance)
+        keep_stance(self, (self.evidence, dates, stance))
         return stance
 
     @property
     def stance(self) -> Stance:
-        found = self.__dict__.get("_stance")
+        found = self._stance
         if found is not None and found[0] is self.evidence:
-            kept: Stance = found[2]
-            return kept
+            return found[2]
         return derive_stance(self.evidence, {})
 
     @property
@@ -367,15 +566,22 @@ class Entry(_Model):
         return tuple(dict.fromkeys(ev.claimant for ev in self.evidence))
 
 
-class Ledger(_Model):
-    schema_version: StrictInt = SCHEMA_VERSION
-    sources: tuple[Source, ...] = ()
-    entries: tuple[Entry, ...] = ()
+#: Keep a derived reading on an entry (its ``_stance`` slot; the entry's fields stay as they are).
+keep_stance: Callable[[Entry, Kept | None], None] = Entry.__dict__["_stance"].__set__
 
-    @model_validator(mode="after")
-    def _attach(self) -> Ledger:
-        self.attach_stances()
-        return self
+
+class Ledger(Model, record=schema.LEDGER):
+    __slots__ = (  # noqa: RUF023  # the schema's order
+        "schema_version",
+        "sources",
+        "entries",
+        "_by_id",
+    )
+    schema_version: int
+    sources: tuple[Source, ...]
+    entries: tuple[Entry, ...]
+    #: The index by id of an ``entries`` tuple (:meth:`position`).
+    _by_id: tuple[tuple[Entry, ...], dict[str, int]] | None
 
     def source_dates(self) -> dict[str, dt.date | None]:
         return {s.id: s.date for s in self.sources}
@@ -392,16 +598,16 @@ class Ledger(_Model):
             if only is not None and id(p) not in only:
                 continue
             evidence = p.evidence
-            found = p.__dict__.get("_stance")
+            found = p._stance
             mine = p.dates_in(dates)
             if found is not None and found[0] is evidence:
                 if found[1] == mine:
                     continue  # already derived with these dates
                 p = entries[i] = p.model_copy()  # another ledger's reading: this ledger gets a copy
                 copied = True
-            p.__dict__["_stance"] = (evidence, mine, derive_stance(evidence, dates))
+            keep_stance(p, (evidence, mine, derive_stance(evidence, dates)))
         if copied:
-            self.__dict__["entries"] = tuple(entries)  # frozen model: set once, while being built
+            _set_entries(self, tuple(entries))  # immutable: set once, while being built
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Ledger:
         new = super().model_copy(update=update, deep=deep)
@@ -423,15 +629,15 @@ class Ledger(_Model):
         """Where the entry with this id stands in ``entries`` (the first, where a broken ledger
         repeats one), without a scan: an index by id is built once per ``entries`` tuple and
         kept beside it."""
-        found = self.__dict__.get("_by_id")
+        found = self._by_id
         entries = self.entries
         if found is None or found[0] is not entries:
             index: dict[str, int] = {}
             for i, p in enumerate(entries):
                 index.setdefault(p.id, i)
-            found = self.__dict__["_by_id"] = (entries, index)
-        by_id: dict[str, int] = found[1]
-        return by_id.get(entry_id)
+            found = (entries, index)
+            _set_by_id(self, found)
+        return found[1].get(entry_id)
 
     def entry(self, entry_id: str) -> Entry | None:
         """The entry with this id (:meth:`position`)."""
@@ -439,8 +645,12 @@ class Ledger(_Model):
         return None if i is None else self.entries[i]
 
 
+_set_entries: Callable[[Ledger, tuple[Entry, ...]], None] = Ledger.__dict__["entries"].__set__
+_set_by_id: Callable[[Ledger, Any], None] = Ledger.__dict__["_by_id"].__set__
+
+
 def integrity_problems(ledger: Ledger) -> list[tuple[str, str]]:
-    """Cross-reference problems pydantic cannot see: (where, what) pairs."""
+    """Cross-reference problems validating one record cannot see: (where, what) pairs."""
     problems: list[tuple[str, str]] = []
     if ledger.schema_version != SCHEMA_VERSION:
         readable = " and ".join(str(v) for v in READABLE_VERSIONS)

@@ -290,7 +290,7 @@ def draft_evidence(text: str, source_id: str, start: int, end: int) -> Evidence:
         claimant="",
         party=Party.FIRST_PARTY,
         basis=Basis.STATEMENT,
-        status=None,  # type: ignore[arg-type]
+        status=None,  # a draft: the form asks for it
         stated=None,
         conditions=None,
         numbers=(),

@@ -1,31 +1,33 @@
-"""The schema's records as pydantic models: which model holds each record, whether the models
-agree with the schema (``pledgetui.schema``) field by field, and building a model from values
-validated before.
+"""The schema's records as classes: which class holds each record, whether the classes and
+their pydantic twins agree with the schema (``pledgetui.schema``) field by field.
 
-The models in ``pledgetui.model`` are declared by hand (so that type checkers know their
-fields); their limits come from the schema. :func:`agrees` compares each model with its
-record: field names and order, required or default, constraints, vocabularies and item
-models. The fast reader, the fast writer and the cache work only while :data:`SUPPORTED`
-(every model agrees); otherwise they decline and the full parser and ``tomli_w`` do the work.
-Those three write their per-record code from the schema at import; :func:`define` compiles it.
+The record classes in ``pledgetui.model`` are plain objects with a slot per field, in the
+schema's order (checked when each class is made, and here); their validating twins in
+``pledgetui.validation`` are pydantic models declared by hand (so that type checkers know
+their fields), with the schema's limits. :func:`agrees` compares each twin with its record:
+field names and order, required or default, constraints, vocabularies and item models; it
+imports pydantic, so it runs in the tests, not on every start. The fast reader, the fast
+writer and the cache work only while :data:`SUPPORTED` (the classes hold the schema's fields
+in its order); otherwise they decline and the full parser and ``tomli_w`` do the work. Those
+three write their per-record code from the schema at import; :func:`define` compiles it.
 """
 
 from __future__ import annotations
 
-import keyword
-import linecache
-from types import CodeType
-from typing import Annotated, Any, TypeVar, get_args, get_origin
-
-from pydantic import BaseModel
-from pydantic.fields import FieldInfo
-from pydantic_core import PydanticUndefined
+from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin
 
 from pledgetui import schema
-from pledgetui.model import Entry, Evidence, Ledger, Quantity, Source
+from pledgetui.codegen import define, names_ok
+from pledgetui.model import Entry, Evidence, Ledger, Model, Quantity, Source
 
-#: The model of each record of the schema.
-MODELS: dict[str, type[BaseModel]] = {
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from pydantic.fields import FieldInfo
+
+__all__ = ["MODELS", "SUPPORTED", "agrees", "constraints", "define", "field_problems", "names_ok", "order_problems"]
+
+#: The class of each record of the schema.
+MODELS: dict[str, type[Model]] = {
     schema.SOURCE.name: Source,
     schema.QUANTITY.name: Quantity,
     schema.EVIDENCE.name: Evidence,
@@ -39,6 +41,8 @@ _CONSTRAINTS = ("min_length", "max_length", "pattern", "ge", "le")
 def constraints(info: FieldInfo) -> dict[str, object]:
     """A model field's constraints (``annotated_types`` metadata, nested ones of an optional
     type included), by name: ``min_length``, ``max_length``, ``pattern``, ``ge``, ``le``."""
+    from pydantic.fields import FieldInfo
+
     found: dict[str, object] = {}
 
     def take(items: Any) -> None:
@@ -75,6 +79,8 @@ def _types(annotation: Any) -> set[Any]:
 
 def field_problems(model: type[BaseModel], record: schema.Record) -> list[str]:
     """Where ``model`` differs from ``record`` (none: it agrees)."""
+    from pydantic_core import PydanticUndefined
+
     problems: list[str] = []
     fields = model.model_fields
     if tuple(fields) != record.names:
@@ -93,46 +99,35 @@ def field_problems(model: type[BaseModel], record: schema.Record) -> list[str]:
         types = _types(info.annotation)
         if f.vocab is not None and f.vocab not in types:
             problems.append(f"{where}: not of the vocabulary {f.vocab.__name__}")
-        if f.record is not None and MODELS[f.record] not in types:
-            problems.append(f"{where}: not a list of {MODELS[f.record].__name__}")
+        if f.record is not None:
+            from pledgetui.validation import TWINS
+
+            if TWINS[f.record] not in types:
+                problems.append(f"{where}: not a list of {MODELS[f.record].__name__}")
+    return problems
+
+
+def order_problems(cls: type[Model], record: schema.Record) -> list[str]:
+    """Where the record class ``cls`` differs from ``record``: its fields (and their slots and
+    annotations) are the record's names in order."""
+    declared: tuple[str, ...] = cls.__dict__["__slots__"]
+    slots = tuple(s for s in declared if not s.startswith("_"))
+    annotated = tuple(n for n in cls.__annotations__ if not n.startswith("_") and n != "model_fields")
+    problems = []
+    for what, names in (("fields", tuple(cls.model_fields)), ("slots", slots), ("annotations", annotated)):
+        if names != record.names:
+            problems.append(f"{cls.__name__} has {what} {names}, the schema {record.names}")
     return problems
 
 
 def agrees() -> list[str]:
-    """Every difference between the models and the schema (none: they agree)."""
-    return [p for name, model in MODELS.items() for p in field_problems(model, schema.RECORDS[name])]
+    """Every difference between the record classes, their pydantic twins and the schema (none:
+    they agree). Imports pydantic."""
+    from pledgetui.validation import TWINS
+
+    found = [p for name, cls in MODELS.items() for p in order_problems(cls, schema.RECORDS[name])]
+    return found + [p for name in MODELS for p in field_problems(TWINS[name], schema.RECORDS[name])]
 
 
-#: The fast reader, the fast writer and the cache are used only while the models are the schema's.
-SUPPORTED = not agrees()
-
-_M = TypeVar("_M", bound=BaseModel)
-_new = object.__new__
-_set = object.__setattr__
-
-
-def build_model(cls: type[_M], values: dict[str, Any], fields_set: set[str]) -> _M:
-    """A model instance from values validated before, without validating again (as
-    ``BaseModel.model_construct`` does, minus its defaults pass)."""
-    m: _M = _new(cls)
-    _set(m, "__dict__", values)
-    _set(m, "__pydantic_fields_set__", fields_set)
-    _set(m, "__pydantic_extra__", None)
-    _set(m, "__pydantic_private__", None)
-    return m
-
-
-def define(source: str, name: str) -> CodeType:
-    """``source`` (functions written from the schema at import) compiled; its lines show in
-    tracebacks and profiles under ``<name>`` (they are kept in ``linecache``)."""
-    filename = f"<{name}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
-    return compile(source, filename, "exec")
-
-
-def names_ok(record: schema.Record) -> None:
-    """Raise ``TypeError`` unless every field name of ``record`` is a plain identifier (code
-    written from the schema names its locals after them)."""
-    for name in record.names:
-        if not name.isidentifier() or keyword.iskeyword(name):
-            raise TypeError(f"{record.name}.{name}: not a name code can use")
+#: The fast reader, the fast writer and the cache are used only while the classes are the schema's.
+SUPPORTED = not any(order_problems(cls, schema.RECORDS[name]) for name, cls in MODELS.items())

@@ -333,10 +333,12 @@ def test_required_names_cannot_be_empty() -> None:
 
 def test_models_are_frozen() -> None:
     p = Entry.model_validate(pledge())
-    with pytest.raises(ValidationError):
+    with pytest.raises(AttributeError, match="immutable"):
         p.actor = "France"  # type: ignore[misc]
-    with pytest.raises(ValidationError):
+    with pytest.raises(AttributeError, match="immutable"):
         p.evidence[0].status = Status.DECLINED  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="immutable"):
+        del p.actor
     assert p.actor == "United Kingdom" and p.status is Status.SIGNED
 
 

@@ -165,11 +165,16 @@ def test_an_unchanged_schema_reads_as_before(tmp_path: Any) -> None:
 def test_each_model_agrees_with_its_record() -> None:
     assert records.agrees() == []
     assert records.SUPPORTED and fastread.SUPPORTED and fastwrite.SUPPORTED and cache.SUPPORTED
+    from pledgetui.validation import TWINS
+
     for name, record in schema.RECORDS.items():
-        model = records.MODELS[name]
-        assert tuple(model.model_fields) == record.names
+        cls = records.MODELS[name]
+        assert tuple(cls.model_fields) == record.names
+        assert tuple(cls.__slots__[: len(record.names)]) == record.names
+        twin = TWINS[name]
+        assert tuple(twin.model_fields) == record.names
         for f in record.fields:
-            info = model.model_fields[f.name]
+            info = twin.model_fields[f.name]
             assert info.is_required() == f.required
             if not f.required:
                 assert info.default == f.default
@@ -258,7 +263,7 @@ def test_the_code_written_from_the_schema_takes_each_field_in_order() -> None:
     assert f"<= {schema.MAX_NAME}:" in fastread._LAYOUT.source
     assert f"<= {schema.MAX_OFFSET}:" in fastread._LAYOUT.source
     for record in schema.RECORDS.values():
-        order(cache.SOURCE, f"decode_{record.name}", record.names, r'"(\w+)": ')
+        order(cache.SOURCE, f"decode_{record.name}", record.names, r"(?m)^        .*?\bt_(\w+)")
         order(cache.SOURCE, f"encode_{record.name}", record.names, r"\bm\.(\w+)")
     for function, record in (("write_entries", schema.ENTRY), ("write_entries_evidence", schema.EVIDENCE)):
         keys = tuple(f.name for f in record.fields if not f.tables)

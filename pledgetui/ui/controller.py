@@ -262,7 +262,7 @@ class SessionController:
             id=new_id(existing, "new-entry"),
             actor="",
             summary="",
-            commitment=None,  # type: ignore[arg-type]  # a draft: the form asks for it
+            commitment=None,  # a draft: the form asks for it
             evidence=(evidence,),
             **{
                 k: v.default
