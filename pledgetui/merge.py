@@ -41,7 +41,7 @@ from pydantic import BaseModel
 from pledgetui.compare import statement_keys
 from pledgetui.model import Conflict, Entry, Evidence, Ledger, Source, integrity_problems
 
-__all__ = ["Merged", "Side", "merge", "render", "resolve"]
+__all__ = ["Merged", "Side", "describe", "merge", "render", "resolve"]
 
 #: Which side of a conflict to keep.
 Side = Literal["base", "ours", "theirs"]
@@ -298,6 +298,22 @@ def merge(base: Ledger, ours: Ledger, theirs: Ledger) -> Merged:
         conflicts=conflicts,
     )
     return Merged(ledger, tuple(found.items))
+
+
+def _short(text: str, width: int = 60) -> str:
+    if text == "":
+        return "(none)"
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def describe(conflict: Conflict, width: int = 60) -> str:
+    """One line naming a conflict and each side's value (shortened to ``width``): ``entry uk
+    field summary: ours "A", theirs "B", base "C"``. Not yet through the display filter."""
+    return (
+        f"{conflict.where} field {conflict.field}: ours {_short(conflict.ours, width)}, "
+        f"theirs {_short(conflict.theirs, width)}, base {_short(conflict.base, width)}"
+    )
 
 
 def _value(text: str) -> Any:
