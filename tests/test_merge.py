@@ -185,6 +185,7 @@ def test_conflicts_recorded_before_are_kept_unless_a_side_settled_them() -> None
     other = with_entry(first, "russia-mfa", notes="edited meanwhile")
     # One side settled it, the other did something else: settled.
     assert merge(first, settled, other).ledger.conflicts == ()
+    assert merge(first, other, settled).ledger.conflicts == ()
     # Nobody settled it: still recorded.
     assert merge(first, other, first).ledger.conflicts == (c,)
 
