@@ -352,3 +352,27 @@ def test_edits_of_two_entries_change_disjoint_lines_and_saves_are_byte_stable(
     for lo1, hi1 in a:
         for lo2, hi2 in b:
             assert hi1 < lo2 or hi2 < lo1, (a, b)
+
+
+def test_recorded_conflicts_survive_the_fast_reader_and_the_cache(tmp_path: Path) -> None:
+    """A large ledger with conflicts: read by the fast path, cached, and read back from the cache."""
+    from bench.synth import write_ledger
+    from pledgetui import cache, fastread, store
+
+    path = write_ledger(tmp_path / "big" / "pledges.toml", store.CACHE_MIN_ENTRIES + 10, seed=5)
+    big = store.load(path, use_cache=False).ledger
+    first, second = big.entries[0].id, big.entries[1].id
+    ours = with_entry(with_entry(big, first, summary="ours \u202e"), second, notes="x")
+    theirs = with_entry(with_entry(big, first, summary="theirs"), second, notes="y")
+    merged = merge(big, ours, theirs).ledger
+    assert len(merged.conflicts) == 2
+    data = canonical.dumps(merged)
+    assert fastread.read(data) == merged  # the fast path carries the head's conflicts
+    path.write_bytes(data)
+    loaded = store.load(path)  # parsed, then written to the cache
+    assert cache.cache_path(loaded.fingerprint.sha256).is_file()
+    stages: list[str] = []
+    again = store.load(path, progress=lambda stage, fraction: stages.append(stage))
+    assert "parsing" not in stages  # from the cache
+    assert again.ledger == merged
+    assert again.ledger.conflicts == merged.conflicts
