@@ -94,7 +94,7 @@ def _looks_like_ledger(path: Path) -> bool:
             head = fh.read(64 * 1024)
     except OSError:
         return False
-    first_table = head.find(b"\n[")
+    first_table = 0 if head.lstrip().startswith(b"[") else head.find(b"\n[")
     m = _VERSION_LINE.search(head)
     return m is not None and (first_table < 0 or m.start() < first_table)
 
