@@ -48,7 +48,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capture
     (root / "data").mkdir()
     shutil.copytree(SEEDS, root / "data" / "seeds")
     save(BASE, root / LEDGER, backup=False)
-    (root / "pyproject.toml").write_text('[tool.x]\nschema_version = 1\n')  # a .toml file that is not a ledger
+    (root / "pyproject.toml").write_text("[tool.x]\nschema_version = 1\n")  # a .toml file that is not a ledger
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "base")
     assert main(["git-setup", str(root)]) == 0
