@@ -71,6 +71,24 @@ FILTER_PLACEHOLDERS = (
 )
 
 
+#: The dashboard's actions that change the ledger: hidden and disabled when it is read-only.
+EDIT_ACTIONS = frozenset({"edit", "add_blank", "add_copy", "delete", "import_article", "edit_file"})
+#: Their binding ids and the app's (undo, redo, save): left out of the palette when read-only.
+EDIT_BINDING_IDS = frozenset(
+    {
+        "dashboard.edit",
+        "dashboard.add",
+        "dashboard.add_copy",
+        "dashboard.delete",
+        "dashboard.import_article",
+        "dashboard.edit_file",
+        "app.undo",
+        "app.redo",
+        "app.save",
+    }
+)
+
+
 def placeholder_for(width: int) -> str:
     """The longest of :data:`FILTER_PLACEHOLDERS` that fits in ``width`` cells (the cursor
     takes one)."""
@@ -875,12 +893,19 @@ class DashboardScreen(Screen[None]):
 
     # ------------------------------------------------------------------ command palette
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A read-only dashboard has no editing keys: gone from the footer, the help and the palette."""
+        if action in EDIT_ACTIONS and self.host.why_read_only() is not None:
+            return False
+        return super().check_action(action, parameters)
+
     def system_commands(self) -> Iterable[SystemCommand]:
         """The palette's entries for the dashboard, each naming the keys bound to it now."""
         app = self.app
         yield from commands(
             self,
-            [
+            hidden=EDIT_BINDING_IDS if self.host.why_read_only() is not None else frozenset(),
+            entries=[
                 ("Filter the table", "Focus the filter bar", "dashboard.filter", self.action_focus_filter),
                 ("Clear the filter", "Show every entry", "dashboard.clear_filter", self.action_clear_filter),
                 (
