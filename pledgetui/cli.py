@@ -31,20 +31,37 @@ examples:
   pledgetui show uk-ground-troops --as-of 2025-12-31
                                  one entry, its statements and history, as it stood on a day
   pledgetui suggest article.txt  the passages of an article that look like statements, with a proposed coding
+  pledgetui git-setup            let git merge ledger files entry by entry, and diff them entry by entry
 
-commands: changes, check, export, list, paths, search, show, suggest (pledgetui COMMAND --help for each)"""
+commands: changes, check, export, git-setup, list, merge, paths, search, show, suggest, textconv
+(pledgetui COMMAND --help for each)"""
 
-COMMANDS = ("changes", "check", "export", "list", "paths", "search", "show", "suggest")
+COMMANDS = (
+    "changes",
+    "check",
+    "export",
+    "git-setup",
+    "list",
+    "merge",
+    "paths",
+    "search",
+    "show",
+    "suggest",
+    "textconv",
+)
 #: The module of each command, imported when it runs.
 COMMAND_MODULES = {
     "changes": "changes",
     "check": "check",
     "export": "export",
+    "git-setup": "git_setup",
     "list": "listing",
+    "merge": "merge",
     "paths": "paths",
     "search": "search",
     "show": "show",
     "suggest": "suggest",
+    "textconv": "textconv",
 }
 
 
