@@ -185,3 +185,16 @@ def test_the_read_only_flag_of_the_command_line(monkeypatch: pytest.MonkeyPatch,
     assert cli.main([str(ledger_path), "--read-only"]) == 0
     assert cli.main([str(ledger_path)]) == 0
     assert seen == [(str(ledger_path), "opened with --read-only"), (str(ledger_path), None)]
+
+
+async def test_the_quote_viewer_of_a_read_only_dashboard_has_no_key_that_edits(ledger_path: Path) -> None:
+    from pledgetui.ui.screens.quote_viewer import QuoteViewer
+
+    for read_only, expected in ((None, True), (cli.READ_ONLY_FLAG, False)):
+        app = PledgeApp(ledger_path, read_only=read_only)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await started(app, pilot)
+            await press_and_settle(app, pilot, "v")
+            assert isinstance(app.screen, QuoteViewer)
+            actions = footer_actions(app)
+            assert ("attach_new" in actions) is expected and ("attach" in actions) is expected

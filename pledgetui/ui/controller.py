@@ -617,9 +617,9 @@ class SessionController:
         text = (
             f"{recovery.edits} unsaved edit(s) from a session that ended without saving ({when}).\n"
             + (
-                "The file has changed since (or which version they were made on is unknown): "
-                "Restore first shows what they would change in it, and never brings back what was "
-                "saved since.\n"
+                "The file has changed since: Restore merges them onto it as it is now and shows what "
+                "that changes before applying it, never bringing back what was saved since (if the "
+                "version they were made on is unknown, they are replayed onto it and saving asks first).\n"
                 if recovery.file_changed
                 else ""
             )
