@@ -198,3 +198,31 @@ async def test_the_quote_viewer_of_a_read_only_dashboard_has_no_key_that_edits(l
             assert isinstance(app.screen, QuoteViewer)
             actions = footer_actions(app)
             assert ("attach_new" in actions) is expected and ("attach" in actions) is expected
+
+
+async def test_a_reload_declined_is_not_asked_again_until_the_next_save(ledger_path: Path) -> None:
+    holder = editlock.EditLock.take(ledger_path)
+    assert holder is not None
+    try:
+        app = PledgeApp(ledger_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await started(app, pilot)
+            other = EditSession.open(ledger_path)
+            other.delete_entry("russia-mfa")
+            other.save()
+            await until(pilot, lambda: choice(app, "The ledger was saved elsewhere"), "the reload offer")
+            await press_and_settle(app, pilot, "escape")  # Not now
+            assert app.session.ledger.entry("russia-mfa") is not None
+            # the same save is not offered twice: the watcher runs again and asks nothing
+            ticks = app._watch_ledger_file
+            for _ in range(3):
+                ticks()
+                await pilot.pause()
+            assert not isinstance(app.screen, ChoiceScreen)
+            other.delete_entry("uk-ground")
+            other.save()
+            await until(pilot, lambda: choice(app, "The ledger was saved elsewhere"), "the second reload offer")
+            await press_and_settle(app, pilot, "r")
+            assert app.session.ledger.entry("russia-mfa") is None and app.session.ledger.entry("uk-ground") is None
+    finally:
+        holder.release()
