@@ -400,28 +400,32 @@ def base_copy_path(jpath: Path, sha256: str) -> Path:
     return jpath.with_name(f"{jpath.stem}.base-{sha256}.toml")
 
 
-def _keep_base(ledger_path: Path, jpath: Path, sha256: str) -> None:
+def _keep_base(ledger_path: Path, jpath: Path, fingerprint: filesave.Fingerprint) -> None:
     """Keep the bytes the journal's edits start from (named by their hash), so that edits set
     aside can be merged onto whatever is saved later. A hard link where it can (a save
-    replaces the ledger file, never rewrites it), else a copy; only if the file still holds
-    those bytes. Best effort: without it, the ledger's backup may still hold them, and if
-    neither does the edits are replayed onto the file as it is (as journals always were)."""
-    target = base_copy_path(jpath, sha256)
+    replaces the ledger file, never rewrites it: the link keeps the old bytes, at no cost),
+    else a copy of the bytes if they still hash to the fingerprint's. Best effort, and checked
+    where it is used (:func:`_base` hashes it): without it, the ledger's backup may still hold
+    the bytes, and if neither does the edits are replayed onto the file as it is (as before)."""
+    target = base_copy_path(jpath, fingerprint.sha256)
     if target.exists():
         return
+    try:
+        st = os.stat(ledger_path)
+        if (st.st_size, st.st_mtime_ns) != (fingerprint.size, fingerprint.mtime_ns):
+            return  # changed since it was read: not the base (saving will say so)
+        os.link(ledger_path, target)
+        return
+    except FileExistsError:
+        return
+    except OSError:
+        pass  # another file system, or no hard links there: copy
     try:
         data, _ = ledgerfile.read_bytes(ledger_path)
     except ledgerfile.LedgerError:
         return
-    if hashlib.sha256(data).hexdigest() != sha256:
+    if hashlib.sha256(data).hexdigest() != fingerprint.sha256:
         return
-    try:
-        os.link(ledger_path, target)
-        if hashlib.sha256(target.read_bytes()).hexdigest() == sha256:
-            return
-        target.unlink()  # the file was replaced meanwhile: copy the bytes read instead
-    except OSError:
-        pass
     try:
         filesave.atomic_write(target, data, backup=False, exclusive=True)
     except (OSError, filesave.SaveError):
@@ -800,7 +804,7 @@ class Journal:
             journal.delete()
             raise
         if _valid_hash(fingerprint.sha256):
-            _keep_base(Path(ledger_path), jpath, fingerprint.sha256)
+            _keep_base(Path(ledger_path), jpath, fingerprint)
         filesave.fsync_dir(jpath.parent)
         return journal
 

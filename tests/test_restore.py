@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pledgetui import filesave, journal, restore, store
 from pledgetui.session import EditSession
 
@@ -30,8 +32,18 @@ def _pending(ledger_path: Path) -> journal.Recovery:
     return found
 
 
-def test_after_two_saves_the_journal_merges_onto_the_file_from_the_copy_of_its_base(ledger_path: Path) -> None:
-    _crashed(ledger_path, notes="set-aside note")
+@pytest.mark.parametrize("links", [True, False], ids=["hard link", "no hard links: a copy"])
+def test_after_two_saves_the_journal_merges_onto_the_file_from_the_copy_of_its_base(
+    ledger_path: Path, links: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_link(*args: object, **kwargs: object) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    with monkeypatch.context() as mp:
+        if not links:  # the journal's copy of its base is made without a hard link
+            mp.setattr(journal.os, "link", no_link)
+        _crashed(ledger_path, notes="set-aside note")
+    assert len(list(journal.journal_path(ledger_path).parent.glob("*.base-*.toml"))) == 1
     _saved_elsewhere(ledger_path, summary="Saved since, first")
     _saved_elsewhere(ledger_path, actor="Saved since, second")  # the backup no longer holds the base
     assert _pending(ledger_path).file_changed
