@@ -226,3 +226,43 @@ async def test_a_reload_declined_is_not_asked_again_until_the_next_save(ledger_p
             assert app.session.ledger.entry("russia-mfa") is None and app.session.ledger.entry("uk-ground") is None
     finally:
         holder.release()
+
+
+# The child is a dashboard's session: it holds the edit lock, makes an edit (journaled) and
+# keeps editing until killed.
+EDIT_AND_HOLD = r"""
+import sys
+sys.path.insert(0, sys.argv[2])
+from pledgetui.editlock import EditLock
+from pledgetui.session import EditSession
+lock = EditLock.take(sys.argv[1])
+s = EditSession.open(sys.argv[1])
+s.delete_entry("russia-mfa")
+print("ready" if lock is not None and lock.held else "refused", flush=True)
+sys.stdin.read()
+"""
+
+
+async def test_taking_over_from_a_killed_editor_offers_its_unsaved_edits(ledger_path: Path) -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-c", EDIT_AND_HOLD, str(ledger_path), str(REPO)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().split() == ["ready"]
+        app = PledgeApp(ledger_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await started(app, pilot)
+            assert app.why_read_only() == editlock.EDITING
+            child.send_signal(signal.SIGKILL)
+            assert await asyncio.to_thread(child.wait) == -signal.SIGKILL
+            await until(pilot, lambda: choice(app, "The other session closed the ledger"), "the take-over offer")
+            await press_and_settle(app, pilot, "e")
+            await until(pilot, lambda: choice(app, "Recover unsaved edits"), "the recovery prompt")
+            await press_and_settle(app, pilot, "r")
+            assert app.session.ledger.entry("russia-mfa") is None and app.session.dirty
+    finally:
+        child.kill()
+        child.wait()

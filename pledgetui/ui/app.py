@@ -431,13 +431,31 @@ class PledgeApp(App[int]):
         if self.session is not None:
             self.session.read_only = paths.read_only_reason(self.path)
         self.refresh_bindings()
-        self.reload_from_file("editing here now: reloaded the file as last saved")
+        self.reload_from_file("editing here now: reloaded the file as last saved", then=self._recover_after_take_over)
         return True
 
-    def reload_from_file(self, description: str) -> None:
-        """Read the ledger file again, the cursor staying on the same entry when it still exists."""
+    def _recover_after_take_over(self) -> None:
+        self._look_for_recovery()
+
+    @work(thread=True, group="recovery")
+    def _look_for_recovery(self) -> None:
+        """Taken over: the session that quit may have ended without saving (killed); its edits are
+        offered as at a start."""
+        from pledgetui import journal
+        from pledgetui.ledgerfile import LedgerError
+
+        try:
+            recovery = journal.pending(self.path)
+        except (LedgerError, OSError, ValueError, KeyError):
+            return
+        if recovery is not None:
+            self.call_from_thread(self.controller.offer_recovery, recovery)
+
+    def reload_from_file(self, description: str, then: Callable[[], None] | None = None) -> None:
+        """Read the ledger file again, the cursor staying on the same entry when it still exists;
+        ``then`` runs once it is shown."""
         if self.session is not None:
-            self.controller.reload_from_disk(description, self._current_id())
+            self.controller.reload_from_disk(description, self._current_id(), then=then)
 
     @work(thread=True, exclusive=True, group="load")
     def load_ledger(self) -> None:

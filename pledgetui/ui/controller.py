@@ -497,11 +497,13 @@ class SessionController:
         assert session is not None
         self.reload_from_disk(f"Reloaded {display_line(session.path.name)} after editing", keep_id, edited=True)
 
-    def reload_from_disk(self, description: str, keep_id: str | None, *, edited: bool = False) -> bool:
+    def reload_from_disk(
+        self, description: str, keep_id: str | None, *, edited: bool = False, then: Callable[[], None] | None = None
+    ) -> bool:
         """Read the ledger file again in a worker, with progress, and make it the session's ledger,
         dropping the session's edits (ask first). A file with problems leaves the session as it was
         and the problems are shown. ``edited``: the file was edited outside, so its articles are
-        read again too."""
+        read again too. ``then``: run once the reloaded ledger is shown."""
         from pledgetui import gcpause, ledgerfile, store
 
         host, session = self.host, self.session
@@ -529,7 +531,7 @@ class SessionController:
             with gcpause.gc_paused():
                 index = self._loaded_index(loaded.ledger)
             articles = Articles(session.path) if edited else None
-            return lambda: self._reloaded(session, loaded, index, articles, description, keep_id)
+            return lambda: self._reloaded(session, loaded, index, articles, description, keep_id, then)
 
         return self._long("reloading", work)
 
@@ -541,6 +543,7 @@ class SessionController:
         articles: Articles | None,
         description: str,
         keep_id: str | None,
+        then: Callable[[], None] | None = None,
     ) -> None:
         host = self.host
         if host.session is not session:
@@ -549,6 +552,8 @@ class SessionController:
         if articles is not None:
             host.articles = articles
         host.publish(description, keep_id, index=index)
+        if then is not None:
+            then()
 
     # ------------------------------------------------------------------ quitting and recovery
 
