@@ -530,7 +530,14 @@ def _with_entries(head: Ledger, entries: list[Entry]) -> Ledger:
     for duplicate ids or unknown sources."""
     fields = set(head.model_fields_set) | ({"entries"} if entries else set())
     ledger: Ledger = _make(
-        Ledger, {"schema_version": head.schema_version, "sources": head.sources, "entries": tuple(entries)}, fields
+        Ledger,
+        {
+            "schema_version": head.schema_version,
+            "sources": head.sources,
+            "conflicts": head.conflicts,
+            "entries": tuple(entries),
+        },
+        fields,
     )
     if integrity_problems(ledger):
         raise Unexpected("duplicate ids or unknown sources")

@@ -62,6 +62,7 @@ __all__ = [
     "Basis",
     "CommitmentType",
     "Condition",
+    "Conflict",
     "Entry",
     "EntryKind",
     "Evidence",
@@ -367,9 +368,44 @@ class Entry(_Model):
         return tuple(dict.fromkeys(ev.claimant for ev in self.evidence))
 
 
+class Conflict(_Model):
+    """A conflict a merge of two ledgers recorded (``pledgetui.merge``): where it is (an entry,
+    with a statement's key where it is in a statement, or a source), which field (or
+    ``(entry)``, ``(source)``, ``(statement)`` for a whole record one side deleted and the other
+    changed), and each side's value as JSON text, empty where that side has no such record.
+    The ledger keeps one value (ours, or the changed record against a deletion) until a
+    person picks a side (``pledgetui.merge.resolve``)."""
+
+    entry: Ident | None = None
+    source: Ident | None = None
+    statement: Text = ""
+    field: Name
+    base: Text = ""
+    ours: Text = ""
+    theirs: Text = ""
+
+    @model_validator(mode="after")
+    def _where(self) -> Conflict:
+        return _rules(self, schema.CONFLICT)
+
+    @property
+    def where(self) -> str:
+        """``entry e1 statement a001@0-10`` or ``source a001``."""
+        if self.entry is not None:
+            return f"entry {self.entry}" + (f" statement {self.statement}" if self.statement else "")
+        return f"source {self.source}"
+
+    @property
+    def identity(self) -> tuple[str | None, str | None, str, str]:
+        """What the conflict is about (not its values): one conflict per field and place."""
+        return (self.entry, self.source, self.statement, self.field)
+
+
 class Ledger(_Model):
     schema_version: StrictInt = SCHEMA_VERSION
     sources: tuple[Source, ...] = ()
+    #: Conflicts a merge recorded (``pledgetui.merge``), each kept until a person settles it.
+    conflicts: tuple[Conflict, ...] = ()
     entries: tuple[Entry, ...] = ()
 
     @model_validator(mode="after")

@@ -22,7 +22,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from pledgetui import schema
-from pledgetui.model import Entry, Evidence, Ledger, Quantity, Source
+from pledgetui.model import Conflict, Entry, Evidence, Ledger, Quantity, Source
 
 #: The model of each record of the schema.
 MODELS: dict[str, type[BaseModel]] = {
@@ -30,6 +30,7 @@ MODELS: dict[str, type[BaseModel]] = {
     schema.QUANTITY.name: Quantity,
     schema.EVIDENCE.name: Evidence,
     schema.ENTRY.name: Entry,
+    schema.CONFLICT.name: Conflict,
     schema.LEDGER.name: Ledger,
 }
 
