@@ -22,6 +22,8 @@ examples:
   pledgetui export --format csv --filter 'country:france' -o france.csv
 
   pledgetui --no-config          start with the default settings; read and write no settings file
+  pledgetui --read-only          look without editing (a second window on a ledger being edited
+                                 opens read-only by itself)
   pledgetui paths                where the working copy, journal, cache, settings and backups are
   pledgetui search paris         every place "paris" occurs in the ledger's articles, and who cites it
   pledgetui changes --since 2026-01-01   what the statements made since then changed
@@ -31,7 +33,9 @@ examples:
   pledgetui suggest article.txt  the passages of an article that look like statements, with a proposed coding
   pledgetui git-setup            let git merge ledger files entry by entry, and diff them entry by entry
 
-commands: changes, check, export, git-setup, list, merge, paths, search, show, suggest, textconv
+  pledgetui serve --read-only    the dashboard in a web browser on http://127.0.0.1:8000, no edits
+
+commands: changes, check, export, git-setup, list, merge, paths, search, serve, show, suggest, textconv
 (pledgetui COMMAND --help for each)"""
 
 COMMANDS = (
@@ -43,6 +47,7 @@ COMMANDS = (
     "merge",
     "paths",
     "search",
+    "serve",
     "show",
     "suggest",
     "textconv",
@@ -57,6 +62,7 @@ COMMAND_MODULES = {
     "merge": "merge",
     "paths": "paths",
     "search": "search",
+    "serve": "serve",
     "show": "show",
     "suggest": "suggest",
     "textconv": "textconv",
@@ -87,8 +93,17 @@ def dashboard_parser() -> Parser:
         action="store_true",
         help="start clean: default settings, and no settings file read or written",
     )
+    p.add_argument(
+        "--read-only",
+        action="store_true",
+        help="open the ledger read-only: every edit is disabled, and no other session is kept from editing it",
+    )
     p.add_argument("--version", action="version", version=f"pledgetui {__version__}")
     return p
+
+
+#: The reason a dashboard opened with --read-only gives.
+READ_ONLY_FLAG = "opened with --read-only"
 
 
 def _command(name: str) -> ModuleType:
@@ -195,7 +210,7 @@ def _dispatch(args: list[str]) -> int:
         ns = dashboard_parser().parse_args(args)
     except SystemExit as exc:  # --help / --version
         return int(exc.code or 0)
-    return run_dashboard(ns.ledger, no_config=ns.no_config)
+    return run_dashboard(ns.ledger, no_config=ns.no_config, read_only=READ_ONLY_FLAG if ns.read_only else None)
 
 
 def last_ledger(config: Path) -> str | None:
@@ -208,7 +223,9 @@ def last_ledger(config: Path) -> str | None:
     return None
 
 
-def run_dashboard(ledger: str | None, *, no_config: bool = False) -> int:
+def run_dashboard(ledger: str | None, *, no_config: bool = False, read_only: str | None = None) -> int:
+    """The dashboard over ``ledger``; ``read_only``: why it never edits it (None: it edits unless
+    another session does)."""
     from pledgetui import paths
     from pledgetui.commands.common import CommandError, report, resolve_ledger
 
@@ -221,7 +238,7 @@ def run_dashboard(ledger: str | None, *, no_config: bool = False) -> int:
         return report("pledgetui", exc)
     from pledgetui.ui.app import PledgeApp
 
-    app = PledgeApp(path, config=config)
+    app = PledgeApp(path, read_only=read_only, config=config)
     app.run()
     return app.return_code or 0
 
