@@ -455,6 +455,16 @@ def measure(label: str, ledger: Path, work: Path, with_datatable: bool) -> dict[
         r["datatable"] = in_tmux(
             [PY, "-m", "bench.datatable_app", str(csv_path)], {"first": first_id}, env, timeout=120
         )
+    r["profiles"] = {}
+    for kind in PROFILES.get(label, ()):
+        out = subprocess.run(
+            [PY, "-m", "bench.profiles", kind, str(ledger)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, **env},
+        )
+        r["profiles"][kind] = json.loads(out.stdout) if out.returncode == 0 else [f"failed: {out.stderr[-500:]}"]
     for key in ("app_cold", "app_cached", "bare", "visidata", "datatable"):
         if key in r:
             r[key].pop("screen", None)
@@ -589,7 +599,8 @@ def report(results: list[dict[str, Any]], cmd: str) -> str:
             f"| peak memory, cold start | {cold.get('hwm_mb', 0):.0f} MB | VisiData {vd.get('hwm_mb') or 0:.0f} MB | {_ratio(cold.get('hwm_mb'), vd.get('hwm_mb'))} |",
             "",
         ]
-    lines += ["## Targets", "", *targets(results), "", "## Reproduce", "", "```", *REPRODUCE, cmd, "```", ""]
+    lines += ["## Targets", "", *targets(results), "", *profiles_section(results)]
+    lines += ["## Reproduce", "", "```", *REPRODUCE, cmd, "```", ""]
     return "\n".join(lines)
 
 
@@ -601,7 +612,33 @@ REPRODUCE = [
 ]
 
 
+#: The profiles taken at each size (``bench/profiles.py``): what bounds the start, the load,
+#: the filter keystroke, the quote viewer and the memory.
+PROFILES = {
+    "bundled": ("start", "frame", "viewer"),
+    "1k": ("start", "frame"),
+    "10k": ("start",),
+    "100k": ("start", "filter", "viewer", "memory"),
+}
+PROFILE_TITLES = {
+    "start": "the load worker's work in one thread: importing the ledger core, the load, session, index, passages",
+    "frame": "the UI thread from the start until the loaded table is drawn (headless)",
+    "filter": "four free-text filter keystrokes",
+    "viewer": "the quote viewer's first open",
+    "memory": "what the loaded ledger, its index and passages hold (tracemalloc, by line)",
+}
+
+
+def profiles_section(results: list[dict[str, Any]]) -> list[str]:
+    lines = ["## Profiles", "", "Top lines of each profile (cProfile by own time; tracemalloc by line), this run.", ""]
+    for r in results:
+        for kind, top in r.get("profiles", {}).items():
+            lines += [f"### {r['label']}: {PROFILE_TITLES[kind]}", "", "```", *top, "```", ""]
+    return lines
+
+
 def targets(results: list[dict[str, Any]]) -> list[str]:
+    """Each target of the one-schema work, met or missed, from this run's figures."""
     by = {r["label"]: r for r in results}
     out = ["| target | measured | |", "|---|---|---|"]
 
@@ -613,14 +650,15 @@ def targets(results: list[dict[str, Any]]) -> list[str]:
             f"| {text} <= {limit}x | {'n/a' if x is None else f'{x:.2f}x'} | {_ok(None if x is None else x <= limit)} |"
         )
 
-    if "bundled" in by:
-        r = by["bundled"]
-        row(
-            "first frame, bundled ledger / bare Textual app",
-            ratio(r["app_cached"].get("first"), r["bare"].get("first")),
-            1.3,
-        )
-    for label, cold_limit, cached_limit in (("10k", 1.5, 1.0), ("100k", 2.0, 1.2)):
+    for label, limit in (("bundled", 1.3), ("1k", 1.4)):
+        if label in by:
+            r = by[label]
+            row(
+                f"{label}: table with its rows on screen (cached start) / bare Textual app's first frame",
+                ratio(r["app_cached"].get("loaded"), r["bare"].get("first")),
+                limit,
+            )
+    for label, cold_limit, cached_limit in (("10k", 1.5, 1.0), ("100k", 2.0, 1.0)):
         if label not in by:
             continue
         r = by[label]
@@ -635,27 +673,19 @@ def targets(results: list[dict[str, Any]]) -> list[str]:
         r = by["100k"]
         vd = r.get("visidata", {})
         for kind in ("app_cold", "app_cached"):
-            row(f"100k: peak memory ({kind[4:]}) / VisiData", ratio(r[kind].get("hwm_mb"), vd.get("hwm_mb")), 2.0)
-        row("100k: atomic save / bare tomli-w dump", ratio(r["core"]["save"], r["core"]["bare_dump"]), 1.5)
-        row("100k: `pledgetui check` / cold load", ratio(r["core"]["check"], r["core"]["cold_process"]), 1.2)
-        row("100k: the ledger as of a day / cold load", ratio(r["core"]["as_of"], r["core"]["load_cold"]), 1.0)
+            row(f"100k: peak memory ({kind[4:]}) / VisiData", ratio(r[kind].get("hwm_mb"), vd.get("hwm_mb")), 1.5)
         u = r["ui"]
+        key = u["filter_key_max"]
+        out.append(f"| 100k: one free-text filter keystroke <= 30 ms | {_s(key)} | {_ok(key <= 0.03)} |")
         out.append(
             f"| 100k: UI never stalls > 50 ms while loading | {_s(u['stall_load'])} | {_ok(u['stall_load'] <= 0.05)} |"
         )
-    # What the viewer adds to a screen change: its open time less an empty screen's, same run.
-    over = [
-        (r["ui"][kind] - r["ui"][base], r["label"], what)
-        for r in results
-        for kind, base, what in (
-            ("quote_viewer_first", "empty_screen_first", "first open"),
-            ("quote_viewer", "empty_screen", "again"),
-        )
-    ]
+    # What the viewer adds to a screen change: its first open less an empty screen's first, same run.
+    over = [(r["ui"]["quote_viewer_first"] - r["ui"]["empty_screen_first"], r["label"]) for r in results]
     if over:
-        worst, label, what = max(over)
+        worst, label = max(over)
         out.append(
-            f"| open the quote viewer (any size) <= 50 ms over an empty screen | {_s(worst)} ({label}, {what}) | {_ok(worst <= 0.05)} |"
+            f"| quote viewer, first open, over an empty screen (any size) <= 50 ms | {_s(worst)} ({label}) | {_ok(worst <= 0.05)} |"
         )
     return out
 
@@ -700,6 +730,11 @@ def main(argv: list[str]) -> int:
         print("bench: tmux is required", file=sys.stderr)
         return 2
 
+    # Measured as installed: pip writes the bytecode of an installed package, and an editable
+    # install writes it on the first start, unless PYTHONDONTWRITEBYTECODE is set; with it set
+    # every start would compile pledgetui's modules again (about 30 ms), while Textual's are
+    # read from bytecode. Write it once, before any start is timed.
+    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "pledgetui"), str(ROOT / "bench")], check=True)
     results = []
     subprocess.run([*TMUX, "new-session", "-d", "-s", "keeper", "sleep 86400"], check=True)
     try:

@@ -51,7 +51,7 @@ from pledgetui.model import Entry, Ledger, derive_stance, integrity_problems, ke
 from pledgetui.records import MODELS
 from pledgetui.schema import Field, Kind, Record
 
-FORMAT = 5  # 4: statements carry relayed_by; 5: no fields-set masks (records are plain objects)
+FORMAT = 6  # 4: statements carry relayed_by; 5: the ledger carries its recorded conflicts; 6: no fields-set masks (records are plain objects)
 MAGIC = b"pledgetui-ledger-cache"
 CHUNK = 2000
 KEEP = 4  # cache files kept; older ones are removed when a new one is written
@@ -65,9 +65,11 @@ _ENTRIES = schema.LEDGER.fields[-1]
 _ENTRY = schema.RECORDS[_ENTRIES.record or ""]
 _SOURCES = schema.LEDGER.field("sources")
 _SOURCE = schema.RECORDS[_SOURCES.record or ""]
+_CONFLICTS = schema.LEDGER.field("conflicts")
+_CONFLICT = schema.RECORDS[_CONFLICTS.record or ""]
 
 #: The cache is only used while the record classes are the schema's (``pledgetui.records``).
-SUPPORTED = records.SUPPORTED and schema.LEDGER.names == ("schema_version", "sources", "entries")
+SUPPORTED = records.SUPPORTED and schema.LEDGER.names == ("schema_version", "sources", "conflicts", "entries")
 SIGNATURE = repr(
     (
         FORMAT,
@@ -172,6 +174,7 @@ exec(records.define(SOURCE, "cache: built from pledgetui.schema"), _NAMESPACE)
 
 _enc_entry: Callable[[Entry], tuple[Any, ...]] = _NAMESPACE[f"encode_{_ENTRY.name}"]
 _enc_source: Callable[[Any], tuple[Any, ...]] = _NAMESPACE[f"encode_{_SOURCE.name}"]
+_enc_conflict: Callable[[Any], tuple[Any, ...]] = _NAMESPACE[f"encode_{_CONFLICT.name}"]
 
 
 def _mac(key: bytes, sha256: str, trailer: bytes) -> bytes:
@@ -192,6 +195,7 @@ def _write_to(fh: BinaryIO, ledger: Ledger, sha256: str, key: bytes) -> None:
         (
             ledger.schema_version,
             tuple(_enc_source(s) for s in ledger.sources),
+            tuple(_enc_conflict(c) for c in ledger.conflicts),
             len(entries),
             tuple(chunks),
         )
@@ -217,6 +221,7 @@ class CacheMiss(Exception):
 
 _dec_source: Callable[[tuple[Any, ...]], Any] = _NAMESPACE[f"decode_{_SOURCE.name}"]
 _dec_entry: Callable[[tuple[Any, ...]], Entry] = _NAMESPACE[f"decode_{_ENTRY.name}"]
+_dec_conflict: Callable[[tuple[Any, ...]], Any] = _NAMESPACE[f"decode_{_CONFLICT.name}"]
 
 
 def _dec_entries(chunk: tuple[Any, ...], dates: dict[str, dt.date | None]) -> list[Entry]:
@@ -271,7 +276,7 @@ def read_from(
         trailer = fh.read(trailer_len)
         if len(trailer) != trailer_len or not hmac.compare_digest(mac, _mac(key, sha256, trailer)):
             raise CacheMiss("not signed by this user's key for this file (forged, copied or corrupt)")
-        version, sources, total, chunks = marshal.loads(trailer)
+        version, sources, conflicts, total, chunks = marshal.loads(trailer)
         if sum(n for n, _ in chunks) != body:
             raise CacheMiss("chunk lengths do not match the file")
         decoded_sources = tuple(_dec_source(s) for s in sources)
@@ -291,7 +296,8 @@ def read_from(
                 on_entries(batch, len(entries) / max(total, 1))
         if len(entries) != total:
             raise CacheMiss("entry count does not match")
-        ledger: Ledger = Ledger._make(version, decoded_sources, tuple(entries))
+        decoded_conflicts = tuple(_dec_conflict(c) for c in conflicts)
+        ledger: Ledger = Ledger._make(version, decoded_sources, decoded_conflicts, tuple(entries))
         if integrity_problems(ledger):
             raise CacheMiss("the cached ledger has integrity problems")
         return ledger

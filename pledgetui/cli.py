@@ -22,6 +22,8 @@ examples:
   pledgetui export --format csv --filter 'country:france' -o france.csv
 
   pledgetui --no-config          start with the default settings; read and write no settings file
+  pledgetui --read-only          look without editing (a second window on a ledger being edited
+                                 opens read-only by itself)
   pledgetui paths                where the working copy, journal, cache, settings and backups are
   pledgetui search paris         every place "paris" occurs in the ledger's articles, and who cites it
   pledgetui changes --since 2026-01-01   what the statements made since then changed
@@ -29,22 +31,41 @@ examples:
   pledgetui show uk-ground-troops --as-of 2025-12-31
                                  one entry, its statements and history, as it stood on a day
   pledgetui suggest article.txt  the passages of an article that look like statements, with a proposed coding
+  pledgetui git-setup            let git merge ledger files entry by entry, and diff them entry by entry
+
   pledgetui serve --read-only    the dashboard in a web browser on http://127.0.0.1:8000, no edits
 
-commands: changes, check, export, list, paths, search, serve, show, suggest (pledgetui COMMAND --help for each)"""
+commands: changes, check, export, git-setup, list, merge, paths, search, serve, show, suggest, textconv
+(pledgetui COMMAND --help for each)"""
 
-COMMANDS = ("changes", "check", "export", "list", "paths", "search", "serve", "show", "suggest")
+COMMANDS = (
+    "changes",
+    "check",
+    "export",
+    "git-setup",
+    "list",
+    "merge",
+    "paths",
+    "search",
+    "serve",
+    "show",
+    "suggest",
+    "textconv",
+)
 #: The module of each command, imported when it runs.
 COMMAND_MODULES = {
     "changes": "changes",
     "check": "check",
     "export": "export",
+    "git-setup": "git_setup",
     "list": "listing",
+    "merge": "merge",
     "paths": "paths",
     "search": "search",
     "serve": "serve",
     "show": "show",
     "suggest": "suggest",
+    "textconv": "textconv",
 }
 
 
@@ -75,10 +96,14 @@ def dashboard_parser() -> Parser:
     p.add_argument(
         "--read-only",
         action="store_true",
-        help="open the ledger read-only: every edit and save is refused, and the title says so",
+        help="open the ledger read-only: every edit is disabled, and no other session is kept from editing it",
     )
     p.add_argument("--version", action="version", version=f"pledgetui {__version__}")
     return p
+
+
+#: The reason a dashboard opened with --read-only gives.
+READ_ONLY_FLAG = "opened with --read-only"
 
 
 def _command(name: str) -> ModuleType:
@@ -198,12 +223,9 @@ def last_ledger(config: Path) -> str | None:
     return None
 
 
-#: The reason the dashboard gives when it was opened with ``--read-only``.
-READ_ONLY_FLAG = "it was opened with --read-only"
-
-
 def run_dashboard(ledger: str | None, *, no_config: bool = False, read_only: str | None = None) -> int:
-    """Open the dashboard; ``read_only``: why nothing may be edited (shown), or None."""
+    """The dashboard over ``ledger``; ``read_only``: why it never edits it (None: it edits unless
+    another session does)."""
     from pledgetui import paths
     from pledgetui.commands.common import CommandError, report, resolve_ledger
 
@@ -216,7 +238,7 @@ def run_dashboard(ledger: str | None, *, no_config: bool = False, read_only: str
         return report("pledgetui", exc)
     from pledgetui.ui.app import PledgeApp
 
-    app = PledgeApp(path, config=config, read_only=read_only)
+    app = PledgeApp(path, read_only=read_only, config=config)
     app.run()
     return app.return_code or 0
 

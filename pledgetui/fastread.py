@@ -569,7 +569,7 @@ def read_part(text: bytes, head: Ledger, pos: int, stop: int | None = None) -> L
 def _with_entries(head: Ledger, entries: list[Entry]) -> Ledger:
     """``head`` (the format version and sources) with ``entries``; raises :class:`Unexpected`
     for duplicate ids or unknown sources."""
-    ledger: Ledger = Ledger._make(head.schema_version, head.sources, tuple(entries))
+    ledger: Ledger = Ledger._make(head.schema_version, head.sources, head.conflicts, tuple(entries))
     if integrity_problems(ledger):
         raise Unexpected("duplicate ids or unknown sources")
     return ledger

@@ -141,6 +141,10 @@ def _now() -> str:
 # --------------------------------------------------------------------------- reading
 
 OPS = frozenset({"put", "delete", "add_source", "undo", "redo", "restore"})
+#: The record a session writes just before it saves its ledger: not an edit. A journal whose
+#: last record it is, and whose replay the file holds, was left by a crash between that save
+#: and the journal's removal.
+SAVING = "saving"
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +167,7 @@ class Contents:
     unreadable: str | None  # why the journal as a whole cannot be used (a format this version does not read)
     size: int  # bytes in the file
     torn: bool  # the last line was cut off by a crash while it was written (that edit was never applied)
+    saving_last: bool = False  # the session that wrote it was saving when it ended (no edit after)
 
     @property
     def base_known(self) -> bool:
@@ -264,6 +269,7 @@ def parse(data: bytes) -> Contents | None:
     lines: list[int] = []
     damage: list[Damage] = []
     torn = False
+    saving_last = False
     pos = 0
     number = 0
     while pos < len(data):
@@ -303,13 +309,17 @@ def parse(data: bytes) -> Contents | None:
         if number == 1:
             damage.append(Damage(1, "the header is missing; the edits are replayed onto the ledger file as it is now"))
         op = item.get("op")
+        if op == SAVING:
+            saving_last = True
+            continue
         if op not in OPS:
             what = f"unknown operation {op!r}" if isinstance(op, str) else "not a journal record (no operation)"
             damage.append(Damage(number, what + "; skipped"))
             continue
         records.append(item)
         lines.append(number)
-    return Contents(header, records, lines, damage, None, len(data), torn)
+        saving_last = False
+    return Contents(header, records, lines, damage, None, len(data), torn, saving_last)
 
 
 def header_fingerprint(header: dict[str, Any]) -> filesave.Fingerprint:
@@ -377,17 +387,84 @@ class Replayed:
     history: History
     base_ledger: Ledger  # the ledger the edits were replayed onto
     base_fingerprint: filesave.Fingerprint  # of the file the edits were made against (from the header)
-    base: str  # "file": the ledger file is that file; "backup": its .bak is; "changed": neither (or unknown)
+    base: str  # "file": the ledger file is that file; "backup": its .bak is; "kept": the journal's copy is;
+    # "changed": none of them (or unknown): the edits were replayed onto the file as it is now
     applied: int
     skipped: int  # readable records that did not apply and were left out
     torn: bool
     problems: tuple[Damage, ...] = ()  # every line not replayed (unreadable, or did not apply), and why
 
 
+def base_copy_path(jpath: Path, sha256: str) -> Path:
+    """Where the journal at ``jpath`` keeps a copy of the ledger file its edits started from."""
+    return jpath.with_name(f"{jpath.stem}.base-{sha256}.toml")
+
+
+def _keep_base(ledger_path: Path, jpath: Path, fingerprint: filesave.Fingerprint) -> None:
+    """Keep the bytes the journal's edits start from (named by their hash), so that edits set
+    aside can be merged onto whatever is saved later. A hard link where it can (a save
+    replaces the ledger file, never rewrites it: the link keeps the old bytes, at no cost),
+    else a copy of the bytes if they still hash to the fingerprint's. Best effort, and checked
+    where it is used (:func:`_base` hashes it): without it, the ledger's backup may still hold
+    the bytes, and if neither does the edits are replayed onto the file as it is (as before)."""
+    target = base_copy_path(jpath, fingerprint.sha256)
+    if target.exists():
+        return
+    try:
+        st = os.stat(ledger_path)
+        if (st.st_size, st.st_mtime_ns) != (fingerprint.size, fingerprint.mtime_ns):
+            return  # changed since it was read: not the base (saving will say so)
+        os.link(ledger_path, target)
+        return
+    except FileExistsError:
+        return
+    except OSError:
+        pass  # another file system, or no hard links there: copy
+    try:
+        data, _ = ledgerfile.read_bytes(ledger_path)
+    except ledgerfile.LedgerError:
+        return
+    if hashlib.sha256(data).hexdigest() != fingerprint.sha256:
+        return
+    try:
+        filesave.atomic_write(target, data, backup=False, exclusive=True)
+    except (OSError, filesave.SaveError):
+        pass
+
+
+def _header_sha(path: Path) -> str | None:
+    """The base hash named in the header of the journal file at ``path`` (its first line)."""
+    try:
+        with open(path, "rb") as fh:
+            first = fh.readline(1 << 16)
+        header = json.loads(first)
+    except (OSError, ValueError, RecursionError):
+        return None
+    sha = header.get("sha256") if isinstance(header, dict) else None
+    return sha if _valid_hash(sha) else None
+
+
+def drop_unused_bases(jpath: Path) -> None:
+    """Delete the kept base copies of the ledger of ``jpath`` that no journal of it (live, set
+    aside, damaged or kept aside) names any more."""
+    stem = glob.escape(jpath.stem)
+    kept = list(jpath.parent.glob(f"{stem}.base-*.toml"))
+    if not kept:
+        return
+    named = {_header_sha(p) for p in jpath.parent.glob(f"{stem}*.jsonl*") if p.is_file()}
+    for copy in kept:
+        if copy.name.removeprefix(f"{jpath.stem}.base-").removesuffix(".toml") not in named:
+            try:
+                copy.unlink()
+            except OSError:
+                pass
+
+
 def _base(ledger_path: Path, sha256: Any) -> tuple[Ledger, str]:
     if _valid_hash(sha256):
         backup = ledger_path.with_name(ledger_path.name + filesave.BACKUP_SUFFIX)
-        for candidate, kind in ((ledger_path, "file"), (backup, "backup")):
+        kept = base_copy_path(journal_path(ledger_path), sha256)
+        for candidate, kind in ((ledger_path, "file"), (backup, "backup"), (kept, "kept")):
             try:
                 data, _ = ledgerfile.read_bytes(candidate)
             except ledgerfile.LedgerError:
@@ -449,6 +526,7 @@ class Recovery:
     kept: Path | None = None  # where a copy of the damaged journal, or the unusable journal itself, is kept
     unreadable: str | None = None  # the journal could not be used at all, and why (then ``kept`` holds it)
     skipped: int = 0  # readable records that do not apply (among ``problems``)
+    already_in_file: bool = False  # the file, saved since, already holds every edit: restoring changes nothing
 
 
 def _set_aside(jpath: Path, kind: str) -> Path | None:
@@ -547,17 +625,31 @@ def pending(ledger_path: Path | str) -> Recovery | None:
         done = replay(ledger_path, contents)
     except ledgerfile.LedgerError:
         done = None
+    already = False
     if done is not None:
         problems, skipped = done.problems, done.skipped
         if changed and not problems and done.history.ledger == store.load(ledger_path).ledger:
-            discard(ledger_path)
-            return None
+            if contents.saving_last:  # its own session saved them, then ended before deleting it
+                discard(ledger_path)
+                return None
+            already = True  # saved since by another session (edits set aside, then made again): the user decides
     kept = _keep_copy(jpath, data) if problems else None
     stamps = [t for t in (_timestamp(r.get("at")) for r in contents.records) if t is not None]
     started = _timestamp(contents.header.get("created"))
     last = stamps[-1] if stamps else started
     return Recovery(
-        ledger_path, jpath, len(contents.records), started, last, changed, contents.torn, problems, kept, None, skipped
+        ledger_path,
+        jpath,
+        len(contents.records),
+        started,
+        last,
+        changed,
+        contents.torn,
+        problems,
+        kept,
+        None,
+        skipped,
+        already,
     )
 
 
@@ -587,6 +679,7 @@ def discard(ledger_path: Path | str) -> bool:
     finally:
         os.close(fd)
     filesave.fsync_dir(jpath.parent)
+    drop_unused_bases(jpath)
     return True
 
 
@@ -710,6 +803,8 @@ class Journal:
         except JournalError:
             journal.delete()
             raise
+        if _valid_hash(fingerprint.sha256):
+            _keep_base(Path(ledger_path), jpath, fingerprint)
         filesave.fsync_dir(jpath.parent)
         return journal
 
@@ -781,6 +876,20 @@ class Journal:
             self._write({**_restore_record(direction, description, self._shadow.ledger, target), "at": _now()})
             self._shadow.restore(direction, description, target)
 
+    def record_state(self, description: str, target: Ledger) -> None:
+        """Journal a move of the whole ledger to ``target`` (restored edits merged onto the file),
+        undone as one step: a ``restore`` record carrying the target state."""
+        self._write({**_restore_record("redo", description, self._shadow.ledger, target), "at": _now()})
+        self._shadow.restore("redo", description, target)
+
+    def mark_saving(self) -> None:
+        """Say the session is about to save everything it holds (see :data:`SAVING`). A failure
+        to write it is no reason not to save: the journal is then only offered once more."""
+        try:
+            self._write({"op": SAVING, "at": _now()})
+        except JournalError:
+            pass
+
     def close(self) -> None:
         """Stop writing; the journal stays on disk and its lock is released."""
         if self._fd >= 0:
@@ -802,3 +911,4 @@ class Journal:
             pass
         finally:
             self.close()
+        drop_unused_bases(self.path)

@@ -63,6 +63,7 @@ __all__ = [
     "Basis",
     "CommitmentType",
     "Condition",
+    "Conflict",
     "Entry",
     "EntryKind",
     "Evidence",
@@ -570,15 +571,56 @@ class Entry(Model, record=schema.ENTRY):
 keep_stance: Callable[[Entry, Kept | None], None] = Entry.__dict__["_stance"].__set__
 
 
+class Conflict(Model, record=schema.CONFLICT):
+    """A conflict a merge of two ledgers recorded (``pledgetui.merge``): where it is (an entry,
+    with a statement's key where it is in a statement, or a source), which field (or
+    ``(entry)``, ``(source)``, ``(statement)`` for a whole record one side deleted and the other
+    changed), and each side's value as JSON text, empty where that side has no such record.
+    The ledger keeps one value (ours, or the changed record against a deletion) until a
+    person picks a side (``pledgetui.merge.resolve``)."""
+
+    __slots__ = (  # noqa: RUF023  # the schema's order
+        "entry",
+        "source",
+        "statement",
+        "field",
+        "base",
+        "ours",
+        "theirs",
+    )
+    entry: str | None
+    source: str | None
+    statement: str
+    field: str
+    base: str
+    ours: str
+    theirs: str
+
+    @property
+    def where(self) -> str:
+        """``entry e1 statement a001@0-10`` or ``source a001``."""
+        if self.entry is not None:
+            return f"entry {self.entry}" + (f" statement {self.statement}" if self.statement else "")
+        return f"source {self.source}"
+
+    @property
+    def identity(self) -> tuple[str | None, str | None, str, str]:
+        """What the conflict is about (not its values): one conflict per field and place."""
+        return (self.entry, self.source, self.statement, self.field)
+
+
 class Ledger(Model, record=schema.LEDGER):
     __slots__ = (  # noqa: RUF023  # the schema's order
         "schema_version",
         "sources",
+        "conflicts",
         "entries",
         "_by_id",
     )
     schema_version: int
     sources: tuple[Source, ...]
+    #: Conflicts a merge recorded (``pledgetui.merge``), each kept until a person settles it.
+    conflicts: tuple[Conflict, ...]
     entries: tuple[Entry, ...]
     #: The index by id of an ``entries`` tuple (:meth:`position`).
     _by_id: tuple[tuple[Entry, ...], dict[str, int]] | None

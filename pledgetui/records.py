@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin
 
 from pledgetui import schema
 from pledgetui.codegen import define, names_ok
-from pledgetui.model import Entry, Evidence, Ledger, Model, Quantity, Source
+from pledgetui.model import Conflict, Entry, Evidence, Ledger, Model, Quantity, Source
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -32,6 +32,7 @@ MODELS: dict[str, type[Model]] = {
     schema.QUANTITY.name: Quantity,
     schema.EVIDENCE.name: Evidence,
     schema.ENTRY.name: Entry,
+    schema.CONFLICT.name: Conflict,
     schema.LEDGER.name: Ledger,
 }
 

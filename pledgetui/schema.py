@@ -258,17 +258,36 @@ ENTRY = Record(
     ),
 )
 
+CONFLICT = Record(
+    "conflict",
+    (
+        # where: an entry (and a statement of it, by its key) or a source
+        Field("entry", Kind.IDENT, pattern=ID_PATTERN),
+        Field("source", Kind.IDENT, pattern=ID_PATTERN),
+        _text("statement"),
+        # a field's name, or "(entry)", "(source)", "(statement)" for the whole record
+        _name("field"),
+        # each side's value as JSON text; absent (empty) where that side has no such record
+        _text("base"),
+        _text("ours"),
+        _text("theirs"),
+    ),
+    rules=(AnyOf(("entry", "source"), "give the entry or the source the conflict is in"),),
+)
+
 LEDGER = Record(
     "ledger",
     (
         Field("schema_version", Kind.INT, default=SCHEMA_VERSION),
         Field("sources", Kind.RECORDS, default=(), record="source", tables=True),
+        # conflicts a merge recorded (``pledgetui.merge``); before the entries, which come last
+        Field("conflicts", Kind.RECORDS, default=(), record="conflict", tables=True),
         Field("entries", Kind.RECORDS, default=(), record="entry", tables=True),
     ),
 )
 
 #: Every record by name.
-RECORDS: dict[str, Record] = {r.name: r for r in (SOURCE, QUANTITY, EVIDENCE, ENTRY, LEDGER)}
+RECORDS: dict[str, Record] = {r.name: r for r in (SOURCE, QUANTITY, EVIDENCE, ENTRY, CONFLICT, LEDGER)}
 
 
 def record_of(field: Field) -> Record | None:

@@ -11,9 +11,9 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from pledgetui import articlefile, edits, files, filesave, ledgerfile, paths, store
+from pledgetui import articlefile, edits, files, filesave, ledgerfile, paths, restore, store
 from pledgetui.edits import EditError, History, validate_entry_fields
-from pledgetui.journal import Journal, JournalBusy, JournalError
+from pledgetui.journal import Journal, JournalBusy, JournalError, drop_unused_bases, journal_path
 from pledgetui.model import Entry, Evidence, Ledger, Source
 
 __all__ = ["EditError", "EditSession", "JournalBusy", "JournalError", "validate_entry_fields"]
@@ -62,6 +62,31 @@ class EditSession:
         session._history = done.history.copy()
         session._journal = journal
         return session
+
+    @classmethod
+    def restore_merged(cls, plan: restore.Plan) -> tuple[EditSession, Path | None]:
+        """A session on the ledger file as it is now holding ``plan``'s merged restore as one
+        journaled, undoable step (undo goes back to the file as it is).
+
+        Its journal is a new one, started on the file as it is now; the journal the plan was
+        made from is set aside by that start and then deleted (the user chose to restore it,
+        and its edits are in the new journal). Returns the session and the path of the old
+        journal if it could not be deleted (it is then offered again, never lost)."""
+        loaded = plan.loaded
+        session = cls(loaded.path, loaded.ledger, loaded.fingerprint)
+        session._journal_open().record_state(restore.MERGED_RESTORE, plan.ledger)
+        session._history.restore("redo", restore.MERGED_RESTORE, plan.ledger)
+        old = session.take_set_aside()
+        if old is not None:
+            try:
+                old.unlink()
+                filesave.fsync_dir(old.parent)
+                old = None
+            except OSError:
+                pass
+            else:
+                drop_unused_bases(journal_path(loaded.path))
+        return session, old
 
     # ----------------------------------------------------------------- state
 
@@ -305,6 +330,7 @@ class EditSession:
         self._refuse_read_only()
         if self.changed_on_disk():
             raise filesave.ConflictError(f"{self.path} changed on disk since it was read; not overwritten")
+        self._mark_saving()
         self._saved(store.save(self.ledger, self.path, expected=self.fingerprint))
 
     def overwrite(self) -> None:
@@ -318,7 +344,12 @@ class EditSession:
             now: filesave.Fingerprint | None = ledgerfile.fingerprint(self.path)
         except ledgerfile.LedgerError:
             now = None  # gone (or unreadable): write it anew, but never over a file that appears meanwhile
+        self._mark_saving()
         self._saved(store.save(self.ledger, self.path, expected=now, exclusive=now is None))
+
+    def _mark_saving(self) -> None:
+        if self._journal is not None:
+            self._journal.mark_saving()
 
     def _refuse_read_only(self) -> None:
         if self.read_only is not None:

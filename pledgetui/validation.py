@@ -159,9 +159,24 @@ class Entry(_Twin):
     evidence: tuple[Evidence, ...] = Field(min_length=1)
 
 
+class Conflict(_Twin):
+    entry: Ident | None = None
+    source: Ident | None = None
+    statement: Text = ""
+    field: Name
+    base: Text = ""
+    ours: Text = ""
+    theirs: Text = ""
+
+    @model_validator(mode="after")
+    def _where(self) -> Conflict:
+        return _rules(self, schema.CONFLICT)
+
+
 class Ledger(_Twin):
     schema_version: StrictInt = SCHEMA_VERSION
     sources: tuple[Source, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
     entries: tuple[Entry, ...] = ()
 
 
@@ -171,6 +186,7 @@ TWINS: dict[str, type[BaseModel]] = {
     schema.QUANTITY.name: Quantity,
     schema.EVIDENCE.name: Evidence,
     schema.ENTRY.name: Entry,
+    schema.CONFLICT.name: Conflict,
     schema.LEDGER.name: Ledger,
 }
 _RECORDS: dict[type[BaseModel], str] = {twin: name for name, twin in TWINS.items()}

@@ -14,6 +14,7 @@ from pledgetui.commands import check_split, common
 from pledgetui.commands.common import CommandError, load_ledger, resolve_ledger, say
 from pledgetui.gcpause import gc_paused
 from pledgetui.ledgerfile import LedgerError
+from pledgetui.merge import describe
 from pledgetui.model import Ledger
 from pledgetui.review import Finding, review_entries
 from pledgetui.textcheck import entry_format_warnings, source_format_warnings
@@ -27,7 +28,7 @@ white space, quote marks, dashes and non-breaking spaces. A quote found only
 approximately is "drifted": shown against the article's text, and a failure.
 
 exit status: 0 clean, 1 problems found (each named by entry id and statement
-number), 2 usage error
+number, or a conflict a merge recorded, by entry id and field), 2 usage error
 
 examples:
   pledgetui check                  check your working copy
@@ -80,6 +81,7 @@ class Outcome:
     entry_warnings: list[str] = field(default_factory=list)  # the manual's checks, entry by entry
     source_names: list[str] = field(default_factory=list)  # invisible characters in sources' names
     entry_names: list[str] = field(default_factory=list)  # ... and in entries' names
+    conflicts: list[str] = field(default_factory=list)  # recorded by a merge, one line each
 
     def then(self, later: Outcome) -> Outcome:
         """This run of entries followed by the ``later`` one (of the same ledger)."""
@@ -95,6 +97,7 @@ class Outcome:
             entry_warnings=self.entry_warnings + later.entry_warnings,
             source_names=self.source_names,
             entry_names=self.entry_names + later.entry_names,
+            conflicts=self.conflicts,  # the ledger's, read with the head by every run
         )
 
     @property
@@ -117,6 +120,7 @@ def examine(ledger: Ledger, articles: Articles, report: Report, partisan: frozen
         entry_warnings=[str(f) for f in review_entries(ledger.entries, ledger.source_dates(), partisan)],
         source_names=[str(Finding(where, 0, what)) for where, what in source_format_warnings(ledger.sources)],
         entry_names=[str(Finding(where, 0, what)) for where, what in entry_format_warnings(ledger.entries)],
+        conflicts=[f"conflict: {describe(c)}" for c in ledger.conflicts],
     )
     # The lists only where there is something to list (an exact quote is at its stored offsets).
     for c in report.moved if counts[AnchorStatus.MOVED] or counts[AnchorStatus.FOLDED] else []:
@@ -180,11 +184,15 @@ def show(path: Path, outcome: Outcome, strict: bool, out: TextIO) -> int:
         say(f"source {source_id}: {problem}", out)
     for line in outcome.moved + outcome.drifted + outcome.orphans:
         say(line, out)
+    if outcome.conflicts:
+        say(f"conflicts: {len(outcome.conflicts)} left by a merge (pledgetui merge --help: how to settle them)", out)
+    for line in outcome.conflicts:
+        say(line, out)
     warnings = outcome.warnings
     say(f"warnings: {len(warnings)}" + (" (failures under --strict)" if warnings and strict else ""), out)
     for w in warnings:
         say(f"warning: {w}", out)
-    clean = not orphans and not drifted and not outcome.source_problems
+    clean = not orphans and not drifted and not outcome.source_problems and not outcome.conflicts
     if strict and warnings:
         clean = False
     say("OK" if clean else "PROBLEMS FOUND", out)

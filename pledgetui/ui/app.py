@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from pledgetui import journal
     from pledgetui.anchors import Anchor
+    from pledgetui.editlock import EditLock
     from pledgetui.ledgerfile import LedgerError
     from pledgetui.model import Entry, Ledger
     from pledgetui.passages import PassageIndex
@@ -47,6 +48,11 @@ FIRST_FRAME_WAIT = 1.0
 ROWS_EVERY = 0.25
 #: How many unverified quotes the notice after a load names (the rest are counted).
 UNVERIFIED_NAMED = 3
+#: A read-only dashboard looks at its ledger file this often (seconds): a save by the session
+#: editing it offers a reload, and that session quitting offers to take over editing.
+WATCH_EVERY = 1.0
+#: The app-wide actions that change the ledger or its file: disabled in a read-only dashboard.
+EDIT_ACTIONS = frozenset({"undo", "redo", "save"})
 
 
 class QuotesUnverified(Message):
@@ -168,12 +174,20 @@ class PledgeApp(App[int]):
         watch_css: bool = False,
         config: Path | None = None,
     ) -> None:
-        """``config``: the settings file to read and keep up to date (None: no settings, as ``--no-config``).
-        ``read_only``: why the ledger is opened read-only (shown when an edit is refused), or None:
-        every edit and save is then refused, and no earlier session's edits are offered."""
+        """``read_only``: open the ledger read-only, for this reason (shown to the user); None: open
+        it for editing unless another session is editing it (then read-only, saying so).
+        ``config``: the settings file to read and keep up to date (None: no settings, as ``--no-config``)."""
         super().__init__(watch_css=watch_css)
         self.path = Path(path)
+        #: Why this dashboard never edits its ledger (given, or another session holds the edit lock), or None.
         self.read_only = read_only
+        #: The edit lock this dashboard holds while it has the ledger open for editing.
+        self._edit_lock: EditLock | None = None
+        #: Read-only only because another session is editing: offer to take over when it quits.
+        self._waiting_for_editor = False
+        #: The (size, mtime_ns) of the ledger file a reload was last offered for, and whether an offer is up.
+        self._offered_stat: tuple[int, int] | None = None
+        self._offering = False
         self.preferences = Preferences(config)
         self.preferences.apply_to_app(self)
         self.session: EditSession | None = None
@@ -245,11 +259,24 @@ class PledgeApp(App[int]):
         if change is not None and change.description:
             self.notify(change.description, timeout=3)
 
+    def why_read_only(self) -> str | None:
+        """Why nothing is edited here (given at start, another session editing, the bundled
+        ledger), or None."""
+        if self.read_only is not None:
+            return self.read_only
+        return self.session.read_only if self.session is not None else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Undo, redo and save are gone from the footer and the palette of a read-only dashboard."""
+        if action in EDIT_ACTIONS and self.why_read_only() is not None:
+            return False
+        return super().check_action(action, parameters)
+
     def update_title(self) -> None:
         session = self.session
         dirty = session is not None and session.dirty
         self.dirty = dirty
-        read_only = self.read_only is not None or (session is not None and session.read_only is not None)
+        read_only = self.why_read_only() is not None
         busy = self.controller.busy
         if busy is None:
             self._busy_fraction = -1.0
@@ -291,9 +318,144 @@ class PledgeApp(App[int]):
         # The worker is started now (so anyone waiting for the workers waits for the load) but
         # begins once the first frame is drawn: importing the ledger core on a thread while
         # Textual draws it would take the GIL from the first frame.
+        self._claim_ledger()
         self._first_frame = threading.Event()
         self.load_ledger()
         self.call_after_refresh(self._first_frame.set)
+
+    def _claim_ledger(self) -> None:
+        """Take the ledger's edit lock, or open it read-only at once, saying why."""
+        from pledgetui import paths
+
+        if self.read_only is None and paths.read_only_reason(self.path) is None:
+            from pledgetui.editlock import EDITING, EditLock
+
+            lock = EditLock.take(self.path)
+            if lock is None:
+                self.read_only = EDITING
+                self._waiting_for_editor = True
+            else:
+                self._edit_lock = lock
+        reason = self.read_only or paths.read_only_reason(self.path)
+        if reason is not None:
+            self.notify(f"{self.path.name} is opened read-only: {reason}.", title="Read-only", timeout=15)
+        if self.read_only is not None:
+            self.set_interval(WATCH_EVERY, self._watch_ledger_file, name="watch ledger file")
+        self.update_title()
+
+    def _watch_ledger_file(self) -> None:
+        """A read-only dashboard: the session editing the ledger quit (offer to take over), or
+        saved (offer to reload). Each is offered once; never while another offer or a long
+        operation is under way."""
+        session = self.session
+        if session is None or self._offering or self.controller.busy is not None:
+            return
+        if self._waiting_for_editor:
+            from pledgetui.editlock import held_elsewhere
+
+            if not held_elsewhere(self.path):
+                self._offer_take_over()
+                return
+        import os
+
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return
+        now = (st.st_size, st.st_mtime_ns)
+        if now == (session.fingerprint.size, session.fingerprint.mtime_ns) or now == self._offered_stat:
+            return
+        self._offered_stat = now
+        self._offering = True
+
+        def done(answer: str | None) -> None:
+            self._offering = False
+            if answer == "reload":
+                self.reload_from_file("reloaded: the version saved by the other session")
+
+        from textual.content import Content
+
+        from pledgetui.ui.screens.choice import ChoiceScreen
+
+        self.push_screen(
+            ChoiceScreen(
+                "The ledger was saved elsewhere",
+                Content(
+                    f"{display_line(self.path.name)} was saved since this dashboard read it "
+                    "(by the session editing it, or another program). Reload it to see that version?"
+                ),
+                [("r", "reload", "Reload"), ("escape", "keep", "Not now")],
+            ),
+            done,
+        )
+
+    def _offer_take_over(self) -> None:
+        self._offering = True
+
+        def done(answer: str | None) -> None:
+            self._offering = False
+            if answer == "take":
+                self.take_over()
+            else:
+                self._waiting_for_editor = False  # asked once; reopen the ledger to edit it later
+
+        from textual.content import Content
+
+        from pledgetui.ui.screens.choice import ChoiceScreen
+
+        self.push_screen(
+            ChoiceScreen(
+                "The other session closed the ledger",
+                Content(
+                    f"No other session is editing {display_line(self.path.name)} now. "
+                    "Edit it here? The file is read again first."
+                ),
+                [("e", "take", "Edit here"), ("escape", "stay", "Stay read-only")],
+            ),
+            done,
+        )
+
+    def take_over(self) -> bool:
+        """Take the edit lock that the other session released, and edit here (the file is read
+        again first). False (and a notice) when another session took it meanwhile."""
+        from pledgetui import paths
+        from pledgetui.editlock import EditLock
+
+        lock = EditLock.take(self.path)
+        if lock is None:
+            self.notify("Another session is editing the ledger again; it stays read-only here.", severity="warning")
+            return False
+        self._edit_lock = lock
+        self._waiting_for_editor = False
+        self.read_only = None
+        if self.session is not None:
+            self.session.read_only = paths.read_only_reason(self.path)
+        self.refresh_bindings()
+        self.reload_from_file("editing here now: reloaded the file as last saved", then=self._recover_after_take_over)
+        return True
+
+    def _recover_after_take_over(self) -> None:
+        self._look_for_recovery()
+
+    @work(thread=True, group="recovery")
+    def _look_for_recovery(self) -> None:
+        """Taken over: the session that quit may have ended without saving (killed); its edits are
+        offered as at a start."""
+        from pledgetui import journal
+        from pledgetui.ledgerfile import LedgerError
+
+        try:
+            recovery = journal.pending(self.path)
+        except (LedgerError, OSError, ValueError, KeyError):
+            return
+        if recovery is not None:
+            self.call_from_thread(self.controller.offer_recovery, recovery)
+
+    def reload_from_file(self, description: str, then: Callable[[], None] | None = None) -> None:
+        """Read the ledger file again, the cursor staying on the same entry when it still exists;
+        ``then`` runs once it is shown."""
+        if self.session is not None:
+            self.controller.reload_from_disk(description, self._current_id(), then=then)
 
     @work(thread=True, exclusive=True, group="load")
     def load_ledger(self) -> None:
@@ -339,14 +501,17 @@ class PledgeApp(App[int]):
             deliver(LedgerLoadFailed(exc))
             return
         session = EditSession(loaded.path, loaded.ledger, loaded.fingerprint)
-        if self.read_only is not None and session.read_only is None:
-            session.read_only = self.read_only
+        given = self.read_only
+        if given is not None:
+            session.read_only = given
         index = Index(session.ledger)
         _ = index.counter_positions  # the count line needs them at once: not on the UI thread
-        try:
-            recovery = journal.pending(self.path)
-        except (LedgerError, OSError, ValueError, KeyError):
-            recovery = None
+        recovery = None
+        if given is None:  # a read-only dashboard leaves the journals to the session that edits
+            try:
+                recovery = journal.pending(self.path)
+            except (LedgerError, OSError, ValueError, KeyError):
+                recovery = None
         articles = Articles(self.path)
         passages = PassageIndex(session.ledger, articles)
         self._loaded_shown = threading.Event()
@@ -427,7 +592,10 @@ class PledgeApp(App[int]):
         self.preferences.update(self, hidden_columns=tuple(k for k in COLUMN_KEYS if k in event.hidden))
 
     def on_unmount(self) -> None:
-        """Remember the theme, the ledger and the dashboard's view (its widgets may be gone by now)."""
+        """Remember the theme, the ledger and the dashboard's view (its widgets may be gone by now);
+        let another session edit the ledger."""
+        if self._edit_lock is not None:
+            self._edit_lock.release()
         dashboard: DashboardScreen | None = getattr(self, "_dashboard", None)
         self.preferences.remember(
             theme=self.theme,

@@ -24,7 +24,7 @@ from pledgetui.ui.screens.choice import ChoiceScreen
 from pledgetui.ui.text import join, safe_line
 
 if TYPE_CHECKING:
-    from pledgetui import journal
+    from pledgetui import journal, restore
     from pledgetui.model import Entry, Evidence, Ledger
     from pledgetui.query import Index
     from pledgetui.session import EditSession
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 #: Lines of damage named in the recovery prompt; the rest are counted.
 SHOWN_PROBLEMS = 6
+#: Lines of changes and conflicts named before a merged restore is applied; the rest are counted.
+SHOWN_CHANGES = 40
 
 
 def copy_id(existing: set[str], base: str) -> str:
@@ -495,11 +497,13 @@ class SessionController:
         assert session is not None
         self.reload_from_disk(f"Reloaded {display_line(session.path.name)} after editing", keep_id, edited=True)
 
-    def reload_from_disk(self, description: str, keep_id: str | None, *, edited: bool = False) -> bool:
+    def reload_from_disk(
+        self, description: str, keep_id: str | None, *, edited: bool = False, then: Callable[[], None] | None = None
+    ) -> bool:
         """Read the ledger file again in a worker, with progress, and make it the session's ledger,
         dropping the session's edits (ask first). A file with problems leaves the session as it was
         and the problems are shown. ``edited``: the file was edited outside, so its articles are
-        read again too."""
+        read again too. ``then``: run once the reloaded ledger is shown."""
         from pledgetui import gcpause, ledgerfile, store
 
         host, session = self.host, self.session
@@ -527,7 +531,7 @@ class SessionController:
             with gcpause.gc_paused():
                 index = self._loaded_index(loaded.ledger)
             articles = Articles(session.path) if edited else None
-            return lambda: self._reloaded(session, loaded, index, articles, description, keep_id)
+            return lambda: self._reloaded(session, loaded, index, articles, description, keep_id, then)
 
         return self._long("reloading", work)
 
@@ -539,6 +543,7 @@ class SessionController:
         articles: Articles | None,
         description: str,
         keep_id: str | None,
+        then: Callable[[], None] | None = None,
     ) -> None:
         host = self.host
         if host.session is not session:
@@ -547,6 +552,8 @@ class SessionController:
         if articles is not None:
             host.articles = articles
         host.publish(description, keep_id, index=index)
+        if then is not None:
+            then()
 
     # ------------------------------------------------------------------ quitting and recovery
 
@@ -600,17 +607,24 @@ class SessionController:
 
         def done(answer: str | None) -> None:
             if answer == "restore":
-                self.restore(recovery)
+                if recovery.file_changed:
+                    self.preview_restore(recovery)
+                else:
+                    self.restore(recovery)
             elif answer == "discard":
                 journal.discard(recovery.ledger_path)
                 host.notify("Unsaved edits from the earlier session were discarded.")
 
         when = f"last at {recovery.last.astimezone():%Y-%m-%d %H:%M}" if recovery.last else "time unknown"
+        if recovery.already_in_file:
+            self._offer_nothing_to_restore(recovery, f"{recovery.edits} unsaved edit(s) ({when})")
+            return
         text = (
             f"{recovery.edits} unsaved edit(s) from a session that ended without saving ({when}).\n"
             + (
-                "The file has changed since (or which version they were made on is unknown); "
-                "restored edits will not overwrite it without asking.\n"
+                "The file has changed since: Restore merges them onto it as it is now and shows what "
+                "that changes before applying it, never bringing back what was saved since (if the "
+                "version they were made on is unknown, they are replayed onto it and saving asks first).\n"
                 if recovery.file_changed
                 else ""
             )
@@ -626,6 +640,111 @@ class SessionController:
             ),
             done,
         )
+
+    def _offer_nothing_to_restore(self, recovery: journal.Recovery, what: str) -> None:
+        """The file, saved since, already holds every edit of the journal: say so, and keep the
+        journal unless the user discards it."""
+        from pledgetui import journal
+
+        def done(answer: str | None) -> None:
+            if answer == "discard":
+                journal.discard(recovery.ledger_path)
+                self.host.notify("The earlier session's edits, already in the file, were discarded.")
+
+        text = (
+            f"{what} from a session that ended without saving are all in the file already: it was saved "
+            "since with the same changes, so restoring them would change nothing.\n"
+            + _problems_text(recovery)
+            + "Discard them? Later keeps them: they are offered again at the next start (never deleted "
+            "without your say)."
+        )
+        self.host.push_screen(
+            ChoiceScreen("Nothing to restore", Content(text), [("d", "discard", "Discard"), ("l", "later", "Later")]),
+            done,
+        )
+
+    def preview_restore(self, recovery: journal.Recovery) -> bool:
+        """The file changed since the journal began: merge its edits onto the file as it is now
+        (in a worker) and show what that changes, and any conflict, before anything is applied."""
+
+        def work(progress: Callable[[str, float], None]) -> Finish:
+            from pledgetui import gcpause, ledgerfile, restore
+
+            progress("merging the journal onto the file", -1)
+            with gcpause.gc_paused():
+                try:
+                    plan = restore.plan(recovery.ledger_path)
+                except (ledgerfile.LedgerError, LookupError, ValueError) as exc:
+                    message = f"Could not restore: {exc}"
+                    return lambda: self.host.notify(message, severity="error")
+            return lambda: self._show_plan(recovery, plan)
+
+        return self._long("restoring", work)
+
+    def _show_plan(self, recovery: journal.Recovery, plan: restore.Plan) -> None:
+        from pledgetui import restore
+
+        if plan.merged is None:  # which file the edits were made on is unknown: replayed onto this one
+            self.restore(recovery)
+            return
+        if plan.nothing_to_restore:
+            self._offer_nothing_to_restore(recovery, f"The {recovery.edits} unsaved edit(s)")
+            return
+
+        def done(answer: str | None) -> None:
+            if answer == "apply":
+                self.restore_merged(recovery, plan)
+
+        lines = restore.describe_plan(plan)
+        shown = [display_line(line) for line in lines[:SHOWN_CHANGES]]
+        if len(lines) > SHOWN_CHANGES:
+            shown.append(f"... and {len(lines) - SHOWN_CHANGES} more")
+        text = (
+            "The ledger file was saved since these edits were made. Merged onto it as it is now, "
+            "restoring changes this (nothing saved since is brought back):\n"
+            + "\n".join(shown)
+            + "\nApply leaves the result unsaved (undo takes it back); Later keeps the edits for the next start."
+        )
+        self.host.push_screen(
+            ChoiceScreen(
+                "Restore onto the changed file", Content(text), [("a", "apply", "Apply"), ("l", "later", "Later")]
+            ),
+            done,
+        )
+
+    def restore_merged(self, recovery: journal.Recovery, plan: restore.Plan) -> bool:
+        """Apply a merged restore (in a worker): the session on the file as it is now, holding the
+        merged edits as one undoable step."""
+
+        def work(progress: Callable[[str, float], None]) -> Finish:
+            from pledgetui import gcpause
+            from pledgetui.journal import JournalError
+            from pledgetui.session import EditSession
+
+            progress("restoring", -1)
+            with gcpause.gc_paused():
+                try:
+                    session, kept = EditSession.restore_merged(plan)
+                except (LookupError, ValueError, JournalError, OSError) as exc:
+                    message = f"Could not restore: {exc}"
+                    return lambda: self.host.notify(message, severity="error")
+                index = self._loaded_index(session.ledger)
+
+            def finish() -> None:
+                self.host.session = session
+                self.host.publish(
+                    "restored the unsaved edits, merged onto the file as saved since; save with ctrl+s",
+                    None,
+                    index=index,
+                )
+                if kept is not None:
+                    self.host.notify(
+                        f"The restored journal could not be removed; it stays as\n{kept}", severity="warning"
+                    )
+
+            return finish
+
+        return self._long("restoring", work)
 
     def restore(self, recovery: journal.Recovery) -> bool:
         """Replay the journaled edits of an ended session in a worker, with progress, and make

@@ -35,11 +35,10 @@ def command(screen: Screen[Any], title: str, help: str, binding_id: str, callbac
 def commands(
     screen: Screen[Any],
     entries: Iterable[tuple[str, str, str, Callable[[], Any]]],
-    *,
     hidden: Collection[str] = (),
 ) -> Iterable[SystemCommand]:
     """``(title, help, binding id, callback)`` entries as palette entries (see :func:`command`),
-    less those whose binding id is in ``hidden``."""
+    leaving out those whose binding id is in ``hidden`` (what a read-only dashboard cannot do)."""
     for title, help, binding_id, callback in entries:
         if binding_id not in hidden:
             yield command(screen, title, help, binding_id, callback)

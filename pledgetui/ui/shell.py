@@ -133,6 +133,10 @@ class DashboardHost(Protocol):
 
     def update_title(self) -> None: ...
 
+    def why_read_only(self) -> str | None:
+        """Why nothing is edited here, or None: every editing key is then hidden."""
+        ...
+
 
 class Suspender(Notifier, Protocol):
     """An app that can hand the terminal to another program (``App.suspend``)."""

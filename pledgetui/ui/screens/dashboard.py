@@ -71,6 +71,24 @@ FILTER_PLACEHOLDERS = (
 )
 
 
+#: The dashboard's actions that change the ledger: hidden and disabled when it is read-only.
+EDIT_ACTIONS = frozenset({"edit", "add_blank", "add_copy", "delete", "import_article", "edit_file"})
+#: Their binding ids and the app's (undo, redo, save): left out of the palette when read-only.
+EDIT_BINDING_IDS = frozenset(
+    {
+        "dashboard.edit",
+        "dashboard.add",
+        "dashboard.add_copy",
+        "dashboard.delete",
+        "dashboard.import_article",
+        "dashboard.edit_file",
+        "app.undo",
+        "app.redo",
+        "app.save",
+    }
+)
+
+
 def placeholder_for(width: int) -> str:
     """The longest of :data:`FILTER_PLACEHOLDERS` that fits in ``width`` cells (the cursor
     takes one)."""
@@ -751,12 +769,6 @@ class DashboardScreen(Screen[None]):
 
     # ------------------------------------------------------------------ in a browser (pledgetui serve)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """In a browser, the actions that read or run something on the server are hidden (footer, help)."""
-        from pledgetui.ui.web import refusal
-
-        return not (self.app.is_web and refusal(action) is not None)
-
     def _refused_in_browser(self, action: str) -> bool:
         """True (and why, said) when ``action`` is one a browser may not start."""
         from pledgetui.ui.web import refusal
@@ -910,15 +922,28 @@ class DashboardScreen(Screen[None]):
 
     # ------------------------------------------------------------------ command palette
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A read-only dashboard has no editing keys, and in a browser the actions that read or run
+        something on the server are hidden: gone from the footer, the help and the palette."""
+        from pledgetui.ui.web import refusal
+
+        if action in EDIT_ACTIONS and self.host.why_read_only() is not None:
+            return False
+        if self.app.is_web and refusal(action) is not None:
+            return False
+        return super().check_action(action, parameters)
+
     def system_commands(self) -> Iterable[SystemCommand]:
         """The palette's entries for the dashboard, each naming the keys bound to it now."""
         app = self.app
         from pledgetui.ui.web import SERVER_ONLY_IDS
 
-        hidden = SERVER_ONLY_IDS if app.is_web else frozenset()
+        hidden = (SERVER_ONLY_IDS if app.is_web else frozenset()) | (
+            EDIT_BINDING_IDS if self.host.why_read_only() is not None else frozenset()
+        )
         yield from commands(
             self,
-            [
+            entries=[
                 ("Filter the table", "Focus the filter bar", "dashboard.filter", self.action_focus_filter),
                 ("Clear the filter", "Show every entry", "dashboard.clear_filter", self.action_clear_filter),
                 (

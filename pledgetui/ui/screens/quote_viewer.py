@@ -38,6 +38,10 @@ from pledgetui.verify import Articles
 __all__ = ["CITED_SHOWN", "MIN_PASSAGE", "ArticleView", "Passage", "QuoteViewer", "SourcePicker"]
 
 
+#: The viewer's actions that change the ledger: hidden in a read-only dashboard.
+EDIT_ACTIONS = frozenset({"attach", "attach_new", "accept_article_text"})
+
+
 class QuoteViewer(Screen[None]):
     """Show one evidence statement of an entry inside its article; step through quotes and passages."""
 
@@ -329,6 +333,15 @@ class QuoteViewer(Screen[None]):
         view = self.query_one(ArticleView)
         view.selection = Selection(view.location_of(start), view.location_of(end))
         view.scroll_cursor_visible(center=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In a read-only dashboard, picking a passage or taking the article's text edits nothing:
+        those keys are gone."""
+        if action in EDIT_ACTIONS:
+            why = getattr(self.app, "why_read_only", None)
+            if callable(why) and why() is not None:
+                return False
+        return super().check_action(action, parameters)
 
     def action_open_article(self) -> None:
         def chosen(source_id: str | None) -> None:

@@ -1,0 +1,190 @@
+"""Real git in a temporary repository: ``pledgetui git-setup``, then merges through the driver and
+``git diff`` through the text converter. The machine's git config is never read."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pledgetui.cli import main
+from pledgetui.model import Backstop, Ledger
+from pledgetui.store import load, save
+from tests.factory import BROKEN_TOML, SEEDS, small_ledger
+from tests.test_merge import with_entry, with_statement, without_entry
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+BASE = small_ledger()
+LEDGER = "data/pledges.toml"
+
+
+def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
+    if check and done.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)}: {done.returncode}\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A repository holding the small ledger (and its articles) on ``main``, set up by git-setup."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.delenv("GIT_CONFIG_GLOBAL", raising=False)
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    root = tmp_path / "tracker"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.name", "Test Editor")
+    git(root, "config", "user.email", "editor@example.org")
+    (root / "data").mkdir()
+    shutil.copytree(SEEDS, root / "data" / "seeds")
+    save(BASE, root / LEDGER, backup=False)
+    (root / "pyproject.toml").write_text("[tool.x]\nschema_version = 1\n")  # a .toml file that is not a ledger
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    assert main(["git-setup", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "added:    .gitattributes: /data/pledges.toml merge=pledgetui diff=pledgetui" in out
+    assert "pyproject" not in out
+    git(root, "add", ".gitattributes")
+    git(root, "commit", "-q", "-m", "merge ledgers entry by entry")
+    return root
+
+
+def commit_on(repo: Path, branch: str, ledger: Ledger | bytes, start: str = "main") -> None:
+    git(repo, "checkout", "-q", "-b", branch, start)
+    if isinstance(ledger, bytes):
+        (repo / LEDGER).write_bytes(ledger)
+    else:
+        save(ledger, repo / LEDGER, backup=False)
+    git(repo, "commit", "-q", "-am", f"edit on {branch}")
+
+
+def merge_branches(repo: Path, ours: Ledger | bytes, theirs: Ledger | bytes) -> subprocess.CompletedProcess[str]:
+    commit_on(repo, "theirs", theirs)
+    commit_on(repo, "ours", ours)
+    return git(repo, "merge", "--no-edit", "theirs", check=False)
+
+
+def check(repo: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    capsys.readouterr()
+    code = main(["check", str(repo / LEDGER)])
+    return code, capsys.readouterr().out
+
+
+def test_git_setup_twice_changes_nothing_the_second_time(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = (repo / ".git" / "config").read_bytes()
+    attributes = (repo / ".gitattributes").read_bytes()
+    assert main(["git-setup", str(repo)]) == 0
+    out = capsys.readouterr().out
+    assert "nothing to change (already set up)" in out
+    assert (repo / ".git" / "config").read_bytes() == config
+    assert (repo / ".gitattributes").read_bytes() == attributes
+    driver = git(repo, "config", "--local", "merge.pledgetui.driver").stdout.strip()
+    assert driver.startswith(sys.executable) or driver.startswith(f"'{sys.executable}'")
+    assert driver.endswith(" -m pledgetui merge %O %A %B")
+
+
+def test_edits_of_different_entries_merge_cleanly(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    done = merge_branches(
+        repo, with_entry(BASE, "uk-ground", summary="ours"), with_entry(BASE, "russia-mfa", notes="theirs")
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    merged = load(repo / LEDGER, use_cache=False).ledger
+    assert merged == with_entry(with_entry(BASE, "uk-ground", summary="ours"), "russia-mfa", notes="theirs")
+    assert check(repo, capsys)[0] == 0
+
+
+def test_edits_of_different_fields_of_one_entry_merge_cleanly(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Neighbouring lines of one entry: a line-by-line merge would conflict here.
+    ours = with_entry(BASE, "uk-ground", us_backstop=Backstop.REQUIRED)
+    theirs = with_entry(BASE, "uk-ground", summary="theirs")
+    done = merge_branches(repo, ours, theirs)
+    assert done.returncode == 0, done.stdout + done.stderr
+    p = load(repo / LEDGER, use_cache=False).ledger.entry("uk-ground")
+    assert p is not None and (p.us_backstop.value, p.summary) == ("required", "theirs")
+    assert check(repo, capsys)[0] == 0
+
+
+def test_one_field_changed_on_both_sides_fails_the_merge_with_a_loadable_ledger(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ours = with_statement(BASE, "ireland-ground", 0, claimant="Our claimant")
+    theirs = with_statement(BASE, "ireland-ground", 0, claimant="Their claimant")
+    done = merge_branches(repo, ours, theirs)
+    assert done.returncode != 0
+    assert "CONFLICT" in done.stdout
+    merged = load(repo / LEDGER, use_cache=False).ledger  # git left the driver's result: it loads
+    assert merged.entry("ireland-ground").evidence[0].claimant == "Our claimant"  # type: ignore[union-attr]
+    code, out = check(repo, capsys)
+    assert code == 1
+    assert "conflict: entry ireland-ground statement a003@" in out
+    assert 'field claimant: ours "Our claimant", theirs "Their claimant"' in out
+
+
+def test_an_entry_added_on_one_side_and_another_deleted_on_the_other_merge_cleanly(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    new = BASE.entries[1].model_copy(update={"id": "germany-ground", "actor": "Germany"})
+    theirs = BASE.model_copy(update={"entries": (*BASE.entries[:2], new, *BASE.entries[2:])})
+    ours = without_entry(BASE, "france-ground")
+    done = merge_branches(repo, ours, theirs)
+    assert done.returncode == 0, done.stdout + done.stderr
+    merged = load(repo / LEDGER, use_cache=False).ledger
+    assert [p.id for p in merged.entries] == ["uk-ground", "germany-ground", "ireland-ground", "russia-mfa"]
+    assert check(repo, capsys)[0] == 0
+
+
+def test_a_side_broken_by_hand_fails_the_driver_with_the_reason(repo: Path) -> None:
+    ours = with_entry(BASE, "uk-ground", summary="ours")
+    done = merge_branches(repo, ours, BROKEN_TOML)
+    assert done.returncode != 0
+    assert "THEIRS is not a valid ledger" in done.stderr and "line 5" in done.stderr
+    # The driver wrote nothing: the file is ours, as git leaves it after a failed driver.
+    assert load(repo / LEDGER, use_cache=False).ledger == ours
+    assert LEDGER in git(repo, "diff", "--name-only", "--diff-filter=U").stdout
+
+
+def test_git_diff_shows_the_text_form_entry_by_entry(repo: Path) -> None:
+    save(with_entry(BASE, "france-ground", notes="a new note"), repo / LEDGER, backup=False)
+    diff = git(repo, "diff").stdout
+    assert '+  notes = "a new note"' in diff
+    assert "@@ entry france-ground" in diff  # the hunk is named by its entry
+    assert "[[entries]]" not in diff
+
+
+def test_git_setup_matches_a_named_path_exactly_even_with_spaces_and_brackets(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = "data/team [a] ledger*.toml"
+    assert main(["git-setup", str(repo), "--path", name]) == 0
+    capsys.readouterr()
+    attr = git(repo, "check-attr", "merge", "diff", "--", name, "data/team a ledger.toml").stdout.splitlines()
+    assert attr == [
+        f"{name}: merge: pledgetui",
+        f"{name}: diff: pledgetui",
+        "data/team a ledger.toml: merge: unspecified",
+        "data/team a ledger.toml: diff: unspecified",
+    ]
+
+
+def test_git_setup_outside_a_repository_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))  # never the repository around the temp dir
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    code = main(["git-setup", str(folder)])
+    assert code == 2
+    assert "is not in a git repository" in capsys.readouterr().err
