@@ -5,6 +5,7 @@ uses of them behaving as pydantic's did."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import pickle
 import subprocess
@@ -13,10 +14,11 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bench.synth import write_ledger as synth_ledger
-from pledgetui import canonical, journal, model, store
-from pledgetui.model import Entry, Evidence, Ledger, Quantity, Source, Status
+from pledgetui import canonical, fastread, journal, model, schema, store
+from pledgetui.model import Conflict, Entry, Evidence, Ledger, Quantity, Source, Status
 from pledgetui.session import EditSession
 from pledgetui.validation import TWINS
 from tests.factory import REPO, restance, small_ledger, write_ledger
@@ -137,6 +139,8 @@ def test_copies_and_pickles_are_equal() -> None:
     assert [p.stance for p in deep.entries] == [p.stance for p in ledger.entries]
     assert [p.stance_dates for p in deep.entries] == [p.stance_dates for p in ledger.entries]
     assert [p.stance for p in copy.deepcopy(ledger).entries] == [p.stance for p in ledger.entries]
+    p = ledger.entries[0]
+    assert p.model_copy(deep=True).stance_dates == p.stance_dates is not None  # its reading comes along
 
 
 def test_construction_validates_and_trusted_copies_do_not() -> None:
@@ -181,3 +185,100 @@ def test_the_classes_hold_the_schemas_fields_in_order() -> None:
     for name, cls in records.MODELS.items():
         assert cls._names == schema.RECORDS[name].names == tuple(cls.model_fields)
     assert model.Entry._extra == ("_stance",) and model.Ledger._extra == ("_by_id",)
+
+
+# --------------------------------------------------------------------------- the fast reader's head
+
+#: Values a head's keys may hold in a file: right, wrong in type, at and past the limits.
+_SAMPLES: list[object] = [
+    "a001",
+    "a001\n",
+    "A001",
+    "",
+    "x",
+    "x" * schema.MAX_NAME,
+    "x" * (schema.MAX_NAME + 1),
+    "x" * (schema.MAX_STRING + 1),
+    "file.txt",
+    "-file.txt",
+    "2026-01-07",
+    "first_party",
+    True,
+    0,
+    2,
+    -1,
+    1.5,
+    None,
+    [],
+    ["a001"],
+    dt.date(2026, 1, 7),
+    dt.datetime(2026, 1, 7, 12, 0),
+    {"id": "a001"},
+]
+_VALUES = st.sampled_from(_SAMPLES) | st.text(max_size=8)
+
+
+#: A valid table of each record the head holds.
+_VALID: dict[str, dict[str, object]] = {
+    "source": {"id": "a001", "file": "a.txt", "title": "T", "date": dt.date(2026, 1, 7), "outlet": "o", "note": "n"},
+    "conflict": {"entry": "e1", "statement": "a001@0-1", "field": "actor", "ours": '"x"'},
+}
+_GONE = object()
+
+
+@st.composite
+def _tables(draw: st.DrawFn, record: schema.Record) -> dict[str, object]:
+    """A valid table of ``record`` with a key or two changed to one of :data:`_VALUES`, removed, or added."""
+    table = dict(_VALID[record.name])
+    for key, value in draw(
+        st.lists(st.tuples(st.sampled_from([*record.names, "colour"]), _VALUES | st.just(_GONE)), max_size=2)
+    ):
+        if value is _GONE:
+            table.pop(key, None)
+        else:
+            table[key] = value
+    return table
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_the_fast_readers_head_check_never_accepts_what_validation_refuses(data: st.DataObject) -> None:
+    """The head (sources, conflicts) is checked without pydantic: what it accepts, pydantic
+    accepts and reads the same; anything else it declines (the full path then reports it)."""
+    cls: type[Source] | type[Conflict] = data.draw(st.sampled_from([Source, Conflict]))
+    _same_or_declined(cls, data.draw(_tables(cls._record)))
+
+
+def _same_or_declined(cls: type[Source] | type[Conflict], table: dict[str, object]) -> bool:
+    """Whether the head check declines ``table`` (else it must read it as validation does)."""
+    from pydantic import ValidationError
+
+    try:
+        validated = cls.model_validate(table)
+    except ValidationError:
+        validated = None
+    try:
+        checked = fastread._checked(cls, table)
+    except fastread.Unexpected:
+        return True
+    assert checked == validated, table
+    return False
+
+
+def test_the_fast_readers_head_check_on_each_key_changed_alone() -> None:
+    accepted = 0
+    for cls in (Source, Conflict):
+        record = cls._record
+        for key in (*record.names, "colour"):
+            for value in (*_SAMPLES, _GONE):
+                table = {k: v for k, v in _VALID[record.name].items() if k != key or value is not _GONE}
+                if value is not _GONE:
+                    table[key] = value
+                accepted += not _same_or_declined(cls, table)
+    assert accepted > 20  # the check reads what it should, not only declines
+
+
+def test_the_fast_readers_head_check_accepts_the_ledgers_own_head() -> None:
+    ledger = small_ledger()
+    doc = {"schema_version": 2, "sources": [s.model_dump(exclude_none=True) for s in ledger.sources]}
+    assert fastread._checked(Ledger, doc).sources == ledger.sources
