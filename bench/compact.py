@@ -9,9 +9,11 @@ revisions alternating, the median of ``--runs``:
 - ``worker``: the dashboard's load worker on the bundled ledger: its imports, the load, the
   session, the index, the journal check, up to the ledger being handed to the screen;
 - ``cold N``: ``store.load`` of a synthetic ledger of N entries (``bench.synth``) without the
-  cache (the fast reader), and ``cached N`` from the validated cache;
-- ``pydantic``: whether the process imported pydantic;
-- ``peak MB``: the process's peak resident memory (``VmHWM``) after a cold load of the largest size.
+  cache (the fast reader), and ``cached N`` from the validated cache: the load alone, and the
+  whole process (its imports and the load);
+- ``peak``: the process's peak resident memory (``VmHWM``) after the load; ``held``: what the
+  load added to the resident memory and kept (the ledger, once its file's bytes are let go);
+- ``pydantic``: whether the process imported pydantic.
 
 Prints numbers and, with ``--against``, the ratio this checkout / the other; asserts nothing
 about time. Other engineers share the machine: compare ratios, not absolute times.
@@ -36,6 +38,17 @@ import time
 t0 = time.perf_counter()
 import json, sys
 what, path = sys.argv[1], sys.argv[2]
+
+
+def resident(field):
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+held = 0
 if what == "worker":
     from pledgetui import gcpause, journal, sanitize, store
     from pledgetui.ledgerfile import LedgerError
@@ -51,17 +64,25 @@ if what == "worker":
     PassageIndex(session.ledger, Articles(path))
     seconds = time.perf_counter() - t0
 else:
+    import gc
     from pledgetui import store
+    before = resident("VmRSS")
     t1 = time.perf_counter()
-    loaded = store.load(path, use_cache=what == "cached", write_cache=what == "prepare")
+    stages = []
+    loaded = store.load(
+        path,
+        use_cache=what in ("cached", "prepare"),
+        write_cache=what == "prepare",
+        progress=lambda stage, fraction: stages.append(stage),
+    )
     seconds = time.perf_counter() - t1
     assert len(loaded.ledger.entries) > 0
-peak = 0
-with open("/proc/self/status") as fh:
-    for line in fh:
-        if line.startswith("VmHWM:"):
-            peak = int(line.split()[1]) * 1024
-print(json.dumps({"seconds": seconds, "peak": peak, "pydantic": "pydantic" in sys.modules}))
+    assert what != "cached" or "parsing" not in stages, "not read from the cache"
+    gc.collect()
+    held = resident("VmRSS") - before
+total = time.perf_counter() - t0
+out = {"seconds": seconds, "total": total, "peak": resident("VmHWM"), "held": held, "pydantic": "pydantic" in sys.modules}
+print(json.dumps(out))
 """
 
 
@@ -124,20 +145,25 @@ def _measure(base: Path, roots: dict[str, Path], sizes: list[int], runs: int) ->
                 what = label.split()[0]
                 figures.setdefault((label, name), []).append(_child(root, what, path, dirs[name]))
     names = list(roots)
-    print(f"median of {runs} fresh processes; seconds (peak resident MB; pydantic imported)")
-    print(f"{'':<14}" + "".join(f"{n[:22]:>26}" for n in names) + ("    ratio" if len(names) == 2 else ""))
+    print(f"median of {runs} fresh processes: load s / process s (imports + load) / peak MB / held MB / pydantic")
+    ratios = "   this/other: load, process, peak, held" if len(names) == 2 else ""
+    print(f"{'':<14}" + "".join(f"{n[:36]:>42}" for n in names) + ratios)
     for label, _path in tasks:
         row = f"{label:<14}"
         medians = []
         for name in names:
             got = figures[(label, name)]
             seconds = statistics.median(float(g["seconds"]) for g in got)  # type: ignore[arg-type]
+            total = statistics.median(float(g["total"]) for g in got)  # type: ignore[arg-type]
             peak = statistics.median(int(g["peak"]) for g in got) / 2**20  # type: ignore[call-overload]
-            medians.append((seconds, peak))
-            row += f"{seconds:>12.3f} ({peak:6.0f} MB; {'yes' if got[0]['pydantic'] else 'no':>3})"
+            held = statistics.median(int(g["held"]) for g in got) / 2**20  # type: ignore[call-overload]
+            medians.append((seconds, total, peak, held))
+            pydantic = "yes" if got[0]["pydantic"] else "no"
+            row += f"{seconds:>10.3f} {total:>8.3f} {peak:>7.0f} {held:>7.0f} {pydantic:>4}"
         if len(names) == 2:
-            (s0, p0), (s1, p1) = medians
-            row += f"   {s0 / s1:5.2f}x time, {p0 / p1:4.2f}x peak"
+            (s0, t0, p0, h0), (s1, t1, p1, h1) = medians
+            row += f"   {s0 / s1:5.2f}x {t0 / t1:5.2f}x {p0 / p1:5.2f}x"
+            row += f" {h0 / h1:5.2f}x" if h1 > 0 else ""
         print(row)
 
 
