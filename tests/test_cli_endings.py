@@ -18,6 +18,7 @@ COMMANDS = [
     ["list"],
     ["export", "--format", "json"],
     ["export", "--format", "md"],
+    ["textconv"],
 ]
 
 

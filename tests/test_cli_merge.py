@@ -148,3 +148,14 @@ def test_textconv_of_a_file_that_is_not_a_ledger_prints_it_with_the_reason(
     assert code == 0
     assert out.startswith("(not a valid ledger: line 5")
     assert 'title = = "x"' in out
+
+
+def test_conflict_lines_go_through_the_display_filter(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base, ours, theirs = sides(tmp_path, "ours \u202e\u0085 evil", "theirs \u200f")
+    code, out, _ = run(capsys, "merge", str(base), str(ours), str(theirs))
+    assert code == 1
+    code, checked, _ = run(capsys, "check", str(ours))
+    assert code == 1
+    for text in (out, checked):
+        assert "conflict: entry uk-ground field summary" in text
+        assert not any(ch in text for ch in "\u202e\u0085\u200f")

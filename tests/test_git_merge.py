@@ -48,7 +48,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capture
     (root / "data").mkdir()
     shutil.copytree(SEEDS, root / "data" / "seeds")
     save(BASE, root / LEDGER, backup=False)
-    (root / "pyproject.toml").write_text('[project]\nname = "x"\n')  # a .toml file that is not a ledger
+    (root / "pyproject.toml").write_text("[tool.x]\nschema_version = 1\n")  # a .toml file that is not a ledger
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "base")
     assert main(["git-setup", str(root)]) == 0
@@ -160,3 +160,31 @@ def test_git_diff_shows_the_text_form_entry_by_entry(repo: Path) -> None:
     assert '+  notes = "a new note"' in diff
     assert "@@ entry france-ground" in diff  # the hunk is named by its entry
     assert "[[entries]]" not in diff
+
+
+def test_git_setup_matches_a_named_path_exactly_even_with_spaces_and_brackets(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = "data/team [a] ledger*.toml"
+    assert main(["git-setup", str(repo), "--path", name]) == 0
+    capsys.readouterr()
+    attr = git(repo, "check-attr", "merge", "diff", "--", name, "data/team a ledger.toml").stdout.splitlines()
+    assert attr == [
+        f"{name}: merge: pledgetui",
+        f"{name}: diff: pledgetui",
+        "data/team a ledger.toml: merge: unspecified",
+        "data/team a ledger.toml: diff: unspecified",
+    ]
+
+
+def test_git_setup_outside_a_repository_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))  # never the repository around the temp dir
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    code = main(["git-setup", str(folder)])
+    assert code == 2
+    assert "is not in a git repository" in capsys.readouterr().err

@@ -302,13 +302,77 @@ def test_merge_is_symmetric_up_to_which_side_wins_a_conflict(t: tuple[Ledger, Le
     assert {(c.entry, c.source, c.statement, c.field, c.base, c.ours, c.theirs) for c in xy.conflicts} == swapped
     assert not integrity_problems(xy.ledger)
     a, b, mine = flat(xy.ledger), flat(yx.ledger), flat(x)
-    assert a.keys() == b.keys()
-    for place, value in a.items():
-        if in_conflict(place, xy.conflicts):
-            continue
-        assert value == b[place], place
+    # Where the sides conflict each result keeps its ours (an entry's whole evidence, too).
+    settled = {k for k in a if not in_conflict(k, xy.conflicts)}
+    assert settled == {k for k in b if not in_conflict(k, yx.conflicts)}
+    for place in settled:
+        assert a[place] == b[place], place
     for c in xy.conflicts:  # a field conflict keeps ours
         if c.field not in (WHOLE_ENTRY, WHOLE_SOURCE, "(statement)", "evidence"):
             kind = "entry" if c.entry is not None else "source"
             rid = c.entry if c.entry is not None else c.source
             assert a[(kind, str(rid), c.statement, c.field)] == mine[(kind, str(rid), c.statement, c.field)]
+
+
+# --------------------------------------------------------------------------- saves a line merge can live with
+
+
+def changed_lines(old: bytes, new: bytes) -> list[tuple[int, int]]:
+    """The line ranges of ``old`` that ``new`` replaces (an insertion: an empty range)."""
+    import difflib
+
+    a, b = old.decode().splitlines(), new.decode().splitlines()
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    return [(i1, i2) for tag, i1, i2, _, _ in ops if tag != "equal"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(s.ledgers().filter(lambda led: len(led.entries) >= 2), st.data())
+def test_edits_of_two_entries_change_disjoint_lines_and_saves_are_byte_stable(
+    tmp_path_factory: pytest.TempPathFactory, base: Ledger, data: st.DataObject
+) -> None:
+    from pledgetui.store import load, save
+
+    folder = tmp_path_factory.mktemp("saves")
+    i, j = data.draw(st.lists(st.integers(0, len(base.entries) - 1), min_size=2, max_size=2, unique=True))
+    first, second = base.entries[i].id, base.entries[j].id
+    path = folder / "l.toml"
+    save(base, path, backup=False)
+    saved = path.read_bytes()
+    save(load(path, use_cache=False).ledger, path, backup=False)
+    assert path.read_bytes() == saved  # saving again is byte-identical
+    one = with_entry(base, first, notes="edited one", summary="edited one")
+    two = with_statement(base, second, 0, claimant="edited two")
+    save(one, path, backup=False)
+    a = changed_lines(saved, path.read_bytes())
+    save(two, path, backup=False)
+    b = changed_lines(saved, path.read_bytes())
+    assert a and b
+    # Apart, with an unchanged line between them: a line merge would take both.
+    for lo1, hi1 in a:
+        for lo2, hi2 in b:
+            assert hi1 < lo2 or hi2 < lo1, (a, b)
+
+
+def test_recorded_conflicts_survive_the_fast_reader_and_the_cache(tmp_path: Path) -> None:
+    """A large ledger with conflicts: read by the fast path, cached, and read back from the cache."""
+    from bench.synth import write_ledger
+    from pledgetui import cache, fastread, store
+
+    path = write_ledger(tmp_path / "big" / "pledges.toml", store.CACHE_MIN_ENTRIES + 10, seed=5)
+    big = store.load(path, use_cache=False).ledger
+    first, second = big.entries[0].id, big.entries[1].id
+    ours = with_entry(with_entry(big, first, summary="ours \u202e"), second, notes="x")
+    theirs = with_entry(with_entry(big, first, summary="theirs"), second, notes="y")
+    merged = merge(big, ours, theirs).ledger
+    assert len(merged.conflicts) == 2
+    data = canonical.dumps(merged)
+    assert fastread.read(data) == merged  # the fast path carries the head's conflicts
+    path.write_bytes(data)
+    loaded = store.load(path)  # parsed, then written to the cache
+    assert cache.cache_path(loaded.fingerprint.sha256).is_file()
+    stages: list[str] = []
+    again = store.load(path, progress=lambda stage, fraction: stages.append(stage))
+    assert "parsing" not in stages  # from the cache
+    assert again.ledger == merged
+    assert again.ledger.conflicts == merged.conflicts

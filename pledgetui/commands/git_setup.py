@@ -54,8 +54,8 @@ def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
         "--path",
         action="append",
         default=None,
-        help="a ledger file or pattern, relative to the top of the repository (repeatable; default: the "
-        "tracked ledger files)",
+        help="a ledger file, relative to the top of the repository, matched exactly (repeatable; default: "
+        "the tracked ledger files)",
     )
     return p
 
@@ -94,7 +94,7 @@ def _looks_like_ledger(path: Path) -> bool:
             head = fh.read(64 * 1024)
     except OSError:
         return False
-    first_table = head.find(b"\n[")
+    first_table = 0 if head.lstrip().startswith(b"[") else head.find(b"\n[")
     m = _VERSION_LINE.search(head)
     return m is not None and (first_table < 0 or m.start() < first_table)
 
@@ -109,8 +109,10 @@ def pattern(path: str) -> str:
     """A .gitattributes pattern matching exactly ``path`` (from the top of the repository)."""
     if any(ch < " " or ch == "\x7f" for ch in path) or path.startswith("!"):
         raise SetupError(f"{path!r}: a name .gitattributes cannot hold")
-    escaped = re.sub(r"([*?\[\\])", r"\\\1", path).replace(" ", "[ ]")
-    return escaped if escaped.startswith("/") or any(c in path for c in "*?[") else "/" + escaped
+    escaped = "/" + re.sub(r"([*?\[\\])", r"\\\1", path.lstrip("/"))  # glob characters as themselves
+    if any(ch.isspace() or ch == '"' for ch in escaped):  # git reads a C-style quoted pattern
+        return '"' + escaped.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return escaped
 
 
 def _command(*args: str) -> str:
