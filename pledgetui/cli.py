@@ -30,8 +30,9 @@ examples:
                                  one entry, its statements and history, as it stood on a day
   pledgetui suggest article.txt  the passages of an article that look like statements, with a proposed coding
   pledgetui git-setup            let git merge ledger files entry by entry, and diff them entry by entry
+  pledgetui serve --read-only    the dashboard in a web browser on http://127.0.0.1:8000, no edits
 
-commands: changes, check, export, git-setup, list, merge, paths, search, show, suggest, textconv
+commands: changes, check, export, git-setup, list, merge, paths, search, serve, show, suggest, textconv
 (pledgetui COMMAND --help for each)"""
 
 COMMANDS = (
@@ -43,6 +44,7 @@ COMMANDS = (
     "merge",
     "paths",
     "search",
+    "serve",
     "show",
     "suggest",
     "textconv",
@@ -57,6 +59,7 @@ COMMAND_MODULES = {
     "merge": "merge",
     "paths": "paths",
     "search": "search",
+    "serve": "serve",
     "show": "show",
     "suggest": "suggest",
     "textconv": "textconv",
@@ -86,6 +89,11 @@ def dashboard_parser() -> Parser:
         "--no-config",
         action="store_true",
         help="start clean: default settings, and no settings file read or written",
+    )
+    p.add_argument(
+        "--read-only",
+        action="store_true",
+        help="open the ledger read-only: every edit and save is refused, and the title says so",
     )
     p.add_argument("--version", action="version", version=f"pledgetui {__version__}")
     return p
@@ -195,7 +203,7 @@ def _dispatch(args: list[str]) -> int:
         ns = dashboard_parser().parse_args(args)
     except SystemExit as exc:  # --help / --version
         return int(exc.code or 0)
-    return run_dashboard(ns.ledger, no_config=ns.no_config)
+    return run_dashboard(ns.ledger, no_config=ns.no_config, read_only=READ_ONLY_FLAG if ns.read_only else None)
 
 
 def last_ledger(config: Path) -> str | None:
@@ -208,7 +216,12 @@ def last_ledger(config: Path) -> str | None:
     return None
 
 
-def run_dashboard(ledger: str | None, *, no_config: bool = False) -> int:
+#: The reason the dashboard gives when it was opened with ``--read-only``.
+READ_ONLY_FLAG = "it was opened with --read-only"
+
+
+def run_dashboard(ledger: str | None, *, no_config: bool = False, read_only: str | None = None) -> int:
+    """Open the dashboard; ``read_only``: why nothing may be edited (shown), or None."""
     from pledgetui import paths
     from pledgetui.commands.common import CommandError, report, resolve_ledger
 
@@ -221,7 +234,7 @@ def run_dashboard(ledger: str | None, *, no_config: bool = False) -> int:
         return report("pledgetui", exc)
     from pledgetui.ui.app import PledgeApp
 
-    app = PledgeApp(path, config=config)
+    app = PledgeApp(path, config=config, read_only=read_only)
     app.run()
     return app.return_code or 0
 

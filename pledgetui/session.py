@@ -250,7 +250,7 @@ class EditSession:
         """Undo the last edit; returns its description. Raises IndexError when there is none."""
         if not self.can_undo:
             raise IndexError("nothing to undo")
-        desc, target = self._history.undo_stack[-1]
+        desc, target = self._history.target("undo")
         self._journal_open().record_step("undo", desc, target)
         description = self._history.undo()
         self._sync_written()
@@ -259,7 +259,7 @@ class EditSession:
     def redo(self) -> str:
         if not self.can_redo:
             raise IndexError("nothing to redo")
-        desc, target = self._history.redo_stack[-1]
+        desc, target = self._history.target("redo")
         self._journal_open().record_step("redo", desc, target)
         description = self._history.redo()
         self._sync_written()

@@ -167,6 +167,6 @@ def test_hostile_ledger_strings_are_inert(
 
 def test_show_is_in_the_command_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
-    assert "search, show" in capsys.readouterr().out
+    assert "search, serve, show" in capsys.readouterr().out
     assert main(["show", "--help"]) == 0
     assert "--as-of" in capsys.readouterr().out

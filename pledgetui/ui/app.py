@@ -160,10 +160,20 @@ class PledgeApp(App[int]):
     #: since a save changes it without publishing a new ledger.
     dirty: var[bool] = var(False)
 
-    def __init__(self, path: Path | str, *, watch_css: bool = False, config: Path | None = None) -> None:
-        """``config``: the settings file to read and keep up to date (None: no settings, as ``--no-config``)."""
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        read_only: str | None = None,
+        watch_css: bool = False,
+        config: Path | None = None,
+    ) -> None:
+        """``config``: the settings file to read and keep up to date (None: no settings, as ``--no-config``).
+        ``read_only``: why the ledger is opened read-only (shown when an edit is refused), or None:
+        every edit and save is then refused, and no earlier session's edits are offered."""
         super().__init__(watch_css=watch_css)
         self.path = Path(path)
+        self.read_only = read_only
         self.preferences = Preferences(config)
         self.preferences.apply_to_app(self)
         self.session: EditSession | None = None
@@ -239,7 +249,7 @@ class PledgeApp(App[int]):
         session = self.session
         dirty = session is not None and session.dirty
         self.dirty = dirty
-        read_only = session is not None and session.read_only is not None
+        read_only = self.read_only is not None or (session is not None and session.read_only is not None)
         busy = self.controller.busy
         if busy is None:
             self._busy_fraction = -1.0
@@ -329,6 +339,8 @@ class PledgeApp(App[int]):
             deliver(LedgerLoadFailed(exc))
             return
         session = EditSession(loaded.path, loaded.ledger, loaded.fingerprint)
+        if self.read_only is not None and session.read_only is None:
+            session.read_only = self.read_only
         index = Index(session.ledger)
         _ = index.counter_positions  # the count line needs them at once: not on the UI thread
         try:
@@ -392,7 +404,8 @@ class PledgeApp(App[int]):
         if shown is not None:
             self.call_after_refresh(shown.set)
         self.dashboard.restore(self.preferences.view())
-        if event.recovery is not None:
+        if event.recovery is not None and self.read_only is None:
+            # Opened read-only: another session's unsaved edits are neither restored nor discarded here.
             self.controller.offer_recovery(event.recovery)
 
     @on(LedgerLoadFailed)

@@ -7,7 +7,7 @@ from the bindings in effect on the screen, by binding id, when the palette opens
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from textual.app import SystemCommand
@@ -33,8 +33,13 @@ def command(screen: Screen[Any], title: str, help: str, binding_id: str, callbac
 
 
 def commands(
-    screen: Screen[Any], entries: Iterable[tuple[str, str, str, Callable[[], Any]]]
+    screen: Screen[Any],
+    entries: Iterable[tuple[str, str, str, Callable[[], Any]]],
+    *,
+    hidden: Collection[str] = (),
 ) -> Iterable[SystemCommand]:
-    """``(title, help, binding id, callback)`` entries as palette entries (see :func:`command`)."""
+    """``(title, help, binding id, callback)`` entries as palette entries (see :func:`command`),
+    less those whose binding id is in ``hidden``."""
     for title, help, binding_id, callback in entries:
-        yield command(screen, title, help, binding_id, callback)
+        if binding_id not in hidden:
+            yield command(screen, title, help, binding_id, callback)

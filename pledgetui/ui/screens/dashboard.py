@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -745,7 +745,36 @@ class DashboardScreen(Screen[None]):
         self.host.controller.delete(entry, keep_id)
 
     def action_import_article(self) -> None:
+        if self._refused_in_browser("import_article"):
+            return
         self.host.controller.import_article()
+
+    # ------------------------------------------------------------------ in a browser (pledgetui serve)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In a browser, the actions that read or run something on the server are hidden (footer, help)."""
+        from pledgetui.ui.web import refusal
+
+        return not (self.app.is_web and refusal(action) is not None)
+
+    def _refused_in_browser(self, action: str) -> bool:
+        """True (and why, said) when ``action`` is one a browser may not start."""
+        from pledgetui.ui.web import refusal
+
+        why = refusal(action) if self.app.is_web else None
+        if why is None:
+            return False
+        self.notify(f"Not available in a browser: {why}.", title="pledgetui serve", severity="warning", timeout=10)
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A key bound to an action hidden in a browser is refused with the reason (not silently ignored)."""
+        if not self.app.is_web:
+            return
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if self._refused_in_browser(binding.action):
+                event.stop()
+                return
 
     def action_export(self) -> None:
         if self.ledger is None:
@@ -756,6 +785,7 @@ class DashboardScreen(Screen[None]):
             return
         from pledgetui import export, filesave, gcpause
         from pledgetui.ui.screens.export_dialog import ExportDialog, ExportRequest
+        from pledgetui.ui.web import deliver_export
 
         pledges = self.visible_entries()
         ledger = self.ledger
@@ -763,6 +793,7 @@ class DashboardScreen(Screen[None]):
         sort = ",".join(("-" if k.descending else "") + k.field for k in self.sort_keys)
         query = self.query_text
         path = self.host.path
+        web = self.app.is_web
 
         def write(request: ExportRequest) -> None:
             """In a worker thread: building and writing a large export takes seconds, and a
@@ -780,18 +811,21 @@ class DashboardScreen(Screen[None]):
                         sort=sort,
                         as_of=then,
                     )
-                export.write_export(
-                    request.path,
-                    data,
-                    protect=export.protected_files(path, ledger),
-                    stop=lambda: worker.is_cancelled,
-                )
+                if not web:
+                    export.write_export(
+                        request.path,
+                        data,
+                        protect=export.protected_files(path, ledger),
+                        stop=lambda: worker.is_cancelled,
+                    )
             except (OSError, ValueError, filesave.SaveError) as exc:
                 if not worker.is_cancelled:  # else the dashboard is gone: nobody to tell
                     self.app.call_from_thread(self.notify, f"Not exported: {exc}", severity="error", timeout=10)
                 return
             guarded = export.guarded_count(ledger, pledges, request.rows) if request.fmt == "csv" else 0
             if not worker.is_cancelled:
+                if web:  # nothing is written on the server: the browser downloads it
+                    self.app.call_from_thread(deliver_export, self.app, data, request.path.name, request.fmt)
                 self.app.call_from_thread(finished, request, guarded)
 
         def done(request: ExportRequest | None) -> None:
@@ -805,13 +839,10 @@ class DashboardScreen(Screen[None]):
         def finished(request: ExportRequest, guarded: int) -> None:
             count = export.row_count(pledges, request.rows)
             self.last_export = (request.path, count)
-            self.host.preferences.update(
-                self,
-                export_folder=str(request.path.resolve().parent),
-                export_format=request.fmt,
-                export_rows=request.rows,
-            )
-            message = f"Exported {export.count_line(pledges)} ({count} rows) to {display_line(str(request.path))}"
+            folder = {} if web else {"export_folder": str(request.path.resolve().parent)}
+            self.host.preferences.update(self, **folder, export_format=request.fmt, export_rows=request.rows)
+            where = f"your browser's download {request.path.name}" if web else str(request.path)
+            message = f"Exported {export.count_line(pledges)} ({count} rows) to {display_line(where)}"
             if guarded:
                 message += f". {export.guard_note(guarded)}."
             self.notify(message, timeout=12 if guarded else 8)
@@ -822,7 +853,11 @@ class DashboardScreen(Screen[None]):
         prefs = self.host.preferences.settings
         folder = Path(prefs.export_folder).expanduser() if prefs.export_folder else Path.cwd()
         dialog = ExportDialog(
-            folder / f"pledges-view.{prefs.export_format}", summary, fmt=prefs.export_format, rows=prefs.export_rows
+            folder / f"pledges-view.{prefs.export_format}",
+            summary,
+            fmt=prefs.export_format,
+            rows=prefs.export_rows,
+            download=web,
         )
         self.app.push_screen(dialog, done)
 
@@ -878,6 +913,9 @@ class DashboardScreen(Screen[None]):
     def system_commands(self) -> Iterable[SystemCommand]:
         """The palette's entries for the dashboard, each naming the keys bound to it now."""
         app = self.app
+        from pledgetui.ui.web import SERVER_ONLY_IDS
+
+        hidden = SERVER_ONLY_IDS if app.is_web else frozenset()
         yield from commands(
             self,
             [
@@ -1004,6 +1042,7 @@ class DashboardScreen(Screen[None]):
                     self.action_edit_file,
                 ),
             ],
+            hidden=hidden,
         )
         yield from column_commands(self)
 
@@ -1028,7 +1067,7 @@ class DashboardScreen(Screen[None]):
         self.app.push_screen(FilterHelp(), chosen)
 
     def action_edit_file(self) -> None:
-        if self._refused_as_of():
+        if self._refused_in_browser("edit_file") or self._refused_as_of():
             return
         from pledgetui.ui.external_editor import edit_ledger_file
 

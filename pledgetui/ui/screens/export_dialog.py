@@ -1,4 +1,7 @@
-"""Export the current view (filter and sort applied): path, format and rows."""
+"""Export the current view (filter and sort applied): path, format and rows.
+
+In a browser the path is only a file name: the export is the browser's download, and no
+path on the server is written (see :mod:`pledgetui.ui.web`)."""
 
 from __future__ import annotations
 
@@ -46,16 +49,24 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         Binding("ctrl+s", "export", "Export", id="export_dialog.export"),
     ]
 
-    def __init__(self, default_path: Path, summary: str, *, fmt: str = "csv", rows: str = "entries") -> None:
+    def __init__(
+        self, default_path: Path, summary: str, *, fmt: str = "csv", rows: str = "entries", download: bool = False
+    ) -> None:
+        """``download``: ask for a download's file name (in a browser), not a path on this machine."""
         super().__init__()
-        self.default_path = default_path
+        self.download = download
+        self.default_path = Path(default_path.name) if download else default_path
         self.summary = summary
         self.fmt, self.rows = fmt, rows  # the last export's, from the settings
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
             yield Static(Content(display_line(self.summary)).stylize("bold"), markup=False)
-            yield Label("File (written atomically; an existing file is replaced)")
+            yield Label(
+                "File name (your browser downloads it)"
+                if self.download
+                else "File (written atomically; an existing file is replaced)"
+            )
             yield SafeInput(str(self.default_path), compact=True, id="export-path")
             yield Label("Format")
             yield Select(FORMATS, value=self.fmt, allow_blank=False, compact=True, id="export-format")
@@ -88,6 +99,17 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         if not raw:
             self.query_one("#export-error", Static).update(Content("Give a file name."))
             return
+        if self.download:
+            from pledgetui.ui.web import download_name
+
+            name = download_name(raw)
+            if name is None:
+                self.query_one("#export-error", Static).update(
+                    Content("Give a plain file name: letters, digits, '.', '-' and '_', no folder.")
+                )
+                return
+            self._done(Path(name))
+            return
         path = Path(raw).expanduser()
         if path.is_dir():
             self.query_one("#export-error", Static).update(
@@ -99,6 +121,9 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
                 Content(display_line(f"The folder {path.parent} does not exist."))
             )
             return
+        self._done(path)
+
+    def _done(self, path: Path) -> None:
         self.dismiss(
             ExportRequest(
                 path=path,
