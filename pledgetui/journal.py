@@ -57,8 +57,8 @@ from typing import Any
 
 from pledgetui import edits, filesave, ledgerfile, osutil, paths, store
 from pledgetui.edits import EditError, History
-from pledgetui.migrate import migrate_entry
 from pledgetui.merge import Side, resolve
+from pledgetui.migrate import migrate_entry
 from pledgetui.model import Conflict, Entry, Ledger, Source
 
 FORMAT = 1
