@@ -40,6 +40,9 @@ async def test_the_dashboard_names_each_conflict_and_takes_the_side_picked(tmp_p
         await pilot.pause()
         assert "MERGE CONFLICTS: 1" in app.dashboard.query_one("DetailPane").text  # type: ignore[attr-defined]
 
+        await press_and_settle(app, pilot, "question_mark")  # the help offers the key now
+        assert ("M", "Merge conflicts") in app.screen.rows()  # type: ignore[attr-defined]
+        await press_and_settle(app, pilot, "escape")
         await press_and_settle(app, pilot, "M")
         assert isinstance(app.screen, ConflictsScreen)
         shown = screen_text(app)
@@ -73,7 +76,9 @@ async def test_the_conflicts_key_shows_only_when_the_ledger_records_some(tmp_pat
     app = PledgeApp(write_ledger(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await started(app, pilot)
-        assert "Merge conflicts" not in screen_text(app)
+        await press_and_settle(app, pilot, "question_mark")
+        assert "Merge conflicts" not in {description for _key, description in app.screen.rows()}  # type: ignore[attr-defined]
+        await press_and_settle(app, pilot, "escape")
         await press_and_settle(app, pilot, "M")
         assert not isinstance(app.screen, ConflictsScreen)
 
