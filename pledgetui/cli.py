@@ -32,7 +32,6 @@ examples:
                                  one entry, its statements and history, as it stood on a day
   pledgetui suggest article.txt  the passages of an article that look like statements, with a proposed coding
   pledgetui git-setup            let git merge ledger files entry by entry, and diff them entry by entry
-
   pledgetui serve --read-only    the dashboard in a web browser on http://127.0.0.1:8000, no edits
 
 commands: changes, check, export, git-setup, list, merge, paths, search, serve, show, suggest, textconv

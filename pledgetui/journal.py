@@ -57,8 +57,9 @@ from typing import Any
 
 from pledgetui import edits, filesave, ledgerfile, osutil, paths, store
 from pledgetui.edits import EditError, History
+from pledgetui.merge import Side, resolve
 from pledgetui.migrate import migrate_entry
-from pledgetui.model import Entry, Ledger, Source
+from pledgetui.model import Conflict, Entry, Ledger, Source
 
 FORMAT = 1
 HEADER_KEY = "pledgetui_journal"
@@ -346,7 +347,9 @@ def _ledger_from_restore(current: Ledger, record: dict[str, Any]) -> Ledger:
         else:
             entries.append(Entry.model_validate(migrate_entry(item["pledge"])))
     sources = tuple(Source.model_validate(s) for s in record["sources"])
-    return current.model_copy(update={"sources": sources, "entries": tuple(entries)})
+    # a record written before ledgers recorded merge conflicts carries none: there were none
+    conflicts = tuple(Conflict.model_validate(c) for c in record.get("conflicts", ()))
+    return current.model_copy(update={"sources": sources, "entries": tuple(entries), "conflicts": conflicts})
 
 
 def apply_record(history: History, record: dict[str, Any]) -> None:
@@ -369,8 +372,17 @@ def apply_record(history: History, record: dict[str, Any]) -> None:
         history.apply(record["desc"], edits.delete_entry(history.ledger, record["id"]))
     elif op == "add_source":
         history.apply(record["desc"], edits.add_source(history.ledger, Source.model_validate(record["source"])))
+    elif op == "resolve":
+        conflict = Conflict.model_validate(record["conflict"])
+        history.apply(record["desc"], resolve(history.ledger, conflict, _side(record.get("side"))))
     else:
         raise ValueError(f"unknown journal operation {op!r}")
+
+
+def _side(side: object) -> Side:
+    if side == "base" or side == "ours" or side == "theirs":
+        return side
+    raise ValueError(f"side {side!r} is not 'base', 'ours' or 'theirs'")
 
 
 def _why(exc: Exception) -> str:
@@ -711,6 +723,7 @@ def _restore_record(direction: str, description: str, current: Ledger, target: L
         "desc": description,
         "sources": [s.model_dump(mode="json") for s in target.sources],
         "pledges": entries,
+        **({"conflicts": [c.model_dump(mode="json") for c in target.conflicts]} if target.conflicts else {}),
     }
 
 

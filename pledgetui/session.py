@@ -14,7 +14,8 @@ from typing import Any
 from pledgetui import articlefile, edits, files, filesave, ledgerfile, paths, restore, store
 from pledgetui.edits import EditError, History, validate_entry_fields
 from pledgetui.journal import Journal, JournalBusy, JournalError, drop_unused_bases, journal_path
-from pledgetui.model import Entry, Evidence, Ledger, Source
+from pledgetui.merge import Side, resolve
+from pledgetui.model import Conflict, Entry, Evidence, Ledger, Source
 
 __all__ = ["EditError", "EditSession", "JournalBusy", "JournalError", "validate_entry_fields"]
 
@@ -170,6 +171,17 @@ class EditSession:
         if desc == f"edit {entry.id}":
             desc += _changed_fields(self.ledger.entry(entry.id), validated)
         record = {"op": "put", "desc": desc, "pledge": validated.model_dump(mode="json"), "replace_id": replace_id}
+        return self._commit(record, new)
+
+    def resolve_conflict(self, conflict: Conflict, side: Side) -> str:
+        """Settle a conflict a merge recorded by keeping ``side``'s value (``pledgetui.merge.resolve``):
+        a journaled, undoable edit. Raises :class:`EditError` when that value cannot stand."""
+        try:
+            new = resolve(self.ledger, conflict, side)
+        except ValueError as exc:
+            raise EditError([("", str(exc))]) from None
+        desc = f"keep {side} for {conflict.where} {conflict.field}"
+        record = {"op": "resolve", "desc": desc, "conflict": conflict.model_dump(mode="json"), "side": side}
         return self._commit(record, new)
 
     def delete_entry(self, entry_id: str) -> str:

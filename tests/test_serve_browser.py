@@ -245,3 +245,32 @@ def test_export_in_the_browser_is_a_download(
     rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8-sig"))))
     assert [row["id"] for row in rows][:1] == [small_ledger().entries[0].id]
     assert not list(tmp_path.glob("pledges-view*")), "nothing is written on the server"
+
+
+def test_each_tab_is_its_own_dashboard_and_only_the_first_edits(
+    serve: Callable[..., str], browser: Any, ledger: Path, tmp_path: Path
+) -> None:
+    """Two tabs on one served ledger: two dashboards; the second opens read-only, saying the
+    ledger is being edited, and its edit key opens no form while the first tab's does."""
+    first = small_ledger().entries[0]
+    url = serve(ledger)
+    page1, screen1 = open_dashboard(browser, url)
+    page2: Any = None
+    try:
+        screen1.wait_for(first.actor, first.id)
+        page2, screen2 = open_dashboard(browser, url)
+        shown = screen2.wait_for(first.actor, first.id)
+        assert "(read-only)" in shown and "(read-only)" not in screen1.text()
+        screen2.set_mark()
+        page2.keyboard.press("e")
+        page2.keyboard.press("d")
+        page2.keyboard.press("?")  # keys are taken in order: once the help shows, e and d were handled
+        after = screen2.wait_for("esc, ? or q to close")
+        assert f"Edit {first.id}" not in after and "Delete pledge" not in after
+        screen1.set_mark()
+        page1.keyboard.press("e")
+        screen1.wait_for(f"Edit {first.id}", "Cancel (esc)")  # the first tab edits
+    finally:
+        page1.screenshot(path=tmp_path / "serve-tab-1.png")
+        if page2 is not None:
+            page2.screenshot(path=tmp_path / "serve-tab-2.png")

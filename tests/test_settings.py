@@ -230,12 +230,12 @@ def test_a_keymap_that_takes_another_binding_s_key_says_so() -> None:
     from pledgetui.ui.preferences import Preferences
 
     prefs = Preferences.__new__(Preferences)
-    prefs.settings = Settings(keymap={"dashboard.edit": "E", "dashboard.matrix": "M"})
+    prefs.settings = Settings(keymap={"dashboard.edit": "E", "dashboard.matrix": "K"})
     prefs.path = Path("config.toml")
     prefs.problems = []
     prefs.check_keymap()
     [message] = prefs.problems
-    assert "E (from dashboard.edit_file)" in message and "M (from" not in message
+    assert "E (from dashboard.edit_file)" in message and "K (from" not in message
     prefs.settings = Settings(keymap={"dashboard.edit": "E", "dashboard.edit_file": "ctrl+e"})
     prefs.problems = []
     prefs.check_keymap()

@@ -293,6 +293,9 @@ class PledgeApp(App[int]):
         dashboard: DashboardScreen | None = getattr(self, "_dashboard", None)
         day = dashboard.as_of_day if dashboard is not None else None
         then = f" · as of {day.isoformat()}" if day is not None else ""
+        conflicts = len(session.ledger.conflicts) if session is not None else 0
+        if conflicts:
+            then += f" · {conflicts} merge conflict{'' if conflicts == 1 else 's'}"
         self.sub_title = f"{display_line(self.path.name)}{then}{state}"
 
     @on(SessionBusy)
@@ -569,6 +572,15 @@ class PledgeApp(App[int]):
         if shown is not None:
             self.call_after_refresh(shown.set)
         self.dashboard.restore(self.preferences.view())
+        conflicts = len(event.session.ledger.conflicts)
+        if conflicts:
+            self.notify(
+                f"This ledger records {conflicts} merge conflict{'' if conflicts == 1 else 's'}: a merge kept ours where "
+                "both sides changed a field. Press M to see each and pick a side; 'pledgetui check' lists them.",
+                title="Merge conflicts",
+                severity="warning",
+                timeout=20,
+            )
         if event.recovery is not None and self.read_only is None:
             # Opened read-only: another session's unsaved edits are neither restored nor discarded here.
             self.controller.offer_recovery(event.recovery)

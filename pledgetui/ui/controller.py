@@ -25,7 +25,8 @@ from pledgetui.ui.text import join, safe_line
 
 if TYPE_CHECKING:
     from pledgetui import journal, restore
-    from pledgetui.model import Entry, Evidence, Ledger
+    from pledgetui.merge import Side
+    from pledgetui.model import Conflict, Entry, Evidence, Ledger
     from pledgetui.query import Index
     from pledgetui.session import EditSession
     from pledgetui.store import Loaded
@@ -291,6 +292,14 @@ class SessionController:
         self.host.push_screen(
             ChoiceScreen(f"Delete {kind}", message, [("y", "delete", "Delete"), ("n", "keep", "Keep")]), done
         )
+
+    def resolve_conflict(self, conflict: Conflict, side: Side) -> bool:
+        """Keep ``side``'s value for a conflict a merge recorded (journaled, undoable); the cursor
+        goes to the conflict's entry. False when refused (read-only, busy, or the value cannot stand)."""
+        session = self.editable()
+        if session is None:
+            return False
+        return self.apply(lambda: session.resolve_conflict(conflict, side), conflict.entry)
 
     def attach_evidence(self, entry_id: str, evidence: Evidence) -> None:
         """Add ``evidence`` (a passage picked in the quote viewer) as a new statement of

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from textual.worker import Worker
 
     from pledgetui.ledgerfile import LedgerError
-    from pledgetui.model import Entry, Ledger
+    from pledgetui.merge import Side
+    from pledgetui.model import Conflict, Entry, Ledger
     from pledgetui.passages import PassageIndex
     from pledgetui.query import Index
     from pledgetui.session import EditSession
@@ -100,6 +101,8 @@ class EntryEditor(FileReloader, Protocol):
     def delete(self, entry: Entry, keep_id: str | None) -> None: ...
 
     def import_article(self) -> None: ...
+
+    def resolve_conflict(self, conflict: Conflict, side: Side) -> bool: ...
 
     #: Why nothing is edited now (the dashboard shows the ledger as of a day), or None.
     past: str | None

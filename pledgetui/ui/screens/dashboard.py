@@ -212,6 +212,13 @@ class DashboardScreen(Screen[None]):
         ),
         Binding("E", "edit_file", "Edit file in $EDITOR", show=False, id="dashboard.edit_file"),
         Binding(
+            "M",
+            "conflicts",
+            "Merge conflicts",
+            tooltip="The conflicts a merge recorded: pick a side for each",
+            id="dashboard.conflicts",
+        ),
+        Binding(
             "w",
             "as_of",
             "As of a day",
@@ -707,6 +714,25 @@ class DashboardScreen(Screen[None]):
         saved, today = ledgers()
         self.app.push_screen(ChangesScreen(saved, today, ledgers=ledgers), back)
 
+    def action_conflicts(self) -> None:
+        """The conflicts a merge recorded, a key per side; enter on a row comes back to its entry."""
+        controller = self.host.controller
+        if self.ledger is None or controller.session is None:
+            return
+        from pledgetui.ui.screens.conflicts import ConflictsScreen
+
+        def current() -> Ledger:
+            session = controller.session
+            assert session is not None
+            return session.ledger
+
+        def back(entry_id: str | None) -> None:
+            if entry_id is not None:
+                self.go_to_entry(entry_id)
+            self.table.focus()
+
+        self.app.push_screen(ConflictsScreen(current, controller.resolve_conflict), back)
+
     def go_to_entry(self, entry_id: str) -> None:
         """Put the cursor on the entry ``entry_id``; a filter (or hidden counter-positions) that
         leaves it out is cleared first. An entry no longer in the ledger is reported."""
@@ -929,6 +955,8 @@ class DashboardScreen(Screen[None]):
 
         if action in EDIT_ACTIONS and self.host.why_read_only() is not None:
             return False
+        if action == "conflicts":  # shown only while the ledger records some
+            return self.ledger is not None and bool(self.ledger.conflicts)
         if self.app.is_web and refusal(action) is not None:
             return False
         return super().check_action(action, parameters)

@@ -92,6 +92,13 @@ def history_section(entry: Entry, ledger: Ledger) -> Content:
     return join(*parts)
 
 
+def _short(value: str, width: int = 70) -> str:
+    """A conflict's side (JSON text) cut to ``width`` characters; "(none)" for no record."""
+    if not value:
+        return "(none)"
+    return value if len(value) <= width else value[: width - 1] + "…"
+
+
 def _field(label: str, value: Content) -> Content:
     return join((f"{label}: ", "bold"), value, "\n")
 
@@ -99,6 +106,23 @@ def _field(label: str, value: Content) -> Content:
 def describe(entry: Entry, ledger: Ledger, articles: Articles | None) -> Content:
     """The whole entry as Content; every ledger string goes through the sanitiser."""
     parts: list[Content | str | tuple[str, str]] = []
+    conflicts = [c for c in ledger.conflicts if c.entry == entry.id]
+    if conflicts:
+        parts.append((f"MERGE CONFLICTS: {len(conflicts)} (M to pick a side); the ledger keeps ours\n", "bold $error"))
+        for c in conflicts:
+            where = f"statement {c.statement} " if c.statement else ""
+            parts.append(
+                join(
+                    "  ",
+                    safe_line(f"{where}{c.field}", "bold"),
+                    ": ours ",
+                    safe_line(_short(c.ours)),
+                    " · theirs ",
+                    safe_line(_short(c.theirs)),
+                    "\n",
+                )
+            )
+        parts.append("\n")
     if entry.is_counter:
         parts.append(("COUNTER-POSITION: recorded, never counted as a pledge\n", "bold $error"))
     parts.append(join(safe_line(entry.summary, "bold"), "\n\n"))
