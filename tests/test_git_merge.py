@@ -191,3 +191,28 @@ def test_git_setup_outside_a_repository_says_so(
     code = main(["git-setup", str(folder)])
     assert code == 2
     assert "is not in a git repository" in capsys.readouterr().err
+
+
+def test_a_line_merge_without_the_driver_is_named_and_redone_entry_by_entry(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A clone that never ran git-setup gets git's line merge: `check` says so and how to redo it;
+    after git-setup, `git checkout -m` redoes the merge through the driver."""
+    for key in ("merge.pledgetui.driver", "merge.pledgetui.name", "diff.pledgetui.textconv"):
+        git(repo, "config", "--local", "--unset", key)
+    ours = with_entry(BASE, "uk-ground", summary="Ours, one line")
+    theirs = with_entry(BASE, "uk-ground", notes="Theirs, the line next to it")
+    ours = with_entry(ours, "france-ground", summary="Ours again")
+    theirs = with_entry(theirs, "france-ground", notes="Theirs again")
+    done = merge_branches(repo, ours, theirs)
+    assert done.returncode != 0
+    capsys.readouterr()
+    assert main(["check", str(repo / LEDGER)]) != 0
+    said = "".join(capsys.readouterr())
+    assert "holds git's conflict markers" in said and "pledgetui git-setup" in said
+    assert main(["git-setup", str(repo)]) == 0
+    git(repo, "checkout", "-m", LEDGER)
+    merged = load(repo / LEDGER, use_cache=False).ledger
+    uk, france = merged.entry("uk-ground"), merged.entry("france-ground")
+    assert uk is not None and (uk.summary, uk.notes) == ("Ours, one line", "Theirs, the line next to it")
+    assert france is not None and (france.summary, france.notes) == ("Ours again", "Theirs again")
