@@ -8,6 +8,7 @@ and what, so callers can print them without a traceback.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +82,17 @@ def _decode(path: Path, data: bytes) -> str:
         raise LedgerError(path, [Problem(f"line {line}, column {col}", "is not valid UTF-8")]) from None
 
 
+_MARKERS = re.compile(r"^<<<<<<< |^=======$|^>>>>>>> ", re.MULTILINE)
+
+
+def _conflict_marker(text: str) -> int | None:
+    """The line of the first of git's conflict markers, when the text holds all three kinds."""
+    found = {m.group(0)[:3]: m.start() for m in reversed(list(_MARKERS.finditer(text)))}
+    if len(found) < 3:
+        return None
+    return text.count("\n", 0, found["<<<"]) + 1
+
+
 def parse_document(path: Path, data: bytes) -> dict[str, Any]:
     text = _decode(path, data)
     try:
@@ -89,7 +101,17 @@ def parse_document(path: Path, data: bytes) -> dict[str, Any]:
         line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
         msg = getattr(exc, "msg", str(exc))
         where = f"line {line}, column {col}" if line else ""
-        raise LedgerError(path, [Problem(where, f"TOML syntax error: {msg}")]) from None
+        problems = [Problem(where, f"TOML syntax error: {msg}")]
+        marker = _conflict_marker(text)
+        if marker:
+            problems.append(
+                Problem(
+                    f"line {marker}",
+                    "holds git's conflict markers (<<<<<<<): git merged this ledger line by line; run "
+                    "'pledgetui git-setup', then redo the merge (git checkout -m FILE) to merge it entry by entry",
+                )
+            )
+        raise LedgerError(path, problems) from None
     except RecursionError:
         # The parser recurses per level of nesting: a few hundred brackets (or a dotted
         # key of a thousand parts) exhaust the stack. Nothing was built; say where.

@@ -14,10 +14,13 @@ from typing import Any
 from pledgetui import articlefile, edits, files, filesave, ledgerfile, paths, restore, store
 from pledgetui.edits import EditError, History, validate_entry_fields
 from pledgetui.journal import Journal, JournalBusy, JournalError, drop_unused_bases, journal_path
-from pledgetui.merge import Side, resolve
+from pledgetui.merge import Merged, Side, merge, resolve
 from pledgetui.model import Conflict, Entry, Evidence, Ledger, Source
 
 __all__ = ["EditError", "EditSession", "JournalBusy", "JournalError", "validate_entry_fields"]
+
+#: How keeping unsaved edits over a file changed on disk is described (undo: the file as it is).
+MERGED_ONTO_FILE = "keep the unsaved edits, merged onto the file as changed on disk"
 
 
 class EditSession:
@@ -75,9 +78,17 @@ class EditSession:
         journal if it could not be deleted (it is then offered again, never lost)."""
         loaded = plan.loaded
         session = cls(loaded.path, loaded.ledger, loaded.fingerprint)
-        session._journal_open().record_state(restore.MERGED_RESTORE, plan.ledger)
-        session._history.restore("redo", restore.MERGED_RESTORE, plan.ledger)
-        old = session.take_set_aside()
+        return session, session._stand_on(loaded, restore.MERGED_RESTORE, plan.ledger)
+
+    def _stand_on(self, loaded: store.Loaded, description: str, target: Ledger) -> Path | None:
+        """Hold ``target`` as one journaled, undoable step over the file as ``loaded`` read it, in
+        a new journal started on that file. A journal left by earlier edits is set aside by that
+        start and then deleted: its edits are in ``target``. Returns its path if it could not be
+        deleted (it is then offered again, never lost)."""
+        if target != loaded.ledger:
+            self._journal_open().record_state(description, target)
+            self._history.restore("redo", description, target)
+        old = self.take_set_aside()
         if old is not None:
             try:
                 old.unlink()
@@ -87,7 +98,27 @@ class EditSession:
                 pass
             else:
                 drop_unused_bases(journal_path(loaded.path))
-        return session, old
+        return old
+
+    def merge_onto(self, loaded: store.Loaded) -> tuple[Merged, Path | None]:
+        """Keep this session's unsaved edits, merged onto the ledger file as another program wrote
+        it since this session read or saved it (``git pull``, another window): a three-way merge
+        (:func:`pledgetui.merge.merge`) of the file as last read or saved (base), the file as
+        ``loaded`` now (ours: what was saved stands) and this session's ledger (theirs: the
+        edits). The session then stands on the file as it is now and holds the merge as one
+        undoable step (undo goes back to the file as it is). A field both changed differently
+        keeps the file's value and is recorded as a conflict. Returns the merge and, as
+        :meth:`restore_merged` does, a journal that could not be deleted."""
+        merged = merge(self.saved, loaded.ledger, self.ledger)
+        if self._journal is not None:
+            self._journal.close()  # kept on disk until the new journal holds its edits
+            self._journal = None
+        self.fingerprint = loaded.fingerprint
+        self.saved = loaded.ledger
+        self._history = History(loaded.ledger)
+        old = self._stand_on(loaded, MERGED_ONTO_FILE, merged.ledger)
+        self._sync_written()
+        return merged, old
 
     # ----------------------------------------------------------------- state
 

@@ -91,7 +91,7 @@ def test_git_setup_twice_changes_nothing_the_second_time(repo: Path, capsys: pyt
     assert (repo / ".gitattributes").read_bytes() == attributes
     driver = git(repo, "config", "--local", "merge.pledgetui.driver").stdout.strip()
     assert driver.startswith(sys.executable) or driver.startswith(f"'{sys.executable}'")
-    assert driver.endswith(" -m pledgetui merge %O %A %B")
+    assert driver.endswith(" -m pledgetui merge %O %A %B --name %P")
 
 
 def test_edits_of_different_entries_merge_cleanly(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -123,6 +123,8 @@ def test_one_field_changed_on_both_sides_fails_the_merge_with_a_loadable_ledger(
     done = merge_branches(repo, ours, theirs)
     assert done.returncode != 0
     assert "CONFLICT" in done.stdout
+    said = done.stdout + done.stderr
+    assert f"merged:   {LEDGER}:" in said and ".merge_file" not in said  # the ledger's name, not git's temp file
     merged = load(repo / LEDGER, use_cache=False).ledger  # git left the driver's result: it loads
     assert merged.entry("ireland-ground").evidence[0].claimant == "Our claimant"  # type: ignore[union-attr]
     code, out = check(repo, capsys)
@@ -149,6 +151,7 @@ def test_a_side_broken_by_hand_fails_the_driver_with_the_reason(repo: Path) -> N
     done = merge_branches(repo, ours, BROKEN_TOML)
     assert done.returncode != 0
     assert "THEIRS is not a valid ledger" in done.stderr and "line 5" in done.stderr
+    assert f"nothing written; {LEDGER} is left as it was" in done.stderr
     # The driver wrote nothing: the file is ours, as git leaves it after a failed driver.
     assert load(repo / LEDGER, use_cache=False).ledger == ours
     assert LEDGER in git(repo, "diff", "--name-only", "--diff-filter=U").stdout
@@ -188,3 +191,28 @@ def test_git_setup_outside_a_repository_says_so(
     code = main(["git-setup", str(folder)])
     assert code == 2
     assert "is not in a git repository" in capsys.readouterr().err
+
+
+def test_a_line_merge_without_the_driver_is_named_and_redone_entry_by_entry(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A clone that never ran git-setup gets git's line merge: `check` says so and how to redo it;
+    after git-setup, `git checkout -m` redoes the merge through the driver."""
+    for key in ("merge.pledgetui.driver", "merge.pledgetui.name", "diff.pledgetui.textconv"):
+        git(repo, "config", "--local", "--unset", key)
+    ours = with_entry(BASE, "uk-ground", summary="Ours, one line")
+    theirs = with_entry(BASE, "uk-ground", notes="Theirs, the line next to it")
+    ours = with_entry(ours, "france-ground", summary="Ours again")
+    theirs = with_entry(theirs, "france-ground", notes="Theirs again")
+    done = merge_branches(repo, ours, theirs)
+    assert done.returncode != 0
+    capsys.readouterr()
+    assert main(["check", str(repo / LEDGER)]) != 0
+    said = "".join(capsys.readouterr())
+    assert "holds git's conflict markers" in said and "pledgetui git-setup" in said
+    assert main(["git-setup", str(repo)]) == 0
+    git(repo, "checkout", "-m", LEDGER)
+    merged = load(repo / LEDGER, use_cache=False).ledger
+    uk, france = merged.entry("uk-ground"), merged.entry("france-ground")
+    assert uk is not None and (uk.summary, uk.notes) == ("Ours, one line", "Theirs, the line next to it")
+    assert france is not None and (france.summary, france.notes) == ("Ours again", "Theirs again")

@@ -168,11 +168,17 @@ async def _conflict_offered(app: PledgeApp, pilot, ledger_path: Path) -> bytes:
     the conflict question is asked and nothing is written. Returns the file's bytes."""
     await edit_current(app, pilot, summary="my edit")
     assert app.session.dirty
+    app.watching = False  # the save's question, not the watcher's (which would ask within a second)
     theirs = outside_change(ledger_path)
     await press_and_settle(app, pilot, "ctrl+s")
     prompt = app.screen
     assert isinstance(prompt, ChoiceScreen) and prompt.title_text == "The file changed on disk"
-    assert [(key, value) for key, value, _ in prompt.choices] == [("c", "copy"), ("r", "reload"), ("o", "overwrite")]
+    assert [(key, value) for key, value, _ in prompt.choices] == [
+        ("m", "merge"),
+        ("c", "copy"),
+        ("r", "reload"),
+        ("o", "overwrite"),
+    ]
     assert ledger_path.read_bytes() == theirs
     assert not ledger_path.with_name("pledges.toml.bak").exists()
     assert app.session.dirty

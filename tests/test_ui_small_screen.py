@@ -47,6 +47,7 @@ async def test_conflict_dialog_fits_80x24(ledger_path: Path) -> None:
     async with app.run_test(size=SMALL) as pilot:
         await started(app, pilot)
         await edit_current(app, pilot, summary="my edit")
+        app.watching = False  # the save's question, not the watcher's
         outside_change(ledger_path)
         await press_and_settle(app, pilot, "ctrl+s")
         prompt = assert_choice_shown(app)

@@ -24,7 +24,7 @@ What it does, in the repository's own config (.git/config) and its .gitattribute
 
   .gitattributes           /PATH merge={DRIVER} diff={DRIVER}   for each ledger file
   merge.{DRIVER}.name      a description
-  merge.{DRIVER}.driver    PYTHON -m pledgetui merge %O %A %B
+  merge.{DRIVER}.driver    PYTHON -m pledgetui merge %O %A %B --name %P
   diff.{DRIVER}.textconv   PYTHON -m pledgetui textconv
 
 PYTHON is the absolute path of the Python running this command (the one pledgetui is
@@ -122,7 +122,7 @@ def _command(*args: str) -> str:
 def wanted_config() -> list[tuple[str, str]]:
     return [
         (f"merge.{DRIVER}.name", "pledgetui ledger merge (entry by entry, field by field)"),
-        (f"merge.{DRIVER}.driver", _command("merge", "%O", "%A", "%B")),
+        (f"merge.{DRIVER}.driver", _command("merge", "%O", "%A", "%B", "--name", "%P")),
         (f"diff.{DRIVER}.textconv", _command("textconv")),
     ]
 

@@ -36,6 +36,7 @@ written (nothing written)
 
 examples:
   pledgetui merge base.toml mine.toml theirs.toml -o merged.toml
+  pledgetui merge %O %A %B --name %P   as git runs it (pledgetui git-setup)
   pledgetui git-setup              make git merge ledgers with this command"""
 
 
@@ -50,6 +51,11 @@ def parser(cls: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     p.add_argument("ours", help="our version; the result replaces it unless -o is given")
     p.add_argument("theirs", help="their version")
     p.add_argument("-o", "--output", help="write the result here instead of into OURS")
+    p.add_argument(
+        "--name",
+        metavar="PATH",
+        help="the ledger's path, as the messages name it (git's %%P: OURS is then a temporary file)",
+    )
     return p
 
 
@@ -115,22 +121,23 @@ def run(ns: argparse.Namespace, out: TextIO | None = None) -> int:
     from pledgetui.merge import describe, merge
 
     out = sys.stdout if out is None else out
+    shown = ns.name or ns.output or ns.ours  # what the user knows the file as
     try:
         base = _read(ns.base, "BASE", empty_ok=True)
         ours = _read(ns.ours, "OURS")
         theirs = _read(ns.theirs, "THEIRS")
     except _Unusable as exc:
         say([f"{PROG}: {line}" if n == 0 else line for n, line in enumerate(str(exc).split("\n"))])
-        say(f"{PROG}: nothing written; {ns.ours} is left as it was")
+        say(f"{PROG}: nothing written; {shown} is left as it was")
         return 2
     merged = merge(base, ours, theirs)
     target = Path(ns.output) if ns.output else Path(ns.ours)
     try:
         write(merged.ledger, target)
     except SaveError as exc:
-        say(f"{PROG}: cannot write {target}: {exc}")
+        say(f"{PROG}: cannot write {shown}: {exc}")
         return 2
-    say(f"merged:   {target}: {summary(ours, merged.ledger)}", out)
+    say(f"merged:   {shown}: {summary(ours, merged.ledger)}", out)
     if not merged.conflicts:
         say("clean:    no conflicts", out)
         return 0

@@ -187,6 +187,9 @@ class PledgeApp(App[int]):
         self._waiting_for_editor = False
         #: The (size, mtime_ns) of the ledger file a reload was last offered for, and whether an offer is up.
         self._offered_stat: tuple[int, int] | None = None
+        #: Whether the ledger file is watched for writes by others (a test may turn it off to meet
+        #: the save's own question about them, which the watcher would otherwise ask first).
+        self.watching = True
         self._offering = False
         self.preferences = Preferences(config)
         self.preferences.apply_to_app(self)
@@ -342,16 +345,18 @@ class PledgeApp(App[int]):
         reason = self.read_only or paths.read_only_reason(self.path)
         if reason is not None:
             self.notify(f"{self.path.name} is opened read-only: {reason}.", title="Read-only", timeout=15)
-        if self.read_only is not None:
-            self.set_interval(WATCH_EVERY, self._watch_ledger_file, name="watch ledger file")
+        # Read-only: the editing session may save or quit; editing: another program (git pull,
+        # a teammate's window on a shared folder) may write the file.
+        self.set_interval(WATCH_EVERY, self._watch_ledger_file, name="watch ledger file")
         self.update_title()
 
     def _watch_ledger_file(self) -> None:
         """A read-only dashboard: the session editing the ledger quit (offer to take over), or
-        saved (offer to reload). Each is offered once; never while another offer or a long
-        operation is under way."""
+        saved (offer to reload). An editing one: another program wrote the file (offer to
+        reload, or with unsaved edits to merge them onto it). Each is offered once; never while
+        another offer, a screen over the dashboard or a long operation is under way."""
         session = self.session
-        if session is None or self._offering or self.controller.busy is not None:
+        if session is None or not self.watching or self._offering or self.controller.busy is not None:
             return
         if self._waiting_for_editor:
             from pledgetui.editlock import held_elsewhere
@@ -367,6 +372,12 @@ class PledgeApp(App[int]):
             return
         now = (st.st_size, st.st_mtime_ns)
         if now == (session.fingerprint.size, session.fingerprint.mtime_ns) or now == self._offered_stat:
+            return
+        if self.why_read_only() is None:
+            if len(self.screen_stack) > 1:  # a form or dialog is open: asked once it is closed
+                return
+            self._offered_stat = now
+            self._offer_outside_change(session.dirty)
             return
         self._offered_stat = now
         self._offering = True
@@ -391,6 +402,35 @@ class PledgeApp(App[int]):
             ),
             done,
         )
+
+    def _offer_outside_change(self, dirty: bool) -> None:
+        """The file this dashboard edits was written by another program: reload it (nothing is
+        lost), or keep the unsaved edits merged onto it (:meth:`SessionController.merge_onto_disk`)."""
+        self._offering = True
+
+        def done(answer: str | None) -> None:
+            self._offering = False
+            if answer == "reload":
+                self.reload_from_file("reloaded: the version written on disk")
+            elif answer == "merge":
+                self.controller.merge_onto_disk()
+
+        from textual.content import Content
+
+        from pledgetui.ui.screens.choice import ChoiceScreen
+
+        name = display_line(self.path.name)
+        if dirty:
+            text = (
+                f"{name} was written on disk since this dashboard read it (git pull, another program). "
+                "Merge keeps both: your unsaved edits merged onto it entry by entry (a field both changed "
+                "keeps the file's value and is recorded as a conflict, M); then save. Not now: a save will ask."
+            )
+            choices = [("m", "merge", "Merge"), ("escape", "keep", "Not now")]
+        else:
+            text = f"{name} was written on disk since this dashboard read it (git pull, another program). Reload it?"
+            choices = [("r", "reload", "Reload"), ("escape", "keep", "Not now")]
+        self.push_screen(ChoiceScreen("The ledger changed on disk", Content(text), choices), done)
 
     def _offer_take_over(self) -> None:
         self._offering = True

@@ -467,7 +467,9 @@ class SessionController:
 
         def done(answer: str | None) -> None:
             try:
-                if answer == "reload":
+                if answer == "merge":
+                    self.merge_onto_disk()
+                elif answer == "reload":
                     self.reload_from_disk("reloaded from disk; your edits were dropped", None)
                 elif answer == "overwrite":
                     self.start_save("overwrite")
@@ -483,7 +485,9 @@ class SessionController:
 
         message = join(
             safe_line(str(session.path), "bold"),
-            "\nchanged on disk since it was read (another program or window edited it).\n"
+            "\nchanged on disk since it was read (another program or window wrote it: git pull, a teammate).\n"
+            "Merge keeps both: your unsaved edits merged onto the file as it is now, entry by entry "
+            "(a field both changed keeps the file's value and is recorded as a conflict: M); then save. "
             "Reload drops your unsaved edits; Overwrite replaces the outside change; "
             "Save a copy writes your version next to it.",
         )
@@ -491,7 +495,12 @@ class SessionController:
             ChoiceScreen(
                 "The file changed on disk",
                 message,
-                [("c", "copy", "Save a copy"), ("r", "reload", "Reload"), ("o", "overwrite", "Overwrite")],
+                [
+                    ("m", "merge", "Merge"),
+                    ("c", "copy", "Save a copy"),
+                    ("r", "reload", "Reload"),
+                    ("o", "overwrite", "Overwrite"),
+                ],
             ),
             done,
         )
@@ -543,6 +552,52 @@ class SessionController:
             return lambda: self._reloaded(session, loaded, index, articles, description, keep_id, then)
 
         return self._long("reloading", work)
+
+    def merge_onto_disk(self) -> bool:
+        """Keep the unsaved edits, merged onto the ledger file as another program wrote it since
+        (:meth:`EditSession.merge_onto`): read in a worker, merged and shown as one undoable
+        step; the conflicts, if any, are named. Nothing is written to the ledger file."""
+        from pledgetui import gcpause, ledgerfile, store
+        from pledgetui.journal import JournalError
+
+        host, session = self.host, self.editable()
+        if session is None:
+            return False
+
+        def work(progress: Callable[[str, float], None]) -> Finish:
+            try:
+                loaded = store.load(session.path, progress=progress)
+            except ledgerfile.LedgerError as exc:
+                lines = [*exc.report(), "Nothing was merged: the dashboard still shows your edits."]
+                return lambda: host.notify("\n".join(lines), title="Not merged", severity="error", timeout=30)
+
+            def merged() -> None:
+                if host.session is not session:
+                    return
+                try:
+                    result, left = session.merge_onto(loaded)
+                except (JournalError, OSError) as exc:
+                    host.notify(f"Not merged: {exc}", title="Not merged", severity="error", timeout=12)
+                    return
+                with gcpause.gc_paused():
+                    index = self._loaded_index(session.ledger)
+                n = len(result.conflicts)
+                said = (
+                    f"{n} field{'s' if n != 1 else ''} both changed: the file's value kept and recorded (M to pick)"
+                    if n
+                    else "no conflict"
+                )
+                host.publish(
+                    f"merged your edits onto {session.path.name} as changed on disk; {said}", None, index=index
+                )
+                if left is not None:
+                    host.notify(
+                        f"The earlier journal could not be removed: {display_line(str(left))}", severity="warning"
+                    )
+
+            return merged
+
+        return self._long("merging", work)
 
     def _reloaded(
         self,

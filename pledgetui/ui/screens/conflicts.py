@@ -91,7 +91,7 @@ class ConflictsScreen(Screen[str | None]):
             f" {n} merge conflict{'' if n == 1 else 's'}: the ledger keeps ours until you pick a side "
             "(o ours, t theirs, b base); ctrl+s saves"
             if n
-            else " No merge conflicts left: save (ctrl+s) to write the ledger without them."
+            else " No merge conflicts left. Unsaved picks are written by the next save (ctrl+s)."
         )
         self.query_one("#cf-count", Static).update(count)
         self.table.set_rows([row_cells(c) for c in self.conflicts], row=min(row, max(n - 1, 0)))
