@@ -127,12 +127,13 @@ class LedgerDiff:
         return None
 
 
-def _plain(value: Any) -> Any:
-    """A field's value as the JSON export gives it."""
+def plain(value: Any) -> Any:
+    """A field's value as the JSON export gives it (records as their dump, tuples as lists,
+    vocabulary members as their values, dates in ISO form)."""
     if isinstance(value, Model):
         return value.model_dump(mode="json", exclude_defaults=True)
     if isinstance(value, tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.date):
@@ -145,7 +146,7 @@ def _field_changes(old: Any, new: Any, names: Iterable[str]) -> tuple[FieldChang
     for name in names:
         a, b = getattr(old, name), getattr(new, name)
         if a != b:
-            changes.append(FieldChange(name, _plain(a), _plain(b)))
+            changes.append(FieldChange(name, plain(a), plain(b)))
     return tuple(changes)
 
 

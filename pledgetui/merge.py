@@ -29,14 +29,12 @@ Each conflict is a :class:`pledgetui.model.Conflict` with each side's value as J
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import Enum
 from typing import Any, Literal, TypeVar
 
-from pledgetui.compare import statement_keys
+from pledgetui.compare import plain, statement_keys
 from pledgetui.model import Conflict, Entry, Evidence, Ledger, Model, Source, integrity_problems
 
 __all__ = ["Merged", "Side", "describe", "merge", "render", "resolve"]
@@ -71,20 +69,7 @@ def render(value: Any) -> str:
     """A value as the JSON text a conflict stores (empty for an absent record)."""
     if value is None:
         return ""
-    return json.dumps(_plain(value), ensure_ascii=False, sort_keys=False)
-
-
-def _plain(value: Any) -> Any:
-    """A value as the JSON export gives it."""
-    if isinstance(value, Model):
-        return value.model_dump(mode="json", exclude_defaults=True)
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+    return json.dumps(plain(value), ensure_ascii=False, sort_keys=False)
 
 
 def _values(record: Model) -> dict[str, Any]:
