@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from pledgetui.compare import statement_keys
 from pledgetui.model import Conflict, Entry, Evidence, Ledger, Source, integrity_problems
@@ -316,8 +316,16 @@ def describe(conflict: Conflict, width: int = 60) -> str:
     )
 
 
-def _value(text: str) -> Any:
-    return None if text == "" else json.loads(text)
+def _value(text: str, conflict: Conflict, side: Side) -> Any:
+    """A side's value out of its JSON text (``None``: no record). The text comes from the file,
+    so it may be anything: not JSON, or nested past the parser's recursion limit."""
+    if text == "":
+        return None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        why = "nested too deep" if isinstance(exc, RecursionError) else str(exc).splitlines()[0]
+        raise ValueError(f"{conflict.where} {conflict.field}: {side}'s value is not valid JSON ({why})") from None
 
 
 def resolve(ledger: Ledger, conflict: Conflict, side: Side) -> Ledger:
@@ -328,7 +336,23 @@ def resolve(ledger: Ledger, conflict: Conflict, side: Side) -> Ledger:
     if conflict not in ledger.conflicts:
         raise ValueError(f"{conflict.where}: no such conflict recorded on {conflict.field}")
     text = {"base": conflict.base, "ours": conflict.ours, "theirs": conflict.theirs}[side]
-    value = _value(text)
+    value = _value(text, conflict, side)
+    try:
+        new = _resolved(ledger, conflict, value)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(part) for part in err["loc"]) or conflict.field
+        raise ValueError(f"picking {side} for {conflict.where} {conflict.field}: {field}: {err['msg']}") from None
+    problems = integrity_problems(new)
+    if problems:
+        where, what = problems[0]
+        raise ValueError(f"picking {side} for {conflict.where} {conflict.field} would leave {where} that {what}")
+    return new
+
+
+def _resolved(ledger: Ledger, conflict: Conflict, value: Any) -> Ledger:
+    """``ledger`` with the place ``conflict`` names set to ``value`` and the conflict removed
+    (not yet checked for cross-references). Raises ``ValueError`` or pydantic's ``ValidationError``."""
     rest = tuple(c for c in ledger.conflicts if c != conflict)
     if conflict.entry is None:
         sources = _resolve_in(list(ledger.sources), conflict.source, conflict.field, WHOLE_SOURCE, value, Source)
@@ -356,10 +380,6 @@ def resolve(ledger: Ledger, conflict: Conflict, side: Side) -> Ledger:
         else:
             entries = _resolve_in(entries, conflict.entry, conflict.field, WHOLE_ENTRY, value, Entry)
         new = ledger.model_copy(update={"entries": tuple(entries), "conflicts": rest})
-    problems = integrity_problems(new)
-    if problems:
-        where, what = problems[0]
-        raise ValueError(f"picking {side} for {conflict.where} {conflict.field} would leave {where} that {what}")
     return new
 
 

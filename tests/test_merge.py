@@ -176,6 +176,28 @@ def test_resolve_picks_a_side_for_a_field_and_removes_the_conflict() -> None:
     assert base_again.entries[0].summary == BASE.entries[0].summary
 
 
+@pytest.mark.parametrize(
+    ("theirs", "why"),
+    [
+        ("[" * 19000, "not valid JSON (nested too deep)"),
+        ("{", "not valid JSON (Expecting property name"),
+        ("1" * 5000, "not valid JSON (Exceeds the limit"),
+        ("12", "summary: Input should be a valid string"),
+    ],
+    ids=["deep", "broken", "huge-number", "wrong-type"],
+)
+def test_a_side_that_cannot_be_read_as_a_value_is_refused_in_one_line(theirs: str, why: str) -> None:
+    """The conflict's values are text from the file, hand-edited or planted."""
+    m = merge(BASE, with_entry(BASE, "uk-ground", summary="ours"), with_entry(BASE, "uk-ground", summary="x"))
+    c = m.ledger.conflicts[0].model_copy(update={"theirs": theirs})
+    ledger = m.ledger.model_copy(update={"conflicts": (c,)})
+    with pytest.raises(ValueError) as raised:
+        resolve(ledger, c, "theirs")
+    message = str(raised.value)
+    assert "entry uk-ground" in message and "theirs" in message and why in message
+    assert "\n" not in message and "pydantic" not in message
+
+
 def test_conflicts_recorded_before_are_kept_unless_a_side_settled_them() -> None:
     ours = with_entry(BASE, "uk-ground", summary="ours")
     theirs = with_entry(BASE, "uk-ground", summary="theirs")
