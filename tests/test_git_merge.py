@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -188,3 +189,33 @@ def test_git_setup_outside_a_repository_says_so(
     code = main(["git-setup", str(folder)])
     assert code == 2
     assert "is not in a git repository" in capsys.readouterr().err
+
+
+def test_git_setup_never_waits_on_a_tracked_toml_link_to_a_named_pipe(repo: Path, tmp_path: Path) -> None:
+    """A cloned repository can track ``x.toml`` as a link to anything, a pipe or a terminal included."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    (repo / "pipe.toml").symlink_to(fifo)
+    git(repo, "add", "pipe.toml")
+    git(repo, "commit", "-q", "-m", "a link")
+    done = subprocess.run(
+        [sys.executable, "-m", "pledgetui", "git-setup", str(repo)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "pipe.toml" not in done.stdout
+
+
+def test_git_setup_refuses_a_gitattributes_that_is_a_link_and_writes_nothing_through_it(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """git does not read a .gitattributes that is a symbolic link; writing through it would change
+    a file outside the repository (a planted ``.gitattributes -> ../../.bashrc``)."""
+    outside = tmp_path / "outside.txt"
+    outside.write_text("# someone else's file\n")
+    (repo / ".gitattributes").unlink()
+    (repo / ".gitattributes").symlink_to(outside)
+    code = main(["git-setup", str(repo)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert ".gitattributes" in err and "symbolic link" in err
+    assert outside.read_text() == "# someone else's file\n"

@@ -89,8 +89,14 @@ _VERSION_LINE = re.compile(rb"^schema_version\s*=", re.M)
 
 def _looks_like_ledger(path: Path) -> bool:
     """A TOML file with a top-level ``schema_version`` before any table (pyproject.toml has none)."""
+    from pledgetui.files import NotReadable, open_regular
+
+    try:  # a tracked link can name a pipe or a terminal: never wait on one
+        fd, _ = open_regular(path)
+    except NotReadable:
+        return False
     try:
-        with open(path, "rb") as fh:
+        with open(fd, "rb") as fh:
             head = fh.read(64 * 1024)
     except OSError:
         return False
@@ -136,6 +142,24 @@ def run(ns: argparse.Namespace, out: TextIO | None = None) -> int:
         return 2
 
 
+def _read_attributes(attributes: Path) -> str:
+    """The text of the repository's .gitattributes ("" when there is none). git reads it only as a
+    regular file, never through a link, so a link (planted in a clone, perhaps naming a file
+    outside the repository) is refused rather than written through."""
+    from pledgetui.files import NotReadable, open_regular
+
+    if not os.path.lexists(attributes):
+        return ""
+    try:
+        fd, _ = open_regular(attributes, follow_links=False)
+        with open(fd, "rb") as fh:
+            return fh.read().decode("utf-8")
+    except NotReadable as exc:
+        raise SetupError(f"{attributes}: {exc.what}; nothing changed") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SetupError(f"cannot read {attributes}: {exc}") from None
+
+
 def _setup(repo: Path, paths: list[str] | None, out: TextIO) -> int:
     from pledgetui import filesave
 
@@ -150,10 +174,7 @@ def _setup(repo: Path, paths: list[str] | None, out: TextIO) -> int:
         raise SetupError(f"no ledger file is tracked in {root}; name them with --path")
     changed = 0
     attributes = root / ".gitattributes"
-    try:
-        old = attributes.read_bytes().decode("utf-8") if attributes.exists() else ""
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SetupError(f"cannot read {attributes}: {exc}") from None
+    old = _read_attributes(attributes)
     have = {line.strip() for line in old.splitlines()}
     new_lines = []
     for f in files:
