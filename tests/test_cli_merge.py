@@ -159,3 +159,16 @@ def test_conflict_lines_go_through_the_display_filter(tmp_path: Path, capsys: py
     for text in (out, checked):
         assert "conflict: entry uk-ground field summary" in text
         assert not any(ch in text for ch in "\u202e\u0085\u200f")
+
+
+def test_textconv_of_a_named_pipe_says_why_on_lines_of_their_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pipe = tmp_path / "pipe.toml"
+    os.mkfifo(pipe)
+    code, out, err = run(capsys, "textconv", str(pipe))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        f"pledgetui textconv: {pipe}: 1 problem",
+        "  - is a named pipe (FIFO), not a regular file",
+    ]
