@@ -335,7 +335,7 @@ def _value(text: str, conflict: Conflict, side: Side) -> Any:
         return json.loads(text)
     except (ValueError, RecursionError) as exc:
         why = "nested too deep" if isinstance(exc, RecursionError) else str(exc).splitlines()[0]
-        raise ValueError(f"{conflict.where} {conflict.field}: {side}'s value is not valid JSON ({why})") from None
+        raise ValueError(f"{conflict.where} {conflict.field}: the {side} value is not valid JSON ({why})") from None
 
 
 def resolve(ledger: Ledger, conflict: Conflict, side: Side) -> Ledger:
