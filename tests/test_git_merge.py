@@ -219,3 +219,17 @@ def test_git_setup_refuses_a_gitattributes_that_is_a_link_and_writes_nothing_thr
     assert code == 2
     assert ".gitattributes" in err and "symbolic link" in err
     assert outside.read_text() == "# someone else's file\n"
+
+
+def test_git_setup_covers_a_ledger_named_with_a_bang_and_skips_only_a_name_with_a_newline(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("!team.toml", "odd\nname.toml"):
+        shutil.copyfile(repo / LEDGER, repo / name)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "two more ledgers")
+    assert main(["git-setup", str(repo)]) == 0
+    out = capsys.readouterr().out
+    assert "skipped:  'odd\\nname.toml': a name .gitattributes cannot hold" in out
+    attr = git(repo, "check-attr", "merge", "--", "!team.toml", LEDGER).stdout.splitlines()
+    assert attr == ["!team.toml: merge: pledgetui", f"{LEDGER}: merge: pledgetui"]

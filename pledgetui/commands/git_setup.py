@@ -113,7 +113,7 @@ def ledger_files(top: Path) -> list[str]:
 
 def pattern(path: str) -> str:
     """A .gitattributes pattern matching exactly ``path`` (from the top of the repository)."""
-    if any(ch < " " or ch == "\x7f" for ch in path) or path.startswith("!"):
+    if any(ch < " " or ch == "\x7f" for ch in path):
         raise SetupError(f"{path!r}: a name .gitattributes cannot hold")
     escaped = "/" + re.sub(r"([*?\[\\])", r"\\\1", path.lstrip("/"))  # glob characters as themselves
     if any(ch.isspace() or ch == '"' for ch in escaped):  # git reads a C-style quoted pattern
@@ -178,7 +178,13 @@ def _setup(repo: Path, paths: list[str] | None, out: TextIO) -> int:
     have = {line.strip() for line in old.splitlines()}
     new_lines = []
     for f in files:
-        line = f"{pattern(f)} merge={DRIVER} diff={DRIVER}"
+        try:
+            line = f"{pattern(f)} merge={DRIVER} diff={DRIVER}"
+        except SetupError as exc:  # one odd name in the repository does not stop the others
+            if paths:
+                raise
+            say(f"skipped:  {exc}", out)
+            continue
         if line in have:
             say(f"already:  .gitattributes: {line}", out)
         else:
