@@ -233,3 +233,22 @@ def test_git_setup_covers_a_ledger_named_with_a_bang_and_skips_only_a_name_with_
     assert "skipped:  'odd\\nname.toml': a name .gitattributes cannot hold" in out
     attr = git(repo, "check-attr", "merge", "--", "!team.toml", LEDGER).stdout.splitlines()
     assert attr == ["!team.toml: merge: pledgetui", f"{LEDGER}: merge: pledgetui"]
+
+
+def test_the_merge_driver_keeps_a_percent_sign_in_the_path_of_python(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git expands %O, %A, %B (and %%) in a merge driver's command: a Python installed under a
+    folder named ``100%B`` must still be the Python git runs."""
+    folder = tmp_path / "100%B"
+    folder.mkdir()
+    python = folder / "python"
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(python))
+    assert main(["git-setup", str(repo)]) == 0
+    commit_on(repo, "ours", with_entry(BASE, "uk-ground", summary="ours"))
+    commit_on(repo, "theirs", with_entry(BASE, "france-ground", summary="theirs"))
+    git(repo, "checkout", "-q", "ours")
+    done = git(repo, "merge", "-q", "--no-edit", "theirs", check=False)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -121,14 +121,17 @@ def pattern(path: str) -> str:
     return escaped
 
 
-def _command(*args: str) -> str:
-    return " ".join([shlex.quote(sys.executable), "-m", "pledgetui", *args])
+def _command(*args: str, placeholders: bool = False) -> str:
+    """This Python running pledgetui with ``args``, for the shell. ``placeholders``: git expands
+    ``%`` in the command (a merge driver's ``%A``), so a ``%`` in the path of Python is doubled."""
+    python = shlex.quote(sys.executable)
+    return " ".join([python.replace("%", "%%") if placeholders else python, "-m", "pledgetui", *args])
 
 
 def wanted_config() -> list[tuple[str, str]]:
     return [
         (f"merge.{DRIVER}.name", "pledgetui ledger merge (entry by entry, field by field)"),
-        (f"merge.{DRIVER}.driver", _command("merge", "%O", "%A", "%B")),
+        (f"merge.{DRIVER}.driver", _command("merge", "%O", "%A", "%B", placeholders=True)),
         (f"diff.{DRIVER}.textconv", _command("textconv")),
     ]
 
