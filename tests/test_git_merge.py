@@ -252,3 +252,18 @@ def test_the_merge_driver_keeps_a_percent_sign_in_the_path_of_python(
     git(repo, "checkout", "-q", "ours")
     done = git(repo, "merge", "-q", "--no-edit", "theirs", check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_git_setup_covers_a_ledger_whose_name_is_not_utf8(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = os.fsdecode(b"team-\xff.toml")
+    shutil.copyfile(repo / LEDGER, repo / name)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a ledger named in Latin-1")
+    assert main(["git-setup", str(repo)]) == 0
+    assert main(["git-setup", str(repo)]) == 0  # and again: the file it wrote reads back
+    out = capsys.readouterr().out
+    assert "already:  .gitattributes: /team-<U+DCFF>.toml merge=pledgetui diff=pledgetui" in out
+    attr = subprocess.run(
+        ["git", "check-attr", "merge", "--", os.fsencode(name)], cwd=repo, capture_output=True, check=True
+    ).stdout
+    assert attr == b'"team-\\377.toml": merge: pledgetui\n'

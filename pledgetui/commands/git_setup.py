@@ -156,7 +156,7 @@ def _read_attributes(attributes: Path) -> str:
     try:
         fd, _ = open_regular(attributes, follow_links=False)
         with open(fd, "rb") as fh:
-            return fh.read().decode("utf-8")
+            return fh.read().decode("utf-8", "surrogateescape")  # names git lists are bytes
     except NotReadable as exc:
         raise SetupError(f"{attributes}: {exc.what}; nothing changed") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -196,7 +196,7 @@ def _setup(repo: Path, paths: list[str] | None, out: TextIO) -> int:
     if new_lines:
         text = old + ("" if not old or old.endswith("\n") else "\n") + "".join(f"{x}\n" for x in new_lines)
         try:
-            filesave.atomic_write(attributes, text.encode("utf-8"), backup=False)
+            filesave.atomic_write(attributes, text.encode("utf-8", "surrogateescape"), backup=False)
         except filesave.SaveError as exc:
             raise SetupError(f"cannot write {attributes}: {exc}") from None
         changed += len(new_lines)
