@@ -802,7 +802,9 @@ class Journal:
             else:
                 raise JournalError("could not start the recovery journal: it kept being replaced")
         except OSError as exc:
-            raise JournalError(f"could not start the recovery journal: {exc.strerror or exc}") from exc
+            raise JournalError(
+                f"could not start the recovery journal in {jpath.parent}: {exc.strerror or exc}"
+            ) from exc
         journal = cls(jpath, fd, 0, History(ledger))
         journal.set_aside = aside
         header = {
@@ -834,7 +836,7 @@ class Journal:
         except FileNotFoundError:
             fd = -1
         except OSError as exc:
-            raise JournalError(f"could not reopen the recovery journal: {exc.strerror or exc}") from exc
+            raise JournalError(f"could not reopen the recovery journal {jpath}: {exc.strerror or exc}") from exc
         if fd < 0:
             raise LookupError(f"no unsaved edits are recorded for {ledger_path}")
         try:
@@ -852,7 +854,7 @@ class Journal:
                 size += 1
         except OSError as exc:
             os.close(fd)
-            raise JournalError(f"could not reopen the recovery journal: {exc.strerror or exc}") from exc
+            raise JournalError(f"could not reopen the recovery journal {jpath}: {exc.strerror or exc}") from exc
         except BaseException:
             os.close(fd)
             raise
