@@ -352,7 +352,9 @@ def resolve(ledger: Ledger, conflict: Conflict, side: Side) -> Ledger:
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(part) for part in err["loc"]) or conflict.field
-        raise ValueError(f"picking {side} for {conflict.where} {conflict.field}: {field}: {err['msg']}") from None
+        why = "no such field" if err["type"] == "extra_forbidden" else err["msg"]
+        where = "" if field == conflict.field else f" {field}"
+        raise ValueError(f"picking {side} for {conflict.where} {conflict.field}:{where} {why}") from None
     problems = integrity_problems(new)
     if problems:
         where, what = problems[0]

@@ -437,3 +437,10 @@ def test_ordering_many_records_added_on_both_sides_takes_linear_time() -> None:
     out = _order([], ours, theirs, set(ours) | set(theirs))
     assert time.perf_counter() - started < 3.0
     assert out == theirs
+
+
+def test_a_conflict_on_a_field_records_do_not_have_is_refused_as_such() -> None:
+    m = merge(BASE, with_entry(BASE, "uk-ground", summary="ours"), with_entry(BASE, "uk-ground", summary="x"))
+    c = m.ledger.conflicts[0].model_copy(update={"field": "colour"})
+    with pytest.raises(ValueError, match=r"^picking theirs for entry uk-ground colour: no such field$"):
+        resolve(m.ledger.model_copy(update={"conflicts": (c,)}), c, "theirs")
