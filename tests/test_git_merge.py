@@ -267,3 +267,12 @@ def test_git_setup_covers_a_ledger_whose_name_is_not_utf8(repo: Path, capsys: py
         ["git", "check-attr", "merge", "--", os.fsencode(name)], cwd=repo, capture_output=True, check=True
     ).stdout
     assert attr == b'"team-\\377.toml": merge: pledgetui\n'
+
+
+def test_git_setup_finds_a_ledger_saved_with_a_byte_order_mark(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "bom.toml").write_bytes(b"\xef\xbb\xbf" + (repo / LEDGER).read_bytes())
+    git(repo, "add", "bom.toml")
+    git(repo, "commit", "-q", "-m", "a ledger an editor saved with a BOM")
+    assert load(repo / "bom.toml", use_cache=False).ledger.entries  # a ledger pledgetui reads
+    assert main(["git-setup", str(repo)]) == 0
+    assert "added:    .gitattributes: /bom.toml merge=pledgetui diff=pledgetui" in capsys.readouterr().out

@@ -100,6 +100,7 @@ def _looks_like_ledger(path: Path) -> bool:
             head = fh.read(64 * 1024)
     except OSError:
         return False
+    head = head.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark, which the ledger reader accepts
     first_table = 0 if head.lstrip().startswith(b"[") else head.find(b"\n[")
     m = _VERSION_LINE.search(head)
     return m is not None and (first_table < 0 or m.start() < first_table)
