@@ -276,3 +276,20 @@ def test_git_setup_finds_a_ledger_saved_with_a_byte_order_mark(repo: Path, capsy
     assert load(repo / "bom.toml", use_cache=False).ledger.entries  # a ledger pledgetui reads
     assert main(["git-setup", str(repo)]) == 0
     assert "added:    .gitattributes: /bom.toml merge=pledgetui diff=pledgetui" in capsys.readouterr().out
+
+
+def test_git_setup_that_cannot_write_the_config_leaves_gitattributes_alone(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A locked (or read-only) .git/config: no .gitattributes line names a driver git does not know."""
+    shutil.copyfile(repo / LEDGER, repo / "second.toml")
+    git(repo, "add", "second.toml")
+    git(repo, "commit", "-q", "-m", "a second ledger")
+    git(repo, "config", "--local", "--unset", "merge.pledgetui.driver")
+    before = (repo / ".gitattributes").read_bytes()
+    (repo / ".git" / "config.lock").write_text("")
+    code = main(["git-setup", str(repo)])
+    out, err = capsys.readouterr()
+    assert code == 2 and "git config failed" in err and "config" in err
+    assert (repo / ".gitattributes").read_bytes() == before
+    assert "added:" not in out

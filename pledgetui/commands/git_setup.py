@@ -193,14 +193,8 @@ def _setup(repo: Path, paths: list[str] | None, out: TextIO) -> int:
             say(f"already:  .gitattributes: {line}", out)
         else:
             new_lines.append(line)
-            say(f"added:    .gitattributes: {line}", out)
-    if new_lines:
-        text = old + ("" if not old or old.endswith("\n") else "\n") + "".join(f"{x}\n" for x in new_lines)
-        try:
-            filesave.atomic_write(attributes, text.encode("utf-8", "surrogateescape"), backup=False)
-        except filesave.SaveError as exc:
-            raise SetupError(f"cannot write {attributes}: {exc}") from None
-        changed += len(new_lines)
+    # The driver is defined before any file names it: a git config that cannot be written (locked,
+    # read-only) leaves .gitattributes as it was, never naming a driver that does not exist.
     for key, value in wanted_config():
         now = _git(["config", "--local", "--get", key], root)
         if now.returncode == 0 and now.stdout.decode("utf-8", "surrogateescape").rstrip("\n") == value:
@@ -209,6 +203,14 @@ def _setup(repo: Path, paths: list[str] | None, out: TextIO) -> int:
         _checked(["config", "--local", key, value], root)
         say(f"set:      git config {key} = {value}", out)
         changed += 1
+    if new_lines:
+        text = old + ("" if not old or old.endswith("\n") else "\n") + "".join(f"{x}\n" for x in new_lines)
+        try:
+            filesave.atomic_write(attributes, text.encode("utf-8", "surrogateescape"), backup=False)
+        except filesave.SaveError as exc:
+            raise SetupError(f"cannot write {attributes}: {exc}") from None
+        say([f"added:    .gitattributes: {line}" for line in new_lines], out)
+        changed += len(new_lines)
     if changed:
         say(f"done:     {changed} change{'s' if changed != 1 else ''}; commit .gitattributes so clones share it", out)
     else:
