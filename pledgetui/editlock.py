@@ -41,7 +41,9 @@ def lock_dir() -> Path:
 
 
 def lock_path(ledger_path: Path | str) -> Path:
-    key = hashlib.sha256(str(Path(ledger_path).resolve()).encode("utf-8", "surrogateescape")).hexdigest()
+    # os.path.realpath is Path.resolve without its RuntimeError on a link loop (a ledger replaced
+    # by a link to itself is a file that cannot be read, reported where it is read)
+    key = hashlib.sha256(os.path.realpath(ledger_path).encode("utf-8", "surrogateescape")).hexdigest()
     return lock_dir() / f"{key}.lock"
 
 

@@ -26,6 +26,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
 import sys
 import unicodedata
@@ -508,7 +509,7 @@ def protected_files(ledger_path: Path, ledger: Ledger) -> set[Path]:
     found = {ledger_path, ledger_path.with_name(ledger_path.name + BACKUP_SUFFIX)}
     for source in ledger.sources:
         found.update(article_candidates(ledger_path, source.file))
-    return {p.resolve() for p in found}
+    return {Path(os.path.realpath(p)) for p in found}  # Path.resolve raises on a link loop
 
 
 def write_export(
@@ -548,7 +549,7 @@ def write_export(
             out.flush()
         return
     path = Path(path_or_dash)
-    if path.resolve() in set(protect):
+    if Path(os.path.realpath(path)) in set(protect):
         raise SaveError(f"refusing to export over {path}: it is the ledger, its backup or one of its articles")
     try:
         sys.stdout.flush()  # the target may be /dev/stdout: what was printed before comes first

@@ -131,7 +131,9 @@ def _read_all(fd: int) -> bytes:
 
 
 def journal_path(ledger_path: Path | str) -> Path:
-    key = hashlib.sha256(str(Path(ledger_path).resolve()).encode("utf-8", "surrogateescape")).hexdigest()
+    # os.path.realpath is Path.resolve without its RuntimeError on a link loop (a ledger replaced
+    # by a link to itself is a file that cannot be read, reported where it is read)
+    key = hashlib.sha256(os.path.realpath(ledger_path).encode("utf-8", "surrogateescape")).hexdigest()
     return paths.journal_dir() / f"{key}.jsonl"
 
 
@@ -800,7 +802,9 @@ class Journal:
             else:
                 raise JournalError("could not start the recovery journal: it kept being replaced")
         except OSError as exc:
-            raise JournalError(f"could not start the recovery journal: {exc.strerror or exc}") from exc
+            raise JournalError(
+                f"could not start the recovery journal in {jpath.parent}: {exc.strerror or exc}"
+            ) from exc
         journal = cls(jpath, fd, 0, History(ledger))
         journal.set_aside = aside
         header = {
@@ -832,7 +836,7 @@ class Journal:
         except FileNotFoundError:
             fd = -1
         except OSError as exc:
-            raise JournalError(f"could not reopen the recovery journal: {exc.strerror or exc}") from exc
+            raise JournalError(f"could not reopen the recovery journal {jpath}: {exc.strerror or exc}") from exc
         if fd < 0:
             raise LookupError(f"no unsaved edits are recorded for {ledger_path}")
         try:
@@ -850,7 +854,7 @@ class Journal:
                 size += 1
         except OSError as exc:
             os.close(fd)
-            raise JournalError(f"could not reopen the recovery journal: {exc.strerror or exc}") from exc
+            raise JournalError(f"could not reopen the recovery journal {jpath}: {exc.strerror or exc}") from exc
         except BaseException:
             os.close(fd)
             raise

@@ -136,7 +136,7 @@ def article_candidates(ledger_path: Path, file_name: str) -> list[Path]:
 
 def _article_places(ledger_path: Path, file_name: str) -> list[tuple[Path, Path, Path]]:
     """(candidate, its articles folder, the folder that articles folder must stay within)."""
-    folder = ledger_path.resolve().parent
+    folder = Path(os.path.realpath(ledger_path)).parent
     return [
         (folder / SEEDS_DIR / file_name, folder / SEEDS_DIR, folder),
         (folder.parent / SEEDS_DIR / file_name, folder.parent / SEEDS_DIR, folder.parent),

@@ -8,6 +8,7 @@ the user chose to (:meth:`EditSession.overwrite`).
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -405,7 +406,7 @@ class EditSession:
         existing file at ``path`` is refused unless ``replace`` is true.
         """
         target = Path(path)
-        if target.resolve() == self.path.resolve():
+        if os.path.realpath(target) == os.path.realpath(self.path):
             raise filesave.SaveError("a copy must go to another file; use save() for this one")
         if target.exists() and not replace:
             raise filesave.SaveError(f"{target} already exists; not overwritten")

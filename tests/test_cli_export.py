@@ -360,3 +360,32 @@ def test_the_message_says_how_many_cells_were_guarded_and_how_to_get_the_raw_tex
     assert "guarded" not in raw_err
     if rows == "evidence":
         assert count > 0  # the bundled quotes have prefixes that start with a line break
+
+
+def test_an_article_replaced_by_a_link_to_itself_does_not_stop_an_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The articles folder arrives with the ledger and may hold anything, a link loop included
+    (Path.resolve raises RuntimeError on one)."""
+    path = write_ledger(tmp_path)
+    article = tmp_path / "seeds" / small_ledger().sources[0].file
+    article.unlink()
+    article.symlink_to(article.name)
+    assert main(["export", str(path), "-o", str(tmp_path / "out.csv")]) == 0
+    assert (tmp_path / "out.csv").read_bytes().count(b"\n") > 1
+
+
+def test_an_export_to_a_link_to_itself_is_refused_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_ledger(tmp_path)
+    target = tmp_path / "loop.csv"
+    target.symlink_to(target.name)
+    code = main(["export", str(path), "-o", str(target)])
+    err = capsys.readouterr().err
+    assert code != 0 and "loop.csv" in err and "Traceback" not in err
+    assert target.is_symlink()
+
+
+def test_paths_of_a_ledger_that_is_a_link_to_itself(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    loop = tmp_path / "pledges.toml"
+    loop.symlink_to(loop.name)
+    assert main(["paths", str(loop)]) == 0

@@ -159,3 +159,29 @@ def test_conflict_lines_go_through_the_display_filter(tmp_path: Path, capsys: py
     for text in (out, checked):
         assert "conflict: entry uk-ground field summary" in text
         assert not any(ch in text for ch in "\u202e\u0085\u200f")
+
+
+def test_textconv_of_a_named_pipe_says_why_on_lines_of_their_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pipe = tmp_path / "pipe.toml"
+    os.mkfifo(pipe)
+    code, out, err = run(capsys, "textconv", str(pipe))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        f"pledgetui textconv: {pipe}: 1 problem",
+        "  - is a named pipe (FIFO), not a regular file",
+    ]
+
+
+def test_a_clean_merge_of_sides_that_still_record_a_conflict_does_not_call_the_file_clean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base, ours, theirs = sides(tmp_path, "ours", "theirs")
+    assert run(capsys, "merge", str(base), str(ours), str(theirs))[0] == 1  # recorded in ours
+    again = tmp_path / "again.toml"
+    again.write_bytes(ours.read_bytes())
+    code, out, _ = run(capsys, "merge", str(ours), str(again), str(ours), "-o", str(tmp_path / "out.toml"))
+    assert code == 0
+    assert "clean:    no new conflicts; 1 conflict recorded earlier still in the file" in out
+    assert "clean:    no conflicts" not in out

@@ -82,3 +82,14 @@ def test_a_killed_holder_never_blocks_the_next_session(ledger_path: Path) -> Non
     lock = EditLock.take(ledger_path)
     assert lock is not None and lock.held
     lock.release()
+
+
+def test_a_ledger_replaced_by_a_link_to_itself_is_asked_about_without_an_exception(tmp_path: Path) -> None:
+    """Path.resolve raises RuntimeError on a link loop; the lock and the journal are named anyway."""
+    from pledgetui import journal
+
+    loop = tmp_path / "pledges.toml"
+    loop.symlink_to(loop.name)
+    assert not held_elsewhere(loop)
+    assert editlock.lock_path(loop).parent == editlock.lock_dir()
+    assert journal.pending(loop) is None

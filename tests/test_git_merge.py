@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -216,3 +217,107 @@ def test_a_line_merge_without_the_driver_is_named_and_redone_entry_by_entry(
     uk, france = merged.entry("uk-ground"), merged.entry("france-ground")
     assert uk is not None and (uk.summary, uk.notes) == ("Ours, one line", "Theirs, the line next to it")
     assert france is not None and (france.summary, france.notes) == ("Ours again", "Theirs again")
+
+
+def test_git_setup_never_waits_on_a_tracked_toml_link_to_a_named_pipe(repo: Path, tmp_path: Path) -> None:
+    """A cloned repository can track ``x.toml`` as a link to anything, a pipe or a terminal included."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    (repo / "pipe.toml").symlink_to(fifo)
+    git(repo, "add", "pipe.toml")
+    git(repo, "commit", "-q", "-m", "a link")
+    done = subprocess.run(
+        [sys.executable, "-m", "pledgetui", "git-setup", str(repo)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "pipe.toml" not in done.stdout
+
+
+def test_git_setup_refuses_a_gitattributes_that_is_a_link_and_writes_nothing_through_it(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """git does not read a .gitattributes that is a symbolic link; writing through it would change
+    a file outside the repository (a planted ``.gitattributes -> ../../.bashrc``)."""
+    outside = tmp_path / "outside.txt"
+    outside.write_text("# someone else's file\n")
+    (repo / ".gitattributes").unlink()
+    (repo / ".gitattributes").symlink_to(outside)
+    code = main(["git-setup", str(repo)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert ".gitattributes" in err and "symbolic link" in err
+    assert outside.read_text() == "# someone else's file\n"
+
+
+def test_git_setup_covers_a_ledger_named_with_a_bang_and_skips_only_a_name_with_a_newline(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("!team.toml", "odd\nname.toml"):
+        shutil.copyfile(repo / LEDGER, repo / name)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "two more ledgers")
+    assert main(["git-setup", str(repo)]) == 0
+    out = capsys.readouterr().out
+    assert "skipped:  'odd\\nname.toml': a name .gitattributes cannot hold" in out
+    attr = git(repo, "check-attr", "merge", "--", "!team.toml", LEDGER).stdout.splitlines()
+    assert attr == ["!team.toml: merge: pledgetui", f"{LEDGER}: merge: pledgetui"]
+
+
+def test_the_merge_driver_keeps_a_percent_sign_in_the_path_of_python(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git expands %O, %A, %B (and %%) in a merge driver's command: a Python installed under a
+    folder named ``100%B`` must still be the Python git runs."""
+    folder = tmp_path / "100%B"
+    folder.mkdir()
+    python = folder / "python"
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(python))
+    assert main(["git-setup", str(repo)]) == 0
+    commit_on(repo, "ours", with_entry(BASE, "uk-ground", summary="ours"))
+    commit_on(repo, "theirs", with_entry(BASE, "france-ground", summary="theirs"))
+    git(repo, "checkout", "-q", "ours")
+    done = git(repo, "merge", "-q", "--no-edit", "theirs", check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_git_setup_covers_a_ledger_whose_name_is_not_utf8(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = os.fsdecode(b"team-\xff.toml")
+    shutil.copyfile(repo / LEDGER, repo / name)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a ledger named in Latin-1")
+    assert main(["git-setup", str(repo)]) == 0
+    assert main(["git-setup", str(repo)]) == 0  # and again: the file it wrote reads back
+    out = capsys.readouterr().out
+    assert "already:  .gitattributes: /team-<U+DCFF>.toml merge=pledgetui diff=pledgetui" in out
+    attr = subprocess.run(
+        ["git", "check-attr", "merge", "--", os.fsencode(name)], cwd=repo, capture_output=True, check=True
+    ).stdout
+    assert attr == b'"team-\\377.toml": merge: pledgetui\n'
+
+
+def test_git_setup_finds_a_ledger_saved_with_a_byte_order_mark(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "bom.toml").write_bytes(b"\xef\xbb\xbf" + (repo / LEDGER).read_bytes())
+    git(repo, "add", "bom.toml")
+    git(repo, "commit", "-q", "-m", "a ledger an editor saved with a BOM")
+    assert load(repo / "bom.toml", use_cache=False).ledger.entries  # a ledger pledgetui reads
+    assert main(["git-setup", str(repo)]) == 0
+    assert "added:    .gitattributes: /bom.toml merge=pledgetui diff=pledgetui" in capsys.readouterr().out
+
+
+def test_git_setup_that_cannot_write_the_config_leaves_gitattributes_alone(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A locked (or read-only) .git/config: no .gitattributes line names a driver git does not know."""
+    shutil.copyfile(repo / LEDGER, repo / "second.toml")
+    git(repo, "add", "second.toml")
+    git(repo, "commit", "-q", "-m", "a second ledger")
+    git(repo, "config", "--local", "--unset", "merge.pledgetui.driver")
+    before = (repo / ".gitattributes").read_bytes()
+    (repo / ".git" / "config.lock").write_text("")
+    code = main(["git-setup", str(repo)])
+    out, err = capsys.readouterr()
+    assert code == 2 and "git config failed" in err and "config" in err
+    assert (repo / ".gitattributes").read_bytes() == before
+    assert "added:" not in out

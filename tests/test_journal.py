@@ -662,3 +662,16 @@ def test_an_all_zero_journal_is_not_said_to_be_replayed(ledger_path: Path) -> No
     found = journal.pending(ledger_path)
     assert found is not None and found.unreadable is not None
     assert "replayed" not in found.unreadable
+
+
+def test_a_journal_that_cannot_start_names_the_folder_it_needs(
+    ledger_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The state folder is a file (or cannot be written): the refusal says where, not only why."""
+    state = tmp_path / "not-a-folder"
+    state.write_text("")
+    monkeypatch.setenv("PLEDGETUI_STATE_DIR", str(state))
+    session = EditSession.open(ledger_path)
+    with pytest.raises(JournalError) as refused:
+        session.delete_entry("russia-mfa")
+    assert str(paths.journal_dir()) in str(refused.value) and "Not a directory" in str(refused.value)

@@ -240,3 +240,14 @@ def test_a_keymap_that_takes_another_binding_s_key_says_so() -> None:
     prefs.problems = []
     prefs.check_keymap()
     assert prefs.problems == []  # the other binding has a key of its own again
+
+
+def test_the_last_ledger_is_remembered_even_when_it_became_a_link_to_itself(tmp_path: Path) -> None:
+    """Quitting a dashboard whose ledger was replaced meanwhile by a link loop: no exception at exit."""
+    from pledgetui.ui.preferences import Preferences
+
+    loop = tmp_path / "pledges.toml"
+    loop.symlink_to(loop.name)
+    prefs = Preferences(tmp_path / "config.toml")
+    prefs.remember(theme="textual-dark", ledger=loop, view=None)
+    assert prefs.settings.last_ledger == str(loop)

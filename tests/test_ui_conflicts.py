@@ -104,3 +104,23 @@ def test_an_undo_past_the_journal_start_carries_the_conflicts_back() -> None:
     old = journal._restore_record("undo", "edit", resolved, resolved)  # none to carry: none written
     assert "conflicts" not in old
     assert journal._ledger_from_restore(ledger, old).conflicts == ()
+
+
+def with_theirs(ledger: Ledger, theirs: str) -> Ledger:
+    """``ledger`` with its one conflict's theirs value replaced by ``theirs`` (a hand-edited file)."""
+    c = ledger.conflicts[0].model_copy(update={"theirs": theirs})
+    return ledger.model_copy(update={"conflicts": (c,)})
+
+
+async def test_a_side_whose_json_is_nested_too_deep_is_refused_not_a_crash(tmp_path: Path) -> None:
+    path = write_ledger(tmp_path, with_theirs(conflicted(), "[" * 19000))
+    app = PledgeApp(path)
+    notices = Notices()
+    async with app.run_test(size=(120, 40), message_hook=notices) as pilot:
+        await started(app, pilot)
+        await press_and_settle(app, pilot, "M")
+        await press_and_settle(app, pilot, "t")
+        assert isinstance(app.screen, ConflictsScreen)
+        assert app.session is not None and len(app.session.ledger.conflicts) == 1
+        refused = " ".join(notices.of("error"))
+        assert "uk-ground" in refused and "theirs" in refused and "JSON" in refused

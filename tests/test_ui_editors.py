@@ -117,6 +117,25 @@ async def test_when_the_editor_quits_the_read_only_dashboard_offers_to_take_over
     assert not editlock.held_elsewhere(ledger_path)  # released at quit
 
 
+async def test_the_watcher_of_a_read_only_dashboard_outlives_the_ledger_turned_into_a_link_loop(
+    ledger_path: Path,
+) -> None:
+    """The file watched by a read-only dashboard is replaced by a link to itself: a file that can
+    no longer be read, not a crash of the dashboard showing it."""
+    holder = editlock.EditLock.take(ledger_path)
+    assert holder is not None
+    app = PledgeApp(ledger_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        assert app.why_read_only() == editlock.EDITING
+        ledger_path.unlink()
+        ledger_path.symlink_to(ledger_path.name)
+        holder.release()
+        await pilot.pause(0.5)  # ten turns of the watcher
+        assert app.is_running and app.return_code is None
+        assert app.session is not None and app.session.ledger.entry("russia-mfa") is not None
+
+
 # The child holds the edit lock (a dashboard editing the ledger) until killed.
 HOLD = r"""
 import sys

@@ -89,11 +89,18 @@ _VERSION_LINE = re.compile(rb"^schema_version\s*=", re.M)
 
 def _looks_like_ledger(path: Path) -> bool:
     """A TOML file with a top-level ``schema_version`` before any table (pyproject.toml has none)."""
+    from pledgetui.files import NotReadable, open_regular
+
+    try:  # a tracked link can name a pipe or a terminal: never wait on one
+        fd, _ = open_regular(path)
+    except NotReadable:
+        return False
     try:
-        with open(path, "rb") as fh:
+        with open(fd, "rb") as fh:
             head = fh.read(64 * 1024)
     except OSError:
         return False
+    head = head.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark, which the ledger reader accepts
     first_table = 0 if head.lstrip().startswith(b"[") else head.find(b"\n[")
     m = _VERSION_LINE.search(head)
     return m is not None and (first_table < 0 or m.start() < first_table)
@@ -107,7 +114,7 @@ def ledger_files(top: Path) -> list[str]:
 
 def pattern(path: str) -> str:
     """A .gitattributes pattern matching exactly ``path`` (from the top of the repository)."""
-    if any(ch < " " or ch == "\x7f" for ch in path) or path.startswith("!"):
+    if any(ch < " " or ch == "\x7f" for ch in path):
         raise SetupError(f"{path!r}: a name .gitattributes cannot hold")
     escaped = "/" + re.sub(r"([*?\[\\])", r"\\\1", path.lstrip("/"))  # glob characters as themselves
     if any(ch.isspace() or ch == '"' for ch in escaped):  # git reads a C-style quoted pattern
@@ -115,14 +122,17 @@ def pattern(path: str) -> str:
     return escaped
 
 
-def _command(*args: str) -> str:
-    return " ".join([shlex.quote(sys.executable), "-m", "pledgetui", *args])
+def _command(*args: str, placeholders: bool = False) -> str:
+    """This Python running pledgetui with ``args``, for the shell. ``placeholders``: git expands
+    ``%`` in the command (a merge driver's ``%A``), so a ``%`` in the path of Python is doubled."""
+    python = shlex.quote(sys.executable)
+    return " ".join([python.replace("%", "%%") if placeholders else python, "-m", "pledgetui", *args])
 
 
 def wanted_config() -> list[tuple[str, str]]:
     return [
         (f"merge.{DRIVER}.name", "pledgetui ledger merge (entry by entry, field by field)"),
-        (f"merge.{DRIVER}.driver", _command("merge", "%O", "%A", "%B", "--name", "%P")),
+        (f"merge.{DRIVER}.driver", _command("merge", "%O", "%A", "%B", "--name", "%P", placeholders=True)),
         (f"diff.{DRIVER}.textconv", _command("textconv")),
     ]
 
@@ -134,6 +144,24 @@ def run(ns: argparse.Namespace, out: TextIO | None = None) -> int:
     except SetupError as exc:
         say(f"{PROG}: {exc}")
         return 2
+
+
+def _read_attributes(attributes: Path) -> str:
+    """The text of the repository's .gitattributes ("" when there is none). git reads it only as a
+    regular file, never through a link, so a link (planted in a clone, perhaps naming a file
+    outside the repository) is refused rather than written through."""
+    from pledgetui.files import NotReadable, open_regular
+
+    if not os.path.lexists(attributes):
+        return ""
+    try:
+        fd, _ = open_regular(attributes, follow_links=False)
+        with open(fd, "rb") as fh:
+            return fh.read().decode("utf-8", "surrogateescape")  # names git lists are bytes
+    except NotReadable as exc:
+        raise SetupError(f"{attributes}: {exc.what}; nothing changed") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SetupError(f"cannot read {attributes}: {exc}") from None
 
 
 def _setup(repo: Path, paths: list[str] | None, out: TextIO) -> int:
@@ -150,26 +178,23 @@ def _setup(repo: Path, paths: list[str] | None, out: TextIO) -> int:
         raise SetupError(f"no ledger file is tracked in {root}; name them with --path")
     changed = 0
     attributes = root / ".gitattributes"
-    try:
-        old = attributes.read_bytes().decode("utf-8") if attributes.exists() else ""
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SetupError(f"cannot read {attributes}: {exc}") from None
+    old = _read_attributes(attributes)
     have = {line.strip() for line in old.splitlines()}
     new_lines = []
     for f in files:
-        line = f"{pattern(f)} merge={DRIVER} diff={DRIVER}"
+        try:
+            line = f"{pattern(f)} merge={DRIVER} diff={DRIVER}"
+        except SetupError as exc:  # one odd name in the repository does not stop the others
+            if paths:
+                raise
+            say(f"skipped:  {exc}", out)
+            continue
         if line in have:
             say(f"already:  .gitattributes: {line}", out)
         else:
             new_lines.append(line)
-            say(f"added:    .gitattributes: {line}", out)
-    if new_lines:
-        text = old + ("" if not old or old.endswith("\n") else "\n") + "".join(f"{x}\n" for x in new_lines)
-        try:
-            filesave.atomic_write(attributes, text.encode("utf-8"), backup=False)
-        except filesave.SaveError as exc:
-            raise SetupError(f"cannot write {attributes}: {exc}") from None
-        changed += len(new_lines)
+    # The driver is defined before any file names it: a git config that cannot be written (locked,
+    # read-only) leaves .gitattributes as it was, never naming a driver that does not exist.
     for key, value in wanted_config():
         now = _git(["config", "--local", "--get", key], root)
         if now.returncode == 0 and now.stdout.decode("utf-8", "surrogateescape").rstrip("\n") == value:
@@ -178,6 +203,14 @@ def _setup(repo: Path, paths: list[str] | None, out: TextIO) -> int:
         _checked(["config", "--local", key, value], root)
         say(f"set:      git config {key} = {value}", out)
         changed += 1
+    if new_lines:
+        text = old + ("" if not old or old.endswith("\n") else "\n") + "".join(f"{x}\n" for x in new_lines)
+        try:
+            filesave.atomic_write(attributes, text.encode("utf-8", "surrogateescape"), backup=False)
+        except filesave.SaveError as exc:
+            raise SetupError(f"cannot write {attributes}: {exc}") from None
+        say([f"added:    .gitattributes: {line}" for line in new_lines], out)
+        changed += len(new_lines)
     if changed:
         say(f"done:     {changed} change{'s' if changed != 1 else ''}; commit .gitattributes so clones share it", out)
     else:

@@ -139,7 +139,11 @@ def run(ns: argparse.Namespace, out: TextIO | None = None) -> int:
         return 2
     say(f"merged:   {shown}: {summary(ours, merged.ledger)}", out)
     if not merged.conflicts:
-        say("clean:    no conflicts", out)
+        carried = len(merged.ledger.conflicts)
+        if carried:  # recorded by an earlier merge and left unsettled on a side: still there to settle
+            say(f"clean:    no new conflicts; {_plural(carried, 'conflict')} recorded earlier still in the file", out)
+        else:
+            say("clean:    no conflicts", out)
         return 0
     say(f"conflicts: {len(merged.conflicts)}, each keeping ours and recorded in the file:", out)
     for c in merged.conflicts:

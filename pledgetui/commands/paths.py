@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -43,6 +44,6 @@ def lines(ledger: Path | None = None) -> list[str]:
 
 
 def run(ns: argparse.Namespace) -> int:
-    ledger = Path(ns.ledger).expanduser().resolve() if ns.ledger else None
+    ledger = Path(os.path.realpath(Path(ns.ledger).expanduser())) if ns.ledger else None
     say(lines(ledger), file=sys.stdout)
     return 0

@@ -82,7 +82,10 @@ def run(ns: argparse.Namespace, out: TextIO | None = None) -> int:
     path = Path(ns.ledger)
     try:
         data, _ = ledgerfile.read_bytes(path)
-    except (ledgerfile.LedgerError, NotReadable, OSError) as exc:
+    except ledgerfile.LedgerError as exc:  # one line per problem, not one line with the newlines shown
+        say([f"{PROG}: {line}" if n == 0 else line for n, line in enumerate(exc.report())])
+        return 2
+    except (NotReadable, OSError) as exc:
         say(f"{PROG}: {exc}")
         return 2
     if not data:

@@ -9,6 +9,7 @@ app class nor the dashboard: the app hands it what it needs.
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -180,7 +181,7 @@ class Preferences:
             return
         changes: dict[str, object] = {"theme": theme if theme != DEFAULT_THEME or self.settings.theme else None}
         if ledger is not None:
-            changes["last_ledger"] = str(ledger.resolve())
+            changes["last_ledger"] = os.path.realpath(ledger)
         if view is not None:
             changes.update(
                 filter=view.filter,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -877,7 +878,7 @@ class DashboardScreen(Screen[None]):
         def finished(request: ExportRequest, guarded: int) -> None:
             count = export.row_count(pledges, request.rows)
             self.last_export = (request.path, count)
-            folder = {} if web else {"export_folder": str(request.path.resolve().parent)}
+            folder = {} if web else {"export_folder": os.path.dirname(os.path.realpath(request.path))}
             self.host.preferences.update(self, **folder, export_format=request.fmt, export_rows=request.rows)
             where = f"your browser's download {request.path.name}" if web else str(request.path)
             message = f"Exported {export.count_line(pledges)} ({count} rows) to {display_line(where)}"
