@@ -21,6 +21,7 @@ import io
 import json
 import pstats
 import sys
+import sysconfig
 import time
 import tracemalloc
 from pathlib import Path
@@ -30,14 +31,21 @@ from typing import Any
 TOP = 10
 
 
+def _short(text: str) -> str:
+    """File names in ``text`` without this machine's folders: the project's, the environment's,
+    the standard library's (``<stdlib>/``)."""
+    root = str(Path(__file__).resolve().parent.parent) + "/"
+    stdlib = sysconfig.get_paths()["stdlib"] + "/"
+    return text.replace(root, "").replace(sys.prefix + "/", "").replace(stdlib, "<stdlib>/")
+
+
 def _top(profile: cProfile.Profile, total: float) -> list[str]:
     out = io.StringIO()
     stats = pstats.Stats(profile, stream=out)
     stats.sort_stats("tottime").print_stats(TOP)
     lines = [line.rstrip() for line in out.getvalue().splitlines()]
     start = next((i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls")), 0)
-    root = str(Path(__file__).resolve().parent.parent) + "/"
-    kept = [line.replace(root, "").replace(sys.prefix + "/", "") for line in lines[start:] if line.strip()]
+    kept = [_short(line) for line in lines[start:] if line.strip()]
     return [f"total {total * 1000:.0f} ms (profiled)", *kept]
 
 
@@ -126,11 +134,10 @@ def memory(path: Path) -> list[str]:
     passages.prime()
     current, peak = tracemalloc.get_traced_memory()
     snapshot = tracemalloc.take_snapshot()
-    root = str(Path(__file__).resolve().parent.parent) + "/"
     lines = [f"held {current / 1e6:.0f} MB, peak {peak / 1e6:.0f} MB (traced)"]
     for stat in snapshot.statistics("lineno")[:TOP]:
         frame = stat.traceback[0]
-        name = frame.filename.replace(root, "").replace(sys.prefix + "/", "")
+        name = _short(frame.filename)
         lines.append(f"{stat.size / 1e6:8.1f} MB  {stat.count:>9,} blocks  {name}:{frame.lineno}")
     return lines
 

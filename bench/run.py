@@ -741,7 +741,9 @@ def main(argv: list[str]) -> int:
         run_all(ns, results)
     finally:
         subprocess.run([*TMUX, "kill-server"], capture_output=True)
-    cmd = "python -m bench.run" + ("" if not argv else " " + shlex.join(argv))
+    shown = [a for i, a in enumerate(argv) if a != "--out" and (i == 0 or argv[i - 1] != "--out")]
+    shown = [a for a in shown if not a.startswith("--out=")]  # where this copy went: a path of this machine
+    cmd = "python -m bench.run" + ("" if not shown else " " + shlex.join(shown))
     text = report(results, cmd)
     if ns.out == "-":
         print(text)
