@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 from pledgetui import editlock
 from pledgetui.editlock import EditLock, held_elsewhere
-from tests.factory import REPO
+from tests.lockholder import hold
 
 
 def test_a_second_session_cannot_take_a_held_lock_until_it_is_released(ledger_path: Path) -> None:
@@ -52,23 +50,10 @@ def test_without_file_locks_no_session_is_made_read_only(ledger_path: Path, monk
 
 
 # The child takes the edit lock, says "held" and keeps it until killed.
-HOLD = r"""
-import sys
-sys.path.insert(0, sys.argv[2])
-from pledgetui.editlock import EditLock
-lock = EditLock.take(sys.argv[1])
-print("held" if lock is not None and lock.held else "refused", flush=True)
-sys.stdin.read()
-"""
 
 
 def test_a_killed_holder_never_blocks_the_next_session(ledger_path: Path) -> None:
-    child = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(ledger_path), str(REPO)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    child = hold(ledger_path)
     try:
         assert child.stdout is not None and child.stdout.readline().split() == ["held"]
         assert held_elsewhere(ledger_path)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,7 @@ from pledgetui.ui import app as app_module
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens.choice import ChoiceScreen
 from pledgetui.ui.screens.edit_entry import EditEntry
-from tests.factory import REPO
+from tests.lockholder import hold
 from tests.pilot import Notices, press_and_settle, started
 
 #: How long a test waits for what the file watcher offers before it fails.
@@ -137,23 +135,10 @@ async def test_the_watcher_of_a_read_only_dashboard_outlives_the_ledger_turned_i
 
 
 # The child holds the edit lock (a dashboard editing the ledger) until killed.
-HOLD = r"""
-import sys
-sys.path.insert(0, sys.argv[2])
-from pledgetui.editlock import EditLock
-lock = EditLock.take(sys.argv[1])
-print("held" if lock is not None and lock.held else "refused", flush=True)
-sys.stdin.read()
-"""
 
 
 async def test_a_killed_editor_does_not_keep_the_next_dashboard_read_only(ledger_path: Path) -> None:
-    child = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(ledger_path), str(REPO)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    child = hold(ledger_path)
     try:
         assert child.stdout is not None and child.stdout.readline().split() == ["held"]
         child.send_signal(signal.SIGKILL)
@@ -249,28 +234,12 @@ async def test_a_reload_declined_is_not_asked_again_until_the_next_save(ledger_p
 
 # The child is a dashboard's session: it holds the edit lock, makes an edit (journaled) and
 # keeps editing until killed.
-EDIT_AND_HOLD = r"""
-import sys
-sys.path.insert(0, sys.argv[2])
-from pledgetui.editlock import EditLock
-from pledgetui.session import EditSession
-lock = EditLock.take(sys.argv[1])
-s = EditSession.open(sys.argv[1])
-s.delete_entry("russia-mfa")
-print("ready" if lock is not None and lock.held else "refused", flush=True)
-sys.stdin.read()
-"""
 
 
 async def test_taking_over_from_a_killed_editor_offers_its_unsaved_edits(ledger_path: Path) -> None:
-    child = subprocess.Popen(
-        [sys.executable, "-c", EDIT_AND_HOLD, str(ledger_path), str(REPO)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    child = hold(ledger_path, edit=True)
     try:
-        assert child.stdout is not None and child.stdout.readline().split() == ["ready"]
+        assert child.stdout is not None and child.stdout.readline().split() == ["held"]
         app = PledgeApp(ledger_path)
         async with app.run_test(size=(120, 40)) as pilot:
             await started(app, pilot)
