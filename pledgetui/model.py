@@ -89,14 +89,7 @@ __all__ = [
 class Source(Model, record=schema.SOURCE):
     """An article the ledger quotes. ``file`` is a bare file name in the ledger's seeds folder."""
 
-    __slots__ = (  # noqa: RUF023  # the schema's order
-        "id",
-        "file",
-        "title",
-        "date",
-        "outlet",
-        "note",
-    )
+    __slots__ = schema.SOURCE.names  # the schema's fields, in its order
     id: str
     file: str
     title: str
@@ -108,11 +101,7 @@ class Source(Model, record=schema.SOURCE):
 class Quantity(Model, record=schema.QUANTITY):
     """A number the source states, e.g. troops 20,000 to 50,000."""
 
-    __slots__ = (  # noqa: RUF023  # the schema's order
-        "label",
-        "low",
-        "high",
-    )
+    __slots__ = schema.QUANTITY.names  # the schema's fields, in its order
     label: str
     low: int | None
     high: int | None
@@ -130,22 +119,7 @@ class Evidence(Model, record=schema.EVIDENCE):
     position selectors), with its own stance: who says it, whether they speak for the
     actor, how it reaches us, how firm it is, and when it was said."""
 
-    __slots__ = (  # noqa: RUF023  # the schema's order
-        "source",
-        "claimant",
-        "party",
-        "basis",
-        "relayed_by",
-        "status",
-        "stated",
-        "conditions",
-        "numbers",
-        "quote",
-        "prefix",
-        "suffix",
-        "start",
-        "end",
-    )
+    __slots__ = schema.EVIDENCE.names  # the schema's fields, in its order
     source: str
     claimant: str
     party: Party
@@ -268,21 +242,7 @@ Kept = tuple[tuple[Evidence, ...], tuple[dt.date | None, ...], Stance]
 class Entry(Model, record=schema.ENTRY):
     """A ledger entry: one actor and one commitment type (a pledge or a counter-position)."""
 
-    __slots__ = (  # noqa: RUF023  # the schema's order
-        "id",
-        "kind",
-        "actor",
-        "actor_type",
-        "commitment",
-        "conditions",
-        "condition_detail",
-        "us_backstop",
-        "numbers",
-        "summary",
-        "notes",
-        "evidence",
-        "_stance",
-    )
+    __slots__ = (*schema.ENTRY.names, "_stance")  # the fields in the schema's order, then caches of its own
     id: str
     kind: EntryKind
     actor: str
@@ -380,15 +340,7 @@ class Conflict(Model, record=schema.CONFLICT):
     The ledger keeps one value (ours, or the changed record against a deletion) until a
     person picks a side (``pledgetui.merge.resolve``)."""
 
-    __slots__ = (  # noqa: RUF023  # the schema's order
-        "entry",
-        "source",
-        "statement",
-        "field",
-        "base",
-        "ours",
-        "theirs",
-    )
+    __slots__ = schema.CONFLICT.names  # the schema's fields, in its order
     entry: str | None
     source: str | None
     statement: str
@@ -411,13 +363,7 @@ class Conflict(Model, record=schema.CONFLICT):
 
 
 class Ledger(Model, record=schema.LEDGER):
-    __slots__ = (  # noqa: RUF023  # the schema's order
-        "schema_version",
-        "sources",
-        "conflicts",
-        "entries",
-        "_by_id",
-    )
+    __slots__ = (*schema.LEDGER.names, "_by_id")  # the fields in the schema's order, then caches of its own
     schema_version: int
     sources: tuple[Source, ...]
     #: Conflicts a merge recorded (``pledgetui.merge``), each kept until a person settles it.

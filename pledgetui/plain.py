@@ -1,7 +1,7 @@
 """The base of the ledger's record classes (``pledgetui.model``): plain objects, no pydantic.
 
 A record class names its record of the schema (``class Source(Model, record=schema.SOURCE)``)
-and declares ``__slots__``: the record's fields in the schema's order (checked here), then any
+and declares ``__slots__``: the record's fields in the schema's order (``schema.SOURCE.names``; checked here), then any
 derived caches of its own (an entry's reading). From the schema it gets, as code written and
 compiled once (``pledgetui.codegen``), ``_make`` (its object from the fields' values in order,
 without checks: what the cache and the fast reader call), ``__eq__`` and ``__hash__`` (by type
