@@ -163,3 +163,14 @@ def test_without_textual_serve_it_says_what_to_install(
     monkeypatch.setitem(sys.modules, "textual_serve.server", None)  # import fails as if not installed
     code, _out, err = run(capsys, str(ledger_path))
     assert code == 1 and "pip install 'pledgetui[serve]'" in err
+
+
+def test_the_server_never_loads_textual_in_its_own_process() -> None:
+    """Each tab's dashboard is a process of its own; the command serving them stays outside the
+    UI layer (it imports textual-serve, which runs commands, not Textual)."""
+    code = (
+        "import sys, pledgetui.commands.serve, textual_serve.server\n"
+        "print([m for m in sys.modules if m == 'textual' or m.startswith(('textual.', 'pledgetui.ui'))])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -107,6 +107,8 @@ def run(ns: argparse.Namespace) -> int:
     except CommandError as exc:
         return report(PROG, exc)
     try:
+        # An HTTP server that runs each tab's dashboard as a process of its own: it does not load
+        # Textual here, so this command stays beside the others, outside the UI layer.
         from textual_serve.server import Server
     except ImportError:
         return fail(PROG, "textual-serve is not installed; install it with: pip install 'pledgetui[serve]'")
