@@ -111,13 +111,19 @@ class EditSession:
         keeps the file's value and is recorded as a conflict. Returns the merge and, as
         :meth:`restore_merged` does, a journal that could not be deleted."""
         merged = merge(self.saved, loaded.ledger, self.ledger)
+        before = (self.fingerprint, self.saved, self._history)
         if self._journal is not None:
             self._journal.close()  # kept on disk until the new journal holds its edits
             self._journal = None
         self.fingerprint = loaded.fingerprint
         self.saved = loaded.ledger
         self._history = History(loaded.ledger)
-        old = self._stand_on(loaded, MERGED_ONTO_FILE, merged.ledger)
+        try:
+            old = self._stand_on(loaded, MERGED_ONTO_FILE, merged.ledger)
+        except (JournalError, OSError):
+            # Not merged: the session keeps its edits (its journal stays on disk, offered again).
+            self.fingerprint, self.saved, self._history = before
+            raise
         self._sync_written()
         return merged, old
 

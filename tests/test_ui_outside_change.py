@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pledgetui import ledgerfile
 from pledgetui.ui.app import PledgeApp
 from pledgetui.ui.screens.choice import ChoiceScreen
@@ -82,3 +84,26 @@ async def test_the_save_question_offers_to_merge(tmp_path: Path) -> None:
         await pilot.pause()
         ledger = app.session.ledger
         assert ledger.entry("uk-ground") is None and ledger.entry("russia-mfa") is None
+
+
+def test_a_merge_whose_journal_cannot_start_keeps_the_session_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pledgetui import journal, store
+    from pledgetui.session import EditSession
+
+    path = write_ledger(tmp_path)
+    session = EditSession.open(path)
+    session.delete_entry("uk-ground")
+    before = (session.fingerprint, session.saved, session.ledger)
+    outside_change(path)
+    loaded = store.load(path)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise journal.JournalError("the state folder is full")
+
+    monkeypatch.setattr(journal.Journal, "create", refuse)
+    with pytest.raises(journal.JournalError):
+        session.merge_onto(loaded)
+    assert (session.fingerprint, session.saved, session.ledger) == before
+    assert session.dirty and session.ledger.entry("uk-ground") is None
